@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The capability derivation tree (seL4's MDB) and the slot operations built on it: insert, move,
+ * swap, derive, delete and revoke (preemptible), final-cap detection and finalisation. */
+#ifndef KAAL_CDT_H
+#define KAAL_CDT_H
+
+#include <kaal/errors.h>
+#include <kaal/structures.h>
+
+/* Insert new_cap into the empty dest_slot as a child of src_slot (copy, mint, retype). */
+void cte_insert(cap_t new_cap, cte_t *src_slot, cte_t *dest_slot);
+/* Move the cap in src (replaced by new_cap, e.g. with new badge/guard) to the empty dest. */
+void cte_move(cap_t new_cap, cte_t *src, cte_t *dest);
+/* Swap two slots' caps (with replacements), keeping their tree positions' identities. */
+void cte_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2);
+/* Place a freshly created object cap in an empty slot as child of the untyped in parent. */
+void cte_insert_new_object(cap_t new_cap, cte_t *parent, cte_t *dest_slot);
+
+/* Is slot's cap the last cap to its object (no other cap in the tree names the same object)? */
+bool cdt_is_final_cap(const cte_t *slot);
+/* Does the cap in slot have children in the tree? */
+bool cdt_has_children(const cte_t *slot);
+/* Are a and b caps to the same object (or same region for untyped)? */
+bool cap_same_object_as(cap_t a, cap_t b);
+/* Would `child` be a child of `parent` in the tree (seL4's isMDBParentOf)? */
+bool cdt_is_parent_of(const cte_t *parent, const cte_t *child);
+
+/* Derive a cap for Copy/Mint (seL4 deriveCap): may refuse (IllegalOperation or RevokeFirst). */
+exception_t cap_derive(cte_t *slot, cap_t cap, cap_t *out, struct syscall_error *err);
+/* Apply Mint/Mutate data: badge for endpoint/notification, guard for CNode. `preserve` is Mutate's
+ * mode (endpoint/notification become null). Returns the null cap when the update is refused. */
+cap_t cap_update_data(bool preserve, word_t data, cap_t cap);
+/* Mask a cap's rights with a seL4_CapRights word. */
+cap_t cap_mask_rights(word_t rights, cap_t cap);
+
+/* Delete the cap in slot (finalising the object if it was the final cap). Preemptible: returns
+ * EXCEPTION_PREEMPTED with progress kept in zombie caps; calling again continues. */
+exception_t cte_delete(cte_t *slot, bool exposed);
+/* Delete every descendant of the cap in slot. Preemptible like cte_delete. */
+exception_t cte_revoke(cte_t *slot);
+/* Empty a slot whose cap needs no finalisation (used by boot and by perform paths). */
+void cte_delete_one(cte_t *slot);
+
+#endif

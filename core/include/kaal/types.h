@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Basic kernel types and bit helpers; freestanding. */
+#ifndef KAAL_TYPES_H
+#define KAAL_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t word_t;
+typedef int64_t sword_t;
+typedef uint64_t paddr_t; /* a physical address */
+typedef word_t cptr_t;    /* a capability pointer as user code gives it */
+
+#define BIT(n) (1ull << (n))
+#define MASK(n) ((n) >= 64 ? ~0ull : BIT(n) - 1ull)
+#define IS_ALIGNED(x, bits) ((((word_t)(x)) & MASK(bits)) == 0)
+#define ROUND_UP(x, bits) ((((word_t)(x)) + MASK(bits)) & ~MASK(bits))
+#define ROUND_DOWN(x, bits) (((word_t)(x)) & ~MASK(bits))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define UNUSED __attribute__((unused))
+#define NORETURN __attribute__((noreturn))
+#define PACKED __attribute__((packed))
+
+#endif

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Kernel-internal packed words: capabilities, derivation-tree links, endpoint and notification
+# queues, thread state. Generated into <kaal/structures_gen.h> by tools/bfgen.py.
+# Every object pointer is a *physical address* (48 bits); core converts with ptov()/vtop().
+# Cap type tags are seL4's AArch64 tags (ABI sheet §13.3), so DebugCapIdentify returns the tag.
+
+# A slot's derivation-tree links (seL4's MDB: a doubly linked list in tree pre-order).
+block mdb_node 2
+    field next          0 0 48
+    field revocable     0 48 1
+    field first_badged  0 49 1
+    field prev          1 0 48
+
+union cap 2 0 59 5
+    variant null_cap 0
+    variant frame_cap 1
+        field base          0 0 48
+        field size          0 48 2      # 0 small (4K), 1 large (2M), 2 huge (1G)
+        field vm_rights     0 50 2      # 0 none(kernel only), 1 RO, 3 RW (arch frame rights)
+        field is_device     0 52 1
+        field mapped_asid   1 0 16      # 0: not mapped
+        field mapped_vaddr  1 16 48
+    variant untyped_cap 2
+        field ptr           0 0 48
+        field block_size    0 48 6
+        field is_device     0 54 1
+        field free_index    1 0 48      # bytes used from the start, in units of 16 bytes
+    variant page_table_cap 3
+        field ptr           0 0 48
+        field is_mapped     0 48 1
+        field mapped_asid   1 0 16
+        field mapped_vaddr  1 16 48
+    variant endpoint_cap 4
+        field ptr           0 0 48
+        field can_send      0 48 1
+        field can_receive   0 49 1
+        field can_grant     0 50 1
+        field can_grant_reply 0 51 1
+        field badge         1 0 64
+    variant notification_cap 6
+        field ptr           0 0 48
+        field can_send      0 48 1
+        field can_receive   0 49 1
+        field badge         1 0 64
+    variant reply_cap 8
+        field tcb           0 0 48
+        field is_master     0 48 1
+        field can_grant     0 49 1
+    variant vspace_cap 9
+        field ptr           0 0 48
+        field is_mapped     0 48 1      # has an ASID
+        field mapped_asid   1 0 16
+    variant cnode_cap 10
+        field ptr           0 0 48
+        field radix         0 48 6
+        field guard_size    1 0 6
+        field guard         1 6 58
+    variant asid_control_cap 11
+    variant thread_cap 12
+        field tcb           0 0 48
+    variant asid_pool_cap 13
+        field ptr           0 0 48
+        field asid_base     1 0 16
+    variant irq_control_cap 14
+    variant irq_handler_cap 16
+        field irq           1 0 64
+    variant zombie_cap 18
+        field ptr           0 0 48
+        field zombie_type   0 48 7      # 0..63: CNode of that radix; 64: TCB
+        field number        1 0 64      # slots still to clear
+    variant domain_cap 20
+    variant sgi_signal_cap 27
+        field irq           1 0 8
+        field target        1 8 8
+
+# Endpoint object (16 bytes): a queue of blocked threads (TCB physical addresses).
+block endpoint 2
+    field queue_head    0 0 48
+    field state         0 48 2      # 0 idle, 1 send, 2 recv
+    field queue_tail    1 0 48
+
+# Notification object (32 bytes).
+block notification 4
+    field bound_tcb     0 0 48
+    field msg_identifier 1 0 64
+    field queue_head    2 0 48
+    field state         2 48 2      # 0 idle, 1 waiting, 2 active
+    field queue_tail    3 0 48
+
+# Thread state word (TCB).
+block thread_state 2
+    field ts_type       0 0 4       # see enum thread_state_type
+    field blocking_object 0 4 48    # endpoint/notification paddr when blocked
+    field blocking_ipc_badge 1 0 64

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Reading invocation arguments, writing results, and dispatching to the object decoders. */
+#include <kaal/invocation.h>
+#include <kaal/objects.h>
+#include <kaal/printf.h>
+#include <kaal/thread.h>
+
+word_t inv_arg(const struct invocation_ctx *ctx, word_t i)
+{
+    if (i < N_MSG_REGISTERS) {
+        return hal_reg_get(&ctx->thread->arch, REG_MR0 + i);
+    }
+    /* Decoders check the length first; the syscall layer clamps the length to the registers
+     * when there is no IPC buffer, so this never reads a missing buffer for a valid index. */
+    kassert(ctx->ipc_buffer != NULL);
+    return ctx->ipc_buffer[KAAL_IPCBUF_MSG_WORD(i)];
+}
+
+void inv_set_result(struct invocation_ctx *ctx, word_t i, word_t value)
+{
+    if (!ctx->is_call) {
+        return; /* a Send gets no reply, so no results are written */
+    }
+    if (i < N_MSG_REGISTERS) {
+        hal_reg_set(&ctx->thread->arch, REG_MR0 + i, value);
+    } else if (ctx->ipc_buffer != NULL && i < seL4_MsgMaxLength) {
+        ctx->ipc_buffer[KAAL_IPCBUF_MSG_WORD(i)] = value;
+    } else {
+        return; /* no room: the reply is truncated at the registers, as seL4's setMR does */
+    }
+    if (i + 1 > ctx->reply_length) {
+        ctx->reply_length = i + 1;
+    }
+}
+
+exception_t decode_invocation(struct invocation_ctx *ctx)
+{
+    switch (cap_get_cap_type(ctx->cap)) {
+    case cap_null_cap:
+    case cap_zombie_cap:
+        kuser_error("invocation of a null or zombie cap");
+        return syscall_error_invalid_capability(ctx, 0);
+    case cap_untyped_cap:
+        return decode_untyped_invocation(ctx);
+    case cap_cnode_cap:
+        return decode_cnode_invocation(ctx);
+    case cap_thread_cap:
+        return decode_tcb_invocation(ctx);
+    case cap_domain_cap:
+        return decode_domain_invocation(ctx);
+    case cap_irq_control_cap:
+        return decode_irq_control_invocation(ctx);
+    case cap_irq_handler_cap:
+        return decode_irq_handler_invocation(ctx);
+    case cap_endpoint_cap:
+    case cap_notification_cap:
+    case cap_reply_cap:
+        return decode_ipc_invocation(ctx);
+    default:
+        return decode_arch_invocation(ctx);
+    }
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Global kernel state, preemption points, interrupt entry and the one exit path. */
+#include <kaal/kernel.h>
+#include <kaal/string.h>
+#include <kaal/thread.h>
+
+struct kernel_state ks;
+
+void kernel_state_reset(void)
+{
+    kmemset(&ks, 0, sizeof(ks));
+}
+
+exception_t preemption_point(void)
+{
+    ks.work_units++;
+    if (ks.work_units < CONFIG_MAX_NUM_WORK_UNITS_PER_PREEMPTION) {
+        return EXCEPTION_NONE;
+    }
+    ks.work_units = 0;
+    return hal_irq_pending() ? EXCEPTION_PREEMPTED : EXCEPTION_NONE;
+}
+
+void kernel_handle_pending_interrupt(void)
+{
+    word_t irq = hal_irq_get_active();
+    if (irq == HAL_IRQ_NONE) {
+        return;
+    }
+    /* Timer ticks and IRQ-handler notifications arrive with issue 4; acknowledge for now. */
+    hal_irq_ack(irq);
+}
+
+void kernel_exit(void)
+{
+    /* One thread for now; the scheduler (issue 4) chooses here. */
+    if (ks.cur_thread != NULL) {
+        thread_activate(ks.cur_thread);
+    }
+}

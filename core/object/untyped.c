@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Untyped_Retype (placeholder while the module is written; replaced in this issue). */
+#include <kaal/objects.h>
+
+exception_t decode_untyped_invocation(struct invocation_ctx *ctx) { return syscall_error_illegal_operation(ctx); }

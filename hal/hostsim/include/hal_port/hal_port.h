@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* hostsim port header: the parts of the HAL that are hot enough to inline. No host headers here:
+ * core includes this file. */
+#ifndef HAL_PORT_HOSTSIM_H
+#define HAL_PORT_HOSTSIM_H
+
+#include <kaal/types.h>
+#include <hal/regs.h>
+
+/* Saved user state of one thread. The ucontext and host stack of a user thread live outside
+ * simulated memory; `host` is an opaque handle the port owns (0 when the thread has none). */
+struct hal_tcb {
+    word_t regs[N_USER_REGS];
+    word_t fpsimd[66]; /* V0-V31 (128-bit) + FPSR + FPCR: kept so object sizes match aarch64 */
+    word_t host;
+};
+
+/* Simulated physical memory: RAM [hostsim_ram_base_pa, +size) lives at host address
+ * hostsim_ram_host. Set by hostsim_machine_init(). */
+extern paddr_t hostsim_ram_base_pa;
+extern word_t hostsim_ram_size;
+extern uint8_t *hostsim_ram_host;
+
+/* Is the range [pa, pa + size) simulated RAM? */
+static inline bool hostsim_is_ram(paddr_t pa, word_t size)
+{
+    return pa >= hostsim_ram_base_pa && size <= hostsim_ram_size &&
+           pa - hostsim_ram_base_pa <= hostsim_ram_size - size;
+}
+
+void hostsim_bad_phys(paddr_t pa) __attribute__((noreturn));
+
+static inline void *hal_ptov(paddr_t pa)
+{
+    if (!hostsim_is_ram(pa, 1)) {
+        hostsim_bad_phys(pa);
+    }
+    return hostsim_ram_host + (pa - hostsim_ram_base_pa);
+}
+
+static inline paddr_t hal_vtop(const void *p)
+{
+    return hostsim_ram_base_pa + (paddr_t)((const uint8_t *)p - hostsim_ram_host);
+}
+
+static inline word_t hal_reg_get(const struct hal_tcb *t, enum user_reg r) { return t->regs[r]; }
+static inline void hal_reg_set(struct hal_tcb *t, enum user_reg r, word_t v) { t->regs[r] = v; }
+
+#endif

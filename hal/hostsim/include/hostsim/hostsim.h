@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The hostsim machine as the simulator and tests drive it: boot a fresh kernel from a device tree,
+ * make system calls as the root thread with exactly the ABI's registers, inspect memory. */
+#ifndef HOSTSIM_HOSTSIM_H
+#define HOSTSIM_HOSTSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kaal/abi/abi.h>
+
+/* Boot a fresh kernel from the device tree blob (copied into simulated RAM). Tears down any
+ * previous machine first. Returns 0, or -1 with *error set to a readable reason. */
+int hostsim_boot(const void *dtb, size_t dtb_size, const char **error);
+/* Read a device tree file and boot from it. */
+int hostsim_boot_file(const char *dtb_path, const char **error);
+/* Tear down the machine (unmap simulated memory). Safe to call when none is booted. */
+void hostsim_shutdown(void);
+
+/* Result of one root-thread system call. */
+enum hostsim_status {
+    HOSTSIM_OK = 0,        /* the call returned to the thread */
+    HOSTSIM_STOPPED = 1,   /* the thread is not runnable afterwards (e.g. a fault with no handler) */
+    HOSTSIM_HALTED = 2,    /* the kernel halted (DebugHalt or a kernel panic) */
+};
+
+/* Execute `svc #0` as the root thread with x0..x7 = regs[0..7] (x7 = system call number).
+ * On return regs[0..7] hold the thread's x0..x7 afterwards. A preempted call is re-executed
+ * from its svc, as hardware would, until it completes; *restarts (if not NULL) counts them. */
+enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts);
+
+/* Host pointers into simulated memory for the root thread's IPC buffer and its bootinfo frame. */
+seL4_IPCBuffer *hostsim_root_ipc_buffer(void);
+seL4_BootInfo *hostsim_bootinfo(void);
+/* Host pointer for simulated physical address pa (RAM only), or NULL. */
+void *hostsim_phys_to_host(uint64_t pa, size_t size);
+
+/* Every n-th preemption check sees a pending timer interrupt (0: never). Lets tests drive the
+ * restart paths of preemptible operations deterministically. */
+void hostsim_set_preempt_interval(unsigned n);
+
+/* Console: by default kernel output goes to stderr. Quiet mode drops it (random tests); capture
+ * mode appends it to a buffer that hostsim_console_take() returns and clears. */
+void hostsim_console_quiet(bool quiet);
+void hostsim_console_capture(bool capture);
+const char *hostsim_console_take(void);
+
+/* Did the last kernel entry end in a panic (kassert failure)? Cleared by hostsim_boot. */
+bool hostsim_panicked(void);
+
+#endif

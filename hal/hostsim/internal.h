@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* hostsim-private declarations shared between the port's files. */
+#ifndef HOSTSIM_INTERNAL_H
+#define HOSTSIM_INTERNAL_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+
+/* Where hal_halt() returns to during a kernel entry (NULL outside one). */
+extern jmp_buf *hostsim_halt_target;
+/* Set by hal_panic_dump(); cleared at boot. */
+extern bool hostsim_did_panic;
+/* Is a machine booted? */
+extern bool hostsim_booted;
+
+/* A fresh machine was booted: clear the halted flag of the previous one. */
+void hostsim_note_boot(void);
+
+/* Print the current thread's registers (after a panic). */
+void hostsim_dump_state(void);
+
+#endif

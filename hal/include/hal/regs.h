@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The saved user register file both ports keep per thread, in the kernel's internal order.
+ * hostsim emulates the AArch64 register file so the ABI (x0-x7, FaultIP, NextIP) is identical. */
+#ifndef HAL_REGS_H
+#define HAL_REGS_H
+
+enum user_reg {
+    REG_X0 = 0, /* X0..X30 are 0..30 */
+    REG_X1, REG_X2, REG_X3, REG_X4, REG_X5, REG_X6, REG_X7, REG_X8, REG_X9, REG_X10,
+    REG_X11, REG_X12, REG_X13, REG_X14, REG_X15, REG_X16, REG_X17, REG_X18, REG_X19, REG_X20,
+    REG_X21, REG_X22, REG_X23, REG_X24, REG_X25, REG_X26, REG_X27, REG_X28, REG_X29, REG_X30,
+    REG_SP = 31,       /* SP_EL0 */
+    REG_NEXT_IP = 32,  /* ELR_EL1: where the thread resumes */
+    REG_SPSR = 33,     /* SPSR_EL1 */
+    REG_FAULT_IP = 34, /* the address of the faulting instruction / the svc */
+    REG_TPIDR = 35,    /* TPIDR_EL0 */
+    REG_TPIDRRO = 36,  /* TPIDRRO_EL0 */
+    N_USER_REGS = 37,
+};
+
+/* ABI register roles (ABI sheet §3.1). */
+#define REG_CAP REG_X0
+#define REG_BADGE REG_X0
+#define REG_MSG_INFO REG_X1
+#define REG_MR0 REG_X2
+#define REG_SYSCALL REG_X7
+#define N_MSG_REGISTERS 4
+
+/* SPSR for a thread entering EL0: EL0t, FIQ masked (the debug-build value, ABI §10.5). */
+#define USER_SPSR_INITIAL 0x40ul
+
+#endif

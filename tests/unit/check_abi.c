@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The ABI tables against the numbers of the ABI sheet: packed words, labels, argument positions. */
+#include "ktest.h"
+
+START_TEST(test_message_info_bits)
+{
+    /* ABI sheet §4: label=1 -> 0x1000; capsUnwrapped=1 -> 0x200; extraCaps=1 -> 0x80; length=1 -> 0x1. */
+    ck_assert_uint_eq(seL4_MessageInfo_new(1, 0, 0, 0).words[0], 0x1000);
+    ck_assert_uint_eq(seL4_MessageInfo_new(0, 1, 0, 0).words[0], 0x200);
+    ck_assert_uint_eq(seL4_MessageInfo_new(0, 0, 1, 0).words[0], 0x80);
+    ck_assert_uint_eq(seL4_MessageInfo_new(0, 0, 0, 1).words[0], 0x1);
+    seL4_MessageInfo_t m = {{0xfffffffffffffffful}};
+    ck_assert_uint_eq(seL4_MessageInfo_get_label(m), (1ull << 52) - 1);
+    ck_assert_uint_eq(seL4_MessageInfo_get_length(m), 127);
+    ck_assert_uint_eq(seL4_MessageInfo_get_extraCaps(m), 3);
+    ck_assert_uint_eq(seL4_MessageInfo_get_capsUnwrapped(m), 7);
+}
+END_TEST
+
+START_TEST(test_cap_rights_and_capdata)
+{
+    ck_assert_uint_eq(seL4_CapRights_new(0, 0, 0, 1).words[0], seL4_CanWrite);
+    ck_assert_uint_eq(seL4_CapRights_new(0, 0, 1, 0).words[0], seL4_CanRead);
+    ck_assert_uint_eq(seL4_CapRights_new(0, 1, 0, 0).words[0], seL4_CanGrant);
+    ck_assert_uint_eq(seL4_CapRights_new(1, 0, 0, 0).words[0], seL4_CanGrantReply);
+    ck_assert_uint_eq(seL4_CapRights_new(1, 1, 1, 1).words[0], seL4_AllRights);
+    ck_assert_uint_eq(seL4_NoWrite, 0xe);
+    ck_assert_uint_eq(seL4_NoRead, 0xd);
+    ck_assert_uint_eq(seL4_CNode_CapData_new(0, 1).words[0], 0x1);
+    ck_assert_uint_eq(seL4_CNode_CapData_new(1, 0).words[0], 0x40);
+}
+END_TEST
+
+START_TEST(test_syscall_and_error_numbers)
+{
+    ck_assert_int_eq(seL4_SysCall, -1);
+    ck_assert_int_eq(seL4_SysReplyRecv, -2);
+    ck_assert_int_eq(seL4_SysSend, -3);
+    ck_assert_int_eq(seL4_SysNBSend, -4);
+    ck_assert_int_eq(seL4_SysRecv, -5);
+    ck_assert_int_eq(seL4_SysReply, -6);
+    ck_assert_int_eq(seL4_SysYield, -7);
+    ck_assert_int_eq(seL4_SysNBRecv, -8);
+    ck_assert_int_eq(seL4_SysDebugPutChar, -9);
+    ck_assert_int_eq(seL4_SysDebugNameThread, -14);
+    ck_assert_int_eq(seL4_NotEnoughMemory, 10);
+    ck_assert_int_eq(seL4_NumErrors, 11);
+    ck_assert_int_eq(seL4_ARM_PageTableObject, 9);
+    ck_assert_int_eq(seL4_ObjectTypeCount, 10);
+}
+END_TEST
+
+START_TEST(test_invocation_labels)
+{
+    ck_assert_int_eq(UntypedRetype, 1);
+    ck_assert_int_eq(TCBSetFlags, 16);
+    ck_assert_int_eq(CNodeRevoke, 17);
+    ck_assert_int_eq(CNodeSaveCaller, 25);
+    ck_assert_int_eq(DomainScheduleSetStart, 32);
+    ck_assert_int_eq(ARMVSpaceClean_Data, 33);
+    ck_assert_int_eq(ARMSMCCall, 37);
+    ck_assert_int_eq(ARMPageTableMap, 38);
+    ck_assert_int_eq(ARMPageGetAddress, 46);
+    ck_assert_int_eq(ARMASIDPoolAssign, 48);
+    ck_assert_int_eq(ARMIRQIssueSGISignal, 50);
+    ck_assert_int_eq(nArchInvocationLabels, 51);
+}
+END_TEST
+
+START_TEST(test_argument_packing)
+{
+    /* Bool at bit 0, Uint8 at bits 8..15 share MR0; the count follows in MR1 (ABI sheet §7). */
+    ck_assert_int_eq(KAAL_ARG_TCBReadRegisters_suspend_source_WORD, 0);
+    ck_assert_int_eq(KAAL_ARG_TCBReadRegisters_arch_flags_BIT, 8);
+    ck_assert_int_eq(KAAL_ARG_TCBReadRegisters_count_WORD, 1);
+    ck_assert_int_eq(KAAL_ARG_TCBCopyRegisters_transfer_integer_BIT, 3);
+    ck_assert_int_eq(KAAL_INV_TCBCopyRegisters_LEN, 1);
+    ck_assert_int_eq(KAAL_INV_TCBWriteRegisters_LEN, 38);
+    ck_assert_int_eq(KAAL_ARG_CNodeRotate_src_depth_WORD, 7);
+    ck_assert_int_eq(KAAL_INV_CNodeRotate_LEN, 8);
+    ck_assert_int_eq(KAAL_INV_CNodeRotate_NCAPS, 2);
+    ck_assert_int_eq(KAAL_INV_UntypedRetype_LEN, 6);
+    ck_assert_int_eq(KAAL_ARG_DomainScheduleConfigure_duration_WORD, 2);
+    ck_assert_int_eq(KAAL_INV_ARMSMCCall_LEN, 8);
+    ck_assert_int_eq(KAAL_INV_ARMASIDControlMakePool_NCAPS, 2);
+}
+END_TEST
+
+static Suite *abi_suite(void)
+{
+    Suite *s = suite_create("abi");
+    struct {
+        const char *name;
+        const TTest *test;
+    } cases[] = {
+        {"message_info", test_message_info_bits},
+        {"cap_rights", test_cap_rights_and_capdata},
+        {"numbers", test_syscall_and_error_numbers},
+        {"labels", test_invocation_labels},
+        {"packing", test_argument_packing},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        TCase *tc = tcase_create(cases[i].name);
+        tcase_add_test(tc, cases[i].test);
+        suite_add_tcase(s, tc);
+    }
+    return s;
+}
+
+int main(void) { return ktest_run(abi_suite()); }
