@@ -18,15 +18,17 @@ def parse(path):
         line = raw.split('#', 1)[0].split()
         if not line:
             continue
-        if len(line) != 7:
-            raise SystemExit(f"abigen: {path}:{n}: expected 7 columns, got {len(line)}")
-        label, name, obj, stub, args, caps, results = line
-        split = (lambda s: [] if s == '-' else [tuple(a.split(':')) for a in s.split(',')])
-        a = split(args)
-        for an, at in a:
-            if at not in SIZES:
-                raise SystemExit(f"abigen: {path}:{n}: unknown type {at} for {an}")
-        rows.append(dict(label=int(label), name=name, obj=obj, stub=stub, args=a, caps=split(caps),
+        if len(line) != 6:
+            raise SystemExit(f"abigen: {path}:{n}: expected 6 columns, got {len(line)}")
+        label, name, obj, stub, params, results = line
+        split = (lambda s: [] if s == '-' else [tuple(a.split(':', 1)) for a in s.split(',')])
+        p = split(params)
+        for pn, pt in p:
+            if pt not in SIZES and not pt.startswith('cap='):
+                raise SystemExit(f"abigen: {path}:{n}: unknown type {pt} for {pn}")
+        rows.append(dict(label=int(label), name=name, obj=obj, stub=stub, params=p,
+                         args=[(pn, pt) for pn, pt in p if not pt.startswith('cap=')],
+                         caps=[(pn, pt[4:]) for pn, pt in p if pt.startswith('cap=')],
                          results=split(results)))
     labels = [r['label'] for r in rows]
     if labels != list(range(1, len(rows) + 1)):
