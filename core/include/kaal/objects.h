@@ -16,6 +16,28 @@ cap_t object_create(word_t type, paddr_t pa, word_t user_size_bits, bool device)
  * slots to clear (CNode, TCB), else the null cap. Never fails with a user error. */
 cap_t object_finalise(cap_t cap, bool final);
 
+/* Arch hand-off for frame, page table, VSpace and ASID pool caps being deleted (unmap, free the
+ * ASID). Called by object_finalise; `final` says whether it was the last cap to the object. */
+void arch_finalise_cap(cap_t cap, bool final);
+
+/* Endpoint queues (endpoint.c). Released threads go to Restart and run their svc again. */
+/* Release every thread queued on the endpoint (its final cap is going). */
+void ep_cancel_all(endpoint_t *ep);
+/* Release every thread queued sending on the endpoint with this badge (CancelBadgedSends). */
+void ep_cancel_badged_sends(endpoint_t *ep, word_t badge);
+/* Take thread t (blocked on send or receive) off its endpoint's queue; t becomes Inactive. */
+void ep_cancel_ipc(struct tcb *t);
+
+/* Notification queues and binding (notification.c). */
+/* Release every thread waiting on the notification (its final cap is going). */
+void ntfn_cancel_all(notification_t *ntfn);
+/* Take thread t (blocked on the notification) off its queue; t becomes Inactive. */
+void ntfn_cancel_signal(struct tcb *t);
+/* Unbind the notification from its TCB, if it is bound. */
+void ntfn_unbind(notification_t *ntfn);
+/* Unbind the TCB's bound notification, if it has one. */
+void tcb_unbind_notification(struct tcb *t);
+
 /* Invocation decoders, one per object type (decode, then perform). */
 exception_t decode_untyped_invocation(struct invocation_ctx *ctx);
 exception_t decode_cnode_invocation(struct invocation_ctx *ctx);
