@@ -370,3 +370,239 @@ void cte_delete_one(cte_t *slot)
     (void)remainder;
     cte_empty(slot);
 }
+
+/* ---- deriving caps for Copy, Mint, Mutate ---------------------------------------------------- */
+
+exception_t cap_derive(cte_t *slot, cap_t cap, cap_t *out, struct syscall_error *err)
+{
+    *out = cap_null_cap_new();
+    switch (cap_get_cap_type(cap)) {
+    case cap_zombie_cap:
+    case cap_irq_control_cap:
+    case cap_reply_cap:
+        return EXCEPTION_NONE; /* not copyable: the null cap makes the caller refuse */
+    case cap_untyped_cap:
+        /* A copy would share the free region with existing children. */
+        if (cdt_has_children(slot)) {
+            *err = (struct syscall_error){.type = seL4_RevokeFirst};
+            return EXCEPTION_SYSCALL_ERROR;
+        }
+        *out = cap;
+        return EXCEPTION_NONE;
+    case cap_page_table_cap:
+        if (!cap_page_table_cap_get_is_mapped(cap)) {
+            *err = (struct syscall_error){.type = seL4_IllegalOperation};
+            return EXCEPTION_SYSCALL_ERROR;
+        }
+        *out = cap;
+        return EXCEPTION_NONE;
+    case cap_vspace_cap:
+        if (!cap_vspace_cap_get_is_mapped(cap)) {
+            *err = (struct syscall_error){.type = seL4_IllegalOperation};
+            return EXCEPTION_SYSCALL_ERROR;
+        }
+        *out = cap;
+        return EXCEPTION_NONE;
+    case cap_frame_cap:
+        /* A copy of a frame cap starts unmapped. */
+        cap = cap_frame_cap_set_mapped_asid(cap, 0);
+        *out = cap_frame_cap_set_mapped_vaddr(cap, 0);
+        return EXCEPTION_NONE;
+    default:
+        *out = cap;
+        return EXCEPTION_NONE;
+    }
+}
+
+cap_t cap_update_data(bool preserve, word_t data, cap_t cap)
+{
+    switch (cap_get_cap_type(cap)) {
+    case cap_endpoint_cap:
+        if (preserve || cap_endpoint_cap_get_badge(cap) != 0) {
+            return cap_null_cap_new(); /* a badge is set once, and never by Mutate */
+        }
+        return cap_endpoint_cap_set_badge(cap, data);
+    case cap_notification_cap:
+        if (preserve || cap_notification_cap_get_badge(cap) != 0) {
+            return cap_null_cap_new();
+        }
+        return cap_notification_cap_set_badge(cap, data);
+    case cap_cnode_cap: {
+        seL4_CNode_CapData_t w = {{data}};
+        word_t guard_size = seL4_CNode_CapData_get_guardSize(w);
+        if (guard_size + cap_cnode_cap_get_radix(cap) > seL4_WordBits) {
+            return cap_null_cap_new();
+        }
+        word_t guard = seL4_CNode_CapData_get_guard(w) & MASK(guard_size);
+        cap = cap_cnode_cap_set_guard(cap, guard);
+        return cap_cnode_cap_set_guard_size(cap, guard_size);
+    }
+    default:
+        return cap;
+    }
+}
+
+/* Frame rights after masking (seL4's maskVMRights): write needs read; nothing else survives. */
+static word_t mask_vm_rights(word_t vm_rights, seL4_CapRights_t mask)
+{
+    bool read = seL4_CapRights_get_capAllowRead(mask);
+    if (vm_rights == VM_READ_ONLY && read) {
+        return VM_READ_ONLY;
+    }
+    if (vm_rights == VM_READ_WRITE && read) {
+        return seL4_CapRights_get_capAllowWrite(mask) ? VM_READ_WRITE : VM_READ_ONLY;
+    }
+    return VM_KERNEL_ONLY;
+}
+
+cap_t cap_mask_rights(word_t rights, cap_t cap)
+{
+    seL4_CapRights_t r = {{rights}};
+    switch (cap_get_cap_type(cap)) {
+    case cap_endpoint_cap:
+        cap = cap_endpoint_cap_set_can_send(cap, cap_endpoint_cap_get_can_send(cap) & seL4_CapRights_get_capAllowWrite(r));
+        cap = cap_endpoint_cap_set_can_receive(cap,
+                                               cap_endpoint_cap_get_can_receive(cap) & seL4_CapRights_get_capAllowRead(r));
+        cap = cap_endpoint_cap_set_can_grant(cap, cap_endpoint_cap_get_can_grant(cap) & seL4_CapRights_get_capAllowGrant(r));
+        return cap_endpoint_cap_set_can_grant_reply(
+            cap, cap_endpoint_cap_get_can_grant_reply(cap) & seL4_CapRights_get_capAllowGrantReply(r));
+    case cap_notification_cap:
+        cap = cap_notification_cap_set_can_send(cap,
+                                                cap_notification_cap_get_can_send(cap) & seL4_CapRights_get_capAllowWrite(r));
+        return cap_notification_cap_set_can_receive(
+            cap, cap_notification_cap_get_can_receive(cap) & seL4_CapRights_get_capAllowRead(r));
+    case cap_reply_cap:
+        return cap_reply_cap_set_can_grant(cap, cap_reply_cap_get_can_grant(cap) & seL4_CapRights_get_capAllowGrant(r));
+    case cap_frame_cap:
+        return cap_frame_cap_set_vm_rights(cap, mask_vm_rights(cap_frame_cap_get_vm_rights(cap), r));
+    default:
+        return cap;
+    }
+}
+
+/* ---- deletion and revocation (preemptible) ------------------------------------------------- */
+
+/* Can the slot be emptied now that finalisation left `remainder` in it? A zombie can once it has
+ * no slots left to clear, or when only its own first slot (the one it sits in) is left. */
+static bool cap_removable(cap_t remainder, const cte_t *slot)
+{
+    switch (cap_get_cap_type(remainder)) {
+    case cap_null_cap:
+        return true;
+    case cap_zombie_cap: {
+        word_t n = cap_zombie_cap_get_number(remainder);
+        return n == 0 || (n == 1 && cap_zombie_cap_get_ptr(remainder) == cte_paddr(slot));
+    }
+    default:
+        kpanic("finalisation leaves only a zombie or the null cap");
+    }
+}
+
+/* Is remainder a zombie that sits in the first slot of the object it is clearing? */
+static bool cap_cyclic_zombie(cap_t remainder, const cte_t *slot)
+{
+    return cap_get_cap_type(remainder) == cap_zombie_cap && cap_zombie_cap_get_ptr(remainder) == cte_paddr(slot);
+}
+
+/* One step of clearing the zombie in slot. Exposed (the slot is the one being deleted): delete the
+ * zombie's last slot and count it off. Not exposed (the zombie was found inside an object being
+ * cleared): move the zombie into its own first slot, so it stops being reachable from outside
+ * and its former neighbour gets finalised in this slot instead. */
+static exception_t zombie_reduce(cte_t *slot, bool exposed)
+{
+    kassert(cap_get_cap_type(slot->cap) == cap_zombie_cap);
+    paddr_t ptr = cap_zombie_cap_get_ptr(slot->cap);
+    word_t n = cap_zombie_cap_get_number(slot->cap);
+    word_t type = cap_zombie_cap_get_zombie_type(slot->cap);
+    cte_t *first = PTOV(cte_t, ptr);
+    kassert(n > 0); /* a zombie with nothing left is removable and never reduced */
+
+    if (!exposed) {
+        kassert(first != slot); /* cyclic zombies are not reduced from inside */
+        if (first != slot) {
+            cte_swap(first->cap, first, slot->cap, slot);
+        }
+        return EXCEPTION_NONE;
+    }
+
+    cte_t *end = &first[n - 1];
+    exception_t status = cte_delete(end, false);
+    if (status != EXCEPTION_NONE) {
+        return status;
+    }
+    switch (cap_get_cap_type(slot->cap)) {
+    case cap_null_cap:
+        break; /* the zombie moved into its own object and the slot was emptied on the way */
+    case cap_zombie_cap:
+        if (cap_zombie_cap_get_ptr(slot->cap) == ptr && cap_zombie_cap_get_number(slot->cap) == n &&
+            cap_zombie_cap_get_zombie_type(slot->cap) == type) {
+            kassert(cap_get_cap_type(end->cap) == cap_null_cap);
+            cap_zombie_cap_ptr_set_number(&slot->cap, n - 1);
+        } else {
+            /* Another object's zombie was swapped into this slot: it is self-referential now. */
+            kassert(cap_zombie_cap_get_ptr(slot->cap) == cte_paddr(slot) && first != slot);
+        }
+        break;
+    default:
+        kpanic("clearing a zombie's slot leaves a zombie or nothing");
+    }
+    return EXCEPTION_NONE;
+}
+
+/* Finalise the cap in slot until it can be removed (seL4's finaliseSlot). *removable says whether
+ * the caller may empty the slot: false when a cyclic zombie is left for a later exposed delete. */
+static exception_t cte_finalise_slot(cte_t *slot, bool exposed, bool *removable)
+{
+    *removable = true;
+    while (cap_get_cap_type(slot->cap) != cap_null_cap) {
+        bool final = cdt_is_final_cap(slot);
+        cap_t remainder = object_finalise(slot->cap, final);
+        if (cap_removable(remainder, slot)) {
+            return EXCEPTION_NONE;
+        }
+        slot->cap = remainder;
+        if (!exposed && cap_cyclic_zombie(remainder, slot)) {
+            *removable = false;
+            return EXCEPTION_NONE;
+        }
+        exception_t status = zombie_reduce(slot, exposed);
+        if (status != EXCEPTION_NONE) {
+            *removable = false;
+            return status;
+        }
+        if (preemption_point() != EXCEPTION_NONE) {
+            *removable = false;
+            return EXCEPTION_PREEMPTED;
+        }
+    }
+    return EXCEPTION_NONE;
+}
+
+exception_t cte_delete(cte_t *slot, bool exposed)
+{
+    bool removable;
+    exception_t status = cte_finalise_slot(slot, exposed, &removable);
+    if (status != EXCEPTION_NONE) {
+        return status;
+    }
+    if (exposed || removable) {
+        cte_empty(slot);
+    }
+    return EXCEPTION_NONE;
+}
+
+exception_t cte_revoke(cte_t *slot)
+{
+    /* Children follow their parent in the list; each deletion unlinks one, so always look at the
+     * current next slot. A preempted revoke restarts here and finds the rest. */
+    for (cte_t *next = mdb_next(slot); next != NULL && cdt_is_parent_of(slot, next); next = mdb_next(slot)) {
+        exception_t status = cte_delete(next, true);
+        if (status != EXCEPTION_NONE) {
+            return status;
+        }
+        if (preemption_point() != EXCEPTION_NONE) {
+            return EXCEPTION_PREEMPTED;
+        }
+    }
+    return EXCEPTION_NONE;
+}
