@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* kaal-sim: boot the hostsim kernel from a device tree and run the default root task as its root thread. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hostsim/hostsim.h>
+
+#include "kaal_syscall.h"
+#include "summary.h"
+
+#ifndef KAAL_SOURCE_ROOT
+#error "KAAL_SOURCE_ROOT must name the source tree (it holds the default device tree)"
+#endif
+#define DEFAULT_DTB KAAL_SOURCE_ROOT "/tests/data/qemu-virt.dtb"
+
+/* Exit statuses besides the root task's own (0 = it passed, 1 = one of its checks failed). */
+enum {
+    EXIT_USAGE = 2,      /* bad command line */
+    EXIT_BOOT = 3,       /* the device tree could not be read or the kernel did not boot */
+    EXIT_KERNEL = 4,     /* the root thread stopped, or the kernel halted or panicked, while it ran */
+};
+
+static enum hostsim_status last_bad_status = HOSTSIM_OK;
+
+/* The root thread's system call entry on hostsim: one kernel entry as the root thread. */
+static int hostsim_syscall(seL4_Word regs[8])
+{
+    uint64_t r[8];
+    for (int i = 0; i < 8; i++) {
+        r[i] = regs[i];
+    }
+    enum hostsim_status st = hostsim_root_syscall(r, NULL);
+    for (int i = 0; i < 8; i++) {
+        regs[i] = r[i];
+    }
+    if (st != HOSTSIM_OK && last_bad_status == HOSTSIM_OK) {
+        last_bad_status = st;
+    }
+    return st == HOSTSIM_OK ? 0 : -1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: kaal-sim [--dtb FILE] [--help]\n"
+            "\n"
+            "Boot the KaaL kernel inside this process (the hostsim port) from a device tree and run the\n"
+            "default root task, which prints a summary of its bootinfo, untypeds and initial caps.\n"
+            "Kernel and root task output go to the kernel console (stderr).\n"
+            "\n"
+            "  --dtb FILE   device tree to boot from (default: %s)\n"
+            "  --help       show this help\n"
+            "\n"
+            "Exit status: 0 the root task ran and its checks passed; 1 a root task check failed;\n"
+            "2 usage error; 3 boot failed; 4 the kernel halted or the root thread stopped.\n",
+            DEFAULT_DTB);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dtb_path = DEFAULT_DTB;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--dtb") == 0 && i + 1 < argc) {
+            dtb_path = argv[++i];
+        } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
+            dtb_path = argv[i] + 6;
+        } else {
+            fprintf(stderr, "kaal-sim: unknown argument '%s'\n", argv[i]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+
+    FILE *f = fopen(dtb_path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "kaal-sim: cannot open device tree %s: %s\n", dtb_path, strerror(errno));
+        return EXIT_BOOT;
+    }
+    size_t cap = 1 << 16, size = 0;
+    unsigned char *dtb = malloc(cap);
+    size_t got;
+    while (dtb != NULL && (got = fread(dtb + size, 1, cap - size, f)) > 0) {
+        size += got;
+        if (size == cap) {
+            unsigned char *bigger = realloc(dtb, cap * 2);
+            if (bigger == NULL) {
+                free(dtb);
+                dtb = NULL;
+                break;
+            }
+            dtb = bigger;
+            cap *= 2;
+        }
+    }
+    int read_error = ferror(f);
+    fclose(f);
+    if (dtb == NULL || read_error) {
+        fprintf(stderr, "kaal-sim: cannot read device tree %s\n", dtb_path);
+        free(dtb);
+        return EXIT_BOOT;
+    }
+
+    fprintf(stderr, "kaal-sim: booting the hostsim kernel from %s (%zu bytes)\n", dtb_path, size);
+    const char *error = NULL;
+    int r = hostsim_boot(dtb, size, &error);
+    free(dtb);
+    if (r != 0) {
+        fprintf(stderr, "kaal-sim: boot failed: %s\n", error ? error : "(no reason given)");
+        hostsim_shutdown();
+        return EXIT_BOOT;
+    }
+    seL4_BootInfo *bi = hostsim_bootinfo();
+    if (bi == NULL) {
+        fprintf(stderr, "kaal-sim: boot reported success but there is no bootinfo frame\n");
+        hostsim_shutdown();
+        return EXIT_BOOT;
+    }
+
+    kaal_syscall_install(hostsim_syscall);
+    int status = summary_main(bi);
+    fflush(stderr);
+
+    bool panicked = hostsim_panicked();
+    hostsim_shutdown();
+    if (panicked) {
+        fprintf(stderr, "kaal-sim: the kernel panicked while the root task ran\n");
+        return EXIT_KERNEL;
+    }
+    if (last_bad_status != HOSTSIM_OK) {
+        fprintf(stderr, "kaal-sim: the root thread %s while it ran\n",
+                last_bad_status == HOSTSIM_HALTED ? "found the kernel halted" : "stopped (fault without handler)");
+        return EXIT_KERNEL;
+    }
+    fprintf(stderr, "kaal-sim: root task exited with status %d\n", status);
+    return status;
+}
