@@ -1,25 +1,303 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* hostsim machine: simulated RAM from the device tree, boot (placeholder while the module is written; replaced in this issue). */
-#include <stdbool.h>
+/* hostsim machine: simulated RAM laid out from a device tree, the loader's placement of the DTB
+ * and the root task's image, and booting the kernel on it (again and again, in one process). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libfdt.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <hal/hal.h>
 #include <hostsim/hostsim.h>
+#include <kaal/boot.h>
+#include <kaal/kernel.h>
+#include <kaal/thread.h>
+
 #include "internal.h"
 
+/*
+ * Physical layout, as seL4's elfloader would leave it (ABI sheet §11.3, §14):
+ *
+ *   lowest RAM start (page aligned)   kernel image: empty on hostsim (the kernel is host code)
+ *   dtb_pa = first free page          DTB copy, reserved with its exact size
+ *   ui_p_start = next page after DTB  root task "user image": HOSTSIM_UI_PAGES pages, linked at
+ *                                     virtual HOSTSIM_UI_VBASE (pv_offset = ui_p_start - 0x400000)
+ *   ...                               free RAM; the kernel puts the root-server objects at the top
+ *
+ * "First free page" skips the device tree's own reservations: the DTB and image go at the lowest
+ * page-aligned place of one RAM region that overlaps no /memreserve/, /reserved-memory or initrd.
+ * On hostsim the root task's code is host code; the image pages are its data.
+ *
+ * Simulated RAM is one memfd mapping covering [lowest RAM start, highest RAM end). A fresh memfd
+ * reads as zero, so booting costs no work proportional to RAM; holes between RAM regions are
+ * mapped but are not RAM (hostsim_phys_to_host refuses them).
+ */
+#define HOSTSIM_UI_PAGES 16
+#define HOSTSIM_UI_VBASE 0x400000ul
+#define HOSTSIM_MAX_RAM_SPAN (1ul << 36) /* 64 GiB of host address space at most */
+#define PAGE_SIZE_HS (1ul << seL4_PageBits)
+
 bool hostsim_booted;
-
-int hostsim_boot(const void *dtb, size_t dtb_size, const char **error)
-{
-    (void)dtb; (void)dtb_size;
-    *error = "hostsim boot not written yet";
-    return -1;
-}
-
 paddr_t hostsim_ram_base_pa;
 word_t hostsim_ram_size;
 uint8_t *hostsim_ram_host;
 
-int hostsim_boot_file(const char *dtb_path, const char **error) { (void)dtb_path; *error = "not written yet"; return -1; }
-void hostsim_shutdown(void) {}
-seL4_IPCBuffer *hostsim_root_ipc_buffer(void) { return NULL; }
-seL4_BootInfo *hostsim_bootinfo(void) { return NULL; }
-void *hostsim_phys_to_host(uint64_t pa, size_t size) { (void)pa; (void)size; return NULL; }
+static int ram_fd = -1;
+static struct mem_map machine_map;            /* RAM of the booted machine */
+static struct mem_region kernel_devices[8];   /* device pages the kernel keeps (GIC) */
+static word_t n_kernel_devices;
+
+static void ram_unmap(void)
+{
+    if (hostsim_ram_host != NULL) {
+        munmap(hostsim_ram_host, hostsim_ram_size);
+    }
+    if (ram_fd >= 0) {
+        close(ram_fd);
+    }
+    ram_fd = -1;
+    hostsim_ram_host = NULL;
+    hostsim_ram_base_pa = 0;
+    hostsim_ram_size = 0;
+}
+
+void hostsim_shutdown(void)
+{
+    if (hostsim_booted) {
+        kernel_state_reset(); /* its pointers are into the RAM that goes away */
+    }
+    hostsim_booted = false;
+    ram_unmap();
+    memset(&machine_map, 0, sizeof(machine_map));
+}
+
+static int ram_map(paddr_t base, word_t size, const char **error)
+{
+    ram_fd = memfd_create("kaal-hostsim-ram", MFD_CLOEXEC);
+    if (ram_fd < 0) {
+        *error = "hostsim: memfd_create failed";
+        return -1;
+    }
+    if (ftruncate(ram_fd, (off_t)size) != 0) {
+        *error = "hostsim: cannot size simulated RAM";
+        ram_unmap();
+        return -1;
+    }
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, ram_fd, 0);
+    if (p == MAP_FAILED) {
+        *error = "hostsim: cannot map simulated RAM";
+        ram_unmap();
+        return -1;
+    }
+    hostsim_ram_host = p;
+    hostsim_ram_base_pa = base;
+    hostsim_ram_size = size;
+    return 0;
+}
+
+/* Does [start, end) overlap a region the device tree reserves (or the initrd)? If so, *past is the
+ * end of the first such region. */
+static bool overlaps_reserved(const struct mem_map *map, paddr_t start, paddr_t end, paddr_t *past)
+{
+    for (word_t i = 0; i < map->n_reserved; i++) {
+        if (start < map->reserved[i].end && map->reserved[i].start < end) {
+            *past = map->reserved[i].end;
+            return true;
+        }
+    }
+    if (map->initrd_start < map->initrd_end && start < map->initrd_end && map->initrd_start < end) {
+        *past = map->initrd_end;
+        return true;
+    }
+    return false;
+}
+
+/* Place the DTB copy and the user image: the lowest page-aligned spot inside one RAM region that
+ * overlaps no reservation. Returns the DTB address or 0 if nothing fits. */
+static paddr_t place_loader_images(const struct mem_map *map, size_t dtb_size)
+{
+    word_t need = ROUND_UP(dtb_size, seL4_PageBits) + HOSTSIM_UI_PAGES * PAGE_SIZE_HS;
+    for (word_t r = 0; r < map->n_ram; r++) {
+        paddr_t cand = ROUND_UP(map->ram[r].start, seL4_PageBits);
+        while (cand + need > cand && cand + need <= map->ram[r].end) {
+            paddr_t past;
+            if (!overlaps_reserved(map, cand, cand + need, &past)) {
+                return cand;
+            }
+            cand = ROUND_UP(past, seL4_PageBits);
+        }
+    }
+    return 0;
+}
+
+/* The interrupt controller's pages the kernel keeps for itself, as seL4 does on QEMU virt: the
+ * first page of a GICv2's distributor and CPU interface (or a GICv3's distributor and
+ * redistributor). Everything else becomes device untypeds. */
+static void find_kernel_devices(const void *dtb)
+{
+    static const char *const gics[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic", "arm,gic-v3"};
+    n_kernel_devices = 0;
+    for (size_t g = 0; g < sizeof(gics) / sizeof(gics[0]) && n_kernel_devices == 0; g++) {
+        int node = fdt_node_offset_by_compatible(dtb, -1, gics[g]);
+        if (node < 0) {
+            continue;
+        }
+        int parent = fdt_parent_offset(dtb, node);
+        int ac = parent >= 0 ? fdt_address_cells(dtb, parent) : 2;
+        int sc = parent >= 0 ? fdt_size_cells(dtb, parent) : 1;
+        int len;
+        const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
+        if (reg == NULL || ac < 1 || ac > 2 || sc < 0 || sc > 2) {
+            continue;
+        }
+        int entry = ac + sc;
+        for (int e = 0; e < 2 && (e + 1) * entry * 4 <= len; e++) {
+            uint64_t addr = 0;
+            for (int c = 0; c < ac; c++) {
+                addr = (addr << 32) | fdt32_to_cpu(reg[e * entry + c]);
+            }
+            paddr_t page = ROUND_DOWN(addr, seL4_PageBits);
+            kernel_devices[n_kernel_devices++] = (struct mem_region){page, page + PAGE_SIZE_HS};
+        }
+    }
+}
+
+int hostsim_boot(const void *dtb, size_t dtb_size, const char **error)
+{
+    static const char *local_error;
+    if (error == NULL) {
+        error = &local_error;
+    }
+    hostsim_shutdown();
+    hostsim_did_panic = false;
+    hostsim_note_boot();
+    hostsim_set_preempt_interval(0);
+
+    struct mem_map map;
+    if (dtb_parse_memory(dtb, dtb_size, &map, error) != 0) {
+        return -1;
+    }
+    paddr_t base = ROUND_DOWN(map.ram[0].start, seL4_PageBits);
+    paddr_t top = ROUND_UP(map.ram[map.n_ram - 1].end, seL4_PageBits);
+    if (top - base > HOSTSIM_MAX_RAM_SPAN) {
+        *error = "hostsim: RAM spans more than 64 GiB of physical addresses";
+        return -1;
+    }
+    paddr_t dtb_pa = place_loader_images(&map, dtb_size);
+    if (dtb_pa == 0) {
+        *error = "hostsim: no room in RAM for the device tree and the root task image";
+        return -1;
+    }
+    if (ram_map(base, top - base, error) != 0) {
+        return -1;
+    }
+    machine_map = map;
+    find_kernel_devices(dtb);
+
+    void *dtb_copy = hostsim_ram_host + (dtb_pa - base);
+    memcpy(dtb_copy, dtb, dtb_size);
+    paddr_t ui_p_start = ROUND_UP(dtb_pa + dtb_size, seL4_PageBits);
+    struct boot_params params = {
+        .dtb = dtb_copy,
+        .dtb_size = dtb_size,
+        .dtb_paddr = dtb_pa,
+        .ui_p_start = ui_p_start,
+        .ui_p_end = ui_p_start + HOSTSIM_UI_PAGES * PAGE_SIZE_HS,
+        .pv_offset = ui_p_start - HOSTSIM_UI_VBASE,
+        .v_entry = HOSTSIM_UI_VBASE,
+        .kernel_p_start = base,
+        .kernel_p_end = base,
+        .kernel_devices = kernel_devices,
+        .n_kernel_devices = n_kernel_devices,
+    };
+
+    jmp_buf jb;
+    int result;
+    hostsim_halt_target = &jb;
+    if (setjmp(jb)) {
+        *error = "hostsim: the kernel halted during boot (see the console)";
+        result = -1;
+    } else {
+        result = kernel_boot(&params, error);
+    }
+    hostsim_halt_target = NULL;
+    if (result != 0) {
+        kernel_state_reset();
+        ram_unmap();
+        memset(&machine_map, 0, sizeof(machine_map));
+        return -1;
+    }
+    hostsim_booted = true;
+    return 0;
+}
+
+int hostsim_boot_file(const char *dtb_path, const char **error)
+{
+    static const char *local_error;
+    if (error == NULL) {
+        error = &local_error;
+    }
+    FILE *f = fopen(dtb_path, "rb");
+    if (f == NULL) {
+        *error = "hostsim: cannot open the device tree file";
+        return -1;
+    }
+    size_t cap = 64 * 1024, len = 0;
+    uint8_t *buf = malloc(cap);
+    while (buf != NULL) {
+        len += fread(buf + len, 1, cap - len, f);
+        if (len < cap) {
+            break;
+        }
+        uint8_t *bigger = realloc(buf, cap * 2);
+        if (bigger == NULL) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    bool read_error = ferror(f) != 0;
+    fclose(f);
+    if (buf == NULL || read_error) {
+        free(buf);
+        *error = "hostsim: cannot read the device tree file";
+        return -1;
+    }
+    int r = hostsim_boot(buf, len, error);
+    free(buf);
+    return r;
+}
+
+seL4_IPCBuffer *hostsim_root_ipc_buffer(void)
+{
+    if (!hostsim_booted || ks.root_thread == NULL) {
+        return NULL;
+    }
+    /* What the kernel reads as the root thread's buffer: the frame in its TCB's buffer slot. */
+    return (seL4_IPCBuffer *)thread_lookup_ipc_buffer(ks.root_thread, false);
+}
+
+seL4_BootInfo *hostsim_bootinfo(void)
+{
+    return hostsim_booted ? ks.bootinfo : NULL;
+}
+
+void *hostsim_phys_to_host(uint64_t pa, size_t size)
+{
+    if (!hostsim_booted) {
+        return NULL;
+    }
+    for (word_t i = 0; i < machine_map.n_ram; i++) {
+        const struct mem_region *r = &machine_map.ram[i];
+        if (pa >= r->start && pa < r->end && (size == 0 || size <= r->end - pa)) {
+            return hostsim_ram_host + (pa - hostsim_ram_base_pa);
+        }
+    }
+    return NULL;
+}

@@ -12,6 +12,9 @@ struct kernel_state {
     seL4_BootInfo *bootinfo;  /* kernel pointer to the root task's bootinfo frame */
     word_t work_units;        /* work done since the last preemption check */
     bool reschedule;          /* a handler asks the exit path to choose a thread */
+
+    /* Owned by the VSpace layer: the ASID pool of each high ASID (physical address, 0: none). */
+    paddr_t asid_table[1u << seL4_NumASIDPoolsBits];
 };
 
 extern struct kernel_state ks;

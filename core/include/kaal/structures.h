@@ -83,6 +83,12 @@ struct tcb {
 };
 _Static_assert(sizeof(struct tcb) <= (1u << seL4_TCBBits), "struct tcb fits its object");
 
+/* An ASID pool object (4 KiB): the VSpace root (physical, 0: free) of each of its 512 ASIDs. */
+typedef struct asid_pool {
+    paddr_t vspace[1u << seL4_ASIDPoolIndexBits];
+} asid_pool_t;
+_Static_assert(sizeof(asid_pool_t) == (1u << seL4_ASIDPoolBits), "an ASID pool fills its object");
+
 static inline struct tcb *tcb_from_paddr(paddr_t pa) { return pa ? PTOV(struct tcb, pa) : NULL; }
 static inline struct tcb *tcb_of_slot(const cte_t *slot) { return (struct tcb *)(uintptr_t)slot; }
 
