@@ -71,16 +71,26 @@ uint64_t ktest_first_empty(void);
 uint64_t ktest_untyped(unsigned min_bits);
 /* The bootinfo descriptor of the untyped in slot cptr. */
 const seL4_UntypedDesc *ktest_untyped_desc(uint64_t cptr);
-/* Assert the reply is a success (label 0) with the status OK; prints the error otherwise. */
+/* Assert the reply is a success (label 0) with the status OK; prints the error otherwise.
+ * The argument is evaluated once, so a call may be passed directly. */
 #define ktest_assert_ok(r)                                                                         \
-    ck_assert_msg((r).status == HOSTSIM_OK && (r).label == seL4_NoError,                           \
-                  "expected success, got status %d label %llu mr0 %llu mr1 %llu", (int)(r).status,      \
-                  (unsigned long long)(r).label, (unsigned long long)(r).mr[0], (unsigned long long)(r).mr[1])
-/* Assert an error reply with the given seL4_Error and length. */
+    do {                                                                                           \
+        struct ktest_reply ktest_r_ = (r);                                                         \
+        ck_assert_msg(ktest_r_.status == HOSTSIM_OK && ktest_r_.label == seL4_NoError,             \
+                      "expected success, got status %d label %llu mr0 %llu mr1 %llu", (int)ktest_r_.status, \
+                      (unsigned long long)ktest_r_.label, (unsigned long long)ktest_r_.mr[0],      \
+                      (unsigned long long)ktest_r_.mr[1]);                                         \
+    } while (0)
+/* Assert an error reply with the given seL4_Error and length (argument evaluated once). */
 #define ktest_assert_error(r, err, len)                                                            \
-    ck_assert_msg((r).status == HOSTSIM_OK && (r).label == (err) && (r).length == (len),            \
-                  "expected error %d len %d, got status %d label %llu len %llu", (int)(err), (int)(len), \
-                  (int)(r).status, (unsigned long long)(r).label, (unsigned long long)(r).length)
+    do {                                                                                           \
+        struct ktest_reply ktest_r_ = (r);                                                         \
+        ck_assert_msg(ktest_r_.status == HOSTSIM_OK && ktest_r_.label == (uint64_t)(err) &&        \
+                          ktest_r_.length == (uint64_t)(len),                                      \
+                      "expected error %d len %d, got status %d label %llu len %llu", (int)(err), (int)(len), \
+                      (int)ktest_r_.status, (unsigned long long)ktest_r_.label,                    \
+                      (unsigned long long)ktest_r_.length);                                        \
+    } while (0)
 
 /* Run a suite with TAP output (CK_TAP_LOG_FILE_NAME from the environment); returns the exit code. */
 int ktest_run(Suite *s);
