@@ -12,6 +12,8 @@
  *   struct hal_tcb                      saved registers (word_t regs[N_USER_REGS]) and FP state
  *   void *hal_ptov(paddr_t pa)          kernel pointer for a RAM physical address (pa must be RAM)
  *   paddr_t hal_vtop(const void *p)     inverse of hal_ptov
+ *   bool hal_phys_is_ram(paddr_t pa, word_t bytes)  is [pa, pa + bytes) RAM? (any context; lets
+ *                                       debug code test a pointer before hal_ptov)
  *   word_t hal_reg_get(const struct hal_tcb *t, enum user_reg r)
  *   void hal_reg_set(struct hal_tcb *t, enum user_reg r, word_t v)
  */

@@ -30,6 +30,9 @@ static inline bool hostsim_is_ram(paddr_t pa, word_t size)
 
 void hostsim_bad_phys(paddr_t pa) __attribute__((noreturn));
 
+/* The HAL's RAM test (hal.h): simulated RAM is the only RAM. */
+static inline bool hal_phys_is_ram(paddr_t pa, word_t bytes) { return hostsim_is_ram(pa, bytes); }
+
 static inline void *hal_ptov(paddr_t pa)
 {
     if (!hostsim_is_ram(pa, 1)) {
