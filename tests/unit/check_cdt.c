@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <kaal/cdt.h>
+#include <kaal/invariants.h>
 #include <kaal/kernel.h>
 #include <kaal/thread.h>
 
@@ -36,9 +37,14 @@ static void make_untyped(uint64_t slot, unsigned bits)
     ck_assert_uint_eq(ktest_cap_type(slot), TAG_UNTYPED);
 }
 
-/* Every non-null root slot's neighbours point back at it, and the list ends are consistent. */
+/* Every non-null root slot's neighbours point back at it, the list ends are consistent, and the
+ * kernel's invariant checker agrees. */
+static bool skip_invariants; /* see run_tree_op */
+
 static void assert_root_mdb_consistent(void)
 {
+    char why[256] = "";
+    ck_assert_msg(skip_invariants || kernel_invariants_hold(why, sizeof(why)), "invariant broken: %s", why);
     for (uint64_t i = 0; i < (1ull << root_radix()); i++) {
         cte_t *s = root_slot(i);
         cte_t *next = cte_from_paddr(mdb_node_get_next(s->mdb));
@@ -301,7 +307,12 @@ static void *run_tree_op(enum tree_op op, unsigned interval, unsigned *restarts,
     ktest_assert_ok(r);
     *restarts = r.restarts;
     ck_assert_uint_eq(ktest_cap_type(big), TAG_NULL);
+    /* Deleting the CNode leaves the TCB inside it as a zombie in its own CTable slot (as seL4 does,
+     * until the untyped is revoked). The invariant checker does not accept TCB zombies yet
+     * (zombie type 64 fails its size check), so only the links are checked in that case. */
+    skip_invariants = op == OP_DELETE_CNODE;
     assert_root_mdb_consistent();
+    skip_invariants = false;
     if (op == OP_REVOKE_UNTYPED) {
         ck_assert(!cdt_has_children(root_slot(u)));
     }
