@@ -198,6 +198,10 @@ int dtb_parse_memory(const void *dtb, size_t size, struct mem_map *map, const ch
         *error = "device tree: none given (empty blob)";
         return -1;
     }
+    if ((uintptr_t)dtb & 7) {
+        *error = "device tree: blob is not 8-byte aligned";
+        return -1;
+    }
     if (size < sizeof(struct fdt_header)) {
         *error = "device tree: truncated (shorter than its header)";
         return -1;

@@ -166,12 +166,8 @@ static void find_kernel_devices(const void *dtb)
     }
 }
 
-int hostsim_boot(const void *dtb, size_t dtb_size, const char **error)
+static int boot_machine(const void *dtb, size_t dtb_size, const char **error)
 {
-    static const char *local_error;
-    if (error == NULL) {
-        error = &local_error;
-    }
     hostsim_shutdown();
     hostsim_did_panic = false;
     hostsim_note_boot();
@@ -233,6 +229,27 @@ int hostsim_boot(const void *dtb, size_t dtb_size, const char **error)
     }
     hostsim_booted = true;
     return 0;
+}
+
+int hostsim_boot(const void *dtb, size_t dtb_size, const char **error)
+{
+    static const char *local_error;
+    if (error == NULL) {
+        error = &local_error;
+    }
+    if (((uintptr_t)dtb & 7) == 0) {
+        return boot_machine(dtb, dtb_size, error);
+    }
+    /* libfdt wants an 8-byte aligned blob (a loader places it on a page boundary). */
+    void *aligned = malloc(dtb_size ? dtb_size : 1);
+    if (aligned == NULL) {
+        *error = "hostsim: out of host memory";
+        return -1;
+    }
+    memcpy(aligned, dtb, dtb_size);
+    int r = boot_machine(aligned, dtb_size, error);
+    free(aligned);
+    return r;
 }
 
 int hostsim_boot_file(const char *dtb_path, const char **error)

@@ -23,9 +23,9 @@ struct mem_map {
     paddr_t initrd_start, initrd_end;                    /* /chosen linux,initrd-* (0 if absent) */
 };
 
-/* Parse the device tree blob at dtb (size bytes available) into *map. Returns 0, or -1 with
- * *error set to a readable reason (bad magic, truncated, no memory node, too many regions, ...).
- * Never reads outside [dtb, dtb + size). */
+/* Parse the device tree blob at dtb (size bytes available, 8-byte aligned as libfdt requires)
+ * into *map. Returns 0, or -1 with *error set to a readable reason (bad magic, truncated, no memory
+ * node, too many regions, ...). Never reads outside [dtb, dtb + size). */
 int dtb_parse_memory(const void *dtb, size_t size, struct mem_map *map, const char **error);
 
 /* Everything the port hands to the kernel at boot (seL4's loader handoff, §11.1, plus what the
