@@ -3,6 +3,7 @@
  * device tree, the root-server objects, the initial caps, the root address space and thread. The
  * bootinfo frame and the untyped caps are in bootinfo.c. */
 #include <hal/mmu.h>
+#include <kaal/cdt.h>
 #include <kaal/kernel.h>
 #include <kaal/printf.h>
 #include <kaal/string.h>
@@ -29,20 +30,6 @@ bool boot_provide_cap(struct boot_state *b, cap_t cap)
     boot_write_slot(b, b->slot_pos_cur, cap);
     b->slot_pos_cur++;
     return true;
-}
-
-/* Insert new_cap into the empty dest as the next sibling-or-child of src in the derivation list,
- * not revocable (seL4 cteInsert for caps that are not badged or untyped: CNode, VSpace, frame). */
-static void boot_cte_insert(cap_t new_cap, cte_t *src, cte_t *dest)
-{
-    kassert(cap_get_cap_type(dest->cap) == cap_null_cap);
-    paddr_t next = mdb_node_get_next(src->mdb);
-    dest->cap = new_cap;
-    dest->mdb = mdb_node_new(next, 0, 0, cte_paddr(src));
-    mdb_node_ptr_set_next(&src->mdb, cte_paddr(dest));
-    if (next != 0) {
-        mdb_node_ptr_set_prev(&cte_from_paddr(next)->mdb, cte_paddr(dest));
-    }
 }
 
 /* ---- the root task's virtual layout ---- */
@@ -375,11 +362,15 @@ static void root_thread_init(struct boot_state *b)
     cte_t *slots = b->root_slots;
 
     /* The IPC buffer cap is derived: a frame cap's copy does not carry the mapping. */
-    cap_t ipc_cap = slots[seL4_CapInitThreadIPCBuffer].cap;
-    ipc_cap = cap_frame_cap_set_mapped_vaddr(cap_frame_cap_set_mapped_asid(ipc_cap, 0), 0);
-    boot_cte_insert(slots[seL4_CapInitThreadCNode].cap, &slots[seL4_CapInitThreadCNode], &t->ctes[TCB_CTABLE]);
-    boot_cte_insert(slots[seL4_CapInitThreadVSpace].cap, &slots[seL4_CapInitThreadVSpace], &t->ctes[TCB_VTABLE]);
-    boot_cte_insert(ipc_cap, &slots[seL4_CapInitThreadIPCBuffer], &t->ctes[TCB_BUFFER]);
+    cap_t ipc_cap;
+    struct syscall_error err;
+    exception_t derived = cap_derive(&slots[seL4_CapInitThreadIPCBuffer], slots[seL4_CapInitThreadIPCBuffer].cap,
+                                     &ipc_cap, &err);
+    kassert(derived == EXCEPTION_NONE && cap_get_cap_type(ipc_cap) == cap_frame_cap); /* frames always derive */
+    (void)derived;
+    cte_insert(slots[seL4_CapInitThreadCNode].cap, &slots[seL4_CapInitThreadCNode], &t->ctes[TCB_CTABLE]);
+    cte_insert(slots[seL4_CapInitThreadVSpace].cap, &slots[seL4_CapInitThreadVSpace], &t->ctes[TCB_VTABLE]);
+    cte_insert(ipc_cap, &slots[seL4_CapInitThreadIPCBuffer], &t->ctes[TCB_BUFFER]);
 
     hal_tcb_init(&t->arch);
     hal_reg_set(&t->arch, REG_X0, b->bi_frame_vptr);

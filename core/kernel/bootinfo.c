@@ -40,7 +40,10 @@ static int provide_untyped(struct boot_state *b, paddr_t paddr, word_t bits, boo
         }
         return 0;
     }
-    if (!boot_provide_cap(b, cap_untyped_cap_new(paddr, bits, device, 0))) {
+    /* Boot untypeds start full (seL4's MAX_FREE_INDEX): memory the loader or firmware touched is
+     * not known to be zero, so the first retype resets, and so clears, the untyped. */
+    word_t full = BIT(bits - seL4_MinUntypedBits);
+    if (!boot_provide_cap(b, cap_untyped_cap_new(paddr, bits, device, full))) {
         *error = "boot: root CNode too small for the untyped caps";
         return -1;
     }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <hal/mmu.h>
+#include <kaal/invariants.h>
 #include <kaal/kernel.h>
 #include <kaal/thread.h>
 
@@ -129,6 +130,15 @@ START_TEST(test_asid_pool)
 }
 END_TEST
 
+START_TEST(test_invariants_after_boot)
+{
+    char why[256];
+    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "small.dtb: %s", why);
+    ktest_boot(KTEST_DTB_VIRT);
+    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "qemu-virt.dtb: %s", why);
+}
+END_TEST
+
 /* ---- kernel_boot: bootinfo ---- */
 
 START_TEST(test_bootinfo_fields)
@@ -182,7 +192,7 @@ START_TEST(test_bootinfo_regions)
         ck_assert_uint_eq(cap_untyped_cap_get_ptr(c), d->paddr);
         ck_assert_uint_eq(cap_untyped_cap_get_block_size(c), d->sizeBits);
         ck_assert_uint_eq(cap_untyped_cap_get_is_device(c), d->isDevice);
-        ck_assert_uint_eq(cap_untyped_cap_get_free_index(c), 0);
+        ck_assert_uint_eq(cap_untyped_cap_get_free_index(c), 1ull << (d->sizeBits - 4)); /* starts full */
         ck_assert_uint_eq(d->padding[0] | d->padding[5], 0);
     }
     for (uint64_t s = bi->empty.start; s < bi->empty.end; s += 97) {
@@ -635,6 +645,7 @@ static Suite *boot_suite(void)
     tcase_add_test(tc, test_cap_identify);
     tcase_add_test(tc, test_root_cnode_cap);
     tcase_add_test(tc, test_asid_pool);
+    tcase_add_test(tc, test_invariants_after_boot);
     tcase_add_test(tc, test_bootinfo_fields);
     tcase_add_test(tc, test_bootinfo_regions);
     tcase_add_test(tc, test_extra_bootinfo);
