@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* AArch64 implementation of the HAL contract: halt (PSCI), panic dump, interrupts (no GIC yet),
+ * threads and memory. */
+#include <hal/hal.h>
+#include <kaal/kernel.h>
+#include <kaal/printf.h>
+#include <kaal/string.h>
+#include <libfdt.h>
+
+#include "internal.h"
+
+/* --- halting: PSCI SYSTEM_OFF through the conduit the device tree names --- */
+enum psci_conduit { PSCI_NONE, PSCI_HVC, PSCI_SMC };
+static enum psci_conduit psci_conduit;
+
+void psci_init(const void *dtb)
+{
+    psci_conduit = PSCI_NONE;
+    if (dtb == NULL) {
+        return;
+    }
+    int node = fdt_node_offset_by_compatible(dtb, -1, "arm,psci-0.2");
+    if (node < 0) {
+        node = fdt_path_offset(dtb, "/psci");
+    }
+    if (node < 0) {
+        return;
+    }
+    int len;
+    const char *method = fdt_getprop(dtb, node, "method", &len);
+    if (method == NULL || len < 1 || method[len - 1] != '\0') {
+        return;
+    }
+    if (kstrcmp(method, "hvc") == 0) {
+        psci_conduit = PSCI_HVC;
+    } else if (kstrcmp(method, "smc") == 0) {
+        psci_conduit = PSCI_SMC;
+    }
+}
+
+void hal_halt(void)
+{
+    __asm__ volatile("msr daifset, #0xf");
+    switch (psci_conduit) {
+    case PSCI_HVC:
+        psci_call_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+        break;
+    case PSCI_SMC:
+        psci_call_smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+        break;
+    case PSCI_NONE:
+        break;
+    }
+    kprintf("KaaL: PSCI SYSTEM_OFF unavailable or failed; parking the CPU\n");
+    for (;;) {
+        __asm__ volatile("wfi");
+    }
+}
+
+/* --- exceptions and the panic dump --- */
+static const struct trap_frame *last_trap; /* the exception being reported, if any */
+
+static const char *esr_class_name(word_t ec)
+{
+    switch (ec) {
+    case 0x00: return "unknown reason (undefined instruction)";
+    case 0x01: return "WFI/WFE trapped";
+    case 0x07: return "FP/SIMD access trapped";
+    case 0x0e: return "illegal execution state";
+    case 0x15: return "SVC from AArch64";
+    case 0x16: return "HVC from AArch64";
+    case 0x17: return "SMC from AArch64";
+    case 0x18: return "MSR/MRS/system instruction trapped";
+    case 0x20: return "instruction abort from a lower EL";
+    case 0x21: return "instruction abort at EL1";
+    case 0x22: return "PC alignment fault";
+    case 0x24: return "data abort from a lower EL";
+    case 0x25: return "data abort at EL1";
+    case 0x26: return "SP alignment fault";
+    case 0x2f: return "SError";
+    case 0x30: return "breakpoint from a lower EL";
+    case 0x31: return "breakpoint at EL1";
+    case 0x3c: return "BRK instruction";
+    default: return "other exception class";
+    }
+}
+
+static const char *fault_status_name(word_t fsc)
+{
+    switch (fsc & 0x3c) {
+    case 0x00: return "address size fault";
+    case 0x04: return "translation fault";
+    case 0x08: return "access flag fault";
+    case 0x0c: return "permission fault";
+    default: break;
+    }
+    switch (fsc) {
+    case 0x10: return "synchronous external abort";
+    case 0x21: return "alignment fault";
+    case 0x30: return "TLB conflict abort";
+    default: return "other fault status";
+    }
+}
+
+static const char *const vector_names[16] = {
+    "sync, EL1 on SP_EL0", "IRQ, EL1 on SP_EL0", "FIQ, EL1 on SP_EL0", "SError, EL1 on SP_EL0",
+    "sync, EL1", "IRQ, EL1", "FIQ, EL1", "SError, EL1",
+    "sync, EL0 AArch64", "IRQ, EL0 AArch64", "FIQ, EL0 AArch64", "SError, EL0 AArch64",
+    "sync, EL0 AArch32", "IRQ, EL0 AArch32", "FIQ, EL0 AArch32", "SError, EL0 AArch32",
+};
+
+static void dump_esr(word_t esr, word_t far, word_t elr)
+{
+    word_t ec = (esr >> 26) & 0x3f;
+    kprintf("  ESR_EL1 %016lx: class 0x%lx = %s", (unsigned long)esr, (unsigned long)ec,
+            esr_class_name(ec));
+    if (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) {
+        word_t fsc = esr & 0x3f;
+        kprintf(", %s at level %lu", fault_status_name(fsc), (unsigned long)(fsc & 3));
+        if (ec >= 0x24) {
+            kprintf(esr & BIT(6) ? ", on a write" : ", on a read");
+        }
+    }
+    kprintf("\n  FAR_EL1 %016lx (faulting address)\n", (unsigned long)far);
+    kprintf("  ELR_EL1 %016lx (faulting instruction)\n", (unsigned long)elr);
+}
+
+void hal_panic_dump(void)
+{
+    if (last_trap != NULL) {
+        dump_esr(last_trap->esr, last_trap->far, last_trap->elr);
+        kprintf("  SPSR_EL1 %016lx  LR %016lx\n", (unsigned long)last_trap->spsr,
+                (unsigned long)last_trap->x[30]);
+        for (int i = 0; i < 30; i += 2) {
+            kprintf("  x%2d %016lx  x%2d %016lx\n", i, (unsigned long)last_trap->x[i], i + 1,
+                    (unsigned long)last_trap->x[i + 1]);
+        }
+        return;
+    }
+    word_t esr, far, elr;
+    __asm__ volatile("mrs %0, esr_el1; mrs %1, far_el1; mrs %2, elr_el1"
+                     : "=r"(esr), "=r"(far), "=r"(elr));
+    kprintf("  (no exception taken; last exception registers follow, possibly stale)\n");
+    dump_esr(esr, far, elr);
+}
+
+void aarch64_trap(struct trap_frame *frame, word_t vector)
+{
+    last_trap = frame;
+    kprintf("\nKaaL: unexpected exception (%s)\n", vector_names[vector & 15]);
+    /* There is no user entry, interrupt or fault path yet: every exception is fatal. */
+    kpanic("unexpected exception");
+}
+
+/* --- interrupts: no GIC driver yet. Interrupts stay masked in the kernel and nothing is ever
+ * pending, which is what these report. The GIC and the generic timer come with the interrupt
+ * work; until then preemption points never preempt. --- */
+bool hal_irq_pending(void) { return false; }
+word_t hal_irq_get_active(void) { return HAL_IRQ_NONE; }
+void hal_irq_ack(word_t irq) { (void)irq; }
+
+/* --- threads and memory --- */
+void hal_tcb_init(struct hal_tcb *arch)
+{
+    kmemset(arch, 0, sizeof(*arch));
+    arch->regs[REG_SPSR] = USER_SPSR_INITIAL;
+}
+
+void hal_zero_phys(paddr_t pa, word_t bytes)
+{
+    kmemset(hal_ptov(pa), 0, bytes);
+}
+
+/* --- stack protector: Debian's libfdt.a is built with -fstack-protector-strong. No entropy
+ * source is read at boot yet, so the canary is a fixed value. --- */
+extern uintptr_t __stack_chk_guard;
+void __stack_chk_fail(void) NORETURN;
+uintptr_t __stack_chk_guard = 0x5eb1c0ded00dfeedul;
+void __stack_chk_fail(void)
+{
+    kpanic("stack protector: stack corrupted (in libfdt)");
+}
