@@ -87,8 +87,11 @@ block notification 4
     field state         2 48 2      # 0 idle, 1 waiting, 2 active
     field queue_tail    3 0 48
 
-# Thread state word (TCB).
+# Thread state word (TCB): what the thread is doing and, when blocked on IPC, on what and how.
 block thread_state 2
     field ts_type       0 0 4       # see enum thread_state_type
     field blocking_object 0 4 48    # endpoint/notification paddr when blocked
+    field blocking_ipc_can_grant 0 52 1
+    field blocking_ipc_can_grant_reply 0 53 1
+    field blocking_ipc_is_call 0 54 1
     field blocking_ipc_badge 1 0 64

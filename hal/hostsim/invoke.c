@@ -13,23 +13,9 @@ static bool machine_halted;
 
 void hostsim_note_boot(void) { machine_halted = false; }
 
-enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts)
+/* Execute one svc (and its restarts while t stays current) as thread t. */
+static enum hostsim_status svc_as(struct tcb *t, unsigned *count)
 {
-    struct tcb *t = ks.root_thread;
-    unsigned count = 0;
-    if (restarts) {
-        *restarts = 0;
-    }
-    if (!hostsim_booted || machine_halted || t == NULL) {
-        return HOSTSIM_HALTED;
-    }
-    if (thread_state_type(t) != ThreadState_Running) {
-        return HOSTSIM_STOPPED;
-    }
-    for (int i = 0; i < 8; i++) {
-        hal_reg_set(&t->arch, REG_X0 + i, regs[i]);
-    }
-
     jmp_buf jb;
     hostsim_halt_target = &jb;
     if (setjmp(jb)) {
@@ -41,24 +27,121 @@ enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts)
         word_t svc = hal_reg_get(&t->arch, REG_NEXT_IP);
         hal_reg_set(&t->arch, REG_FAULT_IP, svc);
         hal_reg_set(&t->arch, REG_NEXT_IP, svc + 4);
-        ks.cur_thread = t;
+        t->arch.svc_pending = svc + 1; /* marks "inside svc at `svc`" for the restart check */
         kernel_handle_syscall((sword_t)hal_reg_get(&t->arch, REG_SYSCALL));
         kernel_exit();
-        if (thread_state_type(t) == ThreadState_Running && hal_reg_get(&t->arch, REG_NEXT_IP) == svc) {
-            count++; /* restarted: the svc runs again */
+        if (ks.cur_thread == t && thread_state_type(t) == ThreadState_Running &&
+            hal_reg_get(&t->arch, REG_NEXT_IP) == svc) {
+            (*count)++; /* preempted and chosen again: the svc runs again */
             continue;
         }
         break;
     }
     hostsim_halt_target = NULL;
+    switch (thread_state_type(t)) {
+    case ThreadState_Running:
+        t->arch.svc_pending = 0; /* back in user mode after the svc */
+        return HOSTSIM_OK;
+    case ThreadState_Inactive:
+        t->arch.svc_pending = 0;
+        return HOSTSIM_STOPPED;
+    default:
+        /* Blocked on IPC, or preempted (Restart) while another thread runs: completes later. */
+        return HOSTSIM_BLOCKED;
+    }
+}
 
+/* A thread whose last svc was preempted (or restarted by the kernel) re-executes it first. */
+static bool restart_pending(const struct tcb *t)
+{
+    return t->arch.svc_pending != 0 && hal_reg_get(&t->arch, REG_NEXT_IP) == t->arch.svc_pending - 1 &&
+           hal_reg_get(&t->arch, REG_FAULT_IP) == t->arch.svc_pending - 1;
+}
+
+static enum hostsim_status syscall_as(struct tcb *t, uint64_t regs[8], unsigned *restarts)
+{
+    unsigned count = 0;
+    enum hostsim_status st;
+    while (restart_pending(t)) {
+        count++;
+        st = svc_as(t, &count);
+        if (st != HOSTSIM_OK || ks.cur_thread != t) {
+            goto out;
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        hal_reg_set(&t->arch, REG_X0 + i, regs[i]);
+    }
+    st = svc_as(t, &count);
+out:
     for (int i = 0; i < 8; i++) {
         regs[i] = hal_reg_get(&t->arch, REG_X0 + i);
     }
     if (restarts) {
         *restarts = count;
     }
-    return thread_state_type(t) == ThreadState_Running ? HOSTSIM_OK : HOSTSIM_STOPPED;
+    return st;
+}
+
+static bool machine_ready(void) { return hostsim_booted && !machine_halted; }
+
+enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts)
+{
+    struct tcb *t = ks.root_thread;
+    if (restarts) {
+        *restarts = 0;
+    }
+    if (!machine_ready() || t == NULL) {
+        return HOSTSIM_HALTED;
+    }
+    if (thread_state_type(t) == ThreadState_Inactive) {
+        return HOSTSIM_STOPPED;
+    }
+    if (ks.cur_thread != t) {
+        /* Until other threads can run, the root thread is the only one the kernel ever chooses. */
+        return thread_state_type(t) == ThreadState_Running ? HOSTSIM_IDLE : HOSTSIM_BLOCKED;
+    }
+    return syscall_as(t, regs, restarts);
+}
+
+uint64_t hostsim_current_thread(void)
+{
+    if (!machine_ready() || ks.cur_thread == NULL || thread_state_type(ks.cur_thread) == ThreadState_IdleThreadState) {
+        return 0;
+    }
+    return VTOP(ks.cur_thread);
+}
+
+uint64_t hostsim_root_thread(void) { return ks.root_thread ? VTOP(ks.root_thread) : 0; }
+
+enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *restarts)
+{
+    if (restarts) {
+        *restarts = 0;
+    }
+    if (!machine_ready()) {
+        return HOSTSIM_HALTED;
+    }
+    uint64_t cur = hostsim_current_thread();
+    if (cur == 0) {
+        return HOSTSIM_IDLE;
+    }
+    return syscall_as(PTOV(struct tcb, cur), regs, restarts);
+}
+
+void hostsim_thread_regs(uint64_t thread, uint64_t regs[37])
+{
+    struct tcb *t = PTOV(struct tcb, thread);
+    for (int i = 0; i < N_USER_REGS; i++) {
+        regs[i] = hal_reg_get(&t->arch, i);
+    }
+}
+
+unsigned hostsim_thread_state(uint64_t thread) { return (unsigned)thread_state_type(PTOV(struct tcb, thread)); }
+
+seL4_IPCBuffer *hostsim_thread_ipc_buffer(uint64_t thread)
+{
+    return (seL4_IPCBuffer *)thread_lookup_ipc_buffer(PTOV(struct tcb, thread), false);
 }
 
 void hostsim_dump_state(void)

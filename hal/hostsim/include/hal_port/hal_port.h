@@ -13,6 +13,7 @@ struct hal_tcb {
     word_t regs[N_USER_REGS];
     word_t fpsimd[66]; /* V0-V31 (128-bit) + FPSR + FPCR: kept so object sizes match aarch64 */
     word_t host;
+    word_t svc_pending; /* puppet threads: 1 + address of the svc being executed, 0 if none */
 };
 
 /* Simulated physical memory: RAM [hostsim_ram_base_pa, +size) lives at host address

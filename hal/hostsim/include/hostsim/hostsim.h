@@ -18,17 +18,40 @@ int hostsim_boot_file(const char *dtb_path, const char **error);
 /* Tear down the machine (unmap simulated memory). Safe to call when none is booted. */
 void hostsim_shutdown(void);
 
-/* Result of one root-thread system call. */
+/* Result of one system call made for a thread. */
 enum hostsim_status {
     HOSTSIM_OK = 0,        /* the call returned to the thread */
-    HOSTSIM_STOPPED = 1,   /* the thread is not runnable afterwards (e.g. a fault with no handler) */
+    HOSTSIM_STOPPED = 1,   /* the thread is Inactive afterwards (e.g. a fault with no handler) */
     HOSTSIM_HALTED = 2,    /* the kernel halted (DebugHalt or a kernel panic) */
+    HOSTSIM_BLOCKED = 3,   /* the thread blocked in the kernel (IPC); its call completes later */
+    HOSTSIM_IDLE = 4,      /* no thread to act as: the kernel runs its idle thread */
 };
 
 /* Execute `svc #0` as the root thread with x0..x7 = regs[0..7] (x7 = system call number).
  * On return regs[0..7] hold the thread's x0..x7 afterwards. A preempted call is re-executed
  * from its svc, as hardware would, until it completes; *restarts (if not NULL) counts them. */
 enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts);
+
+/* --- "Puppet" threads, for kernel unit tests ---
+ * On hostsim a user thread normally runs its own code. Kernel unit tests instead act as whichever
+ * thread the kernel has scheduled: they make that thread's next system call with exact registers
+ * and read back the registers the kernel left it. Thread handles are the TCB's physical address. */
+
+/* The thread the kernel runs now, or 0 when it runs its idle thread. */
+uint64_t hostsim_current_thread(void);
+/* The root task's thread. */
+uint64_t hostsim_root_thread(void);
+/* Execute `svc #0` as the current thread (as hostsim_root_syscall does for the root thread).
+ * Before the new call, a system call of this thread that was preempted and is pending restart is
+ * re-executed first. Returns HOSTSIM_IDLE (and does nothing) when no thread is current; returns
+ * HOSTSIM_BLOCKED when the thread blocked (its registers are final when it runs again). */
+enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *restarts);
+/* All N_USER_REGS saved registers of a thread (kernel order: x0..x30, sp, nextIP, spsr, faultIP,
+ * tpidr, tpidrro) and its seL4 thread state (ThreadState_*). */
+void hostsim_thread_regs(uint64_t thread, uint64_t regs[37]);
+unsigned hostsim_thread_state(uint64_t thread);
+/* The IPC buffer of a thread as a host pointer, or NULL when it has none. */
+seL4_IPCBuffer *hostsim_thread_ipc_buffer(uint64_t thread);
 
 /* Host pointers into simulated memory for the root thread's IPC buffer and its bootinfo frame. */
 seL4_IPCBuffer *hostsim_root_ipc_buffer(void);
