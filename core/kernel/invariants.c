@@ -249,7 +249,7 @@ static bool decode_cap(struct icap *c, uint32_t i)
     case cap_zombie_cap: {
         word_t zt = cap_zombie_cap_get_zombie_type(cap);
         word_t n = cap_zombie_cap_get_number(cap);
-        if (zt > ZOMBIE_TYPE_TCB || zt == 0 || zt + seL4_SlotBits > MAX_UNTYPED_BITS) {
+        if (zt > ZOMBIE_TYPE_TCB || zt == 0 || (zt != ZOMBIE_TYPE_TCB && zt + seL4_SlotBits > MAX_UNTYPED_BITS)) {
             return fail("%s: zombie type %u is neither a CNode radix nor a TCB", loc(i), zt);
         }
         word_t slots = zt == ZOMBIE_TYPE_TCB ? TCB_CNODE_ENTRIES : BIT(zt);
