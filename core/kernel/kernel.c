@@ -21,16 +21,6 @@ exception_t preemption_point(void)
     return hal_irq_pending() ? EXCEPTION_PREEMPTED : EXCEPTION_NONE;
 }
 
-void kernel_handle_pending_interrupt(void)
-{
-    word_t irq = hal_irq_get_active();
-    if (irq == HAL_IRQ_NONE) {
-        return;
-    }
-    /* Timer ticks and IRQ-handler notifications arrive with issue 4; acknowledge for now. */
-    hal_irq_ack(irq);
-}
-
 void kernel_exit(void)
 {
     /* One thread for now; the scheduler (issue 4) chooses here. */

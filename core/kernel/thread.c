@@ -32,20 +32,3 @@ void thread_activate(struct tcb *t)
         thread_set_state(t, ThreadState_Running);
     }
 }
-
-exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
-{
-    /* Endpoint, notification and reply IPC arrive with the threads/IPC work (issue 4). Until then
-     * the kernel answers with an error instead of pretending to deliver. */
-    kuser_error("IPC on endpoint/notification/reply caps is not implemented yet");
-    return syscall_error_illegal_operation(ctx);
-}
-
-void thread_handle_fault(struct tcb *t)
-{
-    /* Fault delivery to a handler arrives with issue 4. Until then every fault is a double
-     * fault: the thread stops (Inactive) with a diagnostic, and the kernel carries on. */
-    kprintf("KaaL: thread %p \"%s\" took fault type %lu (addr %lx) with no handler; it is now inactive\n",
-            (void *)t, t->name, (unsigned long)t->fault[0], (unsigned long)t->fault[1]);
-    thread_set_state(t, ThreadState_Inactive);
-}
