@@ -43,7 +43,10 @@ void sched_timer_tick(void);
 /* Yield: the current thread goes to the tail of its queue and the scheduler chooses again. */
 void sched_yield(void);
 
-/* The idle thread (never in a queue), and whether t is it. */
+/* The idle thread (never in a queue). */
 struct tcb *sched_idle_thread(void);
+
+/* DebugDumpScheduler: print every thread (name, state, priority, domain) to the console. */
+void sched_debug_dump(void);
 
 #endif
