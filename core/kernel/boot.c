@@ -168,7 +168,7 @@ static word_t rootserver_size(const struct boot_state *b)
 {
     word_t size = BIT(CONFIG_ROOT_CNODE_SIZE_BITS + seL4_SlotBits);
     size += BIT(seL4_TCBBits);
-    size += BIT(seL4_PageBits);           /* IPC buffer */
+    size += BIT(seL4_PageBits); /* IPC buffer */
     size += BIT(seL4_BootInfoFrameBits);
     size += BIT(seL4_ASIDPoolBits);
     size += b->extra_bi_size_bits ? BIT(b->extra_bi_size_bits) : 0;
@@ -251,12 +251,14 @@ static int rootserver_init(struct boot_state *b, const char **error)
 /* ---- initial caps ---- */
 
 /* The root CNode's cap to itself, the domain cap and IRQ control (slots 2, 11, 4). */
-static void root_cnode_init(struct boot_state *b)
+static int root_cnode_init(struct boot_state *b, const char **error)
 {
+    (void)error;
     boot_write_slot(b, seL4_CapInitThreadCNode,
                     cap_cnode_cap_new(b->rs.cnode, CONFIG_ROOT_CNODE_SIZE_BITS, 64 - CONFIG_ROOT_CNODE_SIZE_BITS, 0));
     boot_write_slot(b, seL4_CapDomain, cap_domain_cap_new());
     boot_write_slot(b, seL4_CapIRQControl, cap_irq_control_cap_new());
+    return 0;
 }
 
 /* The table at `level` (0..3) covering vaddr in the root VSpace; every table on the way exists. */
@@ -340,23 +342,25 @@ static int boot_frames_init(struct boot_state *b, const char **error)
 static int user_image_init(struct boot_state *b, const char **error)
 {
     const struct boot_params *p = b->params;
-    return it_frames_init(b, p->ui_p_start, p->ui_p_end - p->ui_p_start, b->ui_v_start, &b->bi->userImageFrames,
-                          error);
+    return it_frames_init(b, p->ui_p_start, p->ui_p_end - p->ui_p_start, b->ui_v_start, &b->bi->userImageFrames, error);
 }
 
 /* ASID control (slot 5) and ASID pool 0 (slot 6) holding the root VSpace at ASID 1. */
-static void asid_init(struct boot_state *b)
+static int asid_init(struct boot_state *b, const char **error)
 {
+    (void)error;
     boot_write_slot(b, seL4_CapInitThreadASIDPool, cap_asid_pool_cap_new(b->rs.asid_pool, 0));
     boot_write_slot(b, seL4_CapASIDControl, cap_asid_control_cap_new());
     ks.asid_table[IT_ASID >> seL4_ASIDPoolIndexBits] = b->rs.asid_pool;
     PTOV(asid_pool_t, b->rs.asid_pool)->vspace[IT_ASID & MASK(seL4_ASIDPoolIndexBits)] = b->rs.vspace;
+    return 0;
 }
 
 /* The root thread (slot 1): CSpace, VSpace and IPC buffer caps as children of the root CNode's
  * slots 2, 3 and 10; priority and MCP 255; x0 = bootinfo; it starts at the image's entry point. */
-static void root_thread_init(struct boot_state *b)
+static int root_thread_init(struct boot_state *b, const char **error)
 {
+    (void)error;
     const struct boot_params *p = b->params;
     struct tcb *t = PTOV(struct tcb, b->rs.tcb);
     cte_t *slots = b->root_slots;
@@ -364,8 +368,8 @@ static void root_thread_init(struct boot_state *b)
     /* The IPC buffer cap is derived: a frame cap's copy does not carry the mapping. */
     cap_t ipc_cap;
     struct syscall_error err;
-    exception_t derived = cap_derive(&slots[seL4_CapInitThreadIPCBuffer], slots[seL4_CapInitThreadIPCBuffer].cap,
-                                     &ipc_cap, &err);
+    exception_t derived =
+        cap_derive(&slots[seL4_CapInitThreadIPCBuffer], slots[seL4_CapInitThreadIPCBuffer].cap, &ipc_cap, &err);
     kassert(derived == EXCEPTION_NONE && cap_get_cap_type(ipc_cap) == cap_frame_cap); /* frames always derive */
     (void)derived;
     cte_insert(slots[seL4_CapInitThreadCNode].cap, &slots[seL4_CapInitThreadCNode], &t->ctes[TCB_CTABLE]);
@@ -386,33 +390,25 @@ static void root_thread_init(struct boot_state *b)
     boot_write_slot(b, seL4_CapInitThreadTCB, cap_thread_cap_new(b->rs.tcb));
     ks.cur_thread = t;
     ks.root_thread = t;
-}
-
-/* The boot steps, in seL4's order. Slots from 16 on fill in the order the steps provide them:
- * paging, extra bootinfo frames, user image frames, untypeds. */
-static int boot_steps(struct boot_state *b, const char **error)
-{
-    if (boot_layout_init(b, error) != 0 ||
-        boot_freemem_init(b, error) != 0 ||
-        rootserver_init(b, error) != 0) {
-        return -1;
-    }
-    root_cnode_init(b);
-    bootinfo_populate(b);
-    if (it_vspace_init(b, error) != 0 ||
-        boot_frames_init(b, error) != 0 ||
-        user_image_init(b, error) != 0) {
-        return -1;
-    }
-    asid_init(b);
-    root_thread_init(b);
-    if (untypeds_init(b, error) != 0) {
-        return -1;
-    }
-    bootinfo_finalise(b);
-    ks.bootinfo = b->bi;
     return 0;
 }
+
+/* The boot steps, in seL4's order. Each returns 0 or -1 with *error. Slots from 16 on fill in the
+ * order the steps provide them: paging, extra bootinfo frames, user image frames, untypeds. */
+static int (*const boot_steps[])(struct boot_state *b, const char **error) = {
+    boot_layout_init,  /* the root task's virtual layout from the loader's handoff */
+    boot_freemem_init, /* the device tree's RAM minus every reserved region */
+    rootserver_init,   /* root CNode, VSpace, tables, ASID pool, frames, TCB: allocated, zeroed */
+    root_cnode_init,   /* slots 2, 11, 4 */
+    bootinfo_init,     /* bootinfo's fixed fields, the extra bootinfo (DTB) */
+    it_vspace_init,    /* slot 3, paging tables linked and their caps */
+    boot_frames_init,  /* bootinfo frame (9), extra bootinfo frames, IPC buffer (10), mapped */
+    user_image_init,   /* user image frames, mapped */
+    asid_init,         /* ASID pool (6) with the root VSpace at ASID 1, ASID control (5) */
+    root_thread_init,  /* the root TCB (1), ready to run */
+    untypeds_init,     /* device untypeds, then free RAM */
+    bootinfo_finalise, /* the empty slot region */
+};
 
 int kernel_boot(const struct boot_params *params, const char **error)
 {
@@ -421,9 +417,12 @@ int kernel_boot(const struct boot_params *params, const char **error)
     kernel_state_reset();
     kmemset(&b, 0, sizeof(b));
     b.params = params;
-    if (boot_steps(&b, error) != 0) {
-        kernel_state_reset(); /* no half-built kernel: no current thread, no bootinfo */
-        return -1;
+    for (size_t i = 0; i < ARRAY_SIZE(boot_steps); i++) {
+        if (boot_steps[i](&b, error) != 0) {
+            kernel_state_reset(); /* no half-built kernel: no current thread, no bootinfo */
+            return -1;
+        }
     }
+    ks.bootinfo = b.bi;
     return 0;
 }

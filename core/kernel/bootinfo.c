@@ -6,8 +6,9 @@
 
 #include "boot_internal.h"
 
-void bootinfo_populate(struct boot_state *b)
+int bootinfo_init(struct boot_state *b, const char **error)
 {
+    (void)error;
     const struct boot_params *p = b->params;
     seL4_BootInfo *bi = b->bi;
 
@@ -26,6 +27,7 @@ void bootinfo_populate(struct boot_state *b)
         kmemcpy(extra, &header, sizeof(header));
         kmemcpy(extra + sizeof(header), p->dtb, p->dtb_size);
     }
+    return 0;
 }
 
 /* Give the untyped [paddr, paddr + 2^bits) a cap and a bootinfo entry. Beyond the bootinfo list's
@@ -120,8 +122,10 @@ int untypeds_init(struct boot_state *b, const char **error)
     return 0;
 }
 
-void bootinfo_finalise(struct boot_state *b)
+int bootinfo_finalise(struct boot_state *b, const char **error)
 {
+    (void)error;
     b->bi->empty.start = b->slot_pos_cur;
     b->bi->empty.end = BIT(CONFIG_ROOT_CNODE_SIZE_BITS);
+    return 0;
 }

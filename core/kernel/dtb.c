@@ -104,8 +104,8 @@ static int parse_ram(const void *dtb, struct mem_map *map, const char **error)
     if (node_cells(dtb, 0, &ac, &sc, error) != 0) {
         return -1;
     }
-    for (int node = fdt_node_offset_by_prop_value(dtb, -1, "device_type", "memory", sizeof("memory"));
-         node >= 0; node = fdt_node_offset_by_prop_value(dtb, node, "device_type", "memory", sizeof("memory"))) {
+    for (int node = fdt_node_offset_by_prop_value(dtb, -1, "device_type", "memory", sizeof("memory")); node >= 0;
+         node = fdt_node_offset_by_prop_value(dtb, node, "device_type", "memory", sizeof("memory"))) {
         /* Only top-level memory nodes use the root's cell counts. */
         if (fdt_parent_offset(dtb, node) != 0) {
             continue;
@@ -148,7 +148,8 @@ static int parse_reserved(const void *dtb, struct mem_map *map, const char **err
             return -1;
         }
         int child;
-        fdt_for_each_subnode(child, dtb, rm) {
+        fdt_for_each_subnode(child, dtb, rm)
+        {
             if (add_reg(dtb, child, ac, sc, map->reserved, &map->n_reserved, MEM_MAP_MAX_RESERVED, error) != 0) {
                 return -1;
             }
@@ -176,7 +177,7 @@ static int parse_initrd(const void *dtb, struct mem_map *map, const char **error
     if (chosen < 0) {
         return 0;
     }
-    uint64_t start, end;
+    uint64_t start = 0, end = 0;
     bool has_start = chosen_number(dtb, chosen, "linux,initrd-start", &start);
     bool has_end = chosen_number(dtb, chosen, "linux,initrd-end", &end);
     if (!has_start && !has_end) {
@@ -223,8 +224,7 @@ int dtb_parse_memory(const void *dtb, size_t size, struct mem_map *map, const ch
         *error = "device tree: malformed structure block";
         return -1;
     }
-    if (parse_ram(dtb, map, error) != 0 || parse_reserved(dtb, map, error) != 0 ||
-        parse_initrd(dtb, map, error) != 0) {
+    if (parse_ram(dtb, map, error) != 0 || parse_reserved(dtb, map, error) != 0 || parse_initrd(dtb, map, error) != 0) {
         return -1;
     }
     return 0;

@@ -47,8 +47,8 @@ word_t hostsim_ram_size;
 uint8_t *hostsim_ram_host;
 
 static int ram_fd = -1;
-static struct mem_map machine_map;            /* RAM of the booted machine */
-static struct mem_region kernel_devices[8];   /* device pages the kernel keeps (GIC) */
+static struct mem_map machine_map;          /* RAM of the booted machine */
+static struct mem_region kernel_devices[8]; /* device pages the kernel keeps (GIC) */
 static word_t n_kernel_devices;
 
 static void ram_unmap(void)
@@ -300,10 +300,7 @@ seL4_IPCBuffer *hostsim_root_ipc_buffer(void)
     return (seL4_IPCBuffer *)thread_lookup_ipc_buffer(ks.root_thread, false);
 }
 
-seL4_BootInfo *hostsim_bootinfo(void)
-{
-    return hostsim_booted ? ks.bootinfo : NULL;
-}
+seL4_BootInfo *hostsim_bootinfo(void) { return hostsim_booted ? ks.bootinfo : NULL; }
 
 void *hostsim_phys_to_host(uint64_t pa, size_t size)
 {

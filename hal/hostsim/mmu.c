@@ -20,10 +20,7 @@
 #define MAIR_NORMAL_NC 3
 #define MAIR_NORMAL 4
 
-word_t hal_pte_table(paddr_t next_table_pa)
-{
-    return (next_table_pa & PTE_ADDR_MASK) | PTE_TABLE_OR_PAGE | PTE_VALID;
-}
+word_t hal_pte_table(paddr_t next_table_pa) { return (next_table_pa & PTE_ADDR_MASK) | PTE_TABLE_OR_PAGE | PTE_VALID; }
 
 word_t hal_pte_page(paddr_t frame_pa, word_t level, word_t rights, word_t attrs, bool xn)
 {

