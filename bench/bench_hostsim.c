@@ -237,7 +237,7 @@ static unsigned parse_count(const char *s, const char *what)
 
 int main(int argc, char **argv)
 {
-    unsigned boot_runs = 50, op_runs = 20000;
+    unsigned boot_runs = 200, op_runs = 100000;
     const char *json_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--boots") == 0 && i + 1 < argc) {
