@@ -22,12 +22,12 @@
 /* What the checker learned about one slot holding a cap. */
 struct icap {
     cte_t *slot;
-    paddr_t pa;            /* the slot's physical address */
-    paddr_t found_in;      /* the CNode/TCB slot array it was found in; 0: only through MDB links */
-    word_t index;          /* its index there */
-    paddr_t base;          /* object memory [base, base + 2^bits) when has_region */
+    paddr_t pa;       /* the slot's physical address */
+    paddr_t found_in; /* the CNode/TCB slot array it was found in; 0: only through MDB links */
+    word_t index;     /* its index there */
+    paddr_t base;     /* object memory [base, base + 2^bits) when has_region */
     uint8_t bits;
-    uint8_t type;          /* cap type tag */
+    uint8_t type; /* cap type tag */
     bool has_region;
     bool device;
     uint32_t order;          /* position in the derivation-tree pre-order walk */
@@ -71,24 +71,42 @@ static bool fail(const char *fmt, ...);
 static const char *type_name(word_t type)
 {
     switch (type) {
-    case cap_null_cap: return "null";
-    case cap_frame_cap: return "frame";
-    case cap_untyped_cap: return "untyped";
-    case cap_page_table_cap: return "page_table";
-    case cap_endpoint_cap: return "endpoint";
-    case cap_notification_cap: return "notification";
-    case cap_reply_cap: return "reply";
-    case cap_vspace_cap: return "vspace";
-    case cap_cnode_cap: return "cnode";
-    case cap_asid_control_cap: return "asid_control";
-    case cap_thread_cap: return "thread";
-    case cap_asid_pool_cap: return "asid_pool";
-    case cap_irq_control_cap: return "irq_control";
-    case cap_irq_handler_cap: return "irq_handler";
-    case cap_zombie_cap: return "zombie";
-    case cap_domain_cap: return "domain";
-    case cap_sgi_signal_cap: return "sgi_signal";
-    default: return "invalid";
+    case cap_null_cap:
+        return "null";
+    case cap_frame_cap:
+        return "frame";
+    case cap_untyped_cap:
+        return "untyped";
+    case cap_page_table_cap:
+        return "page_table";
+    case cap_endpoint_cap:
+        return "endpoint";
+    case cap_notification_cap:
+        return "notification";
+    case cap_reply_cap:
+        return "reply";
+    case cap_vspace_cap:
+        return "vspace";
+    case cap_cnode_cap:
+        return "cnode";
+    case cap_asid_control_cap:
+        return "asid_control";
+    case cap_thread_cap:
+        return "thread";
+    case cap_asid_pool_cap:
+        return "asid_pool";
+    case cap_irq_control_cap:
+        return "irq_control";
+    case cap_irq_handler_cap:
+        return "irq_handler";
+    case cap_zombie_cap:
+        return "zombie";
+    case cap_domain_cap:
+        return "domain";
+    case cap_sgi_signal_cap:
+        return "sgi_signal";
+    default:
+        return "invalid";
     }
 }
 
@@ -160,10 +178,7 @@ static void hash_reset(void)
     hused = 0;
 }
 
-static uint32_t hash_slot(word_t key)
-{
-    return (uint32_t)(((key >> 4) * 0x9e3779b97f4a7c15ull) >> (64 - HASH_BITS));
-}
+static uint32_t hash_slot(word_t key) { return (uint32_t)(((key >> 4) * 0x9e3779b97f4a7c15ull) >> (64 - HASH_BITS)); }
 
 /* Find key; returns its value or NO_IDX. */
 static uint32_t hash_find(word_t key)
@@ -195,10 +210,7 @@ static bool hash_add(word_t key, uint32_t value)
 
 /* --- what a cap names --- */
 
-static bool region_in_ram(paddr_t base, word_t bits)
-{
-    return bits < 64 && hal_phys_is_ram(base, BIT(bits));
-}
+static bool region_in_ram(paddr_t base, word_t bits) { return bits < 64 && hal_phys_is_ram(base, BIT(bits)); }
 
 /* Decode the object memory of the cap in c (type already set) and check its shape: (c), (e). */
 static bool decode_cap(struct icap *c, uint32_t i)
@@ -232,8 +244,8 @@ static bool decode_cap(struct icap *c, uint32_t i)
         word_t radix = cap_cnode_cap_get_radix(cap);
         word_t guard_size = cap_cnode_cap_get_guard_size(cap);
         if (radix < 1 || radix + guard_size > seL4_WordBits) {
-            return fail("%s: CNode radix %u with guard size %u (need radix >= 1, radix + guard size <= 64)",
-                        loc(i), radix, guard_size);
+            return fail("%s: CNode radix %u with guard size %u (need radix >= 1, radix + guard size <= 64)", loc(i),
+                        radix, guard_size);
         }
         if (radix + seL4_SlotBits > MAX_UNTYPED_BITS) {
             return fail("%s: CNode radix %u is larger than any object", loc(i), radix);
@@ -410,8 +422,8 @@ static bool scan_array(const struct slot_array *a)
             continue;
         }
         if (k >= a->live) {
-            return fail("slot %x (array %x[%u]) of a zombie holds a %s cap past the zombie's count %u",
-                        VTOP(slot), a->pa, k, type_name(cap_get_cap_type(slot->cap)), a->live);
+            return fail("slot %x (array %x[%u]) of a zombie holds a %s cap past the zombie's count %u", VTOP(slot),
+                        a->pa, k, type_name(cap_get_cap_type(slot->cap)), a->live);
         }
         if (!add_slot(slot, a->pa, k)) {
             return false;
@@ -433,8 +445,7 @@ static bool follow_link(uint32_t i, paddr_t target, bool is_next)
     cte_t *t = PTOV(cte_t, target);
     paddr_t back = is_next ? mdb_node_get_prev(t->mdb) : mdb_node_get_next(t->mdb);
     if (back != caps[i].pa) {
-        return fail("%s: MDB %s is %x but that slot's %s is %x", loc(i), dir, target, is_next ? "prev" : "next",
-                    back);
+        return fail("%s: MDB %s is %x but that slot's %s is %x", loc(i), dir, target, is_next ? "prev" : "next", back);
     }
     if (cap_get_cap_type(t->cap) == cap_null_cap) {
         return fail("%s: MDB %s link %x is an empty slot", loc(i), dir, target);
@@ -477,17 +488,14 @@ static bool check_root_thread(void)
         word_t type;
         const char *name;
     } expect[] = {
-        {TCB_CTABLE, cap_cnode_cap, "CTable"},
-        {TCB_VTABLE, cap_vspace_cap, "VTable"},
-        {TCB_REPLY, cap_reply_cap, "Reply"},
-        {TCB_CALLER, cap_reply_cap, "Caller"},
+        {TCB_CTABLE, cap_cnode_cap, "CTable"}, {TCB_VTABLE, cap_vspace_cap, "VTable"},
+        {TCB_REPLY, cap_reply_cap, "Reply"},   {TCB_CALLER, cap_reply_cap, "Caller"},
         {TCB_BUFFER, cap_frame_cap, "Buffer"},
     };
     for (word_t k = 0; k < ARRAY_SIZE(expect); k++) {
         word_t type = cap_get_cap_type(ks.root_thread->ctes[expect[k].slot].cap);
         if (type != cap_null_cap && type != expect[k].type) {
-            return fail("root TCB %x: %s slot holds a %s cap", VTOP(ks.root_thread), expect[k].name,
-                        type_name(type));
+            return fail("root TCB %x: %s slot holds a %s cap", VTOP(ks.root_thread), expect[k].name, type_name(type));
         }
     }
     if (ks.bootinfo != NULL) {
@@ -750,7 +758,7 @@ static bool check_placement(void)
     }
     heap_sort(v, n);
 
-    uint32_t gsp = 0;          /* stack of open untyped regions (first cap of each run) */
+    uint32_t gsp = 0;           /* stack of open untyped regions (first cap of each run) */
     uint32_t last_obj = NO_IDX; /* the last non-untyped object: such objects never nest */
     for (uint32_t k = 0; k < n;) {
         uint32_t x = v[k];
@@ -782,7 +790,8 @@ static bool check_placement(void)
         }
         /* A kernel object (or zombie) inside untyped memory must derive from the innermost untyped. */
         uint32_t up = caps[x].uparent;
-        if (outer != NO_IDX && (up == NO_IDX || caps[up].base != caps[outer].base || caps[up].bits != caps[outer].bits)) {
+        if (outer != NO_IDX &&
+            (up == NO_IDX || caps[up].base != caps[outer].base || caps[up].bits != caps[outer].bits)) {
             return fail("%s lies inside %s but is not derived from it", loc(x), loc(outer));
         }
         /* Caps to one object form one contiguous block of the MDB list. */
@@ -804,8 +813,8 @@ static bool check_placement(void)
                     break;
                 }
             }
-            return fail("the %u caps to object %x are not contiguous in the MDB list: %s sits among them",
-                        W(run), caps[x].base, loc(stray));
+            return fail("the %u caps to object %x are not contiguous in the MDB list: %s sits among them", W(run),
+                        caps[x].base, loc(stray));
         }
         for (uint32_t r = 0; r < run; r++) {
             if (!check_object_state(v[k + r])) {

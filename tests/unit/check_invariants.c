@@ -14,15 +14,13 @@
 
 static char why[512];
 
-#define assert_holds()                                                                             \
-    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "invariants broken: %s", why)
+#define assert_holds() ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "invariants broken: %s", why)
 
 /* The checker must fail, and its reason must mention `needle`. */
-#define assert_broken(needle)                                                                      \
-    do {                                                                                           \
-        ck_assert_msg(!kernel_invariants_hold(why, sizeof(why)), "corruption not detected");       \
-        ck_assert_msg(strstr(why, (needle)) != NULL, "reason \"%s\" does not mention \"%s\"", why,  \
-                      (needle));                                                                   \
+#define assert_broken(needle)                                                                                 \
+    do {                                                                                                      \
+        ck_assert_msg(!kernel_invariants_hold(why, sizeof(why)), "corruption not detected");                  \
+        ck_assert_msg(strstr(why, (needle)) != NULL, "reason \"%s\" does not mention \"%s\"", why, (needle)); \
     } while (0)
 
 static cte_t *root_slots(void) { return PTOV(cte_t, cap_cnode_cap_get_ptr(ks.root_thread->ctes[TCB_CTABLE].cap)); }
@@ -68,10 +66,7 @@ static void link_after(cte_t *s, cte_t *after)
     }
 }
 
-START_TEST(test_fresh_boot_small)
-{
-    assert_holds();
-}
+START_TEST(test_fresh_boot_small) { assert_holds(); }
 END_TEST
 
 START_TEST(test_fresh_boot_virt)
@@ -100,14 +95,14 @@ START_TEST(test_valid_operations)
 
     uint64_t free_slot = ktest_first_empty() + 200;
     /* Copies, badged mints, a copy of a badged cap, a guarded CNode. */
-    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot, 64, seL4_CapInitThreadCNode, ep, 64,
-                                     seL4_AllRights));
+    ktest_assert_ok(
+        ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot, 64, seL4_CapInitThreadCNode, ep, 64, seL4_AllRights));
     assert_holds();
     ktest_assert_ok(ktest_cnode_mint(seL4_CapInitThreadCNode, free_slot + 1, 64, seL4_CapInitThreadCNode, ep, 64,
                                      seL4_AllRights, 42));
     assert_holds();
-    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot + 2, 64, seL4_CapInitThreadCNode,
-                                     free_slot + 1, 64, seL4_CanWrite));
+    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot + 2, 64, seL4_CapInitThreadCNode, free_slot + 1,
+                                     64, seL4_CanWrite));
     assert_holds();
     ktest_assert_ok(ktest_cnode_mint(seL4_CapInitThreadCNode, free_slot + 3, 64, seL4_CapInitThreadCNode, nt, 64,
                                      seL4_AllRights, 7));
@@ -119,14 +114,14 @@ START_TEST(test_valid_operations)
     ktest_assert_ok(ktest_retype(ut, seL4_EndpointObject, 0, seL4_CapInitThreadCNode, cn, 64, 0, 4));
     assert_holds();
     /* Copy of an untyped with no children marks the original full. */
-    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot + 5, 64, seL4_CapInitThreadCNode, ut + 1,
-                                     64, seL4_AllRights));
+    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot + 5, 64, seL4_CapInitThreadCNode, ut + 1, 64,
+                                     seL4_AllRights));
     assert_holds();
     ktest_assert_ok(ktest_retype(free_slot + 5, seL4_NotificationObject, 0, seL4_CapInitThreadCNode, cn, 64, 4, 2));
     assert_holds();
     /* Moves, mutate, rotate, delete, revoke. */
-    ktest_assert_ok(ktest_cnode_move(seL4_CapInitThreadCNode, free_slot + 6, 64, seL4_CapInitThreadCNode,
-                                     free_slot, 64));
+    ktest_assert_ok(
+        ktest_cnode_move(seL4_CapInitThreadCNode, free_slot + 6, 64, seL4_CapInitThreadCNode, free_slot, 64));
     assert_holds();
     ktest_assert_ok(ktest_cnode_mutate(seL4_CapInitThreadCNode, free_slot + 7, 64, seL4_CapInitThreadCNode,
                                        free_slot + 4, 64, seL4_CNode_CapData_new(0, 59).words[0]));
@@ -220,8 +215,8 @@ START_TEST(test_catches_split_object_block)
 {
     uint64_t ep = make(seL4_EndpointObject, 0, 2, 12);
     uint64_t copy = ktest_first_empty() + 100;
-    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode, ep, 64,
-                                     seL4_AllRights));
+    ktest_assert_ok(
+        ktest_cnode_copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode, ep, 64, seL4_AllRights));
     assert_holds();
     /* Move the copy of the first endpoint's cap to just after the second endpoint's cap. */
     unlink_slot(root_slot(copy));
@@ -240,10 +235,10 @@ START_TEST(test_catches_badged_cap_under_other_object)
 {
     uint64_t ep = make(seL4_EndpointObject, 0, 2, 12);
     uint64_t badged = ktest_first_empty() + 100;
-    ktest_assert_ok(ktest_cnode_mint(seL4_CapInitThreadCNode, badged, 64, seL4_CapInitThreadCNode, ep, 64,
-                                     seL4_AllRights, 5));
-    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, badged + 1, 64, seL4_CapInitThreadCNode, badged, 64,
-                                     seL4_AllRights));
+    ktest_assert_ok(
+        ktest_cnode_mint(seL4_CapInitThreadCNode, badged, 64, seL4_CapInitThreadCNode, ep, 64, seL4_AllRights, 5));
+    ktest_assert_ok(
+        ktest_cnode_copy(seL4_CapInitThreadCNode, badged + 1, 64, seL4_CapInitThreadCNode, badged, 64, seL4_AllRights));
     assert_holds();
     /* Point the badged copy at the other endpoint: it now sits in a run of caps to another object. */
     cap_endpoint_cap_ptr_set_ptr(&root_slot(badged + 1)->cap, cap_endpoint_cap_get_ptr(root_slot(ep + 1)->cap));
@@ -335,8 +330,8 @@ START_TEST(test_catches_copy_without_full_parent)
 {
     uint64_t ut = make(seL4_UntypedObject, 12, 1, 14);
     uint64_t copy = ktest_first_empty() + 100;
-    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode, ut, 64,
-                                     seL4_AllRights));
+    ktest_assert_ok(
+        ktest_cnode_copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode, ut, 64, seL4_AllRights));
     assert_holds();
     cap_untyped_cap_ptr_set_free_index(&root_slot(ut)->cap, 0);
     assert_broken("watermark");

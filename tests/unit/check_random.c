@@ -45,18 +45,18 @@ struct op {
     int64_t sysno;
     uint64_t cptr;
     uint64_t label;
-    unsigned length;      /* message-info length field (0..127) */
-    unsigned ncaps;       /* message-info extraCaps (0..3) */
+    unsigned length; /* message-info length field (0..127) */
+    unsigned ncaps;  /* message-info extraCaps (0..3) */
     uint64_t mr[seL4_MsgMaxLength];
     uint64_t caps[seL4_MsgMaxExtraCaps];
-    word_t invoked_type;  /* cap type at cptr before the call (null when the lookup fails) */
+    word_t invoked_type; /* cap type at cptr before the call (null when the lookup fails) */
 };
 
 static struct {
-    uint64_t pool_end;        /* random slots come from [0, pool_end) of the root CNode */
-    uint64_t cnodes[64];      /* root slots holding CNode caps (refreshed each op) */
+    uint64_t pool_end;   /* random slots come from [0, pool_end) of the root CNode */
+    uint64_t cnodes[64]; /* root slots holding CNode caps (refreshed each op) */
     unsigned n_cnodes;
-    uint64_t untypeds[64];    /* root slots holding untyped caps */
+    uint64_t untypeds[64]; /* root slots holding untyped caps */
     unsigned n_untypeds;
     uint64_t full[4096], empty[4096]; /* pool slots holding a cap / empty */
     unsigned n_full, n_empty;
@@ -68,17 +68,28 @@ static struct {
 static const char *label_name(uint64_t label)
 {
     switch (label) {
-    case UntypedRetype: return "UntypedRetype";
-    case CNodeRevoke: return "CNodeRevoke";
-    case CNodeDelete: return "CNodeDelete";
-    case CNodeCancelBadgedSends: return "CNodeCancelBadgedSends";
-    case CNodeCopy: return "CNodeCopy";
-    case CNodeMint: return "CNodeMint";
-    case CNodeMove: return "CNodeMove";
-    case CNodeMutate: return "CNodeMutate";
-    case CNodeRotate: return "CNodeRotate";
-    case CNodeSaveCaller: return "CNodeSaveCaller";
-    default: return "other";
+    case UntypedRetype:
+        return "UntypedRetype";
+    case CNodeRevoke:
+        return "CNodeRevoke";
+    case CNodeDelete:
+        return "CNodeDelete";
+    case CNodeCancelBadgedSends:
+        return "CNodeCancelBadgedSends";
+    case CNodeCopy:
+        return "CNodeCopy";
+    case CNodeMint:
+        return "CNodeMint";
+    case CNodeMove:
+        return "CNodeMove";
+    case CNodeMutate:
+        return "CNodeMutate";
+    case CNodeRotate:
+        return "CNodeRotate";
+    case CNodeSaveCaller:
+        return "CNodeSaveCaller";
+    default:
+        return "other";
     }
 }
 
@@ -89,7 +100,8 @@ static const char *sys_name(int64_t sysno)
 
 static void describe(const struct op *o, char *buf, size_t size)
 {
-    int n = snprintf(buf, size, "%s %s: cptr=%#" PRIx64 " (cap type %lu) label=%" PRIu64 " (%s) length=%u extraCaps=%u mr=[",
+    int n = snprintf(buf, size,
+                     "%s %s: cptr=%#" PRIx64 " (cap type %lu) label=%" PRIu64 " (%s) length=%u extraCaps=%u mr=[",
                      o->what, sys_name(o->sysno), o->cptr, (unsigned long)o->invoked_type, o->label,
                      label_name(o->label), o->length, o->ncaps);
     for (unsigned i = 0; i < MIN(o->length, 10u) && n > 0 && (size_t)n < size; i++) {
@@ -179,10 +191,7 @@ static uint64_t any_cptr(void)
     return below(4) == 0 ? 0 : rnd() >> below(64);
 }
 
-static uint64_t random_depth(void)
-{
-    return chance(50) ? below(256) : below(70);
-}
+static uint64_t random_depth(void) { return chance(50) ? below(256) : below(70); }
 
 /* A (root, index, depth) triple naming a slot for a CNode argument: through the root CNode (depth
  * 64), or through a child CNode cap given as the root (its guard + radix bits, maybe two levels). */
@@ -240,9 +249,12 @@ static uint64_t retype_size_bits(uint64_t type)
         return below(65);
     }
     switch (type) {
-    case seL4_UntypedObject: return 4 + below(14);
-    case seL4_CapTableObject: return below(9);
-    default: return below(4) == 0 ? below(65) : 0;
+    case seL4_UntypedObject:
+        return 4 + below(14);
+    case seL4_CapTableObject:
+        return below(9);
+    default:
+        return below(4) == 0 ? below(65) : 0;
     }
 }
 
@@ -314,7 +326,7 @@ static void generate(struct op *o)
             o->length = KAAL_INV_CNodeMutate_LEN;
         }
     } else if (r < 83) {
-        static const uint64_t labels[] = {CNodeDelete, CNodeRevoke, CNodeDelete, CNodeRevoke, CNodeCancelBadgedSends,
+        static const uint64_t labels[] = {CNodeDelete,    CNodeRevoke, CNodeDelete, CNodeRevoke, CNodeCancelBadgedSends,
                                           CNodeSaveCaller};
         o->label = labels[below(ARRAY_SIZE(labels))];
         o->what = "slot op";
@@ -433,8 +445,9 @@ static const char *check_reply(const struct op *o, const struct ktest_reply *r)
         len = N_MSG_REGISTERS;
     }
     if (len < 0 || r->length != (uint64_t)len) {
-        snprintf(msg, sizeof(msg), "error %" PRIu64 " with length %" PRIu64 " (expected %d; mr0 %#" PRIx64
-                 " mr1 %#" PRIx64 ")", r->label, r->length, len, r->mr[0], r->mr[1]);
+        snprintf(msg, sizeof(msg),
+                 "error %" PRIu64 " with length %" PRIu64 " (expected %d; mr0 %#" PRIx64 " mr1 %#" PRIx64 ")", r->label,
+                 r->length, len, r->mr[0], r->mr[1]);
         return msg;
     }
     if (r->label == seL4_FailedLookup && r->mr[0] > 1) {
@@ -527,7 +540,8 @@ START_TEST(test_random_invocations)
             char desc[1024];
             describe(&o, desc, sizeof(desc));
             snprintf(report, sizeof(report),
-                     "check_random failed: seed %#" PRIx64 " iteration %lu (op %lu since boot %lu): %s\n  invocation: %s\n"
+                     "check_random failed: seed %#" PRIx64
+                     " iteration %lu (op %lu since boot %lu): %s\n  invocation: %s\n"
                      "  reproduce: KTEST_SEED=%#" PRIx64 " KTEST_RANDOM_ITERATIONS=%lu %s",
                      seed, it, it % REBOOT_EVERY, st.reboots, wrong, desc, seed, it + 1, "build/tests/check_random");
             fprintf(stderr, "%s\n", report);
@@ -536,8 +550,8 @@ START_TEST(test_random_invocations)
         if (r.status == HOSTSIM_STOPPED) {
             /* The root thread faulted (a Call/Send on a bad cptr) or lost its CSpace or TCB: revive
              * it when it still has a CSpace (as a Resume would), else boot afresh. */
-            if (root_cnode_slots() != NULL && cap_get_cap_type(root_cnode_slots()[seL4_CapInitThreadTCB].cap) ==
-                                                  cap_thread_cap) {
+            if (root_cnode_slots() != NULL &&
+                cap_get_cap_type(root_cnode_slots()[seL4_CapInitThreadTCB].cap) == cap_thread_cap) {
                 thread_set_state(ks.root_thread, ThreadState_Running);
                 st.revives++;
             } else {
@@ -552,7 +566,8 @@ START_TEST(test_random_invocations)
             "check_random: %lu invocations in %.1f s (%.1f us each, invariant check included); %lu reboots (%lu after "
             "losing the root CNode cap), "
             "%lu revives after faults, %lu ops under forced preemption, %lu restarts\n",
-            iterations, secs, secs * 1e6 / (double)iterations, st.reboots, st.lost_root, st.revives, st.preempted_ops, st.restarts);
+            iterations, secs, secs * 1e6 / (double)iterations, st.reboots, st.lost_root, st.revives, st.preempted_ops,
+            st.restarts);
     fprintf(stderr, "check_random: successes by label:");
     for (unsigned l = 0; l < 64; l++) {
         if (st.ok_by_label[l]) {
