@@ -1,18 +1,203 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* VSpace, page table, frame and ASID invocations. Interim: they arrive with issue 3; until then each answers IllegalOperation. */
+/* The arch hand-off for VSpace, page-table, frame and ASID caps (decode and finalise), the table
+ * walks every VSpace operation shares, and the VSpace root's own invocations: cache maintenance on
+ * a user address range (seL4's decodeARMMMUInvocation, lookupPTSlot, decodeARMVSpaceRootInvocation,
+ * Arch_finaliseCap). Frames, page tables and ASIDs have their own files. */
+#include <kaal/kernel.h>
 #include <kaal/objects.h>
 #include <kaal/printf.h>
+#include <kaal/vspace.h>
+
+/* ---- walks ---- */
+
+word_t frame_size_bits_of(word_t frame_size)
+{
+    switch (frame_size) {
+    case FRAME_SMALL:
+        return seL4_PageBits;
+    case FRAME_LARGE:
+        return seL4_LargePageBits;
+    default:
+        kassert(frame_size == FRAME_HUGE); /* the size field has no fourth value in use */
+        return seL4_HugePageBits;
+    }
+}
+
+struct pt_slot vspace_lookup_pt_slot(paddr_t vspace_root_pa, word_t vaddr)
+{
+    word_t level = 0;
+    word_t *pte = &PTOV(word_t, vspace_root_pa)[HAL_PT_INDEX(vaddr, 0)];
+    while (level < HAL_PT_LEVELS - 1 && hal_pte_is_table(*pte, level)) {
+        paddr_t next = hal_pte_address(*pte);
+        level++;
+        pte = &PTOV(word_t, next)[HAL_PT_INDEX(vaddr, level)];
+    }
+    return (struct pt_slot){.pte = pte, .level = level, .bits_left = HAL_PT_LEVEL_SHIFT(level)};
+}
+
+bool vspace_lookup(paddr_t vspace_root_pa, word_t vaddr, paddr_t *frame_pa, word_t *size_bits, word_t *rights,
+                   word_t *attrs)
+{
+    if (vaddr > seL4_UserTop) {
+        return false;
+    }
+    struct pt_slot s = vspace_lookup_pt_slot(vspace_root_pa, vaddr);
+    word_t pte = *s.pte;
+    if (!hal_pte_is_page(pte, s.level)) {
+        return false;
+    }
+    if (frame_pa != NULL) {
+        *frame_pa = hal_pte_address(pte);
+    }
+    if (size_bits != NULL) {
+        *size_bits = s.bits_left;
+    }
+    if (rights != NULL) {
+        *rights = hal_pte_rights(pte);
+    }
+    if (attrs != NULL) {
+        *attrs = hal_pte_attrs(pte);
+    }
+    return true;
+}
+
+void vspace_cache_maintain(word_t label, paddr_t pa, word_t size)
+{
+    switch (label) {
+    case ARMVSpaceClean_Data:
+    case ARMPageClean_Data:
+        hal_cache_clean_data(pa, size);
+        break;
+    case ARMVSpaceInvalidate_Data:
+    case ARMPageInvalidate_Data:
+        hal_cache_invalidate_data(pa, size);
+        break;
+    case ARMVSpaceCleanInvalidate_Data:
+    case ARMPageCleanInvalidate_Data:
+        hal_cache_clean_invalidate_data(pa, size);
+        break;
+    default:
+        kassert(label == ARMVSpaceUnify_Instruction || label == ARMPageUnify_Instruction);
+        hal_cache_unify_instruction(pa, size);
+        break;
+    }
+}
+
+/* ---- VSpace root invocations: cache maintenance on [start, end) of the VSpace ---- */
+
+static bool is_flush_label(word_t label)
+{
+    return label == ARMVSpaceClean_Data || label == ARMVSpaceInvalidate_Data ||
+           label == ARMVSpaceCleanInvalidate_Data || label == ARMVSpaceUnify_Instruction;
+}
+
+exception_t decode_vspace_invocation(struct invocation_ctx *ctx)
+{
+    if (!is_flush_label(ctx->label)) {
+        return syscall_error_illegal_operation(ctx);
+    }
+    if (ctx->length < KAAL_INV_ARMVSpaceClean_Data_LEN) { /* no extra caps */
+        return syscall_error_truncated_message(ctx);
+    }
+    /* The four labels share one layout (start, end). */
+    word_t start = INV_WORD(ctx, ARMVSpaceClean_Data, start);
+    word_t end = INV_WORD(ctx, ARMVSpaceClean_Data, end);
+    if (end <= start) {
+        kuser_error("VSpace flush: empty or inverted range");
+        return syscall_error_invalid_argument(ctx, 1);
+    }
+    if (end > seL4_UserTop) {
+        kuser_error("VSpace flush: range reaches above seL4_UserTop");
+        return syscall_error_illegal_operation(ctx);
+    }
+    cap_t cap = ctx->cap;
+    if (!cap_vspace_cap_get_is_mapped(cap)) {
+        kuser_error("VSpace flush: the VSpace has no ASID");
+        return syscall_error_invalid_capability(ctx, 0);
+    }
+    word_t asid = cap_vspace_cap_get_mapped_asid(cap);
+    paddr_t root = asid_find_vspace(asid);
+    if (root == 0) {
+        kuser_error("VSpace flush: ASID %lu names no VSpace", (unsigned long)asid);
+        return syscall_error_failed_lookup(ctx, false, &(struct lookup_fault){.type = seL4_InvalidRoot});
+    }
+    if (root != cap_vspace_cap_get_ptr(cap)) {
+        kuser_error("VSpace flush: ASID %lu belongs to another VSpace", (unsigned long)asid);
+        return syscall_error_invalid_capability(ctx, 0);
+    }
+    struct pt_slot s = vspace_lookup_pt_slot(root, start);
+    word_t pte = *s.pte;
+    if (!hal_pte_is_page(pte, s.level)) {
+        return EXCEPTION_NONE; /* nothing mapped: no cached data of this VSpace to maintain */
+    }
+    if (ROUND_DOWN(start, s.bits_left) != ROUND_DOWN(end - 1, s.bits_left)) {
+        kuser_error("VSpace flush: range crosses a page boundary");
+        return syscall_error_range(ctx, start, ROUND_DOWN(start, s.bits_left) + MASK(s.bits_left));
+    }
+    if (ctx->label == ARMVSpaceInvalidate_Data && hal_pte_rights(pte) != VM_READ_WRITE) {
+        kuser_error("VSpace invalidate: the mapping is not writable");
+        return syscall_error_illegal_operation(ctx);
+    }
+    /* perform: cannot fail */
+    vspace_cache_maintain(ctx->label, hal_pte_address(pte) + (start & MASK(s.bits_left)), end - start);
+    return EXCEPTION_NONE;
+}
+
+/* ---- the arch hand-off ---- */
 
 exception_t decode_arch_invocation(struct invocation_ctx *ctx)
 {
-    kuser_error("VSpace, page table, frame and ASID invocations are not implemented yet (label %lu)", (unsigned long)ctx->label);
-    return syscall_error_illegal_operation(ctx);
+    switch (cap_get_cap_type(ctx->cap)) {
+    case cap_frame_cap:
+        return decode_frame_invocation(ctx);
+    case cap_page_table_cap:
+        return decode_page_table_invocation(ctx);
+    case cap_vspace_cap:
+        return decode_vspace_invocation(ctx);
+    case cap_asid_control_cap:
+        return decode_asid_control_invocation(ctx);
+    case cap_asid_pool_cap:
+        return decode_asid_pool_invocation(ctx);
+    case cap_sgi_signal_cap:
+        /* Invoking an SGI-signal cap sends its SGI (any label); that belongs with the IRQ layer,
+         * which has no SGI support yet. */
+        kuser_error("SGI signal caps are not supported yet");
+        return syscall_error_illegal_operation(ctx);
+    default:
+        kpanic("decode_arch_invocation: not an arch cap"); /* decode_invocation sends only these */
+    }
 }
 
 void arch_finalise_cap(cap_t cap, bool final)
 {
-    /* Nothing is mapped dynamically yet: the VSpace issue unmaps frames and page tables and frees
-     * ASIDs here (seL4's Arch_finaliseCap). */
-    (void)cap;
-    (void)final;
+    switch (cap_get_cap_type(cap)) {
+    case cap_frame_cap:
+        /* Every frame cap records its own mapping, so any of them (final or not) takes it away. */
+        if (cap_frame_cap_get_mapped_asid(cap) != ASID_INVALID) {
+            frame_unmap(cap_frame_cap_get_size(cap), cap_frame_cap_get_mapped_asid(cap),
+                        cap_frame_cap_get_mapped_vaddr(cap), cap_frame_cap_get_base(cap));
+        }
+        break;
+    case cap_page_table_cap:
+        /* Copies of a mapped table cap share its mapping: only the last one undoes it. */
+        if (final && cap_page_table_cap_get_is_mapped(cap)) {
+            page_table_unmap(cap_page_table_cap_get_mapped_asid(cap), cap_page_table_cap_get_mapped_vaddr(cap),
+                             cap_page_table_cap_get_ptr(cap));
+            hal_zero_phys(cap_page_table_cap_get_ptr(cap), BIT(seL4_PageTableBits));
+        }
+        break;
+    case cap_vspace_cap:
+        if (final && cap_vspace_cap_get_is_mapped(cap)) {
+            asid_delete(cap_vspace_cap_get_mapped_asid(cap), cap_vspace_cap_get_ptr(cap));
+        }
+        break;
+    case cap_asid_pool_cap:
+        if (final) {
+            asid_pool_delete(cap_asid_pool_cap_get_asid_base(cap), cap_asid_pool_cap_get_ptr(cap));
+        }
+        break;
+    default:
+        /* ASID control and SGI signal caps name nothing that needs undoing. */
+        break;
+    }
 }
