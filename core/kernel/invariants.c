@@ -10,6 +10,7 @@
 #include <kaal/printf.h>
 #include <kaal/string.h>
 #include <kaal/structures.h>
+#include <kaal/vspace.h>
 
 #define NO_IDX UINT32_MAX
 #define MAX_CAPS INVARIANTS_MAX_CAPS
@@ -841,7 +842,8 @@ bool kernel_invariants_hold(char *why, size_t why_len)
     n_arrays = 0;
     slots_scanned = 0;
     hash_reset();
-    return discover() && check_root_thread() && walk_mdb() && check_untyped_children() && check_placement();
+    return discover() && check_root_thread() && walk_mdb() && check_untyped_children() && check_placement() &&
+           vspace_invariants_hold(why, why_len);
 }
 
 #endif

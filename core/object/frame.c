@@ -110,22 +110,15 @@ static exception_t decode_page_map(struct invocation_ctx *ctx)
         return syscall_error_invalid_argument(ctx, 0);
     }
     struct pt_slot s = vspace_lookup_pt_slot(root, vaddr);
-    if (s.bits_left > bits) {
-        kuser_error("Page_Map: no page table for vaddr (bits left %lu)", (unsigned long)s.bits_left);
+    if (s.bits_left != bits) {
+        /* As seL4: the walk must end exactly at the level of this frame size. Too high: a table is
+         * missing (bits left 39/30/21). Too low: a table sits where a large/huge page would go. */
+        kuser_error("Page_Map: no slot of the frame's size at vaddr (bits left %lu)", (unsigned long)s.bits_left);
         return syscall_error_failed_lookup(
             ctx, false, &(struct lookup_fault){.type = seL4_MissingCapability, .bits_left = s.bits_left});
     }
-    if (s.bits_left < bits) {
-        /* KaaL: seL4 answers FailedLookup(bits left) here and would overwrite a table entry below. */
-        kuser_error("Page_Map: a page table is where the frame would go");
-        return syscall_error_delete_first(ctx);
-    }
-    bool own_entry = mapped_asid != ASID_INVALID && hal_pte_is_page(*s.pte, s.level) && hal_pte_address(*s.pte) == base;
-    if (*s.pte != HAL_PTE_INVALID && !own_entry) {
-        /* KaaL: seL4 replaces the entry, leaving the other frame's cap recording a lost mapping. */
-        kuser_error("Page_Map: another frame is mapped at vaddr");
-        return syscall_error_delete_first(ctx);
-    }
+    /* As seL4, an entry holding another frame is replaced; that frame's cap keeps a stale record,
+     * which its Unmap recognises (the entry no longer names it) and ignores. */
     cap = cap_frame_cap_set_mapped_asid(cap, asid);
     struct page_map m = {
         .new_cap = cap_frame_cap_set_mapped_vaddr(cap, vaddr),
