@@ -3,7 +3,7 @@
  * the derivation tree's list shape, object placement and untyped watermarks in O(n log n). */
 #include <kaal/invariants.h>
 
-#ifdef CONFIG_DEBUG_BUILD
+#ifdef CONFIG_KERNEL_INVARIANTS
 #include <stdarg.h>
 
 #include <kaal/kernel.h>

@@ -4,7 +4,7 @@
  * recorded by its caps. */
 #include <kaal/vspace.h>
 
-#ifdef CONFIG_DEBUG_BUILD
+#ifdef CONFIG_KERNEL_INVARIANTS
 #include <kaal/kernel.h>
 #include <kaal/printf.h>
 

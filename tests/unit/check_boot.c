@@ -132,7 +132,7 @@ END_TEST
 
 START_TEST(test_invariants_after_boot)
 {
-#ifdef CONFIG_DEBUG_BUILD
+#ifdef CONFIG_KERNEL_INVARIANTS
     char why[256];
     ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "small.dtb: %s", why);
     ktest_boot(KTEST_DTB_VIRT);

@@ -3,11 +3,12 @@
  * and each of its checks fires on a deliberately corrupted state. */
 #include "ktest.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <kaal/gen_config.h>
 
-#ifdef CONFIG_DEBUG_BUILD
+#ifdef CONFIG_KERNEL_INVARIANTS
 #include <kaal/invariants.h>
 #include <kaal/kernel.h>
 #include <kaal/structures.h>
@@ -438,7 +439,7 @@ static Suite *invariants_suite(void)
 
 int main(void) { return ktest_run(invariants_suite()); }
 
-#else /* !CONFIG_DEBUG_BUILD: the checker exists only in debug kernels */
+#else /* !CONFIG_KERNEL_INVARIANTS: no checker in this build */
 int main(void)
 {
     puts("1..0 # SKIP the invariant checker is built only with kernel_debug");

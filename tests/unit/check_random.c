@@ -12,7 +12,7 @@
 
 #include <kaal/gen_config.h>
 
-#ifdef CONFIG_DEBUG_BUILD
+#ifdef CONFIG_KERNEL_INVARIANTS
 #include <kaal/cspace.h>
 #include <kaal/invariants.h>
 #include <kaal/kernel.h>
@@ -602,7 +602,7 @@ static Suite *random_suite(void)
 
 int main(void) { return ktest_run(random_suite()); }
 
-#else /* !CONFIG_DEBUG_BUILD: needs the invariant checker */
+#else /* !CONFIG_KERNEL_INVARIANTS: needs the invariant checker */
 int main(void)
 {
     puts("1..0 # SKIP the randomized test needs the debug kernel's invariant checker");

@@ -7,7 +7,7 @@
 #include <kaal/gen_config.h>
 #include <kaal/types.h>
 
-#ifdef CONFIG_DEBUG_BUILD
+#ifdef CONFIG_KERNEL_INVARIANTS
 /* Most slots holding a cap, and most CNode/TCB objects, one check can follow; beyond that the
  * check fails with "too many" (the tables are static: core has no allocator). */
 #define INVARIANTS_MAX_CAPS (1u << 16)

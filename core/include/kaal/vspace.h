@@ -76,7 +76,7 @@ void asid_delete(word_t asid, paddr_t vspace_pa);
 /* Remove the pool at pool_pa from ks.asid_table (if it is still there) with all its bindings. */
 void asid_pool_delete(word_t asid_base, paddr_t pool_pa);
 
-#ifdef CONFIG_DEBUG_BUILD
+#ifdef CONFIG_KERNEL_INVARIANTS
 /* The VSpace invariants (debug kernel). Call between kernel entries. Finds every cap reachable from
  * ks.root_thread (TCB slots, CNodes, zombies and derivation-tree links) and every VSpace bound to
  * an ASID, and checks:
