@@ -17,8 +17,16 @@ struct trap_frame {
 };
 _Static_assert(sizeof(struct trap_frame) == 36 * 8, "trap_frame matches head.S");
 
+struct hal_tcb;
+
 /* head.S */
 void mmu_switch_tables(word_t ttbr0, word_t ttbr1, word_t tcr);
+/* Load t's user registers, leave SP_EL1 pointing at t for the next entry, eret to EL0. */
+void aarch64_return_to_user(struct hal_tcb *t) NORETURN;
+/* The idle thread: EL1, fresh kernel stack, IRQs unmasked, wfi. [aarch64_idle, aarch64_idle_end)
+ * is its code, so an IRQ taken there is recognised by its ELR. */
+void aarch64_idle(void) NORETURN;
+extern char aarch64_idle_end[];
 word_t psci_call_hvc(word_t fn, word_t a1, word_t a2, word_t a3);
 word_t psci_call_smc(word_t fn, word_t a1, word_t a2, word_t a3);
 extern char aarch64_vectors[];
@@ -28,10 +36,50 @@ extern char kernel_stack_base[], kernel_stack_top[];
 extern char _kernel_start[], _kernel_end[], __bss_start[], __bss_end[];
 
 /* C entry from _start with the loader's registers (ABI §11.1). Does not return. */
-void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v_entry,
-                  word_t dtb_paddr, word_t dtb_size) NORETURN;
-/* Exception from the vectors: prints what happened and stops. Does not return (yet). */
+void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v_entry, word_t dtb_paddr,
+                  word_t dtb_size) NORETURN;
+/* Exception taken at EL1 (vectors 0-7, and the AArch32 EL0 vectors 12-15): an IRQ in the idle loop
+ * goes to aarch64_idle_irq; everything else is a kernel bug and panics with the registers. */
 void aarch64_trap(struct trap_frame *frame, word_t vector) NORETURN;
+/* FIQ or SError from EL0 (kind EL0_FIQ/EL0_SERROR): fatal, with the thread's registers. */
+void aarch64_user_panic(word_t kind, const struct hal_tcb *arch) NORETURN;
+
+/* trap.c: entry from EL0 (kind EL0_*, the thread's saved registers), from head.S on the kernel
+ * stack with interrupts masked. Hands the event to core, then leaves through aarch64_exit. */
+void aarch64_el0_entry(word_t kind, struct hal_tcb *arch) NORETURN;
+/* An IRQ woke the idle loop: handle it and leave through aarch64_exit. */
+void aarch64_idle_irq(void) NORETURN;
+/* The one way out of the kernel: kernel_exit(), then resume ks.cur_thread at EL0 (VSpace, FP/SIMD,
+ * registers) or idle; powers off when nothing can ever run again. Kernel stack, IRQs masked. */
+void aarch64_exit(void) NORETURN;
+
+/* fpu.S: V0-V31, FPSR, FPCR to / from a struct hal_tcb fpsimd area. FP/SIMD enabled at EL1. */
+void fpsimd_save(word_t *area);
+void fpsimd_load(const word_t *area);
+
+/* gic.c: find the GIC (v2 or v3) in the device tree and map it into the device window; devices[]
+ * gets the two physical ranges the kernel keeps. Returns 0, or -1 with *error. Boot. */
+int gic_probe(const void *dtb, struct mem_region devices[2], const char **error);
+/* Distributor, redistributor and CPU interface on; every line masked. Boot, after gic_probe. */
+void gic_init(void);
+int gic_version(void);
+/* Unmask a line the kernel itself owns (the timer); not counted as a user line. */
+void gic_enable_kernel_irq(word_t irq);
+/* Is any line unmasked for user space (hal_irq_unmask)? */
+bool gic_user_irq_enabled(void);
+
+/* timer.c: the EL1 virtual timer ticking every CONFIG_TIMER_TICK_MS; CNTKCTL_EL1 = 0. Boot, after
+ * gic_init. timer_reload starts the next period (and clears the pending tick). */
+void timer_init(void);
+void timer_reload(void);
+word_t timer_frequency(void);
+/* A tick was handled (hal_irq_ack of the timer line): count it and start the next period. */
+void timer_tick_done(void);
+word_t timer_ticks(void);
+
+/* vspace.c: TTBR0_EL1 := root_pa with asid in bits 63:48; root_pa 0 selects the empty table with
+ * the reserved ASID 0. Kernel context. */
+void hal_vspace_switch(paddr_t root_pa, word_t asid);
 
 /* mmu.c: build the kernel's own TTBR1 tables (image, device window, the physical window over
  * [ram_start, ram_end)) and switch to them. Boot, MMU on, interrupts masked. */
@@ -41,6 +89,11 @@ void mmu_init(paddr_t ram_start, paddr_t ram_end);
 int mmu_map_phys_window(paddr_t start, paddr_t end);
 /* Physical address of an object in the kernel image. */
 paddr_t kernel_image_vtop(const void *p);
+/* Map [pa, pa + size) (4 KiB multiples) at the device-window address va, Device-nGnRnE, EL1
+ * only. Boot. */
+void mmu_map_device(word_t va, paddr_t pa, word_t size);
+/* The empty TTBR0 table (no user mappings). */
+const void *mmu_empty_ttbr0(void);
 
 /* console.c: the PL011 at KDEV_UART. Usable once mmu_init has run. */
 void console_init(void);

@@ -2,6 +2,7 @@
 /* The kernel's own translation tables (TTBR1): its image, the physical window and the device
  * window (ABI §11.3). Built at boot from .bss; the loader's tables are dropped. */
 #include <hal/hal.h>
+#include <kaal/assert.h>
 #include <kaal/string.h>
 
 #include "internal.h"
@@ -19,7 +20,7 @@ typedef word_t pte_t;
 /* Translation tables, all in .bss (zeroed by _start). TTBR0 gets an empty table: there is no
  * user address space until a VSpace is activated. */
 static pte_t ttbr1_l0[PT_ENTRIES] __attribute__((aligned(4096)));
-static pte_t ttbr1_l1[PT_ENTRIES] __attribute__((aligned(4096))); /* under L0[511] */
+static pte_t ttbr1_l1[PT_ENTRIES] __attribute__((aligned(4096)));  /* under L0[511] */
 static pte_t image_l2[PT_ENTRIES] __attribute__((aligned(4096)));  /* under L1[511] */
 static pte_t device_l3[PT_ENTRIES] __attribute__((aligned(4096))); /* under image_l2[511] */
 static pte_t window_l2[L2_POOL_SIZE][PT_ENTRIES] __attribute__((aligned(4096)));
@@ -42,15 +43,9 @@ bool aarch64_phys_is_ram(paddr_t pa, word_t bytes)
     return false;
 }
 
-paddr_t kernel_image_vtop(const void *p)
-{
-    return (word_t)p - KERNEL_ELF_BASE + KERNEL_PHYS_BASE;
-}
+paddr_t kernel_image_vtop(const void *p) { return (word_t)p - KERNEL_ELF_BASE + KERNEL_PHYS_BASE; }
 
-static pte_t table_desc(const pte_t *table)
-{
-    return (kernel_image_vtop(table) & PTE_ADDR_MASK) | PTE_TABLE;
-}
+static pte_t table_desc(const pte_t *table) { return (kernel_image_vtop(table) & PTE_ADDR_MASK) | PTE_TABLE; }
 
 static word_t l1_index(word_t va) { return (va >> PT_L1_SHIFT) & (PT_ENTRIES - 1); }
 static word_t l2_index(word_t va) { return (va >> PT_L2_SHIFT) & (PT_ENTRIES - 1); }
@@ -100,6 +95,18 @@ int mmu_map_phys_window(paddr_t ram_start, paddr_t ram_end)
     }
     return 0;
 }
+
+void mmu_map_device(word_t va, paddr_t pa, word_t size)
+{
+    kassert(va >= KDEV_BASE && IS_ALIGNED(va | pa | size, PT_L3_SHIFT));
+    for (word_t off = 0; off < size; off += UL(1) << PT_L3_SHIFT) {
+        device_l3[((va + off - KDEV_BASE) >> PT_L3_SHIFT) & (PT_ENTRIES - 1)] = (pa + off) | DEVICE_ATTRS | PTE_PAGE;
+    }
+    /* The entries were invalid, so no TLB holds them: a barrier before first use is enough. */
+    __asm__ volatile("dsb ishst; isb" ::: "memory");
+}
+
+const void *mmu_empty_ttbr0(void) { return ttbr0_empty; }
 
 static word_t tcr_value(void)
 {

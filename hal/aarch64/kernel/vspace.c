@@ -1,23 +1,31 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Page-table entries core writes into user VSpaces (hal/include/hal/mmu.h): AArch64 stage-1
- * descriptors, 4 KiB granule, MAIR indices as in ABI §11.2. The same bits as hostsim's shadow MMU
- * reads, so boot builds identical tables on both ports. */
+/* User VSpaces on AArch64 (hal/include/hal/mmu.h): the stage-1 descriptors core writes (4 KiB
+ * granule, MAIR indices as in ABI §11.2, the same bits hostsim's shadow MMU reads), TLB and cache
+ * maintenance, and the TTBR0_EL1 switch on the way out of the kernel. */
 #include <hal/mmu.h>
 #include <kaal/structures.h>
 
+#include "internal.h"
+
+#define PTE_AP_MASK (UL(3) << 6)
 #define PTE_AP_EL0_RW (UL(1) << 6) /* AP[2:1] = 01: EL1 and EL0 read-write */
 #define PTE_AP_EL0_RO (UL(3) << 6) /* AP[2:1] = 11: EL1 and EL0 read-only */
+#define PTE_ATTR_MASK (UL(7) << 2)
+#define PTE_TYPE_MASK UL(3)
+#define TTBR_ASID_SHIFT 48
+#define CACHE_LINE 64ul /* CONFIG_L1_CACHE_LINE_SIZE_BITS 6; CTR_EL0 says 64 on QEMU's A53/A72 */
 
-word_t hal_pte_table(paddr_t next_table_pa)
-{
-    return (next_table_pa & PTE_ADDR_MASK) | PTE_TABLE;
-}
+/* --- building and reading entries --- */
+
+word_t hal_pte_table(paddr_t next_table_pa) { return (next_table_pa & PTE_ADDR_MASK) | PTE_TABLE; }
 
 word_t hal_pte_page(paddr_t frame_pa, word_t level, word_t rights, word_t attrs, bool xn)
 {
     word_t pte = (frame_pa & PTE_ADDR_MASK) | PTE_VALID | PTE_AF | PTE_nG;
     pte |= level == 3 ? PTE_PAGE : PTE_BLOCK;
-    pte |= PTE_ATTR((attrs & seL4_ARM_PageCacheable) ? MT_NORMAL : MT_NORMAL_NC);
+    /* Cacheable: Normal write-back; otherwise Device-nGnRnE, as seL4 maps it. Shareability 0
+     * (single core, as TCR_EL1's walks, ABI §11.2). */
+    pte |= PTE_ATTR((attrs & seL4_ARM_PageCacheable) ? MT_NORMAL : MT_DEVICE_nGnRnE);
     switch (rights) {
     case VM_READ_WRITE:
         pte |= PTE_AP_EL0_RW; /* EL0-writable memory is never executable at EL1 (Arm ARM) */
@@ -33,4 +41,151 @@ word_t hal_pte_page(paddr_t frame_pa, word_t level, word_t rights, word_t attrs,
         pte |= PTE_UXN;
     }
     return pte;
+}
+
+bool hal_pte_is_table(word_t pte, word_t level) { return level < 3 && (pte & PTE_TYPE_MASK) == PTE_TABLE; }
+
+bool hal_pte_is_page(word_t pte, word_t level)
+{
+    switch (level) {
+    case 1:
+    case 2:
+        return (pte & PTE_TYPE_MASK) == PTE_BLOCK;
+    case 3:
+        return (pte & PTE_TYPE_MASK) == PTE_PAGE;
+    default:
+        return false;
+    }
+}
+
+paddr_t hal_pte_address(word_t pte) { return pte & PTE_ADDR_MASK; }
+
+word_t hal_pte_rights(word_t pte)
+{
+    switch (pte & PTE_AP_MASK) {
+    case PTE_AP_EL0_RW:
+        return VM_READ_WRITE;
+    case PTE_AP_EL0_RO:
+        return VM_READ_ONLY;
+    default:
+        return VM_KERNEL_ONLY;
+    }
+}
+
+word_t hal_pte_attrs(word_t pte)
+{
+    word_t attrs = 0;
+    if ((pte & PTE_ATTR_MASK) == PTE_ATTR(MT_NORMAL)) {
+        attrs |= seL4_ARM_PageCacheable;
+    }
+    if (pte & PTE_UXN) {
+        attrs |= seL4_ARM_ExecuteNever;
+    }
+    return attrs;
+}
+
+/* --- writing entries, TLB and caches --- */
+
+void hal_pte_store(word_t *slot, word_t pte)
+{
+    /* Tables are Normal write-back memory and the walker is coherent with the data cache (TCR
+     * IRGN/ORGN WBWA): a store plus a barrier before the next walk is enough. The eret on the way
+     * out is a context synchronisation event, so the dsb suffices. */
+    *(volatile word_t *)slot = pte;
+    __asm__ volatile("dsb ishst" ::: "memory");
+}
+
+void hal_tlb_invalidate_asid(word_t asid)
+{
+    __asm__ volatile("dsb ishst; tlbi aside1is, %0; dsb ish; isb" ::"r"(asid << TTBR_ASID_SHIFT) : "memory");
+}
+
+void hal_tlb_invalidate_va(word_t asid, word_t vaddr)
+{
+    /* TLBI VAE1IS takes VA[55:12] in bits 43:0 and the ASID in bits 63:48; it removes the entry of
+     * any page size that holds vaddr. */
+    word_t arg = (asid << TTBR_ASID_SHIFT) | ((vaddr >> 12) & MASK(44));
+    __asm__ volatile("dsb ishst; tlbi vae1is, %0; dsb ish; isb" ::"r"(arg) : "memory");
+}
+
+/* Cache maintenance by VA through the physical window; device frames (no window mapping) are
+ * left alone, as the contract says. */
+#define CACHE_OP(name, insn)                                                      \
+    static void name(word_t start, word_t end)                                    \
+    {                                                                             \
+        for (word_t va = start & ~(CACHE_LINE - 1); va < end; va += CACHE_LINE) { \
+            __asm__ volatile(insn ", %0" ::"r"(va) : "memory");                   \
+        }                                                                         \
+        __asm__ volatile("dsb ish" ::: "memory");                                 \
+    }
+CACHE_OP(dc_cvac_range, "dc cvac")
+CACHE_OP(dc_ivac_range, "dc ivac")
+CACHE_OP(dc_civac_range, "dc civac")
+CACHE_OP(dc_cvau_range, "dc cvau")
+
+static bool window_range(paddr_t pa, word_t size, word_t *start, word_t *end)
+{
+    if (size == 0 || !hal_phys_is_ram(pa, size)) {
+        return false;
+    }
+    *start = (word_t)hal_ptov(pa);
+    *end = *start + size;
+    return true;
+}
+
+void hal_cache_clean_data(paddr_t pa, word_t size)
+{
+    word_t s, e;
+    if (window_range(pa, size, &s, &e)) {
+        dc_cvac_range(s, e);
+    }
+}
+
+void hal_cache_invalidate_data(paddr_t pa, word_t size)
+{
+    word_t s, e;
+    if (!window_range(pa, size, &s, &e)) {
+        return;
+    }
+    /* Partial lines at either end hold bytes outside the range: clean them before discarding. */
+    if (s & (CACHE_LINE - 1)) {
+        dc_civac_range(s, s + 1);
+    }
+    if (e & (CACHE_LINE - 1)) {
+        dc_civac_range(e - 1, e);
+    }
+    dc_ivac_range(s, e);
+}
+
+void hal_cache_clean_invalidate_data(paddr_t pa, word_t size)
+{
+    word_t s, e;
+    if (window_range(pa, size, &s, &e)) {
+        dc_civac_range(s, e);
+    }
+}
+
+void hal_cache_unify_instruction(paddr_t pa, word_t size)
+{
+    word_t s, e;
+    if (!window_range(pa, size, &s, &e)) {
+        return;
+    }
+    dc_cvau_range(s, e);
+    /* The I-cache may be VIPT: by-VA invalidation through the kernel alias would miss user
+     * aliases, so the whole I-cache goes (single core). */
+    __asm__ volatile("ic iallu; dsb ish; isb" ::: "memory");
+}
+
+/* --- the VSpace switch --- */
+
+static word_t cur_ttbr0; /* TTBR0_EL1 as last written (0: not yet) */
+
+void hal_vspace_switch(paddr_t root_pa, word_t asid)
+{
+    word_t ttbr0 = root_pa != 0 ? (root_pa | (asid << TTBR_ASID_SHIFT)) : kernel_image_vtop(mmu_empty_ttbr0());
+    if (ttbr0 != cur_ttbr0) {
+        __asm__ volatile("msr ttbr0_el1, %0; isb" ::"r"(ttbr0) : "memory");
+        cur_ttbr0 = ttbr0;
+    }
 }

@@ -13,19 +13,20 @@
 struct hal_tcb {
     word_t regs[N_USER_REGS];
     word_t pad; /* keeps fpsimd 16-byte aligned */
-    /* V0-V31 (128 bits each, low word first), then FPSR, FPCR (ABI §13.2). Switched with the
-     * thread once user entry exists; the layout matches hostsim so object sizes agree. */
+    /* V0-V31 (128 bits each, low word first), then FPSR, FPCR (ABI §13.2). Saved and loaded when
+     * the CPU switches between threads (kernel/fpu.S); the layout matches hostsim so object sizes
+     * agree. */
     word_t fpsimd[66] __attribute__((aligned(16)));
 };
 _Static_assert(__builtin_offsetof(struct hal_tcb, fpsimd) == 304, "hal_tcb layout");
 _Static_assert(sizeof(struct hal_tcb) == 832, "hal_tcb is the same size on both ports");
+_Static_assert(HAL_TCB_SP == REG_SP * 8 && HAL_TCB_NEXT_IP == REG_NEXT_IP * 8 && HAL_TCB_SPSR == REG_SPSR * 8 &&
+                   HAL_TCB_TPIDR == REG_TPIDR * 8 && REG_TPIDRRO == REG_TPIDR + 1 && HAL_TCB_FPSIMD == 304,
+               "the entry assembly's offsets (machine.h) match struct hal_tcb");
 
 /* The kernel's physical window (ABI §11.3): PPTR_BASE + pa <-> pa. Only RAM is mapped there
  * (the port maps every /memory range of the device tree at boot). */
-static inline void *hal_ptov(paddr_t pa)
-{
-    return (void *)(PPTR_BASE + pa);
-}
+static inline void *hal_ptov(paddr_t pa) { return (void *)(PPTR_BASE + pa); }
 
 /* Inverse of hal_ptov. Also accepts pointers into the kernel image (statically allocated
  * objects), which is linked at KERNEL_ELF_BASE and loaded at KERNEL_PHYS_BASE. */

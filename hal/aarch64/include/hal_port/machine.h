@@ -11,20 +11,27 @@
 #endif
 
 /* --- Kernel virtual layout (ABI §11.3, seL4 HEAD) --- */
-#define KERNEL_ELF_BASE UL(0xffffffffc0000000)  /* link address of the kernel image */
-#define KERNEL_PHYS_BASE UL(0x40000000)         /* its physical load address (p_paddr) */
-#define PPTR_BASE UL(0xffffff8000000000)        /* physical window: PPTR_BASE + pa <-> pa */
-#define PPTR_TOP UL(0xffffffffc0000000)         /* end of the physical window (511 GiB) */
-#define KDEV_BASE UL(0xffffffffffe00000)        /* kernel device window, 4 KiB pages */
-#define KDEV_UART (KDEV_BASE + UL(0x0000))      /* PL011 */
-#define KDEV_GICD (KDEV_BASE + UL(0x1000))      /* GIC distributor (mapped with the GIC driver) */
-#define KDEV_GICC (KDEV_BASE + UL(0x2000))      /* GIC CPU interface (ditto) */
+#define KERNEL_ELF_BASE UL(0xffffffffc0000000) /* link address of the kernel image */
+#define KERNEL_PHYS_BASE UL(0x40000000)        /* its physical load address (p_paddr) */
+#define PPTR_BASE UL(0xffffff8000000000)       /* physical window: PPTR_BASE + pa <-> pa */
+#define PPTR_TOP UL(0xffffffffc0000000)        /* end of the physical window (511 GiB) */
+#define KDEV_BASE UL(0xffffffffffe00000)       /* kernel device window, 4 KiB pages */
+#define KDEV_UART (KDEV_BASE + UL(0x0000))     /* PL011 */
+#define KDEV_GICD (KDEV_BASE + UL(0x1000))     /* GICv2 distributor (seL4's slot) */
+#define KDEV_GICC (KDEV_BASE + UL(0x2000))     /* GICv2 CPU interface (seL4's slot) */
+#define KDEV_GICD3 (KDEV_BASE + UL(0x10000))   /* GICv3 distributor, 64 KiB */
+#define KDEV_GICR (KDEV_BASE + UL(0x20000))    /* GICv3 redistributor of this CPU, 128 KiB */
+#define KDEV_GICR_SIZE UL(0x20000)
 
 /* --- QEMU virt physical addresses (fixed by the machine model; the DTB agrees) --- */
 #define VIRT_RAM_BASE UL(0x40000000)   /* QEMU puts its DTB here for an ELF -kernel */
 #define VIRT_UART_PADDR UL(0x09000000) /* PL011 */
 #define VIRT_GICD_PADDR UL(0x08000000)
 #define VIRT_GICC_PADDR UL(0x08010000)
+
+/* --- Interrupts (ABI §11.3): INTIDs 0..159; the kernel timer is the EL1 virtual timer's PPI --- */
+#define AARCH64_MAX_IRQ UL(159)
+#define AARCH64_TIMER_IRQ UL(27)
 
 /* --- MAIR_EL1 (ABI §11.2): attribute index -> memory type --- */
 #define MT_DEVICE_nGnRnE 0
@@ -46,8 +53,9 @@
 #define TCR_TG1_4K (UL(2) << 30)
 #define TCR_IPS_SHIFT 32
 #define TCR_AS (UL(1) << 36)
-#define TCR_EL1_VALUE (TCR_T0SZ(UL(16)) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_TG0_4K | \
-                       TCR_T1SZ(UL(16)) | TCR_IRGN1_WBWA | TCR_ORGN1_WBWA | TCR_TG1_4K | TCR_AS)
+#define TCR_EL1_VALUE                                                                                      \
+    (TCR_T0SZ(UL(16)) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_TG0_4K | TCR_T1SZ(UL(16)) | TCR_IRGN1_WBWA | \
+     TCR_ORGN1_WBWA | TCR_TG1_4K | TCR_AS)
 
 /* --- SCTLR_EL1 --- */
 #define SCTLR_M (UL(1) << 0)
@@ -61,6 +69,30 @@
 
 /* --- CPACR_EL1 --- */
 #define CPACR_FPEN_NONE (UL(3) << 20) /* FP/SIMD does not trap at EL0/EL1 */
+#define CPACR_FPEN_EL0 (UL(1) << 20)  /* FP/SIMD traps at EL0 only (EC 0x07) */
+
+/* --- struct hal_tcb offsets for the entry assembly (hal_port.h pins them) --- */
+#define HAL_TCB_SP 248      /* regs[REG_SP] */
+#define HAL_TCB_NEXT_IP 256 /* regs[REG_NEXT_IP] */
+#define HAL_TCB_SPSR 264    /* regs[REG_SPSR] */
+#define HAL_TCB_TPIDR 280   /* regs[REG_TPIDR], regs[REG_TPIDRRO] follows */
+#define HAL_TCB_FPSIMD 304  /* V0-V31, FPSR, FPCR */
+
+/* --- the EL0 exception kinds the vectors pass to C (vector index & 3) --- */
+#define EL0_SYNC 0
+#define EL0_IRQ 1
+#define EL0_FIQ 2
+#define EL0_SERROR 3
+
+/* --- ESR_EL1 exception classes the trap path tells apart --- */
+#define ESR_EC_SHIFT 26
+#define EC_FP_TRAP 0x07
+#define EC_SVC64 0x15
+#define EC_IABT_LOWER 0x20
+#define EC_DABT_LOWER 0x24
+
+/* --- SPSR_EL1 for a return to EL0: NZCV kept, EL0t, FIQ masked (ABI §10.5) --- */
+#define SPSR_USER_KEEP UL(0xf0000000)
 
 /* --- Stage 1 descriptors, 4 KiB granule, 48-bit VA: L0 512 GiB, L1 1 GiB, L2 2 MiB, L3 4 KiB --- */
 #define PT_ENTRIES 512
