@@ -8,6 +8,7 @@
 #include <hostsim/hostsim.h>
 
 #include "kaal_syscall.h"
+#include "kfuzz.h"
 #include "summary.h"
 
 #ifndef KAAL_SOURCE_ROOT
@@ -23,6 +24,7 @@ enum {
 };
 
 static enum hostsim_status last_bad_status = HOSTSIM_OK;
+static bool trace_syscalls; /* --trace: print every system call the root task makes */
 
 /* The root thread's system call entry on hostsim: one kernel entry as the root thread. */
 static int hostsim_syscall(seL4_Word regs[8])
@@ -32,6 +34,13 @@ static int hostsim_syscall(seL4_Word regs[8])
         r[i] = regs[i];
     }
     enum hostsim_status st = hostsim_root_syscall(r, NULL);
+    if (trace_syscalls) {
+        uint64_t in[8];
+        for (int i = 0; i < 8; i++) {
+            in[i] = regs[i];
+        }
+        kfuzz_trace_syscall(stderr, in, r, (int)st);
+    }
     for (int i = 0; i < 8; i++) {
         regs[i] = r[i];
     }
@@ -44,18 +53,45 @@ static int hostsim_syscall(seL4_Word regs[8])
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: kaal-sim [--dtb FILE] [--help]\n"
+            "usage: kaal-sim [--dtb FILE] [--trace] [--help]\n"
+            "       kaal-sim --replay FILE\n"
             "\n"
             "Boot the KaaL kernel inside this process (the hostsim port) from a device tree and run the\n"
             "default root task, which prints a summary of its bootinfo, untypeds and initial caps.\n"
             "Kernel and root task output go to the kernel console (stderr).\n"
             "\n"
             "  --dtb FILE   device tree to boot from (default: %s)\n"
+            "  --trace      print every system call of the root task, decoded, with its result\n"
+            "  --replay FILE  run one fuzzer input (docs/fuzzing.md) on a fresh kernel and print it\n"
+            "               as a trace; exit 1 if the kernel halted or an invariant failed\n"
             "  --help       show this help\n"
             "\n"
             "Exit status: 0 the root task ran and its checks passed; 1 a root task check failed;\n"
             "2 usage error; 3 boot failed; 4 the kernel halted or the root thread stopped.\n",
             DEFAULT_DTB);
+}
+
+/* --replay: one fuzzer input, traced to stdout. */
+static int replay(const char *path)
+{
+    static uint8_t input[1 << 16];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "kaal-sim: cannot open %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    size_t n = fread(input, 1, sizeof(input), f);
+    fclose(f);
+    struct kfuzz_config cfg = {.check = KFUZZ_CHECK_EVERY_ENTRY, .trace = stdout};
+    const char *error;
+    if (kfuzz_init(&cfg, &error) != 0) {
+        fprintf(stderr, "kaal-sim: %s\n", error);
+        return EXIT_BOOT;
+    }
+    struct kfuzz_result r;
+    kfuzz_run(input, n, &r);
+    hostsim_shutdown();
+    return r.finding ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -67,6 +103,10 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(argv[i], "--dtb") == 0 && i + 1 < argc) {
             dtb_path = argv[++i];
+        } else if (strcmp(argv[i], "--trace") == 0) {
+            trace_syscalls = true;
+        } else if (strcmp(argv[i], "--replay") == 0 && i + 1 < argc) {
+            return replay(argv[i + 1]);
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
             dtb_path = argv[i] + 6;
         } else {

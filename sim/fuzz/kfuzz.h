@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The hostsim system-call fuzzer's core: decode an input's bytes into a program of kernel entries
+ * (invocations, IPC, ticks, interrupts, faults) drawn from the capabilities the program holds, run it
+ * on a freshly booted kernel with the invariant oracle after every entry, and print it as a trace. */
+#ifndef KFUZZ_H
+#define KFUZZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Most operations one input runs; the rest of a longer input is ignored. */
+#define KFUZZ_MAX_OPS 192
+
+/* How often the invariant checker runs (the panic and sanitizer oracles are always on). */
+enum kfuzz_check {
+    KFUZZ_CHECK_EVERY_ENTRY, /* after every kernel entry (the default) */
+    KFUZZ_CHECK_END,         /* once, after the last operation */
+    KFUZZ_CHECK_NONE,        /* never (a release kernel has no checker) */
+};
+
+struct kfuzz_config {
+    const char *dtb_path; /* NULL: $KFUZZ_DTB, else the fuzzer's tests/fuzz/fuzz.dtb */
+    enum kfuzz_check check;
+    FILE *trace;          /* when not NULL, every operation and its result is printed here */
+    bool abort_on_finding; /* abort() after reporting a finding (the engines' crash signal) */
+};
+
+/* What one input did. */
+struct kfuzz_result {
+    unsigned ops;      /* operations decoded and run */
+    unsigned entries;  /* kernel entries: system calls (with restarts), interrupts, faults */
+    unsigned syscalls; /* system calls among them (restarts not counted) */
+    unsigned errors;   /* invocations answered with an seL4 error */
+    bool finding;      /* the kernel panicked or an invariant failed */
+    char why[512];     /* the finding, readable */
+};
+
+/* Load the device tree and set up. Returns 0, or -1 with *error set. Call once per process. */
+int kfuzz_init(const struct kfuzz_config *config, const char **error);
+/* Change where the trace goes (NULL: off). */
+void kfuzz_set_trace(FILE *trace);
+/* Boot a fresh kernel and run data[0..size) as a program. On a finding with abort_on_finding,
+ * the program is run once more with the trace on stderr and the process aborts. */
+void kfuzz_run(const uint8_t *data, size_t size, struct kfuzz_result *result);
+/* Microseconds the last kfuzz_run spent booting (for the benchmark). */
+double kfuzz_last_boot_us(void);
+
+/* Print one system call as a trace line: the registers it was made with (x0..x7, x7 = number),
+ * what it returned, and the status. For kaal-sim --trace; the thread is the current one. */
+void kfuzz_trace_syscall(FILE *out, const uint64_t in[8], const uint64_t out_regs[8], int status);
+
+/* --- Writing programs (the seed-corpus generator) ---
+ * An encoder appends operations in the decoder's byte format; see docs/fuzzing.md. */
+struct kfuzz_enc {
+    uint8_t buf[4096];
+    size_t len;
+};
+void kfuzz_enc_byte(struct kfuzz_enc *e, uint8_t b);
+void kfuzz_enc_word(struct kfuzz_enc *e, uint64_t w);
+
+#endif

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* kaal-fuzz-seeds: the seed corpus, written as scripted programs in the decoder's byte format.
+ * Each program follows one of the unit tests' invocation sequences (tests/unit/check_*.c) to a
+ * deep kernel state: derivation chains, mapped page tables, threads blocked in IPC with badges,
+ * bound notifications, IRQ handlers, faults, preempted revokes. Usage: kaal-fuzz-seeds OUTDIR. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <hostsim/hostsim.h>
+#include <kaal/abi/abi.h>
+#include <kaal/structures.h>
+
+#include "kfuzz.h"
+#include "kfuzz_internal.h"
+#include "kfuzz_prog.h"
+
+/* Object macro type indexes (kfuzz.c useful_types). */
+enum { OBJ_TCB = 0, OBJ_EP = 1, OBJ_NTFN = 3, OBJ_CNODE = 5, OBJ_FRAME = 6, OBJ_PT = 7, OBJ_VSPACE = 9,
+       OBJ_UNTYPED = 10 };
+#define NEWEST KFUZZ_CAP_NEWEST
+#define SECOND_NEWEST (KFUZZ_CAP_NEWEST + 1)
+#define DEF 0 /* a depth byte: the right depth */
+
+static uint8_t ram_untyped; /* cap choice of the largest RAM untyped at boot */
+static int first_free;      /* bootinfo empty.start: the first object a program makes goes here */
+
+static void b(struct kfuzz_enc *e, int n, ...)
+{
+    __builtin_va_list ap;
+    __builtin_va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        kfuzz_enc_byte(e, (uint8_t)__builtin_va_arg(ap, int));
+    }
+    __builtin_va_end(ap);
+}
+
+static uint8_t spec_index(uint64_t label)
+{
+    for (unsigned i = 0; i < kfuzz_n_specs; i++) {
+        if (kfuzz_specs[i].label == label) {
+            return (uint8_t)i;
+        }
+    }
+    return 0;
+}
+
+static void object(struct kfuzz_enc *e, int type, int count_byte)
+{
+    b(e, 5, KFUZZ_OP_OBJECT, type, ram_untyped, 0, count_byte);
+}
+
+/* An invocation: the op byte and label, then the given choice/value bytes in the decoder's order
+ * (invoked cap, extra caps, words: one byte each for typical choices), then a clean Call. */
+static void invoke(struct kfuzz_enc *e, uint64_t label, int n, ...)
+{
+    b(e, 2, KFUZZ_OP_INVOKE, spec_index(label));
+    __builtin_va_list ap;
+    __builtin_va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        kfuzz_enc_byte(e, (uint8_t)__builtin_va_arg(ap, int));
+    }
+    __builtin_va_end(ap);
+    kfuzz_enc_byte(e, 0);
+}
+
+/* CNode invocations on the CSpace root (cap choice 0: the lowest CNode cap, slot 2). dest is an
+ * empty-slot choice, src a full-slot choice (NEWEST: the highest slot holding a cap). */
+static void copy(struct kfuzz_enc *e, int dest, int src, int rights)
+{
+    invoke(e, CNodeCopy, 7, 0, 0, dest, DEF, src, DEF, rights);
+}
+static void mint(struct kfuzz_enc *e, int dest, int src, int rights, int badge)
+{
+    invoke(e, CNodeMint, 8, 0, 0, dest, DEF, src, DEF, rights, badge);
+}
+static void move(struct kfuzz_enc *e, int dest, int src) { invoke(e, CNodeMove, 6, 0, 0, dest, DEF, src, DEF); }
+static void mutate(struct kfuzz_enc *e, int dest, int src, int badge)
+{
+    invoke(e, CNodeMutate, 7, 0, 0, dest, DEF, src, DEF, badge);
+}
+static void slot_op(struct kfuzz_enc *e, uint64_t label, int slot) { invoke(e, label, 3, 0, slot, DEF); }
+/* Untyped_Retype from an untyped choice into the CSpace root. */
+static void retype(struct kfuzz_enc *e, int untyped, int type, int size_byte, int count_byte)
+{
+    invoke(e, UntypedRetype, 8, untyped, 0, type, size_byte, 0, 0, 0, count_byte);
+}
+
+static void thread(struct kfuzz_enc *e, int prio, int fault_ep)
+{
+    b(e, 7, KFUZZ_OP_THREAD, ram_untyped, 0, 0, 0, prio, fault_ep);
+}
+
+/* IPC: system call kind (+8: on a notification), cap choice; sends add a shape byte
+ * (length = shape % 6, caps = (shape / 8) % 4, label = shape >> 5) and its words and caps. */
+static void ipc(struct kfuzz_enc *e, int kind, int cap) { b(e, 3, KFUZZ_OP_IPC, kind, cap); }
+
+static int write_seed(const char *dir, const char *name, const struct kfuzz_enc *e)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fwrite(e->buf, 1, e->len, f) != e->len) {
+        fprintf(stderr, "kaal-fuzz-seeds: cannot write %s\n", path);
+        return -1;
+    }
+    fclose(f);
+    return 0;
+}
+
+/* Find the largest RAM untyped's position among the boot untypeds (the decoder's lowest-first
+ * choice), booting the fuzzer's machine once. */
+static void find_ram_untyped(void)
+{
+    struct kfuzz_result r;
+    kfuzz_run(NULL, 0, &r);
+    seL4_BootInfo *bi = hostsim_bootinfo();
+    unsigned best = 0, best_bits = 0;
+    for (unsigned i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+        if (!bi->untypedList[i].isDevice && bi->untypedList[i].sizeBits > best_bits) {
+            best = i;
+            best_bits = bi->untypedList[i].sizeBits;
+        }
+    }
+    ram_untyped = (uint8_t)best;
+    first_free = (int)bi->empty.start;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: kaal-fuzz-seeds OUTDIR\n");
+        return 2;
+    }
+    mkdir(argv[1], 0777);
+    struct kfuzz_config cfg = {.check = KFUZZ_CHECK_NONE};
+    const char *error;
+    if (kfuzz_init(&cfg, &error) != 0) {
+        fprintf(stderr, "%s\n", error);
+        return 1;
+    }
+    find_ram_untyped();
+    struct kfuzz_enc e;
+    int bad = 0;
+
+    /* check_cnode: copy, mint with badges, move, mutate, rotate, delete, revoke over fresh objects. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_EP, 0);
+    object(&e, OBJ_NTFN, 0);
+    mint(&e, 0, SECOND_NEWEST, 15, 5);
+    copy(&e, 0, NEWEST, 7);
+    move(&e, 0, NEWEST);
+    mutate(&e, 0, NEWEST, 9);
+    invoke(&e, CNodeRotate, 11, 0, 0, 0, 0, DEF, 1, NEWEST, DEF, 2, SECOND_NEWEST, DEF);
+    slot_op(&e, CNodeDelete, NEWEST);
+    slot_op(&e, CNodeRevoke, NEWEST);
+    slot_op(&e, CNodeSaveCaller, 0);
+    bad |= write_seed(argv[1], "cnode-ops", &e);
+
+    /* check_cdt: a long derivation chain of badged endpoint caps, then a preempted revoke. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_EP, 0);
+    for (int i = 0; i < 12; i++) {
+        mint(&e, 0, NEWEST, 15, i + 1);
+        copy(&e, 0, NEWEST, 15);
+    }
+    b(&e, 2, KFUZZ_OP_PREEMPT, 2);
+    slot_op(&e, CNodeCancelBadgedSends, NEWEST);
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF); /* the endpoint: the first object made */
+    bad |= write_seed(argv[1], "derivation-chain", &e);
+
+    /* check_untyped: an untyped child, objects in it, a preempted revoke of the child. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_UNTYPED, 4); /* 2^12 */
+    for (int i = 0; i < 3; i++) {
+        retype(&e, NEWEST, seL4_EndpointObject, 0, 0);
+    }
+    retype(&e, 0x80 + 3, seL4_CapTableObject, 1, 0); /* the untyped: three endpoints are newer */
+    b(&e, 2, KFUZZ_OP_PREEMPT, 1);
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF);
+    retype(&e, 0x80 + 0, seL4_UntypedObject, 0, 2);
+    bad |= write_seed(argv[1], "untyped-tree", &e);
+
+    /* check_vspace / check_asid: a VSpace in a new ASID pool, three page tables and a frame mapped. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_UNTYPED, 4);
+    invoke(&e, ARMASIDControlMakePool, 4, 0, NEWEST, 0, 0, DEF);
+    object(&e, OBJ_VSPACE, 0);
+    invoke(&e, ARMASIDPoolAssign, 2, NEWEST, NEWEST);
+    for (int i = 0; i < 3; i++) {
+        object(&e, OBJ_PT, 0);
+    }
+    object(&e, OBJ_FRAME, 0);
+    b(&e, 8, KFUZZ_OP_MAP, NEWEST, NEWEST, 9, 3, NEWEST, SECOND_NEWEST, KFUZZ_CAP_NEWEST + 2);
+    invoke(&e, ARMPageGetAddress, 1, NEWEST);
+    invoke(&e, ARMPageClean_Data, 3, NEWEST, 0, 4);
+    invoke(&e, ARMVSpaceCleanInvalidate_Data, 3, NEWEST, 9, 10);
+    invoke(&e, ARMPageUnmap, 1, NEWEST);
+    invoke(&e, ARMPageTableUnmap, 1, NEWEST);
+    slot_op(&e, CNodeDelete, NEWEST);
+    bad |= write_seed(argv[1], "vspace-map", &e);
+
+    /* The root VSpace: tables and frames mapped at two addresses. */
+    memset(&e, 0, sizeof(e));
+    for (int i = 0; i < 3; i++) {
+        object(&e, OBJ_PT, 0);
+    }
+    object(&e, OBJ_FRAME, 0);
+    object(&e, OBJ_FRAME, 0);
+    b(&e, 8, KFUZZ_OP_MAP, NEWEST, 0, 0, 3, 0x80 + 2, 0x80 + 3, 0x80 + 4);
+    invoke(&e, ARMPageMap, 5, SECOND_NEWEST, 0, 1, 3, 0);
+    invoke(&e, ARMPageTableMap, 4, NEWEST, 0, 0x21, 0);
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF);
+    bad |= write_seed(argv[1], "root-vspace", &e);
+
+    /* check_tcb / check_sched: threads configured, prioritised, suspended, resumed, registers. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_EP, 0);
+    thread(&e, 100, 0x40);
+    thread(&e, 90, 0x40);
+    invoke(&e, TCBReadRegisters, 3, NEWEST, 1, 36);
+    ipc(&e, KFUZZ_IPC_YIELD, 0);
+    invoke(&e, TCBSuspend, 1, NEWEST);
+    invoke(&e, TCBSetPriority, 2, NEWEST, 0, 200); /* too high for its MCP? */
+    invoke(&e, TCBSetSchedParams, 4, NEWEST, 0, 255, 120);
+    invoke(&e, TCBResume, 1, NEWEST);
+    invoke(&e, TCBSetTLSBase, 2, NEWEST, 0x42);
+    invoke(&e, TCBCopyRegisters, 3, NEWEST, SECOND_NEWEST, 0x1f);
+    b(&e, 2, KFUZZ_OP_TICK, 3);
+    invoke(&e, TCBWriteRegisters, 3, NEWEST, 1, 36);
+    for (int i = 0; i < 36; i++) {
+        kfuzz_enc_byte(&e, (uint8_t)i);
+    }
+    kfuzz_enc_byte(&e, 0);
+    bad |= write_seed(argv[1], "threads", &e);
+
+    /* check_ipc: a thread waits on an endpoint, the root calls it with a badged cap, it replies. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_EP, 0);
+    mint(&e, 0, NEWEST, 15, 0x7);
+    thread(&e, 254, 0);              /* runs at once: higher priority than the root */
+    ipc(&e, KFUZZ_IPC_RECV, 0);      /* the thread blocks on the (unbadged) endpoint */
+    kfuzz_enc_byte(&e, 0);           /* receive slot: the first empty one */
+    ipc(&e, KFUZZ_IPC_CALL, NEWEST); /* the root calls through the badged copy: 2 words, 1 cap */
+    b(&e, 5, 0x0a, 1, 2, 0, 0);
+    ipc(&e, KFUZZ_IPC_REPLYRECV, 0);
+    b(&e, 3, 0x21, 5, 0);
+    ipc(&e, KFUZZ_IPC_SEND, NEWEST);
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_NBRECV, 0);
+    kfuzz_enc_byte(&e, 0);
+    bad |= write_seed(argv[1], "ipc-badged", &e);
+
+    /* check_notification: signal, bind to a thread, wait, poll. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_NTFN, 0);
+    mint(&e, 0, NEWEST, 15, 3);
+    invoke(&e, TCBBindNotification, 2, 0, NEWEST);
+    ipc(&e, KFUZZ_IPC_SEND + 8, NEWEST);
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_NBRECV + 8, NEWEST);
+    kfuzz_enc_byte(&e, 0);
+    thread(&e, 254, 0);
+    ipc(&e, KFUZZ_IPC_RECV + 8, 0);
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_SEND + 8, NEWEST);
+    kfuzz_enc_byte(&e, 0);
+    invoke(&e, TCBUnbindNotification, 1, 0);
+    bad |= write_seed(argv[1], "notification", &e);
+
+    /* check_irq: an IRQ handler with a notification, the line raised, acknowledged, cleared. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_NTFN, 0);
+    invoke(&e, IRQIssueIRQHandler, 5, 0, 0, 33, 0, DEF);
+    invoke(&e, IRQSetIRQHandler, 2, NEWEST, 0);
+    b(&e, 2, KFUZZ_OP_IRQ, 33);
+    ipc(&e, KFUZZ_IPC_NBRECV + 8, 0);
+    kfuzz_enc_byte(&e, 0);
+    invoke(&e, IRQAckIRQ, 1, NEWEST);
+    b(&e, 2, KFUZZ_OP_IRQ, 33);
+    invoke(&e, ARMIRQIssueIRQHandlerTrigger, 6, 0, 0, 34, 1, 0, DEF);
+    invoke(&e, ARMIRQIssueSGISignal, 6, 0, 0, 1, 0, 0, DEF);
+    invoke(&e, IRQClearIRQHandler, 1, 0);
+    slot_op(&e, CNodeDelete, NEWEST);
+    bad |= write_seed(argv[1], "irq", &e);
+
+    /* check_fault: a thread with a fault endpoint faults; the root receives and replies. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_EP, 0);
+    thread(&e, 254, 0x40);
+    b(&e, 4, KFUZZ_OP_FAULT, 0, 3, 0x92);
+    ipc(&e, KFUZZ_IPC_RECV, 0);
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 3, KFUZZ_OP_IPC, KFUZZ_IPC_REPLY, 0);
+    b(&e, 4, KFUZZ_OP_FAULT, 2, 0, 0x56);
+    b(&e, 2, KFUZZ_OP_TICK, 2);
+    bad |= write_seed(argv[1], "fault", &e);
+
+    /* check_domain and the debug calls. */
+    memset(&e, 0, sizeof(e));
+    thread(&e, 10, 0);
+    invoke(&e, DomainSetSet, 3, 0, NEWEST, 0);
+    invoke(&e, DomainScheduleConfigure, 4, 0, 0, 0, 5);
+    invoke(&e, DomainScheduleSetStart, 2, 0, 0);
+    b(&e, 3, KFUZZ_OP_DEBUG, 1, 0);
+    b(&e, 4, KFUZZ_OP_DEBUG, 2, NEWEST, 5);
+    b(&e, 2, KFUZZ_OP_DEBUG, 3);
+    b(&e, 3, KFUZZ_OP_DEBUG, 0, 'k');
+    b(&e, 8, KFUZZ_OP_RAW, 11, 1, 2, 3, 4, 5, 6);
+    bad |= write_seed(argv[1], "domain-debug", &e);
+
+    /* A CNode of our own: caps copied into it through its cap, then moved back, revoked. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_CNODE, 1);
+    object(&e, OBJ_EP, 0);
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, NEWEST, DEF, 15);       /* into the new CNode */
+    invoke(&e, CNodeMint, 8, NEWEST, 0, 1, DEF, NEWEST, DEF, 15, 3);
+    invoke(&e, CNodeMove, 6, 0, NEWEST, 0, DEF, 0, DEF);                /* back to the root */
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF);
+    invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free, DEF);
+    bad |= write_seed(argv[1], "child-cnode", &e);
+
+    printf("kaal-fuzz-seeds: wrote the seed corpus to %s\n", argv[1]);
+    return bad ? 1 : 0;
+}

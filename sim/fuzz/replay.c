@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* kaal-fuzz-replay: run fuzzer inputs (files, or every file in a directory) each on a fresh kernel
+ * with the oracle, printing TAP (one test per input) or, with --trace, each input as a trace.
+ * `meson test --suite fuzz` runs it on tests/fuzz/corpus and tests/fuzz/repro. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kfuzz.h"
+
+#define MAX_INPUTS 4096
+
+static char *inputs[MAX_INPUTS];
+static unsigned n_inputs;
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void add_path(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        fprintf(stderr, "kaal-fuzz-replay: cannot stat %s\n", path);
+        exit(2);
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        if (n_inputs < MAX_INPUTS) {
+            inputs[n_inputs++] = strdup(path);
+        }
+        return;
+    }
+    DIR *d = opendir(path);
+    struct dirent *e;
+    unsigned first = n_inputs;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "README.md") == 0 || strcmp(e->d_name, "meson.build") == 0) {
+            continue;
+        }
+        char full[4096];
+        snprintf(full, sizeof(full), "%s/%s", path, e->d_name);
+        if (stat(full, &sb) == 0 && S_ISREG(sb.st_mode) && n_inputs < MAX_INPUTS) {
+            inputs[n_inputs++] = strdup(full);
+        }
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    qsort(inputs + first, n_inputs - first, sizeof(inputs[0]), cmp_str);
+}
+
+static size_t read_file(const char *path, uint8_t *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return 0;
+    }
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    struct kfuzz_config cfg = {.check = KFUZZ_CHECK_EVERY_ENTRY};
+    bool trace = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--trace") == 0) {
+            trace = true;
+        } else if (strcmp(argv[i], "--check=end") == 0) {
+            cfg.check = KFUZZ_CHECK_END;
+        } else if (strcmp(argv[i], "--check=none") == 0) {
+            cfg.check = KFUZZ_CHECK_NONE;
+        } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
+            cfg.dtb_path = argv[i] + 6;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "usage: kaal-fuzz-replay [--trace] [--check=end|none] [--dtb=FILE] FILE|DIR...\n");
+            return 2;
+        } else {
+            add_path(argv[i]);
+        }
+    }
+    cfg.trace = trace ? stdout : NULL;
+    const char *error;
+    if (kfuzz_init(&cfg, &error) != 0) {
+        fprintf(stderr, "%s\n", error);
+        return 2;
+    }
+    static uint8_t buf[1 << 16];
+    unsigned failed = 0;
+    unsigned long ops = 0, entries = 0;
+    printf("1..%u\n", n_inputs);
+    for (unsigned i = 0; i < n_inputs; i++) {
+        size_t n = read_file(inputs[i], buf, sizeof(buf));
+        struct kfuzz_result r;
+        kfuzz_run(buf, n, &r);
+        ops += r.ops;
+        entries += r.entries;
+        if (r.finding) {
+            failed++;
+            printf("not ok %u - %s: %s\n", i + 1, inputs[i], r.why);
+        } else {
+            printf("ok %u - %s (%u ops, %u kernel entries, %u errors)\n", i + 1, inputs[i], r.ops, r.entries,
+                   r.errors);
+        }
+        fflush(stdout);
+    }
+    printf("# %u inputs, %lu ops, %lu kernel entries, %u findings\n", n_inputs, ops, entries, failed);
+    return failed ? 1 : 0;
+}

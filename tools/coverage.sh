@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Line and branch coverage of core/ reached by fuzzer inputs: builds kaal-fuzz-replay with clang's
+# source-based coverage, replays the inputs (default: the seed corpus and the reproducers), prints
+# llvm-cov's table for core/ and writes an HTML report.
+#   tools/coverage.sh [-b BUILD_DIR] [INPUT_DIR_OR_FILE ...]
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+build="$src/build-fz-cov"
+if [ "${1:-}" = "-b" ]; then build=$2; shift 2; fi
+[ $# -gt 0 ] || set -- "$src/tests/fuzz/corpus" "$src/tests/fuzz/repro"
+llvm_cov=$(command -v llvm-cov-14 || command -v llvm-cov)
+llvm_profdata=$(command -v llvm-profdata-14 || command -v llvm-profdata)
+
+if [ ! -f "$build/build.ninja" ]; then
+    CC=clang meson setup "$build" "$src" -Dtests=false -Dbuildtype=debug -Droot_cnode_size_bits=8 \
+        -Dc_args='-fprofile-instr-generate -fcoverage-mapping' \
+        -Dc_link_args='-fprofile-instr-generate -fcoverage-mapping' >/dev/null
+fi
+ninja -C "$build" sim/fuzz/kaal-fuzz-replay >/dev/null
+exe="$build/sim/fuzz/kaal-fuzz-replay"
+rm -rf "$build/coverage" && mkdir -p "$build/coverage"
+LLVM_PROFILE_FILE="$build/coverage/replay-%p.profraw" "$exe" "$@" | tail -n 1
+"$llvm_profdata" merge -sparse "$build"/coverage/*.profraw -o "$build/coverage/kfuzz.profdata"
+# core/ only: the port, the fuzzer and generated headers are left out of the table and the total.
+ignore='(^|/)(hal|sim|tests|user|tools)/|_gen\.h$|gen_config\.h$'
+"$llvm_cov" report "$exe" -instr-profile="$build/coverage/kfuzz.profdata" -show-branch-summary \
+    -ignore-filename-regex="$ignore"
+"$llvm_cov" show "$exe" -instr-profile="$build/coverage/kfuzz.profdata" -show-branches=count \
+    -ignore-filename-regex="$ignore" -format=html -output-dir="$build/coverage/html" >/dev/null
+echo "HTML report: $build/coverage/html/index.html"
