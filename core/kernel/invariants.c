@@ -499,19 +499,8 @@ static bool check_root_thread(void)
             return fail("root TCB %x: %s slot holds a %s cap", VTOP(ks.root_thread), expect[k].name, type_name(type));
         }
     }
-    if (ks.bootinfo != NULL) {
-        paddr_t bi = VTOP(ks.bootinfo);
-        if (!hal_phys_is_ram(bi, BIT(seL4_PageBits))) {
-            return fail("ks.bootinfo %x is not a frame in RAM", bi);
-        }
-        const seL4_BootInfo *b = ks.bootinfo;
-        word_t slots = BIT(b->initThreadCNodeSizeBits);
-        if (b->initThreadCNodeSizeBits >= seL4_WordBits || b->empty.start > b->empty.end || b->empty.end > slots ||
-            b->untyped.start > b->untyped.end || b->untyped.end > slots ||
-            b->untyped.end - b->untyped.start > CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS) {
-            return fail("bootinfo %x: slot regions outside the root CNode's %u slots", bi, slots);
-        }
-    }
+    /* The bootinfo frame is not checked here: it is user memory (the root task may even make it
+     * its IPC buffer), so its contents are a promise made at boot, checked by the boot tests. */
     return true;
 }
 
