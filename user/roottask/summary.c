@@ -3,8 +3,8 @@
  * Portable user code: only the ABI headers and DebugPutChar / DebugCapIdentify, no libc. */
 #include "summary.h"
 
-#include "kaal_print.h"
-#include "kaal_syscall.h"
+#include <kaal/print.h>
+#include <kaal/sys.h>
 
 /* Names of the cap type tags DebugCapIdentify returns (ABI sheet §13.3); NULL: no such tag here. */
 static const char *const cap_type_names[] = {
@@ -152,7 +152,7 @@ static void print_initial_caps(void)
         kaal_put_dec_width(slot, 2);
         kaal_puts("  ");
         kaal_puts_pad(initial_cap_names[slot], 28);
-        put_cap_type(kaal_debug_cap_identify(slot));
+        put_cap_type(sys_debug_cap_identify(slot));
         kaal_putc('\n');
     }
 }
@@ -172,14 +172,14 @@ static void check_bootinfo(const seL4_BootInfo *bi, seL4_Word n_untyped)
 
     int all_untyped = 1;
     for (seL4_Word i = 0; i < n_untyped; i++) {
-        if (kaal_debug_cap_identify(bi->untyped.start + i) != CAP_TYPE_UNTYPED) {
+        if (sys_debug_cap_identify(bi->untyped.start + i) != CAP_TYPE_UNTYPED) {
             all_untyped = 0;
         }
     }
     check(all_untyped, "every slot of the untyped region holds an untyped cap");
-    check(kaal_debug_cap_identify(bi->empty.start) == CAP_TYPE_NULL, "the first empty slot is empty");
-    check(kaal_debug_cap_identify(seL4_CapInitThreadCNode) == 10, "slot 2 holds the root CNode");
-    check(kaal_debug_cap_identify(seL4_CapInitThreadTCB) == 12, "slot 1 holds the root thread");
+    check(sys_debug_cap_identify(bi->empty.start) == CAP_TYPE_NULL, "the first empty slot is empty");
+    check(sys_debug_cap_identify(seL4_CapInitThreadCNode) == 10, "slot 2 holds the root CNode");
+    check(sys_debug_cap_identify(seL4_CapInitThreadTCB) == 12, "slot 1 holds the root thread");
 }
 
 int summary_main(const seL4_BootInfo *bi)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* A tiny formatter for user code without libc: strings, hex, decimal and sizes through DebugPutChar. */
-#ifndef KAAL_USER_PRINT_H
-#define KAAL_USER_PRINT_H
+/* libkaal: a tiny formatter for user code without libc: strings, hex, decimal and sizes, each
+ * character through DebugPutChar. */
+#ifndef KAAL_PRINT_H
+#define KAAL_PRINT_H
 
-#include <kaal/abi/abi.h>
+#include <kaal/sys_types.h>
 
 /* One character / a NUL-terminated string. */
 void kaal_putc(char c);

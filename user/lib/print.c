@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* A tiny formatter for user code without libc: everything ends in one DebugPutChar per character. */
-#include "kaal_print.h"
+#include <kaal/print.h>
 
-#include "kaal_syscall.h"
+#include <kaal/sys.h>
 
-void kaal_putc(char c) { kaal_debug_put_char(c); }
+void kaal_putc(char c) { sys_debug_put_char(c); }
 
 void kaal_puts(const char *s)
 {

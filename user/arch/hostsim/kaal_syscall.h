@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The one way user code in this tree enters the kernel for now: x0..x7 in and out, exactly as `svc #0`. */
+/* The first user library's system call entry, kept for sim/kaal-sim.c (hostsim only). New code uses
+ * <kaal/sys.h>; on hostsim this entry is one way to install the trap that libkaal calls. */
 #ifndef KAAL_USER_SYSCALL_H
 #define KAAL_USER_SYSCALL_H
 
@@ -9,8 +10,8 @@
  * number) and hold x0..x7 afterwards. Returns 0 when the call returned to the thread, non-zero when
  * the thread cannot continue (it faulted, or the kernel halted).
  *
- * On hostsim the simulator installs a function that enters the simulated kernel as the root thread
- * (hostsim_root_syscall). The aarch64 port's libkaal (a later issue) replaces this with `svc #0`. */
+ * The simulator installs a function that enters the simulated kernel as the root thread
+ * (hostsim_root_syscall); libkaal's sys_* calls then go through it too (user/arch/hostsim/port.c). */
 typedef int (*kaal_syscall_fn)(seL4_Word regs[8]);
 
 /* Install the system call entry. Called once by the port's start-up glue, before any call. */

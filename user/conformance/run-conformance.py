@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Run the conformance suite on one port and judge its console output.
+
+  run-conformance.py hostsim KAAL-CONFORMANCE [ARGS...]   the hostsim executable (extra args passed on)
+  run-conformance.py qemu IMAGE [gicv2|gicv3]             the aarch64 loader image, in QEMU virt
+
+Passes when every case line is "ok", the plan ("1..N") matches the number of case lines, the last
+line of the suite is "N passed, 0 failed" with the counts agreeing, and the run ended cleanly
+(hostsim: exit status 0; QEMU: powered off by itself, no kernel panic). Prints the output, then a
+summary of failed cases. QEMU_TIMEOUT (seconds, default 240) bounds a QEMU run."""
+import os
+import re
+import subprocess
+import sys
+
+
+def run(argv):
+    port = argv[1]
+    if port == 'hostsim':
+        cmd = [argv[2]] + argv[3:]
+        timeout = None
+    elif port == 'qemu':
+        gic = argv[3] if len(argv) > 3 else 'gicv2'
+        machine = {'gicv2': ['-machine', 'virt', '-cpu', 'cortex-a53'],
+                   'gicv3': ['-machine', 'virt,gic-version=3', '-cpu', 'cortex-a72']}[gic]
+        cmd = ['qemu-system-aarch64'] + machine + ['-nographic', '-m', '1G', '-kernel', argv[2]]
+        timeout = int(os.environ.get('QEMU_TIMEOUT', '240'))
+    else:
+        sys.exit(f'run-conformance.py: unknown port {port!r}')
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=timeout)
+        out, status = p.stdout.decode(errors='replace').replace('\r', ''), p.returncode
+    except subprocess.TimeoutExpired as e:
+        out, status = (e.stdout or b'').decode(errors='replace').replace('\r', ''), 'timeout'
+    return port, out, status
+
+
+def judge(port, out, status):
+    problems = []
+    lines = out.splitlines()
+    cases = [l for l in lines if re.match(r'^(not )?ok \d+ ', l)]
+    failed = [l for l in cases if l.startswith('not ok')]
+    plan = [int(m.group(1)) for l in lines for m in [re.match(r'^1\.\.(\d+)$', l)] if m]
+    summary = [m for l in lines for m in [re.match(r'^(\d+) passed, (\d+) failed$', l)] if m]
+    if not plan:
+        problems.append('no plan line "1..N"')
+    elif plan[-1] != len(cases):
+        problems.append(f'plan says {plan[-1]} cases, {len(cases)} ran')
+    if not summary:
+        problems.append('no "N passed, N failed" line')
+    else:
+        p, f = int(summary[-1].group(1)), int(summary[-1].group(2))
+        if (p, f) != (len(cases) - len(failed), len(failed)):
+            problems.append(f'summary {p} passed, {f} failed does not match the case lines')
+    if failed:
+        problems.append(f'{len(failed)} case(s) failed')
+    if 'KaaL kernel panic' in out or 'panic' in out.lower() and 'kernel' in out.lower() and port == 'qemu':
+        if 'KaaL kernel panic' in out:
+            problems.append('kernel panic')
+    if port == 'hostsim' and status != 0:
+        problems.append(f'exit status {status}')
+    if port == 'qemu' and status != 0:
+        problems.append(f'QEMU exit status {status} (did not power off by itself)')
+    return cases, failed, problems
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    port, out, status = run(sys.argv)
+    sys.stdout.write(out)
+    cases, failed, problems = judge(port, out, status)
+    print(f'run-conformance.py: {port}: {len(cases)} cases, {len(failed)} failed')
+    for l in failed:
+        print('  ' + l)
+    for pr in problems:
+        print('run-conformance.py: FAIL: ' + pr)
+    if not problems:
+        print('run-conformance.py: PASS')
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
