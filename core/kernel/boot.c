@@ -7,6 +7,7 @@
 #include <kaal/kernel.h>
 #include <kaal/printf.h>
 #include <kaal/string.h>
+#include <kaal/sched.h>
 #include <kaal/thread.h>
 
 #include "boot_internal.h"
@@ -388,8 +389,9 @@ static int root_thread_init(struct boot_state *b, const char **error)
     thread_set_state(t, ThreadState_Running);
 
     boot_write_slot(b, seL4_CapInitThreadTCB, cap_thread_cap_new(b->rs.tcb));
-    ks.cur_thread = t;
     ks.root_thread = t;
+    sched_tcb_created(t);
+    sched_boot_thread(t);
     return 0;
 }
 
@@ -415,6 +417,7 @@ int kernel_boot(const struct boot_params *params, const char **error)
     static struct boot_state b;
 
     kernel_state_reset();
+    sched_init();
     kmemset(&b, 0, sizeof(b));
     b.params = params;
     for (size_t i = 0; i < ARRAY_SIZE(boot_steps); i++) {

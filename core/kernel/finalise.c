@@ -4,6 +4,7 @@
 #include <kaal/cdt.h>
 #include <kaal/kernel.h>
 #include <kaal/objects.h>
+#include <kaal/sched.h>
 #include <kaal/thread.h>
 
 /* Seam for the IRQ table (issue 4): the last handler cap for irq is going, so its notification
@@ -69,6 +70,7 @@ cap_t object_finalise(cap_t cap, bool final)
             struct tcb *t = tcb_from_paddr(cap_thread_cap_get_tcb(cap));
             tcb_unbind_notification(t);
             tcb_suspend_for_delete(t);
+            sched_tcb_destroyed(t);
             /* The zombie clears the TCB's own slots, from the last to ctes[0]. */
             return cap_zombie_cap_new(VTOP(&t->ctes[0]), ZOMBIE_TYPE_TCB, TCB_CNODE_ENTRIES);
         }

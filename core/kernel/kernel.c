@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Global kernel state, preemption points, interrupt entry and the one exit path. */
 #include <kaal/kernel.h>
+#include <kaal/sched.h>
 #include <kaal/string.h>
 #include <kaal/thread.h>
 
@@ -23,8 +24,9 @@ exception_t preemption_point(void)
 
 void kernel_exit(void)
 {
-    /* One thread for now; the scheduler (issue 4) chooses here. */
-    if (ks.cur_thread != NULL) {
-        thread_activate(ks.cur_thread);
+    if (ks.cur_thread == NULL) {
+        return; /* no kernel booted */
     }
+    sched_schedule();
+    thread_activate(ks.cur_thread);
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Thread state, IPC-buffer lookup, activation, and fault handling of threads. */
+/* Thread state, IPC-buffer lookup, activation, suspend and restart. */
+#include <kaal/cdt.h>
 #include <kaal/kernel.h>
+#include <kaal/objects.h>
 #include <kaal/printf.h>
+#include <kaal/sched.h>
 #include <kaal/thread.h>
 
 word_t *thread_lookup_ipc_buffer(struct tcb *thread, bool is_receiver)
@@ -23,12 +26,88 @@ word_t *thread_lookup_ipc_buffer(struct tcb *thread, bool is_receiver)
 void thread_set_state(struct tcb *t, word_t ts_type)
 {
     thread_state_ptr_set_ts_type(&t->state, ts_type);
+    /* Only runnable threads sit in ready queues, whoever changes the state. */
+    if (!thread_state_runnable(ts_type)) {
+        sched_dequeue(t);
+    }
 }
 
 void thread_activate(struct tcb *t)
 {
-    if (thread_state_type(t) == ThreadState_Restart) {
+    switch (thread_state_type(t)) {
+    case ThreadState_Restart:
         hal_reg_set(&t->arch, REG_NEXT_IP, hal_reg_get(&t->arch, REG_FAULT_IP));
         thread_set_state(t, ThreadState_Running);
+        break;
+    case ThreadState_Running:
+    case ThreadState_IdleThreadState:
+        break;
+    default:
+        kpanic("thread_activate: the scheduler chose a blocked thread");
     }
+}
+
+/* seL4 cancelIPC: take t out of the IPC it is blocked in. Blocked on an endpoint or notification,
+ * it leaves the queue (Inactive); blocked on reply, its fault is dropped and the one-shot reply cap
+ * naming it (right after its master reply cap in the tree) is deleted. */
+static void thread_cancel_ipc(struct tcb *t)
+{
+    switch (thread_state_type(t)) {
+    case ThreadState_BlockedOnSend:
+    case ThreadState_BlockedOnReceive:
+        ep_cancel_ipc(t);
+        break;
+    case ThreadState_BlockedOnNotification:
+        ntfn_cancel_signal(t);
+        break;
+    case ThreadState_BlockedOnReply: {
+        t->fault[0] = seL4_Fault_NullFault;
+        cte_t *caller = cte_from_paddr(mdb_node_get_next(t->ctes[TCB_REPLY].mdb));
+        if (caller != NULL && cap_get_cap_type(caller->cap) == cap_reply_cap &&
+            !cap_reply_cap_get_is_master(caller->cap) && cap_reply_cap_get_tcb(caller->cap) == VTOP(t)) {
+            cte_delete_one(caller);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+bool thread_is_stopped(const struct tcb *t)
+{
+    switch (thread_state_type(t)) {
+    case ThreadState_Inactive:
+    case ThreadState_BlockedOnReceive:
+    case ThreadState_BlockedOnSend:
+    case ThreadState_BlockedOnReply:
+    case ThreadState_BlockedOnNotification:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void thread_suspend(struct tcb *t)
+{
+    kassert(t != sched_idle_thread());
+    thread_cancel_ipc(t);
+    if (thread_state_type(t) == ThreadState_Running) {
+        /* Stopped outside the kernel: a later Resume continues at the next instruction. */
+        hal_reg_set(&t->arch, REG_FAULT_IP, hal_reg_get(&t->arch, REG_NEXT_IP));
+    }
+    sched_set_thread_state(t, ThreadState_Inactive);
+    sched_dequeue(t);
+}
+
+void thread_restart(struct tcb *t)
+{
+    kassert(t != sched_idle_thread());
+    if (!thread_is_stopped(t)) {
+        return;
+    }
+    thread_cancel_ipc(t);
+    sched_set_thread_state(t, ThreadState_Restart);
+    sched_enqueue(t);
+    sched_possible_switch_to(t);
 }

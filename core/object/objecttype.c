@@ -2,6 +2,7 @@
 /* Object sizes and the creation of one object from retyped memory, and the size and address of
  * the object any cap names (seL4's getObjectSize, createObject, cap_get_capSizeBits/capPtr). */
 #include <kaal/objects.h>
+#include <kaal/sched.h>
 
 word_t object_size_bits(word_t type, word_t user_size_bits)
 {
@@ -57,6 +58,7 @@ static void tcb_init_object(struct tcb *tcb)
     tcb->domain = 0;
     tcb->time_slice = CONFIG_TIME_SLICE;
     tcb->name[0] = '\0';
+    sched_tcb_created(tcb);
 }
 
 cap_t object_create(word_t type, paddr_t pa, word_t user_size_bits, bool device)

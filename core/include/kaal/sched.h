@@ -31,6 +31,28 @@ void sched_set_thread_state(struct tcb *t, word_t ts_type);
 
 /* Change t's priority, moving it between queues and rescheduling as needed. */
 void sched_set_priority(struct tcb *t, word_t prio);
+/* Move t to domain dom's queues (DomainSet_Set); the current thread forces a new choice. */
+void sched_set_domain(struct tcb *t, word_t dom);
+
+/* Boot: make the root thread t (Running) the current thread. */
+void sched_boot_thread(struct tcb *t);
+
+/* The current domain, its remaining ticks, and the domain schedule (DomainSet invocations).
+ * An entry with duration 0 (and domain 0) is an end marker: the schedule wraps to its start. */
+word_t sched_current_domain(void);
+word_t sched_domain_time(void);
+word_t sched_domain_schedule_start(void);
+bool sched_domain_schedule_is_end_marker(word_t index);
+/* Set entry index to (dom, duration); used from the next time the schedule reaches it. */
+void sched_domain_schedule_configure(word_t index, word_t dom, word_t duration);
+/* Make index the schedule's start and end the current domain's time: the next choice starts the
+ * schedule again at index. */
+void sched_domain_schedule_set_start(word_t index);
+
+/* Every TCB object registers when created and deregisters when destroyed, so DebugDumpScheduler
+ * can list blocked threads too. */
+void sched_tcb_created(struct tcb *t);
+void sched_tcb_destroyed(struct tcb *t);
 
 /* Choose the thread to run (called only by kernel_exit). Sets ks.cur_thread (the idle thread when
  * nothing is runnable). */
@@ -40,8 +62,9 @@ void sched_schedule(void);
  * domain schedule. Kernel context, from the timer interrupt. */
 void sched_timer_tick(void);
 
-/* Yield: the current thread goes to the tail of its queue and the scheduler chooses again. */
-void sched_yield(void);
+/* Yield: the current thread goes to the tail of its queue and the scheduler chooses again.
+ * (Not named sched_yield: on hostsim that would replace the host C library's sched_yield.) */
+void sched_handle_yield(void);
 
 /* The idle thread (never in a queue). */
 struct tcb *sched_idle_thread(void);

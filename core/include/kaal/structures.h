@@ -69,7 +69,9 @@ struct tcb {
     word_t domain;
     word_t time_slice;
     word_t flags;        /* seL4_TCBFlag_* */
-    struct tcb *sched_next, *sched_prev;
+    struct tcb *sched_next, *sched_prev; /* ready queue links (valid while sched_queued) */
+    bool sched_queued;                    /* in its (domain, priority) ready queue */
+    struct tcb *debug_next, *debug_prev;  /* the scheduler's list of every TCB (debug dump) */
     struct tcb *ep_next, *ep_prev;
     paddr_t bound_notification;
 

@@ -11,10 +11,22 @@
 word_t *thread_lookup_ipc_buffer(struct tcb *thread, bool is_receiver);
 
 static inline word_t thread_state_type(const struct tcb *t) { return thread_state_get_ts_type(t->state); }
+/* Set t's state word's type. A thread that stops being runnable leaves its ready queue; the other
+ * scheduling consequences (rescheduling when the current thread stops) are sched_set_thread_state's. */
 void thread_set_state(struct tcb *t, word_t ts_type);
 
-/* Make a Restart thread run again from its FaultIP (NextIP := FaultIP, state Running). */
+/* Make a Restart thread run again from its FaultIP (NextIP := FaultIP, state Running). Called by
+ * kernel_exit for the thread the scheduler chose (runnable or the idle thread). */
 void thread_activate(struct tcb *t);
+
+/* Is t stopped: Inactive or blocked in IPC (Resume restarts only such threads)? */
+bool thread_is_stopped(const struct tcb *t);
+/* seL4 suspend: cancel t's IPC, make it Inactive and take it off the ready queues. A thread
+ * stopped while Running resumes later at its next instruction. Never fails. */
+void thread_suspend(struct tcb *t);
+/* seL4 restart: if t is stopped, cancel its IPC and make it Restart (it runs its FaultIP again),
+ * queued and possibly switched to. A running or ready thread is left alone. Never fails. */
+void thread_restart(struct tcb *t);
 
 /* Send, NBSend or Call on an endpoint, notification or reply cap (IPC layer). */
 exception_t decode_ipc_invocation(struct invocation_ctx *ctx);

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The scheduler (seL4's non-MCS scheduler): ready queues per (domain, priority) with a two-level
+ * bitmap, the scheduler action, time slices, Yield, the idle thread and the domain schedule. */
+#include <kaal/kernel.h>
+#include <kaal/printf.h>
+#include <kaal/sched.h>
+#include <kaal/string.h>
+#include <kaal/thread.h>
+
+#define L2_BITS 6 /* one bitmap word covers 64 priorities */
+#define L2_WORDS ((CONFIG_NUM_PRIORITIES + (1 << L2_BITS) - 1) >> L2_BITS)
+_Static_assert(L2_WORDS <= 64, "the level-1 bitmap is one word");
+_Static_assert(CONFIG_NUM_PRIORITIES == seL4_MaxPrio + 1, "priorities are 0..seL4_MaxPrio");
+
+/* Where the exit path goes next (seL4's ksSchedulerAction). */
+enum sched_action_kind {
+    ACTION_RESUME_CURRENT, /* keep running ks.cur_thread */
+    ACTION_CHOOSE_NEW,     /* choose from the ready queues */
+    ACTION_SWITCH_TO,      /* run `target` if it should preempt, else choose */
+};
+
+struct ready_queue {
+    struct tcb *head, *tail;
+};
+
+struct dom_entry {
+    word_t domain;
+    word_t duration; /* ticks; 0 with domain 0 marks the end of the schedule */
+};
+
+static struct {
+    struct ready_queue queues[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES];
+    word_t l1[CONFIG_NUM_DOMAINS];           /* bit i: l2[d][i] != 0 */
+    word_t l2[CONFIG_NUM_DOMAINS][L2_WORDS]; /* bit p%64 of word p/64: queue p not empty */
+
+    enum sched_action_kind action;
+    struct tcb *target; /* ACTION_SWITCH_TO only */
+
+    struct dom_entry dom_schedule[CONFIG_NUM_DOMAIN_SCHEDULES];
+    word_t dom_index; /* the running schedule entry */
+    word_t dom_start; /* where the schedule starts and wraps to */
+    bool dom_restart; /* the next domain switch goes to dom_start (ScheduleSetStart) */
+    word_t cur_domain;
+    word_t domain_time; /* ticks left in the current domain */
+
+    struct tcb idle;        /* never queued; ks.cur_thread when nothing runs */
+    struct tcb *debug_head; /* every TCB object (sched_tcb_created) */
+} sched;
+
+/* Default schedule: domain 0 for one tick at a time, which with one domain never switches. */
+#define DOMAIN_DEFAULT_DURATION 1
+
+/* ---- queues and bitmaps --------------------------------------------------------------------- */
+
+static inline word_t dom_of(const struct tcb *t) { return CONFIG_NUM_DOMAINS > 1 ? t->domain : 0; }
+
+static void bitmap_add(word_t dom, word_t prio)
+{
+    word_t i = prio >> L2_BITS;
+    sched.l2[dom][i] |= BIT(prio & MASK(L2_BITS));
+    sched.l1[dom] |= BIT(i);
+}
+
+static void bitmap_remove(word_t dom, word_t prio)
+{
+    word_t i = prio >> L2_BITS;
+    sched.l2[dom][i] &= ~BIT(prio & MASK(L2_BITS));
+    if (sched.l2[dom][i] == 0) {
+        sched.l1[dom] &= ~BIT(i);
+    }
+}
+
+static inline word_t highest_bit(word_t w) { return 63u - (word_t)__builtin_clzll(w); }
+
+/* Highest priority with a non-empty queue in dom (the domain must have one). */
+static word_t highest_prio(word_t dom)
+{
+    kassert(sched.l1[dom] != 0);
+    word_t i = highest_bit(sched.l1[dom]);
+    return (i << L2_BITS) | highest_bit(sched.l2[dom][i]);
+}
+
+static bool is_highest_prio(word_t dom, word_t prio) { return sched.l1[dom] == 0 || prio >= highest_prio(dom); }
+
+bool thread_state_runnable(word_t ts_type) { return ts_type == ThreadState_Running || ts_type == ThreadState_Restart; }
+
+static bool runnable(const struct tcb *t) { return thread_state_runnable(thread_state_type(t)); }
+
+/* Link t into its queue at the head or the tail. */
+static void queue_insert(struct tcb *t, bool at_head)
+{
+    if (t->sched_queued || t == &sched.idle || !runnable(t)) {
+        return;
+    }
+    kassert(t->priority < CONFIG_NUM_PRIORITIES && t->domain < CONFIG_NUM_DOMAINS);
+    word_t dom = dom_of(t);
+    struct ready_queue *q = &sched.queues[dom][t->priority];
+    if (q->head == NULL) {
+        t->sched_next = t->sched_prev = NULL;
+        q->head = q->tail = t;
+        bitmap_add(dom, t->priority);
+    } else if (at_head) {
+        t->sched_prev = NULL;
+        t->sched_next = q->head;
+        q->head->sched_prev = t;
+        q->head = t;
+    } else {
+        t->sched_next = NULL;
+        t->sched_prev = q->tail;
+        q->tail->sched_next = t;
+        q->tail = t;
+    }
+    t->sched_queued = true;
+}
+
+void sched_enqueue(struct tcb *t) { queue_insert(t, true); }
+
+void sched_append(struct tcb *t) { queue_insert(t, false); }
+
+void sched_dequeue(struct tcb *t)
+{
+    if (!t->sched_queued) {
+        return;
+    }
+    word_t dom = dom_of(t);
+    struct ready_queue *q = &sched.queues[dom][t->priority];
+    if (t->sched_prev != NULL) {
+        t->sched_prev->sched_next = t->sched_next;
+    } else {
+        q->head = t->sched_next;
+    }
+    if (t->sched_next != NULL) {
+        t->sched_next->sched_prev = t->sched_prev;
+    } else {
+        q->tail = t->sched_prev;
+    }
+    if (q->head == NULL) {
+        bitmap_remove(dom, t->priority);
+    }
+    t->sched_next = t->sched_prev = NULL;
+    t->sched_queued = false;
+}
+
+/* ---- scheduler action ----------------------------------------------------------------------- */
+
+void sched_reschedule_required(void)
+{
+    if (sched.action == ACTION_SWITCH_TO) {
+        sched_enqueue(sched.target);
+    }
+    sched.action = ACTION_CHOOSE_NEW;
+    sched.target = NULL;
+}
+
+void sched_possible_switch_to(struct tcb *t)
+{
+    if (dom_of(t) != sched.cur_domain) {
+        sched_enqueue(t);
+    } else if (sched.action != ACTION_RESUME_CURRENT) {
+        sched_reschedule_required();
+        sched_enqueue(t);
+    } else {
+        sched.action = ACTION_SWITCH_TO;
+        sched.target = t;
+    }
+}
+
+/* seL4 scheduleTCB: the current thread stopped being runnable, so the exit path must choose. */
+static void schedule_tcb(struct tcb *t)
+{
+    if (t == ks.cur_thread && sched.action == ACTION_RESUME_CURRENT && !runnable(t)) {
+        sched_reschedule_required();
+    }
+}
+
+void sched_set_thread_state(struct tcb *t, word_t ts_type)
+{
+    thread_set_state(t, ts_type);
+    schedule_tcb(t);
+}
+
+void sched_set_priority(struct tcb *t, word_t prio)
+{
+    kassert(prio < CONFIG_NUM_PRIORITIES); /* decoders check against the MCP, which is <= 255 */
+    sched_dequeue(t);
+    t->priority = prio;
+    if (runnable(t)) {
+        if (t == ks.cur_thread) {
+            sched_reschedule_required();
+        } else {
+            sched_possible_switch_to(t);
+        }
+    }
+}
+
+void sched_set_domain(struct tcb *t, word_t dom)
+{
+    kassert(dom < CONFIG_NUM_DOMAINS); /* DomainSet_Set's decoder checks the range */
+    sched_dequeue(t);
+    t->domain = dom;
+    if (runnable(t) && t != ks.cur_thread) {
+        sched_enqueue(t);
+    }
+    if (t == ks.cur_thread) {
+        sched_reschedule_required();
+    }
+}
+
+/* ---- choosing ------------------------------------------------------------------------------- */
+
+static void switch_to_thread(struct tcb *t)
+{
+    kassert(runnable(t)); /* only runnable threads are queued or chosen */
+    sched_dequeue(t);
+    ks.cur_thread = t;
+}
+
+static void next_domain(void)
+{
+    word_t i = sched.dom_index + 1;
+    if (sched.dom_restart || i >= CONFIG_NUM_DOMAIN_SCHEDULES || sched_domain_schedule_is_end_marker(i)) {
+        i = sched.dom_start;
+    }
+    sched.dom_restart = false;
+    sched.dom_index = i;
+    sched.cur_domain = sched.dom_schedule[i].domain;
+    sched.domain_time = sched.dom_schedule[i].duration;
+    ks.work_units = 0;
+}
+
+static void choose_thread(void)
+{
+    word_t dom = CONFIG_NUM_DOMAINS > 1 ? sched.cur_domain : 0;
+    if (sched.l1[dom] != 0) {
+        switch_to_thread(sched.queues[dom][highest_prio(dom)].head);
+    } else {
+        ks.cur_thread = &sched.idle;
+    }
+}
+
+static void choose_new_thread(void)
+{
+    if (sched.domain_time == 0) {
+        next_domain();
+    }
+    choose_thread();
+}
+
+void sched_schedule(void)
+{
+    struct tcb *cur = ks.cur_thread;
+    kassert(cur != NULL);
+    /* Handlers that changed a thread's state without sched_set_thread_state (or that only set
+     * ks.reschedule) still get a correct choice: a current thread that cannot run never resumes. */
+    if (sched.action == ACTION_RESUME_CURRENT && (ks.reschedule || (cur != &sched.idle && !runnable(cur)))) {
+        sched.action = ACTION_CHOOSE_NEW;
+    }
+    ks.reschedule = false;
+    if (sched.action == ACTION_SWITCH_TO && !runnable(sched.target)) {
+        sched.action = ACTION_CHOOSE_NEW; /* the woken thread stopped again before this exit */
+    }
+    if (sched.action == ACTION_RESUME_CURRENT) {
+        return;
+    }
+
+    bool was_runnable = cur != &sched.idle && runnable(cur);
+    if (was_runnable) {
+        sched_enqueue(cur); /* at the head: it keeps its place among equals */
+    }
+    if (sched.action == ACTION_CHOOSE_NEW) {
+        choose_new_thread();
+    } else {
+        struct tcb *cand = sched.target;
+        bool fastfail = cur == &sched.idle || cand->priority < cur->priority;
+        if (fastfail && !is_highest_prio(dom_of(cand), cand->priority)) {
+            sched_enqueue(cand);
+            choose_new_thread();
+        } else if (was_runnable && cand->priority == cur->priority) {
+            /* An equal-priority wakee goes behind the current thread. */
+            sched_append(cand);
+            choose_new_thread();
+        } else {
+            switch_to_thread(cand);
+        }
+    }
+    sched.action = ACTION_RESUME_CURRENT;
+    sched.target = NULL;
+}
+
+void sched_timer_tick(void)
+{
+    struct tcb *cur = ks.cur_thread;
+    if (cur != NULL && thread_state_type(cur) == ThreadState_Running) {
+        if (cur->time_slice > 1) {
+            cur->time_slice--;
+        } else {
+            cur->time_slice = CONFIG_TIME_SLICE;
+            sched_append(cur); /* round robin: behind its equals */
+            sched_reschedule_required();
+        }
+    }
+    if (CONFIG_NUM_DOMAINS > 1 && sched.domain_time > 0) {
+        sched.domain_time--;
+        if (sched.domain_time == 0) {
+            sched_reschedule_required();
+        }
+    }
+}
+
+void sched_handle_yield(void)
+{
+    struct tcb *cur = ks.cur_thread;
+    kassert(cur != &sched.idle); /* the idle thread makes no system calls */
+    sched_dequeue(cur);
+    sched_append(cur);
+    sched_reschedule_required();
+}
+
+struct tcb *sched_idle_thread(void) { return &sched.idle; }
+
+/* ---- boot ----------------------------------------------------------------------------------- */
+
+void sched_init(void)
+{
+    kmemset(&sched, 0, sizeof(sched));
+    sched.action = ACTION_RESUME_CURRENT;
+    sched.dom_schedule[0] = (struct dom_entry){.domain = 0, .duration = DOMAIN_DEFAULT_DURATION};
+    sched.cur_domain = sched.dom_schedule[0].domain;
+    sched.domain_time = sched.dom_schedule[0].duration;
+
+    struct tcb *idle = &sched.idle;
+    hal_tcb_init(&idle->arch);
+    thread_state_ptr_set_ts_type(&idle->state, ThreadState_IdleThreadState);
+    kstrlcpy(idle->name, "idle", sizeof(idle->name));
+    ks.cur_thread = idle;
+}
+
+void sched_boot_thread(struct tcb *t)
+{
+    kassert(runnable(t) && ks.cur_thread == &sched.idle);
+    sched.action = ACTION_RESUME_CURRENT;
+    switch_to_thread(t);
+}
+
+/* ---- domains -------------------------------------------------------------------------------- */
+
+word_t sched_current_domain(void) { return sched.cur_domain; }
+word_t sched_domain_time(void) { return sched.domain_time; }
+word_t sched_domain_schedule_start(void) { return sched.dom_start; }
+
+bool sched_domain_schedule_is_end_marker(word_t index)
+{
+    kassert(index < CONFIG_NUM_DOMAIN_SCHEDULES);
+    return sched.dom_schedule[index].domain == 0 && sched.dom_schedule[index].duration == 0;
+}
+
+void sched_domain_schedule_configure(word_t index, word_t dom, word_t duration)
+{
+    kassert(index < CONFIG_NUM_DOMAIN_SCHEDULES && dom < CONFIG_NUM_DOMAINS);
+    sched.dom_schedule[index] = (struct dom_entry){.domain = dom, .duration = duration};
+}
+
+void sched_domain_schedule_set_start(word_t index)
+{
+    kassert(index < CONFIG_NUM_DOMAIN_SCHEDULES && !sched_domain_schedule_is_end_marker(index));
+    sched.dom_start = index;
+    sched.dom_restart = true;
+    sched.domain_time = 0;
+    sched_reschedule_required();
+}
+
+/* ---- the list of every thread (debug) ------------------------------------------------------- */
+
+void sched_tcb_created(struct tcb *t)
+{
+    t->debug_prev = NULL;
+    t->debug_next = sched.debug_head;
+    if (sched.debug_head != NULL) {
+        sched.debug_head->debug_prev = t;
+    }
+    sched.debug_head = t;
+}
+
+void sched_tcb_destroyed(struct tcb *t)
+{
+    kassert(!t->sched_queued); /* finalisation suspends the thread first */
+    if (t->debug_prev != NULL) {
+        t->debug_prev->debug_next = t->debug_next;
+    } else if (sched.debug_head == t) {
+        sched.debug_head = t->debug_next;
+    }
+    if (t->debug_next != NULL) {
+        t->debug_next->debug_prev = t->debug_prev;
+    }
+    t->debug_next = t->debug_prev = NULL;
+    if (sched.action == ACTION_SWITCH_TO && sched.target == t) {
+        sched.action = ACTION_CHOOSE_NEW;
+        sched.target = NULL;
+    }
+}
+
+static const char *state_name(word_t ts)
+{
+    static const char *const names[] = {
+        "inactive",        "running",          "restart",         "blocked on recv",
+        "blocked on send", "blocked on reply", "blocked on ntfn", "idle",
+    };
+    return ts < ARRAY_SIZE(names) ? names[ts] : "?";
+}
+
+static void dump_one(const struct tcb *t)
+{
+    const char *where = t == ks.cur_thread ? "  (current)" : t->sched_queued ? "  (queued)" : "";
+    kprintf("  %s: %s, priority %lu, domain %lu%s\n", t->name[0] ? t->name : "(unnamed)",
+            state_name(thread_state_type(t)), (unsigned long)t->priority, (unsigned long)t->domain, where);
+}
+
+void sched_debug_dump(void)
+{
+    kprintf("KaaL scheduler: domain %lu (%lu ticks left), threads:\n", (unsigned long)sched.cur_domain,
+            (unsigned long)sched.domain_time);
+    for (const struct tcb *t = sched.debug_head; t != NULL; t = t->debug_next) {
+        dump_one(t);
+    }
+    dump_one(&sched.idle);
+}

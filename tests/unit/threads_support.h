@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Helpers shared by the TCB, scheduler and domain tests: make threads from untyped memory, set them
+ * up with the root's CSpace and VSpace, and act as whichever thread the kernel runs. */
+#ifndef THREADS_SUPPORT_H
+#define THREADS_SUPPORT_H
+
+#include <string.h>
+
+#include "ktest.h"
+
+#include <kaal/kernel.h>
+#include <kaal/sched.h>
+#include <kaal/thread.h>
+
+#define ROOT seL4_CapInitThreadCNode
+#define ROOT_TCB seL4_CapInitThreadTCB
+#define ROOT_VSPACE seL4_CapInitThreadVSpace
+#define OK(call)                               \
+    do {                                       \
+        struct ktest_reply ok_reply_ = (call); \
+        ktest_assert_ok(ok_reply_);            \
+    } while (0)
+#define ERR(call, err, len)                       \
+    do {                                          \
+        struct ktest_reply err_reply_ = (call);   \
+        ktest_assert_error(err_reply_, err, len); \
+    } while (0)
+
+static uint64_t E0; /* first free root CNode slot; tests use E0, E0 + 1, ... */
+
+static inline cte_t *root_slot(uint64_t i) { return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i; }
+
+/* The TCB (kernel pointer / hostsim handle) named by the thread cap in root slot i. */
+static inline struct tcb *tcb_at(uint64_t i) { return tcb_from_paddr(cap_thread_cap_get_tcb(root_slot(i)->cap)); }
+static inline uint64_t handle_at(uint64_t i) { return cap_thread_cap_get_tcb(root_slot(i)->cap); }
+
+static inline void retype_into(uint64_t type, uint64_t bits, uint64_t slot)
+{
+    OK(ktest_retype(ktest_untyped(16), type, bits, ROOT, 0, 0, slot, 1));
+}
+
+static inline struct ktest_reply tcb_call(uint64_t tcb, uint64_t label, unsigned n, const uint64_t *mrs, unsigned ncaps,
+                                          const uint64_t *caps)
+{
+    return ktest_call(tcb, label, n, mrs, ncaps, caps);
+}
+
+static inline struct ktest_reply configure(uint64_t tcb, uint64_t fault_ep, uint64_t cdata, uint64_t buffer,
+                                           uint64_t cnode, uint64_t vspace, uint64_t frame)
+{
+    uint64_t mrs[4] = {fault_ep, cdata, 0, buffer};
+    uint64_t caps[3] = {cnode, vspace, frame};
+    return tcb_call(tcb, TCBConfigure, 4, mrs, 3, caps);
+}
+
+static inline struct ktest_reply set_priority(uint64_t tcb, uint64_t auth, uint64_t prio)
+{
+    uint64_t caps[1] = {auth};
+    return tcb_call(tcb, TCBSetPriority, 1, &prio, 1, caps);
+}
+
+static inline struct ktest_reply write_pc_sp(uint64_t tcb, bool resume, uint64_t pc, uint64_t sp)
+{
+    uint64_t mrs[4] = {resume, 2, pc, sp};
+    return tcb_call(tcb, TCBWriteRegisters, 4, mrs, 0, NULL);
+}
+
+static inline struct ktest_reply resume(uint64_t tcb) { return tcb_call(tcb, TCBResume, 0, NULL, 0, NULL); }
+static inline struct ktest_reply suspend(uint64_t tcb) { return tcb_call(tcb, TCBSuspend, 0, NULL, 0, NULL); }
+
+/* A thread in root slot `slot` with a frame for its IPC buffer in slot + 1: the root's CSpace and
+ * VSpace, IPC buffer at 0x10000, pc = 0x400000 + 0x1000 * slot, priority prio (MCP 0), Inactive. */
+static inline void make_thread(uint64_t slot, uint64_t prio)
+{
+    retype_into(seL4_TCBObject, 0, slot);
+    retype_into(seL4_ARM_SmallPageObject, 0, slot + 1);
+    OK(configure(slot, 0, 0, 0x10000, ROOT, ROOT_VSPACE, slot + 1));
+    OK(write_pc_sp(slot, false, 0x400000 + 0x1000 * slot, 0x800000));
+    OK(set_priority(slot, ROOT_TCB, prio));
+}
+
+/* A system call as the thread the kernel runs now (its IPC buffer carries MR4.. and the caps). */
+static inline struct ktest_reply cur_syscall(int64_t sysno, uint64_t cptr, uint64_t label, unsigned n,
+                                             const uint64_t *mrs, unsigned ncaps, const uint64_t *caps)
+{
+    struct ktest_reply r;
+    memset(&r, 0, sizeof(r));
+    uint64_t cur = hostsim_current_thread();
+    ck_assert_msg(cur != 0, "no thread is current");
+    seL4_IPCBuffer *buf = hostsim_thread_ipc_buffer(cur);
+    uint64_t regs[8] = {cptr, seL4_MessageInfo_new(label, 0, ncaps, n).words[0], 0, 0, 0, 0, 0, (uint64_t)sysno};
+    for (unsigned i = 0; i < n; i++) {
+        if (i < 4) {
+            regs[2 + i] = mrs[i];
+        } else if (buf) {
+            buf->msg[i] = mrs[i];
+        }
+    }
+    for (unsigned i = 0; i < ncaps && buf; i++) {
+        buf->caps_or_badges[i] = caps[i];
+    }
+    r.status = hostsim_syscall_as_current(regs, &r.restarts);
+    seL4_MessageInfo_t out = {{regs[1]}};
+    r.badge = regs[0];
+    r.label = seL4_MessageInfo_get_label(out);
+    r.length = seL4_MessageInfo_get_length(out);
+    for (unsigned i = 0; i < seL4_MsgMaxLength; i++) {
+        r.mr[i] = i < 4 ? regs[2 + i] : (buf ? buf->msg[i] : 0);
+    }
+    return r;
+}
+
+static inline struct ktest_reply cur_call(uint64_t cptr, uint64_t label, unsigned n, const uint64_t *mrs,
+                                          unsigned ncaps, const uint64_t *caps)
+{
+    return cur_syscall(seL4_SysCall, cptr, label, n, mrs, ncaps, caps);
+}
+
+/* Kernel-level stand-ins for events the harness will drive itself: Yield as the current thread and
+ * timer ticks, each followed by the one exit path. */
+static inline void yield_current(void)
+{
+    sched_handle_yield();
+    kernel_exit();
+}
+
+static inline void timer_ticks(unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        sched_timer_tick();
+        kernel_exit();
+    }
+}
+
+static inline TCase *fixture_tcase(Suite *s, const char *name, void (*setup)(void))
+{
+    TCase *tc = tcase_create(name);
+    tcase_add_checked_fixture(tc, setup, ktest_teardown);
+    suite_add_tcase(s, tc);
+    return tc;
+}
+
+#endif
