@@ -1,13 +1,215 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Faults: delivering a thread's fault to its handler as a Call on its fault endpoint. */
+/* Faults: delivering a thread's fault to its handler as a Call on its fault endpoint, the fault
+ * messages (ABI sheet §9.2), replies to them (§9.3), double faults, and the port's fault entries. */
+#include <kaal/cspace.h>
+#include <kaal/ipc.h>
+#include <kaal/kernel.h>
 #include <kaal/printf.h>
+#include <kaal/sched.h>
+#include <kaal/string.h>
 #include <kaal/thread.h>
+
+/* Fault record in struct tcb: fault[0] = seL4_Fault_* type, then per type:
+ *   CapFault:       fault[1] = CPtr, fault[2] = in receive phase; lookup_failure[] = its words
+ *   UnknownSyscall: fault[1] = syscall number
+ *   UserException:  fault[1] = ESR (Number), fault[2] = Code
+ *   VMFault:        fault[1] = address, fault[2] = instruction fault, fault[3] = FSR */
+
+void fault_set_cap_fault(struct tcb *t, cptr_t cptr, bool in_recv_phase, const struct lookup_fault *lf)
+{
+    t->fault[0] = seL4_Fault_CapFault;
+    t->fault[1] = cptr;
+    t->fault[2] = in_recv_phase;
+    t->fault[3] = 0;
+    kmemset(t->lookup_failure, 0, sizeof(t->lookup_failure));
+    lookup_fault_words(lf, t->lookup_failure);
+}
+
+/* ---- the message ------------------------------------------------------------------------- */
+
+/* Words of the lookup failure of a cap fault: type, then 0..3 details. */
+static word_t lookup_failure_length(const struct tcb *t)
+{
+    switch (t->lookup_failure[0]) {
+    case seL4_InvalidRoot:
+        return 1;
+    case seL4_MissingCapability:
+        return 2;
+    case seL4_DepthMismatch:
+        return 3;
+    default:
+        return 4; /* seL4_GuardMismatch */
+    }
+}
+
+word_t fault_message(struct tcb *f, struct tcb *receiver, word_t *rbuf)
+{
+    word_t words[seL4_UnknownSyscall_Length];
+    word_t n = 0;
+    switch (f->fault[0]) {
+    case seL4_Fault_CapFault:
+        words[n++] = hal_reg_get(&f->arch, REG_FAULT_IP);
+        words[n++] = f->fault[1];
+        words[n++] = f->fault[2];
+        for (word_t i = 0; i < lookup_failure_length(f); i++) {
+            words[n++] = f->lookup_failure[i];
+        }
+        break;
+    case seL4_Fault_UnknownSyscall:
+        for (word_t r = 0; r < 8; r++) {
+            words[n++] = hal_reg_get(&f->arch, REG_X0 + r);
+        }
+        words[n++] = hal_reg_get(&f->arch, REG_FAULT_IP);
+        words[n++] = hal_reg_get(&f->arch, REG_SP);
+        words[n++] = hal_reg_get(&f->arch, REG_NEXT_IP);
+        words[n++] = hal_reg_get(&f->arch, REG_SPSR);
+        words[n++] = f->fault[1];
+        break;
+    case seL4_Fault_UserException:
+        words[n++] = hal_reg_get(&f->arch, REG_FAULT_IP);
+        words[n++] = hal_reg_get(&f->arch, REG_SP);
+        words[n++] = hal_reg_get(&f->arch, REG_SPSR);
+        words[n++] = f->fault[1];
+        words[n++] = f->fault[2];
+        break;
+    case seL4_Fault_VMFault:
+        words[n++] = hal_reg_get(&f->arch, REG_FAULT_IP);
+        words[n++] = f->fault[1];
+        words[n++] = f->fault[2];
+        words[n++] = f->fault[3];
+        break;
+    default:
+        kpanic("fault message for a thread without a known fault");
+    }
+    word_t sent = 0;
+    for (word_t i = 0; i < n; i++) {
+        word_t next = ipc_set_mr(receiver, rbuf, i, words[i]);
+        if (next != i + 1) {
+            break; /* no receive buffer: the message ends at the registers */
+        }
+        sent = next;
+    }
+    return sent;
+}
+
+/* ---- replies ----------------------------------------------------------------------------- */
+
+/* SPSR as user code may set it: the flags (NZCV) kept, the mode forced to user (as WriteRegisters). */
+static word_t sanitise_spsr(word_t v) { return (v & 0xf0000000ul) | USER_SPSR_INITIAL; }
+
+/* Copy the first n reply MRs of the replier (x2..x5, then its buffer) into the registers regs[]. */
+static void copy_reply_to_regs(struct tcb *faulting, struct tcb *replier, const enum user_reg *regs, word_t n)
+{
+    const word_t *sbuf = thread_lookup_ipc_buffer(replier, false);
+    for (word_t i = 0; i < n; i++) {
+        word_t v;
+        if (i < N_MSG_REGISTERS) {
+            v = hal_reg_get(&replier->arch, REG_MR0 + i);
+        } else if (sbuf != NULL) {
+            v = sbuf[KAAL_IPCBUF_MSG_WORD(i)];
+        } else {
+            return;
+        }
+        hal_reg_set(&faulting->arch, regs[i], regs[i] == REG_SPSR ? sanitise_spsr(v) : v);
+    }
+}
+
+static const enum user_reg syscall_reply_regs[] = {
+    REG_X0, REG_X1, REG_X2, REG_X3, REG_X4, REG_X5, REG_X6, REG_X7, REG_FAULT_IP, REG_SP, REG_NEXT_IP, REG_SPSR,
+};
+static const enum user_reg exception_reply_regs[] = {REG_FAULT_IP, REG_SP, REG_SPSR};
+
+bool fault_handle_reply(struct tcb *f, struct tcb *replier)
+{
+    seL4_MessageInfo_t info = {{hal_reg_get(&replier->arch, REG_MSG_INFO)}};
+    word_t label = seL4_MessageInfo_get_label(info);
+    word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
+    switch (f->fault[0]) {
+    case seL4_Fault_UnknownSyscall:
+        copy_reply_to_regs(f, replier, syscall_reply_regs, MIN(length, ARRAY_SIZE(syscall_reply_regs)));
+        return label == 0;
+    case seL4_Fault_UserException:
+        copy_reply_to_regs(f, replier, exception_reply_regs, MIN(length, ARRAY_SIZE(exception_reply_regs)));
+        return label == 0;
+    default: /* CapFault, VMFault: the message is ignored and the thread restarts */
+        return true;
+    }
+}
+
+/* ---- delivery ---------------------------------------------------------------------------- */
+
+/* Print a fault the way seL4's debug kernel does ("cap fault in send phase at address 0x..."). */
+static void print_fault(const word_t fault[4])
+{
+    switch (fault[0]) {
+    case seL4_Fault_CapFault:
+        kprintf("cap fault in %s phase at address %p", fault[2] ? "receive" : "send", (void *)fault[1]);
+        break;
+    case seL4_Fault_UnknownSyscall:
+        kprintf("unknown syscall %ld", (long)fault[1]);
+        break;
+    case seL4_Fault_UserException:
+        kprintf("user exception 0x%lx code %lu", (unsigned long)fault[1], (unsigned long)fault[2]);
+        break;
+    case seL4_Fault_VMFault:
+        kprintf("vm fault on %s at address %p with status 0x%lx", fault[2] ? "code" : "data", (void *)fault[1],
+                (unsigned long)fault[3]);
+        break;
+    default:
+        kprintf("fault %lu", (unsigned long)fault[0]);
+        break;
+    }
+}
+
+/* The handler cannot take the fault: the thread stops (seL4 handleDoubleFault). */
+static void double_fault(struct tcb *t, const word_t second[4])
+{
+    kprintf("Caught ");
+    print_fault(second);
+    kprintf("\nwhile trying to handle:\n");
+    print_fault(t->fault);
+    kprintf("\nin thread %p \"%s\" at address %p\n", (void *)t, t->name, (void *)hal_reg_get(&t->arch, REG_FAULT_IP));
+    t->fault[0] = seL4_Fault_NullFault;
+    sched_set_thread_state(t, ThreadState_Inactive);
+}
 
 void thread_handle_fault(struct tcb *t)
 {
-    /* Fault delivery to a handler arrives with issue 4. Until then every fault is a double
-     * fault: the thread stops (Inactive) with a diagnostic, and the kernel carries on. */
-    kprintf("KaaL: thread %p \"%s\" took fault type %lu (addr %lx) with no handler; it is now inactive\n",
-            (void *)t, t->name, (unsigned long)t->fault[0], (unsigned long)t->fault[1]);
-    thread_set_state(t, ThreadState_Inactive);
+    cptr_t handler = t->fault_handler;
+    cte_t *slot;
+    cap_t cap;
+    struct lookup_fault lf;
+    if (cspace_lookup_cap(t, handler, &slot, &cap, &lf) == EXCEPTION_NONE &&
+        cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_can_send(cap) &&
+        (cap_endpoint_cap_get_can_grant(cap) || cap_endpoint_cap_get_can_grant_reply(cap))) {
+        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, cap_endpoint_cap_get_badge(cap),
+                cap_endpoint_cap_get_can_grant(cap), true, true, true);
+        return;
+    }
+    /* The second fault: a send-phase cap fault on the handler CPtr (its lookup failure, or a
+     * missing capability when the cap is of the wrong kind or lacks rights). */
+    word_t second[4] = {seL4_Fault_CapFault, handler, 0, 0};
+    double_fault(t, second);
+}
+
+/* ---- the port's entries ------------------------------------------------------------------ */
+
+void kernel_handle_vm_fault(bool instruction, word_t fault_addr, word_t esr)
+{
+    struct tcb *t = ks.cur_thread;
+    t->fault[0] = seL4_Fault_VMFault;
+    t->fault[1] = fault_addr;
+    t->fault[2] = instruction;
+    t->fault[3] = esr & 0xfffffffful; /* seL4 keeps the FSR in 32 bits */
+    thread_handle_fault(t);
+}
+
+void kernel_handle_user_exception(word_t esr)
+{
+    struct tcb *t = ks.cur_thread;
+    t->fault[0] = seL4_Fault_UserException;
+    t->fault[1] = esr;
+    t->fault[2] = 0;
+    t->fault[3] = 0;
+    thread_handle_fault(t);
 }

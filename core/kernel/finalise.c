@@ -7,12 +7,9 @@
 #include <kaal/sched.h>
 #include <kaal/thread.h>
 
-/* Seam for the IRQ table (issue 4): the last handler cap for irq is going, so its notification
- * binding is cleared and the line becomes inactive. Nothing is recorded per IRQ yet. */
-static void irq_handler_cap_deleted(word_t irq)
-{
-    (void)irq;
-}
+/* The last handler cap for irq is going: its notification binding is cleared and the line
+ * becomes inactive (masked) in the IRQ table. */
+static void irq_handler_cap_deleted(word_t irq) { irq_handler_deleted(irq); }
 
 /* Stop a thread whose TCB is being destroyed (seL4's suspend): cancel the IPC it is blocked in and
  * make it Inactive. */
@@ -57,6 +54,7 @@ cap_t object_finalise(cap_t cap, bool final)
             notification_t *ntfn = PTOV(notification_t, cap_notification_cap_get_ptr(cap));
             ntfn_unbind(ntfn);
             ntfn_cancel_all(ntfn);
+            irq_notification_deleted(VTOP(ntfn));
         }
         return cap_null_cap_new();
     case cap_cnode_cap:

@@ -52,6 +52,8 @@ exception_t decode_invocation(struct invocation_ctx *ctx)
         return decode_irq_control_invocation(ctx);
     case cap_irq_handler_cap:
         return decode_irq_handler_invocation(ctx);
+    case cap_sgi_signal_cap:
+        return decode_sgi_signal_invocation(ctx);
     case cap_endpoint_cap:
     case cap_notification_cap:
     case cap_reply_cap:

@@ -1,12 +1,331 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* IPC: Send/Call/Recv/Reply on endpoints, notifications and reply caps, and message transfer. */
+/* IPC: message and cap transfer between threads, reply caps, and the Send/Call/Recv/Reply
+ * decoding of endpoint, notification and reply caps (seL4 non-MCS semantics). */
+#include <kaal/cdt.h>
+#include <kaal/cspace.h>
+#include <kaal/ipc.h>
+#include <kaal/kernel.h>
+#include <kaal/objects.h>
 #include <kaal/printf.h>
+#include <kaal/sched.h>
 #include <kaal/thread.h>
+
+/* ---- message registers ------------------------------------------------------------------- */
+
+word_t ipc_set_mr(struct tcb *t, word_t *buf, word_t i, word_t value)
+{
+    if (i < N_MSG_REGISTERS) {
+        hal_reg_set(&t->arch, REG_MR0 + i, value);
+        return i + 1;
+    }
+    if (buf == NULL) {
+        return N_MSG_REGISTERS;
+    }
+    buf[KAAL_IPCBUF_MSG_WORD(i)] = value;
+    return i + 1;
+}
+
+/* seL4 copyMRs: MR0..3 register to register, the rest buffer to buffer only when both threads
+ * have one. Returns how many words were delivered. */
+static word_t copy_mrs(struct tcb *sender, const word_t *sbuf, struct tcb *receiver, word_t *rbuf, word_t n)
+{
+    word_t i = 0;
+    for (; i < n && i < N_MSG_REGISTERS; i++) {
+        hal_reg_set(&receiver->arch, REG_MR0 + i, hal_reg_get(&sender->arch, REG_MR0 + i));
+    }
+    if (sbuf == NULL || rbuf == NULL) {
+        return i;
+    }
+    for (; i < n; i++) {
+        rbuf[KAAL_IPCBUF_MSG_WORD(i)] = sbuf[KAAL_IPCBUF_MSG_WORD(i)];
+    }
+    return i;
+}
+
+/* ---- cap transfer ------------------------------------------------------------------------ */
+
+/* The sender's extra cap slots named in its buffer; stops at the first lookup failure (the
+ * transfer then carries no caps at all, as seL4's doNormalTransfer does). Returns the count. */
+static word_t lookup_extra_caps(struct tcb *sender, const word_t *sbuf, word_t n, cte_t *slots[])
+{
+    if (sbuf == NULL) {
+        return 0;
+    }
+    for (word_t i = 0; i < n; i++) {
+        struct lookup_fault lf;
+        if (cspace_lookup_slot(sender, sbuf[KAAL_IPCBUF_CAPS_WORD(i)], &slots[i], &lf) != EXCEPTION_NONE) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+/* seL4 getReceiveSlots: the empty slot the receiver named for one incoming cap, or NULL. */
+static cte_t *receive_slot(struct tcb *receiver, const word_t *rbuf)
+{
+    cte_t *slot;
+    cap_t cnode;
+    struct lookup_fault lf;
+    if (cspace_lookup_cap(receiver, rbuf[KAAL_IPCBUF_RECV_CNODE_WORD], &slot, &cnode, &lf) != EXCEPTION_NONE) {
+        return NULL;
+    }
+    /* The same checks as a CNode-op slot argument; the error words themselves are not used. */
+    struct invocation_ctx scratch = {.thread = receiver};
+    cte_t *dest;
+    if (cspace_lookup_slot_for_cnode_op(&scratch, false, cnode, rbuf[KAAL_IPCBUF_RECV_INDEX_WORD],
+                                        rbuf[KAAL_IPCBUF_RECV_DEPTH_WORD], &dest) != EXCEPTION_NONE) {
+        return NULL;
+    }
+    return cap_get_cap_type(dest->cap) == cap_null_cap ? dest : NULL;
+}
+
+/* seL4 transferCaps: endpoint caps to ep itself are unwrapped (badge only); at most one other cap
+ * is derived into the receive slot; anything that cannot go ends the transfer. Returns the
+ * message info with extraCaps (caps dealt with) and capsUnwrapped set. */
+static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *slots[], word_t n, endpoint_t *ep,
+                                        struct tcb *receiver, word_t *rbuf)
+{
+    info = seL4_MessageInfo_set_extraCaps(info, 0);
+    info = seL4_MessageInfo_set_capsUnwrapped(info, 0);
+    if (n == 0 || rbuf == NULL) {
+        return info;
+    }
+    cte_t *dest = receive_slot(receiver, rbuf);
+    word_t unwrapped = 0;
+    word_t i = 0;
+    for (; i < n; i++) {
+        cap_t cap = slots[i]->cap;
+        if (ep != NULL && cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_ptr(cap) == VTOP(ep)) {
+            rbuf[KAAL_IPCBUF_CAPS_WORD(i)] = cap_endpoint_cap_get_badge(cap);
+            unwrapped |= BIT(i);
+            continue;
+        }
+        if (dest == NULL) {
+            break;
+        }
+        cap_t derived;
+        struct syscall_error err;
+        if (cap_derive(slots[i], cap, &derived, &err) != EXCEPTION_NONE || cap_get_cap_type(derived) == cap_null_cap) {
+            break;
+        }
+        cte_insert(derived, slots[i], dest);
+        dest = NULL;
+    }
+    info = seL4_MessageInfo_set_extraCaps(info, i);
+    return seL4_MessageInfo_set_capsUnwrapped(info, unwrapped);
+}
+
+/* ---- transfers --------------------------------------------------------------------------- */
+
+/* seL4 doNormalTransfer. */
+static void normal_transfer(struct tcb *sender, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver,
+                            word_t *rbuf)
+{
+    word_t *sbuf = thread_lookup_ipc_buffer(sender, false);
+    seL4_MessageInfo_t info = {{hal_reg_get(&sender->arch, REG_MSG_INFO)}};
+    word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
+    cte_t *slots[seL4_MsgMaxExtraCaps];
+    word_t ncaps = 0;
+    if (grant) {
+        ncaps = lookup_extra_caps(sender, sbuf, MIN(seL4_MessageInfo_get_extraCaps(info), (word_t)seL4_MsgMaxExtraCaps),
+                                  slots);
+    }
+    word_t sent = copy_mrs(sender, sbuf, receiver, rbuf, length);
+    info = transfer_caps(info, slots, ncaps, ep, receiver, rbuf);
+    info = seL4_MessageInfo_set_length(info, sent);
+    hal_reg_set(&receiver->arch, REG_MSG_INFO, info.words[0]);
+    hal_reg_set(&receiver->arch, REG_BADGE, badge);
+}
+
+void ipc_transfer(struct tcb *sender, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver)
+{
+    word_t *rbuf = thread_lookup_ipc_buffer(receiver, true);
+    if (sender->fault[0] == seL4_Fault_NullFault) {
+        normal_transfer(sender, ep, badge, grant, receiver, rbuf);
+        return;
+    }
+    word_t sent = fault_message(sender, receiver, rbuf);
+    hal_reg_set(&receiver->arch, REG_MSG_INFO, seL4_MessageInfo_new(sender->fault[0], 0, 0, sent).words[0]);
+    hal_reg_set(&receiver->arch, REG_BADGE, badge);
+}
+
+/* ---- reply caps -------------------------------------------------------------------------- */
+
+void thread_setup_reply_master(struct tcb *t)
+{
+    cte_t *slot = &t->ctes[TCB_REPLY];
+    if (cap_get_cap_type(slot->cap) != cap_null_cap) {
+        return;
+    }
+    slot->cap = cap_reply_cap_new(VTOP(t), 1, 1);
+    slot->mdb = mdb_node_new(0, 0, 0, 0);
+}
+
+void ipc_setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_grant)
+{
+    sched_set_thread_state(sender, ThreadState_BlockedOnReply);
+    thread_setup_reply_master(sender);
+    cte_t *master = &sender->ctes[TCB_REPLY];
+    cte_t *caller = &receiver->ctes[TCB_CALLER];
+    kassert(cap_reply_cap_get_is_master(master->cap));
+    /* A receiver drops its old reply cap before it receives (ipc_delete_caller_cap). */
+    kassert(cap_get_cap_type(caller->cap) == cap_null_cap);
+    cte_insert(cap_reply_cap_new(VTOP(sender), 0, can_grant), master, caller);
+}
+
+void ipc_delete_caller_cap(struct tcb *receiver) { cte_delete_one(&receiver->ctes[TCB_CALLER]); }
+
+void ipc_reply_transfer(struct tcb *replier, struct tcb *receiver, cte_t *slot, bool grant)
+{
+    kassert(thread_state_type(receiver) == ThreadState_BlockedOnReply); /* a reply cap names only a caller */
+    if (receiver->fault[0] == seL4_Fault_NullFault) {
+        ipc_transfer(replier, NULL, 0, grant, receiver);
+        cte_delete_one(slot);
+        sched_set_thread_state(receiver, ThreadState_Running);
+        sched_possible_switch_to(receiver);
+        return;
+    }
+    cte_delete_one(slot);
+    bool restart = fault_handle_reply(receiver, replier);
+    receiver->fault[0] = seL4_Fault_NullFault;
+    if (restart) {
+        sched_set_thread_state(receiver, ThreadState_Restart);
+        sched_possible_switch_to(receiver);
+    } else {
+        sched_set_thread_state(receiver, ThreadState_Inactive);
+    }
+}
+
+void ipc_handle_reply(void)
+{
+    struct tcb *t = ks.cur_thread;
+    cte_t *slot = &t->ctes[TCB_CALLER];
+    switch (cap_get_cap_type(slot->cap)) {
+    case cap_null_cap:
+        return; /* nobody to answer: Reply does nothing */
+    case cap_reply_cap: {
+        struct tcb *caller = tcb_from_paddr(cap_reply_cap_get_tcb(slot->cap));
+        /* The caller slot only ever receives one-shot reply caps to another thread. */
+        kassert(!cap_reply_cap_get_is_master(slot->cap) && caller != t);
+        ipc_reply_transfer(t, caller, slot, cap_reply_cap_get_can_grant(slot->cap));
+        return;
+    }
+    default:
+        kpanic("the caller slot holds only a reply cap or nothing");
+    }
+}
+
+/* ---- cancelling -------------------------------------------------------------------------- */
+
+void ipc_cancel(struct tcb *t)
+{
+    switch (thread_state_type(t)) {
+    case ThreadState_BlockedOnSend:
+    case ThreadState_BlockedOnReceive:
+        ep_cancel_ipc(t);
+        return;
+    case ThreadState_BlockedOnNotification:
+        ntfn_cancel_signal(t);
+        return;
+    case ThreadState_BlockedOnReply: {
+        t->fault[0] = seL4_Fault_NullFault;
+        /* The one-shot reply cap to t sits right after its master reply cap in the tree. */
+        cte_t *caller = cte_from_paddr(mdb_node_get_next(t->ctes[TCB_REPLY].mdb));
+        if (caller != NULL && cap_get_cap_type(caller->cap) == cap_reply_cap &&
+            !cap_reply_cap_get_is_master(caller->cap) && cap_reply_cap_get_tcb(caller->cap) == VTOP(t)) {
+            cte_delete_one(caller);
+        }
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+/* ---- system calls on IPC caps ------------------------------------------------------------ */
+
+static exception_t invalid_invoked_cap(struct invocation_ctx *ctx, const char *why)
+{
+    kuser_error("%s", why);
+    return syscall_error_invalid_capability(ctx, 0);
+}
 
 exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
 {
-    /* Endpoint, notification and reply IPC arrive with the threads/IPC work (issue 4). Until then
-     * the kernel answers with an error instead of pretending to deliver. */
-    kuser_error("IPC on endpoint/notification/reply caps is not implemented yet");
-    return syscall_error_illegal_operation(ctx);
+    cap_t cap = ctx->cap;
+    switch (cap_get_cap_type(cap)) {
+    case cap_endpoint_cap:
+        if (!cap_endpoint_cap_get_can_send(cap)) {
+            return invalid_invoked_cap(ctx, "attempted to invoke a read-only endpoint cap");
+        }
+        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), ctx->thread, cap_endpoint_cap_get_badge(cap),
+                cap_endpoint_cap_get_can_grant(cap), cap_endpoint_cap_get_can_grant_reply(cap), ctx->is_blocking,
+                ctx->is_call);
+        return EXCEPTION_NONE;
+    case cap_notification_cap:
+        if (!cap_notification_cap_get_can_send(cap)) {
+            return invalid_invoked_cap(ctx, "attempted to invoke a read-only notification cap");
+        }
+        ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)), cap_notification_cap_get_badge(cap));
+        return EXCEPTION_NONE;
+    case cap_reply_cap:
+        if (cap_reply_cap_get_is_master(cap)) {
+            return invalid_invoked_cap(ctx, "attempted to invoke a master reply cap");
+        }
+        ipc_reply_transfer(ctx->thread, tcb_from_paddr(cap_reply_cap_get_tcb(cap)), ctx->slot,
+                           cap_reply_cap_get_can_grant(cap));
+        return EXCEPTION_NONE;
+    default:
+        kpanic("decode_ipc_invocation on a cap that is not endpoint, notification or reply");
+    }
+}
+
+/* A receive on a cap that cannot receive: CapFault in the receive phase, MissingCapability(0). */
+static void recv_cap_fault(struct tcb *t, cptr_t cptr)
+{
+    struct lookup_fault lf = {.type = seL4_MissingCapability, .bits_left = 0};
+    fault_set_cap_fault(t, cptr, true, &lf);
+    thread_handle_fault(t);
+}
+
+void ipc_handle_recv(bool blocking)
+{
+    struct tcb *t = ks.cur_thread;
+    cptr_t cptr = hal_reg_get(&t->arch, REG_CAP);
+    cte_t *slot;
+    struct lookup_fault lf;
+    if (cspace_lookup_slot(t, cptr, &slot, &lf) != EXCEPTION_NONE) {
+        kuser_error("Recv: invalid cap #%lx", (unsigned long)cptr);
+        fault_set_cap_fault(t, cptr, true, &lf);
+        thread_handle_fault(t);
+        return;
+    }
+    cap_t cap = slot->cap;
+    switch (cap_get_cap_type(cap)) {
+    case cap_endpoint_cap:
+        if (!cap_endpoint_cap_get_can_receive(cap)) {
+            kuser_error("Recv: endpoint cap #%lx has no Read right", (unsigned long)cptr);
+            recv_cap_fault(t, cptr);
+            return;
+        }
+        ipc_delete_caller_cap(t);
+        ep_receive(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, cap, blocking);
+        return;
+    case cap_notification_cap: {
+        notification_t *ntfn = PTOV(notification_t, cap_notification_cap_get_ptr(cap));
+        paddr_t bound = notification_get_bound_tcb(*ntfn);
+        if (!cap_notification_cap_get_can_receive(cap) || (bound != 0 && bound != VTOP(t))) {
+            kuser_error("Recv: notification cap #%lx has no Read right or is bound to another thread",
+                        (unsigned long)cptr);
+            recv_cap_fault(t, cptr);
+            return;
+        }
+        ntfn_receive(ntfn, t, blocking);
+        return;
+    }
+    default:
+        kuser_error("Recv: cap #%lx is not an endpoint or notification", (unsigned long)cptr);
+        recv_cap_fault(t, cptr);
+        return;
+    }
 }

@@ -1,22 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* System call entry: decode x7, invoke the cap in x0 with the message in x1..x5 and the IPC
- * buffer, and reply (Call) with success or the seL4 error. IPC system calls join in issue 4. */
+/* System call entry: decode x7; Send/NBSend/Call invoke the cap in x0 with the message in x1..x5
+ * and the IPC buffer and reply (Call) with success or the seL4 error; Recv/NBRecv/Reply/ReplyRecv
+ * go to IPC; Yield to the scheduler; the debug calls; anything else is an UnknownSyscall fault.
+ * Register rule (ABI sheet §3): only x0..x5 ever change, and only the MRs a reply covers. */
 #include <kaal/cspace.h>
+#include <kaal/ipc.h>
 #include <kaal/kernel.h>
 #include <kaal/printf.h>
+#include <kaal/sched.h>
 #include <kaal/string.h>
 #include <kaal/thread.h>
-
-/* Record a cap fault on thread t for cptr (seL4_Fault_CapFault) with the lookup failure. */
-static void set_cap_fault(struct tcb *t, cptr_t cptr, bool in_recv_phase, const struct lookup_fault *lf)
-{
-    t->fault[0] = seL4_Fault_CapFault;
-    t->fault[1] = cptr;
-    t->fault[2] = in_recv_phase;
-    t->fault[3] = 0;
-    kmemset(t->lookup_failure, 0, sizeof(t->lookup_failure));
-    lookup_fault_words(lf, t->lookup_failure);
-}
 
 /* Write a kernel reply (label, words) into the thread's registers and IPC buffer: x0 = 0 badge,
  * x1 = message info; only MR0..MR(length-1) are written. */
@@ -54,13 +47,14 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
 
     ctx.thread = t;
     ctx.is_call = is_call;
+    ctx.is_blocking = is_blocking;
     ctx.label = seL4_MessageInfo_get_label(info);
     ctx.length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
 
     if (cspace_lookup_slot(t, cptr, &ctx.slot, &lf) != EXCEPTION_NONE) {
         kuser_error("invocation of invalid cap #%lx", (unsigned long)cptr);
         if (is_blocking) {
-            set_cap_fault(t, cptr, false, &lf);
+            fault_set_cap_fault(t, cptr, false, &lf);
             thread_handle_fault(t);
         }
         return EXCEPTION_NONE;
@@ -78,7 +72,7 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
             if (cspace_lookup_slot(t, extra, &ctx.extra_slots[i], &lf) != EXCEPTION_NONE) {
                 kuser_error("lookup of extra cap #%lx failed", (unsigned long)extra);
                 if (is_blocking) {
-                    set_cap_fault(t, extra, false, &lf);
+                    fault_set_cap_fault(t, extra, false, &lf);
                     thread_handle_fault(t);
                 }
                 return EXCEPTION_NONE;
@@ -115,6 +109,126 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
     return EXCEPTION_NONE;
 }
 
+#ifdef CONFIG_DEBUG_BUILD
+/* A short name for a cap type tag, for DebugSnapshot. */
+static const char *cap_type_name(word_t tag)
+{
+    switch (tag) {
+    case cap_frame_cap:
+        return "frame";
+    case cap_untyped_cap:
+        return "untyped";
+    case cap_page_table_cap:
+        return "page_table";
+    case cap_endpoint_cap:
+        return "endpoint";
+    case cap_notification_cap:
+        return "notification";
+    case cap_reply_cap:
+        return "reply";
+    case cap_vspace_cap:
+        return "vspace";
+    case cap_cnode_cap:
+        return "cnode";
+    case cap_asid_control_cap:
+        return "asid_control";
+    case cap_thread_cap:
+        return "tcb";
+    case cap_asid_pool_cap:
+        return "asid_pool";
+    case cap_irq_control_cap:
+        return "irq_control";
+    case cap_irq_handler_cap:
+        return "irq_handler";
+    case cap_zombie_cap:
+        return "zombie";
+    case cap_domain_cap:
+        return "domain";
+    case cap_sgi_signal_cap:
+        return "sgi_signal";
+    default:
+        return "?";
+    }
+}
+
+/* DebugSnapshot: a readable list of the caps in the caller's CSpace root CNode (seL4 prints a
+ * capDL dump of the whole system; this is the part user code usually wants). Changes no register. */
+static void debug_snapshot(struct tcb *t)
+{
+    cap_t root = t->ctes[TCB_CTABLE].cap;
+    if (cap_get_cap_type(root) != cap_cnode_cap) {
+        kprintf("KaaL snapshot: thread \"%s\" has no CNode root\n", t->name);
+        return;
+    }
+    word_t radix = cap_cnode_cap_get_radix(root);
+    cte_t *slots = cnode_slots(root);
+    kprintf("KaaL snapshot: CNode %p (%lu slots) of thread \"%s\"\n", (void *)cap_cnode_cap_get_ptr(root),
+            (unsigned long)BIT(radix), t->name);
+    for (word_t i = 0; i < BIT(radix); i++) {
+        cap_t cap = slots[i].cap;
+        word_t tag = cap_get_cap_type(cap);
+        if (tag == cap_null_cap) {
+            continue;
+        }
+        kprintf("  0x%04lx: %s", (unsigned long)i, cap_type_name(tag));
+        switch (tag) {
+        case cap_endpoint_cap:
+            kprintf(" obj %p badge 0x%lx rights %c%c%c%c", (void *)cap_endpoint_cap_get_ptr(cap),
+                    (unsigned long)cap_endpoint_cap_get_badge(cap), cap_endpoint_cap_get_can_receive(cap) ? 'R' : '-',
+                    cap_endpoint_cap_get_can_send(cap) ? 'W' : '-', cap_endpoint_cap_get_can_grant(cap) ? 'G' : '-',
+                    cap_endpoint_cap_get_can_grant_reply(cap) ? 'P' : '-');
+            break;
+        case cap_notification_cap:
+            kprintf(" obj %p badge 0x%lx rights %c%c", (void *)cap_notification_cap_get_ptr(cap),
+                    (unsigned long)cap_notification_cap_get_badge(cap),
+                    cap_notification_cap_get_can_receive(cap) ? 'R' : '-',
+                    cap_notification_cap_get_can_send(cap) ? 'W' : '-');
+            break;
+        case cap_irq_handler_cap:
+            kprintf(" irq %lu", (unsigned long)cap_irq_handler_cap_get_irq(cap));
+            break;
+        default: {
+            paddr_t pa = cap_object_paddr(cap);
+            if (pa != 0) {
+                kprintf(" obj %p size 2^%lu", (void *)pa, (unsigned long)cap_object_size_bits(cap));
+            }
+            break;
+        }
+        }
+        kprintf("\n");
+    }
+}
+
+/* DebugNameThread: TCB cap in x0, NUL-terminated name at msg[0] of the caller's IPC buffer.
+ * Deviation from seL4: seL4 halts the kernel on a bad cap, a missing IPC buffer or an
+ * unterminated name; user input must never stop KaaL, so it prints a diagnostic and ignores the
+ * call instead. Changes no register. */
+static void debug_name_thread(struct tcb *t)
+{
+    cptr_t cptr = hal_reg_get(&t->arch, REG_X0);
+    cte_t *slot;
+    cap_t cap;
+    struct lookup_fault lf;
+    if (cspace_lookup_cap(t, cptr, &slot, &cap, &lf) != EXCEPTION_NONE || cap_get_cap_type(cap) != cap_thread_cap) {
+        kprintf("KaaL: DebugNameThread: cap #%lx is not a TCB cap; ignored\n", (unsigned long)cptr);
+        return;
+    }
+    const word_t *buf = thread_lookup_ipc_buffer(t, true);
+    if (buf == NULL) {
+        kprintf("KaaL: DebugNameThread: the caller has no IPC buffer; ignored\n");
+        return;
+    }
+    const char *name = (const char *)&buf[KAAL_IPCBUF_MSG_WORD(0)];
+    word_t max = seL4_MsgMaxLength * sizeof(word_t);
+    if (kstrnlen(name, max) == max) {
+        kprintf("KaaL: DebugNameThread: name is not NUL-terminated within %lu bytes; ignored\n", (unsigned long)max);
+        return;
+    }
+    struct tcb *target = tcb_from_paddr(cap_thread_cap_get_tcb(cap));
+    kstrlcpy(target->name, name, sizeof(target->name));
+}
+#endif
+
 /* Debug and unknown system calls (numbers outside [-8, -1]). */
 static void handle_unknown_syscall(sword_t sysno)
 {
@@ -123,6 +237,9 @@ static void handle_unknown_syscall(sword_t sysno)
 #ifdef CONFIG_PRINTING
     case seL4_SysDebugPutChar:
         hal_console_putc((char)hal_reg_get(&t->arch, REG_X0));
+        return;
+    case seL4_SysDebugDumpScheduler:
+        sched_debug_dump();
         return;
 #endif
 #ifdef CONFIG_DEBUG_BUILD
@@ -139,11 +256,16 @@ static void handle_unknown_syscall(sword_t sysno)
         hal_reg_set(&t->arch, REG_X0, tag);
         return;
     }
+    case seL4_SysDebugSnapshot:
+        debug_snapshot(t);
+        return;
+    case seL4_SysDebugNameThread:
+        debug_name_thread(t);
+        return;
 #endif
     default:
         break;
     }
-    /* An UnknownSyscall fault (delivered to the handler with issue 4). */
     t->fault[0] = seL4_Fault_UnknownSyscall;
     t->fault[1] = (word_t)sysno;
     t->fault[2] = 0;
@@ -164,13 +286,21 @@ void kernel_handle_syscall(sword_t sysno)
     case seL4_SysNBSend:
         status = handle_invocation(false, false);
         break;
-    case seL4_SysYield:
-        break; /* one thread for now: yielding keeps it running (scheduler: issue 4) */
-    case seL4_SysReplyRecv:
     case seL4_SysRecv:
-    case seL4_SysReply:
+        ipc_handle_recv(true);
+        break;
     case seL4_SysNBRecv:
-        kuser_error("IPC system call %ld is not implemented yet", (long)sysno);
+        ipc_handle_recv(false);
+        break;
+    case seL4_SysReply:
+        ipc_handle_reply();
+        break;
+    case seL4_SysReplyRecv:
+        ipc_handle_reply();
+        ipc_handle_recv(true);
+        break;
+    case seL4_SysYield:
+        sched_handle_yield();
         break;
     default:
         handle_unknown_syscall(sysno);

@@ -1,23 +1,28 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Endpoint queues: the walks that cancel blocked IPC (all of it, a badge's sends, or one thread's).
- * The IPC issue adds send and receive on top of the same queue. */
+/* Endpoints: FIFO queues of blocked senders or receivers, send and receive (seL4 sendIPC,
+ * receiveIPC), and the walks that cancel blocked IPC (all of it, a badge's sends, one thread's). */
+#include <kaal/ipc.h>
 #include <kaal/kernel.h>
 #include <kaal/objects.h>
+#include <kaal/sched.h>
 #include <kaal/thread.h>
 
-enum ep_state { EP_IDLE = 0, EP_SEND = 1, EP_RECV = 2 };
+/* ---- the queue --------------------------------------------------------------------------- */
 
-/* Let a thread released from a queue run its system call again from the svc. */
-static void ep_restart_thread(struct tcb *t)
+static void ep_append(endpoint_t *ep, struct tcb *t)
 {
-    t->ep_next = NULL;
-    t->ep_prev = NULL;
-    thread_set_state(t, ThreadState_Restart);
-    /* The scheduler (issue 4) enqueues t here; until then the exit path picks threads itself. */
-    ks.reschedule = true;
+    kassert(t->ep_next == NULL && t->ep_prev == NULL); /* a thread waits on one queue at a time */
+    struct tcb *tail = tcb_from_paddr(endpoint_get_queue_tail(*ep));
+    t->ep_prev = tail;
+    if (tail != NULL) {
+        tail->ep_next = t;
+    } else {
+        endpoint_ptr_set_queue_head(ep, VTOP(t));
+    }
+    endpoint_ptr_set_queue_tail(ep, VTOP(t));
 }
 
-/* Remove t from the endpoint's queue (t must be in it). */
+/* Remove t from the endpoint's queue (t must be in it); an emptied queue makes the ep idle. */
 static void ep_dequeue(endpoint_t *ep, struct tcb *t)
 {
     if (t->ep_prev != NULL) {
@@ -37,6 +42,88 @@ static void ep_dequeue(endpoint_t *ep, struct tcb *t)
     }
 }
 
+/* Block t on ep in state ts_type with the blocking details, at the tail of the queue. */
+static void ep_block(endpoint_t *ep, struct tcb *t, word_t ts_type, enum ep_state state, word_t badge, bool can_grant,
+                     bool can_grant_reply, bool is_call)
+{
+    thread_state_ptr_set_blocking_object(&t->state, VTOP(ep));
+    thread_state_ptr_set_blocking_ipc_badge(&t->state, badge);
+    thread_state_ptr_set_blocking_ipc_can_grant(&t->state, can_grant);
+    thread_state_ptr_set_blocking_ipc_can_grant_reply(&t->state, can_grant_reply);
+    thread_state_ptr_set_blocking_ipc_is_call(&t->state, is_call);
+    sched_set_thread_state(t, ts_type);
+    ep_append(ep, t);
+    endpoint_ptr_set_state(ep, state);
+}
+
+/* ---- send and receive -------------------------------------------------------------------- */
+
+void ep_send(endpoint_t *ep, struct tcb *sender, word_t badge, bool can_grant, bool can_grant_reply, bool blocking,
+             bool is_call)
+{
+    if (endpoint_get_state(*ep) != EP_RECV) {
+        if (blocking) {
+            ep_block(ep, sender, ThreadState_BlockedOnSend, EP_SEND, badge, can_grant, can_grant_reply, is_call);
+        }
+        return; /* NBSend with nobody waiting: the message is dropped */
+    }
+    struct tcb *receiver = tcb_from_paddr(endpoint_get_queue_head(*ep));
+    ep_dequeue(ep, receiver);
+    ipc_transfer(sender, ep, badge, can_grant, receiver);
+    bool reply_can_grant = thread_state_get_blocking_ipc_can_grant(receiver->state);
+    sched_set_thread_state(receiver, ThreadState_Running);
+    sched_possible_switch_to(receiver);
+    if (is_call) {
+        if (can_grant || can_grant_reply) {
+            ipc_setup_caller_cap(sender, receiver, reply_can_grant);
+        } else {
+            sched_set_thread_state(sender, ThreadState_Inactive); /* seL4: a Call that cannot be answered */
+        }
+    }
+}
+
+void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blocking)
+{
+    if (ntfn_take_bound_signal(receiver)) {
+        return;
+    }
+    if (endpoint_get_state(*ep) != EP_SEND) {
+        if (blocking) {
+            ep_block(ep, receiver, ThreadState_BlockedOnReceive, EP_RECV, 0, cap_endpoint_cap_get_can_grant(ep_cap), 0,
+                     false);
+        } else {
+            hal_reg_set(&receiver->arch, REG_BADGE, 0); /* NBRecv with nothing pending */
+        }
+        return;
+    }
+    struct tcb *sender = tcb_from_paddr(endpoint_get_queue_head(*ep));
+    ep_dequeue(ep, sender);
+    word_t badge = thread_state_get_blocking_ipc_badge(sender->state);
+    bool can_grant = thread_state_get_blocking_ipc_can_grant(sender->state);
+    bool can_grant_reply = thread_state_get_blocking_ipc_can_grant_reply(sender->state);
+    bool is_call = thread_state_get_blocking_ipc_is_call(sender->state);
+    ipc_transfer(sender, ep, badge, can_grant, receiver);
+    if (!is_call) {
+        sched_set_thread_state(sender, ThreadState_Running);
+        sched_possible_switch_to(sender);
+    } else if (can_grant || can_grant_reply) {
+        ipc_setup_caller_cap(sender, receiver, cap_endpoint_cap_get_can_grant(ep_cap));
+    } else {
+        sched_set_thread_state(sender, ThreadState_Inactive);
+    }
+}
+
+/* ---- cancelling -------------------------------------------------------------------------- */
+
+/* Let a thread released from a queue run its system call again from the svc. */
+static void ep_restart_thread(struct tcb *t)
+{
+    t->ep_next = NULL;
+    t->ep_prev = NULL;
+    sched_set_thread_state(t, ThreadState_Restart);
+    sched_enqueue(t);
+}
+
 void ep_cancel_all(endpoint_t *ep)
 {
     if (endpoint_get_state(*ep) == EP_IDLE) {
@@ -51,6 +138,7 @@ void ep_cancel_all(endpoint_t *ep)
         ep_restart_thread(t);
         t = next;
     }
+    sched_reschedule_required();
 }
 
 void ep_cancel_badged_sends(endpoint_t *ep, word_t badge)
@@ -68,6 +156,7 @@ void ep_cancel_badged_sends(endpoint_t *ep, word_t badge)
         }
         t = next;
     }
+    sched_reschedule_required();
 }
 
 void ep_cancel_ipc(struct tcb *t)
@@ -77,5 +166,5 @@ void ep_cancel_ipc(struct tcb *t)
     (void)type;
     endpoint_t *ep = PTOV(endpoint_t, thread_state_get_blocking_object(t->state));
     ep_dequeue(ep, t);
-    thread_set_state(t, ThreadState_Inactive);
+    sched_set_thread_state(t, ThreadState_Inactive);
 }

@@ -1,36 +1,31 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Notification queues and TCB binding: the parts deletion needs (cancel waiters, unbind). The IPC
- * issue adds signal and wait on top of the same queue. */
+/* Notifications: signal (OR a badge into the word), wait and poll, FIFO queues of waiters, TCB
+ * binding (a bound notification wakes its TCB blocked in Recv on an endpoint), and the walks that
+ * deletion needs. */
+#include <kaal/ipc.h>
 #include <kaal/kernel.h>
 #include <kaal/objects.h>
+#include <kaal/sched.h>
 #include <kaal/thread.h>
 
-enum ntfn_state { NTFN_IDLE = 0, NTFN_WAITING = 1, NTFN_ACTIVE = 2 };
+/* ---- the queue --------------------------------------------------------------------------- */
 
-void ntfn_cancel_all(notification_t *ntfn)
+static void ntfn_append(notification_t *ntfn, struct tcb *t)
 {
-    if (notification_get_state(*ntfn) != NTFN_WAITING) {
-        return;
+    kassert(t->ep_next == NULL && t->ep_prev == NULL); /* a thread waits on one queue at a time */
+    struct tcb *tail = tcb_from_paddr(notification_get_queue_tail(*ntfn));
+    t->ep_prev = tail;
+    if (tail != NULL) {
+        tail->ep_next = t;
+    } else {
+        notification_ptr_set_queue_head(ntfn, VTOP(t));
     }
-    struct tcb *t = tcb_from_paddr(notification_get_queue_head(*ntfn));
-    notification_ptr_set_state(ntfn, NTFN_IDLE);
-    notification_ptr_set_queue_head(ntfn, 0);
-    notification_ptr_set_queue_tail(ntfn, 0);
-    while (t != NULL) {
-        struct tcb *next = t->ep_next;
-        t->ep_next = NULL;
-        t->ep_prev = NULL;
-        thread_set_state(t, ThreadState_Restart);
-        /* The scheduler (issue 4) enqueues t here. */
-        ks.reschedule = true;
-        t = next;
-    }
+    notification_ptr_set_queue_tail(ntfn, VTOP(t));
 }
 
-void ntfn_cancel_signal(struct tcb *t)
+/* Remove t from the queue (t must be in it); an emptied queue makes the notification idle. */
+static void ntfn_dequeue(notification_t *ntfn, struct tcb *t)
 {
-    kassert(thread_state_type(t) == ThreadState_BlockedOnNotification);
-    notification_t *ntfn = PTOV(notification_t, thread_state_get_blocking_object(t->state));
     if (t->ep_prev != NULL) {
         t->ep_prev->ep_next = t->ep_next;
     } else {
@@ -46,7 +41,90 @@ void ntfn_cancel_signal(struct tcb *t)
     if (notification_get_queue_head(*ntfn) == 0) {
         notification_ptr_set_state(ntfn, NTFN_IDLE);
     }
-    thread_set_state(t, ThreadState_Inactive);
+}
+
+/* Wake t with the word in x0 (only x0 is written). */
+static void ntfn_wake(struct tcb *t, word_t badge)
+{
+    hal_reg_set(&t->arch, REG_BADGE, badge);
+    sched_set_thread_state(t, ThreadState_Running);
+    sched_possible_switch_to(t);
+}
+
+static void ntfn_set_active(notification_t *ntfn, word_t badge)
+{
+    notification_ptr_set_state(ntfn, NTFN_ACTIVE);
+    notification_ptr_set_msg_identifier(ntfn, badge);
+}
+
+/* ---- signal and wait --------------------------------------------------------------------- */
+
+void ntfn_signal(notification_t *ntfn, word_t badge)
+{
+    switch (notification_get_state(*ntfn)) {
+    case NTFN_IDLE: {
+        struct tcb *bound = tcb_from_paddr(notification_get_bound_tcb(*ntfn));
+        if (bound != NULL && thread_state_type(bound) == ThreadState_BlockedOnReceive) {
+            /* The bound thread waits on an endpoint: the signal takes it out of that receive. */
+            ep_cancel_ipc(bound);
+            ntfn_wake(bound, badge);
+        } else {
+            ntfn_set_active(ntfn, badge);
+        }
+        return;
+    }
+    case NTFN_WAITING: {
+        struct tcb *t = tcb_from_paddr(notification_get_queue_head(*ntfn));
+        ntfn_dequeue(ntfn, t);
+        ntfn_wake(t, badge);
+        return;
+    }
+    default: /* NTFN_ACTIVE */
+        notification_ptr_set_msg_identifier(ntfn, notification_get_msg_identifier(*ntfn) | badge);
+        return;
+    }
+}
+
+void ntfn_receive(notification_t *ntfn, struct tcb *receiver, bool blocking)
+{
+    if (notification_get_state(*ntfn) == NTFN_ACTIVE) {
+        hal_reg_set(&receiver->arch, REG_BADGE, notification_get_msg_identifier(*ntfn));
+        notification_ptr_set_state(ntfn, NTFN_IDLE);
+        notification_ptr_set_msg_identifier(ntfn, 0);
+        return;
+    }
+    if (!blocking) {
+        hal_reg_set(&receiver->arch, REG_BADGE, 0); /* Poll with nothing pending */
+        return;
+    }
+    thread_state_ptr_set_blocking_object(&receiver->state, VTOP(ntfn));
+    sched_set_thread_state(receiver, ThreadState_BlockedOnNotification);
+    ntfn_append(ntfn, receiver);
+    notification_ptr_set_state(ntfn, NTFN_WAITING);
+}
+
+bool ntfn_take_bound_signal(struct tcb *t)
+{
+    if (t->bound_notification == 0) {
+        return false;
+    }
+    notification_t *ntfn = PTOV(notification_t, t->bound_notification);
+    if (notification_get_state(*ntfn) != NTFN_ACTIVE) {
+        return false;
+    }
+    ntfn_receive(ntfn, t, false);
+    return true;
+}
+
+/* ---- binding ----------------------------------------------------------------------------- */
+
+bool ntfn_has_waiters(const notification_t *ntfn) { return notification_get_state(*ntfn) == NTFN_WAITING; }
+
+void ntfn_bind(notification_t *ntfn, struct tcb *t)
+{
+    kassert(t->bound_notification == 0 && notification_get_bound_tcb(*ntfn) == 0); /* checked by decode */
+    notification_ptr_set_bound_tcb(ntfn, VTOP(t));
+    t->bound_notification = VTOP(ntfn);
 }
 
 void ntfn_unbind(notification_t *ntfn)
@@ -68,4 +146,33 @@ void tcb_unbind_notification(struct tcb *t)
     kassert(notification_get_bound_tcb(*ntfn) == VTOP(t)); /* binding is kept symmetric */
     notification_ptr_set_bound_tcb(ntfn, 0);
     t->bound_notification = 0;
+}
+
+/* ---- cancelling -------------------------------------------------------------------------- */
+
+void ntfn_cancel_all(notification_t *ntfn)
+{
+    if (notification_get_state(*ntfn) != NTFN_WAITING) {
+        return;
+    }
+    struct tcb *t = tcb_from_paddr(notification_get_queue_head(*ntfn));
+    notification_ptr_set_state(ntfn, NTFN_IDLE);
+    notification_ptr_set_queue_head(ntfn, 0);
+    notification_ptr_set_queue_tail(ntfn, 0);
+    while (t != NULL) {
+        struct tcb *next = t->ep_next;
+        t->ep_next = NULL;
+        t->ep_prev = NULL;
+        sched_set_thread_state(t, ThreadState_Restart);
+        sched_enqueue(t);
+        t = next;
+    }
+    sched_reschedule_required();
+}
+
+void ntfn_cancel_signal(struct tcb *t)
+{
+    kassert(thread_state_type(t) == ThreadState_BlockedOnNotification);
+    ntfn_dequeue(PTOV(notification_t, thread_state_get_blocking_object(t->state)), t);
+    sched_set_thread_state(t, ThreadState_Inactive);
 }

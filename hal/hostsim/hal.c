@@ -81,38 +81,83 @@ void hal_panic_dump(void)
 
 bool hostsim_panicked(void) { return hostsim_did_panic; }
 
-/* --- interrupts (virtual, deterministic) --- */
-#define HOSTSIM_TIMER_IRQ 27 /* the EL1 virtual timer PPI on QEMU virt */
+/* --- interrupts: a deterministic virtual interrupt controller ---
+ * One pending and one masked bit per line (0..HAL_MAX_IRQ). The active interrupt is the lowest
+ * numbered line that is pending and not masked (lower number = higher priority, as GIC priorities
+ * are all equal here). Every line starts masked except the kernel's timer. Lines become pending
+ * only at defined points: hostsim_raise_irq, hostsim_tick, and preemption checks when a preempt
+ * interval is set (the timer). Taking an interrupt (hal_irq_ack) clears its pending bit. */
+static bool irq_pending_bit[HAL_MAX_IRQ + 1];
+static bool irq_masked[HAL_MAX_IRQ + 1];
+static bool irq_edge[HAL_MAX_IRQ + 1];
 static unsigned preempt_interval, preempt_counter;
-static bool timer_pending;
+static unsigned sgi_count[16];
+
+void hostsim_irq_reset(void)
+{
+    for (word_t i = 0; i <= HAL_MAX_IRQ; i++) {
+        irq_pending_bit[i] = false;
+        irq_masked[i] = i != HAL_TIMER_IRQ;
+        irq_edge[i] = false;
+    }
+    for (unsigned i = 0; i < 16; i++) {
+        sgi_count[i] = 0;
+    }
+    preempt_counter = 0;
+}
 
 void hostsim_set_preempt_interval(unsigned n)
 {
     preempt_interval = n;
     preempt_counter = 0;
-    timer_pending = false;
+    irq_pending_bit[HAL_TIMER_IRQ] = false;
+}
+
+void hostsim_irq_set_pending(word_t irq) { irq_pending_bit[irq] = true; }
+
+word_t hal_irq_get_active(void)
+{
+    for (word_t i = 0; i <= HAL_MAX_IRQ; i++) {
+        if (irq_pending_bit[i] && !irq_masked[i]) {
+            return i;
+        }
+    }
+    return HAL_IRQ_NONE;
 }
 
 bool hal_irq_pending(void)
 {
     if (preempt_interval && ++preempt_counter >= preempt_interval) {
         preempt_counter = 0;
-        timer_pending = true;
+        irq_pending_bit[HAL_TIMER_IRQ] = true;
     }
-    return timer_pending;
-}
-
-word_t hal_irq_get_active(void)
-{
-    return timer_pending ? HOSTSIM_TIMER_IRQ : HAL_IRQ_NONE;
+    return hal_irq_get_active() != HAL_IRQ_NONE;
 }
 
 void hal_irq_ack(word_t irq)
 {
-    if (irq == HOSTSIM_TIMER_IRQ) {
-        timer_pending = false;
+    if (irq <= HAL_MAX_IRQ) {
+        irq_pending_bit[irq] = false;
     }
 }
+
+void hal_irq_mask(word_t irq) { irq_masked[irq] = true; }
+void hal_irq_unmask(word_t irq) { irq_masked[irq] = false; }
+void hal_irq_set_trigger(word_t irq, bool edge) { irq_edge[irq] = edge; }
+
+void hal_irq_issue_sgi(word_t sgi, word_t target)
+{
+    /* One CPU (interface 0): an SGI to it becomes pending; other targets have no CPU. */
+    sgi_count[sgi]++;
+    if (target == 0) {
+        irq_pending_bit[sgi] = true;
+    }
+}
+
+bool hostsim_irq_is_masked(unsigned irq) { return irq <= HAL_MAX_IRQ && irq_masked[irq]; }
+bool hostsim_irq_is_pending(unsigned irq) { return irq <= HAL_MAX_IRQ && irq_pending_bit[irq]; }
+bool hostsim_irq_is_edge(unsigned irq) { return irq <= HAL_MAX_IRQ && irq_edge[irq]; }
+unsigned hostsim_sgi_count(unsigned sgi) { return sgi < 16 ? sgi_count[sgi] : 0; }
 
 /* --- threads and memory --- */
 void hal_tcb_init(struct hal_tcb *arch)

@@ -16,6 +16,11 @@ extern bool hostsim_booted;
 /* A fresh machine was booted: clear the halted flag of the previous one. */
 void hostsim_note_boot(void);
 
+/* The virtual interrupt controller (hal.c): reset at boot (every line masked except the timer,
+ * nothing pending), and mark a line pending. */
+void hostsim_irq_reset(void);
+void hostsim_irq_set_pending(unsigned long irq);
+
 /* Print the current thread's registers (after a panic). */
 void hostsim_dump_state(void);
 

@@ -11,7 +11,30 @@
 
 static bool machine_halted;
 
-void hostsim_note_boot(void) { machine_halted = false; }
+void hostsim_note_boot(void)
+{
+    machine_halted = false;
+    hostsim_irq_reset();
+}
+
+/* Take every pending unmasked interrupt, each as one kernel entry followed by the exit path.
+ * Returns false if the kernel halted. */
+static bool take_interrupts(void)
+{
+    jmp_buf jb;
+    hostsim_halt_target = &jb;
+    if (setjmp(jb)) {
+        hostsim_halt_target = NULL;
+        machine_halted = true;
+        return false;
+    }
+    while (hal_irq_get_active() != HAL_IRQ_NONE) {
+        kernel_handle_interrupt_entry();
+        kernel_exit();
+    }
+    hostsim_halt_target = NULL;
+    return true;
+}
 
 /* Execute one svc (and its restarts while t stays current) as thread t. */
 static enum hostsim_status svc_as(struct tcb *t, unsigned *count)
@@ -97,8 +120,11 @@ enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts)
     if (thread_state_type(t) == ThreadState_Inactive) {
         return HOSTSIM_STOPPED;
     }
+    if (!take_interrupts()) {
+        return HOSTSIM_HALTED;
+    }
     if (ks.cur_thread != t) {
-        /* Until other threads can run, the root thread is the only one the kernel ever chooses. */
+        /* Another thread runs (or the root thread is blocked): the root cannot make a call now. */
         return thread_state_type(t) == ThreadState_Running ? HOSTSIM_IDLE : HOSTSIM_BLOCKED;
     }
     return syscall_as(t, regs, restarts);
@@ -122,11 +148,78 @@ enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *resta
     if (!machine_ready()) {
         return HOSTSIM_HALTED;
     }
+    if (!take_interrupts()) {
+        return HOSTSIM_HALTED;
+    }
     uint64_t cur = hostsim_current_thread();
     if (cur == 0) {
         return HOSTSIM_IDLE;
     }
     return syscall_as(PTOV(struct tcb, cur), regs, restarts);
+}
+
+enum hostsim_status hostsim_fault_as_current(enum hostsim_fault kind, uint64_t addr, uint64_t esr)
+{
+    if (!machine_ready() || !take_interrupts()) {
+        return HOSTSIM_HALTED;
+    }
+    uint64_t cur = hostsim_current_thread();
+    if (cur == 0) {
+        return HOSTSIM_IDLE;
+    }
+    struct tcb *t = PTOV(struct tcb, cur);
+    jmp_buf jb;
+    hostsim_halt_target = &jb;
+    if (setjmp(jb)) {
+        hostsim_halt_target = NULL;
+        machine_halted = true;
+        return HOSTSIM_HALTED;
+    }
+    /* The instruction the thread would execute next is the one that faults. */
+    t->arch.svc_pending = 0;
+    hal_reg_set(&t->arch, REG_FAULT_IP, hal_reg_get(&t->arch, REG_NEXT_IP));
+    switch (kind) {
+    case HOSTSIM_FAULT_VM_DATA:
+        kernel_handle_vm_fault(false, addr, esr);
+        break;
+    case HOSTSIM_FAULT_VM_INSTRUCTION:
+        kernel_handle_vm_fault(true, addr, esr);
+        break;
+    default:
+        kernel_handle_user_exception(esr);
+        break;
+    }
+    kernel_exit();
+    hostsim_halt_target = NULL;
+    switch (thread_state_type(t)) {
+    case ThreadState_Running:
+        return HOSTSIM_OK;
+    case ThreadState_Inactive:
+        return HOSTSIM_STOPPED;
+    default:
+        return HOSTSIM_BLOCKED;
+    }
+}
+
+void hostsim_tick(unsigned n)
+{
+    for (unsigned i = 0; i < n && machine_ready(); i++) {
+        hostsim_irq_set_pending(HAL_TIMER_IRQ);
+        if (!take_interrupts()) {
+            return;
+        }
+    }
+}
+
+void hostsim_raise_irq(unsigned irq)
+{
+    if (!machine_ready() || irq > HAL_MAX_IRQ) {
+        return;
+    }
+    hostsim_irq_set_pending(irq);
+    if (hostsim_current_thread() == 0) {
+        take_interrupts(); /* the idle thread runs: the interrupt is taken at once */
+    }
 }
 
 void hostsim_thread_regs(uint64_t thread, uint64_t regs[37])

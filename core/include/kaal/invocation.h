@@ -19,6 +19,7 @@ struct invocation_ctx {
     cte_t *extra_slots[seL4_MsgMaxExtraCaps];
     cap_t extra_caps[seL4_MsgMaxExtraCaps];
     bool is_call;        /* Call (a reply is expected) or Send */
+    bool is_blocking;    /* Send/Call block; NBSend does not */
 
     /* Filled by decode/perform. */
     struct syscall_error err; /* valid when EXCEPTION_SYSCALL_ERROR is returned */

@@ -15,7 +15,14 @@ struct kernel_state {
 
     /* Owned by the VSpace layer: the ASID pool of each high ASID (physical address, 0: none). */
     paddr_t asid_table[1u << seL4_NumASIDPoolsBits];
+
+    /* Owned by the interrupt layer (irq.c): whether a handler cap was issued for each IRQ, and
+     * the notification cap it signals (a copy kept outside the derivation tree; see irq.c). */
+    uint8_t irq_state[HAL_MAX_IRQ + 1]; /* enum irq_state */
+    cap_t irq_notification[HAL_MAX_IRQ + 1];
 };
+
+enum irq_state { IRQ_INACTIVE = 0, IRQ_SIGNAL = 1 };
 
 extern struct kernel_state ks;
 
@@ -33,6 +40,21 @@ exception_t preemption_point(void);
 
 /* Handle the interrupt the port reports as pending (after a preemption or an IRQ exception). */
 void kernel_handle_pending_interrupt(void);
+
+/* Port -> core: the current thread took a translation or permission fault. `instruction` is true
+ * for an instruction abort (fault_addr is then the faulting PC), false for a data abort (FAR);
+ * esr is the syndrome. The port has set FaultIP to the faulting instruction. Delivers a VMFault to
+ * the thread's handler; the port then calls kernel_exit(). */
+void kernel_handle_vm_fault(bool instruction, word_t fault_addr, word_t esr);
+
+/* Port -> core: any other synchronous exception from user mode (undefined instruction, FP trap,
+ * misalignment, ...), with its full ESR. FaultIP is the faulting instruction. Delivers a
+ * UserException; the port then calls kernel_exit(). */
+void kernel_handle_user_exception(word_t esr);
+
+/* Port -> core: an IRQ exception (or the idle loop saw one pending). Handles the highest pending
+ * interrupt; the port then calls kernel_exit(). */
+void kernel_handle_interrupt_entry(void);
 
 /* Reset all kernel globals (called first by boot, so a kernel can be booted again in-process). */
 void kernel_state_reset(void);

@@ -37,6 +37,25 @@ void ntfn_cancel_signal(struct tcb *t);
 void ntfn_unbind(notification_t *ntfn);
 /* Unbind the TCB's bound notification, if it has one. */
 void tcb_unbind_notification(struct tcb *t);
+/* Bind ntfn to t (TCB_BindNotification's perform). The decoder has checked, in seL4's order, that
+ * t is not bound, the cap is a notification cap with Read right, the notification has no waiting
+ * threads (ntfn_has_waiters) and is not bound (notification_get_bound_tcb == 0); each failure is
+ * IllegalOperation. */
+void ntfn_bind(notification_t *ntfn, struct tcb *t);
+bool ntfn_has_waiters(const notification_t *ntfn);
+/* Signal: OR badge into the notification, waking one waiter or its bound TCB blocked in Recv. */
+void ntfn_signal(notification_t *ntfn, word_t badge);
+
+/* Cancel whatever IPC t is blocked in (seL4 cancelIPC): off an endpoint or notification queue
+ * (t becomes Inactive), or, blocked on reply, its pending fault is dropped and the reply cap to
+ * it deleted (its state is left for the caller to set). Suspend and Resume use this. */
+void ipc_cancel(struct tcb *t);
+
+/* IRQ table hooks for deletion (irq.c): the last handler cap for irq is gone (the line becomes
+ * inactive and masked); the notification object at ntfn (physical) is being destroyed (every IRQ
+ * that signals it forgets it). */
+void irq_handler_deleted(word_t irq);
+void irq_notification_deleted(paddr_t ntfn);
 
 /* Invocation decoders, one per object type (decode, then perform). */
 exception_t decode_untyped_invocation(struct invocation_ctx *ctx);
@@ -45,6 +64,7 @@ exception_t decode_tcb_invocation(struct invocation_ctx *ctx);
 exception_t decode_domain_invocation(struct invocation_ctx *ctx);
 exception_t decode_irq_control_invocation(struct invocation_ctx *ctx);
 exception_t decode_irq_handler_invocation(struct invocation_ctx *ctx);
+exception_t decode_sgi_signal_invocation(struct invocation_ctx *ctx);
 exception_t decode_arch_invocation(struct invocation_ctx *ctx); /* frame, page table, vspace, asid */
 
 /* Reset an untyped with no children (free index to 0, memory zeroed in chunks). Preemptible. */

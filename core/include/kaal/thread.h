@@ -31,6 +31,10 @@ void thread_restart(struct tcb *t);
 /* Send, NBSend or Call on an endpoint, notification or reply cap (IPC layer). */
 exception_t decode_ipc_invocation(struct invocation_ctx *ctx);
 
+/* Put a master reply cap into t's TCB_REPLY slot if it has none (seL4 setupReplyMaster). Calls
+ * need it to derive the one-shot reply cap; Resume/Restart call this, and so does IPC lazily. */
+void thread_setup_reply_master(struct tcb *t);
+
 /* The thread has a pending fault in t->fault: deliver it to its handler (or stop it). */
 void thread_handle_fault(struct tcb *t);
 

@@ -41,6 +41,35 @@ word_t hal_irq_get_active(void);
 /* Acknowledge an interrupt taken with hal_irq_get_active (end of interrupt). Kernel context. */
 void hal_irq_ack(word_t irq);
 
+/* Interrupt numbers (GIC INTIDs on QEMU virt): 0..HAL_MAX_IRQ; the kernel's timer is
+ * HAL_TIMER_IRQ (the EL1 virtual timer PPI, ABI sheet §11). */
+#define HAL_MAX_IRQ 159ul
+#define HAL_TIMER_IRQ 27ul
+/* Mask / unmask one interrupt line (irq <= HAL_MAX_IRQ). A masked line can become pending but is
+ * not reported by hal_irq_get_active / hal_irq_pending. Kernel context; cannot fail. */
+void hal_irq_mask(word_t irq);
+void hal_irq_unmask(word_t irq);
+/* Configure a line as edge (true) or level (false) triggered (IRQControl_GetTrigger). Kernel
+ * context; cannot fail. */
+void hal_irq_set_trigger(word_t irq, bool edge);
+/* Send software-generated interrupt sgi (0..15) to CPU interface target (0..7). Kernel context;
+ * cannot fail (a target without a CPU drops it). */
+void hal_irq_issue_sgi(word_t sgi, word_t target);
+
+/* Resume ks.cur_thread in user mode: the last step of kernel_exit (after the scheduler chose the
+ * thread and thread_activate ran), and on hostsim the only place a context switch happens.
+ * aarch64: restores the thread's registers and returns to EL0 (does not return). hostsim: inside
+ * hostsim_run, switches the user window to the thread's VSpace and enters the thread's host
+ * context, returning to the run loop when the thread next enters the kernel (or at once when the
+ * idle thread is current); outside a run (kernel unit tests acting as puppet threads) returns at
+ * once. Kernel context, interrupts masked; cannot fail. */
+void hal_return_to_user(void);
+
+/* Make the VSpace with root table vspace_root_pa (0: none) and ASID asid the one user accesses
+ * translate through, before returning to a thread that runs in it. hostsim: when it differs from
+ * the last one, the shadow MMU empties the user window. Kernel context; cannot fail. */
+void hal_vspace_switch(paddr_t vspace_root_pa, word_t asid);
+
 /* Initialise the register state of a new thread: all zero, SPSR = USER_SPSR_INITIAL, FP enabled.
  * Kernel context; cannot fail. */
 void hal_tcb_init(struct hal_tcb *arch);

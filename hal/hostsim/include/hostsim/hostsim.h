@@ -59,6 +59,30 @@ seL4_BootInfo *hostsim_bootinfo(void);
 /* Host pointer for simulated physical address pa (RAM only), or NULL. */
 void *hostsim_phys_to_host(uint64_t pa, size_t size);
 
+/* Faults as the current thread: the instruction at its NextIP faults (FaultIP := NextIP), then
+ * the kernel delivers the fault and exits. A VM fault (data: addr = the data address;
+ * instruction: addr = the PC) with syndrome esr, or a user exception with ESR esr. Returns
+ * HOSTSIM_BLOCKED when the fault went to a handler, HOSTSIM_STOPPED on a double fault (the
+ * thread is Inactive), HOSTSIM_IDLE when no thread is current. */
+enum hostsim_fault { HOSTSIM_FAULT_VM_DATA, HOSTSIM_FAULT_VM_INSTRUCTION, HOSTSIM_FAULT_USER_EXCEPTION };
+enum hostsim_status hostsim_fault_as_current(enum hostsim_fault kind, uint64_t addr, uint64_t esr);
+
+/* --- The virtual interrupt controller ---
+ * Lines 0..159; the kernel timer is line 27. Interrupts are taken only at defined points: a
+ * pending unmasked interrupt is taken (one kernel entry and exit each) before the next puppet
+ * system call or fault, or at once when the idle thread runs. So an interrupt that wakes a
+ * higher-priority thread makes that thread the current one before the next call. */
+/* n timer interrupts, each taken at once as a kernel entry followed by the exit path. */
+void hostsim_tick(unsigned n);
+/* Make line irq pending (taken at the next kernel entry, or now if the kernel is idle). */
+void hostsim_raise_irq(unsigned irq);
+/* Controller state, for tests. */
+bool hostsim_irq_is_masked(unsigned irq);
+bool hostsim_irq_is_pending(unsigned irq);
+bool hostsim_irq_is_edge(unsigned irq);
+/* How many times SGI sgi was issued (IRQControl SGI signal caps). */
+unsigned hostsim_sgi_count(unsigned sgi);
+
 /* Every n-th preemption check sees a pending timer interrupt (0: never). Lets tests drive the
  * restart paths of preemptible operations deterministically. */
 void hostsim_set_preempt_interval(unsigned n);

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The IPC layer's internal interface, shared by syscall.c, ipc.c, fault.c, endpoint.c and
+ * notification.c: endpoint send/receive, message and cap transfer, reply caps, fault messages. */
+#ifndef KAAL_IPC_H
+#define KAAL_IPC_H
+
+#include <kaal/errors.h>
+#include <kaal/structures.h>
+
+/* Endpoint state field values (structures.bf). */
+enum ep_state { EP_IDLE = 0, EP_SEND = 1, EP_RECV = 2 };
+/* Notification state field values (structures.bf). */
+enum ntfn_state { NTFN_IDLE = 0, NTFN_WAITING = 1, NTFN_ACTIVE = 2 };
+
+/* --- endpoint.c --- */
+/* seL4 sendIPC: sender sends on ep with the cap's badge and rights. A waiting receiver gets the
+ * message at once (and, for a Call with Grant or GrantReply, a reply cap; a Call without either
+ * leaves the sender Inactive); otherwise a blocking sender queues (BlockedOnSend) and a
+ * non-blocking one's message is dropped. Used for Send/NBSend/Call and for fault messages. */
+void ep_send(endpoint_t *ep, struct tcb *sender, word_t badge, bool can_grant, bool can_grant_reply, bool blocking,
+             bool is_call);
+/* seL4 receiveIPC: receiver receives on ep through ep_cap (its Grant right decides the reply
+ * cap's). A pending bound-notification signal wins; then a queued sender; else block (or, non
+ * blocking, x0 = 0). */
+void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blocking);
+
+/* --- notification.c --- */
+/* seL4 receiveSignal: Wait (blocking) or Poll on ntfn; only x0 of the receiver is written. */
+void ntfn_receive(notification_t *ntfn, struct tcb *receiver, bool blocking);
+/* If t's bound notification is active, deliver its word in x0, make it idle and return true. */
+bool ntfn_take_bound_signal(struct tcb *t);
+
+/* --- ipc.c --- */
+/* Write message register i of t (x2..x5 below 4, else its IPC buffer buf) and return i + 1, or
+ * return N_MSG_REGISTERS (the message stops there) when i needs a buffer t does not have. */
+word_t ipc_set_mr(struct tcb *t, word_t *buf, word_t i, word_t value);
+/* seL4 doIPCTransfer: the sender's message (or its pending fault) to the receiver, with the
+ * badge in x0 and caps (only with grant). ep is the endpoint used (for unwrapping), or NULL. */
+void ipc_transfer(struct tcb *sender, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver);
+/* seL4 setupCallerCap: sender blocks on reply; receiver gets a one-shot reply cap to it. */
+void ipc_setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_grant);
+/* seL4 deleteCallerCap: drop the receiver's unused reply cap before it receives again. */
+void ipc_delete_caller_cap(struct tcb *receiver);
+/* seL4 doReplyTransfer: replier answers receiver (BlockedOnReply) through the reply cap in slot,
+ * which is consumed. */
+void ipc_reply_transfer(struct tcb *replier, struct tcb *receiver, cte_t *slot, bool grant);
+/* seL4 handleReply: the current thread replies through its TCB_CALLER reply cap, if any. */
+void ipc_handle_reply(void);
+/* Recv / NBRecv on the cap in x0 of the current thread (seL4 handleRecv). */
+void ipc_handle_recv(bool blocking);
+
+/* --- fault.c --- */
+/* Write the pending fault of `faulting` as the message of receiver (MRs and length); returns the
+ * length delivered (capped at 4 without a receive buffer). */
+word_t fault_message(struct tcb *faulting, struct tcb *receiver, word_t *receive_buffer);
+/* seL4 handleFaultReply: apply replier's reply to faulting's registers; true if it restarts. */
+bool fault_handle_reply(struct tcb *faulting, struct tcb *replier);
+/* Record a cap fault for cptr on t (in_recv_phase: in a receive). */
+void fault_set_cap_fault(struct tcb *t, cptr_t cptr, bool in_recv_phase, const struct lookup_fault *lf);
+
+#endif

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* IRQControl (Get, GetTrigger, IssueSGISignal) and IRQHandler (Ack, SetNotification, Clear)
+ * invocations with their errors, and interrupt delivery through the hostsim interrupt controller:
+ * signalling, masking until Ack, deleting the handler, and the timer. */
+#include "puppets.h"
+
+static struct ktest_reply irq_get(uint64_t irq, uint64_t index, uint64_t depth)
+{
+    uint64_t w[3] = {irq, index, depth}, root = ROOT;
+    return ktest_call(seL4_CapIRQControl, IRQIssueIRQHandler, 3, w, 1, &root);
+}
+
+static struct ktest_reply irq_get_trigger(uint64_t irq, uint64_t trigger, uint64_t index, uint64_t depth)
+{
+    uint64_t w[4] = {irq, trigger, index, depth}, root = ROOT;
+    return ktest_call(seL4_CapIRQControl, ARMIRQIssueIRQHandlerTrigger, 4, w, 1, &root);
+}
+
+static struct ktest_reply sgi_issue(uint64_t sgi, uint64_t target, uint64_t index, uint64_t depth)
+{
+    uint64_t w[4] = {sgi, target, index, depth}, root = ROOT;
+    return ktest_call(seL4_CapIRQControl, ARMIRQIssueSGISignal, 4, w, 1, &root);
+}
+
+static struct ktest_reply set_ntfn(uint64_t handler, uint64_t ntfn)
+{
+    return ktest_call(handler, IRQSetIRQHandler, 0, NULL, 1, &ntfn);
+}
+
+static uint64_t poll(uint64_t ntfn)
+{
+    uint64_t regs[8] = {ntfn, 0, 0, 0, 0, 0, 0, (uint64_t)seL4_SysNBRecv};
+    ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
+    return regs[0];
+}
+
+START_TEST(test_get)
+{
+    uint64_t h = alloc_slot();
+    OK(irq_get(40, h, 64));
+    ck_assert_uint_eq(slot_type(h), cap_irq_handler_cap);
+    ck_assert_uint_eq(cap_irq_handler_cap_get_irq(root_slot(h)->cap), 40);
+    ck_assert(!hostsim_irq_is_masked(40)); /* an issued line is unmasked */
+    OK(irq_get(159, alloc_slot(), 64));
+    OK(irq_get(0, alloc_slot(), 64));
+}
+END_TEST
+
+START_TEST(test_get_errors)
+{
+    struct ktest_reply r = irq_get(160, alloc_slot(), 64);
+    ERR(r, seL4_RangeError, 2);
+    ck_assert_uint_eq(r.mr[0], 0);
+    ck_assert_uint_eq(r.mr[1], 159);
+    uint64_t h = alloc_slot();
+    OK(irq_get(40, h, 64));
+    ERR(irq_get(40, alloc_slot(), 64), seL4_RevokeFirst, 0);
+    ERR(irq_get(27, alloc_slot(), 64), seL4_RevokeFirst, 0); /* the kernel's timer */
+    ERR(irq_get(41, h, 64), seL4_DeleteFirst, 0);
+    ERR(irq_get(41, alloc_slot(), 0), seL4_RangeError, 2);
+    uint64_t w[2] = {41, alloc_slot()}, root = ROOT;
+    ERR(ktest_call(seL4_CapIRQControl, IRQIssueIRQHandler, 2, w, 1, &root), seL4_TruncatedMessage, 0);
+    ERR(ktest_call(seL4_CapIRQControl, IRQIssueIRQHandler, 3, w, 0, NULL), seL4_TruncatedMessage, 0);
+    ERR(ktest_call(seL4_CapIRQControl, IRQAckIRQ, 3, w, 1, &root), seL4_IllegalOperation, 0);
+    /* Deleting the handler frees the line again. */
+    OK(ktest_cnode_delete(ROOT, h, 64));
+    ck_assert(hostsim_irq_is_masked(40));
+    OK(irq_get(40, alloc_slot(), 64));
+}
+END_TEST
+
+START_TEST(test_get_trigger)
+{
+    OK(irq_get_trigger(50, 1, alloc_slot(), 64));
+    ck_assert(hostsim_irq_is_edge(50));
+    OK(irq_get_trigger(51, 0, alloc_slot(), 64));
+    ck_assert(!hostsim_irq_is_edge(51));
+    struct ktest_reply r = irq_get_trigger(200, 0, alloc_slot(), 64);
+    ERR(r, seL4_RangeError, 2);
+    ck_assert_uint_eq(r.mr[1], 159);
+    ERR(irq_get_trigger(50, 0, alloc_slot(), 64), seL4_RevokeFirst, 0);
+}
+END_TEST
+
+START_TEST(test_sgi_signal)
+{
+    uint64_t s = alloc_slot();
+    OK(sgi_issue(3, 0, s, 64));
+    ck_assert_uint_eq(slot_type(s), cap_sgi_signal_cap);
+    OK(ktest_call(s, 0, 0, NULL, 0, NULL));
+    ck_assert_uint_eq(hostsim_sgi_count(3), 1);
+    struct ktest_reply r = sgi_issue(16, 0, alloc_slot(), 64);
+    ERR(r, seL4_RangeError, 2);
+    ck_assert_uint_eq(r.mr[1], 15);
+    r = sgi_issue(1, 8, alloc_slot(), 64);
+    ERR(r, seL4_InvalidArgument, 1);
+    ck_assert_uint_eq(r.mr[0], 1);
+}
+END_TEST
+
+START_TEST(test_handler_invocation_errors)
+{
+    uint64_t h = alloc_slot();
+    OK(irq_get(40, h, 64));
+    ERR(ktest_call(h, IRQSetIRQHandler, 0, NULL, 0, NULL), seL4_TruncatedMessage, 0);
+    uint64_t ep = retype_obj(seL4_EndpointObject, 0);
+    struct ktest_reply r = set_ntfn(h, ep);
+    ERR(r, seL4_InvalidCapability, 1);
+    ck_assert_uint_eq(r.mr[0], 0);
+    uint64_t nt = retype_obj(seL4_NotificationObject, 0);
+    uint64_t ro = mint(nt, seL4_CanRead, 0);
+    ERR(set_ntfn(h, ro), seL4_InvalidCapability, 1);
+    ERR(ktest_call(h, CNodeCopy, 0, NULL, 0, NULL), seL4_IllegalOperation, 0);
+}
+END_TEST
+
+START_TEST(test_delivery_masks_until_ack)
+{
+    uint64_t h = alloc_slot();
+    OK(irq_get(40, h, 64));
+    uint64_t nt = retype_obj(seL4_NotificationObject, 0);
+    uint64_t b = mint(nt, seL4_AllRights, 0x100);
+    OK(set_ntfn(h, b));
+    hostsim_raise_irq(40);
+    ck_assert(hostsim_irq_is_pending(40)); /* taken at the next kernel entry */
+    ck_assert_uint_eq(poll(nt), 0x100);
+    ck_assert(hostsim_irq_is_masked(40));
+    /* Masked: a second interrupt stays pending and is not delivered. */
+    hostsim_raise_irq(40);
+    ck_assert_uint_eq(poll(nt), 0);
+    ck_assert(hostsim_irq_is_pending(40));
+    OK(ktest_call(h, IRQAckIRQ, 0, NULL, 0, NULL));
+    ck_assert(!hostsim_irq_is_masked(40));
+    ck_assert_uint_eq(poll(nt), 0x100); /* taken at the entry of this Poll */
+    /* Lower numbers win: two lines pending at once are delivered in number order. */
+    uint64_t h2 = alloc_slot();
+    OK(irq_get(35, h2, 64));
+    OK(set_ntfn(h2, mint(nt, seL4_AllRights, 0x1)));
+    OK(ktest_call(h, IRQAckIRQ, 0, NULL, 0, NULL));
+    hostsim_raise_irq(40);
+    hostsim_raise_irq(35);
+    ck_assert_uint_eq(poll(nt), 0x101);
+}
+END_TEST
+
+START_TEST(test_delivery_wakes_waiter)
+{
+    uint64_t h = alloc_slot();
+    OK(irq_get(33, h, 64));
+    uint64_t nt = retype_obj(seL4_NotificationObject, 0);
+    OK(set_ntfn(h, mint(nt, seL4_AllRights, 0x8)));
+    uint64_t a = start_thread(200, 0, true);
+    uint64_t regs[8];
+    fill_msg(regs, a, 0, 0);
+    ck_assert_int_eq(sys_as(a, seL4_SysRecv, nt, 0, regs), HOSTSIM_BLOCKED);
+    hostsim_raise_irq(33);
+    ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread()); /* pending until an entry */
+    uint64_t nop[8] = {0, 0, 0, 0, 0, 0, 0, (uint64_t)seL4_SysYield};
+    ck_assert_int_eq(hostsim_root_syscall(nop, NULL), HOSTSIM_IDLE); /* the interrupt came first */
+    assert_current(a);
+    ck_assert_uint_eq(reg_of(a, REG_X0), 0x8);
+}
+END_TEST
+
+START_TEST(test_clear_and_delete)
+{
+    uint64_t h = alloc_slot();
+    OK(irq_get(40, h, 64));
+    uint64_t nt = retype_obj(seL4_NotificationObject, 0);
+    OK(set_ntfn(h, nt));
+    OK(ktest_call(h, IRQClearIRQHandler, 0, NULL, 0, NULL));
+    hostsim_console_capture(true);
+    hostsim_raise_irq(40);
+    ck_assert_uint_eq(poll(nt), 0); /* undelivered, and masked */
+    ck_assert(hostsim_irq_is_masked(40));
+    hostsim_console_capture(false);
+    OK(set_ntfn(h, nt));
+    OK(ktest_call(h, IRQAckIRQ, 0, NULL, 0, NULL));
+    /* Deleting the notification forgets it; deleting the handler masks the line. */
+    OK(ktest_cnode_delete(ROOT, nt, 64));
+    ck_assert_uint_eq(cap_get_cap_type(ks.irq_notification[40]), cap_null_cap);
+    OK(ktest_cnode_delete(ROOT, h, 64));
+    ck_assert(hostsim_irq_is_masked(40));
+}
+END_TEST
+
+START_TEST(test_timer_tick)
+{
+    /* Two threads of equal priority share the CPU round robin on the time slice. */
+    uint64_t a = make_thread(ROOT_PRIO, 0, true);
+    resume(a);
+    assert_current(seL4_CapInitThreadTCB);
+    hostsim_tick(CONFIG_TIME_SLICE);
+    assert_current(a);
+    hostsim_tick(CONFIG_TIME_SLICE);
+    assert_current(seL4_CapInitThreadTCB);
+}
+END_TEST
+
+static Suite *irq_suite(void)
+{
+    Suite *s = suite_create("irq");
+    TCase *tc = fixture_tcase(s, "IRQControl");
+    tcase_add_test(tc, test_get);
+    tcase_add_test(tc, test_get_errors);
+    tcase_add_test(tc, test_get_trigger);
+    tcase_add_test(tc, test_sgi_signal);
+    tc = fixture_tcase(s, "IRQHandler");
+    tcase_add_test(tc, test_handler_invocation_errors);
+    tcase_add_test(tc, test_clear_and_delete);
+    tc = fixture_tcase(s, "delivery");
+    tcase_add_test(tc, test_delivery_masks_until_ack);
+    tcase_add_test(tc, test_delivery_wakes_waiter);
+    tcase_add_test(tc, test_timer_tick);
+    return s;
+}
+
+int main(void) { return ktest_run(irq_suite()); }

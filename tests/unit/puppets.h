@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Helpers shared by the IPC, notification, fault and IRQ suites: objects retyped into the root
+ * CNode, puppet threads made with TCB invocations, and system calls made as the current thread
+ * with exact registers. Header-only (static functions), one copy per suite. */
+#ifndef PUPPETS_H
+#define PUPPETS_H
+
+#include "ktest.h"
+
+#include <string.h>
+
+#include <kaal/kernel.h>
+#include <kaal/thread.h>
+
+#define ROOT seL4_CapInitThreadCNode
+#define OK(call)                               \
+    do {                                       \
+        struct ktest_reply ok_reply_ = (call); \
+        ktest_assert_ok(ok_reply_);            \
+    } while (0)
+#define ERR(call, err, len)                       \
+    do {                                          \
+        struct ktest_reply err_reply_ = (call);   \
+        ktest_assert_error(err_reply_, err, len); \
+    } while (0)
+
+/* A sentinel for registers that must not change. */
+#define SENT(i) (0x5e000000ull + (i))
+#define ROOT_PRIO 10u
+
+static uint64_t E0; /* first free root slot; each suite hands out slots from here */
+static uint64_t next_slot;
+
+static inline uint64_t alloc_slot(void) { return next_slot++; }
+
+/* Fresh kernel; the root thread drops to ROOT_PRIO so that puppets can preempt it. */
+static inline void puppet_setup(void)
+{
+    ktest_setup();
+    E0 = ktest_first_empty();
+    next_slot = E0;
+    uint64_t prio = ROOT_PRIO, auth = seL4_CapInitThreadTCB;
+    OK(ktest_call(seL4_CapInitThreadTCB, TCBSetPriority, 1, &prio, 1, &auth));
+}
+
+static inline cte_t *root_slot(uint64_t i) { return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i; }
+
+static inline uint64_t retype_obj(uint64_t type, uint64_t bits)
+{
+    uint64_t slot = alloc_slot();
+    OK(ktest_retype(ktest_untyped(20), type, bits, ROOT, 0, 0, slot, 1));
+    return slot;
+}
+
+static inline uint64_t mint(uint64_t src, uint64_t rights, uint64_t badge)
+{
+    uint64_t slot = alloc_slot();
+    OK(ktest_cnode_mint(ROOT, slot, 64, ROOT, src, 64, rights, badge));
+    return slot;
+}
+
+/* A puppet thread: a TCB sharing the root's CSpace and VSpace, with fault endpoint CPtr fault_ep,
+ * priority prio and (if with_buffer) its own IPC buffer frame. Not started. Returns its TCB slot. */
+static inline uint64_t make_thread(uint64_t prio, uint64_t fault_ep, bool with_buffer)
+{
+    uint64_t tcb = retype_obj(seL4_TCBObject, 0);
+    uint64_t frame = retype_obj(seL4_ARM_SmallPageObject, 0);
+    uint64_t words[4] = {fault_ep, 0, 0, with_buffer ? 0x10000000ull + 0x1000ull * tcb : 0};
+    uint64_t caps[3] = {ROOT, seL4_CapInitThreadVSpace, frame};
+    OK(ktest_call(tcb, TCBConfigure, 4, words, 3, caps));
+    uint64_t auth = seL4_CapInitThreadTCB;
+    OK(ktest_call(tcb, TCBSetPriority, 1, &prio, 1, &auth));
+    return tcb;
+}
+
+/* The cap type tag in a root CNode slot, read directly (DebugCapIdentify needs the root current). */
+static inline uint64_t slot_type(uint64_t i) { return cap_get_cap_type(root_slot(i)->cap); }
+
+static inline uint64_t thread_of(uint64_t tcb_slot) { return cap_thread_cap_get_tcb(root_slot(tcb_slot)->cap); }
+static inline struct tcb *tcb_ptr(uint64_t tcb_slot) { return tcb_from_paddr(thread_of(tcb_slot)); }
+
+static inline void resume(uint64_t tcb_slot) { OK(ktest_call(tcb_slot, TCBResume, 0, NULL, 0, NULL)); }
+
+/* make_thread + Resume: with a priority above the root's it becomes the current thread. */
+static inline uint64_t start_thread(uint64_t prio, uint64_t fault_ep, bool with_buffer)
+{
+    uint64_t t = make_thread(prio, fault_ep, with_buffer);
+    resume(t);
+    return t;
+}
+
+static inline seL4_IPCBuffer *buf_of(uint64_t tcb_slot) { return hostsim_thread_ipc_buffer(thread_of(tcb_slot)); }
+static inline unsigned state_of(uint64_t tcb_slot) { return hostsim_thread_state(thread_of(tcb_slot)); }
+
+static inline uint64_t reg_of(uint64_t tcb_slot, int r)
+{
+    uint64_t regs[37];
+    hostsim_thread_regs(thread_of(tcb_slot), regs);
+    return regs[r];
+}
+
+static inline void assert_current(uint64_t tcb_slot)
+{
+    uint64_t want = tcb_slot == seL4_CapInitThreadTCB ? hostsim_root_thread() : thread_of(tcb_slot);
+    ck_assert_msg(hostsim_current_thread() == want, "expected thread in slot %llu to be current",
+                  (unsigned long long)tcb_slot);
+}
+
+/* A system call as thread `who` (which must be current) with x0..x7 = regs; x2..x5 not given in
+ * mrs are set to sentinels. Returns the status; regs holds x0..x7 afterwards. */
+static inline enum hostsim_status sys_as(uint64_t who, int64_t sysno, uint64_t x0, uint64_t info, uint64_t regs[8])
+{
+    assert_current(who);
+    regs[0] = x0;
+    regs[1] = info;
+    regs[6] = SENT(6);
+    regs[7] = (uint64_t)sysno;
+    return hostsim_syscall_as_current(regs, NULL);
+}
+
+/* Message info word. */
+static inline uint64_t info_of(uint64_t label, uint64_t caps, uint64_t len)
+{
+    return seL4_MessageInfo_new(label, 0, caps, len).words[0];
+}
+
+/* Fill x2..x5 of regs with the first MRs of a message whose word i is base + i, the rest of it
+ * into the buffer of `who`; unused message registers get sentinels. */
+static inline void fill_msg(uint64_t regs[8], uint64_t who, uint64_t base, unsigned len)
+{
+    seL4_IPCBuffer *b = buf_of(who);
+    for (unsigned i = 0; i < 4; i++) {
+        regs[2 + i] = i < len ? base + i : SENT(2 + i);
+    }
+    for (unsigned i = 4; i < len && i < seL4_MsgMaxLength && b; i++) {
+        b->msg[i] = base + i;
+    }
+}
+
+static inline uint64_t label_of(uint64_t info) { return seL4_MessageInfo_get_label((seL4_MessageInfo_t){{info}}); }
+static inline uint64_t length_of(uint64_t info) { return seL4_MessageInfo_get_length((seL4_MessageInfo_t){{info}}); }
+static inline uint64_t extra_of(uint64_t info) { return seL4_MessageInfo_get_extraCaps((seL4_MessageInfo_t){{info}}); }
+static inline uint64_t unwrapped_of(uint64_t info)
+{
+    return seL4_MessageInfo_get_capsUnwrapped((seL4_MessageInfo_t){{info}});
+}
+
+static inline TCase *fixture_tcase(Suite *s, const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_add_checked_fixture(tc, puppet_setup, ktest_teardown);
+    suite_add_tcase(s, tc);
+    return tc;
+}
+
+#endif
