@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot on AArch64: take seL4's loader handoff, build the kernel's own page tables, bring up the
- * console, read the memory map from the device tree and run core's kernel_boot(). */
+ * console, read the memory map from the device tree, find the GIC, run core's kernel_boot(),
+ * start the timer and leave for the root task through the one exit path. */
 #include <hal/hal.h>
 #include <kaal/boot.h>
 #include <kaal/kernel.h>
@@ -9,21 +10,17 @@
 
 #include "internal.h"
 
-/* Device pages the kernel keeps for itself (seL4 reserves the GIC's; the UART stays available
- * to user space). The GIC driver is not written yet, but reserving them now gives the same
- * untyped list as seL4 (ABI §10.3). */
-static const struct mem_region kernel_devices[] = {
-    {VIRT_GICD_PADDR, VIRT_GICD_PADDR + 0x1000},
-    {VIRT_GICC_PADDR, VIRT_GICC_PADDR + 0x1000},
-};
+/* Device pages the kernel keeps for itself: the GIC's, as seL4 reserves them (GICv2: one page of
+ * the distributor and of the CPU interface, so the untyped list matches seL4's, ABI §10.3). The UART
+ * stays available to user space. Filled by gic_probe. */
+static struct mem_region kernel_devices[2];
 
 static struct mem_map boot_mem_map;
 
 static void print_mem_map(const struct mem_map *map)
 {
     for (word_t i = 0; i < map->n_ram; i++) {
-        kprintf("  RAM      [%016lx, %016lx)\n", (unsigned long)map->ram[i].start,
-                (unsigned long)map->ram[i].end);
+        kprintf("  RAM      [%016lx, %016lx)\n", (unsigned long)map->ram[i].start, (unsigned long)map->ram[i].end);
     }
     for (word_t i = 0; i < map->n_reserved; i++) {
         kprintf("  reserved [%016lx, %016lx)\n", (unsigned long)map->reserved[i].start,
@@ -54,8 +51,8 @@ static const void *handoff_dtb(word_t dtb_paddr, word_t dtb_size, const char **w
     return dtb;
 }
 
-void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v_entry,
-                  word_t dtb_paddr, word_t dtb_size)
+void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v_entry, word_t dtb_paddr,
+                  word_t dtb_size)
 {
     mmu_init(KERNEL_PHYS_BASE, KERNEL_PHYS_BASE + BOOT_RAM_SIZE);
     console_init();
@@ -64,9 +61,9 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
     const void *dtb = handoff_dtb(dtb_paddr, dtb_size, &why);
     psci_init(dtb);
     kprintf("\nKaaL kernel (AArch64, EL1) booting\n");
-    kprintf("  handoff: user image [%lx, %lx) pv_offset %lx entry %lx, dtb %lx size %lx\n",
-            (unsigned long)ui_p_start, (unsigned long)ui_p_end, (unsigned long)pv_offset,
-            (unsigned long)v_entry, (unsigned long)dtb_paddr, (unsigned long)dtb_size);
+    kprintf("  handoff: user image [%lx, %lx) pv_offset %lx entry %lx, dtb %lx size %lx\n", (unsigned long)ui_p_start,
+            (unsigned long)ui_p_end, (unsigned long)pv_offset, (unsigned long)v_entry, (unsigned long)dtb_paddr,
+            (unsigned long)dtb_size);
     kprintf("  kernel image [%lx, %lx) at %p, own page tables active\n",
             (unsigned long)kernel_image_vtop(_kernel_start), (unsigned long)kernel_image_vtop(_kernel_end),
             (void *)_kernel_start);
@@ -88,6 +85,14 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
             }
         }
     }
+
+    if (gic_probe(dtb, kernel_devices, &error) != 0) {
+        kprintf("KaaL: interrupt controller: %s\n", error);
+        hal_halt();
+    }
+    gic_init();
+    kprintf("KaaL: GICv%d: distributor %lx, %s %lx\n", gic_version(), (unsigned long)kernel_devices[0].start,
+            gic_version() == 3 ? "redistributor" : "CPU interface", (unsigned long)kernel_devices[1].start);
 
     struct boot_params params = {
         .dtb = dtb,
@@ -115,8 +120,11 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
     } else {
         kprintf("KaaL: kernel_boot done\n");
     }
-    /* No user entry path yet (exception return to EL0, VSpace switch, syscall entry): the root
-     * task cannot run, so stop here. */
-    kprintf("KaaL: user-mode entry is not implemented on aarch64 yet; halting (PSCI SYSTEM_OFF)\n");
-    hal_halt();
+    timer_init();
+    kprintf("KaaL: timer: EL1 virtual timer, PPI %lu, %lu Hz counter, tick %u ms; entering the root task at %lx\n",
+            (unsigned long)AARCH64_TIMER_IRQ, (unsigned long)timer_frequency(), (unsigned)CONFIG_TIMER_TICK_MS,
+            (unsigned long)v_entry);
+    /* Boot is over: from here on the kernel runs only on entries from user mode or the idle loop,
+     * each ending in aarch64_exit. libfdt (SIMD) is not called again. */
+    aarch64_exit();
 }

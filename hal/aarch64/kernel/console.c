@@ -4,23 +4,17 @@
 
 #include "internal.h"
 
-#define UART_DR 0x00   /* data */
-#define UART_FR 0x18   /* flags */
+#define UART_DR 0x00           /* data */
+#define UART_FR 0x18           /* flags */
 #define UART_FR_TXFF (1u << 5) /* transmit FIFO full */
 
 static bool console_ready;
 
-static volatile uint32_t *uart_reg(word_t off)
-{
-    return (volatile uint32_t *)(KDEV_UART + off);
-}
+static volatile uint32_t *uart_reg(word_t off) { return (volatile uint32_t *)(KDEV_UART + off); }
 
 /* QEMU's PL011 is usable from reset (firmware would have set it up on hardware): no baud
  * rate or line control is programmed here. */
-void console_init(void)
-{
-    console_ready = true;
-}
+void console_init(void) { console_ready = true; }
 
 void hal_console_putc(char c)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* AArch64 implementation of the HAL contract: halt (PSCI), panic dump, interrupts (no GIC yet),
- * threads and memory. */
+/* AArch64 implementation of the HAL contract: halt (PSCI), kernel exceptions and the panic dump,
+ * threads and memory. (Interrupts: gic.c; entry and exit: trap.c; VSpaces: vspace.c.) */
 #include <hal/hal.h>
 #include <kaal/kernel.h>
 #include <kaal/printf.h>
@@ -63,57 +63,84 @@ static const struct trap_frame *last_trap; /* the exception being reported, if a
 static const char *esr_class_name(word_t ec)
 {
     switch (ec) {
-    case 0x00: return "unknown reason (undefined instruction)";
-    case 0x01: return "WFI/WFE trapped";
-    case 0x07: return "FP/SIMD access trapped";
-    case 0x0e: return "illegal execution state";
-    case 0x15: return "SVC from AArch64";
-    case 0x16: return "HVC from AArch64";
-    case 0x17: return "SMC from AArch64";
-    case 0x18: return "MSR/MRS/system instruction trapped";
-    case 0x20: return "instruction abort from a lower EL";
-    case 0x21: return "instruction abort at EL1";
-    case 0x22: return "PC alignment fault";
-    case 0x24: return "data abort from a lower EL";
-    case 0x25: return "data abort at EL1";
-    case 0x26: return "SP alignment fault";
-    case 0x2f: return "SError";
-    case 0x30: return "breakpoint from a lower EL";
-    case 0x31: return "breakpoint at EL1";
-    case 0x3c: return "BRK instruction";
-    default: return "other exception class";
+    case 0x00:
+        return "unknown reason (undefined instruction)";
+    case 0x01:
+        return "WFI/WFE trapped";
+    case 0x07:
+        return "FP/SIMD access trapped";
+    case 0x0e:
+        return "illegal execution state";
+    case 0x15:
+        return "SVC from AArch64";
+    case 0x16:
+        return "HVC from AArch64";
+    case 0x17:
+        return "SMC from AArch64";
+    case 0x18:
+        return "MSR/MRS/system instruction trapped";
+    case 0x20:
+        return "instruction abort from a lower EL";
+    case 0x21:
+        return "instruction abort at EL1";
+    case 0x22:
+        return "PC alignment fault";
+    case 0x24:
+        return "data abort from a lower EL";
+    case 0x25:
+        return "data abort at EL1";
+    case 0x26:
+        return "SP alignment fault";
+    case 0x2f:
+        return "SError";
+    case 0x30:
+        return "breakpoint from a lower EL";
+    case 0x31:
+        return "breakpoint at EL1";
+    case 0x3c:
+        return "BRK instruction";
+    default:
+        return "other exception class";
     }
 }
 
 static const char *fault_status_name(word_t fsc)
 {
     switch (fsc & 0x3c) {
-    case 0x00: return "address size fault";
-    case 0x04: return "translation fault";
-    case 0x08: return "access flag fault";
-    case 0x0c: return "permission fault";
-    default: break;
+    case 0x00:
+        return "address size fault";
+    case 0x04:
+        return "translation fault";
+    case 0x08:
+        return "access flag fault";
+    case 0x0c:
+        return "permission fault";
+    default:
+        break;
     }
     switch (fsc) {
-    case 0x10: return "synchronous external abort";
-    case 0x21: return "alignment fault";
-    case 0x30: return "TLB conflict abort";
-    default: return "other fault status";
+    case 0x10:
+        return "synchronous external abort";
+    case 0x21:
+        return "alignment fault";
+    case 0x30:
+        return "TLB conflict abort";
+    default:
+        return "other fault status";
     }
 }
 
 static const char *const vector_names[16] = {
     "sync, EL1 on SP_EL0", "IRQ, EL1 on SP_EL0", "FIQ, EL1 on SP_EL0", "SError, EL1 on SP_EL0",
-    "sync, EL1", "IRQ, EL1", "FIQ, EL1", "SError, EL1",
-    "sync, EL0 AArch64", "IRQ, EL0 AArch64", "FIQ, EL0 AArch64", "SError, EL0 AArch64",
-    "sync, EL0 AArch32", "IRQ, EL0 AArch32", "FIQ, EL0 AArch32", "SError, EL0 AArch32",
+    "sync, EL1",           "IRQ, EL1",           "FIQ, EL1",           "SError, EL1",
+    "sync, EL0 AArch64",   "IRQ, EL0 AArch64",   "FIQ, EL0 AArch64",   "SError, EL0 AArch64",
+    "sync, EL0 AArch32",   "IRQ, EL0 AArch32",   "FIQ, EL0 AArch32",   "SError, EL0 AArch32",
 };
 
 static void dump_esr(word_t esr, word_t far, word_t elr)
 {
     word_t ec = (esr >> 26) & 0x3f;
-    kprintf("  ESR_EL1 %016lx: class 0x%lx = %s", (unsigned long)esr, (unsigned long)ec,
-            esr_class_name(ec));
+    kprintf("  ESR_EL1 %016lx: class 0x%lx = %s", (unsigned long)esr, (unsigned long)ec, esr_class_name(ec));
     if (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) {
         word_t fsc = esr & 0x3f;
         kprintf(", %s at level %lu", fault_status_name(fsc), (unsigned long)(fsc & 3));
@@ -129,8 +156,7 @@ void hal_panic_dump(void)
 {
     if (last_trap != NULL) {
         dump_esr(last_trap->esr, last_trap->far, last_trap->elr);
-        kprintf("  SPSR_EL1 %016lx  LR %016lx\n", (unsigned long)last_trap->spsr,
-                (unsigned long)last_trap->x[30]);
+        kprintf("  SPSR_EL1 %016lx  LR %016lx\n", (unsigned long)last_trap->spsr, (unsigned long)last_trap->x[30]);
         for (int i = 0; i < 30; i += 2) {
             kprintf("  x%2d %016lx  x%2d %016lx\n", i, (unsigned long)last_trap->x[i], i + 1,
                     (unsigned long)last_trap->x[i + 1]);
@@ -138,26 +164,40 @@ void hal_panic_dump(void)
         return;
     }
     word_t esr, far, elr;
-    __asm__ volatile("mrs %0, esr_el1; mrs %1, far_el1; mrs %2, elr_el1"
-                     : "=r"(esr), "=r"(far), "=r"(elr));
+    __asm__ volatile("mrs %0, esr_el1; mrs %1, far_el1; mrs %2, elr_el1" : "=r"(esr), "=r"(far), "=r"(elr));
     kprintf("  (no exception taken; last exception registers follow, possibly stale)\n");
     dump_esr(esr, far, elr);
 }
 
+static bool in_idle_loop(word_t pc) { return pc >= (word_t)aarch64_idle && pc < (word_t)aarch64_idle_end; }
+
 void aarch64_trap(struct trap_frame *frame, word_t vector)
 {
+    if (vector == 5 && in_idle_loop(frame->elr)) {
+        aarch64_idle_irq(); /* the idle thread's state is not kept: it restarts from the top */
+    }
     last_trap = frame;
     kprintf("\nKaaL: unexpected exception (%s)\n", vector_names[vector & 15]);
-    /* There is no user entry, interrupt or fault path yet: every exception is fatal. */
-    kpanic("unexpected exception");
+    kpanic("unexpected exception in the kernel");
 }
 
-/* --- interrupts: no GIC driver yet. Interrupts stay masked in the kernel and nothing is ever
- * pending, which is what these report. The GIC and the generic timer come with the interrupt
- * work; until then preemption points never preempt. --- */
-bool hal_irq_pending(void) { return false; }
-word_t hal_irq_get_active(void) { return HAL_IRQ_NONE; }
-void hal_irq_ack(word_t irq) { (void)irq; }
+void aarch64_user_panic(word_t kind, const struct hal_tcb *arch)
+{
+    static struct trap_frame frame;
+    word_t esr, far;
+    __asm__ volatile("mrs %0, esr_el1; mrs %1, far_el1" : "=r"(esr), "=r"(far));
+    for (int i = 0; i < 31; i++) {
+        frame.x[i] = arch->regs[i];
+    }
+    frame.elr = arch->regs[REG_NEXT_IP];
+    frame.spsr = arch->regs[REG_SPSR];
+    frame.esr = esr;
+    frame.far = far;
+    last_trap = &frame;
+    kprintf("\nKaaL: %s from user thread \"%s\"\n", vector_names[8 + (kind & 3)],
+            ks.cur_thread != NULL ? ks.cur_thread->name : "?");
+    kpanic("unexpected exception from EL0");
+}
 
 /* --- threads and memory --- */
 void hal_tcb_init(struct hal_tcb *arch)
@@ -166,17 +206,11 @@ void hal_tcb_init(struct hal_tcb *arch)
     arch->regs[REG_SPSR] = USER_SPSR_INITIAL;
 }
 
-void hal_zero_phys(paddr_t pa, word_t bytes)
-{
-    kmemset(hal_ptov(pa), 0, bytes);
-}
+void hal_zero_phys(paddr_t pa, word_t bytes) { kmemset(hal_ptov(pa), 0, bytes); }
 
 /* --- stack protector: Debian's libfdt.a is built with -fstack-protector-strong. No entropy
  * source is read at boot yet, so the canary is a fixed value. --- */
 extern uintptr_t __stack_chk_guard;
 void __stack_chk_fail(void) NORETURN;
 uintptr_t __stack_chk_guard = 0x5eb1c0ded00dfeedul;
-void __stack_chk_fail(void)
-{
-    kpanic("stack protector: stack corrupted (in libfdt)");
-}
+void __stack_chk_fail(void) { kpanic("stack protector: stack corrupted (in libfdt)"); }

@@ -48,9 +48,19 @@ _start:
 3:  wfi                             /* aarch64_boot does not return */
     b       3b
 
-/* Exception vectors. Every entry saves a struct trap_frame (x0-x30, ELR, SPSR, ESR, FAR; 36
- * words) on the kernel stack and calls aarch64_trap(frame, vector index). There is no user
- * entry yet, so every exception is reported as fatal by aarch64_trap. */
+/* Exception vectors (VBAR_EL1).
+ *
+ * Current EL (the kernel itself, always on SP_EL1): every entry saves a struct trap_frame (x0-x30,
+ * ELR, SPSR, ESR, FAR; 36 words) on the kernel stack and calls aarch64_trap(frame, vector index).
+ * The only exception the kernel expects there is an IRQ taken in the idle loop; anything else is a
+ * kernel bug and panics with the decoded registers.
+ *
+ * Lower EL, AArch64 (user threads): while a thread runs at EL0, SP_EL1 points at its struct
+ * hal_tcb (aarch64_return_to_user leaves it there), so the entry saves the user register file
+ * straight into the TCB: x0-x30, SP_EL0, ELR_EL1 (NextIP), SPSR_EL1, TPIDR_EL0. TPIDRRO_EL0 is not
+ * saved: EL0 cannot write it. Then it moves to the one kernel stack and calls
+ * aarch64_el0_entry(kind, tcb), which never returns (the exit path ends in eret or the idle loop).
+ * Lower EL AArch32 cannot happen (SPSR is always sanitised to AArch64 EL0t) and panics. */
     .macro vector_entry idx
     .balign 0x80
     sub     sp, sp, #(36 * 8)
@@ -59,26 +69,65 @@ _start:
     b       trap_common
     .endm
 
+    .macro el0_entry kind
+    .balign 0x80
+    stp     x0, x1, [sp, #(0 * 8)]
+    stp     x2, x3, [sp, #(2 * 8)]
+    stp     x4, x5, [sp, #(4 * 8)]
+    stp     x6, x7, [sp, #(6 * 8)]
+    stp     x8, x9, [sp, #(8 * 8)]
+    stp     x10, x11, [sp, #(10 * 8)]
+    stp     x12, x13, [sp, #(12 * 8)]
+    stp     x14, x15, [sp, #(14 * 8)]
+    stp     x16, x17, [sp, #(16 * 8)]
+    stp     x18, x19, [sp, #(18 * 8)]
+    stp     x20, x21, [sp, #(20 * 8)]
+    stp     x22, x23, [sp, #(22 * 8)]
+    stp     x24, x25, [sp, #(24 * 8)]
+    stp     x26, x27, [sp, #(26 * 8)]
+    stp     x28, x29, [sp, #(28 * 8)]
+    mrs     x9, sp_el0
+    stp     x30, x9, [sp, #(30 * 8)]
+    mrs     x10, elr_el1
+    mrs     x11, spsr_el1
+    stp     x10, x11, [sp, #HAL_TCB_NEXT_IP]
+    mrs     x12, tpidr_el0
+    str     x12, [sp, #HAL_TCB_TPIDR]
+    mov     x0, #\kind
+    b       el0_to_kernel
+    .endm
+
     .section .text.vectors, "ax"
     .balign 0x800
     .global aarch64_vectors
 aarch64_vectors:
-    vector_entry 0   /* current EL, SP_EL0: sync */
+    vector_entry 0   /* current EL, SP_EL0: sync (never: the kernel runs on SP_EL1) */
     vector_entry 1   /* irq */
     vector_entry 2   /* fiq */
     vector_entry 3   /* serror */
-    vector_entry 4   /* current EL, SP_ELx: sync */
-    vector_entry 5
-    vector_entry 6
-    vector_entry 7
-    vector_entry 8   /* lower EL, AArch64: sync (svc, faults) */
-    vector_entry 9
-    vector_entry 10
-    vector_entry 11
+    vector_entry 4   /* current EL, SP_ELx: sync (kernel bug) */
+    vector_entry 5   /* irq: expected only in the idle loop */
+    vector_entry 6   /* fiq */
+    vector_entry 7   /* serror */
+    el0_entry EL0_SYNC    /* lower EL, AArch64: svc, aborts, other synchronous exceptions */
+    el0_entry EL0_IRQ
+    el0_entry EL0_FIQ
+    el0_entry EL0_SERROR
     vector_entry 12  /* lower EL, AArch32: not supported */
     vector_entry 13
     vector_entry 14
     vector_entry 15
+
+el0_to_kernel:
+    mov     x1, sp                  /* the thread's struct hal_tcb */
+    adrp    x9, kernel_stack_top
+    add     x9, x9, :lo12:kernel_stack_top
+    mov     sp, x9
+    mov     x29, xzr                /* end of the frame-pointer chain */
+    mov     x30, xzr
+    bl      aarch64_el0_entry
+5:  wfi                             /* aarch64_el0_entry does not return */
+    b       5b
 
 trap_common:
     /* x0 and the old x1 are saved; x1 holds the vector index. */
@@ -108,8 +157,57 @@ trap_common:
 4:  wfi                             /* aarch64_trap does not return */
     b       4b
 
-/* PSCI call through HVC or SMC (SMC Calling Convention): x0 function id, x1-x3 arguments. */
+/* aarch64_return_to_user(struct hal_tcb *t): load t's user registers and eret to EL0. The caller
+ * has switched the VSpace, FP state and CPACR and sanitised regs[REG_SPSR]. SP_EL1 is left pointing
+ * at t, where the next entry from EL0 saves. Interrupts are masked (kernel context) until the eret
+ * restores the thread's PSTATE. Does not return. */
     .text
+    .global aarch64_return_to_user
+aarch64_return_to_user:
+    mov     sp, x0
+    ldp     x9, x10, [sp, #HAL_TCB_SP]      /* SP_EL0, NextIP */
+    ldr     x11, [sp, #HAL_TCB_SPSR]
+    ldp     x12, x13, [sp, #HAL_TCB_TPIDR]  /* TPIDR_EL0, TPIDRRO_EL0 */
+    msr     sp_el0, x9
+    msr     elr_el1, x10
+    msr     spsr_el1, x11
+    msr     tpidr_el0, x12
+    msr     tpidrro_el0, x13
+    ldp     x0, x1, [sp, #(0 * 8)]
+    ldp     x2, x3, [sp, #(2 * 8)]
+    ldp     x4, x5, [sp, #(4 * 8)]
+    ldp     x6, x7, [sp, #(6 * 8)]
+    ldp     x8, x9, [sp, #(8 * 8)]
+    ldp     x10, x11, [sp, #(10 * 8)]
+    ldp     x12, x13, [sp, #(12 * 8)]
+    ldp     x14, x15, [sp, #(14 * 8)]
+    ldp     x16, x17, [sp, #(16 * 8)]
+    ldp     x18, x19, [sp, #(18 * 8)]
+    ldp     x20, x21, [sp, #(20 * 8)]
+    ldp     x22, x23, [sp, #(22 * 8)]
+    ldp     x24, x25, [sp, #(24 * 8)]
+    ldp     x26, x27, [sp, #(26 * 8)]
+    ldp     x28, x29, [sp, #(28 * 8)]
+    ldr     x30, [sp, #(30 * 8)]
+    eret
+    dsb     nsh                     /* no speculation past the eret */
+    isb
+
+/* aarch64_idle(): the idle thread. Runs at EL1 on a fresh kernel stack with IRQs unmasked and
+ * waits; an interrupt arrives through vector 5 (current EL, SP_ELx), which aarch64_trap recognises
+ * by its ELR inside [aarch64_idle, aarch64_idle_end). Does not return. */
+    .global aarch64_idle
+    .global aarch64_idle_end
+aarch64_idle:
+    adrp    x9, kernel_stack_top
+    add     x9, x9, :lo12:kernel_stack_top
+    mov     sp, x9
+    msr     daifclr, #2             /* unmask IRQ */
+6:  wfi
+    b       6b
+aarch64_idle_end:
+
+/* PSCI call through HVC or SMC (SMC Calling Convention): x0 function id, x1-x3 arguments. */
     .global psci_call_hvc
 psci_call_hvc:
     hvc     #0

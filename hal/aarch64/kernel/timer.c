@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The kernel's preemption tick: the EL1 virtual timer (CNTV_*, PPI 27), every CONFIG_TIMER_TICK_MS
+ * milliseconds. EL0 gets no counter or timer access (CNTKCTL_EL1 = 0, ABI §13.2). */
+#include <hal/hal.h>
+#include <kaal/gen_config.h>
+
+#include "internal.h"
+
+#define CNTV_CTL_ENABLE (UL(1) << 0)
+
+static word_t tick_reload; /* counter ticks per kernel tick */
+static word_t ticks;       /* kernel ticks handled since boot */
+
+word_t timer_ticks(void) { return ticks; }
+
+void timer_init(void)
+{
+    word_t freq;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+    tick_reload = freq * CONFIG_TIMER_TICK_MS / 1000;
+    __asm__ volatile("msr cntkctl_el1, xzr");
+    timer_reload();
+    __asm__ volatile("msr cntv_ctl_el0, %0; isb" ::"r"(CNTV_CTL_ENABLE));
+    gic_enable_kernel_irq(AARCH64_TIMER_IRQ);
+}
+
+word_t timer_frequency(void)
+{
+    word_t freq;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+    return freq;
+}
+
+/* Next tick one period from now (TVAL counts down from the reload): this also clears the
+ * level-sensitive timer condition before the interrupt's EOI. */
+void timer_tick_done(void)
+{
+    ticks++;
+    timer_reload();
+}
+
+void timer_reload(void) { __asm__ volatile("msr cntv_tval_el0, %0; isb" ::"r"(tick_reload)); }

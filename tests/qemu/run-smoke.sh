@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Boot a KaaL image carrying the smoke root task on QEMU virt and check its console.
+# Usage: run-smoke.sh IMAGE [gicv2|gicv3]
+#   gicv2: -machine virt -cpu cortex-a53 (GICv2, QEMU's default); gicv3: gic-version=3, cortex-a72.
+#   QEMU_TIMEOUT (seconds, default 60) bounds the run.
+# Passes when QEMU powered off by itself (exit 0), the root task printed "N passed, 0 failed" with
+# N > 0, the kernel reported the deliberate fault and powered off because nothing could run, and
+# there was no panic.
+set -uo pipefail
+image=${1:?usage: run-smoke.sh IMAGE [gicv2|gicv3]}
+gic=${2:-gicv2}
+case "$gic" in
+gicv2) machine=(-machine virt -cpu cortex-a53) ;;
+gicv3) machine=(-machine virt,gic-version=3 -cpu cortex-a72) ;;
+*) echo "run-smoke.sh: unknown GIC '$gic'" >&2; exit 2 ;;
+esac
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+start=$(date +%s.%N)
+timeout "${QEMU_TIMEOUT:-60}" qemu-system-aarch64 "${machine[@]}" -nographic -m 1G -kernel "$image" \
+    </dev/null >"$log" 2>&1
+status=$?
+end=$(date +%s.%N)
+tr -d '\r' <"$log"
+echo "run-smoke.sh: $gic: QEMU exit status $status after $(echo "$end - $start" | bc) s"
+fail=0
+if [ "$status" -ne 0 ]; then echo "run-smoke.sh: QEMU did not power off cleanly"; fail=1; fi
+if grep -q 'KaaL kernel panic' "$log"; then echo "run-smoke.sh: kernel panic"; fail=1; fi
+if ! grep -qE "^[1-9][0-9]* passed, 0 failed" <(tr -d '\r' <"$log"); then
+    echo "run-smoke.sh: no '<N> passed, 0 failed' line"; fail=1
+fi
+if ! grep -q "GICv${gic#gicv}" "$log"; then echo "run-smoke.sh: kernel did not use GICv${gic#gicv}"; fail=1; fi
+if ! grep -q 'took fault type 5\|VMFault\|vm fault' "$log"; then
+    echo "run-smoke.sh: no kernel diagnostic for the deliberate fault"; fail=1
+fi
+if ! grep -q 'powering off' "$log"; then echo "run-smoke.sh: kernel did not end the run"; fail=1; fi
+[ "$fail" -eq 0 ] && echo "run-smoke.sh: $gic: PASS" || echo "run-smoke.sh: $gic: FAIL"
+exit "$fail"
