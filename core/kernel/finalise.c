@@ -69,6 +69,9 @@ cap_t object_finalise(cap_t cap, bool final)
             tcb_unbind_notification(t);
             tcb_suspend_for_delete(t);
             sched_tcb_destroyed(t);
+            if (t == ks.root_thread) {
+                ks.root_thread = NULL; /* no dangling pointer for the debug tools (hostsim, checker) */
+            }
             /* The zombie clears the TCB's own slots, from the last to ctes[0]. */
             return cap_zombie_cap_new(VTOP(&t->ctes[0]), ZOMBIE_TYPE_TCB, TCB_CNODE_ENTRIES);
         }

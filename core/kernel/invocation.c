@@ -23,8 +23,8 @@ void inv_set_result(struct invocation_ctx *ctx, word_t i, word_t value)
     }
     if (i < N_MSG_REGISTERS) {
         hal_reg_set(&ctx->thread->arch, REG_MR0 + i, value);
-    } else if (ctx->ipc_buffer != NULL && i < seL4_MsgMaxLength) {
-        ctx->ipc_buffer[KAAL_IPCBUF_MSG_WORD(i)] = value;
+    } else if (ctx->reply_buffer != NULL && i < seL4_MsgMaxLength) {
+        ctx->reply_buffer[KAAL_IPCBUF_MSG_WORD(i)] = value;
     } else {
         return; /* no room: the reply is truncated at the registers, as seL4's setMR does */
     }

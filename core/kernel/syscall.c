@@ -33,7 +33,7 @@ static void reply_error(struct invocation_ctx *ctx)
 {
     word_t mrs[5];
     word_t n = syscall_error_words(&ctx->err, mrs);
-    reply_from_kernel(ctx->thread, ctx->ipc_buffer, ctx->err.type, mrs, n);
+    reply_from_kernel(ctx->thread, ctx->reply_buffer, ctx->err.type, mrs, n);
 }
 
 /* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). */
@@ -62,6 +62,7 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
     ctx.cap = ctx.slot->cap; /* may be null: decode answers InvalidCapability(0) */
 
     ctx.ipc_buffer = thread_lookup_ipc_buffer(t, false);
+    ctx.reply_buffer = thread_lookup_ipc_buffer(t, true);
     if (ctx.ipc_buffer == NULL && ctx.length > N_MSG_REGISTERS) {
         ctx.length = N_MSG_REGISTERS;
     }

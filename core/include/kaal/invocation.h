@@ -12,7 +12,9 @@ struct invocation_ctx {
     struct tcb *thread;  /* the invoker */
     word_t label;        /* message label */
     word_t length;       /* message length in words (already clamped to seL4_MsgMaxLength) */
-    word_t *ipc_buffer;  /* invoker's IPC buffer as a kernel pointer, or NULL if it has none */
+    word_t *ipc_buffer;  /* invoker's IPC buffer to read arguments from (sender view), or NULL */
+    word_t *reply_buffer; /* where kernel replies go: the buffer only if it is writable (receiver view, as seL4's
+                           * replies), else NULL and replies stop at the registers */
     cte_t *slot;         /* slot of the invoked cap */
     cap_t cap;           /* the invoked cap */
     word_t nextra;       /* extra caps found (<= 3) */
