@@ -11,36 +11,6 @@
  * becomes inactive (masked) in the IRQ table. */
 static void irq_handler_cap_deleted(word_t irq) { irq_handler_deleted(irq); }
 
-/* Stop a thread whose TCB is being destroyed (seL4's suspend): cancel the IPC it is blocked in and
- * make it Inactive. */
-static void tcb_suspend_for_delete(struct tcb *t)
-{
-    switch (thread_state_type(t)) {
-    case ThreadState_BlockedOnSend:
-    case ThreadState_BlockedOnReceive:
-        ep_cancel_ipc(t);
-        break;
-    case ThreadState_BlockedOnNotification:
-        ntfn_cancel_signal(t);
-        break;
-    case ThreadState_BlockedOnReply: {
-        /* The one-shot reply cap to t sits right after t's master reply cap in the tree. */
-        t->fault[0] = seL4_Fault_NullFault;
-        cte_t *caller = cte_from_paddr(mdb_node_get_next(t->ctes[TCB_REPLY].mdb));
-        if (caller != NULL && cap_get_cap_type(caller->cap) == cap_reply_cap &&
-            !cap_reply_cap_get_is_master(caller->cap) && cap_reply_cap_get_tcb(caller->cap) == VTOP(t)) {
-            cte_delete_one(caller);
-        }
-        break;
-    }
-    default:
-        break;
-    }
-    thread_set_state(t, ThreadState_Inactive);
-    /* The scheduler (issue 4) dequeues t here. */
-    ks.reschedule = true;
-}
-
 cap_t object_finalise(cap_t cap, bool final)
 {
     switch (cap_get_cap_type(cap)) {
@@ -67,7 +37,7 @@ cap_t object_finalise(cap_t cap, bool final)
         if (final) {
             struct tcb *t = tcb_from_paddr(cap_thread_cap_get_tcb(cap));
             tcb_unbind_notification(t);
-            tcb_suspend_for_delete(t);
+            thread_suspend(t); /* seL4's finaliseCap suspends the thread */
             sched_tcb_destroyed(t);
             if (t == ks.root_thread) {
                 ks.root_thread = NULL; /* no dangling pointer for the debug tools (hostsim, checker) */

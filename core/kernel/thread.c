@@ -47,33 +47,6 @@ void thread_activate(struct tcb *t)
     }
 }
 
-/* seL4 cancelIPC: take t out of the IPC it is blocked in. Blocked on an endpoint or notification,
- * it leaves the queue (Inactive); blocked on reply, its fault is dropped and the one-shot reply cap
- * naming it (right after its master reply cap in the tree) is deleted. */
-static void thread_cancel_ipc(struct tcb *t)
-{
-    switch (thread_state_type(t)) {
-    case ThreadState_BlockedOnSend:
-    case ThreadState_BlockedOnReceive:
-        ep_cancel_ipc(t);
-        break;
-    case ThreadState_BlockedOnNotification:
-        ntfn_cancel_signal(t);
-        break;
-    case ThreadState_BlockedOnReply: {
-        t->fault[0] = seL4_Fault_NullFault;
-        cte_t *caller = cte_from_paddr(mdb_node_get_next(t->ctes[TCB_REPLY].mdb));
-        if (caller != NULL && cap_get_cap_type(caller->cap) == cap_reply_cap &&
-            !cap_reply_cap_get_is_master(caller->cap) && cap_reply_cap_get_tcb(caller->cap) == VTOP(t)) {
-            cte_delete_one(caller);
-        }
-        break;
-    }
-    default:
-        break;
-    }
-}
-
 bool thread_is_stopped(const struct tcb *t)
 {
     switch (thread_state_type(t)) {
@@ -91,7 +64,7 @@ bool thread_is_stopped(const struct tcb *t)
 void thread_suspend(struct tcb *t)
 {
     kassert(t != sched_idle_thread());
-    thread_cancel_ipc(t);
+    ipc_cancel(t);
     if (thread_state_type(t) == ThreadState_Running) {
         /* Stopped outside the kernel: a later Resume continues at the next instruction. */
         hal_reg_set(&t->arch, REG_FAULT_IP, hal_reg_get(&t->arch, REG_NEXT_IP));
@@ -106,7 +79,8 @@ void thread_restart(struct tcb *t)
     if (!thread_is_stopped(t)) {
         return;
     }
-    thread_cancel_ipc(t);
+    ipc_cancel(t);
+    thread_setup_reply_master(t);
     sched_set_thread_state(t, ThreadState_Restart);
     sched_enqueue(t);
     sched_possible_switch_to(t);

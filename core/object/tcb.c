@@ -185,8 +185,7 @@ static exception_t perform_tcb_thread_control(struct invocation_ctx *ctx, struct
 
 static exception_t perform_tcb_bind_notification(struct tcb *t, notification_t *ntfn)
 {
-    notification_ptr_set_bound_tcb(ntfn, VTOP(t));
-    t->bound_notification = VTOP(ntfn);
+    ntfn_bind(ntfn, t);
     return EXCEPTION_NONE;
 }
 
