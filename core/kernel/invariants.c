@@ -69,48 +69,6 @@ static char loc_buf[2][128];
  * takes %s (strings), and %x / %u (each a word_t: wrap narrower values in W()). */
 static bool fail(const char *fmt, ...);
 
-static const char *type_name(word_t type)
-{
-    switch (type) {
-    case cap_null_cap:
-        return "null";
-    case cap_frame_cap:
-        return "frame";
-    case cap_untyped_cap:
-        return "untyped";
-    case cap_page_table_cap:
-        return "page_table";
-    case cap_endpoint_cap:
-        return "endpoint";
-    case cap_notification_cap:
-        return "notification";
-    case cap_reply_cap:
-        return "reply";
-    case cap_vspace_cap:
-        return "vspace";
-    case cap_cnode_cap:
-        return "cnode";
-    case cap_asid_control_cap:
-        return "asid_control";
-    case cap_thread_cap:
-        return "thread";
-    case cap_asid_pool_cap:
-        return "asid_pool";
-    case cap_irq_control_cap:
-        return "irq_control";
-    case cap_irq_handler_cap:
-        return "irq_handler";
-    case cap_zombie_cap:
-        return "zombie";
-    case cap_domain_cap:
-        return "domain";
-    case cap_sgi_signal_cap:
-        return "sgi_signal";
-    default:
-        return "invalid";
-    }
-}
-
 /* "slot 0x... (cnode 0x...[i]) untyped" for messages; two buffers so one message can name two caps. */
 static const char *loc(uint32_t i)
 {
@@ -119,10 +77,10 @@ static const char *loc(uint32_t i)
     const struct icap *c = &caps[i];
     if (c->found_in) {
         ksnprintf(buf, sizeof(loc_buf[0]), "slot 0x%lx (array 0x%lx[%lu], %s cap)", (unsigned long)c->pa,
-                  (unsigned long)c->found_in, (unsigned long)c->index, type_name(c->type));
+                  (unsigned long)c->found_in, (unsigned long)c->index, cap_type_name(c->type));
     } else {
         ksnprintf(buf, sizeof(loc_buf[0]), "slot 0x%lx (found through MDB links, %s cap)", (unsigned long)c->pa,
-                  type_name(c->type));
+                  cap_type_name(c->type));
     }
     return buf;
 }
@@ -424,7 +382,7 @@ static bool scan_array(const struct slot_array *a)
         }
         if (k >= a->live) {
             return fail("slot %x (array %x[%u]) of a zombie holds a %s cap past the zombie's count %u", VTOP(slot),
-                        a->pa, k, type_name(cap_get_cap_type(slot->cap)), a->live);
+                        a->pa, k, cap_type_name(cap_get_cap_type(slot->cap)), a->live);
         }
         if (!add_slot(slot, a->pa, k)) {
             return false;
@@ -496,7 +454,7 @@ static bool check_root_thread(void)
     for (word_t k = 0; k < ARRAY_SIZE(expect); k++) {
         word_t type = cap_get_cap_type(ks.root_thread->ctes[expect[k].slot].cap);
         if (type != cap_null_cap && type != expect[k].type) {
-            return fail("root TCB %x: %s slot holds a %s cap", VTOP(ks.root_thread), expect[k].name, type_name(type));
+            return fail("root TCB %x: %s slot holds a %s cap", VTOP(ks.root_thread), expect[k].name, cap_type_name(type));
         }
     }
     /* The bootinfo frame is not checked here: it is user memory (the root task may even make it

@@ -111,47 +111,6 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
 }
 
 #ifdef CONFIG_DEBUG_BUILD
-/* A short name for a cap type tag, for DebugSnapshot. */
-static const char *cap_type_name(word_t tag)
-{
-    switch (tag) {
-    case cap_frame_cap:
-        return "frame";
-    case cap_untyped_cap:
-        return "untyped";
-    case cap_page_table_cap:
-        return "page_table";
-    case cap_endpoint_cap:
-        return "endpoint";
-    case cap_notification_cap:
-        return "notification";
-    case cap_reply_cap:
-        return "reply";
-    case cap_vspace_cap:
-        return "vspace";
-    case cap_cnode_cap:
-        return "cnode";
-    case cap_asid_control_cap:
-        return "asid_control";
-    case cap_thread_cap:
-        return "tcb";
-    case cap_asid_pool_cap:
-        return "asid_pool";
-    case cap_irq_control_cap:
-        return "irq_control";
-    case cap_irq_handler_cap:
-        return "irq_handler";
-    case cap_zombie_cap:
-        return "zombie";
-    case cap_domain_cap:
-        return "domain";
-    case cap_sgi_signal_cap:
-        return "sgi_signal";
-    default:
-        return "?";
-    }
-}
-
 /* DebugSnapshot: a readable list of the caps in the caller's CSpace root CNode (seL4 prints a
  * capDL dump of the whole system; this is the part user code usually wants). Changes no register. */
 static void debug_snapshot(struct tcb *t)

@@ -158,3 +158,45 @@ paddr_t cap_object_paddr(cap_t cap)
         return 0;
     }
 }
+
+const char *cap_type_name(word_t tag)
+{
+    switch (tag) {
+    case cap_null_cap:
+        return "null";
+    case cap_frame_cap:
+        return "frame";
+    case cap_untyped_cap:
+        return "untyped";
+    case cap_page_table_cap:
+        return "page_table";
+    case cap_endpoint_cap:
+        return "endpoint";
+    case cap_notification_cap:
+        return "notification";
+    case cap_reply_cap:
+        return "reply";
+    case cap_vspace_cap:
+        return "vspace";
+    case cap_cnode_cap:
+        return "cnode";
+    case cap_asid_control_cap:
+        return "asid_control";
+    case cap_thread_cap:
+        return "tcb";
+    case cap_asid_pool_cap:
+        return "asid_pool";
+    case cap_irq_control_cap:
+        return "irq_control";
+    case cap_irq_handler_cap:
+        return "irq_handler";
+    case cap_zombie_cap:
+        return "zombie";
+    case cap_domain_cap:
+        return "domain";
+    case cap_sgi_signal_cap:
+        return "sgi_signal";
+    default:
+        return "?";
+    }
+}
