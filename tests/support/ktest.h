@@ -92,6 +92,10 @@ const seL4_UntypedDesc *ktest_untyped_desc(uint64_t cptr);
                       (unsigned long long)ktest_r_.length);                                        \
     } while (0)
 
+/* Short forms used throughout the suites. */
+#define OK(call) ktest_assert_ok(call)
+#define ERR(call, err, len) ktest_assert_error(call, err, len)
+
 /* Run a suite with TAP output (CK_TAP_LOG_FILE_NAME from the environment); returns the exit code. */
 int ktest_run(Suite *s);
 

@@ -8,17 +8,6 @@
 #include <kaal/thread.h>
 
 #define ROOT seL4_CapInitThreadCNode
-#define OK(call)                                                                                   \
-    do {                                                                                           \
-        struct ktest_reply ok_reply_ = (call);                                                     \
-        ktest_assert_ok(ok_reply_);                                                                \
-    } while (0)
-#define ERR(call, err, len)                                                                        \
-    do {                                                                                           \
-        struct ktest_reply err_reply_ = (call);                                                    \
-        ktest_assert_error(err_reply_, err, len);                                                  \
-    } while (0)
-
 enum { TAG_NULL = 0, TAG_UNTYPED = 2, TAG_EP = 4, TAG_NTFN = 6, TAG_REPLY = 8, TAG_CNODE = 10, TAG_TCB = 12,
        TAG_IRQ_CONTROL = 14, TAG_DOMAIN = 20 };
 

@@ -8,17 +8,6 @@
 #define ROOT seL4_CapInitThreadCNode
 
 /* ktest_assert_ok/_error evaluate their argument more than once: make each call exactly once. */
-#define OK(call)                               \
-    do {                                       \
-        struct ktest_reply ok_reply_ = (call); \
-        ktest_assert_ok(ok_reply_);            \
-    } while (0)
-#define ERR(call, err, len)                       \
-    do {                                          \
-        struct ktest_reply err_reply_ = (call);   \
-        ktest_assert_error(err_reply_, err, len); \
-    } while (0)
-
 /* Cap type tags (ABI sheet §13.3) that DebugCapIdentify returns. */
 enum {
     TAG_NULL = 0,

@@ -13,17 +13,6 @@
 #include <kaal/thread.h>
 
 #define ROOT seL4_CapInitThreadCNode
-#define OK(call)                               \
-    do {                                       \
-        struct ktest_reply ok_reply_ = (call); \
-        ktest_assert_ok(ok_reply_);            \
-    } while (0)
-#define ERR(call, err, len)                       \
-    do {                                          \
-        struct ktest_reply err_reply_ = (call);   \
-        ktest_assert_error(err_reply_, err, len); \
-    } while (0)
-
 /* A sentinel for registers that must not change. */
 #define SENT(i) (0x5e000000ull + (i))
 #define ROOT_PRIO 10u

@@ -15,17 +15,6 @@
 #define ROOT seL4_CapInitThreadCNode
 #define ROOT_TCB seL4_CapInitThreadTCB
 #define ROOT_VSPACE seL4_CapInitThreadVSpace
-#define OK(call)                               \
-    do {                                       \
-        struct ktest_reply ok_reply_ = (call); \
-        ktest_assert_ok(ok_reply_);            \
-    } while (0)
-#define ERR(call, err, len)                       \
-    do {                                          \
-        struct ktest_reply err_reply_ = (call);   \
-        ktest_assert_error(err_reply_, err, len); \
-    } while (0)
-
 static uint64_t E0; /* first free root CNode slot; tests use E0, E0 + 1, ... */
 
 static inline cte_t *root_slot(uint64_t i) { return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i; }

@@ -16,17 +16,6 @@
 #define ROOT_POOL seL4_CapInitThreadASIDPool
 
 /* ktest_assert_ok/_error on a call made exactly once. */
-#define OK(call)                               \
-    do {                                       \
-        struct ktest_reply ok_reply_ = (call); \
-        ktest_assert_ok(ok_reply_);            \
-    } while (0)
-#define ERR(call, err, len)                       \
-    do {                                          \
-        struct ktest_reply err_reply_ = (call);   \
-        ktest_assert_error(err_reply_, err, len); \
-    } while (0)
-
 /* Cap type tags (ABI sheet §13.3). */
 enum { TAG_NULL = 0, TAG_FRAME = 1, TAG_UNTYPED = 2, TAG_PT = 3, TAG_VSPACE = 9, TAG_ASID_POOL = 13 };
 
