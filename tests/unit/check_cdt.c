@@ -13,12 +13,6 @@
 #include <kaal/thread.h>
 
 #define ROOT seL4_CapInitThreadCNode
-#define OK(call)                                                                                   \
-    do {                                                                                           \
-        struct ktest_reply ok_reply_ = (call);                                                     \
-        ktest_assert_ok(ok_reply_);                                                                \
-    } while (0)
-
 enum { TAG_NULL = 0, TAG_UNTYPED = 2, TAG_EP = 4, TAG_CNODE = 10, TAG_TCB = 12 };
 
 static uint64_t root_radix(void) { return hostsim_bootinfo()->initThreadCNodeSizeBits; }
