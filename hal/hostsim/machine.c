@@ -18,6 +18,7 @@
 #include <kaal/thread.h>
 
 #include "internal.h"
+#include "user_internal.h"
 
 /*
  * Physical layout, as seL4's elfloader would leave it (ABI sheet §11.3, §14):
@@ -50,6 +51,9 @@ static int ram_fd = -1;
 static struct mem_map machine_map;          /* RAM of the booted machine */
 static struct mem_region kernel_devices[8]; /* device pages the kernel keeps (GIC) */
 static word_t n_kernel_devices;
+
+/* The memfd behind simulated RAM, for the shadow MMU's window mappings (-1: none). */
+int hostsim_ram_fd(void) { return ram_fd; }
 
 static void ram_unmap(void)
 {

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* hostsim run loop: exit the kernel to the chosen thread's host context, take its next kernel
+ * entry (system call, VM fault, user exception) or, when the kernel is idle, the next interrupt,
+ * until nothing can run. hal_return_to_user is the one place a context switch happens. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <hal/hal.h>
+#include <hostsim/hostsim.h>
+#include <hostsim/user.h>
+#include <kaal/kernel.h>
+#include <kaal/thread.h>
+
+#include "internal.h"
+#include "user_internal.h"
+
+bool hostsim_running;
+static bool exit_pending; /* kernel_exit has not yet called hal_return_to_user */
+
+/* Console output that honours hostsim_console_quiet / _capture. */
+static void run_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void run_report(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    for (const char *p = buf; *p; p++) {
+        hal_console_putc(*p);
+    }
+}
+
+/* The VSpace a thread runs in: its VTable cap's root and ASID (0, 0 when it has none). */
+static void thread_vspace(const struct tcb *t, paddr_t *root, word_t *asid)
+{
+    cap_t c = t->ctes[TCB_VTABLE].cap;
+    *root = 0;
+    *asid = 0;
+    if (cap_get_cap_type(c) == cap_vspace_cap && cap_vspace_cap_get_is_mapped(c)) {
+        *root = cap_vspace_cap_get_ptr(c);
+        *asid = cap_vspace_cap_get_mapped_asid(c);
+    }
+}
+
+void hal_vspace_switch(paddr_t vspace_root_pa, word_t asid) { shadow_switch(vspace_root_pa, asid); }
+
+void hal_return_to_user(void)
+{
+    exit_pending = false;
+    hostsim_entry.kind = ENTRY_NONE;
+    if (!hostsim_running) {
+        return; /* puppet mode: the test acts as the thread */
+    }
+    struct tcb *t = ks.cur_thread;
+    if (t == NULL || thread_state_type(t) != ThreadState_Running) {
+        return; /* the idle thread: the run loop waits for an interrupt */
+    }
+    paddr_t root;
+    word_t asid;
+    thread_vspace(t, &root, &asid);
+    hal_vspace_switch(root, asid);
+    uthread_run(t);
+}
+
+static enum hostsim_run_status run_loop(void)
+{
+    for (;;) {
+        exit_pending = true;
+        kernel_exit();
+        if (exit_pending) {
+            hal_return_to_user(); /* until kernel_exit ends with it */
+        }
+        struct tcb *t = ks.cur_thread;
+        switch (hostsim_entry.kind) {
+        case ENTRY_SYSCALL:
+            kernel_handle_syscall((sword_t)hal_reg_get(&t->arch, REG_SYSCALL));
+            break;
+        case ENTRY_VM_FAULT:
+            kernel_handle_vm_fault(hostsim_entry.instruction, hostsim_entry.addr, hostsim_entry.esr);
+            break;
+        case ENTRY_USER_EXCEPTION:
+            kernel_handle_user_exception(hostsim_entry.esr);
+            break;
+        case ENTRY_NONE:
+            /* Idle. Time is virtual: with nothing runnable it moves on to the next interrupt, and
+             * there is none unless one is pending now (no timeouts in this kernel). */
+            if (hal_irq_get_active() != HAL_IRQ_NONE) {
+                kernel_handle_interrupt_entry();
+                break;
+            }
+            if (uthread_any_blocked()) {
+                run_report("hostsim: deadlock: no thread can run, no interrupt is pending, and threads "
+                           "wait forever\n");
+                return HOSTSIM_RUN_DEADLOCK;
+            }
+            return HOSTSIM_RUN_DONE;
+        }
+    }
+}
+
+enum hostsim_run_status hostsim_run(void)
+{
+    const char *error;
+    if (!hostsim_booted || ks.cur_thread == NULL || hostsim_running) {
+        return HOSTSIM_RUN_ERROR;
+    }
+    if (shadow_init(&error) != 0) {
+        fprintf(stderr, "%s\n", error);
+        return HOSTSIM_RUN_ERROR;
+    }
+    uthread_prune();
+    enum hostsim_run_status status;
+    jmp_buf jb;
+    jmp_buf *outer = hostsim_halt_target;
+    hostsim_running = true;
+    hostsim_halt_target = &jb;
+    if (setjmp(jb)) {
+        status = HOSTSIM_RUN_HALTED;
+    } else {
+        status = run_loop();
+    }
+    hostsim_halt_target = outer;
+    hostsim_running = false;
+    hostsim_user_mode = 0;
+    shadow_switch(0, 0); /* empty the window: outside a run nothing may touch user memory */
+    return status;
+}
+
+enum hostsim_run_status hostsim_run_root(void (*entry)(seL4_BootInfo *bi))
+{
+    if (!hostsim_booted || ks.root_thread == NULL || ks.bootinfo == NULL) {
+        return HOSTSIM_RUN_ERROR;
+    }
+    /* The hostsim crt0: the image's code is host code, its pages are the root task's stack. */
+    struct tcb *t = ks.root_thread;
+    const seL4_BootInfo *bi = ks.bootinfo;
+    word_t image_top =
+        HOSTSIM_WINDOW_BASE + (bi->userImageFrames.end - bi->userImageFrames.start) * (1ul << seL4_PageBits);
+    hal_reg_set(&t->arch, REG_NEXT_IP, (word_t)entry);
+    hal_reg_set(&t->arch, REG_FAULT_IP, (word_t)entry);
+    hal_reg_set(&t->arch, REG_SP, image_top);
+    return hostsim_run();
+}

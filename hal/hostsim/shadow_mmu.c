@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* hostsim shadow MMU: the user window of the host address space, filled on demand from the current
+ * VSpace's page tables by a SIGSEGV handler (the "TLB refill"), and the VM faults it raises for
+ * unmapped or forbidden accesses. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <hal/mmu.h>
+#include <hostsim/user.h>
+
+#include "user_internal.h"
+
+#ifdef HOSTSIM_HAVE_VALGRIND
+#include <valgrind/memcheck.h>
+#include <valgrind/valgrind.h>
+#else
+#define VALGRIND_STACK_REGISTER(lo, hi) 0u
+#define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
+#endif
+
+#define WINDOW_SIZE (HOSTSIM_WINDOW_END - HOSTSIM_WINDOW_BASE)
+#define PAGE_BYTES 4096ul
+#define ALTSTACK_SIZE (64u * 1024)
+#define MAX_MATERIALISED 4096u
+
+/* ESR_EL1 fields (Arm ARM D17.2.37): exception class, IL, WnR, fault status codes. */
+#define ESR_EC_IABT_LOWER 0x20ul
+#define ESR_EC_DABT_LOWER 0x24ul
+#define ESR_IL (1ul << 25)
+#define ESR_WNR (1ul << 6)
+#define FSC_TRANSLATION(level) (0x04ul + (level))
+#define FSC_PERMISSION(level) (0x0cul + (level))
+#define FSC_EXTERNAL 0x10ul
+
+/* Descriptor bits (stage 1, 4 KiB granule), read-only use: the tables are the kernel's. */
+#define DESC_VALID 1ul
+#define DESC_TABLE_OR_PAGE 2ul
+#define DESC_ADDR 0x0000fffffffff000ul
+#define DESC_AP_SHIFT 6
+#define DESC_UXN (1ul << 54)
+
+/* A page mapped into the window, and the translation it came from. */
+struct materialised {
+    word_t vaddr;
+    word_t block_base, block_size;
+};
+
+static bool window_reserved, handler_installed;
+static struct sigaction previous_segv;
+static paddr_t window_root;
+static word_t window_asid;
+static struct materialised pages[MAX_MATERIALISED];
+static unsigned n_pages;
+static bool pages_overflowed; /* more than MAX_MATERIALISED: empty the whole window */
+static struct hostsim_window_stats stats;
+
+/* --- the result of walking a VSpace for one address --- */
+struct walk {
+    bool mapped;
+    word_t level;      /* where the walk stopped: the invalid entry's level, or the leaf's */
+    paddr_t page_pa;   /* the 4 KiB page holding the address */
+    word_t block_base; /* virtual base and size of the leaf's frame */
+    word_t block_size;
+    word_t rights; /* enum vm_rights */
+    bool xn;
+};
+
+/* Walk the AArch64 tables under root (physical; 0: no VSpace). The VSpace layer's own lookup
+ * reads the same entries. */
+static void walk(paddr_t root, word_t va, struct walk *w)
+{
+    memset(w, 0, sizeof(*w));
+    paddr_t table = root;
+    for (word_t level = 0; level < HAL_PT_LEVELS; level++) {
+        w->level = level;
+        if (table == 0 || !hostsim_is_ram(table, PAGE_BYTES) || va > seL4_UserTop) {
+            return;
+        }
+        word_t pte = ((const word_t *)hal_ptov(table))[HAL_PT_INDEX(va, level)];
+        if (!(pte & DESC_VALID)) {
+            return;
+        }
+        bool table_bit = (pte & DESC_TABLE_OR_PAGE) != 0;
+        if (level < 3 && table_bit) {
+            table = pte & DESC_ADDR;
+            continue;
+        }
+        if (level == 0 || (level == 3 && !table_bit)) {
+            return; /* reserved encodings: a translation fault, as on hardware */
+        }
+        word_t size = 1ul << HAL_PT_LEVEL_SHIFT(level);
+        w->mapped = true;
+        w->block_base = va & ~(size - 1);
+        w->block_size = size;
+        w->page_pa = (pte & DESC_ADDR & ~(size - 1)) + (va & (size - 1) & ~(PAGE_BYTES - 1));
+        switch ((pte >> DESC_AP_SHIFT) & 3) {
+        case 1:
+            w->rights = VM_READ_WRITE;
+            break;
+        case 3:
+            w->rights = VM_READ_ONLY;
+            break;
+        default:
+            w->rights = VM_KERNEL_ONLY;
+            break;
+        }
+        w->xn = (pte & DESC_UXN) != 0;
+        return;
+    }
+}
+
+static word_t abort_esr(bool instruction, bool write, word_t fsc)
+{
+    if (instruction) {
+        return (ESR_EC_IABT_LOWER << 26) | ESR_IL | fsc;
+    }
+    return (ESR_EC_DABT_LOWER << 26) | ESR_IL | (write ? ESR_WNR : 0) | fsc;
+}
+
+/* --- the window --- */
+
+static int find_page(word_t page)
+{
+    for (unsigned i = 0; i < n_pages; i++) {
+        if (pages[i].vaddr == page) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static void unmap_range(word_t va, word_t size)
+{
+    void *p = mmap((void *)va, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        fprintf(stderr, "hostsim: cannot empty the user window at %#lx: %s\n", (unsigned long)va, strerror(errno));
+        abort();
+    }
+    /* Memcheck would report accesses to PROT_NONE pages before the fault reaches the handler. */
+    VALGRIND_MAKE_MEM_DEFINED((void *)va, size);
+}
+
+void shadow_flush(void)
+{
+    if (n_pages == 0 && !pages_overflowed) {
+        return;
+    }
+    if (pages_overflowed) {
+        unmap_range(HOSTSIM_WINDOW_BASE, WINDOW_SIZE);
+    } else {
+        for (unsigned i = 0; i < n_pages; i++) {
+            unmap_range(pages[i].vaddr, PAGE_BYTES);
+        }
+    }
+    n_pages = 0;
+    pages_overflowed = false;
+    stats.flushes++;
+}
+
+void shadow_switch(paddr_t vspace_root, word_t asid)
+{
+    if (vspace_root != window_root || asid != window_asid) {
+        shadow_flush();
+        window_root = vspace_root;
+        window_asid = asid;
+    }
+}
+
+void hostsim_shadow_invalidate_asid(word_t asid)
+{
+    if (asid == window_asid) {
+        shadow_flush();
+    }
+}
+
+void hostsim_shadow_invalidate_va(word_t asid, word_t vaddr)
+{
+    if (asid != window_asid) {
+        return;
+    }
+    if (pages_overflowed) {
+        shadow_flush();
+        return;
+    }
+    for (unsigned i = 0; i < n_pages;) {
+        if (vaddr - pages[i].block_base < pages[i].block_size) {
+            unmap_range(pages[i].vaddr, PAGE_BYTES);
+            pages[i] = pages[--n_pages];
+        } else {
+            i++;
+        }
+    }
+}
+
+unsigned hostsim_window_pages(void) { return n_pages; }
+
+void hostsim_window_stats(struct hostsim_window_stats *out)
+{
+    *out = stats;
+    out->switches = uthread_switch_count();
+}
+
+/* Map the page holding addr with the rights the walk found. Runs in the SIGSEGV handler. */
+static bool materialise(word_t page, const struct walk *w)
+{
+    int fd = hostsim_ram_fd();
+    if (fd < 0) {
+        return false;
+    }
+    int prot = PROT_READ | (w->rights == VM_READ_WRITE ? PROT_WRITE : 0);
+    void *p =
+        mmap((void *)page, PAGE_BYTES, prot, MAP_SHARED | MAP_FIXED, fd, (off_t)(w->page_pa - hostsim_ram_base_pa));
+    if (p == MAP_FAILED) {
+        return false;
+    }
+    int i = find_page(page);
+    if (i < 0) {
+        if (n_pages < MAX_MATERIALISED) {
+            i = (int)n_pages++;
+        } else {
+            pages_overflowed = true;
+        }
+    }
+    if (i >= 0) {
+        pages[i] = (struct materialised){page, w->block_base, w->block_size};
+    }
+    stats.refills++;
+    return true;
+}
+
+/* --- the SIGSEGV handler --- */
+
+static void crash(const char *why, word_t addr, word_t pc)
+{
+    char msg[256];
+    int n = snprintf(msg, sizeof(msg), "hostsim: %s: address %#lx, pc %#lx (%s mode)\n", why, (unsigned long)addr,
+                     (unsigned long)pc, hostsim_user_mode ? "user" : "kernel");
+    if (n > 0) {
+        ssize_t ignored = write(STDERR_FILENO, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+        (void)ignored;
+    }
+    /* Back to the previous action (the default, or a sanitizer's reporter): the access is
+     * retried and faults again into it. */
+    sigaction(SIGSEGV, &previous_segv, NULL);
+}
+
+static void segv_handler(int sig, siginfo_t *si, void *context)
+{
+    (void)sig;
+    ucontext_t *uc = context;
+    word_t addr = (word_t)si->si_addr;
+    word_t pc = (word_t)uc->uc_mcontext.gregs[REG_RIP];
+    word_t sp = (word_t)uc->uc_mcontext.gregs[REG_RSP];
+    if (si->si_code <= 0) {
+        crash("SIGSEGV sent by a process", addr, pc);
+        return;
+    }
+    if (addr >= HOSTSIM_WINDOW_END) {
+        crash("segmentation fault outside the user window", addr, pc);
+        return;
+    }
+    if (!hostsim_user_mode || !uthread_current()) {
+        crash(addr >= HOSTSIM_WINDOW_BASE ? "the kernel or the simulator touched user memory (the user window)"
+                                          : "segmentation fault",
+              addr, pc);
+        return;
+    }
+    /* An instruction abort faults on the fetch itself: the PC is the address. Otherwise x86's
+     * page-fault error code says read or write; a fault on a page already in the window can only
+     * be a write the mapping forbids (Valgrind's synthetic faults do not always say). */
+    bool instruction = pc == addr;
+    word_t page = addr & ~(PAGE_BYTES - 1);
+    bool write = !instruction && ((uc->uc_mcontext.gregs[REG_ERR] & 2) != 0 || find_page(page) >= 0);
+    struct walk w;
+    walk(window_root, addr, &w);
+    word_t esr;
+    if (!w.mapped) {
+        esr = abort_esr(instruction, write, FSC_TRANSLATION(w.level));
+    } else if (instruction) {
+        esr = w.xn || w.rights == VM_KERNEL_ONLY ? abort_esr(true, false, FSC_PERMISSION(w.level))
+                                                 : HOSTSIM_ESR_EXEC_IN_WINDOW;
+    } else if (w.rights == VM_KERNEL_ONLY || (write && w.rights != VM_READ_WRITE)) {
+        esr = abort_esr(false, write, FSC_PERMISSION(w.level));
+    } else if (!hostsim_is_ram(w.page_pa, PAGE_BYTES)) {
+        esr = abort_esr(false, write, FSC_EXTERNAL); /* a device frame: no device answers */
+    } else if (addr < HOSTSIM_WINDOW_BASE) {
+        crash("user access to a page its VSpace maps below the user window", addr, pc);
+        return;
+    } else if (materialise(page, &w)) {
+        return; /* retry the access */
+    } else {
+        crash("cannot map a page into the user window", addr, pc);
+        return;
+    }
+    stats.vm_faults++;
+    void *held = uthread_fault(instruction, addr, esr, pc, sp);
+    /* Resumed: return (retrying the access). sigreturn would reinstate the alternate stack this
+     * frame was delivered on, which is no longer the registered one. */
+    shadow_altstack_describe(&uc->uc_stack);
+    shadow_altstack_release(held);
+}
+
+/* --- alternate signal stacks --- */
+
+static void *altstack_current;
+static void *altstack_free; /* free list, linked through each stack's first word */
+
+static void *altstack_new(void)
+{
+    void *s = altstack_free;
+    if (s != NULL) {
+        altstack_free = *(void **)s;
+        return s;
+    }
+    s = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (s == MAP_FAILED) {
+        fprintf(stderr, "hostsim: cannot map a signal stack\n");
+        abort();
+    }
+    (void)VALGRIND_STACK_REGISTER(s, (char *)s + ALTSTACK_SIZE);
+    return s;
+}
+
+static void altstack_install(void *s)
+{
+    stack_t st = {.ss_sp = s, .ss_size = ALTSTACK_SIZE, .ss_flags = 0};
+    if (sigaltstack(&st, NULL) != 0) {
+        fprintf(stderr, "hostsim: sigaltstack failed: %s\n", strerror(errno));
+        abort();
+    }
+    altstack_current = s;
+}
+
+void *shadow_altstack_current(void) { return altstack_current; }
+void shadow_altstack_replace(void) { altstack_install(altstack_new()); }
+
+void shadow_altstack_release(void *stack)
+{
+    if (stack != NULL) {
+        *(void **)stack = altstack_free;
+        altstack_free = stack;
+    }
+}
+
+void shadow_altstack_describe(stack_t *out)
+{
+    out->ss_sp = altstack_current;
+    out->ss_size = ALTSTACK_SIZE;
+    out->ss_flags = 0;
+}
+
+/* --- set-up --- */
+
+/* Reserve the window as early as possible, before libraries scatter mappings over it. */
+__attribute__((constructor)) static void window_reserve(void)
+{
+    if (window_reserved) {
+        return;
+    }
+    void *want = (void *)HOSTSIM_WINDOW_BASE;
+    void *p =
+        mmap(want, WINDOW_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == want) {
+        window_reserved = true;
+        VALGRIND_MAKE_MEM_DEFINED(want, WINDOW_SIZE);
+    } else if (p != MAP_FAILED) {
+        munmap(p, WINDOW_SIZE); /* an old kernel (or Valgrind) took the address as a hint */
+    }
+}
+
+int shadow_init(const char **error)
+{
+    window_reserve();
+    if (!window_reserved) {
+        *error = "hostsim: the user window [0x400000, 0x4000000) is not free in this process";
+        return -1;
+    }
+    if (!handler_installed) {
+        altstack_install(altstack_new());
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_sigaction = segv_handler;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(SIGSEGV, &sa, &previous_segv) != 0) {
+            *error = "hostsim: cannot install the SIGSEGV handler";
+            return -1;
+        }
+        handler_installed = true;
+    }
+    return 0;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* hostsim-private interface between user threads (uthread.c), the run loop (run.c) and the shadow
+ * MMU (shadow_mmu.c). */
+#ifndef HOSTSIM_USER_INTERNAL_H
+#define HOSTSIM_USER_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kaal/structures.h>
+
+#if !defined(__x86_64__)
+#error "hostsim user threads need an x86-64 Linux host (signal contexts, the launch code)"
+#endif
+
+/* Sanitizer and Valgrind annotations. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HOSTSIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HOSTSIM_ASAN 1
+#endif
+#endif
+
+/* Why the running user thread entered the kernel (written by user-side code just before it
+ * switches to the kernel context; read by the run loop). */
+enum hostsim_entry_kind { ENTRY_NONE, ENTRY_SYSCALL, ENTRY_VM_FAULT, ENTRY_USER_EXCEPTION };
+struct hostsim_entry {
+    enum hostsim_entry_kind kind;
+    bool instruction; /* VM fault: instruction abort */
+    word_t addr;      /* VM fault: FAR (data) or the PC (instruction) */
+    word_t esr;       /* VM fault, user exception: the syndrome */
+};
+extern struct hostsim_entry hostsim_entry;
+
+/* True while a user thread's host context runs (user mode). The SIGSEGV handler treats a fault in
+ * the window as a user access only then. */
+extern volatile sig_atomic_t hostsim_user_mode;
+/* Is hostsim_run active? (Outside a run hal_return_to_user does nothing.) */
+extern bool hostsim_running;
+
+/* --- uthread.c --- */
+/* Enter t's host context (creating or restarting it from its registers as needed) and return when
+ * it enters the kernel; hostsim_entry says why. Kernel context, inside a run. */
+void uthread_run(struct tcb *t);
+/* The user side of a fault (called by the SIGSEGV handler on its alternate stack, in user mode):
+ * record the fault as the current thread's, switch to the kernel, and return when the kernel
+ * resumes the thread (the handler then returns and the access is retried). Returns the alternate
+ * signal stack the handler ran on, which the handler releases just before it returns. */
+void *uthread_fault(bool instruction, word_t addr, word_t esr, word_t pc, word_t sp);
+/* Is a user thread running (so a window fault is its access)? */
+bool uthread_current(void);
+/* Threads with a host context: is any of them blocked (not Inactive, not runnable)? */
+bool uthread_any_blocked(void);
+/* Drop contexts whose TCB is gone (a new boot, a reused object). Kernel context. */
+void uthread_prune(void);
+/* Drop every context (shutdown). */
+void uthread_destroy_all(void);
+/* Kernel -> user switches so far. */
+uint64_t uthread_switch_count(void);
+
+/* --- shadow_mmu.c --- */
+/* Reserve the window and install the SIGSEGV handler (once per process). 0 or -1 with *error. */
+int shadow_init(const char **error);
+/* Make the VSpace (root, asid) the window's; empties the window if it was another. */
+void shadow_switch(paddr_t vspace_root, word_t asid);
+/* Empty the window (every materialised page back to PROT_NONE). */
+void shadow_flush(void);
+/* TLB invalidation (hal_tlb_invalidate_asid / _va via mmu.c's hooks): forget the window's pages
+ * made from a removed translation of that ASID. Kernel context. */
+void hostsim_shadow_invalidate_asid(word_t asid);
+void hostsim_shadow_invalidate_va(word_t asid, word_t vaddr);
+/* Per-thread fault stacks: the handler runs on the registered alternate signal stack. A thread
+ * that blocks in a fault keeps that stack; the kernel side then registers a fresh one. */
+void *shadow_altstack_current(void);
+void shadow_altstack_replace(void);        /* kernel side: the current one is now held */
+void shadow_altstack_release(void *stack); /* a held stack is free again */
+/* The current altstack, for a resumed fault handler to restore on sigreturn. */
+void shadow_altstack_describe(stack_t *out);
+
+/* machine.c: the memfd behind simulated RAM (-1 when no machine is booted). */
+int hostsim_ram_fd(void);
+
+#endif

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* hostsim user threads: each TCB that runs user code has a host context (a ucontext and its
+ * bookkeeping, outside simulated memory) that runs host functions on the thread's own stack in the
+ * user window. System calls and faults switch to the kernel's context and back, with ASan's fiber
+ * annotations and Valgrind's stack registrations around every switch. */
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include <hostsim/hostsim.h>
+#include <hostsim/user.h>
+#include <kaal/kernel.h>
+#include <kaal/thread.h>
+
+#include "user_internal.h"
+
+#ifdef HOSTSIM_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef HOSTSIM_HAVE_VALGRIND
+#include <valgrind/memcheck.h>
+#include <valgrind/valgrind.h>
+#else
+#define VALGRIND_STACK_REGISTER(lo, hi) 0u
+#define VALGRIND_STACK_DEREGISTER(id) ((void)(id))
+#define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
+#endif
+
+#define UT_MAGIC 0x5554687265616421ull /* "UThread!" */
+#define UT_STACK_GUESS (64u * 1024)    /* stack extent assumed below a thread's initial SP */
+#define LAUNCH_STACK_SIZE (64u * 1024) /* host stack a fresh context starts on, briefly */
+
+/* How a thread's host context is suspended, which decides how it may continue. */
+enum ut_state {
+    UT_LAUNCH,  /* no resumable context: the next run starts NextIP as a host function */
+    UT_SYSCALL, /* inside hostsim_user_trap: continues at resume_ip, or re-executes at restart_ip */
+    UT_FAULT,   /* inside the SIGSEGV handler: continues (retries the access) at resume_ip */
+};
+
+struct uthread {
+    uint64_t magic;
+    struct uthread *next; /* every context, for pruning and teardown */
+    struct hal_tcb *owner;
+    ucontext_t ctx;
+    enum ut_state state;
+    word_t resume_ip, restart_ip;
+    /* A fresh start: pc(args[0..5]) on stack sp. */
+    word_t entry, sp, args[6];
+    /* The user stack as announced to ASan and Valgrind. */
+    uintptr_t stack_lo, stack_hi;
+    unsigned vg_stack_id;
+    void *asan_fake_stack;
+    void *altstack; /* held while suspended in the fault handler */
+};
+
+struct hostsim_entry hostsim_entry;
+volatile sig_atomic_t hostsim_user_mode;
+uint64_t hostsim_tpidr_el0;
+
+static struct uthread *all_threads;
+static struct uthread *cur;  /* running (user mode) */
+static struct uthread *last; /* the last one that ran (for stale stack annotations) */
+static ucontext_t kernel_ctx;
+static uint64_t switches;
+static void *launch_stack;
+
+#ifdef HOSTSIM_ASAN
+/* The kernel context's stack as ASan knows it (learned on every switch into a user context). */
+static const void *kernel_stack_bottom;
+static size_t kernel_stack_size;
+static void *kernel_fake_stack;
+#endif
+
+uint64_t uthread_switch_count(void) { return switches; }
+bool uthread_current(void) { return cur != NULL; }
+
+static struct tcb *tcb_of_arch(struct hal_tcb *a) { return (struct tcb *)((char *)a - offsetof(struct tcb, arch)); }
+
+/* Is the owner's memory part of the machine now, and does it still name u? */
+static bool owner_valid(const struct uthread *u)
+{
+    const uint8_t *p = (const uint8_t *)u->owner;
+    return hostsim_ram_host != NULL && p >= hostsim_ram_host &&
+           p + sizeof(struct hal_tcb) <= hostsim_ram_host + hostsim_ram_size && u->owner->host == (word_t)u;
+}
+
+static void stack_annotations_clear(const struct uthread *u)
+{
+    if (u->stack_hi <= u->stack_lo) {
+        return;
+    }
+#ifdef HOSTSIM_ASAN
+    /* Frames abandoned or suspended here must not leave poison for other threads (or other
+     * VSpaces) that use the same addresses: they lose their redzones, nobody gets a false report. */
+    __asan_unpoison_memory_region((void *)u->stack_lo, u->stack_hi - u->stack_lo);
+#endif
+    VALGRIND_MAKE_MEM_DEFINED((void *)u->stack_lo, u->stack_hi - u->stack_lo);
+}
+
+static void uthread_destroy(struct uthread *u)
+{
+    for (struct uthread **pp = &all_threads; *pp; pp = &(*pp)->next) {
+        if (*pp == u) {
+            *pp = u->next;
+            break;
+        }
+    }
+    if (u->altstack) {
+        shadow_altstack_release(u->altstack);
+    }
+    if (u->stack_hi > u->stack_lo) {
+        VALGRIND_STACK_DEREGISTER(u->vg_stack_id);
+    }
+    stack_annotations_clear(u);
+    if (owner_valid(u)) {
+        u->owner->host = 0;
+    }
+    if (last == u) {
+        last = NULL;
+    }
+    u->magic = 0;
+    free(u);
+}
+
+void uthread_prune(void)
+{
+    struct uthread *u = all_threads;
+    while (u) {
+        struct uthread *next = u->next;
+        if (!owner_valid(u)) {
+            uthread_destroy(u);
+        }
+        u = next;
+    }
+}
+
+void uthread_destroy_all(void)
+{
+    while (all_threads) {
+        uthread_destroy(all_threads);
+    }
+}
+
+bool uthread_any_blocked(void)
+{
+    for (struct uthread *u = all_threads; u; u = u->next) {
+        if (!owner_valid(u)) {
+            continue;
+        }
+        switch (thread_state_type(tcb_of_arch(u->owner))) {
+        case ThreadState_BlockedOnReceive:
+        case ThreadState_BlockedOnSend:
+        case ThreadState_BlockedOnReply:
+        case ThreadState_BlockedOnNotification:
+            return true;
+        default:
+            break;
+        }
+    }
+    return false;
+}
+
+static struct uthread *uthread_of(struct hal_tcb *a)
+{
+    struct uthread *u = (struct uthread *)a->host;
+    if (u != NULL && u->magic == UT_MAGIC && u->owner == a) {
+        return u;
+    }
+    /* A context left by an earlier TCB at this address (its object was reused). */
+    for (struct uthread *o = all_threads; o; o = o->next) {
+        if (o->owner == a) {
+            uthread_destroy(o);
+            break;
+        }
+    }
+    u = calloc(1, sizeof(*u));
+    if (u == NULL) {
+        fprintf(stderr, "hostsim: out of host memory for a thread context\n");
+        abort();
+    }
+    u->magic = UT_MAGIC;
+    u->owner = a;
+    u->state = UT_LAUNCH;
+    u->next = all_threads;
+    all_threads = u;
+    a->host = (word_t)u;
+    return u;
+}
+
+/* --- switching --- */
+
+/* User side: enter the kernel context; returns when the kernel resumes this thread. */
+static void switch_to_kernel(struct uthread *u)
+{
+    u->owner->regs[REG_TPIDR] = hostsim_tpidr_el0;
+#ifdef HOSTSIM_ASAN
+    __sanitizer_start_switch_fiber(&u->asan_fake_stack, kernel_stack_bottom, kernel_stack_size);
+#endif
+    swapcontext(&u->ctx, &kernel_ctx);
+#ifdef HOSTSIM_ASAN
+    __sanitizer_finish_switch_fiber(u->asan_fake_stack, &kernel_stack_bottom, &kernel_stack_size);
+#endif
+}
+
+/* Kernel side: run u until it enters the kernel. */
+static void switch_to_user(struct uthread *u)
+{
+    hostsim_tpidr_el0 = u->owner->regs[REG_TPIDR];
+    hostsim_entry.kind = ENTRY_NONE;
+    cur = u;
+    switches++;
+#ifdef HOSTSIM_ASAN
+    __sanitizer_start_switch_fiber(&kernel_fake_stack, (const void *)u->stack_lo, u->stack_hi - u->stack_lo);
+#endif
+    hostsim_user_mode = 1;
+    swapcontext(&kernel_ctx, &u->ctx);
+    hostsim_user_mode = 0;
+#ifdef HOSTSIM_ASAN
+    __sanitizer_finish_switch_fiber(kernel_fake_stack, NULL, NULL);
+#endif
+    cur = NULL;
+}
+
+/* --- starting a host function as a thread --- */
+
+void hostsim_enter_user(const word_t *args, word_t pc, word_t sp) __attribute__((noreturn, visibility("hidden")));
+void hostsim_uthread_returned(void) __attribute__((noreturn, visibility("hidden")));
+
+/* hostsim_enter_user(args, pc, sp): switch to the user stack sp (16-byte aligned) and call
+ * pc(args[0], ..., args[5]); if it returns, report that as the thread's fault. */
+__asm__(".text\n"
+        ".p2align 4\n"
+        ".type hostsim_enter_user, @function\n"
+        "hostsim_enter_user:\n"
+        "    mov %rdx, %rsp\n"
+        "    xor %ebp, %ebp\n"
+        "    mov %rsi, %rax\n"
+        "    mov %rdi, %r11\n"
+        "    mov 0(%r11), %rdi\n"
+        "    mov 8(%r11), %rsi\n"
+        "    mov 16(%r11), %rdx\n"
+        "    mov 24(%r11), %rcx\n"
+        "    mov 32(%r11), %r8\n"
+        "    mov 40(%r11), %r9\n"
+        "    call *%rax\n"
+        "    call hostsim_uthread_returned@PLT\n"
+        "    ud2\n"
+        ".size hostsim_enter_user, .-hostsim_enter_user\n");
+
+/* A fresh context starts here, on the shared launch stack, and leaves it at once for the user
+ * stack (nothing can suspend it in between, so one launch stack serves every thread). */
+__attribute__((no_sanitize_address)) static void uthread_launch(void)
+{
+    struct uthread *u = cur;
+#ifdef HOSTSIM_ASAN
+    __sanitizer_finish_switch_fiber(NULL, &kernel_stack_bottom, &kernel_stack_size);
+#endif
+    hostsim_enter_user(u->args, u->entry, u->sp);
+}
+
+void hostsim_uthread_returned(void)
+{
+    struct uthread *u = cur;
+    struct hal_tcb *a = u->owner;
+    a->regs[REG_FAULT_IP] = u->entry;
+    a->regs[REG_NEXT_IP] = u->entry;
+    a->regs[REG_SP] = u->sp;
+    u->state = UT_LAUNCH; /* never resumed: a restart calls the function again */
+    hostsim_entry.kind = ENTRY_USER_EXCEPTION;
+    hostsim_entry.esr = HOSTSIM_ESR_THREAD_RETURNED;
+    switch_to_kernel(u);
+    fprintf(stderr, "hostsim: a returned thread was resumed\n");
+    abort();
+}
+
+static void launch_stack_init(void)
+{
+    if (launch_stack != NULL) {
+        return;
+    }
+    launch_stack = mmap(NULL, LAUNCH_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (launch_stack == MAP_FAILED) {
+        fprintf(stderr, "hostsim: cannot map the launch stack\n");
+        abort();
+    }
+    (void)VALGRIND_STACK_REGISTER(launch_stack, (char *)launch_stack + LAUNCH_STACK_SIZE);
+}
+
+/* Give u a context that starts its NextIP as a host function with its current registers. */
+static void prepare_launch(struct uthread *u)
+{
+    struct hal_tcb *a = u->owner;
+    if (u->altstack) {
+        shadow_altstack_release(u->altstack); /* the abandoned handler frame goes with it */
+        u->altstack = NULL;
+    }
+    stack_annotations_clear(u);
+    if (u->stack_hi > u->stack_lo) {
+        VALGRIND_STACK_DEREGISTER(u->vg_stack_id);
+    }
+    u->entry = a->regs[REG_NEXT_IP];
+    u->sp = a->regs[REG_SP] & ~(word_t)15;
+    for (int i = 0; i < 6; i++) {
+        u->args[i] = a->regs[REG_X0 + i];
+    }
+    u->stack_hi = u->sp;
+    u->stack_lo = u->sp > UT_STACK_GUESS ? u->sp - UT_STACK_GUESS : 0;
+    if (u->sp > HOSTSIM_WINDOW_BASE && u->sp <= HOSTSIM_WINDOW_END && u->stack_lo < HOSTSIM_WINDOW_BASE) {
+        u->stack_lo = HOSTSIM_WINDOW_BASE;
+    }
+    if (u->stack_hi > u->stack_lo) {
+        u->vg_stack_id = VALGRIND_STACK_REGISTER(u->stack_lo, u->stack_hi);
+    }
+    launch_stack_init();
+    getcontext(&u->ctx);
+    u->ctx.uc_stack.ss_sp = launch_stack;
+    u->ctx.uc_stack.ss_size = LAUNCH_STACK_SIZE;
+    u->ctx.uc_link = NULL;
+    makecontext(&u->ctx, uthread_launch, 0);
+    u->state = UT_LAUNCH;
+    u->resume_ip = u->entry;
+}
+
+void uthread_run(struct tcb *t)
+{
+    struct uthread *u = uthread_of(&t->arch);
+    word_t ip = t->arch.regs[REG_NEXT_IP];
+    bool resumable = (u->state == UT_SYSCALL && (ip == u->resume_ip || ip == u->restart_ip)) ||
+                     (u->state == UT_FAULT && ip == u->resume_ip);
+    if (!resumable) {
+        /* Never run, returned, or the kernel moved its PC (WriteRegisters, a fault reply with a
+         * new IP): a host context cannot continue at an arbitrary address, so start afresh. */
+        prepare_launch(u);
+    }
+    if (last != u) {
+        if (last != NULL) {
+            stack_annotations_clear(last);
+        }
+        stack_annotations_clear(u);
+        last = u;
+    }
+    switch_to_user(u);
+    if (u->state == UT_FAULT && u->altstack == NULL) {
+        /* It blocked inside the fault handler: that alternate stack is its until it resumes. */
+        u->altstack = shadow_altstack_current();
+        shadow_altstack_replace();
+    }
+}
+
+/* --- user side: system calls and faults --- */
+
+void hostsim_user_trap(uint64_t regs[8])
+{
+    struct uthread *u = cur;
+    if (!hostsim_user_mode || u == NULL) {
+        uint64_t r[8];
+        memcpy(r, regs, sizeof(r));
+        (void)hostsim_syscall_as_current(r, NULL);
+        memcpy(regs, r, 6 * sizeof(r[0]));
+        return;
+    }
+    struct hal_tcb *a = u->owner;
+    /* The "svc" is the call; NextIP is where it returns to, FaultIP 4 bytes before it. */
+    word_t next = (word_t)__builtin_return_address(0);
+    word_t svc = next - 4;
+    for (int i = 0; i < 8; i++) {
+        a->regs[REG_X0 + i] = regs[i];
+    }
+    for (;;) {
+        a->regs[REG_FAULT_IP] = svc;
+        a->regs[REG_NEXT_IP] = next;
+        a->regs[REG_SP] = (word_t)__builtin_frame_address(0);
+        u->state = UT_SYSCALL;
+        u->resume_ip = next;
+        u->restart_ip = svc;
+        hostsim_entry.kind = ENTRY_SYSCALL;
+        switch_to_kernel(u);
+        u = cur;
+        a = u->owner;
+        if (a->regs[REG_NEXT_IP] != svc) {
+            break;
+        }
+        /* Restarted (preempted, or a fault handler asked for it): the svc runs again with the
+         * registers the thread has now. */
+    }
+    u->state = UT_LAUNCH;
+    for (int i = 0; i < 6; i++) {
+        regs[i] = a->regs[REG_X0 + i];
+    }
+}
+
+void *uthread_fault(bool instruction, word_t addr, word_t esr, word_t pc, word_t sp)
+{
+    struct uthread *u = cur;
+    struct hal_tcb *a = u->owner;
+    a->regs[REG_FAULT_IP] = pc;
+    a->regs[REG_NEXT_IP] = pc;
+    a->regs[REG_SP] = sp;
+    u->state = UT_FAULT;
+    u->resume_ip = pc;
+    u->altstack = NULL;
+    hostsim_entry.kind = ENTRY_VM_FAULT;
+    hostsim_entry.instruction = instruction;
+    hostsim_entry.addr = addr;
+    hostsim_entry.esr = esr;
+    if (esr == HOSTSIM_ESR_EXEC_IN_WINDOW) {
+        hostsim_entry.kind = ENTRY_USER_EXCEPTION;
+    }
+    switch_to_kernel(u);
+    u = cur;
+    void *held = u->altstack;
+    u->altstack = NULL;
+    u->state = UT_LAUNCH;
+    return held;
+}
