@@ -23,7 +23,7 @@ timeout "${QEMU_TIMEOUT:-60}" qemu-system-aarch64 "${machine[@]}" -nographic -m 
 status=$?
 end=$(date +%s.%N)
 tr -d '\r' <"$log"
-echo "run-smoke.sh: $gic: QEMU exit status $status after $(echo "$end - $start" | bc) s"
+echo "run-smoke.sh: $gic: QEMU exit status $status after $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s"
 fail=0
 if [ "$status" -ne 0 ]; then echo "run-smoke.sh: QEMU did not power off cleanly"; fail=1; fi
 if grep -q 'KaaL kernel panic' "$log"; then echo "run-smoke.sh: kernel panic"; fail=1; fi
