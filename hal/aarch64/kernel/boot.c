@@ -121,6 +121,7 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
         kprintf("KaaL: kernel_boot done\n");
     }
     timer_init();
+    aarch64_pmu_init();
     kprintf("KaaL: timer: EL1 virtual timer, PPI %lu, %lu Hz counter, tick %u ms; entering the root task at %lx\n",
             (unsigned long)AARCH64_TIMER_IRQ, (unsigned long)timer_frequency(), (unsigned)CONFIG_TIMER_TICK_MS,
             (unsigned long)v_entry);

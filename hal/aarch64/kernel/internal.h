@@ -71,6 +71,8 @@ bool gic_user_irq_enabled(void);
 /* timer.c: the EL1 virtual timer ticking every CONFIG_TIMER_TICK_MS; CNTKCTL_EL1 = 0. Boot, after
  * gic_init. timer_reload starts the next period (and clears the pending tick). */
 void timer_init(void);
+/* Benchmark builds: export the PMU cycle counter to EL0 (pmu.c); a no-op otherwise. Boot, once. */
+void aarch64_pmu_init(void);
 void timer_reload(void);
 word_t timer_frequency(void);
 /* A tick was handled (hal_irq_ack of the timer line): count it and start the next period. */
