@@ -152,8 +152,23 @@ static void dump_esr(word_t esr, word_t far, word_t elr)
     kprintf("  ELR_EL1 %016lx (faulting instruction)\n", (unsigned long)elr);
 }
 
+/* The thread the kernel was working for: its name (TCB_SetName / DebugNameThread) and where it is
+ * in user mode, so a crash says whose system call or fault it was handling. */
+static void dump_current_thread(void)
+{
+    const struct tcb *t = ks.cur_thread;
+    if (t == NULL) {
+        kprintf("  current thread: none (booting)\n");
+        return;
+    }
+    kprintf("  current thread %p \"%s\": user PC %016lx SP_EL0 %016lx FaultIP %016lx x7 %lx\n", (const void *)t,
+            t->name, (unsigned long)t->arch.regs[REG_NEXT_IP], (unsigned long)t->arch.regs[REG_SP],
+            (unsigned long)t->arch.regs[REG_FAULT_IP], (unsigned long)t->arch.regs[REG_X7]);
+}
+
 void hal_panic_dump(void)
 {
+    dump_current_thread();
     if (last_trap != NULL) {
         dump_esr(last_trap->esr, last_trap->far, last_trap->elr);
         kprintf("  SPSR_EL1 %016lx  LR %016lx\n", (unsigned long)last_trap->spsr, (unsigned long)last_trap->x[30]);
