@@ -96,4 +96,21 @@ const char *hostsim_console_take(void);
 /* Did the last kernel entry end in a panic (kassert failure)? Cleared by hostsim_boot. */
 bool hostsim_panicked(void);
 
+/* --- Device models (hal/hostsim/pl011.c) ---
+ * A PL011 UART at physical page paddr (outside RAM: it is device memory, reached through a device
+ * untyped's frame) with interrupt line irq. Transmitted bytes go to out_fd at once; received bytes
+ * come from in_fd when hostsim_pl011_wait_input() reads it, or from hostsim_pl011_feed(). Its RX
+ * interrupt is level-triggered (raised while the receive FIFO holds data and RXIM/RTIM is set). */
+int hostsim_pl011_attach(uint64_t paddr, unsigned irq, int in_fd, int out_fd);
+/* Wait up to timeout_ms (-1: for ever) for input on in_fd and queue what arrived. Call it between
+ * runs (hostsim_run() ended in HOSTSIM_RUN_DEADLOCK: everything waits, e.g. for input). Returns the
+ * number of bytes queued, 0 on timeout, -1 at end of input. */
+int hostsim_pl011_wait_input(int timeout_ms);
+/* Queue n bytes of input (tests). 0, or -1 when the FIFO (4 KiB) has no room. */
+int hostsim_pl011_feed(const void *bytes, unsigned n);
+/* A 32-bit device access by the running user thread at user address vaddr: translated through its
+ * VSpace as the MMU would; a modelled device answers it, anything else is accessed directly (so
+ * the shadow MMU raises the VM fault). User mode only (user/dddk's accessors call it). */
+uint32_t hostsim_mmio_access(uint64_t vaddr, int write, uint32_t value);
+
 #endif

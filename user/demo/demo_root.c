@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The demo system's root task: finds the UART in the device tree, starts the PL011 driver and the
+ * shell as components in their own address spaces, then serves the shell's requests (start a
+ * faulting component and report its fault; power off) and handles every component's faults.
+ * docs/demo.md. */
+#include <kaal/bootinfo.h>
+#include <kaal/broker.h>
+#include <kaal/component.h>
+#include <kaal/dddk.h>
+#include <kaal/pl011.h>
+#include <kaal/print.h>
+#include <kaal/shell.h>
+#include <kaal/start.h>
+#include <kaal/sys.h>
+
+/* Badges on the root task's endpoint: who sent the message. */
+#define BADGE_SHELL 2
+#define BADGE_FAULT 0x100 /* | component number: a fault message */
+enum { COMP_DRIVER, COMP_SHELL, COMP_FAULTY, N_COMP };
+static const char *const comp_names[N_COMP] = {"uart", "shell", "faulty"};
+
+/* QEMU virt's PL011, used when the device tree has none. */
+#define UART_DEFAULT_BASE 0x9000000ul
+#define UART_DEFAULT_IRQ 33ul
+
+static struct kaal_broker broker;
+static struct kaal_component comps[N_COMP];
+
+/* The faulty component: reads through a pointer to a page nobody mapped. */
+static void faulty_main(const struct kaal_component_args *args)
+{
+    (void)args;
+    volatile seL4_Word *bad = (volatile seL4_Word *)0x1008ul;
+    (void)*bad;
+}
+
+static int check(seL4_Error err, const char *what)
+{
+    if (err != seL4_NoError) {
+        kaal_puts("demo root: ");
+        kaal_puts(what);
+        kaal_puts(" failed: error ");
+        kaal_put_dec(err);
+        kaal_puts("\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int start_driver(seL4_CPtr ep, seL4_CPtr *irq_out)
+{
+    struct dddk_device uart = {UART_DEFAULT_BASE, 0x1000, UART_DEFAULT_IRQ, 1};
+    seL4_Word fdt_size;
+    const void *fdt = kaal_bootinfo_fdt(broker.bi, &fdt_size);
+    if (dddk_fdt_find(fdt, "arm,pl011", &uart) != 0 || !uart.has_irq) {
+        kaal_puts("demo root: no arm,pl011 in the device tree; using QEMU virt's\n");
+        uart.reg_base = UART_DEFAULT_BASE;
+        uart.irq = UART_DEFAULT_IRQ;
+    }
+    kaal_puts("demo root: UART (arm,pl011) at ");
+    kaal_put_hex(uart.reg_base);
+    kaal_puts(", interrupt ");
+    kaal_put_dec(uart.irq);
+    kaal_puts(" (device tree)\n");
+
+    seL4_CPtr frame, irq, ntfn, ntfn_badged;
+    struct kaal_component *c = &comps[COMP_DRIVER];
+    if (check(kaal_broker_device_frame(&broker, uart.reg_base & ~0xffful, &frame), "device frame") ||
+        check(kaal_broker_irq(&broker, uart.irq, &irq), "IRQ handler") ||
+        check(kaal_broker_alloc(&broker, seL4_NotificationObject, 0, &ntfn), "notification")) {
+        return -1;
+    }
+    ntfn_badged = kaal_broker_slot(&broker);
+    if (check(sys_cnode_mint(seL4_CapInitThreadCNode, ntfn_badged, seL4_WordBits, seL4_CapInitThreadCNode, ntfn,
+                             seL4_WordBits, seL4_AllRights, PL011_IRQ_BADGE),
+              "badge") ||
+        check(sys_irq_handler_set_notification(irq, ntfn_badged), "IRQHandler_SetNotification") ||
+        check(kaal_component_create(&broker, c, "uart", pl011_driver_main, 200, ep, BADGE_FAULT | COMP_DRIVER),
+              "driver component") ||
+        check(kaal_component_map_region(c, "uart", frame, 1, seL4_ReadWrite, seL4_ARM_ExecuteNever), "UART map") ||
+        check(sys_tcb_bind_notification(c->tcb, ntfn), "bind notification")) {
+        return -1;
+    }
+    *irq_out = irq;
+    return 0;
+}
+
+/* ROOT_FAULT: start 'faulty', wait for its fault, reply to the shell with the fault's words. */
+static void serve_fault(seL4_CPtr ep, seL4_CPtr saved)
+{
+    seL4_Word words[5] = {0};
+    seL4_Word label = 0;
+    struct kaal_component *c = &comps[COMP_FAULTY];
+    if (sys_cnode_save_caller(seL4_CapInitThreadCNode, saved, seL4_WordBits) != seL4_NoError) {
+        return;
+    }
+    if (check(kaal_component_create(&broker, c, "faulty", faulty_main, 100, ep, BADGE_FAULT | COMP_FAULTY),
+              "faulty component") ||
+        check(kaal_component_start(c), "start faulty")) {
+        label = 1;
+    } else {
+        for (;;) {
+            seL4_Word badge = 0;
+            seL4_MessageInfo_t info = sys_recv(ep, &badge);
+            if (badge == (BADGE_FAULT | COMP_FAULTY)) {
+                for (int i = 0; i < 4; i++) {
+                    words[i] = sys_get_mr(i);
+                }
+                words[4] = seL4_MessageInfo_get_label(info);
+                break;
+            }
+            kaal_puts("demo root: a message arrived while waiting for the fault; ignored\n");
+        }
+        sys_tcb_suspend(c->tcb);
+        kaal_puts("demo root: 'faulty' faulted at ");
+        kaal_put_hex(words[1]);
+        kaal_puts("; stopped it\n");
+    }
+    for (int i = 0; i < 5; i++) {
+        sys_set_mr(i, words[i]);
+    }
+    sys_send(saved, seL4_MessageInfo_new(label, 0, 0, 5));
+}
+
+int kaal_root_main(const seL4_BootInfo *bi)
+{
+    kaal_puts("demo root: starting the UART driver and the shell\n");
+    kaal_broker_init(&broker, bi);
+    seL4_CPtr root_ep, drv_ep, irq;
+    if (check(kaal_broker_alloc(&broker, seL4_EndpointObject, 0, &root_ep), "root endpoint") ||
+        check(kaal_broker_alloc(&broker, seL4_EndpointObject, 0, &drv_ep), "driver endpoint") ||
+        start_driver(root_ep, &irq) != 0) {
+        return 1;
+    }
+    struct kaal_component *drv = &comps[COMP_DRIVER], *sh = &comps[COMP_SHELL];
+    if (check(kaal_component_grant(drv, "ep", drv_ep, seL4_AllRights, 0, 0), "grant ep") ||
+        check(kaal_component_grant(drv, "irq", irq, seL4_AllRights, 0, 0), "grant irq") ||
+        check(kaal_component_create(&broker, sh, "shell", shell_main, 100, root_ep, BADGE_FAULT | COMP_SHELL),
+              "shell component") ||
+        check(kaal_component_grant(sh, "uart", drv_ep, seL4_AllRights, 1, 0), "grant uart") ||
+        check(kaal_component_grant(sh, "root", root_ep, seL4_AllRights, BADGE_SHELL, 0), "grant root") ||
+        check(kaal_component_start(drv), "start driver") || check(kaal_component_start(sh), "start shell")) {
+        return 1;
+    }
+    seL4_CPtr saved = kaal_broker_slot(&broker);
+    for (;;) {
+        seL4_Word badge = 0;
+        seL4_MessageInfo_t info = sys_recv(root_ep, &badge);
+        if (badge & BADGE_FAULT) {
+            seL4_Word n = badge & 0xff;
+            kaal_puts("demo root: component '");
+            kaal_puts(n < N_COMP ? comp_names[n] : "?");
+            kaal_puts("' faulted (fault type ");
+            kaal_put_dec(seL4_MessageInfo_get_label(info));
+            kaal_puts(", pc ");
+            kaal_put_hex(sys_get_mr(0));
+            kaal_puts("); it stays stopped\n");
+            continue;
+        }
+        if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_FAULT) {
+            serve_fault(root_ep, saved);
+        } else if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_EXIT) {
+            break;
+        } else {
+            sys_reply(seL4_MessageInfo_new(seL4_IllegalOperation, 0, 0, 0));
+        }
+    }
+    /* Power off: with the IRQ handler gone and no thread left to run, the kernel stops the machine
+     * (aarch64: PSCI SYSTEM_OFF; hostsim: the run ends). */
+    sys_cnode_revoke(seL4_CapInitThreadCNode, irq, seL4_WordBits);
+    sys_cnode_delete(seL4_CapInitThreadCNode, irq, seL4_WordBits);
+    for (int i = 0; i < N_COMP; i++) {
+        if (comps[i].tcb != seL4_CapNull) {
+            sys_tcb_suspend(comps[i].tcb);
+        }
+    }
+    kaal_puts("demo root: every component stopped; powering off\n");
+    return 0;
+}
