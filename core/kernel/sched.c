@@ -318,6 +318,12 @@ void sched_handle_yield(void)
 
 struct tcb *sched_idle_thread(void) { return &sched.idle; }
 
+void *sched_state(word_t *size)
+{
+    *size = sizeof(sched);
+    return &sched;
+}
+
 /* ---- boot ----------------------------------------------------------------------------------- */
 
 void sched_init(void)

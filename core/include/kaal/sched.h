@@ -54,6 +54,10 @@ void sched_domain_schedule_set_start(word_t index);
 void sched_tcb_created(struct tcb *t);
 void sched_tcb_destroyed(struct tcb *t);
 
+/* The scheduler's state (queues, bitmaps, domain schedule, the idle thread) as bytes, for a port
+ * that snapshots a booted kernel and copies it back later (hostsim snapshots, with ks and RAM). */
+void *sched_state(word_t *size);
+
 /* Choose the thread to run (called only by kernel_exit). Sets ks.cur_thread (the idle thread when
  * nothing is runnable). */
 void sched_schedule(void);

@@ -96,6 +96,19 @@ const char *hostsim_console_take(void);
 /* Did the last kernel entry end in a panic (kassert failure)? Cleared by hostsim_boot. */
 bool hostsim_panicked(void);
 
+/* --- Snapshots (snapshot.c) ---
+ * Save the booted machine (simulated RAM, the kernel's globals, the interrupt controller) and
+ * return to that moment later without booting again: a fuzzer boots once and restores before
+ * every input. Restoring copies back only the RAM pages that differ. A snapshot belongs to one
+ * boot: after hostsim_shutdown or another hostsim_boot, restore refuses it. For puppet-thread
+ * machines (the host contexts of hostsim_run's user threads are not saved). */
+struct hostsim_snapshot;
+/* NULL when no machine is booted (or out of host memory). */
+struct hostsim_snapshot *hostsim_snapshot_take(void);
+/* 0, or -1 when s is not of the machine booted now. Clears halt and panic; SGI counts restart. */
+int hostsim_snapshot_restore(const struct hostsim_snapshot *s);
+void hostsim_snapshot_free(struct hostsim_snapshot *s);
+
 /* --- Device models (hal/hostsim/pl011.c) ---
  * A PL011 UART at physical page paddr (outside RAM: it is device memory, reached through a device
  * untyped's frame) with interrupt line irq. Transmitted bytes go to out_fd at once; received bytes

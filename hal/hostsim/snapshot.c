@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* hostsim snapshots: save a booted machine (simulated RAM, the kernel's globals, the interrupt
+ * controller) and return to it later without booting again, at the same host addresses. Restoring
+ * copies back only the RAM pages that differ: pages the host never faulted in (mincore) are still
+ * zero and are skipped, the rest are compared with the snapshot (or with zero) a page at a time. A
+ * fuzzer boots once and restores before every input. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <hal/hal.h>
+#include <hostsim/hostsim.h>
+#include <kaal/kernel.h>
+#include <kaal/sched.h>
+
+#include "internal.h"
+
+#define SNAP_PAGE 4096ul
+#define NO_PAGE UINT32_MAX
+
+struct hostsim_snapshot {
+    uint8_t *ram_host; /* the machine's RAM mapping (restore requires the same one) */
+    word_t ram_size;
+    word_t n_pages;
+    uint32_t *page_of; /* RAM page -> index into pages, or NO_PAGE for a page that was zero */
+    uint8_t *pages;    /* copies of the non-zero pages */
+    unsigned char *resident;
+    struct kernel_state ks;
+    void *sched;
+    word_t sched_size;
+    bool irq_masked[HAL_MAX_IRQ + 1], irq_edge[HAL_MAX_IRQ + 1], irq_pending[HAL_MAX_IRQ + 1];
+};
+
+static bool page_is_zero(const uint8_t *p)
+{
+    const uint64_t *w = (const uint64_t *)p;
+    uint64_t acc = 0;
+    for (size_t i = 0; i < SNAP_PAGE / 8; i += 8) {
+        acc |= w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4] | w[i + 5] | w[i + 6] | w[i + 7];
+        if (acc != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Which RAM pages the host has (1: may be non-zero). Without mincore every page counts. */
+static void ram_residency(unsigned char *vec, word_t n_pages)
+{
+    if (mincore(hostsim_ram_host, n_pages * SNAP_PAGE, vec) != 0) {
+        memset(vec, 1, n_pages);
+    }
+}
+
+void hostsim_snapshot_free(struct hostsim_snapshot *s)
+{
+    if (s != NULL) {
+        free(s->page_of);
+        free(s->pages);
+        free(s->resident);
+        free(s->sched);
+        free(s);
+    }
+}
+
+struct hostsim_snapshot *hostsim_snapshot_take(void)
+{
+    if (!hostsim_booted || hostsim_ram_host == NULL || hostsim_ram_size % SNAP_PAGE != 0 ||
+        hostsim_ram_size / SNAP_PAGE >= NO_PAGE) {
+        return NULL;
+    }
+    struct hostsim_snapshot *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        return NULL;
+    }
+    s->ram_host = hostsim_ram_host;
+    s->ram_size = hostsim_ram_size;
+    s->n_pages = hostsim_ram_size / SNAP_PAGE;
+    s->page_of = malloc(s->n_pages * sizeof(*s->page_of));
+    s->resident = malloc(s->n_pages);
+    word_t sched_size;
+    void *sched = sched_state(&sched_size);
+    s->sched = malloc(sched_size);
+    if (s->page_of == NULL || s->resident == NULL || s->sched == NULL) {
+        hostsim_snapshot_free(s);
+        return NULL;
+    }
+    ram_residency(s->resident, s->n_pages);
+    word_t n_copied = 0;
+    for (word_t i = 0; i < s->n_pages; i++) {
+        bool keep = (s->resident[i] & 1) && !page_is_zero(s->ram_host + i * SNAP_PAGE);
+        s->page_of[i] = keep ? (uint32_t)n_copied++ : NO_PAGE;
+    }
+    s->pages = malloc(n_copied ? n_copied * SNAP_PAGE : 1);
+    if (s->pages == NULL) {
+        hostsim_snapshot_free(s);
+        return NULL;
+    }
+    for (word_t i = 0; i < s->n_pages; i++) {
+        if (s->page_of[i] != NO_PAGE) {
+            memcpy(s->pages + (size_t)s->page_of[i] * SNAP_PAGE, s->ram_host + i * SNAP_PAGE, SNAP_PAGE);
+        }
+    }
+    s->ks = ks;
+    memcpy(s->sched, sched, sched_size);
+    s->sched_size = sched_size;
+    for (unsigned i = 0; i <= HAL_MAX_IRQ; i++) {
+        s->irq_masked[i] = hostsim_irq_is_masked(i);
+        s->irq_edge[i] = hostsim_irq_is_edge(i);
+        s->irq_pending[i] = hostsim_irq_is_pending(i);
+    }
+    return s;
+}
+
+int hostsim_snapshot_restore(const struct hostsim_snapshot *s)
+{
+    if (s == NULL || !hostsim_booted || hostsim_ram_host != s->ram_host || hostsim_ram_size != s->ram_size) {
+        return -1; /* not the machine the snapshot was taken of (shut down or booted again) */
+    }
+    /* RAM: a page the host does not have is zero, as is a page absent from the snapshot. */
+    unsigned char *vec = s->resident;
+    ram_residency(vec, s->n_pages);
+    for (word_t i = 0; i < s->n_pages; i++) {
+        uint8_t *p = s->ram_host + i * SNAP_PAGE;
+        if (s->page_of[i] != NO_PAGE) {
+            const uint8_t *q = s->pages + (size_t)s->page_of[i] * SNAP_PAGE;
+            if (memcmp(p, q, SNAP_PAGE) != 0) {
+                memcpy(p, q, SNAP_PAGE);
+            }
+        } else if ((vec[i] & 1) && !page_is_zero(p)) {
+            memset(p, 0, SNAP_PAGE);
+        }
+    }
+    /* The kernel's globals. */
+    ks = s->ks;
+    word_t sched_size;
+    void *sched = sched_state(&sched_size);
+    memcpy(sched, s->sched, sched_size < s->sched_size ? sched_size : s->sched_size);
+    /* The machine: not halted, no panic, the interrupt controller as it was, no forced preemption
+     * (SGI counts start again from zero). */
+    hostsim_did_panic = false;
+    hostsim_halt_target = NULL;
+    hostsim_note_boot();
+    hostsim_set_preempt_interval(0);
+    for (unsigned i = 0; i <= HAL_MAX_IRQ; i++) {
+        if (s->irq_masked[i] != hostsim_irq_is_masked(i)) {
+            if (s->irq_masked[i]) {
+                hal_irq_mask(i);
+            } else {
+                hal_irq_unmask(i);
+            }
+        }
+        if (s->irq_edge[i] != hostsim_irq_is_edge(i)) {
+            hal_irq_set_trigger(i, s->irq_edge[i]);
+        }
+        if (s->irq_pending[i]) {
+            hostsim_irq_set_pending(i);
+        }
+    }
+    return 0;
+}
