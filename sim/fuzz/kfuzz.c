@@ -399,6 +399,7 @@ static struct {
     double boot_us;
     unsigned op_index;
     bool stop; /* the machine halted or the oracle fired: the rest of the input is skipped */
+    word_t root_cnode; /* the root thread's CSpace root after boot (physical address) */
 } fz;
 
 /* The oracle after one kernel entry (or a few: ticks). */
@@ -413,10 +414,12 @@ static void oracle(enum hostsim_status st, const char *what)
         fz.stop = true;
         return;
     }
-    /* The checker finds caps only through the root thread: once the root thread has lost its
-     * CSpace (its TCB or CNode deleted, say), nothing it reports means anything, so the program
-     * ends here (not a finding; see docs/fuzzing.md). */
-    if (ks.root_thread == NULL || cap_get_cap_type(ks.root_thread->ctes[TCB_CTABLE].cap) != cap_cnode_cap) {
+    /* The checker finds caps only through the root thread: once the root thread has lost its boot
+     * CSpace (its TCB or CNode deleted, or another CNode made its CSpace root by TCB_Configure or
+     * TCB_SetSpace), caps it cannot reach still exist and nothing it reports means anything, so
+     * the program ends here (not a finding; see docs/fuzzing.md). */
+    if (ks.root_thread == NULL || cap_get_cap_type(ks.root_thread->ctes[TCB_CTABLE].cap) != cap_cnode_cap ||
+        cap_cnode_cap_get_ptr(ks.root_thread->ctes[TCB_CTABLE].cap) != fz.root_cnode) {
         if (fz.cfg.trace) {
             fprintf(fz.cfg.trace, "kfuzz: the root thread has no CSpace any more: the program ends\n");
         }
@@ -838,6 +841,7 @@ static void boot(void)
     }
     fz.boot_us = now_us() - t0;
     hostsim_console_take();
+    fz.root_cnode = cap_cnode_cap_get_ptr(ks.root_thread->ctes[TCB_CTABLE].cap);
 }
 
 void kfuzz_run(const uint8_t *data, size_t size, struct kfuzz_result *result)
