@@ -9,7 +9,8 @@
 # The console goes to a file (CONSOLE, default <image>.console.log), so gdb has the terminal.
 # Usage: gdb-qemu.sh IMAGE KERNEL_ELF [ROOT_ELF [gdb arguments...]]
 #   e.g. gdb-qemu.sh img kernel.elf root.elf -batch -ex 'break aarch64_boot' -ex continue -ex bt
-# Environment: KAAL_GDB_PORT (1234), QEMU_MACHINE (as run-qemu.sh), GDB (gdb-multiarch).
+# Environment: KAAL_GDB_PORT (1234; 0 = any free port), QEMU_MACHINE (as run-qemu.sh), GDB
+# (gdb-multiarch), CONSOLE.
 # QEMU is stopped when gdb exits.
 set -euo pipefail
 image=${1:?usage: gdb-qemu.sh IMAGE KERNEL_ELF [ROOT_ELF [gdb arguments...]]}
@@ -17,6 +18,9 @@ kernel=${2:?usage: gdb-qemu.sh IMAGE KERNEL_ELF [ROOT_ELF [gdb arguments...]]}
 root=${3:-}
 shift $(($# < 3 ? $# : 3))
 port=${KAAL_GDB_PORT:-1234}
+if [[ "$port" == 0 ]]; then # any free port (tests run in parallel)
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("localhost", 0)); print(s.getsockname()[1])')
+fi
 gdb=${GDB:-gdb-multiarch}
 console=${CONSOLE:-$image.console.log}
 command -v "$gdb" >/dev/null || { echo "gdb-qemu.sh: $gdb is missing (apt-get install gdb-multiarch)" >&2; exit 2; }
