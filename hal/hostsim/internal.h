@@ -15,6 +15,8 @@ extern bool hostsim_booted;
 
 /* A fresh machine was booted: clear the halted flag of the previous one. */
 void hostsim_note_boot(void);
+/* The kernel halted during a run (hostsim_run): later system calls answer HOSTSIM_HALTED. */
+void hostsim_note_halt(void);
 
 /* The virtual interrupt controller (hal.c): reset at boot (every line masked except the timer,
  * nothing pending), and mark a line pending. */

@@ -11,6 +11,8 @@
 
 static bool machine_halted;
 
+void hostsim_note_halt(void) { machine_halted = true; }
+
 void hostsim_note_boot(void)
 {
     machine_halted = false;

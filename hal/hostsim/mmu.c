@@ -5,7 +5,7 @@
 #include <hal/mmu.h>
 #include <kaal/structures.h>
 
-#include "mmu_hooks.h"
+#include "user_internal.h"
 
 /* Descriptor bits (Arm ARM D8.3, 4 KiB granule). */
 #define PTE_VALID (1ul << 0)
@@ -99,16 +99,13 @@ word_t hal_pte_attrs(word_t pte)
 /* The shadow MMU reads tables only when a user access misses, so a plain store is visible. */
 void hal_pte_store(word_t *slot, word_t pte) { *slot = pte; }
 
-void hal_tlb_invalidate_asid(word_t asid) { hostsim_mmu_invalidate_asid(asid); }
+void hal_tlb_invalidate_asid(word_t asid) { hostsim_shadow_invalidate_asid(asid); }
 
-void hal_tlb_invalidate_va(word_t asid, word_t vaddr) { hostsim_mmu_invalidate_va(asid, vaddr); }
+void hal_tlb_invalidate_va(word_t asid, word_t vaddr) { hostsim_shadow_invalidate_va(asid, vaddr); }
 
+/* Caches: hostsim memory is coherent, so cache maintenance has no effect to observe. TLB
+ * invalidation forgets what the shadow MMU materialised in the user window. */
 void hal_cache_clean_data(paddr_t pa, word_t size) { (void)pa, (void)size; }
 void hal_cache_invalidate_data(paddr_t pa, word_t size) { (void)pa, (void)size; }
 void hal_cache_clean_invalidate_data(paddr_t pa, word_t size) { (void)pa, (void)size; }
 void hal_cache_unify_instruction(paddr_t pa, word_t size) { (void)pa, (void)size; }
-
-/* No-op hooks until the shadow MMU exists (mmu_hooks.h): nothing is materialised, so there is
- * nothing to forget. The shadow MMU's author replaces these definitions. */
-void hostsim_mmu_invalidate_asid(word_t asid) { (void)asid; }
-void hostsim_mmu_invalidate_va(word_t asid, word_t vaddr) { (void)asid, (void)vaddr; }

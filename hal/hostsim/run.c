@@ -118,6 +118,7 @@ enum hostsim_run_status hostsim_run(void)
     hostsim_halt_target = &jb;
     if (setjmp(jb)) {
         status = HOSTSIM_RUN_HALTED;
+        hostsim_note_halt();
     } else {
         status = run_loop();
     }
