@@ -159,6 +159,9 @@ int kaal_root_main(const seL4_BootInfo *bi)
         }
         if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_FAULT) {
             serve_fault(root_ep, saved);
+        } else if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_SNAPSHOT) {
+            sys_debug_snapshot();
+            sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
         } else if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_EXIT) {
             break;
         } else {

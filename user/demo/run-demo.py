@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 
-SCRIPT = b"help\necho hello from the pipe\ncaps\nthreads\nipcbench\nfault\necho still alive\nbogus\nexit\n"
+SCRIPT = b"help\necho hello from the pipe\ncaps\nthreads\nsnapshot\nipcbench\nfault\necho still alive\nbogus\nexit\n"
 
 EXPECT = [
     ("banner", r"KaaL demo shell"),
@@ -25,6 +25,9 @@ EXPECT = [
     ("caps: driver endpoint", r"slot 8: endpoint \(uart\)"),
     ("caps: root endpoint", r"slot 9: endpoint \(root\)"),
     ("threads: scheduler dump", r"(?i)sched|thread|prio"),
+    ("snapshot: shell", r'KaaL snapshot: CNode \S+ \(256 slots\) of thread "shell"'),
+    ("snapshot: uart", r'KaaL snapshot: CNode \S+ \(256 slots\) of thread "uart"'),
+    ("snapshot: root", r'KaaL snapshot: CNode \S+ \(\d+ slots\) of thread "rootserver"'),
     ("ipcbench: live rounds", r"round 5: 2000 round trips"),
     ("fault: reported in words", r"component 'faulty' took a VM fault: a data read at address 0x1008"),
     ("fault: translation fault", r"translation fault at level \d, nothing is mapped there"),
@@ -60,6 +63,12 @@ def main():
         if not re.search(pattern, out, re.MULTILINE):
             print(f"run-demo.py: missing: {name} (/{pattern}/)")
             failed += 1
+    # The snapshot as a picture: three CSpaces, the driver's endpoint shared by shell and driver.
+    tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "snapshot2dot.py")
+    graph = subprocess.run([sys.executable, tool], input=out.encode(), stdout=subprocess.PIPE).stdout.decode()
+    if "cluster_2" not in graph or "fillcolor=lightyellow" not in graph:
+        print("run-demo.py: snapshot2dot.py did not draw three CSpaces sharing an endpoint")
+        failed += 1
     if "KaaL kernel panic" in out:
         print("run-demo.py: kernel panic")
         failed += 1

@@ -250,7 +250,7 @@ static void run_line(struct shell *s, char *line)
                    "  help        this list\n"
                    "  echo TEXT   print TEXT\n"
                    "  caps        this shell's own CSpace, slot by slot\n"
-                   "  snapshot    the kernel's dump of this shell's CSpace (kernel console)\n"
+                   "  snapshot    the kernel's dump of every CSpace here (kernel console)\n"
                    "  threads     the kernel's scheduler dump (kernel console)\n"
                    "  ipcbench    live Call/Reply ping-pong figures with the UART driver\n"
                    "  fault       start a component that faults; its handler reports it\n"
@@ -261,8 +261,12 @@ static void run_line(struct shell *s, char *line)
     } else if (str_eq(line, "caps")) {
         cmd_caps(s);
     } else if (str_eq(line, "snapshot")) {
+        sh_puts(s, "snapshot: the CSpaces of shell, uart and rootserver follow on the kernel console\n"
+                   "          (render them with tools/snapshot2dot.py)\n");
         sh_flush(s);
         sys_debug_snapshot();
+        (void)sys_call(s->uart, seL4_MessageInfo_new(PL011_SNAPSHOT, 0, 0, 0));
+        (void)sys_call(s->root, seL4_MessageInfo_new(ROOT_SNAPSHOT, 0, 0, 0));
     } else if (str_eq(line, "threads")) {
         sh_flush(s);
         sys_debug_dump_scheduler();

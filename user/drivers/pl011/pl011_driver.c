@@ -125,6 +125,10 @@ void pl011_driver_main(const struct kaal_component_args *args)
         case PL011_PING:
             sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
             break;
+        case PL011_SNAPSHOT:
+            sys_debug_snapshot();
+            sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
+            break;
         default:
             sys_reply(seL4_MessageInfo_new(seL4_IllegalOperation, 0, 0, 0));
             break;

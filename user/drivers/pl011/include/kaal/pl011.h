@@ -8,6 +8,7 @@
  *                received (by interrupt): MR0 = n, bytes from MR1. One reader at a time
  *                (another one's READ is answered at once with n = 0).
  *   PL011_PING   an empty round trip (ipcbench).
+ *   PL011_SNAPSHOT  the driver prints its CSpace on the kernel console (DebugSnapshot).
  *
  * The driver's start-up: region "uart" (the UART's registers, one page), caps "ep" (its endpoint,
  * to receive on), "irq" (its IRQ handler; the root task bound the handler's notification to the
@@ -18,7 +19,7 @@
 #include <kaal/component.h>
 #include <kaal/sys_types.h>
 
-enum pl011_label { PL011_WRITE = 1, PL011_READ = 2, PL011_PING = 3 };
+enum pl011_label { PL011_WRITE = 1, PL011_READ = 2, PL011_PING = 3, PL011_SNAPSHOT = 4 };
 #define PL011_MAX_BYTES 96
 #define PL011_IRQ_BADGE (1ul << 40)
 
