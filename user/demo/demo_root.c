@@ -7,6 +7,7 @@
 #include <kaal/broker.h>
 #include <kaal/component.h>
 #include <kaal/dddk.h>
+#include <kaal/elf_loader.h>
 #include <kaal/pl011.h>
 #include <kaal/print.h>
 #include <kaal/shell.h>
@@ -94,9 +95,18 @@ static void serve_fault(seL4_CPtr ep, seL4_CPtr saved)
     if (sys_cnode_save_caller(seL4_CapInitThreadCNode, saved, seL4_WordBits) != seL4_NoError) {
         return;
     }
-    if (check(kaal_component_create(&broker, c, "faulty", faulty_main, 100, ep, BADGE_FAULT | COMP_FAULTY),
-              "faulty component") ||
-        check(kaal_component_start(c), "start faulty")) {
+    /* Its code: the ELF image "faulty" from the archive linked into this root task (aarch64), or
+     * the host function faulty_main (hostsim, or an image built without the archive). */
+    seL4_Word archive_size, elf_size;
+    const void *archive = kaal_components_archive(&archive_size);
+    const void *elf = kaal_cpio_find(archive, archive_size, "faulty", &elf_size);
+    seL4_Error err =
+        elf ? kaal_component_create_elf(&broker, c, "faulty", elf, elf_size, 100, ep, BADGE_FAULT | COMP_FAULTY)
+            : kaal_component_create(&broker, c, "faulty", faulty_main, 100, ep, BADGE_FAULT | COMP_FAULTY);
+    if (elf) {
+        kaal_puts("demo root: 'faulty' loaded from its ELF image in the component archive\n");
+    }
+    if (check(err, "faulty component") || check(kaal_component_start(c), "start faulty")) {
         label = 1;
     } else {
         for (;;) {

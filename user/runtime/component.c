@@ -118,16 +118,16 @@ static seL4_Error map_code(struct kaal_component *c)
     return seL4_NoError;
 }
 
-seL4_Error kaal_component_create(struct kaal_broker *b, struct kaal_component *c, const char *name,
-                                 kaal_component_main_fn main, seL4_Word priority, seL4_CPtr fault_ep,
-                                 seL4_Word fault_badge)
+seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_component *c, const char *name,
+                                      seL4_Word priority, seL4_CPtr fault_ep, seL4_Word fault_badge)
 {
     unsigned char *raw = (unsigned char *)&c->args;
     for (seL4_Word i = 0; i < sizeof(c->args); i++) {
         raw[i] = 0;
     }
     c->broker = b;
-    c->main = main;
+    c->main = 0;
+    c->entry = 0;
     c->next_region = KAAL_COMPONENT_REGION_VADDR;
     c->args.magic = KAAL_COMPONENT_ARGS_MAGIC;
     name_copy(c->args.name, name);
@@ -158,7 +158,7 @@ seL4_Error kaal_component_create(struct kaal_broker *b, struct kaal_component *c
     }
     if ((err = map_fresh(c, KAAL_COMPONENT_STACK_VADDR, KAAL_COMPONENT_STACK_PAGES, 0)) ||
         (err = map_fresh(c, KAAL_COMPONENT_IPC_VADDR, 1, &c->ipc_frame)) ||
-        (err = kaal_broker_alloc(b, seL4_ARM_SmallPageObject, 0, &c->args_frame)) || (err = map_code(c))) {
+        (err = kaal_broker_alloc(b, seL4_ARM_SmallPageObject, 0, &c->args_frame))) {
         return err;
     }
     if ((err = sys_tcb_configure(c->tcb, fault_ep != seL4_CapNull ? KAAL_COMPONENT_FAULT_EP : seL4_CapNull, c->cnode,
@@ -168,6 +168,18 @@ seL4_Error kaal_component_create(struct kaal_broker *b, struct kaal_component *c
     }
     sys_debug_name_thread(c->tcb, c->args.name);
     return seL4_NoError;
+}
+
+seL4_Error kaal_component_create(struct kaal_broker *b, struct kaal_component *c, const char *name,
+                                 kaal_component_main_fn main, seL4_Word priority, seL4_CPtr fault_ep,
+                                 seL4_Word fault_badge)
+{
+    seL4_Error err = kaal_component_create_bare(b, c, name, priority, fault_ep, fault_badge);
+    if (err == seL4_NoError) {
+        err = map_code(c);
+    }
+    c->main = main;
+    return err;
 }
 
 seL4_Error kaal_component_grant(struct kaal_component *c, const char *name, seL4_CPtr cap, seL4_CapRights_t rights,
@@ -254,7 +266,7 @@ seL4_Error kaal_component_start(struct kaal_component *c)
     for (seL4_Word i = 0; i < sizeof(regs); i++) {
         r[i] = 0;
     }
-    regs.pc = (seL4_Word)(uintptr_t)component_entry;
+    regs.pc = c->entry != 0 ? c->entry : (seL4_Word)(uintptr_t)component_entry;
     regs.sp = KAAL_COMPONENT_ARGS_VADDR; /* the stack ends where the args page starts */
     regs.x0 = KAAL_COMPONENT_ARGS_VADDR;
     regs.x1 = (seL4_Word)(uintptr_t)c->main;

@@ -76,8 +76,9 @@ void *kaal_component_region(const struct kaal_component_args *args, const char *
 struct kaal_component {
     struct kaal_broker *broker;
     seL4_CPtr tcb, cnode, vspace, ipc_frame, args_frame;
-    seL4_Word next_region; /* next free address for regions */
-    kaal_component_main_fn main;
+    seL4_Word next_region;           /* next free address for regions */
+    kaal_component_main_fn main;     /* a function of the root task's image (kaal_component_create) */
+    seL4_Word entry;                 /* or an ELF image's entry point (kaal_component_create_elf) */
     struct kaal_component_args args; /* what it will find at start */
 };
 
@@ -87,6 +88,10 @@ struct kaal_component {
 seL4_Error kaal_component_create(struct kaal_broker *b, struct kaal_component *c, const char *name,
                                  kaal_component_main_fn main, seL4_Word priority, seL4_CPtr fault_ep,
                                  seL4_Word fault_badge);
+/* The same without any code: for loaders (kaal_component_create_elf) that map the code themselves
+ * and set c->entry. */
+seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_component *c, const char *name,
+                                      seL4_Word priority, seL4_CPtr fault_ep, seL4_Word fault_badge);
 /* Grant cap (a root-CNode slot) to it under name, minted with rights and badge (badge 0: a copy).
  * *slot (if not NULL) gets its slot in the component's CNode. */
 seL4_Error kaal_component_grant(struct kaal_component *c, const char *name, seL4_CPtr cap, seL4_CapRights_t rights,
