@@ -134,8 +134,11 @@ bool hal_irq_pending(void)
     return hal_irq_get_active() != HAL_IRQ_NONE;
 }
 
+unsigned long hostsim_irq_acks;
+
 void hal_irq_ack(word_t irq)
 {
+    hostsim_irq_acks++;
     if (irq <= HAL_MAX_IRQ) {
         irq_pending_bit[irq] = false;
     }

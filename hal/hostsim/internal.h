@@ -22,6 +22,8 @@ void hostsim_note_halt(void);
  * nothing pending), and mark a line pending. */
 void hostsim_irq_reset(void);
 void hostsim_irq_set_pending(unsigned long irq);
+/* Interrupts taken so far (hal_irq_ack): a preempted system call takes one. */
+extern unsigned long hostsim_irq_acks;
 
 /* Print the current thread's registers (after a panic). */
 void hostsim_dump_state(void);

@@ -38,6 +38,9 @@ static bool take_interrupts(void)
     return true;
 }
 
+/* Re-executions of one svc without a preemption before svc_as gives up (a thread looping on it). */
+#define HOSTSIM_MAX_REWINDS 64
+
 /* Execute one svc (and its restarts while t stays current) as thread t. */
 static enum hostsim_status svc_as(struct tcb *t, unsigned *count)
 {
@@ -48,8 +51,10 @@ static enum hostsim_status svc_as(struct tcb *t, unsigned *count)
         machine_halted = true;
         return HOSTSIM_HALTED;
     }
+    unsigned rewinds = 0;
     for (;;) {
         word_t svc = hal_reg_get(&t->arch, REG_NEXT_IP);
+        unsigned long acks = hostsim_irq_acks;
         hal_reg_set(&t->arch, REG_FAULT_IP, svc);
         hal_reg_set(&t->arch, REG_NEXT_IP, svc + 4);
         t->arch.svc_pending = svc + 1; /* marks "inside svc at `svc`" for the restart check */
@@ -57,6 +62,14 @@ static enum hostsim_status svc_as(struct tcb *t, unsigned *count)
         kernel_exit();
         if (ks.cur_thread == t && thread_state_type(t) == ThreadState_Running &&
             hal_reg_get(&t->arch, REG_NEXT_IP) == svc) {
+            if (hostsim_irq_acks == acks && ++rewinds > HOSTSIM_MAX_REWINDS) {
+                /* Not preempted: the invocation itself set the thread back to its svc (as seL4
+                 * does when CopyRegisters/WriteRegisters give the caller its own restart PC), and
+                 * in user mode it executes the svc again and again. Stop with the svc pending: it
+                 * runs again before each later call of this thread. */
+                hostsim_halt_target = NULL;
+                return HOSTSIM_BLOCKED;
+            }
             (*count)++; /* preempted and chosen again: the svc runs again */
             continue;
         }

@@ -3,6 +3,7 @@
  * contexts, trap into the kernel with exact registers, and touch memory through the shadow MMU's
  * user window (refills, VM faults with their exact syndromes, the window emptied after a run). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -401,6 +402,54 @@ START_TEST(test_puppet_untouched)
 }
 END_TEST
 
+/* TCB_CopyRegisters of the caller's own frame gives it its restart PC (as seL4 does): sent with
+ * NBSend (no reply rewrites x1) the thread executes the same svc forever in user mode. The harness
+ * re-executes it a bounded number of times and reports it blocked with the svc pending (found by
+ * the fuzzer: tests/fuzz/repro/copyregisters-self-rewind-hang). */
+START_TEST(test_puppet_self_rewind_bounded)
+{
+    uint64_t flags[1] = {0x1f}; /* suspend source, resume target, frame, integer registers */
+    uint64_t caps[1] = {seL4_CapInitThreadTCB};
+    struct ktest_reply r = ktest_syscall(seL4_SysNBSend, seL4_CapInitThreadTCB,
+                                         seL4_MessageInfo_new(TCBCopyRegisters, 0, 1, 1).words[0], 1, flags, 1, caps);
+    ck_assert_int_eq(r.status, HOSTSIM_BLOCKED);
+    ck_assert_uint_eq(r.restarts, 64);
+    ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
+    ck_assert_uint_eq(hostsim_thread_state(hostsim_root_thread()), ThreadState_Running);
+}
+END_TEST
+
+/* A restored snapshot is the booted machine again: RAM, kernel globals and the interrupt
+ * controller as they were, whatever ran in between. */
+START_TEST(test_snapshot_restore)
+{
+    struct hostsim_snapshot *snap = hostsim_snapshot_take();
+    ck_assert_ptr_nonnull(snap);
+    size_t ram = hostsim_ram_size;
+    uint8_t *before = malloc(ram);
+    ck_assert_ptr_nonnull(before);
+    memcpy(before, hostsim_ram_host, ram);
+    struct kernel_state ks_before = ks;
+    for (int round = 0; round < 2; round++) {
+        uint64_t slot = ktest_first_empty();
+        ktest_assert_ok(ktest_retype(ktest_untyped(16), seL4_CapTableObject, 4, seL4_CapInitThreadCNode, 0, 0, slot, 1));
+        ktest_assert_ok(ktest_retype(ktest_untyped(12), seL4_EndpointObject, 0, seL4_CapInitThreadCNode, 0, 0, slot + 1, 1));
+        hostsim_raise_irq(40);
+        hostsim_set_preempt_interval(3);
+        ck_assert_int_ne(memcmp(before, hostsim_ram_host, ram), 0);
+        ck_assert_int_eq(hostsim_snapshot_restore(snap), 0);
+        ck_assert_int_eq(memcmp(before, hostsim_ram_host, ram), 0);
+        ck_assert_int_eq(memcmp(&ks_before, &ks, sizeof(ks)), 0);
+        ck_assert(!hostsim_irq_is_pending(40));
+        ck_assert_uint_eq(ktest_cap_type(slot), cap_null_cap);
+    }
+    hostsim_shutdown();
+    ck_assert_int_eq(hostsim_snapshot_restore(snap), -1); /* another machine now */
+    hostsim_snapshot_free(snap);
+    free(before);
+}
+END_TEST
+
 static Suite *hostsim_suite(void)
 {
     Suite *s = suite_create("hostsim");
@@ -409,6 +458,8 @@ static Suite *hostsim_suite(void)
     tcase_add_test(tc, test_root_syscalls);
     tcase_add_test(tc, test_second_thread_fault_handler);
     tcase_add_test(tc, test_puppet_untouched);
+    tcase_add_test(tc, test_puppet_self_rewind_bounded);
+    tcase_add_test(tc, test_snapshot_restore);
     suite_add_tcase(s, tc);
     tc = tcase_create("shadow_mmu");
     tcase_add_checked_fixture(tc, ktest_setup, ktest_teardown);

@@ -44,7 +44,10 @@ uint64_t hostsim_root_thread(void);
 /* Execute `svc #0` as the current thread (as hostsim_root_syscall does for the root thread).
  * Before the new call, a system call of this thread that was preempted and is pending restart is
  * re-executed first. Returns HOSTSIM_IDLE (and does nothing) when no thread is current; returns
- * HOSTSIM_BLOCKED when the thread blocked (its registers are final when it runs again). */
+ * HOSTSIM_BLOCKED when the thread blocked (its registers are final when it runs again), and also
+ * when an invocation set the thread back to its own svc without a preemption (its frame copied or
+ * written with its restart PC) and it re-executed it 64 times: such a thread loops on the svc, and
+ * each later call runs the pending svc first (the new call is made only once the loop ends). */
 enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *restarts);
 /* All N_USER_REGS saved registers of a thread (kernel order: x0..x30, sp, nextIP, spsr, faultIP,
  * tpidr, tpidrro) and its seL4 thread state (ThreadState_*). */
