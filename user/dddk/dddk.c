@@ -29,6 +29,17 @@ seL4_Word dddk_irq_wait(seL4_CPtr ntfn)
 
 seL4_Error dddk_irq_ack(seL4_CPtr irq_handler) { return sys_irq_handler_ack(irq_handler); }
 
+int dddk_irq_loop(seL4_CPtr ntfn, seL4_CPtr irq_handler, int (*handle)(void *ctx, seL4_Word badge), void *ctx)
+{
+    for (;;) {
+        int rc = handle(ctx, dddk_irq_wait(ntfn));
+        dddk_irq_ack(irq_handler);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+}
+
 static seL4_Word read_cells(const fdt32_t *p, int cells)
 {
     seL4_Word v = 0;

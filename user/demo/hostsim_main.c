@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +28,32 @@ static void root_entry(seL4_BootInfo *bi)
     kaal_set_root_user_mode(1);
     kaal_set_root_status(kaal_root_main(bi));
     sys_tcb_suspend(seL4_CapInitThreadTCB); /* as aarch64's start-up does: the run then ends */
+}
+
+/* A terminal as a serial line: no line editing or echo by the host (the shell echoes), so each key
+ * reaches the UART as it is typed. Ctrl-C still ends the program. */
+static struct termios saved_termios;
+static int termios_saved;
+
+static void restore_terminal(void)
+{
+    if (termios_saved) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+    }
+}
+
+static void raw_terminal(void)
+{
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_termios) != 0) {
+        return;
+    }
+    termios_saved = 1;
+    atexit(restore_terminal);
+    struct termios t = saved_termios;
+    t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    tcsetattr(STDIN_FILENO, TCSANOW, &t);
 }
 
 static seL4_Word host_ns(void)
@@ -78,6 +105,7 @@ int main(int argc, char **argv)
     dddk_hostsim_clock = host_ns;
     /* QEMU virt's PL011 (the default device tree is QEMU's): SPI 1 = interrupt 33. */
     hostsim_pl011_attach(0x9000000, 33, STDIN_FILENO, STDOUT_FILENO);
+    raw_terminal();
     hostsim_console_capture(true);
     enum hostsim_run_status st = hostsim_run_root(root_entry);
     print_console();

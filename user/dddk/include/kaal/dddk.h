@@ -36,6 +36,12 @@ seL4_Word dddk_irq_wait(seL4_CPtr ntfn);
 /* The device has been serviced: let its interrupt line fire again (IRQHandler_Ack). */
 seL4_Error dddk_irq_ack(seL4_CPtr irq_handler);
 
+/* The interrupt loop of a driver thread: wait on ntfn; for each signal call handle(ctx, badge)
+ * (service the device, e.g. drain its FIFO and clear its interrupt), then acknowledge the handler;
+ * until handle returns non-zero, which is returned. (A driver that also serves clients binds ntfn
+ * to its TCB and waits on its endpoint instead, as user/drivers/pl011 does.) */
+int dddk_irq_loop(seL4_CPtr ntfn, seL4_CPtr irq_handler, int (*handle)(void *ctx, seL4_Word badge), void *ctx);
+
 /* A device in the device tree: the first enabled node compatible with `compatible`. */
 struct dddk_device {
     seL4_Word reg_base, reg_size;
