@@ -5,7 +5,8 @@
 # ended), so QEMU exits by itself.
 # Usage: run-qemu.sh [IMAGE [extra QEMU arguments...]]
 #   IMAGE defaults to build-aarch64/hal/aarch64/kaal-image.elf.
-#   QEMU_TIMEOUT (seconds, default 30) bounds the run.
+#   QEMU_TIMEOUT (seconds, default 30) bounds the run; 0: no bound (an interactive root task such as
+#   the demo shell: the console is this terminal, its input goes to the guest; Ctrl-A x quits QEMU).
 #   QEMU_MACHINE replaces the machine arguments (default "-machine virt -cpu cortex-a53"; GICv3:
 #   "-machine virt,gic-version=3 -cpu cortex-a72").
 # Exit status: QEMU's (0 after SYSTEM_OFF, 124 on timeout), or 1 if QEMU exited 0 but the console
@@ -16,9 +17,14 @@ image=${1:-build-aarch64/hal/aarch64/kaal-image.elf}
 read -r -a machine <<<"${QEMU_MACHINE:--machine virt -cpu cortex-a53}"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+bound=()
+if [ "${QEMU_TIMEOUT:-30}" != 0 ]; then
+    # --foreground: QEMU stays in the terminal's foreground process group, so it can read the tty.
+    bound=(timeout --foreground "${QEMU_TIMEOUT:-30}")
+fi
 status=0
-timeout "${QEMU_TIMEOUT:-30}" qemu-system-aarch64 "${machine[@]}" -nographic \
-    -m 1G -kernel "$image" "$@" | tee "$log" || status=$?
+"${bound[@]}" qemu-system-aarch64 "${machine[@]}" -nographic \
+    -m 1G -kernel "$image" "$@" | tee "$log" || status=${PIPESTATUS[0]}
 if [ "$status" -eq 0 ] && grep -qE 'KaaL kernel panic|kernel_boot failed|KaaL loader: .*stopping' "$log"; then
     status=1
 fi
