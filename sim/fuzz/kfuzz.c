@@ -400,6 +400,7 @@ static struct {
     unsigned op_index;
     bool stop; /* the machine halted or the oracle fired: the rest of the input is skipped */
     word_t root_cnode; /* the root thread's CSpace root after boot (physical address) */
+    struct hostsim_snapshot *snap; /* the booted machine every input starts from */
 } fz;
 
 /* The oracle after one kernel entry (or a few: ticks). */
@@ -831,17 +832,25 @@ static void run_program(const uint8_t *data, size_t size)
 #endif
 }
 
+/* A fresh kernel for the next input: a snapshot of the booted machine restored (the default), or a
+ * boot (fresh_boot, or the first input, whose boot the snapshot is then taken of). */
 static void boot(void)
 {
     const char *error = NULL;
     double t0 = now_us();
-    if (hostsim_boot(fz.dtb, fz.dtb_size, &error) != 0) {
-        fprintf(stderr, "kfuzz: boot failed: %s\n", error ? error : "?");
-        abort();
+    if (fz.cfg.fresh_boot || fz.snap == NULL || hostsim_snapshot_restore(fz.snap) != 0) {
+        if (hostsim_boot(fz.dtb, fz.dtb_size, &error) != 0) {
+            fprintf(stderr, "kfuzz: boot failed: %s\n", error ? error : "?");
+            abort();
+        }
+        fz.root_cnode = cap_cnode_cap_get_ptr(ks.root_thread->ctes[TCB_CTABLE].cap);
+        if (!fz.cfg.fresh_boot) {
+            hostsim_snapshot_free(fz.snap);
+            fz.snap = hostsim_snapshot_take();
+        }
     }
     fz.boot_us = now_us() - t0;
     hostsim_console_take();
-    fz.root_cnode = cap_cnode_cap_get_ptr(ks.root_thread->ctes[TCB_CTABLE].cap);
 }
 
 void kfuzz_run(const uint8_t *data, size_t size, struct kfuzz_result *result)
@@ -880,9 +889,15 @@ double kfuzz_last_boot_us(void) { return fz.boot_us; }
 
 void kfuzz_set_trace(FILE *trace) { fz.cfg.trace = trace; }
 
+void kfuzz_set_fresh_boot(bool fresh) { fz.cfg.fresh_boot = fresh; }
+
 int kfuzz_init(const struct kfuzz_config *config, const char **error)
 {
     fz.cfg = *config;
+    hostsim_snapshot_free(fz.snap);
+    fz.snap = NULL;
+    free(fz.dtb);
+    fz.dtb = NULL;
     const char *path = config->dtb_path ? config->dtb_path : getenv("KFUZZ_DTB");
     if (path == NULL) {
         path = KFUZZ_DEFAULT_DTB;
@@ -905,6 +920,10 @@ int kfuzz_init(const struct kfuzz_config *config, const char **error)
 #ifndef CONFIG_KERNEL_INVARIANTS
     fz.cfg.check = KFUZZ_CHECK_NONE;
 #endif
+    const char *snapshot = getenv("KFUZZ_SNAPSHOT");
+    if (snapshot != NULL && strcmp(snapshot, "0") == 0) {
+        fz.cfg.fresh_boot = true;
+    }
     /* The table must agree with the ABI's message lengths and cap counts. */
     for (unsigned i = 0; i < kfuzz_n_specs; i++) {
         const struct kfuzz_spec *sp = &kfuzz_specs[i];

@@ -25,6 +25,7 @@ struct kfuzz_config {
     enum kfuzz_check check;
     FILE *trace;          /* when not NULL, every operation and its result is printed here */
     bool abort_on_finding; /* abort() after reporting a finding (the engines' crash signal) */
+    bool fresh_boot;       /* boot for every input (default: boot once, restore a snapshot) */
 };
 
 /* What one input did. */
@@ -41,10 +42,13 @@ struct kfuzz_result {
 int kfuzz_init(const struct kfuzz_config *config, const char **error);
 /* Change where the trace goes (NULL: off). */
 void kfuzz_set_trace(FILE *trace);
-/* Boot a fresh kernel and run data[0..size) as a program. On a finding with abort_on_finding,
+/* Boot for every input (true) or restore the snapshot of one boot (false). */
+void kfuzz_set_fresh_boot(bool fresh);
+/* Start from a freshly booted kernel (a restored snapshot of one unless fresh_boot) and run
+ * data[0..size) as a program. On a finding with abort_on_finding,
  * the program is run once more with the trace on stderr and the process aborts. */
 void kfuzz_run(const uint8_t *data, size_t size, struct kfuzz_result *result);
-/* Microseconds the last kfuzz_run spent booting (for the benchmark). */
+/* Microseconds the last kfuzz_run spent booting or restoring the snapshot (for the benchmark). */
 double kfuzz_last_boot_us(void);
 
 /* Print one system call as a trace line: the registers it was made with (x0..x7, x7 = number),

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* kaal-fuzz-replay: run fuzzer inputs (files, or every file in a directory) each on a fresh kernel
  * with the oracle, printing TAP (one test per input) or, with --trace, each input as a trace.
+ * With --check-snapshot, every input runs once on a restored snapshot (after the other inputs have
+ * dirtied the machine) and once on a booted kernel, and the two traces must be the same.
  * `meson test --suite fuzz` runs it on tests/fuzz/corpus and tests/fuzz/repro. */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,13 +63,70 @@ static size_t read_file(const char *path, uint8_t *buf, size_t cap)
     return n;
 }
 
+/* The trace of one input, as a string (malloc'd). */
+static char *trace_of(const uint8_t *buf, size_t n, struct kfuzz_result *r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f == NULL) {
+        exit(2);
+    }
+    kfuzz_set_trace(f);
+    kfuzz_run(buf, n, r);
+    kfuzz_set_trace(NULL);
+    fclose(f);
+    return text;
+}
+
+/* --check-snapshot: TAP, one test per input: the trace on a restored snapshot equals the trace on
+ * a booted kernel. */
+static int check_snapshot(void)
+{
+    static uint8_t buf[1 << 16];
+    static char *restored[MAX_INPUTS];
+    struct kfuzz_result r;
+    unsigned failed = 0;
+    printf("1..%u\n", n_inputs);
+    kfuzz_set_fresh_boot(false);
+    if (n_inputs > 0) { /* the snapshot is taken here; every input below starts from a restore */
+        free(trace_of(buf, read_file(inputs[n_inputs - 1], buf, sizeof(buf)), &r));
+    }
+    for (unsigned i = 0; i < n_inputs; i++) {
+        restored[i] = trace_of(buf, read_file(inputs[i], buf, sizeof(buf)), &r);
+    }
+    kfuzz_set_fresh_boot(true);
+    for (unsigned i = 0; i < n_inputs; i++) {
+        char *booted = trace_of(buf, read_file(inputs[i], buf, sizeof(buf)), &r);
+        if (strcmp(booted, restored[i]) != 0) {
+            failed++;
+            size_t k = 0;
+            while (booted[k] == restored[i][k]) {
+                k++;
+            }
+            size_t from = k > 200 ? k - 200 : 0;
+            printf("not ok %u - %s: traces differ at byte %zu\n# booted:   %.300s\n# restored: %.300s\n", i + 1,
+                   inputs[i], k, booted + from, restored[i] + from);
+        } else {
+            printf("ok %u - %s (restored == booted, %zu trace bytes)\n", i + 1, inputs[i], strlen(booted));
+        }
+        free(booted);
+        free(restored[i]);
+    }
+    return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     struct kfuzz_config cfg = {.check = KFUZZ_CHECK_EVERY_ENTRY};
-    bool trace = false;
+    bool trace = false, compare = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--trace") == 0) {
             trace = true;
+        } else if (strcmp(argv[i], "--check-snapshot") == 0) {
+            compare = true;
+        } else if (strcmp(argv[i], "--fresh-boot") == 0) {
+            cfg.fresh_boot = true;
         } else if (strcmp(argv[i], "--check=end") == 0) {
             cfg.check = KFUZZ_CHECK_END;
         } else if (strcmp(argv[i], "--check=none") == 0) {
@@ -74,7 +134,8 @@ int main(int argc, char **argv)
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
             cfg.dtb_path = argv[i] + 6;
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: kaal-fuzz-replay [--trace] [--check=end|none] [--dtb=FILE] FILE|DIR...\n");
+            fprintf(stderr, "usage: kaal-fuzz-replay [--trace | --check-snapshot] [--fresh-boot] [--check=end|none] [--dtb=FILE] "
+                            "FILE|DIR...\n");
             return 2;
         } else {
             add_path(argv[i]);
@@ -85,6 +146,9 @@ int main(int argc, char **argv)
     if (kfuzz_init(&cfg, &error) != 0) {
         fprintf(stderr, "%s\n", error);
         return 2;
+    }
+    if (compare) {
+        return check_snapshot();
     }
     static uint8_t buf[1 << 16];
     unsigned failed = 0;
