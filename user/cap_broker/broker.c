@@ -10,6 +10,8 @@ void kaal_broker_init(struct kaal_broker *b, const seL4_BootInfo *bi)
 {
     b->bi = bi;
     b->n_pieces = 0;
+    b->n_tables = 0;
+    b->n_fresh = 0;
     kaal_slots_init_bootinfo(&b->slots, bi);
     kaal_untyped_init(&b->pool, &b->slots);
     kaal_untyped_add_bootinfo(&b->pool, bi, PAGE_BITS);
@@ -137,21 +139,95 @@ seL4_Error kaal_broker_irq(struct kaal_broker *b, seL4_Word irq, seL4_CPtr *cap)
     return err;
 }
 
+seL4_Error kaal_broker_vspace(struct kaal_broker *b, seL4_CPtr *vspace)
+{
+    seL4_Error err = kaal_broker_alloc(b, seL4_ARM_VSpaceObject, 0, vspace);
+    if (err == seL4_NoError) {
+        err = sys_arm_asid_pool_assign(seL4_CapInitThreadASIDPool, *vspace);
+    }
+    if (err == seL4_NoError && b->n_fresh < KAAL_BROKER_FRESH_VSPACES) {
+        b->fresh[b->n_fresh++] = *vspace;
+    }
+    return err;
+}
+
+/* vaddr >> this: the prefix a level-n table (n = 1..3) is found by. */
+static unsigned table_shift(unsigned level) { return 48u - 9u * level; }
+
+static int table_known(const struct kaal_broker *b, seL4_CPtr vspace, unsigned level, seL4_Word vaddr)
+{
+    for (unsigned i = 0; i < b->n_tables; i++) {
+        if (b->table[i].vspace == vspace && b->table[i].level == level &&
+            b->table[i].prefix == vaddr >> table_shift(level)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void table_note(struct kaal_broker *b, seL4_CPtr vspace, unsigned level, seL4_Word vaddr)
+{
+    if (!table_known(b, vspace, level, vaddr) && b->n_tables < KAAL_BROKER_TABLES) {
+        b->table[b->n_tables].vspace = vspace;
+        b->table[b->n_tables].level = (unsigned char)level;
+        b->table[b->n_tables].prefix = vaddr >> table_shift(level);
+        b->n_tables++;
+    }
+}
+
+static int vspace_fresh(const struct kaal_broker *b, seL4_CPtr vspace)
+{
+    for (unsigned i = 0; i < b->n_fresh; i++) {
+        if (b->fresh[i] == vspace) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static seL4_Error new_table(struct kaal_broker *b, seL4_CPtr vspace, unsigned level, seL4_Word vaddr)
+{
+    seL4_CPtr pt;
+    seL4_Error err = kaal_broker_alloc(b, seL4_ARM_PageTableObject, 0, &pt);
+    if (err == seL4_NoError) {
+        err = sys_arm_page_table_map(pt, vspace, vaddr, seL4_ARM_Default_VMAttributes);
+    }
+    if (err == seL4_NoError) {
+        table_note(b, vspace, level, vaddr);
+    }
+    return err;
+}
+
 seL4_Error kaal_broker_map(struct kaal_broker *b, seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
                            seL4_CapRights_t rights, seL4_Word attr)
 {
-    /* Each FailedLookup means one more level of table is missing (at most three). */
+    if (vspace_fresh(b, vspace)) {
+        /* Its tables are all known: make the missing ones top-down. */
+        for (unsigned level = 1; level <= 3; level++) {
+            if (!table_known(b, vspace, level, vaddr)) {
+                seL4_Error err = new_table(b, vspace, level, vaddr);
+                if (err != seL4_NoError) {
+                    return err;
+                }
+            }
+        }
+        return sys_arm_page_map(frame, vspace, vaddr, rights, attr);
+    }
+    /* Otherwise each FailedLookup means one more level of table is missing (at most three). */
     for (int tries = 0; tries < 4; tries++) {
         seL4_Error err = sys_arm_page_map(frame, vspace, vaddr, rights, attr);
+        if (err == seL4_NoError) {
+            for (unsigned level = 1; level <= 3; level++) {
+                table_note(b, vspace, level, vaddr);
+            }
+        }
         if (err != seL4_FailedLookup) {
             return err;
         }
-        seL4_CPtr pt;
-        err = kaal_broker_alloc(b, seL4_ARM_PageTableObject, 0, &pt);
-        if (err != seL4_NoError) {
-            return err;
-        }
-        err = sys_arm_page_table_map(pt, vspace, vaddr, seL4_ARM_Default_VMAttributes);
+        /* bits left 39: level 1 missing, 30: level 2, 21: level 3 (the error's word 0). */
+        seL4_Word bits_left = sys_get_mr(0);
+        unsigned level = bits_left >= 39 ? 1 : bits_left >= 30 ? 2 : 3;
+        err = new_table(b, vspace, level, vaddr);
         if (err != seL4_NoError) {
             return err;
         }

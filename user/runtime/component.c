@@ -136,9 +136,7 @@ seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_compone
 
     seL4_Error err;
     if ((err = kaal_broker_alloc(b, seL4_CapTableObject, KAAL_COMPONENT_CNODE_BITS, &c->cnode)) ||
-        (err = kaal_broker_alloc(b, seL4_ARM_VSpaceObject, 0, &c->vspace)) ||
-        (err = sys_arm_asid_pool_assign(seL4_CapInitThreadASIDPool, c->vspace)) ||
-        (err = kaal_broker_alloc(b, seL4_TCBObject, 0, &c->tcb))) {
+        (err = kaal_broker_vspace(b, &c->vspace)) || (err = kaal_broker_alloc(b, seL4_TCBObject, 0, &c->tcb))) {
         return err;
     }
     /* Its own CNode, guarded so that a CPtr resolves with all 64 bits (guard 0). */

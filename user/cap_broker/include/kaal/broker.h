@@ -11,6 +11,8 @@
 #include <kaal/sys_types.h>
 
 #define KAAL_BROKER_DEVICE_PIECES 64
+#define KAAL_BROKER_TABLES 256
+#define KAAL_BROKER_FRESH_VSPACES 32
 
 struct kaal_broker {
     const seL4_BootInfo *bi;
@@ -25,6 +27,17 @@ struct kaal_broker {
         unsigned char bits;
         unsigned char used; /* retyped (split or made a frame): no longer usable */
     } piece[KAAL_BROKER_DEVICE_PIECES];
+    /* Paging structures known to exist (made by the broker, or found by a mapping that worked):
+     * level 1 tables by vaddr >> 39, level 2 by vaddr >> 30, level 3 by vaddr >> 21; and VSpaces
+     * the broker made, which have no tables but those it records. So mappings need no
+     * trial-and-error (whose failures a debug kernel prints). */
+    unsigned n_tables, n_fresh;
+    struct {
+        seL4_CPtr vspace;
+        unsigned char level;
+        seL4_Word prefix;
+    } table[KAAL_BROKER_TABLES];
+    seL4_CPtr fresh[KAAL_BROKER_FRESH_VSPACES];
 };
 
 /* Take the root CNode's empty slots and every RAM untyped of at least 4 KiB from bi. */
@@ -38,6 +51,8 @@ seL4_Error kaal_broker_alloc(struct kaal_broker *b, seL4_Word type, seL4_Word si
 seL4_Error kaal_broker_device_frame(struct kaal_broker *b, seL4_Word paddr, seL4_CPtr *cap);
 /* An IRQ handler cap for interrupt line irq (IRQControl_Get). */
 seL4_Error kaal_broker_irq(struct kaal_broker *b, seL4_Word irq, seL4_CPtr *cap);
+/* A new VSpace with an ASID from the initial pool (its tables are then tracked: see above). */
+seL4_Error kaal_broker_vspace(struct kaal_broker *b, seL4_CPtr *vspace);
 /* Map frame into vspace at vaddr, creating the page tables it needs from the broker. */
 seL4_Error kaal_broker_map(struct kaal_broker *b, seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
                            seL4_CapRights_t rights, seL4_Word attr);
