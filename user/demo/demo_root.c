@@ -17,8 +17,10 @@
 /* Badges on the root task's endpoint: who sent the message. */
 #define BADGE_SHELL 2
 #define BADGE_FAULT 0x100 /* | component number: a fault message */
-enum { COMP_DRIVER, COMP_SHELL, COMP_FAULTY, N_COMP };
-static const char *const comp_names[N_COMP] = {"uart", "shell", "faulty"};
+enum { COMP_DRIVER, COMP_SHELL, COMP_FAULTY, COMP_HELLO, N_COMP };
+static const char *const comp_names[N_COMP] = {"uart", "shell", "faulty", "hello"};
+
+void hello_main(const struct kaal_component_args *args); /* hello.c: the tutorial's component */
 
 /* QEMU virt's PL011, used when the device tree has none. */
 #define UART_DEFAULT_BASE 0x9000000ul
@@ -142,13 +144,23 @@ int kaal_root_main(const seL4_BootInfo *bi)
         start_driver(root_ep, &irq) != 0) {
         return 1;
     }
-    struct kaal_component *drv = &comps[COMP_DRIVER], *sh = &comps[COMP_SHELL];
+    struct kaal_component *drv = &comps[COMP_DRIVER], *sh = &comps[COMP_SHELL], *hello = &comps[COMP_HELLO];
+    /* The tutorial's component: an endpoint it receives on, a badged copy for the shell. */
+    seL4_CPtr hello_ep;
+    if (check(kaal_broker_alloc(&broker, seL4_EndpointObject, 0, &hello_ep), "hello endpoint") ||
+        check(kaal_component_create(&broker, hello, "hello", hello_main, 150, root_ep, BADGE_FAULT | COMP_HELLO),
+              "hello component") ||
+        check(kaal_component_grant(hello, "ep", hello_ep, seL4_AllRights, 0, 0), "grant hello ep") ||
+        check(kaal_component_start(hello), "start hello")) {
+        return 1;
+    }
     if (check(kaal_component_grant(drv, "ep", drv_ep, seL4_AllRights, 0, 0), "grant ep") ||
         check(kaal_component_grant(drv, "irq", irq, seL4_AllRights, 0, 0), "grant irq") ||
         check(kaal_component_create(&broker, sh, "shell", shell_main, 100, root_ep, BADGE_FAULT | COMP_SHELL),
               "shell component") ||
         check(kaal_component_grant(sh, "uart", drv_ep, seL4_AllRights, 1, 0), "grant uart") ||
         check(kaal_component_grant(sh, "root", root_ep, seL4_AllRights, BADGE_SHELL, 0), "grant root") ||
+        check(kaal_component_grant(sh, "hello", hello_ep, seL4_AllRights, 7, 0), "grant hello") ||
         check(kaal_component_start(drv), "start driver") || check(kaal_component_start(sh), "start shell")) {
         return 1;
     }

@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 
-SCRIPT = b"help\necho hello from the pipe\ncaps\nthreads\nsnapshot\nipcbench\nfault\necho still alive\nbogus\nexit\n"
+SCRIPT = b"help\necho hello from the pipe\ncaps\nthreads\nsnapshot\nhello 41\nipcbench\nfault\necho still alive\nbogus\nexit\n"
 
 EXPECT = [
     ("banner", r"KaaL demo shell"),
@@ -28,6 +28,8 @@ EXPECT = [
     ("snapshot: shell", r'KaaL snapshot: CNode \S+ \(256 slots\) of thread "shell"'),
     ("snapshot: uart", r'KaaL snapshot: CNode \S+ \(256 slots\) of thread "uart"'),
     ("snapshot: root", r'KaaL snapshot: CNode \S+ \(\d+ slots\) of thread "rootserver"'),
+    ("caps: hello endpoint", r"slot 10: endpoint \(hello\)"),
+    ("hello: the tutorial's component answers", r"hello answered 42"),
     ("ipcbench: live rounds", r"round 5: 2000 round trips"),
     ("fault: reported in words", r"component 'faulty' took a VM fault: a data read at address 0x1008"),
     ("fault: translation fault", r"translation fault at level \d, nothing is mapped there"),

@@ -253,6 +253,7 @@ static void run_line(struct shell *s, char *line)
                    "  snapshot    the kernel's dump of every CSpace here (kernel console)\n"
                    "  threads     the kernel's scheduler dump (kernel console)\n"
                    "  ipcbench    live Call/Reply ping-pong figures with the UART driver\n"
+                   "  hello N     ask the tutorial's component 'hello' (it answers N + 1)\n"
                    "  fault       start a component that faults; its handler reports it\n"
                    "  exit        stop everything and power off\n");
     } else if (str_eq(line, "echo")) {
@@ -270,6 +271,16 @@ static void run_line(struct shell *s, char *line)
     } else if (str_eq(line, "threads")) {
         sh_flush(s);
         sys_debug_dump_scheduler();
+    } else if (str_eq(line, "hello")) {
+        seL4_Word n = 0;
+        for (const char *p = arg; *p >= '0' && *p <= '9'; p++) {
+            n = n * 10 + (seL4_Word)(*p - '0');
+        }
+        sys_set_mr(0, n);
+        sys_call(kaal_component_cap(s->args, "hello"), seL4_MessageInfo_new(0, 0, 0, 1));
+        sh_puts(s, "hello answered ");
+        sh_dec(s, sys_get_mr(0));
+        sh_puts(s, "\n");
     } else if (str_eq(line, "ipcbench")) {
         cmd_ipcbench(s);
     } else if (str_eq(line, "fault")) {
