@@ -322,6 +322,119 @@ int main(int argc, char **argv)
     invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free, DEF);
     bad |= write_seed(argv[1], "child-cnode", &e);
 
+    /* Deep IPC states. The root runs at priority 255, so the threads made at 200 run only once the
+     * root blocks (on the notification an IRQ handler signals); the operations after that run as
+     * them, and raising the line wakes the root again. */
+
+    /* Three threads blocked sending on one endpoint through caps with badges 3, 2 and 1 (the
+     * last one a Call); CancelBadgedSends of badge 2, receives, a reply, then the endpoint's caps
+     * revoked and deleted while a restarted sender still holds a copy. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_EP, 0);
+    object(&e, OBJ_NTFN, 0);
+    mint(&e, 0, 0x81, 15, 1);
+    mint(&e, 0, 0x82, 15, 2);
+    mint(&e, 0, 0x83, 15, 3);
+    invoke(&e, IRQIssueIRQHandler, 5, 0, 0, 33, 0, DEF);
+    invoke(&e, IRQSetIRQHandler, 2, NEWEST, 0);
+    thread(&e, 200, 0);
+    thread(&e, 200, 0);
+    thread(&e, 200, 0);
+    ipc(&e, KFUZZ_IPC_RECV + 8, 0); /* the root waits for the line */
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_SEND, NEWEST); /* thread 1: badge 3, 2 words */
+    b(&e, 3, 0x02, 0x11, 0x22);
+    ipc(&e, KFUZZ_IPC_SEND, 0x81); /* thread 2: badge 2, 4 words and a cap */
+    b(&e, 6, 0x0a, 1, 2, 3, 4, NEWEST);
+    ipc(&e, KFUZZ_IPC_CALL, 0x82); /* thread 3: badge 1, a Call */
+    b(&e, 3, 0x01, 0x33, 0);
+    b(&e, 2, KFUZZ_OP_IRQ, 33); /* nobody runs: the line wakes the root */
+    slot_op(&e, CNodeCancelBadgedSends, 0x85);
+    ipc(&e, KFUZZ_IPC_RECV, 0);
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_RECV, 0);
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 4, KFUZZ_OP_IPC, KFUZZ_IPC_REPLY, 0x01, 0x44); /* Reply names no cap */
+    invoke(&e, IRQAckIRQ, 1, NEWEST);
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF);
+    invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free, DEF);
+    ipc(&e, KFUZZ_IPC_RECV + 8, 0);
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_SEND, 0);
+    b(&e, 1, 0x00);
+    b(&e, 2, KFUZZ_OP_TICK, 3);
+    b(&e, 2, KFUZZ_OP_IRQ, 33);
+    bad |= write_seed(argv[1], "blocked-badged-senders", &e);
+
+    /* A fault in flight: a thread with a fault endpoint takes a VM fault while nobody receives
+     * (blocked sending its fault), the root receives it (the thread waits for the reply), reads
+     * its registers, saves the reply cap and answers through it; then a user exception delivered
+     * straight to the waiting root, the faulting thread suspended and resumed with the reply
+     * outstanding, and a second thread without a handler double-faults. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_EP, 0);
+    object(&e, OBJ_NTFN, 0);
+    invoke(&e, IRQIssueIRQHandler, 5, 0, 0, 33, 0, DEF);
+    invoke(&e, IRQSetIRQHandler, 2, NEWEST, 0);
+    thread(&e, 200, 0x40);
+    ipc(&e, KFUZZ_IPC_RECV + 8, 0);
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 4, KFUZZ_OP_FAULT, 0, 3, 0x92); /* the thread: a data abort, queued on the endpoint */
+    b(&e, 2, KFUZZ_OP_IRQ, 33);
+    ipc(&e, KFUZZ_IPC_RECV, 0);
+    kfuzz_enc_byte(&e, 0);
+    invoke(&e, TCBReadRegisters, 3, NEWEST, 0, 36);
+    slot_op(&e, CNodeSaveCaller, 0);
+    ipc(&e, KFUZZ_IPC_SEND, KFUZZ_CAP_SLOT); /* the saved reply cap, by slot */
+    b(&e, 2, first_free + 4, 0x00);
+    invoke(&e, IRQAckIRQ, 1, NEWEST);
+    ipc(&e, KFUZZ_IPC_RECV, 0);
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 4, KFUZZ_OP_FAULT, 2, 0, 0x56); /* the thread: a user exception, the root receives */
+    invoke(&e, TCBSuspend, 1, NEWEST);
+    invoke(&e, TCBResume, 1, NEWEST);
+    thread(&e, 210, 0);
+    ipc(&e, KFUZZ_IPC_RECV + 8, 0);
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 4, KFUZZ_OP_FAULT, 1, 5, 0x7);  /* the second thread: no handler, a double fault */
+    b(&e, 4, KFUZZ_OP_FAULT, 0, 4, 0x92); /* the first again */
+    b(&e, 2, KFUZZ_OP_IRQ, 33);
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF); /* the endpoint, a fault queued on it */
+    invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free, DEF);
+    b(&e, 2, KFUZZ_OP_TICK, 2);
+    bad |= write_seed(argv[1], "fault-in-flight", &e);
+
+    /* A bound notification: a thread bound to one notification waits on an endpoint; the root
+     * signals the notification (the waiter gets the badge through its endpoint wait), then
+     * unbinds and deletes the notification while the thread waits again. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_EP, 0);
+    object(&e, OBJ_NTFN, 0);
+    object(&e, OBJ_NTFN, 0);
+    thread(&e, 200, 0);
+    invoke(&e, TCBBindNotification, 2, NEWEST, 0);
+    invoke(&e, IRQIssueIRQHandler, 5, 0, 0, 33, 0, DEF);
+    invoke(&e, IRQSetIRQHandler, 2, NEWEST, NEWEST);
+    ipc(&e, KFUZZ_IPC_RECV + 8, NEWEST);
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_RECV, 0); /* the thread waits on the endpoint */
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 2, KFUZZ_OP_IRQ, 33);
+    ipc(&e, KFUZZ_IPC_SEND + 8, 0); /* the root signals the bound notification */
+    b(&e, 1, 0x00);
+    invoke(&e, IRQAckIRQ, 1, NEWEST);
+    ipc(&e, KFUZZ_IPC_RECV + 8, NEWEST);
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_RECV, 0); /* the thread waits again */
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 2, KFUZZ_OP_IRQ, 33);
+    invoke(&e, TCBUnbindNotification, 1, NEWEST);
+    invoke(&e, TCBBindNotification, 2, NEWEST, 0);
+    invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free + 1, DEF);
+    ipc(&e, KFUZZ_IPC_NBSEND, 0);
+    b(&e, 1, 0x00);
+    bad |= write_seed(argv[1], "bound-notification", &e);
+
     printf("kaal-fuzz-seeds: wrote the seed corpus to %s\n", argv[1]);
     return bad ? 1 : 0;
 }
