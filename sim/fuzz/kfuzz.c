@@ -758,7 +758,9 @@ static void op_debug(struct in *in)
 static void op_raw(struct in *in)
 {
     uint64_t regs[8] = {0};
-    int64_t sysno = -(int64_t)(1 + in_u8(in) % 16);
+    uint8_t k = in_u8(in);
+    /* 0xf0..: a number no system call has (an UnknownSyscall fault), else one of -1..-16. */
+    int64_t sysno = k >= 0xf0 ? (k == KFUZZ_RAW ? (int64_t)in_u64(in) : 0x100 + (k & 0xf)) : -(int64_t)(1 + k % 16);
     if (sysno == seL4_SysDebugHalt) {
         sysno = seL4_SysDebugSnapshot;
     }

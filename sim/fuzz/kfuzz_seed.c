@@ -391,6 +391,12 @@ int main(int argc, char **argv)
     ipc(&e, KFUZZ_IPC_RECV, 0);
     kfuzz_enc_byte(&e, 0);
     b(&e, 4, KFUZZ_OP_FAULT, 2, 0, 0x56); /* the thread: a user exception, the root receives */
+    slot_op(&e, CNodeSaveCaller, 0);
+    ipc(&e, KFUZZ_IPC_SEND, KFUZZ_CAP_SLOT); /* answered with 3 registers through the saved cap */
+    b(&e, 5, first_free + 4, 0x03, 0x10, 0x20, 0x30);
+    ipc(&e, KFUZZ_IPC_RECV, 0);
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 4, KFUZZ_OP_FAULT, 2, 0, 0x57); /* again, left outstanding */
     invoke(&e, TCBSuspend, 1, NEWEST);
     invoke(&e, TCBResume, 1, NEWEST);
     thread(&e, 210, 0);
@@ -434,6 +440,42 @@ int main(int argc, char **argv)
     ipc(&e, KFUZZ_IPC_NBSEND, 0);
     b(&e, 1, 0x00);
     bad |= write_seed(argv[1], "bound-notification", &e);
+
+    /* Two threads waiting on one notification (a queue), one suspended while it waits, a signal
+     * for the other, then the notification deleted with a waiter; an unknown system call of a
+     * thread with a fault endpoint, received and answered with registers by the root. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_EP, 0);
+    object(&e, OBJ_NTFN, 0);
+    object(&e, OBJ_NTFN, 0);
+    invoke(&e, IRQIssueIRQHandler, 5, 0, 0, 33, 0, DEF);
+    invoke(&e, IRQSetIRQHandler, 2, NEWEST, NEWEST);
+    thread(&e, 200, 0x40);
+    thread(&e, 200, 0x40);
+    ipc(&e, KFUZZ_IPC_RECV + 8, NEWEST); /* the root waits for the line */
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_RECV + 8, 0); /* both threads wait on the first notification */
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_RECV + 8, 0);
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 2, KFUZZ_OP_IRQ, 33);
+    invoke(&e, TCBSuspend, 1, 0x81); /* the first waiter */
+    ipc(&e, KFUZZ_IPC_SEND + 8, 0);
+    b(&e, 1, 0x00);
+    invoke(&e, TCBResume, 1, 0x81);
+    invoke(&e, IRQAckIRQ, 1, NEWEST);
+    ipc(&e, KFUZZ_IPC_RECV + 8, NEWEST);
+    kfuzz_enc_byte(&e, 0);
+    ipc(&e, KFUZZ_IPC_RECV + 8, 0); /* a thread waits again */
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 8, KFUZZ_OP_RAW, 0xf3, 1, 2, 3, 4, 5, 6); /* the other: an unknown system call */
+    b(&e, 2, KFUZZ_OP_IRQ, 33);
+    invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free + 1, DEF); /* the notification, a waiter on it */
+    ipc(&e, KFUZZ_IPC_RECV, 0); /* the root receives the UnknownSyscall fault */
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 8, KFUZZ_OP_IPC, KFUZZ_IPC_REPLY, 0x05, 1, 2, 3, 4, 5); /* new x0..x4 */
+    b(&e, 2, KFUZZ_OP_TICK, 3);
+    bad |= write_seed(argv[1], "notification-waiters", &e);
 
     printf("kaal-fuzz-seeds: wrote the seed corpus to %s\n", argv[1]);
     return bad ? 1 : 0;
