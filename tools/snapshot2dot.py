@@ -16,6 +16,10 @@ cap names becomes one node, so caps in different CSpaces that reach the same end
 notification, frame or CNode meet there: the picture shows who can talk to whom and what is
 shared. Without --all, untyped, frame and page-table caps are summarised per CSpace (a root task
 holds hundreds of them).
+
+Derivation tree: a cap line may end in "at 0x<slot> parent 0x<slot>" (the slot's physical address
+and its derivation-tree parent's); each such cap gets a dashed edge to its parent cap. (KaaL's
+DebugSnapshot does not print these yet; see docs/demo.md.)
 """
 import re
 import sys
@@ -44,10 +48,14 @@ def parse(lines):
             badge = re.search(r'badge (0x[0-9a-f]+)', rest)
             rights = re.search(r'rights (\S+)', rest)
             irq = re.search(r'irq (\d+)', rest)
+            at = re.search(r'\bat (0x[0-9a-f]+)', rest)
+            parent = re.search(r'\bparent (0x[0-9a-f]+)', rest)
             current["caps"].append({"slot": slot, "kind": kind, "obj": obj.group(1) if obj else None,
                                     "badge": badge.group(1) if badge else None,
                                     "rights": rights.group(1) if rights else None,
-                                    "irq": irq.group(1) if irq else None})
+                                    "irq": irq.group(1) if irq else None,
+                                    "at": at.group(1) if at else None,
+                                    "parent": parent.group(1) if parent else None})
         elif current is not None and line.strip() and not line.startswith(" "):
             current = None
     return threads
@@ -57,6 +65,7 @@ def dot(threads, show_all):
     out = ["digraph kaal {", '  rankdir=LR; node [fontname="Helvetica", fontsize=10];',
            '  edge [fontname="Helvetica", fontsize=9];']
     objects = {}
+    slot_nodes, derived = {}, []
     seen = {}
     for t in threads:  # the last snapshot of a thread wins
         seen[t["name"]] = t
@@ -77,6 +86,10 @@ def dot(threads, show_all):
                 label += f'\\nirq {c["irq"]}'
             node = f't{i}s{c["slot"]}'
             out.append(f'    {node} [label="{label}", shape=plaintext];')
+            if c["at"]:
+                slot_nodes[c["at"]] = node
+            if c["parent"]:
+                derived.append((node, c["parent"]))
             if c["obj"]:
                 objects.setdefault((c["kind"], c["obj"]), []).append(node)
             elif c["irq"]:
@@ -91,6 +104,9 @@ def dot(threads, show_all):
                    f'{", style=filled, fillcolor=lightyellow" if shared else ""}];')
         for h in holders:
             out.append(f"  {h} -> {name};")
+    for node, parent in derived:
+        if parent in slot_nodes:
+            out.append(f'  {node} -> {slot_nodes[parent]} [style=dashed, color=gray40, label="derived from"];')
     out.append("}")
     return "\n".join(out) + "\n"
 
