@@ -8,7 +8,10 @@
 
 /* The registration table: one entry per area file. Add new areas here. */
 static const struct conf_area *const areas[] = {
-    &conf_area_bootinfo, &conf_area_cnode, &conf_area_cspace, &conf_area_untyped, &conf_area_vspace,
+    &conf_area_bootinfo, &conf_area_cnode,  &conf_area_cspace, &conf_area_untyped,
+    &conf_area_vspace,   &conf_area_syscall, &conf_area_tcb,    &conf_area_ipc,
+    &conf_area_fault,    &conf_area_sched,   &conf_area_ntfn,   &conf_area_irq,
+    &conf_area_domain,
 };
 
 static struct {
@@ -147,6 +150,8 @@ static void print_result(unsigned n, const char *area, const char *name)
 static int teardown(struct conf_env *env, seL4_CPtr first)
 {
     int clean = 1;
+    /* What a case may have changed about the root thread itself. */
+    (void)sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255);
     for (seL4_CPtr s = first; s < env->slots.next; s++) {
         (void)sys_cnode_delete(seL4_CapInitThreadCNode, s, seL4_WordBits);
     }
@@ -194,6 +199,7 @@ unsigned conf_run_all(const seL4_BootInfo *bi)
             env.bi = bi;
             env.untyped = case_ut;
             env.user_mode = kaal_root_user_mode();
+            env.threads = 0;
             kaal_slots_init(&env.slots, seL4_CapInitThreadCNode, seL4_WordBits, root_slots.next, root_slots.end);
             kaal_untyped_init(&env.pool, &env.slots);
             kaal_untyped_add(&env.pool, case_ut, CONF_CASE_UNTYPED_BITS);

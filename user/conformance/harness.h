@@ -26,6 +26,7 @@ struct conf_env {
     struct kaal_untyped_pool pool;  /* the case's memory: one untyped of CONF_CASE_UNTYPED_BITS */
     seL4_CPtr untyped;              /* that untyped */
     int user_mode;                  /* kaal_root_user_mode(): can the case touch what it maps? */
+    unsigned threads;               /* threads made so far (conf_thread_make) */
 };
 #define CONF_CASE_UNTYPED_BITS 22 /* 4 MiB: room for a full ASID pool of VSpaces */
 
@@ -77,6 +78,13 @@ int conf_failed(void);
             CONF_SKIP("needs user mode (memory access): root task runs through the hostsim shim"); \
     } while (0)
 
+/* Cases with threads need the root task in user mode (hostsim's shim has no other threads). */
+#define CONF_REQUIRE_THREADS(env)                                                                  \
+    do {                                                                                           \
+        if (!(env)->user_mode)                                                                     \
+            CONF_SKIP("needs threads: the root task runs through the hostsim shim");               \
+    } while (0)
+
 /* --- Helpers for cases --- */
 /* A new empty slot of the root CNode (fails the case when none is left). */
 seL4_CPtr conf_slot(struct conf_env *env);
@@ -94,9 +102,52 @@ seL4_CPtr conf_copy(struct conf_env *env, seL4_CPtr src, seL4_CapRights_t rights
  * label; the reply's MRs are readable with seL4_GetMR. */
 seL4_Word conf_raw_call(seL4_CPtr cap, seL4_Word label, seL4_Word length, seL4_Word extra_caps, const seL4_Word *mrs);
 
+/* --- Threads (conf_thread.c). A thread shares the root's CSpace and VSpace unless the case
+ * changes them; its stack, TLS block and IPC buffer are frames of the case's memory mapped in the
+ * root VSpace at CONF_THREAD_VA + i * CONF_THREAD_STRIDE (inside hostsim's user window), so every
+ * thread can read and write the struct conf_thread it was given (and the case's locals). It runs
+ * fn(t) with its TLS and IPC buffer set up; when fn returns it signals t->done (if any) and
+ * suspends itself. Everything is undone with the case. --- */
+#define CONF_THREAD_VA 0x2000000ull
+#define CONF_THREAD_STRIDE 0x20000ull
+#define CONF_THREAD_STACK_PAGES 8
+#define CONF_THREAD_MAX 12
+#define CONF_THREAD_PRIO 100 /* below the root's 255: a thread runs once the root blocks */
+struct conf_thread;
+typedef void (*conf_thread_fn)(struct conf_thread *t);
+struct conf_thread {
+    seL4_CPtr tcb, ipc_frame, done;  /* done: a notification the thread signals when fn returns */
+    seL4_IPCBuffer *ipc_buffer;      /* user address of its IPC buffer */
+    seL4_Word stack_top, tls;        /* initial SP and TLS block (user addresses) */
+    conf_thread_fn fn;
+    volatile seL4_Word arg[6];       /* for the case */
+    volatile seL4_Word out[16];      /* written by the thread */
+};
+/* Make a thread (TCB, stack, IPC buffer, done notification) at priority prio with fault handler
+ * CPtr fault_ep (0: none), configured but not started. Fails the case on error. */
+void conf_thread_make(struct conf_env *env, struct conf_thread *t, conf_thread_fn fn, seL4_Word prio,
+                      seL4_CPtr fault_ep);
+/* Start it (WriteRegisters pc, sp, x0 with resume). */
+void conf_thread_start(struct conf_thread *t);
+/* The same, through the TCB cap tcb of the root CSpace (when t->tcb names it in the thread's own). */
+void conf_thread_start_as(struct conf_thread *t, seL4_CPtr tcb);
+/* make + start. */
+void conf_thread_spawn(struct conf_env *env, struct conf_thread *t, conf_thread_fn fn, seL4_Word prio,
+                       seL4_CPtr fault_ep);
+/* Wait for its done signal. */
+void conf_thread_join(struct conf_thread *t);
+/* The entry every thread starts at: x0 = t. Exposed for cases that move a thread's pc. */
+void conf_thread_entry(struct conf_thread *t);
+/* A user address in the root VSpace with nothing mapped at it (and no page table: level 2
+ * translation fault) and its neighbour pages; for fault cases. */
+#define CONF_UNMAPPED_VA 0x3800000ull
+/* A frame mapped in the root VSpace at vaddr (tables made as needed). */
+seL4_CPtr conf_map_frame(struct conf_env *env, seL4_Word vaddr, seL4_CapRights_t rights, seL4_Word attr);
+
 /* --- Areas (one file each: cases_<area>.c) --- */
 extern const struct conf_area conf_area_bootinfo, conf_area_cnode, conf_area_cspace, conf_area_untyped,
-    conf_area_vspace;
+    conf_area_vspace, conf_area_syscall, conf_area_tcb, conf_area_ipc, conf_area_fault, conf_area_sched,
+    conf_area_ntfn, conf_area_irq, conf_area_domain;
 
 /* Run every case of every area; prints one line per case and the summary. Returns the number of
  * failed cases. */
