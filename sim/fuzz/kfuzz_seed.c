@@ -477,6 +477,35 @@ int main(int argc, char **argv)
     b(&e, 2, KFUZZ_OP_TICK, 3);
     bad |= write_seed(argv[1], "notification-waiters", &e);
 
+    /* Zombies: a CNode holding an endpoint cap and a copy of its own cap, revoked and deleted
+     * under forced preemption (finalised through a zombie, restarted); then a thread's only cap
+     * deleted (a TCB zombie) and the VSpace cache operations over a mapped page. */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_CNODE, 2); /* 2^4 slots */
+    object(&e, OBJ_EP, 0);
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, NEWEST, DEF, 15);   /* the endpoint into it */
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 1, DEF, 0x81, DEF, 15);     /* its own cap into it */
+    invoke(&e, CNodeMint, 8, NEWEST, 0, 2, DEF, NEWEST, DEF, 15, 5); /* a badged endpoint */
+    b(&e, 2, KFUZZ_OP_PREEMPT, 1);
+    slot_op(&e, CNodeRevoke, 0x81);
+    slot_op(&e, CNodeDelete, 0x81);
+    thread(&e, 200, 0);
+    invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free, DEF); /* the thread's only cap */
+    b(&e, 2, KFUZZ_OP_PREEMPT, 0);
+    for (int i = 0; i < 3; i++) {
+        object(&e, OBJ_PT, 0);
+    }
+    object(&e, OBJ_FRAME, 0);
+    b(&e, 8, KFUZZ_OP_MAP, NEWEST, 0, 9, 3, 0x80 + 1, 0x80 + 2, 0x80 + 3);
+    invoke(&e, ARMVSpaceClean_Data, 3, 0, 9, 10);
+    invoke(&e, ARMVSpaceInvalidate_Data, 3, 0, 9, 10);
+    invoke(&e, ARMVSpaceUnify_Instruction, 3, 0, 9, 10);
+    invoke(&e, ARMPageInvalidate_Data, 3, NEWEST, 0, 16);
+    invoke(&e, ARMPageUnify_Instruction, 3, NEWEST, 1, 2);
+    b(&e, 2, KFUZZ_OP_PREEMPT, 1);
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free + 2, DEF);
+    bad |= write_seed(argv[1], "zombies-and-flushes", &e);
+
     printf("kaal-fuzz-seeds: wrote the seed corpus to %s\n", argv[1]);
     return bad ? 1 : 0;
 }
