@@ -14,8 +14,22 @@ if [ -f "$lib" ] && [ -f "$hdr" ]; then
     exit 0
 fi
 
+for tool in apt-get dpkg dpkg-deb; do
+    command -v "$tool" >/dev/null || {
+        echo "fetch-libfdt: $tool is missing (not Debian?): unpack an arm64 libfdt.h and libfdt.a into $dest/usr/..." >&2
+        exit 1
+    }
+done
+root_or_die() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "fetch-libfdt: $1 needs root: run ./kaal deps (it adds dpkg's arm64 architecture and" >&2
+        echo "  refreshes the package lists), or as root: dpkg --add-architecture arm64 && apt-get update" >&2
+        exit 1
+    fi
+}
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    echo "fetch-libfdt: adding the arm64 architecture to dpkg (needs root)" >&2
+    root_or_die "adding the arm64 architecture to dpkg"
+    echo "fetch-libfdt: adding the arm64 architecture to dpkg" >&2
     dpkg --add-architecture arm64
     apt-get update -qq
 fi
@@ -26,6 +40,7 @@ trap 'rm -rf "$work"' EXIT
 # apt-get download writes into the current directory; a list that is too old (or lacks arm64)
 # makes it fail, so refresh once and retry.
 if ! (cd "$work" && apt-get download -qq libfdt-dev:arm64 libfdt1:arm64) 2>/dev/null; then
+    root_or_die "apt-get update (the package lists lack libfdt-dev:arm64 or are out of date)"
     apt-get update -qq
     (cd "$work" && apt-get download -qq libfdt-dev:arm64 libfdt1:arm64)
 fi
