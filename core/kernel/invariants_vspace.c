@@ -38,6 +38,7 @@ static struct array arrays[MAX_SLOTS];
 static uint32_t n_arrays;
 static word_t index_key[MAX_SLOTS];
 static uint32_t index_next[MAX_SLOTS], index_head[1u << INDEX_BITS];
+static uint32_t index_gen[1u << INDEX_BITS]; /* index_head[h] is current only when this is gen */
 static char *why_buf;
 static size_t why_size;
 
@@ -148,9 +149,6 @@ static bool discover(void)
 
 static void index_build(void)
 {
-    for (uint32_t h = 0; h < (1u << INDEX_BITS); h++) {
-        index_head[h] = NONE;
-    }
     for (uint32_t i = 0; i < n_slots; i++) {
         cap_t cap = slots[i]->cap;
         word_t key;
@@ -171,6 +169,10 @@ static void index_build(void)
             continue;
         }
         uint32_t h = hash(key, INDEX_BITS);
+        if (index_gen[h] != gen) { /* a head from an earlier check: empty (no clearing per check) */
+            index_gen[h] = gen;
+            index_head[h] = NONE;
+        }
         index_key[i] = key;
         index_next[i] = index_head[h];
         index_head[h] = i;
@@ -180,7 +182,8 @@ static void index_build(void)
 /* The first indexed cap with key after position `after` (NONE to start); NONE when no more. */
 static uint32_t index_find(word_t key, uint32_t after)
 {
-    uint32_t i = after == NONE ? index_head[hash(key, INDEX_BITS)] : index_next[after];
+    uint32_t h = hash(key, INDEX_BITS);
+    uint32_t i = after != NONE ? index_next[after] : index_gen[h] == gen ? index_head[h] : NONE;
     while (i != NONE && index_key[i] != key) {
         i = index_next[i];
     }
@@ -288,6 +291,9 @@ static bool check_table(word_t asid, word_t vaddr, word_t level, paddr_t pt)
     }
     const word_t *entries = PTOV(word_t, pt);
     for (word_t k = 0; k < HAL_PT_ENTRIES; k++) {
+        if (entries[k] == HAL_PTE_INVALID) {
+            continue; /* most entries: no need to ask the port what they are */
+        }
         word_t v = vaddr | (k << HAL_PT_LEVEL_SHIFT(level));
         if (hal_pte_is_table(entries[k], level)) {
             if (!check_table(asid, v, level + 1, hal_pte_address(entries[k]))) {
@@ -317,6 +323,9 @@ static bool check_vspace(word_t asid, paddr_t root)
     }
     const word_t *entries = PTOV(word_t, root);
     for (word_t k = 0; k < HAL_PT_ENTRIES; k++) {
+        if (entries[k] == HAL_PTE_INVALID) {
+            continue;
+        }
         word_t vaddr = k << HAL_PT_LEVEL_SHIFT(0);
         if (hal_pte_is_table(entries[k], 0)) {
             if (vaddr > seL4_UserTop) {
@@ -380,6 +389,9 @@ bool vspace_invariants_hold(char *why, size_t why_len)
     if (++gen == 0) { /* a wrapped generation would make stale set entries look current */
         for (uint32_t h = 0; h < SET_SIZE; h++) {
             set_gen[h] = 0;
+        }
+        for (uint32_t h = 0; h < (1u << INDEX_BITS); h++) {
+            index_gen[h] = 0;
         }
         gen = 1;
     }
