@@ -18,8 +18,8 @@ shared. Without --all, untyped, frame and page-table caps are summarised per CSp
 holds hundreds of them).
 
 Derivation tree: a cap line may end in "at 0x<slot> parent 0x<slot>" (the slot's physical address
-and its derivation-tree parent's); each such cap gets a dashed edge to its parent cap. (KaaL's
-DebugSnapshot does not print these yet; see docs/demo.md.)
+and its derivation-tree parent's); each such cap gets a dashed edge to its parent cap. KaaL's
+DebugSnapshot prints them for every cap.
 """
 import re
 import sys

@@ -421,6 +421,8 @@ static void dump_one(const struct tcb *t)
             state_name(thread_state_type(t)), (unsigned long)t->priority, (unsigned long)t->domain, where);
 }
 
+struct tcb *sched_debug_first_thread(void) { return sched.debug_head; }
+
 void sched_debug_dump(void)
 {
     kprintf("KaaL scheduler: domain %lu (%lu ticks left), threads:\n", (unsigned long)sched.cur_domain,

@@ -2,6 +2,8 @@
 /* The system-call layer: where kernel replies are written, and the root thread's lifetime. */
 #include "threads_support.h"
 
+#include <stdio.h>
+
 #include <kaal/invariants.h>
 
 /* Make the root thread's IPC buffer a read-only mapping of its own IPC buffer frame. */
@@ -64,6 +66,42 @@ START_TEST(test_root_deleting_its_own_tcb)
 }
 END_TEST
 
+START_TEST(test_debug_snapshot_dumps_cspaces_and_derivation)
+{
+    /* An endpoint, a badged child of it, and a CNode holding a copy of the endpoint cap. */
+    uint64_t ep = E0, badged = E0 + 1, cnode = E0 + 2;
+    retype_into(seL4_EndpointObject, 0, ep);
+    OK(ktest_cnode_mint(ROOT, badged, 64, ROOT, ep, 64, seL4_AllRights, 0x77));
+    retype_into(seL4_CapTableObject, 4, cnode);
+    OK(ktest_cnode_copy(cnode, 3, 4, ROOT, ep, 64, seL4_AllRights));
+
+    hostsim_console_capture(true);
+    struct ktest_reply r = ktest_syscall(seL4_SysDebugSnapshot, 0x1234, 0x5678, 0, NULL, 0, NULL);
+    const char *out = hostsim_console_take();
+    hostsim_console_capture(false);
+    ck_assert_int_eq(r.status, HOSTSIM_OK);
+
+    char want[256];
+    ck_assert_msg(strstr(out, "KaaL snapshot: CNode") && strstr(out, "of thread \"rootserver\""), "%s", out);
+    /* The badged cap's line names its slot and its parent: the original endpoint cap's slot. */
+    snprintf(want, sizeof(want), "  0x%04llx: endpoint obj 0x%llx badge 0x77 rights RWGP at 0x%llx parent 0x%llx\n",
+             (unsigned long long)badged, (unsigned long long)cap_endpoint_cap_get_ptr(root_slot(ep)->cap),
+             (unsigned long long)VTOP(root_slot(badged)), (unsigned long long)VTOP(root_slot(ep)));
+    ck_assert_msg(strstr(out, want) != NULL, "missing line\n%s\nin\n%.2000s", want, out);
+    /* The nested CNode is printed once, with the copy in its slot 3 (a child of the original). */
+    snprintf(want, sizeof(want), "KaaL snapshot: CNode 0x%llx (16 slots)",
+             (unsigned long long)cap_cnode_cap_get_ptr(root_slot(cnode)->cap));
+    const char *nested = strstr(out, want);
+    ck_assert_msg(nested != NULL, "nested CNode not printed:\n%.3000s", out);
+    ck_assert_ptr_null(strstr(nested + 1, want));
+    ck_assert_ptr_nonnull(strstr(nested, "  0x0003: endpoint"));
+    ck_assert_ptr_nonnull(strstr(out, "KaaL snapshot: end\n"));
+    /* DebugSnapshot changes no register. */
+    ck_assert_uint_eq(r.badge, 0x1234);
+    ck_assert_uint_eq(r.length, 0x5678 & 0x7f);
+}
+END_TEST
+
 static void setup(void)
 {
     ktest_setup();
@@ -81,6 +119,10 @@ static Suite *syscall_suite(void)
     tc = tcase_create("root_thread");
     tcase_add_checked_fixture(tc, setup, ktest_teardown);
     tcase_add_test(tc, test_root_deleting_its_own_tcb);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("debug_snapshot");
+    tcase_add_checked_fixture(tc, setup, ktest_teardown);
+    tcase_add_test(tc, test_debug_snapshot_dumps_cspaces_and_derivation);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -262,12 +262,10 @@ static void run_line(struct shell *s, char *line)
     } else if (str_eq(line, "caps")) {
         cmd_caps(s);
     } else if (str_eq(line, "snapshot")) {
-        sh_puts(s, "snapshot: the CSpaces of shell, uart and rootserver follow on the kernel console\n"
+        sh_puts(s, "snapshot: every thread's CSpace and the derivation tree follow on the kernel console\n"
                    "          (render them with tools/snapshot2dot.py)\n");
         sh_flush(s);
         sys_debug_snapshot();
-        (void)sys_call(s->uart, seL4_MessageInfo_new(PL011_SNAPSHOT, 0, 0, 0));
-        (void)sys_call(s->root, seL4_MessageInfo_new(ROOT_SNAPSHOT, 0, 0, 0));
     } else if (str_eq(line, "threads")) {
         sh_flush(s);
         sys_debug_dump_scheduler();

@@ -75,5 +75,7 @@ struct tcb *sched_idle_thread(void);
 
 /* DebugDumpScheduler: print every thread (name, state, priority, domain) to the console. */
 void sched_debug_dump(void);
+/* The first of every TCB object the kernel knows (then t->debug_next), for debug dumps. */
+struct tcb *sched_debug_first_thread(void);
 
 #endif
