@@ -232,6 +232,43 @@ static void case_undefined_instruction(struct conf_env *env)
     CONF_EQ(t.out[2], 0);
 }
 
+/* --- FP/SIMD with fpuDisabled (SetFlags): a UserException with EC 0x07 --- */
+#if defined(KAAL_ARCH_AARCH64)
+static void fp_user(struct conf_thread *t)
+{
+    t->out[0] = 1;
+    __asm__ volatile("fmov d0, xzr" ::: "v0");
+    t->out[2] = 2;
+}
+#endif
+
+static void case_fpu_disabled_traps(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+#if !defined(KAAL_ARCH_AARCH64)
+    CONF_SKIP("hostsim cannot trap the host's FP instructions");
+#else
+    struct handler h;
+    handler_make(env, &h);
+    struct conf_thread t;
+    conf_thread_make(env, &t, fp_user, PRIO, h.badged);
+    CONF_CHECK(!conf_failed());
+    seL4_TCB_SetFlags_t f = sys_tcb_set_flags(t.tcb, 0, 1);
+    CONF_OK(f.error);
+    conf_thread_start(&t);
+    seL4_MessageInfo_t info = take_fault(&h, NULL);
+    CONF_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UserException);
+    CONF_EQ(seL4_GetMR(seL4_UserException_Number) >> 25, (0x07ull << 1) | 1); /* EC 0x07, IL */
+    CONF_EQ(t.out[0], 1);
+    /* Enabled again, the reply's restart runs the instruction. */
+    f = sys_tcb_set_flags(t.tcb, 1, 0);
+    CONF_OK(f.error);
+    empty_reply();
+    conf_thread_join(&t);
+    CONF_EQ(t.out[2], 2);
+#endif
+}
+
 /* --- UnknownSyscall --- */
 static void bad_syscall(struct conf_thread *t)
 {
@@ -464,6 +501,46 @@ static void case_fault_handler_in_own_cspace(struct conf_env *env)
     CONF_EQ(t.out[2], 2);
 }
 
+/* Across address spaces: the thread runs in its own VSpace (sharing only the image with the
+ * root), where the page the root has at an address is not mapped. Its read faults there (the
+ * handler, in the root's VSpace, gets the same words), the handler maps a different frame at that
+ * address in the thread's VSpace, and the retried read sees that frame, not the root's. */
+static void case_vm_fault_other_vspace(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+    seL4_Word va = CONF_UNMAPPED_VA + 0x28;
+    conf_map_frame(env, CONF_UNMAPPED_VA, seL4_ReadWrite, seL4_ARM_Default_VMAttributes);
+    CONF_CHECK(!conf_failed());
+    *(volatile seL4_Word *)(uintptr_t)va = 0xaaaa;
+    struct handler h;
+    handler_make(env, &h);
+    seL4_CPtr vs = conf_vspace_with_image(env);
+    struct conf_thread t;
+    conf_thread_make(env, &t, reader, PRIO, 0);
+    conf_thread_move_vspace(env, &t, vs, h.badged);
+    CONF_CHECK(!conf_failed());
+    t.arg[0] = va;
+    conf_thread_start(&t);
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = take_fault(&h, &badge);
+    CONF_EQ(badge, BADGE);
+    CONF_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_VMFault);
+    CONF_EQ(seL4_GetMR(seL4_VMFault_Addr), va);
+    CONF_EQ(seL4_GetMR(seL4_VMFault_PrefetchFault), 0);
+    CONF_EQ(seL4_GetMR(seL4_VMFault_FSR), ESR_DABT_L2_READ);
+    /* Its frame: written through a mapping in the root's VSpace, then mapped in the thread's. */
+    seL4_CPtr other = conf_map_frame(env, CONF_UNMAPPED_VA + 0x10000, seL4_ReadWrite, seL4_ARM_Default_VMAttributes);
+    CONF_CHECK(!conf_failed());
+    *(volatile seL4_Word *)(uintptr_t)(CONF_UNMAPPED_VA + 0x10028) = 0xbbbb;
+    seL4_CPtr copy = conf_copy(env, other, seL4_AllRights);
+    conf_map_frame_in(env, vs, copy, CONF_UNMAPPED_VA, seL4_ReadWrite, seL4_ARM_Default_VMAttributes);
+    CONF_CHECK(!conf_failed());
+    empty_reply();
+    conf_thread_join(&t);
+    CONF_EQ(t.out[1], 0xbbbb);
+    CONF_EQ(*(volatile seL4_Word *)(uintptr_t)va, 0xaaaa);
+}
+
 /* No valid fault handler: a double fault, the thread stops (Inactive) and nobody hears of it.
  * Resume runs it again from the faulting instruction (it faults again). */
 static void double_fault_case(struct conf_env *env, seL4_CapRights_t handler_rights)
@@ -513,12 +590,14 @@ static const struct conf_case cases[] = {
     CONF_CASE(vm_fault_execute_never),
     CONF_CASE(vm_fault_execute_unmapped),
     CONF_CASE(undefined_instruction),
+    CONF_CASE(fpu_disabled_traps),
     CONF_CASE(unknown_syscall),
     CONF_CASE(unknown_syscall_reply_stops),
     CONF_CASE(cap_fault_recv_phase),
     CONF_CASE(cap_fault_missing_rights),
     CONF_CASE(cap_fault_guard_mismatch),
     CONF_CASE(fault_handler_in_own_cspace),
+    CONF_CASE(vm_fault_other_vspace),
     CONF_CASE(double_fault_no_handler),
     CONF_CASE(double_fault_handler_without_grant),
 };

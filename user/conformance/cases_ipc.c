@@ -458,6 +458,77 @@ static void case_receiver_without_ipc_buffer(struct conf_env *env)
     CONF_EQ(t.out[3], 0x70);
 }
 
+/* A server in another address space: 120-word messages both ways go buffer to buffer between
+ * the two VSpaces. */
+static void case_call_across_vspaces(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr vs = conf_vspace_with_image(env);
+    struct conf_thread t;
+    conf_thread_make(env, &t, server_echo, PRIO, 0);
+    conf_thread_move_vspace(env, &t, vs, 0);
+    CONF_CHECK(!conf_failed());
+    t.arg[0] = ep;
+    conf_thread_start(&t);
+    seL4_CPtr b = mint(env, ep, seL4_AllRights, 0x99);
+    for (int n = 0; n < 3; n++) {
+        for (seL4_Word i = 0; i < 120; i++) {
+            sys_set_mr((int)i, 1000 * (seL4_Word)n + i);
+        }
+        seL4_MessageInfo_t info = sys_call(b, seL4_MessageInfo_new(1, 0, 0, 120));
+        CONF_EQ(seL4_MessageInfo_get_length(info), 120);
+        CONF_EQ(seL4_MessageInfo_get_label(info), 2);
+        for (seL4_Word i = 0; i < 120; i++) {
+            CONF_EQ(sys_get_mr((int)i), 1000 * (seL4_Word)n + i + 1);
+        }
+        CONF_EQ(t.out[n], 0x99);
+    }
+}
+
+/* Call through a cap with neither Grant nor GrantReply: the message is delivered but no reply cap
+ * is made, so the caller waits for ever (Inactive); the receiver's Reply goes nowhere and
+ * SaveCaller finds nothing. */
+static void caller(struct conf_thread *t)
+{
+    t->out[0] = 1;
+    (void)sys_call(t->arg[0], seL4_MessageInfo_new(0x61, 0, 0, 0));
+    t->out[1] = 2;
+}
+
+static void case_call_without_grant_reply(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0), saved = conf_slot(env);
+    CONF_CHECK(!conf_failed());
+    seL4_CPtr weak = mint(env, ep, seL4_ReadWrite, 0x3);
+    struct conf_thread t;
+    conf_thread_make(env, &t, caller, PRIO, 0);
+    CONF_CHECK(!conf_failed());
+    t.arg[0] = weak;
+    conf_thread_start(&t);
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = sys_recv(ep, &badge);
+    CONF_EQ(badge, 0x3);
+    CONF_EQ(seL4_MessageInfo_get_label(info), 0x61);
+    CONF_OK(sys_cnode_save_caller(ROOT, saved, DEPTH));
+    CONF_EQ(conf_tag(saved), TAG_NULL);
+    sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    let_run();
+    CONF_EQ(t.out[0], 1);
+    CONF_EQ(t.out[1], 0);
+    /* With GrantReply the same Call gets its reply. */
+    seL4_CPtr gr = conf_slot(env);
+    CONF_OK(sys_cnode_mint(ROOT, gr, DEPTH, ROOT, ep, DEPTH, seL4_CapRights_new(1, 0, 1, 1), 0x4));
+    t.arg[0] = gr;
+    conf_thread_start(&t);
+    info = sys_recv(ep, &badge);
+    CONF_EQ(badge, 0x4);
+    sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    conf_thread_join(&t);
+    CONF_EQ(t.out[1], 2);
+}
+
 static const struct conf_case cases[] = {
     CONF_CASE(send_recv_lengths),
     CONF_CASE(call_reply_recv),
@@ -473,5 +544,7 @@ static const struct conf_case cases[] = {
     CONF_CASE(cancel_badged_sends),
     CONF_CASE(bound_notification),
     CONF_CASE(receiver_without_ipc_buffer),
+    CONF_CASE(call_across_vspaces),
+    CONF_CASE(call_without_grant_reply),
 };
 const struct conf_area conf_area_ipc = CONF_AREA("ipc", cases);

@@ -21,26 +21,64 @@ void conf_thread_entry(struct conf_thread *t)
     }
 }
 
-seL4_CPtr conf_map_frame(struct conf_env *env, seL4_Word vaddr, seL4_CapRights_t rights, seL4_Word attr)
+seL4_CPtr conf_map_frame_in(struct conf_env *env, seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
+                            seL4_CapRights_t rights, seL4_Word attr)
 {
-    seL4_CPtr frame = conf_alloc(env, seL4_ARM_SmallPageObject, 0);
     if (frame == seL4_CapNull) {
         return seL4_CapNull;
     }
-    seL4_Error err = sys_arm_page_map(frame, seL4_CapInitThreadVSpace, vaddr, rights, attr);
+    seL4_Error err = sys_arm_page_map(frame, vspace, vaddr, rights, attr);
     for (int level = 0; level < 3 && err == seL4_FailedLookup; level++) {
         seL4_CPtr pt = conf_alloc(env, seL4_ARM_PageTableObject, 0);
         if (pt == seL4_CapNull) {
             return seL4_CapNull;
         }
-        (void)sys_arm_page_table_map(pt, seL4_CapInitThreadVSpace, vaddr, seL4_ARM_Default_VMAttributes);
-        err = sys_arm_page_map(frame, seL4_CapInitThreadVSpace, vaddr, rights, attr);
+        (void)sys_arm_page_table_map(pt, vspace, vaddr, seL4_ARM_Default_VMAttributes);
+        err = sys_arm_page_map(frame, vspace, vaddr, rights, attr);
     }
     if (err != seL4_NoError) {
-        conf_fail(__FILE__, __LINE__, "conf_map_frame: Page_Map", (seL4_Word)err, 0, 1);
+        conf_fail(__FILE__, __LINE__, "conf_map_frame_in: Page_Map", (seL4_Word)err, 0, 1);
         return seL4_CapNull;
     }
     return frame;
+}
+
+seL4_CPtr conf_map_frame(struct conf_env *env, seL4_Word vaddr, seL4_CapRights_t rights, seL4_Word attr)
+{
+    return conf_map_frame_in(env, seL4_CapInitThreadVSpace, conf_alloc(env, seL4_ARM_SmallPageObject, 0), vaddr, rights,
+                             attr);
+}
+
+#define IMAGE_VADDR 0x400000ull
+
+seL4_CPtr conf_vspace_with_image(struct conf_env *env)
+{
+    seL4_CPtr vs = conf_vspace(env);
+    const seL4_BootInfo *bi = env->bi;
+    for (seL4_CPtr f = bi->userImageFrames.start; f < bi->userImageFrames.end && !conf_failed(); f++) {
+        seL4_CPtr copy = conf_copy(env, f, seL4_AllRights);
+        (void)conf_map_frame_in(env, vs, copy, IMAGE_VADDR + (f - bi->userImageFrames.start) * PAGE, seL4_ReadWrite,
+                                seL4_ARM_Default_VMAttributes);
+    }
+    return vs;
+}
+
+void conf_thread_move_vspace(struct conf_env *env, struct conf_thread *t, seL4_CPtr vspace, seL4_CPtr fault_ep)
+{
+    for (unsigned p = 0; p < CONF_THREAD_STACK_PAGES && !conf_failed(); p++) {
+        (void)conf_map_frame_in(env, vspace, conf_copy(env, t->stack_frames[p], seL4_AllRights), t->base + p * PAGE,
+                                seL4_ReadWrite, seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+    }
+    (void)conf_map_frame_in(env, vspace, conf_copy(env, t->ipc_frame, seL4_AllRights),
+                            (seL4_Word)(uintptr_t)t->ipc_buffer, seL4_ReadWrite,
+                            seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+    if (conf_failed()) {
+        return;
+    }
+    seL4_Error err = sys_tcb_set_space(t->tcb, fault_ep, seL4_CapInitThreadCNode, 0, vspace, 0);
+    if (err != seL4_NoError) {
+        conf_fail(__FILE__, __LINE__, "conf_thread_move_vspace: TCB_SetSpace", (seL4_Word)err, 0, 1);
+    }
 }
 
 void conf_thread_make(struct conf_env *env, struct conf_thread *t, conf_thread_fn fn, seL4_Word prio,
@@ -54,9 +92,11 @@ void conf_thread_make(struct conf_env *env, struct conf_thread *t, conf_thread_f
         return;
     }
     seL4_Word base = CONF_THREAD_VA + env->threads++ * CONF_THREAD_STRIDE;
+    t->base = base;
     for (unsigned p = 0; p < CONF_THREAD_STACK_PAGES; p++) {
-        if (conf_map_frame(env, base + p * PAGE, seL4_ReadWrite,
-                           seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever) == seL4_CapNull) {
+        t->stack_frames[p] =
+            conf_map_frame(env, base + p * PAGE, seL4_ReadWrite, seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+        if (t->stack_frames[p] == seL4_CapNull) {
             return;
         }
     }

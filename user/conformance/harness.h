@@ -119,6 +119,8 @@ struct conf_thread {
     seL4_CPtr tcb, ipc_frame, done;  /* done: a notification the thread signals when fn returns */
     seL4_IPCBuffer *ipc_buffer;      /* user address of its IPC buffer */
     seL4_Word stack_top, tls;        /* initial SP and TLS block (user addresses) */
+    seL4_Word base;                  /* user address of its first stack page */
+    seL4_CPtr stack_frames[CONF_THREAD_STACK_PAGES];
     conf_thread_fn fn;
     volatile seL4_Word arg[6];       /* for the case */
     volatile seL4_Word out[16];      /* written by the thread */
@@ -138,6 +140,15 @@ void conf_thread_spawn(struct conf_env *env, struct conf_thread *t, conf_thread_
 void conf_thread_join(struct conf_thread *t);
 /* The entry every thread starts at: x0 = t. Exposed for cases that move a thread's pc. */
 void conf_thread_entry(struct conf_thread *t);
+/* A second address space for threads: a new VSpace that maps the root task's image frames (its
+ * code on aarch64, the root's stack on hostsim: both at 0x400000, so a thread there still reaches
+ * the case's locals) and nothing else. conf_thread_move_vspace() also maps t's stack and IPC
+ * buffer there (at the same addresses) and makes it t's VSpace. */
+seL4_CPtr conf_vspace_with_image(struct conf_env *env);
+void conf_thread_move_vspace(struct conf_env *env, struct conf_thread *t, seL4_CPtr vspace, seL4_CPtr fault_ep);
+/* A frame mapped at vaddr in vspace (tables made as needed). */
+seL4_CPtr conf_map_frame_in(struct conf_env *env, seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
+                            seL4_CapRights_t rights, seL4_Word attr);
 /* A user address in the root VSpace with nothing mapped at it (and no page table: level 2
  * translation fault) and its neighbour pages; for fault cases. */
 #define CONF_UNMAPPED_VA 0x3800000ull
