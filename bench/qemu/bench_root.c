@@ -31,8 +31,10 @@ static inline ccnt_t ccnt(void)
     return v;
 }
 
-/* Raw system calls, as libsel4's inline ones: nothing between the counter read and the svc. */
-static inline seL4_Word raw_syscall(seL4_Word sys, seL4_Word dest, seL4_Word info)
+/* Raw system calls, as libsel4's inline ones, with the counter read inside the same asm block
+ * right before the svc (into *start) and right after it returns (into *end): nothing else runs
+ * between the reads and the system call. */
+static inline seL4_Word timed_syscall(seL4_Word sys, seL4_Word dest, seL4_Word info, ccnt_t *start, ccnt_t *end)
 {
     register seL4_Word x0 __asm__("x0") = dest;
     register seL4_Word x1 __asm__("x1") = info;
@@ -41,17 +43,26 @@ static inline seL4_Word raw_syscall(seL4_Word sys, seL4_Word dest, seL4_Word inf
     register seL4_Word x4 __asm__("x4");
     register seL4_Word x5 __asm__("x5");
     register seL4_Word x7 __asm__("x7") = sys;
-    __asm__ volatile("svc #0" : "+r"(x0), "+r"(x1), "=r"(x2), "=r"(x3), "=r"(x4), "=r"(x5) : "r"(x7) : "memory");
+    ccnt_t s, e;
+    __asm__ volatile("mrs %[s], pmccntr_el0\n"
+                     "svc #0\n"
+                     "mrs %[e], pmccntr_el0"
+                     : "+r"(x0), "+r"(x1), "=r"(x2), "=r"(x3), "=r"(x4), "=r"(x5), [s] "=&r"(s), [e] "=r"(e)
+                     : "r"(x7)
+                     : "memory");
+    *start = s;
+    *end = e;
     return x1;
 }
-#define CALL(ep, info) raw_syscall((seL4_Word)seL4_SysCall, (ep), (info))
-#define REPLY_RECV(ep, info) raw_syscall((seL4_Word)seL4_SysReplyRecv, (ep), (info))
+
+static inline seL4_Word raw_syscall(seL4_Word sys, seL4_Word dest, seL4_Word info)
+{
+    ccnt_t s, e;
+    return timed_syscall(sys, dest, info, &s, &e);
+}
 #define RECV(ep) raw_syscall((seL4_Word)seL4_SysRecv, (ep), 0)
 #define SEND(ep, info) raw_syscall((seL4_Word)seL4_SysSend, (ep), (info))
-#define SIGNAL(n) raw_syscall((seL4_Word)seL4_SysSend, (n), 0)
 #define WAIT(n) raw_syscall((seL4_Word)seL4_SysRecv, (n), 0)
-#define POLL(n) raw_syscall((seL4_Word)seL4_SysNBRecv, (n), 0)
-#define YIELD() raw_syscall((seL4_Word)seL4_SysYield, 0, 0)
 
 /* ---- set-up ------------------------------------------------------------------------------- */
 
@@ -195,7 +206,9 @@ static void stop_all(void)
 
 /* ---- results ------------------------------------------------------------------------------ */
 
-static ccnt_t t_start[RUNS], t_end[RUNS], t_start2[RUNS], t_end2[RUNS];
+/* One more than RUNS: a lower-priority partner stores its last start only after the other
+ * thread's last end, so the run ends one round later and that round is not reported. */
+static ccnt_t t_start[RUNS + 1], t_end[RUNS + 1], t_start2[RUNS + 1], t_end2[RUNS + 1];
 static ccnt_t samples[SAMPLES];
 
 static void sort(ccnt_t *a, int n)
@@ -244,26 +257,25 @@ static volatile int client_fpu;
 static void ipc_server(void)
 {
     seL4_Word info = seL4_MessageInfo_new(0, 0, 0, ipc_len).words[0];
-    RECV(ep);
-    for (int i = 0; i < RUNS; i++) {
-        t_end[i] = ccnt(); /* the Call arrived */
-        ccnt_t s = ccnt();
+    ccnt_t s, e;
+    timed_syscall((seL4_Word)seL4_SysRecv, ep, 0, &s, &e);
+    for (int i = 0; i <= RUNS; i++) {
+        t_end[i] = e; /* the Call arrived */
+        timed_syscall((seL4_Word)seL4_SysReplyRecv, ep, info, &s, &e);
         t_start2[i] = s;
-        REPLY_RECV(ep, info);
     }
 }
 
 static void ipc_client(void)
 {
     seL4_Word info = seL4_MessageInfo_new(0, 0, 0, ipc_len).words[0];
-    for (int i = 0; i < RUNS; i++) {
+    for (int i = 0; i <= RUNS; i++) {
         if (client_fpu) {
             /* d0 is caller-saved and unused by this code: no clobber (-mgeneral-regs-only) */
             __asm__ volatile("fmov d0, %0" ::"r"((seL4_Word)i));
         }
-        ccnt_t s = ccnt();
-        CALL(ep, info);
-        ccnt_t e = ccnt();
+        ccnt_t s, e;
+        timed_syscall((seL4_Word)seL4_SysCall, ep, info, &s, &e);
         t_start[i] = s;
         t_end2[i] = e;
     }
@@ -286,19 +298,18 @@ static void bench_ipc(const char *call_name, const char *rr_name, seL4_Word len,
 
 static void send_receiver(void)
 {
-    for (int i = 0; i < RUNS; i++) {
-        RECV(ep);
-        t_end[i] = ccnt();
+    for (int i = 0; i <= RUNS; i++) {
+        ccnt_t s;
+        timed_syscall((seL4_Word)seL4_SysRecv, ep, 0, &s, &t_end[i]);
     }
     report_done();
 }
 
 static void send_sender(void)
 {
-    for (int i = 0; i < RUNS; i++) {
-        ccnt_t s = ccnt();
-        SEND(ep, 0);
-        t_start[i] = s;
+    for (int i = 0; i <= RUNS; i++) {
+        ccnt_t e;
+        timed_syscall((seL4_Word)seL4_SysSend, ep, 0, &t_start[i], &e);
     }
 }
 
@@ -317,19 +328,18 @@ static seL4_CPtr ntfn;
 
 static void signal_waiter(void)
 {
-    for (int i = 0; i < RUNS; i++) {
-        WAIT(ntfn);
-        t_end[i] = ccnt();
+    for (int i = 0; i <= RUNS; i++) {
+        ccnt_t s;
+        timed_syscall((seL4_Word)seL4_SysRecv, ntfn, 0, &s, &t_end[i]);
     }
     report_done();
 }
 
 static void signal_signaller(void)
 {
-    for (int i = 0; i < RUNS; i++) {
-        ccnt_t s = ccnt();
-        SIGNAL(ntfn);
-        t_start[i] = s;
+    for (int i = 0; i <= RUNS; i++) {
+        ccnt_t e;
+        timed_syscall((seL4_Word)seL4_SysSend, ntfn, 0, &t_start[i], &e);
     }
 }
 
@@ -337,11 +347,7 @@ static void signal_signaller(void)
 static void signal_nowake_signaller(void)
 {
     for (int i = 0; i < RUNS; i++) {
-        ccnt_t s = ccnt();
-        SIGNAL(ntfn);
-        ccnt_t e = ccnt();
-        t_start[i] = s;
-        t_end[i] = e;
+        timed_syscall((seL4_Word)seL4_SysSend, ntfn, 0, &t_start[i], &t_end[i]);
         sys_tcb_set_priority(threads[1].tcb, seL4_CapInitThreadTCB, PRIO_LOW - 1);
         sys_tcb_set_priority(threads[1].tcb, seL4_CapInitThreadTCB, PRIO_MID);
     }
@@ -377,8 +383,9 @@ static volatile ccnt_t yield_mark;
 static void yield_b(void)
 {
     for (;;) {
-        yield_mark = ccnt();
-        YIELD();
+        ccnt_t s = ccnt();
+        yield_mark = s;
+        raw_syscall((seL4_Word)seL4_SysYield, 0, 0);
     }
 }
 
@@ -387,10 +394,9 @@ static void yield_b(void)
 static void yield_a_simple(void)
 {
     for (int i = 0; i < RUNS; i++) {
-        YIELD();
-        ccnt_t e = ccnt();
+        ccnt_t s;
+        timed_syscall((seL4_Word)seL4_SysYield, 0, 0, &s, &t_end[i]);
         t_start[i] = yield_mark;
-        t_end[i] = e;
     }
     report_done();
 }
@@ -410,18 +416,12 @@ static void bench_root_alone(void)
 {
     /* Null system call: Yield with nothing else at this priority returns to the caller. */
     for (int i = 0; i < RUNS; i++) {
-        ccnt_t s = ccnt();
-        YIELD();
-        ccnt_t e = ccnt();
-        t_start[i] = s, t_end[i] = e;
+        timed_syscall((seL4_Word)seL4_SysYield, 0, 0, &t_start[i], &t_end[i]);
     }
     report("null_syscall", "Yield with no other thread at the priority (kernel round trip)", t_start, t_end);
 
     for (int i = 0; i < RUNS; i++) {
-        ccnt_t s = ccnt();
-        POLL(ntfn);
-        ccnt_t e = ccnt();
-        t_start[i] = s, t_end[i] = e;
+        timed_syscall((seL4_Word)seL4_SysNBRecv, ntfn, 0, &t_start[i], &t_end[i]);
     }
     report("poll_empty", "NBRecv (Poll) on an idle notification", t_start, t_end);
 

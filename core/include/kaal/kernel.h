@@ -29,6 +29,9 @@ extern struct kernel_state ks;
 /* Port -> core: the current thread executed a system call with number sysno (its x7).
  * Handles it and returns; the port then calls kernel_exit(). */
 void kernel_handle_syscall(sword_t sysno);
+/* The same without trying the IPC fastpath (core/kernel/fastpath.c) first: for a port whose
+ * entry code has tried it already (aarch64: hal/aarch64/kernel/fastpath.S). */
+void kernel_handle_syscall_slowpath(sword_t sysno);
 
 /* The one exit path: schedule if needed and let the port resume ks.cur_thread. */
 void kernel_exit(void);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel entry from a loader (seL4's handoff, ABI §11) and the EL1 exception vectors. */
 #include <hal_port/machine.h>
+#include <kaal/gen_config.h>
 
 /* _start(x0 ui_p_start, x1 ui_p_end, x2 pv_offset, x3 v_entry, x4 dtb_paddr, x5 dtb_size).
  * Entered at EL1 with the MMU on and the loader's TTBR1 mapping this image at its link address;
@@ -94,7 +95,15 @@ _start:
     mrs     x12, tpidr_el0
     str     x12, [sp, #HAL_TCB_TPIDR]
     mov     x0, #\kind
+#ifdef CONFIG_FASTPATH
+    .if \kind == EL0_SYNC
+    b       el0_sync_fastpath       /* fastpath.S: Call and ReplyRecv try the IPC fastpath */
+    .else
     b       el0_to_kernel
+    .endif
+#else
+    b       el0_to_kernel
+#endif
     .endm
 
     .section .text.vectors, "ax"
@@ -118,6 +127,7 @@ aarch64_vectors:
     vector_entry 14
     vector_entry 15
 
+    .global el0_to_kernel           /* also fastpath.S, for what it does not take */
 el0_to_kernel:
     mov     x1, sp                  /* the thread's struct hal_tcb */
     adrp    x9, kernel_stack_top

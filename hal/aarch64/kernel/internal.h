@@ -52,6 +52,11 @@ void aarch64_idle_irq(void) NORETURN;
 /* The one way out of the kernel: kernel_exit(), then resume ks.cur_thread at EL0 (VSpace, FP/SIMD,
  * registers) or idle; powers off when nothing can ever run again. Kernel stack, IRQs masked. */
 void aarch64_exit(void) NORETURN;
+/* The tail of aarch64_exit: resume t (Running, chosen by the scheduler): its VSpace, FP/SIMD
+ * state, sanitised SPSR, registers. Also the IPC fastpath's exit (fastpath.S). Does not return. */
+struct tcb;
+void aarch64_resume(struct tcb *t) NORETURN;
+
 
 /* fpu.S: V0-V31, FPSR, FPCR to / from a struct hal_tcb fpsimd area. FP/SIMD enabled at EL1. */
 void fpsimd_save(word_t *area);

@@ -84,17 +84,22 @@ static void vspace_activate(struct tcb *t)
  * slices); with one domain and no user IRQ line unmasked the machine is done. */
 static bool machine_is_done(void) { return CONFIG_NUM_DOMAINS == 1 && !gic_user_irq_enabled(); }
 
+void aarch64_resume(struct tcb *t)
+{
+    vspace_activate(t);
+    fpu_switch_to(t);
+    /* Whatever was written into the saved SPSR (WriteRegisters, fault replies), the eret must
+     * land in AArch64 EL0t: keep only the flags. */
+    hal_reg_set(&t->arch, REG_SPSR, (hal_reg_get(&t->arch, REG_SPSR) & SPSR_USER_KEEP) | USER_SPSR_INITIAL);
+    aarch64_return_to_user(&t->arch);
+}
+
 void aarch64_exit(void)
 {
     kernel_exit();
     struct tcb *t = ks.cur_thread;
     if (t != NULL && thread_state_type(t) == ThreadState_Running) {
-        vspace_activate(t);
-        fpu_switch_to(t);
-        /* Whatever was written into the saved SPSR (WriteRegisters, fault replies), the eret must
-         * land in AArch64 EL0t: keep only the flags. */
-        hal_reg_set(&t->arch, REG_SPSR, (hal_reg_get(&t->arch, REG_SPSR) & SPSR_USER_KEEP) | USER_SPSR_INITIAL);
-        aarch64_return_to_user(&t->arch);
+        aarch64_resume(t);
     }
     fpu_release();
     if (machine_is_done()) {
@@ -126,7 +131,8 @@ void aarch64_el0_entry(word_t kind, struct hal_tcb *arch)
         case EC_SVC64:
             hal_reg_set(arch, REG_FAULT_IP, elr - 4); /* the svc itself (ABI §3) */
             entries.syscalls++;
-            kernel_handle_syscall((sword_t)hal_reg_get(arch, REG_SYSCALL));
+            /* The vector tried the IPC fastpath already (fastpath.S, -Dfastpath). */
+            kernel_handle_syscall_slowpath((sword_t)hal_reg_get(arch, REG_SYSCALL));
             break;
         case EC_DABT_LOWER:
             hal_reg_set(arch, REG_FAULT_IP, elr);

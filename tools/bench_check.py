@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Regression check for the QEMU instruction counts (docs/performance.md).
+
+  tools/bench_check.py RESULTS.json [--baseline bench/baseline-qemu.json] [--tolerance 2]
+  tools/bench_check.py --image BUILD/bench/qemu/kaal-bench-image.elf [...]   (runs it first)
+
+RESULTS.json is what bench/qemu/run_qemu_bench.py --json writes (`meson test --benchmark` in a
+-Dbenchmarks=true cross build). Every primitive in the baseline is compared by its median: more
+than --tolerance percent (default 2) above the baseline, or missing, fails. Exit status 1 and a
+loud report on failure, 0 otherwise. Not a meson test: instruction counts change on purpose, and
+then the baseline is refreshed with --update (commit the new bench/baseline-qemu.json)."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load(path):
+    with open(path) as f:
+        data = json.load(f)
+    return data, {r['name']: r for r in data['results']}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('results', nargs='?')
+    ap.add_argument('--image', help='run this benchmark image in QEMU first')
+    ap.add_argument('--baseline', default=os.path.join(ROOT, 'bench', 'baseline-qemu.json'))
+    ap.add_argument('--tolerance', type=float, default=2.0, help='percent (default 2)')
+    ap.add_argument('--update', action='store_true', help='write the results as the new baseline')
+    a = ap.parse_args()
+    if a.image:
+        fd, a.results = tempfile.mkstemp(suffix='.json')
+        os.close(fd)
+        runner = os.path.join(ROOT, 'bench', 'qemu', 'run_qemu_bench.py')
+        if subprocess.run([sys.executable, runner, a.image, '--json', a.results]).returncode != 0:
+            sys.exit('bench_check: the benchmark run failed')
+    if not a.results:
+        ap.error('give RESULTS.json or --image')
+    data, cur = load(a.results)
+    if a.update:
+        with open(a.baseline, 'w') as f:
+            json.dump(data, f, indent=1)
+            f.write('\n')
+        print(f'bench_check: baseline {a.baseline} updated ({len(cur)} primitives)')
+        return 0
+    _, base = load(a.baseline)
+    bad = []
+    print(f'{"primitive":<20} {"baseline":>9} {"now":>9} {"change":>8}   (median, aarch64 QEMU -icount shift=0, instructions)')
+    for name, b in base.items():
+        r = cur.get(name)
+        if r is None:
+            bad.append(f'{name}: missing from the results')
+            print(f'{name:<20} {b["median"]:>9} {"-":>9} {"MISSING":>8}')
+            continue
+        change = 100.0 * (r['median'] - b['median']) / b['median']
+        flag = ''
+        if r['median'] > b['median'] * (1 + a.tolerance / 100.0):
+            flag = '  <-- REGRESSION'
+            bad.append(f'{name}: {b["median"]} -> {r["median"]} instructions (+{change:.1f}% > {a.tolerance}%)')
+        print(f'{name:<20} {b["median"]:>9} {r["median"]:>9} {change:>+7.1f}%{flag}')
+    if bad:
+        print('\n' + '!' * 78)
+        print(f'bench_check: FAIL: {len(bad)} primitive(s) slower than the baseline by more than {a.tolerance}%:')
+        for line in bad:
+            print('  ' + line)
+        print('!' * 78)
+        return 1
+    print(f'bench_check: OK: no primitive more than {a.tolerance}% above {os.path.relpath(a.baseline)}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
