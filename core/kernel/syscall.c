@@ -4,6 +4,7 @@
  * go to IPC; Yield to the scheduler; the debug calls; anything else is an UnknownSyscall fault.
  * Register rule (ABI sheet §3): only x0..x5 ever change, and only the MRs a reply covers. */
 #include <kaal/cspace.h>
+#include <kaal/debug.h>
 #include <kaal/fastpath.h>
 #include <kaal/ipc.h>
 #include <kaal/kernel.h>
@@ -112,54 +113,6 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
 }
 
 #ifdef CONFIG_DEBUG_BUILD
-/* DebugSnapshot: a readable list of the caps in the caller's CSpace root CNode (seL4 prints a
- * capDL dump of the whole system; this is the part user code usually wants). Changes no register. */
-static void debug_snapshot(struct tcb *t)
-{
-    cap_t root = t->ctes[TCB_CTABLE].cap;
-    if (cap_get_cap_type(root) != cap_cnode_cap) {
-        kprintf("KaaL snapshot: thread \"%s\" has no CNode root\n", t->name);
-        return;
-    }
-    word_t radix = cap_cnode_cap_get_radix(root);
-    cte_t *slots = cnode_slots(root);
-    kprintf("KaaL snapshot: CNode %p (%lu slots) of thread \"%s\"\n", (void *)cap_cnode_cap_get_ptr(root),
-            (unsigned long)BIT(radix), t->name);
-    for (word_t i = 0; i < BIT(radix); i++) {
-        cap_t cap = slots[i].cap;
-        word_t tag = cap_get_cap_type(cap);
-        if (tag == cap_null_cap) {
-            continue;
-        }
-        kprintf("  0x%04lx: %s", (unsigned long)i, cap_type_name(tag));
-        switch (tag) {
-        case cap_endpoint_cap:
-            kprintf(" obj %p badge 0x%lx rights %c%c%c%c", (void *)cap_endpoint_cap_get_ptr(cap),
-                    (unsigned long)cap_endpoint_cap_get_badge(cap), cap_endpoint_cap_get_can_receive(cap) ? 'R' : '-',
-                    cap_endpoint_cap_get_can_send(cap) ? 'W' : '-', cap_endpoint_cap_get_can_grant(cap) ? 'G' : '-',
-                    cap_endpoint_cap_get_can_grant_reply(cap) ? 'P' : '-');
-            break;
-        case cap_notification_cap:
-            kprintf(" obj %p badge 0x%lx rights %c%c", (void *)cap_notification_cap_get_ptr(cap),
-                    (unsigned long)cap_notification_cap_get_badge(cap),
-                    cap_notification_cap_get_can_receive(cap) ? 'R' : '-',
-                    cap_notification_cap_get_can_send(cap) ? 'W' : '-');
-            break;
-        case cap_irq_handler_cap:
-            kprintf(" irq %lu", (unsigned long)cap_irq_handler_cap_get_irq(cap));
-            break;
-        default: {
-            paddr_t pa = cap_object_paddr(cap);
-            if (pa != 0) {
-                kprintf(" obj %p size 2^%lu", (void *)pa, (unsigned long)cap_object_size_bits(cap));
-            }
-            break;
-        }
-        }
-        kprintf("\n");
-    }
-}
-
 /* DebugNameThread: TCB cap in x0, NUL-terminated name at msg[0] of the caller's IPC buffer.
  * Deviation from seL4: seL4 halts the kernel on a bad cap, a missing IPC buffer or an
  * unterminated name; user input must never stop KaaL, so it prints a diagnostic and ignores the
@@ -218,7 +171,7 @@ static void handle_unknown_syscall(sword_t sysno)
         return;
     }
     case seL4_SysDebugSnapshot:
-        debug_snapshot(t);
+        debug_snapshot();
         return;
     case seL4_SysDebugNameThread:
         debug_name_thread(t);
