@@ -16,6 +16,7 @@
 #include <kaal/kernel.h>
 #include <kaal/structures.h>
 #include <kaal/thread.h>
+#include <kaal/vspace.h>
 
 #include "kfuzz_internal.h"
 #include "kfuzz_prog.h"
@@ -400,6 +401,7 @@ static struct {
     unsigned op_index;
     bool stop; /* the machine halted or the oracle fired: the rest of the input is skipped */
     word_t root_cnode; /* the root thread's CSpace root after boot (physical address) */
+    unsigned n_buffers; /* thread IPC buffers mapped so far (op_thread) */
     struct hostsim_snapshot *snap; /* the booted machine every input starts from */
 } fz;
 
@@ -590,13 +592,14 @@ static void op_ipc(struct in *in)
 }
 
 /* Retype one useful object (type byte, untyped choice, empty slot, count). */
-static void retype_into_root(struct in *in, uint64_t type)
+/* Returns the untyped cptr it used. */
+static uint64_t retype_into_root(struct in *in, uint64_t type)
 {
     uint64_t untyped = choose_cap(in, cap_untyped_cap);
     uint8_t e = in_u8(in);
     uint8_t cnt = in_u8(in);
     if (!pool.valid) {
-        return;
+        return untyped;
     }
     uint64_t offset = pool.n_empty ? pool.empty[e % pool.n_empty] : e;
     uint64_t size = type == seL4_UntypedObject ? 8 + cnt % 8 : type == seL4_CapTableObject ? 2 + cnt % 4 : 0;
@@ -614,6 +617,7 @@ static void retype_into_root(struct in *in, uint64_t type)
     seL4_MessageInfo_t info = seL4_MessageInfo_new(UntypedRetype, 0, 1, 6);
     uint64_t regs[8] = {untyped, info.words[0], 0, 0, 0, 0, 0, (uint64_t)seL4_SysCall};
     do_syscall(regs, words, 6, caps, 1, "UntypedRetype");
+    return untyped;
 }
 
 /* Invoke a table entry with the given decoded-arguments bytes prefix already consumed by the
@@ -626,9 +630,41 @@ static void invoke_words(uint64_t cptr, uint64_t label, const uint64_t *words, u
     do_syscall(regs, words, n, caps, ncaps, kfuzz_label_name(label));
 }
 
+/* Threads' own IPC buffers: 4 KiB frames mapped in the root VSpace in the 2 MiB region of the root
+ * task's image, whose page table boot made (so a Page_Map needs no new tables). */
+#define THREAD_BUFFERS_VBASE 0x5c0000ull
+#define THREAD_BUFFERS 64u
+
+/* A frame of its own for a new thread's IPC buffer (so threads' messages and extra caps do not
+ * overwrite each other's), retyped from `untyped` and mapped in the root VSpace. Returns its virtual
+ * address, or 0 when any step fails (the thread then shares the root's buffer). */
+static uint64_t thread_buffer(uint64_t untyped, uint64_t *frame_cptr)
+{
+    pool_refresh();
+    if (!pool.valid || pool.n_empty == 0) {
+        return 0;
+    }
+    unsigned slot = pool.empty[0];
+    uint64_t words[6] = {seL4_ARM_SmallPageObject, 0, 0, 0, slot, 1};
+    uint64_t caps[1] = {view_cptr(&pool.root, seL4_CapInitThreadCNode)};
+    invoke_words(untyped, UntypedRetype, words, 6, caps, 1);
+    if (fz.stop || cap_get_cap_type(pool.root.slots[slot].cap) != cap_frame_cap) {
+        return 0;
+    }
+    uint64_t vaddr = THREAD_BUFFERS_VBASE + (uint64_t)(fz.n_buffers++ % THREAD_BUFFERS) * 0x1000;
+    uint64_t map[3] = {vaddr, seL4_ReadWrite, 0};
+    uint64_t vspace[1] = {view_cptr(&pool.root, seL4_CapInitThreadVSpace)};
+    *frame_cptr = view_cptr(&pool.root, slot);
+    invoke_words(*frame_cptr, ARMPageMap, map, 3, vspace, 1);
+    if (fz.stop || cap_frame_cap_get_mapped_asid(pool.root.slots[slot].cap) == ASID_INVALID) {
+        return 0;
+    }
+    return vaddr;
+}
+
 static void op_thread(struct in *in)
 {
-    retype_into_root(in, seL4_TCBObject);
+    uint64_t untyped = retype_into_root(in, seL4_TCBObject);
     uint8_t vs = in_u8(in), prio = in_u8(in), ep = in_u8(in);
     if (fz.stop) {
         return;
@@ -646,8 +682,17 @@ static void op_thread(struct in *in)
     uint64_t fault_ep = ne && ep >= 0x40 ? view_cptr(&pool.root, pool.of_tag[cap_endpoint_cap][ep % ne]) : 0;
     seL4_BootInfo *bi = hostsim_bootinfo();
     uint64_t buffer = root_vspace && bi ? (uint64_t)(uintptr_t)bi->ipcBuffer : 0;
+    uint64_t buffer_cap = buffer ? view_cptr(&pool.root, seL4_CapInitThreadIPCBuffer) : 0;
+    uint64_t frame = 0, own = root_vspace ? thread_buffer(untyped, &frame) : 0;
+    if (fz.stop) {
+        return;
+    }
+    if (own != 0) {
+        buffer = own;
+        buffer_cap = frame;
+    }
     uint64_t conf[4] = {fault_ep, 0, 0, buffer};
-    uint64_t conf_caps[3] = {cnode, vspace, buffer ? view_cptr(&pool.root, seL4_CapInitThreadIPCBuffer) : 0};
+    uint64_t conf_caps[3] = {cnode, vspace, buffer_cap};
     invoke_words(tcb, TCBConfigure, conf, 4, conf_caps, 3);
     if (fz.stop) {
         return;
@@ -860,6 +905,7 @@ void kfuzz_run(const uint8_t *data, size_t size, struct kfuzz_result *result)
     memset(result, 0, sizeof(*result));
     fz.res = result;
     fz.stop = false;
+    fz.n_buffers = 0;
     boot();
     if (fz.cfg.trace) {
         fprintf(fz.cfg.trace, "kfuzz: %zu bytes, fresh kernel (root CNode %u slots, bootinfo empty from %" PRIu64 ")\n",
@@ -879,6 +925,7 @@ void kfuzz_run(const uint8_t *data, size_t size, struct kfuzz_result *result)
         memset(&again, 0, sizeof(again));
         fz.res = &again;
         fz.stop = false;
+        fz.n_buffers = 0;
         boot();
         run_program(data, size);
         fz.cfg.trace = saved;

@@ -342,14 +342,14 @@ int main(int argc, char **argv)
     thread(&e, 200, 0);
     ipc(&e, KFUZZ_IPC_RECV + 8, 0); /* the root waits for the line */
     kfuzz_enc_byte(&e, 0);
-    ipc(&e, KFUZZ_IPC_SEND, NEWEST); /* thread 1: badge 3, 2 words */
-    b(&e, 3, 0x02, 0x11, 0x22);
+    ipc(&e, KFUZZ_IPC_SEND, NEWEST); /* thread 1: badge 3, 2 words and its own cap (unwrapped) */
+    b(&e, 5, 0x08, 0x11, 0x22, KFUZZ_CAP_SLOT, first_free + 4);
     ipc(&e, KFUZZ_IPC_SEND, 0x81); /* thread 2: badge 2, 4 words and a cap */
     b(&e, 6, 0x0a, 1, 2, 3, 4, NEWEST);
-    ipc(&e, KFUZZ_IPC_CALL, 0x82); /* thread 3: badge 1, a Call */
-    b(&e, 3, 0x01, 0x33, 0);
+    ipc(&e, KFUZZ_IPC_CALL, 0x82); /* thread 3: badge 1, a Call with the notification cap */
+    b(&e, 5, 0x0d, 0x33, KFUZZ_CAP_SLOT, first_free + 1, 0);
     b(&e, 2, KFUZZ_OP_IRQ, 33); /* nobody runs: the line wakes the root */
-    slot_op(&e, CNodeCancelBadgedSends, 0x85);
+    invoke(&e, CNodeCancelBadgedSends, 4, 0, 0xe0, first_free + 3, DEF); /* badge 2 */
     ipc(&e, KFUZZ_IPC_RECV, 0);
     kfuzz_enc_byte(&e, 0);
     ipc(&e, KFUZZ_IPC_RECV, 0);
@@ -385,15 +385,16 @@ int main(int argc, char **argv)
     kfuzz_enc_byte(&e, 0);
     invoke(&e, TCBReadRegisters, 3, NEWEST, 0, 36);
     slot_op(&e, CNodeSaveCaller, 0);
-    ipc(&e, KFUZZ_IPC_SEND, KFUZZ_CAP_SLOT); /* the saved reply cap, by slot */
-    b(&e, 2, first_free + 4, 0x00);
+    ipc(&e, KFUZZ_IPC_SEND, KFUZZ_CAP_SLOT); /* the saved reply cap, by slot (after the thread's
+                                              * TCB and IPC buffer frame) */
+    b(&e, 2, first_free + 5, 0x00);
     invoke(&e, IRQAckIRQ, 1, NEWEST);
     ipc(&e, KFUZZ_IPC_RECV, 0);
     kfuzz_enc_byte(&e, 0);
     b(&e, 4, KFUZZ_OP_FAULT, 2, 0, 0x56); /* the thread: a user exception, the root receives */
     slot_op(&e, CNodeSaveCaller, 0);
     ipc(&e, KFUZZ_IPC_SEND, KFUZZ_CAP_SLOT); /* answered with 3 registers through the saved cap */
-    b(&e, 5, first_free + 4, 0x03, 0x10, 0x20, 0x30);
+    b(&e, 5, first_free + 5, 0x03, 0x10, 0x20, 0x30);
     ipc(&e, KFUZZ_IPC_RECV, 0);
     kfuzz_enc_byte(&e, 0);
     b(&e, 4, KFUZZ_OP_FAULT, 2, 0, 0x57); /* again, left outstanding */
