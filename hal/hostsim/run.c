@@ -125,7 +125,7 @@ enum hostsim_run_status hostsim_run(void)
     hostsim_halt_target = outer;
     hostsim_running = false;
     hostsim_user_mode = 0;
-    shadow_switch(0, 0); /* empty the window: outside a run nothing may touch user memory */
+    shadow_run_end(); /* the window emptied: outside a run nothing may touch user memory */
     return status;
 }
 

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,9 @@
 #else
 #define VALGRIND_STACK_REGISTER(lo, hi) 0u
 #define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
+#define RUNNING_ON_VALGRIND 0
+#define VALGRIND_DISABLE_ADDR_ERROR_REPORTING_IN_RANGE(p, n) 0u
+#define VALGRIND_ENABLE_ADDR_ERROR_REPORTING_IN_RANGE(p, n) 0u
 #endif
 
 #define WINDOW_SIZE (HOSTSIM_WINDOW_END - HOSTSIM_WINDOW_BASE)
@@ -237,6 +241,54 @@ static bool materialise(word_t page, const struct walk *w)
 
 /* --- the SIGSEGV handler --- */
 
+/* Valgrind's faults are not precise for every instruction: its translation of a push or a call
+ * writes the decremented RSP before the store that can fault, and that of a rep-prefixed string
+ * instruction decrements RCX before the iteration's load or store. The SIGSEGV context shows those
+ * registers already updated, so the retried instruction would push again (RSP 8 bytes too low from
+ * then on: every frame below misaligned, and the caller's RSP-relative locals off by 8) or do one
+ * iteration fewer. Under Valgrind, undo that update so the retry is the instruction the CPU would
+ * retry (natively faults are precise and nothing changes). A push's or call's store faults at the
+ * new RSP; a push or call whose memory operand is exactly at RSP is not told apart (no compiler
+ * emits one); pop to memory and enter are not handled either. */
+static void valgrind_precise_retry(ucontext_t *uc, word_t addr)
+{
+    if (!RUNNING_ON_VALGRIND) {
+        return;
+    }
+    word_t pc = (word_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (pc == addr || (pc >= HOSTSIM_WINDOW_BASE && pc < HOSTSIM_WINDOW_END)) {
+        return; /* not host code: an instruction abort */
+    }
+    const uint8_t *ip = (const uint8_t *)pc;
+    bool rep = false, operand16 = false, address32 = false;
+    for (int n = 0; n < 14; n++, ip++) { /* legacy prefixes */
+        if (*ip == 0xf2 || *ip == 0xf3) {
+            rep = true;
+        } else if (*ip == 0x66) {
+            operand16 = true;
+        } else if (*ip == 0x67) {
+            address32 = true;
+        } else if (*ip != 0xf0 && *ip != 0x26 && *ip != 0x2e && *ip != 0x36 && *ip != 0x3e && *ip != 0x64 &&
+                   *ip != 0x65) {
+            break;
+        }
+    }
+    if ((*ip & 0xf0) == 0x40) {
+        ip++; /* REX */
+    }
+    uint8_t op = ip[0];
+    unsigned modrm_reg = (ip[1] >> 3) & 7;
+    bool call = op == 0xe8 || (op == 0xff && modrm_reg == 2);
+    bool push = (op >= 0x50 && op <= 0x57) || op == 0x68 || op == 0x6a || op == 0x9c || (op == 0xff && modrm_reg == 6);
+    greg_t *rsp = &uc->uc_mcontext.gregs[REG_RSP];
+    greg_t *rcx = &uc->uc_mcontext.gregs[REG_RCX];
+    if ((call || push) && addr == (word_t)*rsp) {
+        *rsp += push && operand16 ? 2 : 8;
+    } else if (rep && ((op >= 0xa4 && op <= 0xa7) || (op >= 0xaa && op <= 0xaf))) {
+        *rcx = address32 ? (greg_t)(uint32_t)((uint32_t)*rcx + 1) : *rcx + 1;
+    }
+}
+
 static void crash(const char *why, word_t addr, word_t pc)
 {
     char msg[256];
@@ -257,7 +309,6 @@ static void segv_handler(int sig, siginfo_t *si, void *context)
     ucontext_t *uc = context;
     word_t addr = (word_t)si->si_addr;
     word_t pc = (word_t)uc->uc_mcontext.gregs[REG_RIP];
-    word_t sp = (word_t)uc->uc_mcontext.gregs[REG_RSP];
     if (si->si_code <= 0) {
         crash("SIGSEGV sent by a process", addr, pc);
         return;
@@ -272,6 +323,8 @@ static void segv_handler(int sig, siginfo_t *si, void *context)
               addr, pc);
         return;
     }
+    valgrind_precise_retry(uc, addr);
+    word_t sp = (word_t)uc->uc_mcontext.gregs[REG_RSP];
     /* An instruction abort faults on the fetch itself: the PC is the address. Otherwise x86's
      * page-fault error code says read or write; a fault on a page already in the window can only
      * be a write the mapping forbids (Valgrind's synthetic faults do not always say). */
@@ -395,5 +448,16 @@ int shadow_init(const char **error)
         }
         handler_installed = true;
     }
+    /* During a run, a user access below the window is a VM fault like any other unmapped user
+     * address (a user thread's NULL dereference): Memcheck must not report it before the fault
+     * reaches the handler. Host code touching these addresses still crashes (the handler's
+     * message, then the default action and Valgrind's report of that). */
+    (void)VALGRIND_DISABLE_ADDR_ERROR_REPORTING_IN_RANGE(0, HOSTSIM_WINDOW_BASE);
     return 0;
+}
+
+void shadow_run_end(void)
+{
+    shadow_switch(0, 0); /* empty the window: outside a run nothing may touch user memory */
+    (void)VALGRIND_ENABLE_ADDR_ERROR_REPORTING_IN_RANGE(0, HOSTSIM_WINDOW_BASE);
 }

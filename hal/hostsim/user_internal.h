@@ -61,8 +61,11 @@ void uthread_destroy_all(void);
 uint64_t uthread_switch_count(void);
 
 /* --- shadow_mmu.c --- */
-/* Reserve the window and install the SIGSEGV handler (once per process). 0 or -1 with *error. */
+/* At the start of a run: reserve the window and install the SIGSEGV handler (once per process);
+ * under Valgrind, user accesses below the window are not reported as errors. 0 or -1 with *error. */
 int shadow_init(const char **error);
+/* At the end of a run: empty the window; addresses below it are checked again. */
+void shadow_run_end(void);
 /* Make the VSpace (root, asid) the window's; empties the window if it was another. */
 void shadow_switch(paddr_t vspace_root, word_t asid);
 /* Empty the window (every materialised page back to PROT_NONE). */
