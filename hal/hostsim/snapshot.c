@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* hostsim snapshots: save a booted machine (simulated RAM, the kernel's globals, the interrupt
  * controller) and return to it later without booting again, at the same host addresses. Restoring
- * copies back only the RAM pages that differ: pages the host never faulted in (mincore) are still
- * zero and are skipped, the rest are compared with the snapshot (or with zero) a page at a time. A
- * fuzzer boots once and restores before every input. */
+ * copies back only the RAM pages that differ: holes of the memfd behind RAM (SEEK_DATA/SEEK_HOLE:
+ * never written, so still zero) are skipped, the rest are compared with the snapshot (or with zero)
+ * a page at a time. A fuzzer boots once and restores before every input. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <hal/hal.h>
@@ -16,6 +16,8 @@
 #include <kaal/sched.h>
 
 #include "internal.h"
+
+int hostsim_ram_fd(void); /* machine.c (user_internal.h): the memfd behind simulated RAM */
 
 #define SNAP_PAGE 4096ul
 #define NO_PAGE UINT32_MAX
@@ -46,11 +48,33 @@ static bool page_is_zero(const uint8_t *p)
     return true;
 }
 
-/* Which RAM pages the host has (1: may be non-zero). Without mincore every page counts. */
+/* Which RAM pages may be non-zero (1): those in the data extents of the memfd behind RAM. A hole
+ * was never written and reads as zero; unlike mincore's residency, a page swapped out is still
+ * data. Without the fd or SEEK_DATA every page counts. */
 static void ram_residency(unsigned char *vec, word_t n_pages)
 {
-    if (mincore(hostsim_ram_host, n_pages * SNAP_PAGE, vec) != 0) {
+    int fd = hostsim_ram_fd();
+    off_t end = (off_t)(n_pages * SNAP_PAGE), pos = 0;
+    if (fd < 0) {
         memset(vec, 1, n_pages);
+        return;
+    }
+    memset(vec, 0, n_pages);
+    while (pos < end) {
+        off_t data = lseek(fd, pos, SEEK_DATA);
+        if (data < 0 && errno == ENXIO) {
+            return; /* only a hole from pos to the end */
+        }
+        off_t hole = data < 0 ? -1 : lseek(fd, data, SEEK_HOLE);
+        if (hole < 0) {
+            memset(vec, 1, n_pages);
+            return;
+        }
+        hole = hole < end ? hole : end;
+        for (off_t i = data / (off_t)SNAP_PAGE; i < (hole + (off_t)SNAP_PAGE - 1) / (off_t)SNAP_PAGE; i++) {
+            vec[i] = 1;
+        }
+        pos = hole;
     }
 }
 
