@@ -637,36 +637,36 @@ static bool region_less(uint32_t a, uint32_t b)
     return x->order < y->order;
 }
 
-static void sift_down(uint32_t *v, uint32_t root, uint32_t n)
-{
-    for (;;) {
-        uint32_t child = 2 * root + 1;
-        if (child >= n) {
-            return;
-        }
-        if (child + 1 < n && region_less(v[child], v[child + 1])) {
-            child++;
-        }
-        if (!region_less(v[root], v[child])) {
-            return;
-        }
-        uint32_t t = v[root];
-        v[root] = v[child];
-        v[child] = t;
-        root = child;
-    }
-}
+/* Bottom-up merge sort by region_less (a strict total order: the walk order breaks every tie), so
+ * the result is the one any correct sort gives. Runs that are already in order cost one comparison
+ * per merge; the caps come mostly in address order. */
+static uint32_t sort_tmp[MAX_CAPS];
 
-static void heap_sort(uint32_t *v, uint32_t n)
+static void region_sort(uint32_t *v, uint32_t n)
 {
-    for (uint32_t i = n / 2; i-- > 0;) {
-        sift_down(v, i, n);
+    uint32_t *src = v, *dst = sort_tmp;
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = MIN(lo + width, n), hi = MIN(lo + 2 * width, n);
+            uint32_t i = lo, j = mid, k = lo;
+            if (mid < hi && region_less(src[mid], src[mid - 1])) {
+                while (i < mid && j < hi) {
+                    dst[k++] = region_less(src[j], src[i]) ? src[j++] : src[i++];
+                }
+            }
+            while (i < mid) {
+                dst[k++] = src[i++];
+            }
+            while (j < hi) {
+                dst[k++] = src[j++];
+            }
+        }
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
     }
-    for (uint32_t end = n; end-- > 1;) {
-        uint32_t t = v[0];
-        v[0] = v[end];
-        v[end] = t;
-        sift_down(v, 0, end);
+    for (uint32_t k = 0; src != v && k < n; k++) {
+        v[k] = src[k];
     }
 }
 
@@ -704,7 +704,7 @@ static bool check_placement(void)
             v[n++] = i;
         }
     }
-    heap_sort(v, n);
+    region_sort(v, n);
 
     uint32_t gsp = 0;           /* stack of open untyped regions (first cap of each run) */
     uint32_t last_obj = NO_IDX; /* the last non-untyped object: such objects never nest */
