@@ -424,7 +424,7 @@ static void oracle(enum hostsim_status st, const char *what)
     if (ks.root_thread == NULL || cap_get_cap_type(ks.root_thread->ctes[TCB_CTABLE].cap) != cap_cnode_cap ||
         cap_cnode_cap_get_ptr(ks.root_thread->ctes[TCB_CTABLE].cap) != fz.root_cnode) {
         if (fz.cfg.trace) {
-            fprintf(fz.cfg.trace, "kfuzz: the root thread has no CSpace any more: the program ends\n");
+            fprintf(fz.cfg.trace, "kfuzz: the root thread has lost its boot CSpace: the program ends\n");
         }
         fz.stop = true;
         return;
@@ -591,8 +591,8 @@ static void op_ipc(struct in *in)
     do_syscall(regs, mrs, n, caps, ncaps, names[kind]);
 }
 
-/* Retype one useful object (type byte, untyped choice, empty slot, count). */
-/* Returns the untyped cptr it used. */
+/* Retype one useful object (type byte, untyped choice, empty slot, count); returns the untyped
+ * cptr it used. */
 static uint64_t retype_into_root(struct in *in, uint64_t type)
 {
     uint64_t untyped = choose_cap(in, cap_untyped_cap);

@@ -134,8 +134,10 @@ int main(int argc, char **argv)
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
             cfg.dtb_path = argv[i] + 6;
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: kaal-fuzz-replay [--trace | --check-snapshot] [--fresh-boot] [--check=end|none] [--dtb=FILE] "
-                            "FILE|DIR...\n");
+            fprintf(
+                stderr,
+                "usage: kaal-fuzz-replay [--trace | --check-snapshot] [--fresh-boot] [--check=end|none] [--dtb=FILE] "
+                "FILE|DIR...\n");
             return 2;
         } else {
             add_path(argv[i]);

@@ -432,8 +432,10 @@ START_TEST(test_snapshot_restore)
     struct kernel_state ks_before = ks;
     for (int round = 0; round < 2; round++) {
         uint64_t slot = ktest_first_empty();
-        ktest_assert_ok(ktest_retype(ktest_untyped(16), seL4_CapTableObject, 4, seL4_CapInitThreadCNode, 0, 0, slot, 1));
-        ktest_assert_ok(ktest_retype(ktest_untyped(12), seL4_EndpointObject, 0, seL4_CapInitThreadCNode, 0, 0, slot + 1, 1));
+        ktest_assert_ok(
+            ktest_retype(ktest_untyped(16), seL4_CapTableObject, 4, seL4_CapInitThreadCNode, 0, 0, slot, 1));
+        ktest_assert_ok(
+            ktest_retype(ktest_untyped(12), seL4_EndpointObject, 0, seL4_CapInitThreadCNode, 0, 0, slot + 1, 1));
         hostsim_raise_irq(40);
         hostsim_set_preempt_interval(3);
         ck_assert_int_ne(memcmp(before, hostsim_ram_host, ram), 0);
