@@ -410,6 +410,56 @@ static void bench_yield(void)
     report("yield_switch", "Yield to another thread of the same priority (context switch)", t_start, t_end);
 }
 
+/* ---- interrupt delivery: an SGI to a user-level handler ----------------------------------- */
+
+#define BENCH_SGI 3
+static seL4_CPtr sgi_cap, irq_handler, irq_ntfn;
+
+static void irq_handler_thread(void)
+{
+    for (int i = 0; i <= RUNS; i++) {
+        ccnt_t s;
+        timed_syscall((seL4_Word)seL4_SysRecv, irq_ntfn, 0, &s, &t_end[i]);
+        sys_irq_handler_ack(irq_handler);
+    }
+    report_done();
+}
+
+static void irq_sender(void)
+{
+    for (int i = 0; i <= RUNS; i++) {
+        ccnt_t e;
+        timed_syscall((seL4_Word)seL4_SysSend, sgi_cap, 0, &t_start[i], &e);
+    }
+}
+
+static void bench_irq(void)
+{
+    irq_handler = kaal_slots_alloc(&slots);
+    sgi_cap = kaal_slots_alloc(&slots);
+    irq_ntfn = alloc(seL4_NotificationObject, 0);
+    seL4_Error err = sys_irq_control_get(seL4_CapIRQControl, BENCH_SGI, seL4_CapInitThreadCNode, irq_handler, 64);
+    if (err == seL4_NoError) {
+        err = sys_irq_handler_set_notification(irq_handler, irq_ntfn);
+    }
+    if (err == seL4_NoError) {
+        err = sys_irq_handler_ack(irq_handler);
+    }
+    if (err == seL4_NoError) {
+        err = sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, BENCH_SGI, 0, seL4_CapInitThreadCNode, sgi_cap, 64);
+    }
+    if (err != seL4_NoError) {
+        fail("SGI set-up", err);
+        return;
+    }
+    spawn(0, irq_handler_thread, PRIO_MID, 1, 0);
+    spawn(1, irq_sender, PRIO_LOW, 0, 0);
+    wait_done();
+    stop_all();
+    report("irq_sgi", "SGI sent by a lower-priority thread to a handler thread (IRQHandler notification) in another AS",
+           t_start, t_end);
+}
+
 /* ---- the root thread alone ---------------------------------------------------------------- */
 
 static void bench_root_alone(void)
@@ -511,6 +561,7 @@ int kaal_root_main(const seL4_BootInfo *boot_info)
     bench_send();
     bench_signal();
     bench_yield();
+    bench_irq();
     sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, PRIO_MID);
     bench_root_alone();
     kaal_puts("bench: done\n");
