@@ -456,6 +456,9 @@ static void bench_irq(void)
     spawn(1, irq_sender, PRIO_LOW, 0, 0);
     wait_done();
     stop_all();
+    /* Give the line back: with a user IRQ enabled the kernel would idle instead of powering off. */
+    sys_irq_handler_clear(irq_handler);
+    sys_cnode_delete(seL4_CapInitThreadCNode, irq_handler, 64);
     report("irq_sgi", "SGI sent by a lower-priority thread to a handler thread (IRQHandler notification) in another AS",
            t_start, t_end);
 }

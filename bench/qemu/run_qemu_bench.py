@@ -5,7 +5,7 @@ instructions), collect its `BENCH {json}` lines, print a table and optionally wr
 
   run_qemu_bench.py IMAGE [--json OUT] [--desc TEXT] [--gic gicv2|gicv3]
 
-Exit status 1 when the run did not finish ("bench: done") or a benchmark failed."""
+Exit status 1 when the run did not finish ("bench: done" and QEMU powered off) or a benchmark failed."""
 import argparse
 import json
 import os
@@ -29,8 +29,10 @@ def main():
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=int(os.environ.get('QEMU_TIMEOUT', '300')))
         out = p.stdout.decode(errors='replace').replace('\r', '')
+        timed_out = False
     except subprocess.TimeoutExpired as e:
         out = (e.stdout or b'').decode(errors='replace').replace('\r', '')
+        timed_out = True
     results = []
     for line in out.splitlines():
         if line.startswith('BENCH '):
@@ -38,7 +40,9 @@ def main():
             r['port'] = 'aarch64 (QEMU)'
             r['unit'] = 'instructions'
             results.append(r)
-    ok = 'bench: done' in out and 'FAILED' not in out
+    ok = 'bench: done' in out and 'FAILED' not in out and not timed_out
+    if timed_out:
+        print('run_qemu_bench.py: QEMU did not power off by itself (timeout)')
     if not ok:
         sys.stdout.write(out)
     print(f'KaaL benchmarks: port aarch64, {a.desc}; method: {METHOD}')
