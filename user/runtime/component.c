@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Components (kaal/component.h): the root task's loader and the component's start-up. */
+#include <kaal/gen_config.h>
 #include <kaal/bootinfo.h>
 #include <kaal/component.h>
 #include <kaal/start.h>
@@ -164,7 +165,10 @@ seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_compone
         (err = sys_tcb_set_sched_params(c->tcb, seL4_CapInitThreadTCB, priority, priority))) {
         return err;
     }
+#ifdef CONFIG_DEBUG_BUILD
+    /* Names exist only in debug kernels (as with libsel4, the call is absent from release ones). */
     sys_debug_name_thread(c->tcb, c->args.name);
+#endif
     return seL4_NoError;
 }
 
