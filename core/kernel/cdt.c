@@ -336,26 +336,12 @@ void cte_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2)
     }
 }
 
-/* Unlink a slot from the tree and empty it (seL4's emptySlot). Its first_badged mark passes to
- * the next slot so a badged family keeps its boundary. */
+/* seL4's emptySlot: an empty slot is left alone. */
 static void cte_empty(cte_t *slot)
 {
-    if (cap_get_cap_type(slot->cap) == cap_null_cap) {
-        return;
+    if (cap_get_cap_type(slot->cap) != cap_null_cap) {
+        cte_unlink_and_clear(slot);
     }
-    mdb_node_t mdb = slot->mdb;
-    cte_t *prev = cte_from_paddr(mdb_node_get_prev(mdb));
-    cte_t *next = cte_from_paddr(mdb_node_get_next(mdb));
-    if (prev != NULL) {
-        mdb_node_ptr_set_next(&prev->mdb, cte_paddr(next));
-    }
-    if (next != NULL) {
-        mdb_node_ptr_set_prev(&next->mdb, cte_paddr(prev));
-        mdb_node_ptr_set_first_badged(&next->mdb,
-                                      mdb_node_get_first_badged(next->mdb) | mdb_node_get_first_badged(mdb));
-    }
-    slot->cap = cap_null_cap_new();
-    slot->mdb = mdb_node_new(0, 0, 0, 0);
 }
 
 void cte_delete_one(cte_t *slot)

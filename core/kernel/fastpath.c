@@ -6,6 +6,7 @@
  * the slowpath (syscall.c, ipc.c, endpoint.c). When it returns true the system call is done and
  * ks.cur_thread is the thread to resume; the state it leaves is exactly the slowpath's
  * (docs/performance.md lists the cases and why each is equal). */
+#include <kaal/cdt.h>
 #include <kaal/fastpath.h>
 #include <kaal/ipc.h>
 #include <kaal/kernel.h>
@@ -81,25 +82,6 @@ static inline void fastpath_insert_reply(cte_t *master, paddr_t master_pa, cte_t
 /* The physical address of a TCB's slot: its slots start the object (struct tcb.ctes). */
 _Static_assert(offsetof(struct tcb, ctes) == 0, "a TCB's slots start the object");
 #define TCB_SLOT_PA(tcb_pa, i) ((tcb_pa) + (i) * sizeof(cte_t))
-
-/* cte_delete_one of a one-shot reply cap: it finalises to nothing (finalise.c), so this is
- * cte_empty: unlink it from the derivation tree and clear the slot. */
-static inline void fastpath_delete_reply(cte_t *slot)
-{
-    mdb_node_t mdb = slot->mdb;
-    cte_t *prev = cte_from_paddr(mdb_node_get_prev(mdb));
-    cte_t *next = cte_from_paddr(mdb_node_get_next(mdb));
-    if (prev != NULL) {
-        mdb_node_ptr_set_next(&prev->mdb, cte_paddr(next));
-    }
-    if (next != NULL) {
-        mdb_node_ptr_set_prev(&next->mdb, cte_paddr(prev));
-        mdb_node_ptr_set_first_badged(&next->mdb,
-                                      mdb_node_get_first_badged(next->mdb) | mdb_node_get_first_badged(mdb));
-    }
-    slot->cap = cap_null_cap_new();
-    slot->mdb = mdb_node_new(0, 0, 0, 0);
-}
 
 /* Can the scheduler's choice after this IPC be computed here? The slowpath switches straight to
  * a woken thread of at least the current priority (sched_schedule: no fastfail), in one domain. */
@@ -209,7 +191,7 @@ bool fastpath_reply_recv(void)
 
     /* The reply: transfer, delete the one-shot reply cap (nothing to finalise), wake the caller. */
     fastpath_transfer(cur, caller, info, 0);
-    fastpath_delete_reply(caller_slot);
+    cte_unlink_and_clear(caller_slot); /* cte_delete_one of a one-shot reply cap: it finalises to nothing */
     thread_state_ptr_set_ts_type(&caller->state, ThreadState_Running);
 
     /* The receive: block on ep (ep_block with badge 0, no grant-reply, not a call). */

@@ -41,4 +41,25 @@ exception_t cte_revoke(cte_t *slot);
 /* Empty a slot whose cap needs no finalisation (used by boot and by perform paths). */
 void cte_delete_one(cte_t *slot);
 
+/* Unlink a slot that holds a cap from the tree and empty it (seL4's emptySlot). Its first_badged
+ * mark passes to the next slot so a badged family keeps its boundary. Inline: the IPC fastpath
+ * uses it to drop a one-shot reply cap. */
+static inline void cte_unlink_and_clear(cte_t *slot)
+{
+    kassert(cap_get_cap_type(slot->cap) != cap_null_cap); /* callers check: an empty slot is unlinked */
+    mdb_node_t mdb = slot->mdb;
+    cte_t *prev = cte_from_paddr(mdb_node_get_prev(mdb));
+    cte_t *next = cte_from_paddr(mdb_node_get_next(mdb));
+    if (prev != NULL) {
+        mdb_node_ptr_set_next(&prev->mdb, cte_paddr(next));
+    }
+    if (next != NULL) {
+        mdb_node_ptr_set_prev(&next->mdb, cte_paddr(prev));
+        mdb_node_ptr_set_first_badged(&next->mdb,
+                                      mdb_node_get_first_badged(next->mdb) | mdb_node_get_first_badged(mdb));
+    }
+    slot->cap = cap_null_cap_new();
+    slot->mdb = mdb_node_new(0, 0, 0, 0);
+}
+
 #endif
