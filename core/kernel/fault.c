@@ -182,7 +182,7 @@ void thread_handle_fault(struct tcb *t)
     if (cspace_lookup_cap(t, handler, &slot, &cap, &lf) == EXCEPTION_NONE &&
         cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_can_send(cap) &&
         (cap_endpoint_cap_get_can_grant(cap) || cap_endpoint_cap_get_can_grant_reply(cap))) {
-        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, cap_endpoint_cap_get_badge(cap),
+        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, IPC_BUFFER_UNKNOWN, cap_endpoint_cap_get_badge(cap),
                 cap_endpoint_cap_get_can_grant(cap), true, true, true);
         return;
     }

@@ -10,10 +10,20 @@ word_t inv_arg(const struct invocation_ctx *ctx, word_t i)
     if (i < N_MSG_REGISTERS) {
         return hal_reg_get(&ctx->thread->arch, REG_MR0 + i);
     }
-    /* Decoders check the length first; the syscall layer clamps the length to the registers
-     * when there is no IPC buffer, so this never reads a missing buffer for a valid index. */
+    /* Decoders check the length first; the syscall layer looks the buffer up whenever the length
+     * exceeds the registers and clamps the length to them when there is no IPC buffer, so this
+     * never reads a missing buffer for a valid index. */
     kassert(ctx->ipc_buffer != NULL);
     return ctx->ipc_buffer[KAAL_IPCBUF_MSG_WORD(i)];
+}
+
+word_t *inv_reply_buffer(struct invocation_ctx *ctx)
+{
+    if (!ctx->reply_buffer_known) {
+        ctx->reply_buffer = thread_lookup_ipc_buffer(ctx->thread, true);
+        ctx->reply_buffer_known = true;
+    }
+    return ctx->reply_buffer;
 }
 
 void inv_set_result(struct invocation_ctx *ctx, word_t i, word_t value)
@@ -23,7 +33,7 @@ void inv_set_result(struct invocation_ctx *ctx, word_t i, word_t value)
     }
     if (i < N_MSG_REGISTERS) {
         hal_reg_set(&ctx->thread->arch, REG_MR0 + i, value);
-    } else if (ctx->reply_buffer != NULL && i < seL4_MsgMaxLength) {
+    } else if (i < seL4_MsgMaxLength && inv_reply_buffer(ctx) != NULL) {
         ctx->reply_buffer[KAAL_IPCBUF_MSG_WORD(i)] = value;
     } else {
         return; /* no room: the reply is truncated at the registers, as seL4's setMR does */

@@ -29,17 +29,34 @@ word_t ipc_set_mr(struct tcb *t, word_t *buf, word_t i, word_t value)
  * have one. Returns how many words were delivered. */
 static word_t copy_mrs(struct tcb *sender, const word_t *sbuf, struct tcb *receiver, word_t *rbuf, word_t n)
 {
-    word_t i = 0;
-    for (; i < n && i < N_MSG_REGISTERS; i++) {
-        hal_reg_set(&receiver->arch, REG_MR0 + i, hal_reg_get(&sender->arch, REG_MR0 + i));
+    _Static_assert(N_MSG_REGISTERS == 4, "copy_mrs copies the message registers one by one");
+    /* Only the registers the message covers change (ABI sheet §3). */
+    switch (MIN(n, (word_t)N_MSG_REGISTERS)) {
+    case 4:
+        hal_reg_set(&receiver->arch, REG_MR0 + 3, hal_reg_get(&sender->arch, REG_MR0 + 3));
+        /* fall through */
+    case 3:
+        hal_reg_set(&receiver->arch, REG_MR0 + 2, hal_reg_get(&sender->arch, REG_MR0 + 2));
+        /* fall through */
+    case 2:
+        hal_reg_set(&receiver->arch, REG_MR0 + 1, hal_reg_get(&sender->arch, REG_MR0 + 1));
+        /* fall through */
+    case 1:
+        hal_reg_set(&receiver->arch, REG_MR0, hal_reg_get(&sender->arch, REG_MR0));
+        /* fall through */
+    default:
+        break;
+    }
+    if (n <= N_MSG_REGISTERS) {
+        return n;
     }
     if (sbuf == NULL || rbuf == NULL) {
-        return i;
+        return N_MSG_REGISTERS;
     }
-    for (; i < n; i++) {
+    for (word_t i = N_MSG_REGISTERS; i < n; i++) {
         rbuf[KAAL_IPCBUF_MSG_WORD(i)] = sbuf[KAAL_IPCBUF_MSG_WORD(i)];
     }
-    return i;
+    return n;
 }
 
 /* ---- cap transfer ------------------------------------------------------------------------ */
@@ -69,8 +86,10 @@ static cte_t *receive_slot(struct tcb *receiver, const word_t *rbuf)
     if (cspace_lookup_cap(receiver, rbuf[KAAL_IPCBUF_RECV_CNODE_WORD], &slot, &cnode, &lf) != EXCEPTION_NONE) {
         return NULL;
     }
-    /* The same checks as a CNode-op slot argument; the error words themselves are not used. */
-    struct invocation_ctx scratch = {.thread = receiver};
+    /* The same checks as a CNode-op slot argument; the error words themselves are not used (the
+     * lookup writes only scratch.err). */
+    struct invocation_ctx scratch;
+    scratch.thread = receiver;
     cte_t *dest;
     if (cspace_lookup_slot_for_cnode_op(&scratch, false, cnode, rbuf[KAAL_IPCBUF_RECV_INDEX_WORD],
                                         rbuf[KAAL_IPCBUF_RECV_DEPTH_WORD], &dest) != EXCEPTION_NONE) {
@@ -117,34 +136,45 @@ static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *slots[],
 
 /* ---- transfers --------------------------------------------------------------------------- */
 
-/* seL4 doNormalTransfer. */
-static void normal_transfer(struct tcb *sender, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver,
-                            word_t *rbuf)
+/* seL4 doNormalTransfer. The IPC buffers are looked up only when the message needs them (words
+ * beyond the registers, or caps to transfer): the lookups have no side effects, so this is seL4's
+ * transfer without the lookups whose result would not be used. */
+static void normal_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant,
+                            struct tcb *receiver)
 {
-    word_t *sbuf = thread_lookup_ipc_buffer(sender, false);
     seL4_MessageInfo_t info = {{hal_reg_get(&sender->arch, REG_MSG_INFO)}};
     word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
+    word_t ncaps = grant ? MIN(seL4_MessageInfo_get_extraCaps(info), (word_t)seL4_MsgMaxExtraCaps) : 0;
+    if (sbuf == IPC_BUFFER_UNKNOWN) {
+        sbuf = length > N_MSG_REGISTERS || ncaps != 0 ? thread_lookup_ipc_buffer(sender, false) : NULL;
+    }
     cte_t *slots[seL4_MsgMaxExtraCaps];
-    word_t ncaps = 0;
-    if (grant) {
-        ncaps = lookup_extra_caps(sender, sbuf, MIN(seL4_MessageInfo_get_extraCaps(info), (word_t)seL4_MsgMaxExtraCaps),
-                                  slots);
+    if (ncaps != 0) {
+        ncaps = lookup_extra_caps(sender, sbuf, ncaps, slots);
+    }
+    word_t *rbuf = NULL;
+    if ((length > N_MSG_REGISTERS && sbuf != NULL) || ncaps != 0) {
+        rbuf = thread_lookup_ipc_buffer(receiver, true);
     }
     word_t sent = copy_mrs(sender, sbuf, receiver, rbuf, length);
-    info = transfer_caps(info, slots, ncaps, ep, receiver, rbuf);
+    if (ncaps != 0) {
+        info = transfer_caps(info, slots, ncaps, ep, receiver, rbuf);
+    } else {
+        info = seL4_MessageInfo_set_extraCaps(info, 0);
+        info = seL4_MessageInfo_set_capsUnwrapped(info, 0);
+    }
     info = seL4_MessageInfo_set_length(info, sent);
     hal_reg_set(&receiver->arch, REG_MSG_INFO, info.words[0]);
     hal_reg_set(&receiver->arch, REG_BADGE, badge);
 }
 
-void ipc_transfer(struct tcb *sender, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver)
+void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver)
 {
-    word_t *rbuf = thread_lookup_ipc_buffer(receiver, true);
     if (sender->fault[0] == seL4_Fault_NullFault) {
-        normal_transfer(sender, ep, badge, grant, receiver, rbuf);
+        normal_transfer(sender, sbuf, ep, badge, grant, receiver);
         return;
     }
-    word_t sent = fault_message(sender, receiver, rbuf);
+    word_t sent = fault_message(sender, receiver, thread_lookup_ipc_buffer(receiver, true));
     hal_reg_set(&receiver->arch, REG_MSG_INFO, seL4_MessageInfo_new(sender->fault[0], 0, 0, sent).words[0]);
     hal_reg_set(&receiver->arch, REG_BADGE, badge);
 }
@@ -175,11 +205,11 @@ void ipc_setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_gra
 
 void ipc_delete_caller_cap(struct tcb *receiver) { cte_delete_one(&receiver->ctes[TCB_CALLER]); }
 
-void ipc_reply_transfer(struct tcb *replier, struct tcb *receiver, cte_t *slot, bool grant)
+void ipc_reply_transfer(struct tcb *replier, word_t *sbuf, struct tcb *receiver, cte_t *slot, bool grant)
 {
     kassert(thread_state_type(receiver) == ThreadState_BlockedOnReply); /* a reply cap names only a caller */
     if (receiver->fault[0] == seL4_Fault_NullFault) {
-        ipc_transfer(replier, NULL, 0, grant, receiver);
+        ipc_transfer(replier, sbuf, NULL, 0, grant, receiver);
         cte_delete_one(slot);
         sched_set_thread_state(receiver, ThreadState_Running);
         sched_possible_switch_to(receiver);
@@ -207,7 +237,7 @@ void ipc_handle_reply(void)
         struct tcb *caller = tcb_from_paddr(cap_reply_cap_get_tcb(slot->cap));
         /* The caller slot only ever receives one-shot reply caps to another thread. */
         kassert(!cap_reply_cap_get_is_master(slot->cap) && caller != t);
-        ipc_reply_transfer(t, caller, slot, cap_reply_cap_get_can_grant(slot->cap));
+        ipc_reply_transfer(t, IPC_BUFFER_UNKNOWN, caller, slot, cap_reply_cap_get_can_grant(slot->cap));
         return;
     }
     default:
@@ -250,6 +280,9 @@ static exception_t invalid_invoked_cap(struct invocation_ctx *ctx, const char *w
     return syscall_error_invalid_capability(ctx, 0);
 }
 
+/* ctx->ipc_buffer serves as the sender's buffer of a transfer: the syscall layer looked it up when
+ * the message has words beyond the registers or extra caps, which covers every message a transfer
+ * reads the sender's buffer for; otherwise it is NULL and the transfer does not read it. */
 exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
 {
     cap_t cap = ctx->cap;
@@ -258,9 +291,9 @@ exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
         if (!cap_endpoint_cap_get_can_send(cap)) {
             return invalid_invoked_cap(ctx, "attempted to invoke a read-only endpoint cap");
         }
-        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), ctx->thread, cap_endpoint_cap_get_badge(cap),
-                cap_endpoint_cap_get_can_grant(cap), cap_endpoint_cap_get_can_grant_reply(cap), ctx->is_blocking,
-                ctx->is_call);
+        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), ctx->thread, ctx->ipc_buffer,
+                cap_endpoint_cap_get_badge(cap), cap_endpoint_cap_get_can_grant(cap),
+                cap_endpoint_cap_get_can_grant_reply(cap), ctx->is_blocking, ctx->is_call);
         return EXCEPTION_NONE;
     case cap_notification_cap:
         if (!cap_notification_cap_get_can_send(cap)) {
@@ -272,7 +305,7 @@ exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
         if (cap_reply_cap_get_is_master(cap)) {
             return invalid_invoked_cap(ctx, "attempted to invoke a master reply cap");
         }
-        ipc_reply_transfer(ctx->thread, tcb_from_paddr(cap_reply_cap_get_tcb(cap)), ctx->slot,
+        ipc_reply_transfer(ctx->thread, ctx->ipc_buffer, tcb_from_paddr(cap_reply_cap_get_tcb(cap)), ctx->slot,
                            cap_reply_cap_get_can_grant(cap));
         return EXCEPTION_NONE;
     default:

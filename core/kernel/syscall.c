@@ -35,23 +35,27 @@ static void reply_error(struct invocation_ctx *ctx)
 {
     word_t mrs[5];
     word_t n = syscall_error_words(&ctx->err, mrs);
-    reply_from_kernel(ctx->thread, ctx->reply_buffer, ctx->err.type, mrs, n);
+    /* Words beyond the registers go through the writable view of the buffer, looked up now (as
+     * seL4's replyFromKernel_error does); a register-sized error never needs it. */
+    reply_from_kernel(ctx->thread, n > N_MSG_REGISTERS ? inv_reply_buffer(ctx) : NULL, ctx->err.type, mrs, n);
 }
 
-/* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). */
+/* Restart and Running are both runnable: changing one to the other moves no thread between ready
+ * queues, so it is only the state word's type (what thread_set_state would do, without the call). */
+static inline void set_runnable_state(struct tcb *t, word_t ts_type)
+{
+    thread_state_ptr_set_ts_type(&t->state, ts_type);
+}
+
+/* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). Only the context fields every
+ * decoder may read are initialised: the extra-cap arrays up to nextra, err only on an error. */
 static exception_t handle_invocation(bool is_call, bool is_blocking)
 {
     struct tcb *t = ks.cur_thread;
-    struct invocation_ctx ctx = {0};
+    struct invocation_ctx ctx;
     seL4_MessageInfo_t info = {{hal_reg_get(&t->arch, REG_MSG_INFO)}};
     cptr_t cptr = hal_reg_get(&t->arch, REG_CAP);
     struct lookup_fault lf;
-
-    ctx.thread = t;
-    ctx.is_call = is_call;
-    ctx.is_blocking = is_blocking;
-    ctx.label = seL4_MessageInfo_get_label(info);
-    ctx.length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
 
     if (cspace_lookup_slot(t, cptr, &ctx.slot, &lf) != EXCEPTION_NONE) {
         kuser_error("invocation of invalid cap #%lx", (unsigned long)cptr);
@@ -62,31 +66,42 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
         return EXCEPTION_NONE;
     }
     ctx.cap = ctx.slot->cap; /* may be null: decode answers InvalidCapability(0) */
+    ctx.thread = t;
+    ctx.is_call = is_call;
+    ctx.is_blocking = is_blocking;
+    ctx.label = seL4_MessageInfo_get_label(info);
+    ctx.length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
+    ctx.nextra = 0;
+    ctx.reply_length = 0;
+    ctx.reply_buffer_known = false;
+    ctx.ipc_buffer = NULL;
 
-    ctx.ipc_buffer = thread_lookup_ipc_buffer(t, false);
-    ctx.reply_buffer = thread_lookup_ipc_buffer(t, true);
-    if (ctx.ipc_buffer == NULL && ctx.length > N_MSG_REGISTERS) {
-        ctx.length = N_MSG_REGISTERS;
-    }
-    if (ctx.ipc_buffer != NULL) {
-        word_t n = seL4_MessageInfo_get_extraCaps(info);
-        for (word_t i = 0; i < n; i++) {
-            cptr_t extra = ctx.ipc_buffer[KAAL_IPCBUF_CAPS_WORD(i)];
-            if (cspace_lookup_slot(t, extra, &ctx.extra_slots[i], &lf) != EXCEPTION_NONE) {
-                kuser_error("lookup of extra cap #%lx failed", (unsigned long)extra);
-                if (is_blocking) {
-                    fault_set_cap_fault(t, extra, false, &lf);
-                    thread_handle_fault(t);
+    /* The buffer (sender view) matters only for words beyond the registers and for extra caps:
+     * without one the message stops at the registers and carries no caps (seL4 lookupExtraCaps). */
+    word_t n = seL4_MessageInfo_get_extraCaps(info);
+    if (ctx.length > N_MSG_REGISTERS || n != 0) {
+        ctx.ipc_buffer = thread_lookup_ipc_buffer(t, false);
+        if (ctx.ipc_buffer == NULL) {
+            ctx.length = MIN(ctx.length, (word_t)N_MSG_REGISTERS);
+        } else {
+            for (word_t i = 0; i < n; i++) {
+                cptr_t extra = ctx.ipc_buffer[KAAL_IPCBUF_CAPS_WORD(i)];
+                if (cspace_lookup_slot(t, extra, &ctx.extra_slots[i], &lf) != EXCEPTION_NONE) {
+                    kuser_error("lookup of extra cap #%lx failed", (unsigned long)extra);
+                    if (is_blocking) {
+                        fault_set_cap_fault(t, extra, false, &lf);
+                        thread_handle_fault(t);
+                    }
+                    return EXCEPTION_NONE;
                 }
-                return EXCEPTION_NONE;
+                ctx.extra_caps[i] = ctx.extra_slots[i]->cap;
+                ctx.nextra = i + 1;
             }
-            ctx.extra_caps[i] = ctx.extra_slots[i]->cap;
-            ctx.nextra = i + 1;
         }
     }
 
     /* Restart until the invocation completes: a preempted one runs again from its svc. */
-    thread_set_state(t, ThreadState_Restart);
+    set_runnable_state(t, ThreadState_Restart);
     exception_t status = decode_invocation(&ctx);
     if (status == EXCEPTION_PREEMPTED) {
         return status;
@@ -95,7 +110,7 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
         if (is_call) {
             reply_error(&ctx);
         }
-        thread_set_state(t, ThreadState_Running);
+        set_runnable_state(t, ThreadState_Running);
         return EXCEPTION_NONE;
     }
     if (status == EXCEPTION_FAULT) {
@@ -107,7 +122,7 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
             hal_reg_set(&t->arch, REG_BADGE, 0);
             hal_reg_set(&t->arch, REG_MSG_INFO, seL4_MessageInfo_new(0, 0, 0, ctx.reply_length).words[0]);
         }
-        thread_set_state(t, ThreadState_Running);
+        set_runnable_state(t, ThreadState_Running);
     }
     return EXCEPTION_NONE;
 }

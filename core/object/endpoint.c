@@ -58,8 +58,8 @@ static void ep_block(endpoint_t *ep, struct tcb *t, word_t ts_type, enum ep_stat
 
 /* ---- send and receive -------------------------------------------------------------------- */
 
-void ep_send(endpoint_t *ep, struct tcb *sender, word_t badge, bool can_grant, bool can_grant_reply, bool blocking,
-             bool is_call)
+void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant, bool can_grant_reply,
+             bool blocking, bool is_call)
 {
     if (endpoint_get_state(*ep) != EP_RECV) {
         if (blocking) {
@@ -69,7 +69,7 @@ void ep_send(endpoint_t *ep, struct tcb *sender, word_t badge, bool can_grant, b
     }
     struct tcb *receiver = tcb_from_paddr(endpoint_get_queue_head(*ep));
     ep_dequeue(ep, receiver);
-    ipc_transfer(sender, ep, badge, can_grant, receiver);
+    ipc_transfer(sender, sbuf, ep, badge, can_grant, receiver);
     bool reply_can_grant = thread_state_get_blocking_ipc_can_grant(receiver->state);
     sched_set_thread_state(receiver, ThreadState_Running);
     sched_possible_switch_to(receiver);
@@ -102,7 +102,7 @@ void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blockin
     bool can_grant = thread_state_get_blocking_ipc_can_grant(sender->state);
     bool can_grant_reply = thread_state_get_blocking_ipc_can_grant_reply(sender->state);
     bool is_call = thread_state_get_blocking_ipc_is_call(sender->state);
-    ipc_transfer(sender, ep, badge, can_grant, receiver);
+    ipc_transfer(sender, IPC_BUFFER_UNKNOWN, ep, badge, can_grant, receiver);
     if (!is_call) {
         sched_set_thread_state(sender, ThreadState_Running);
         sched_possible_switch_to(sender);

@@ -348,6 +348,140 @@ START_TEST(test_cap_transfer_occupied_slot)
 }
 END_TEST
 
+/* ---- IPC buffers: missing, read-only, looked up only when needed ---- */
+
+/* Like make_thread(prio, 0, true) but the buffer frame cap is read-only: a sender may read its
+ * message from it, while the kernel never writes into it (it is no receive buffer). */
+static uint64_t make_thread_ro_buffer(uint64_t prio)
+{
+    uint64_t tcb = retype_obj(seL4_TCBObject, 0);
+    uint64_t frame = retype_obj(seL4_ARM_SmallPageObject, 0);
+    uint64_t ro = mint(frame, seL4_CanRead, 0);
+    uint64_t words[4] = {0, 0, 0, 0x10000000ull + 0x1000ull * tcb};
+    uint64_t caps[3] = {ROOT, seL4_CapInitThreadVSpace, ro};
+    OK(ktest_call(tcb, TCBConfigure, 4, words, 3, caps));
+    uint64_t auth = seL4_CapInitThreadTCB;
+    OK(ktest_call(tcb, TCBSetPriority, 1, &prio, 1, &auth));
+    return tcb;
+}
+
+/* Receiver a (RW buffer, pre-filled with 0xee) waits; sender b sends len words straight to it. */
+static uint64_t direct_send(uint64_t b, unsigned len, uint64_t ncaps)
+{
+    uint64_t a = start_thread(200, 0, true);
+    memset(buf_of(a)->msg, 0xee, sizeof(buf_of(a)->msg));
+    block_recv(a, ep);
+    resume(b);
+    uint64_t regs[8];
+    fill_msg(regs, b, 0x400, len);
+    ck_assert_int_eq(sys_as(b, seL4_SysSend, ep, info_of(2, ncaps, len), regs), HOSTSIM_OK);
+    assert_current(a);
+    ck_assert_uint_eq(state_of(b), ThreadState_Running); /* no fault: the sender is just preempted */
+    return a;
+}
+
+START_TEST(test_send_from_read_only_buffer)
+{
+    /* The sender view of a buffer needs only read rights: all ten words arrive. */
+    uint64_t a = direct_send(make_thread_ro_buffer(150), 10, 0);
+    ck_assert_uint_eq(length_of(reg_of(a, REG_X1)), 10);
+    ck_assert_uint_eq(reg_of(a, REG_X5), 0x403);
+    for (unsigned i = 4; i < 10; i++) {
+        ck_assert_uint_eq(buf_of(a)->msg[i], 0x400 + i);
+    }
+    ck_assert_uint_eq(buf_of(a)->msg[10], 0xeeeeeeeeeeeeeeeeull);
+}
+END_TEST
+
+START_TEST(test_direct_send_without_sender_buffer)
+{
+    /* Ten words from a sender without a buffer: the message stops at the registers. */
+    uint64_t a = direct_send(make_thread(150, 0, false), 10, 0);
+    ck_assert_uint_eq(length_of(reg_of(a, REG_X1)), 4);
+    ck_assert_uint_eq(reg_of(a, REG_X2), 0x400);
+    ck_assert_uint_eq(reg_of(a, REG_X5), 0x403);
+    ck_assert_uint_eq(buf_of(a)->msg[4], 0xeeeeeeeeeeeeeeeeull);
+}
+END_TEST
+
+START_TEST(test_caps_without_sender_buffer)
+{
+    /* Extra caps named by a sender without a buffer: no lookup, no fault, no caps transferred. */
+    uint64_t a = direct_send(make_thread(150, 0, false), 1, 2);
+    ck_assert_uint_eq(length_of(reg_of(a, REG_X1)), 1);
+    ck_assert_uint_eq(extra_of(reg_of(a, REG_X1)), 0);
+    ck_assert_uint_eq(unwrapped_of(reg_of(a, REG_X1)), 0);
+    ck_assert_uint_eq(reg_of(a, REG_X2), 0x400);
+}
+END_TEST
+
+START_TEST(test_receive_into_read_only_buffer)
+{
+    /* A read-only buffer is no receive buffer: ten words are cut to the registers, a cap is not
+     * transferred, and the buffer is not written. */
+    uint64_t ntfn = retype_obj(seL4_NotificationObject, 0);
+    uint64_t a = make_thread_ro_buffer(200);
+    resume(a);
+    seL4_IPCBuffer *b = buf_of(a); /* the kernel's view: the test may write it */
+    memset(b->msg, 0xee, sizeof(b->msg));
+    b->receiveCNode = ROOT;
+    b->receiveIndex = alloc_slot();
+    b->receiveDepth = 64;
+    block_recv(a, ep);
+    ck_assert_int_eq(root_send(seL4_SysSend, ep, 3, 10, 0x500, 1, &ntfn).status, HOSTSIM_OK);
+    uint64_t info = reg_of(a, REG_X1);
+    ck_assert_uint_eq(label_of(info), 3);
+    ck_assert_uint_eq(length_of(info), 4);
+    ck_assert_uint_eq(extra_of(info), 0);
+    ck_assert_uint_eq(reg_of(a, REG_X5), 0x503);
+    ck_assert_uint_eq(b->msg[4], 0xeeeeeeeeeeeeeeeeull);
+    ck_assert_uint_eq(slot_type(b->receiveIndex), 0);
+}
+END_TEST
+
+START_TEST(test_caps_without_receiver_buffer)
+{
+    uint64_t ntfn = retype_obj(seL4_NotificationObject, 0);
+    uint64_t a = start_thread(200, 0, false);
+    block_recv(a, ep);
+    ck_assert_int_eq(root_send(seL4_SysSend, ep, 3, 6, 0x600, 1, &ntfn).status, HOSTSIM_OK);
+    uint64_t info = reg_of(a, REG_X1);
+    ck_assert_uint_eq(length_of(info), 4);
+    ck_assert_uint_eq(extra_of(info), 0);
+    ck_assert_uint_eq(reg_of(a, REG_X2), 0x600);
+}
+END_TEST
+
+START_TEST(test_call_and_reply_recv_ten_words)
+{
+    /* The benchmark's slowpath case: Call and ReplyRecv with ten words each way. */
+    uint64_t b = make_thread(150, 0, true);
+    uint64_t a = start_thread(200, 0, true);
+    block_recv(a, ep);
+    resume(b);
+    uint64_t regs[8];
+    fill_msg(regs, b, 0x700, 10);
+    ck_assert_int_eq(sys_as(b, seL4_SysCall, ep, info_of(4, 0, 10), regs), HOSTSIM_BLOCKED);
+    assert_current(a);
+    ck_assert_uint_eq(length_of(reg_of(a, REG_X1)), 10);
+    for (unsigned i = 4; i < 10; i++) {
+        ck_assert_uint_eq(buf_of(a)->msg[i], 0x700 + i);
+    }
+    memset(buf_of(b)->msg, 0xee, sizeof(buf_of(b)->msg));
+    fill_msg(regs, a, 0x800, 10);
+    ck_assert_int_eq(sys_as(a, seL4_SysReplyRecv, ep, info_of(5, 0, 10), regs), HOSTSIM_BLOCKED);
+    assert_current(b);
+    ck_assert_uint_eq(label_of(reg_of(b, REG_X1)), 5);
+    ck_assert_uint_eq(length_of(reg_of(b, REG_X1)), 10);
+    ck_assert_uint_eq(reg_of(b, REG_X2), 0x800);
+    ck_assert_uint_eq(reg_of(b, REG_X5), 0x803);
+    for (unsigned i = 4; i < 10; i++) {
+        ck_assert_uint_eq(buf_of(b)->msg[i], 0x800 + i);
+    }
+    ck_assert_uint_eq(buf_of(b)->msg[10], 0xeeeeeeeeeeeeeeeeull);
+}
+END_TEST
+
 /* ---- errors and cancel ---- */
 
 START_TEST(test_send_read_only_cap)
@@ -430,6 +564,12 @@ static Suite *ipc_suite(void)
     tcase_add_test(tc, test_cap_unwrapped);
     tcase_add_test(tc, test_cap_transfer_occupied_slot);
     tc = tcase(s, "cancel");
+    tcase_add_test(tc, test_send_from_read_only_buffer);
+    tcase_add_test(tc, test_direct_send_without_sender_buffer);
+    tcase_add_test(tc, test_caps_without_sender_buffer);
+    tcase_add_test(tc, test_receive_into_read_only_buffer);
+    tcase_add_test(tc, test_caps_without_receiver_buffer);
+    tcase_add_test(tc, test_call_and_reply_recv_ten_words);
     tcase_add_test(tc, test_cancel_badged_sends_real_senders);
     tcase_add_test(tc, test_delete_endpoint_releases_waiters);
     tcase_add_test(tc, test_suspend_blocked_receiver);

@@ -16,9 +16,10 @@ enum ntfn_state { NTFN_IDLE = 0, NTFN_WAITING = 1, NTFN_ACTIVE = 2 };
 /* seL4 sendIPC: sender sends on ep with the cap's badge and rights. A waiting receiver gets the
  * message at once (and, for a Call with Grant or GrantReply, a reply cap; a Call without either
  * leaves the sender Inactive); otherwise a blocking sender queues (BlockedOnSend) and a
- * non-blocking one's message is dropped. Used for Send/NBSend/Call and for fault messages. */
-void ep_send(endpoint_t *ep, struct tcb *sender, word_t badge, bool can_grant, bool can_grant_reply, bool blocking,
-             bool is_call);
+ * non-blocking one's message is dropped. Used for Send/NBSend/Call and for fault messages. sbuf:
+ * the sender's buffer as for ipc_transfer. */
+void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant, bool can_grant_reply,
+             bool blocking, bool is_call);
 /* seL4 receiveIPC: receiver receives on ep through ep_cap (its Grant right decides the reply
  * cap's). A pending bound-notification signal wins; then a queued sender; else block (or, non
  * blocking, x0 = 0). */
@@ -31,19 +32,25 @@ void ntfn_receive(notification_t *ntfn, struct tcb *receiver, bool blocking);
 bool ntfn_take_bound_signal(struct tcb *t);
 
 /* --- ipc.c --- */
+/* A sender's IPC buffer argument meaning "not looked up": the transfer looks it up if the message
+ * needs it. Callers that have looked the sender's buffer up (sender view) pass it instead. */
+#define IPC_BUFFER_UNKNOWN ((word_t *)1)
+
 /* Write message register i of t (x2..x5 below 4, else its IPC buffer buf) and return i + 1, or
  * return N_MSG_REGISTERS (the message stops there) when i needs a buffer t does not have. */
 word_t ipc_set_mr(struct tcb *t, word_t *buf, word_t i, word_t value);
 /* seL4 doIPCTransfer: the sender's message (or its pending fault) to the receiver, with the
- * badge in x0 and caps (only with grant). ep is the endpoint used (for unwrapping), or NULL. */
-void ipc_transfer(struct tcb *sender, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver);
+ * badge in x0 and caps (only with grant). ep is the endpoint used (for unwrapping), or NULL. sbuf
+ * is the sender's IPC buffer (sender view) or IPC_BUFFER_UNKNOWN; NULL is allowed when the sender
+ * has none or when its message has neither words beyond the registers nor extra caps. */
+void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver);
 /* seL4 setupCallerCap: sender blocks on reply; receiver gets a one-shot reply cap to it. */
 void ipc_setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_grant);
 /* seL4 deleteCallerCap: drop the receiver's unused reply cap before it receives again. */
 void ipc_delete_caller_cap(struct tcb *receiver);
 /* seL4 doReplyTransfer: replier answers receiver (BlockedOnReply) through the reply cap in slot,
- * which is consumed. */
-void ipc_reply_transfer(struct tcb *replier, struct tcb *receiver, cte_t *slot, bool grant);
+ * which is consumed. sbuf: the replier's buffer as for ipc_transfer. */
+void ipc_reply_transfer(struct tcb *replier, word_t *sbuf, struct tcb *receiver, cte_t *slot, bool grant);
 /* seL4 handleReply: the current thread replies through its TCB_CALLER reply cap, if any. */
 void ipc_handle_reply(void);
 /* Recv / NBRecv on the cap in x0 of the current thread (seL4 handleRecv). */
