@@ -136,36 +136,61 @@ static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *slots[],
 
 /* ---- transfers --------------------------------------------------------------------------- */
 
-/* seL4 doNormalTransfer. The IPC buffers are looked up only when the message needs them (words
- * beyond the registers, or caps to transfer): the lookups have no side effects, so this is seL4's
- * transfer without the lookups whose result would not be used. */
-static void normal_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant,
-                            struct tcb *receiver)
+/* Finish a normal transfer: the receiver's message info (length delivered, caps) and badge. */
+static inline void set_transfer_info(struct tcb *receiver, seL4_MessageInfo_t info, word_t sent, word_t badge)
 {
-    seL4_MessageInfo_t info = {{hal_reg_get(&sender->arch, REG_MSG_INFO)}};
-    word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
-    word_t ncaps = grant ? MIN(seL4_MessageInfo_get_extraCaps(info), (word_t)seL4_MsgMaxExtraCaps) : 0;
+    info = seL4_MessageInfo_set_length(info, sent);
+    hal_reg_set(&receiver->arch, REG_MSG_INFO, info.words[0]);
+    hal_reg_set(&receiver->arch, REG_BADGE, badge);
+}
+
+/* normal_transfer of a message with extra caps through a cap with Grant (kept out of line so the
+ * common transfer stays small). */
+static __attribute__((noinline)) void normal_transfer_with_caps(struct tcb *sender, word_t *sbuf, endpoint_t *ep,
+                                                                word_t badge, struct tcb *receiver,
+                                                                seL4_MessageInfo_t info, word_t length, word_t ncaps)
+{
     if (sbuf == IPC_BUFFER_UNKNOWN) {
-        sbuf = length > N_MSG_REGISTERS || ncaps != 0 ? thread_lookup_ipc_buffer(sender, false) : NULL;
+        sbuf = thread_lookup_ipc_buffer(sender, false);
     }
     cte_t *slots[seL4_MsgMaxExtraCaps];
-    if (ncaps != 0) {
-        ncaps = lookup_extra_caps(sender, sbuf, ncaps, slots);
-    }
+    ncaps = lookup_extra_caps(sender, sbuf, ncaps, slots);
     word_t *rbuf = NULL;
     if ((length > N_MSG_REGISTERS && sbuf != NULL) || ncaps != 0) {
         rbuf = thread_lookup_ipc_buffer(receiver, true);
     }
     word_t sent = copy_mrs(sender, sbuf, receiver, rbuf, length);
-    if (ncaps != 0) {
-        info = transfer_caps(info, slots, ncaps, ep, receiver, rbuf);
-    } else {
-        info = seL4_MessageInfo_set_extraCaps(info, 0);
-        info = seL4_MessageInfo_set_capsUnwrapped(info, 0);
+    set_transfer_info(receiver, transfer_caps(info, slots, ncaps, ep, receiver, rbuf), sent, badge);
+}
+
+/* seL4 doNormalTransfer. The IPC buffers are looked up only when the message needs them (words
+ * beyond the registers, or caps to transfer): the lookups have no side effects, so this is seL4's
+ * transfer without the lookups whose result would not be used. */
+static inline void normal_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant,
+                                   struct tcb *receiver)
+{
+    seL4_MessageInfo_t info = {{hal_reg_get(&sender->arch, REG_MSG_INFO)}};
+    word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
+    word_t ncaps = seL4_MessageInfo_get_extraCaps(info);
+    if (grant && ncaps != 0) {
+        normal_transfer_with_caps(sender, sbuf, ep, badge, receiver, info, length,
+                                  MIN(ncaps, (word_t)seL4_MsgMaxExtraCaps));
+        return;
     }
-    info = seL4_MessageInfo_set_length(info, sent);
-    hal_reg_set(&receiver->arch, REG_MSG_INFO, info.words[0]);
-    hal_reg_set(&receiver->arch, REG_BADGE, badge);
+    word_t *rbuf = NULL;
+    if (length > N_MSG_REGISTERS) {
+        if (sbuf == IPC_BUFFER_UNKNOWN) {
+            sbuf = thread_lookup_ipc_buffer(sender, false);
+        }
+        if (sbuf != NULL) {
+            rbuf = thread_lookup_ipc_buffer(receiver, true);
+        }
+    }
+    word_t sent = copy_mrs(sender, sbuf, receiver, rbuf, length);
+    /* No caps: transfer_caps would only clear extraCaps and capsUnwrapped. */
+    info = seL4_MessageInfo_set_extraCaps(info, 0);
+    info = seL4_MessageInfo_set_capsUnwrapped(info, 0);
+    set_transfer_info(receiver, info, sent, badge);
 }
 
 void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver)
@@ -200,22 +225,43 @@ void ipc_setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_gra
     kassert(cap_reply_cap_get_is_master(master->cap));
     /* A receiver drops its old reply cap before it receives (ipc_delete_caller_cap). */
     kassert(cap_get_cap_type(caller->cap) == cap_null_cap);
-    cte_insert(cap_reply_cap_new(VTOP(sender), 0, can_grant), master, caller);
+    /* cte_insert of the one-shot reply cap as the master's child: a reply cap is never revocable
+     * (seL4 isCapRevocable) and no untyped copy, so the insert is only the link after the master. */
+    paddr_t master_pa = VTOP(master);
+    paddr_t caller_pa = VTOP(caller);
+    paddr_t next = mdb_node_get_next(master->mdb);
+    caller->cap = cap_reply_cap_new(VTOP(sender), 0, can_grant);
+    caller->mdb = mdb_node_new(next, 0, 0, master_pa);
+    if (next != 0) {
+        mdb_node_ptr_set_prev(&PTOV(cte_t, next)->mdb, caller_pa);
+    }
+    mdb_node_ptr_set_next(&master->mdb, caller_pa);
 }
 
-void ipc_delete_caller_cap(struct tcb *receiver) { cte_delete_one(&receiver->ctes[TCB_CALLER]); }
+/* cte_delete_one of a slot holding a one-shot reply cap or nothing: a reply cap finalises to
+ * nothing (seL4 finaliseCap), so deleting it is only emptying the slot. */
+static inline void delete_reply_cap(cte_t *slot)
+{
+    if (cap_get_cap_type(slot->cap) != cap_null_cap) {
+        kassert(cap_get_cap_type(slot->cap) == cap_reply_cap);
+        cte_unlink_and_clear(slot);
+    }
+}
+
+void ipc_delete_caller_cap(struct tcb *receiver) { delete_reply_cap(&receiver->ctes[TCB_CALLER]); }
 
 void ipc_reply_transfer(struct tcb *replier, word_t *sbuf, struct tcb *receiver, cte_t *slot, bool grant)
 {
     kassert(thread_state_type(receiver) == ThreadState_BlockedOnReply); /* a reply cap names only a caller */
     if (receiver->fault[0] == seL4_Fault_NullFault) {
         ipc_transfer(replier, sbuf, NULL, 0, grant, receiver);
-        cte_delete_one(slot);
-        sched_set_thread_state(receiver, ThreadState_Running);
+        delete_reply_cap(slot);
+        /* Running is runnable: sched_set_thread_state would only set the state's type. */
+        thread_state_ptr_set_ts_type(&receiver->state, ThreadState_Running);
         sched_possible_switch_to(receiver);
         return;
     }
-    cte_delete_one(slot);
+    delete_reply_cap(slot);
     bool restart = fault_handle_reply(receiver, replier);
     receiver->fault[0] = seL4_Fault_NullFault;
     if (restart) {

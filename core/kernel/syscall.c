@@ -8,6 +8,7 @@
 #include <kaal/fastpath.h>
 #include <kaal/ipc.h>
 #include <kaal/kernel.h>
+#include <kaal/objects.h>
 #include <kaal/printf.h>
 #include <kaal/sched.h>
 #include <kaal/string.h>
@@ -56,8 +57,9 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
     seL4_MessageInfo_t info = {{hal_reg_get(&t->arch, REG_MSG_INFO)}};
     cptr_t cptr = hal_reg_get(&t->arch, REG_CAP);
     struct lookup_fault lf;
+    cte_t *slot;
 
-    if (cspace_lookup_slot(t, cptr, &ctx.slot, &lf) != EXCEPTION_NONE) {
+    if (cspace_lookup_slot(t, cptr, &slot, &lf) != EXCEPTION_NONE) {
         kuser_error("invocation of invalid cap #%lx", (unsigned long)cptr);
         if (is_blocking) {
             fault_set_cap_fault(t, cptr, false, &lf);
@@ -65,27 +67,20 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
         }
         return EXCEPTION_NONE;
     }
-    ctx.cap = ctx.slot->cap; /* may be null: decode answers InvalidCapability(0) */
-    ctx.thread = t;
-    ctx.is_call = is_call;
-    ctx.is_blocking = is_blocking;
-    ctx.label = seL4_MessageInfo_get_label(info);
-    ctx.length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
-    ctx.nextra = 0;
-    ctx.reply_length = 0;
-    ctx.reply_buffer_known = false;
-    ctx.ipc_buffer = NULL;
 
     /* The buffer (sender view) matters only for words beyond the registers and for extra caps:
      * without one the message stops at the registers and carries no caps (seL4 lookupExtraCaps). */
+    word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
     word_t n = seL4_MessageInfo_get_extraCaps(info);
-    if (ctx.length > N_MSG_REGISTERS || n != 0) {
-        ctx.ipc_buffer = thread_lookup_ipc_buffer(t, false);
-        if (ctx.ipc_buffer == NULL) {
-            ctx.length = MIN(ctx.length, (word_t)N_MSG_REGISTERS);
+    word_t *buffer = NULL;
+    ctx.nextra = 0;
+    if (length > N_MSG_REGISTERS || n != 0) {
+        buffer = thread_lookup_ipc_buffer(t, false);
+        if (buffer == NULL) {
+            length = MIN(length, (word_t)N_MSG_REGISTERS);
         } else {
             for (word_t i = 0; i < n; i++) {
-                cptr_t extra = ctx.ipc_buffer[KAAL_IPCBUF_CAPS_WORD(i)];
+                cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];
                 if (cspace_lookup_slot(t, extra, &ctx.extra_slots[i], &lf) != EXCEPTION_NONE) {
                     kuser_error("lookup of extra cap #%lx failed", (unsigned long)extra);
                     if (is_blocking) {
@@ -102,25 +97,49 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
 
     /* Restart until the invocation completes: a preempted one runs again from its svc. */
     set_runnable_state(t, ThreadState_Restart);
-    exception_t status = decode_invocation(&ctx);
-    if (status == EXCEPTION_PREEMPTED) {
-        return status;
-    }
-    if (status == EXCEPTION_SYSCALL_ERROR) {
-        if (is_call) {
-            reply_error(&ctx);
+    word_t reply_length = 0; /* result words of a successful kernel-object invocation */
+    cap_t cap = slot->cap;   /* may be null: decode answers InvalidCapability(0) */
+    /* Send and Signal, the common IPC invocations, go straight to the endpoint or notification
+     * (what decode_invocation -> decode_ipc_invocation does for them); the buffer passed is the
+     * sender's as ipc_transfer needs it (looked up whenever the message has words beyond the
+     * registers or extra caps, else NULL and not read). */
+    if (cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_can_send(cap)) {
+        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, buffer, cap_endpoint_cap_get_badge(cap),
+                cap_endpoint_cap_get_can_grant(cap), cap_endpoint_cap_get_can_grant_reply(cap), is_blocking, is_call);
+    } else if (cap_get_cap_type(cap) == cap_notification_cap && cap_notification_cap_get_can_send(cap)) {
+        ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)), cap_notification_cap_get_badge(cap));
+    } else {
+        ctx.thread = t;
+        ctx.slot = slot;
+        ctx.cap = cap;
+        ctx.is_call = is_call;
+        ctx.is_blocking = is_blocking;
+        ctx.label = seL4_MessageInfo_get_label(info);
+        ctx.length = length;
+        ctx.ipc_buffer = buffer;
+        ctx.reply_length = 0;
+        ctx.reply_buffer_known = false;
+        exception_t status = decode_invocation(&ctx);
+        if (status == EXCEPTION_PREEMPTED) {
+            return status;
         }
-        set_runnable_state(t, ThreadState_Running);
-        return EXCEPTION_NONE;
-    }
-    if (status == EXCEPTION_FAULT) {
-        thread_handle_fault(t);
-        return EXCEPTION_NONE;
+        if (status == EXCEPTION_SYSCALL_ERROR) {
+            if (is_call) {
+                reply_error(&ctx);
+            }
+            set_runnable_state(t, ThreadState_Running);
+            return EXCEPTION_NONE;
+        }
+        if (status == EXCEPTION_FAULT) {
+            thread_handle_fault(t);
+            return EXCEPTION_NONE;
+        }
+        reply_length = ctx.reply_length;
     }
     if (thread_state_type(t) == ThreadState_Restart) {
         if (is_call) {
             hal_reg_set(&t->arch, REG_BADGE, 0);
-            hal_reg_set(&t->arch, REG_MSG_INFO, seL4_MessageInfo_new(0, 0, 0, ctx.reply_length).words[0]);
+            hal_reg_set(&t->arch, REG_MSG_INFO, seL4_MessageInfo_new(0, 0, 0, reply_length).words[0]);
         }
         set_runnable_state(t, ThreadState_Running);
     }

@@ -58,6 +58,22 @@ static void ep_block(endpoint_t *ep, struct tcb *t, word_t ts_type, enum ep_stat
 
 /* ---- send and receive -------------------------------------------------------------------- */
 
+/* ep_dequeue of the queue head t (ep_prev is NULL): the common case of a send or receive. */
+static inline void ep_dequeue_head(endpoint_t *ep, struct tcb *t)
+{
+    kassert(t->ep_prev == NULL);
+    struct tcb *next = t->ep_next;
+    if (next != NULL) {
+        next->ep_prev = NULL;
+        endpoint_ptr_set_queue_head(ep, VTOP(next));
+        t->ep_next = NULL;
+    } else {
+        endpoint_ptr_set_queue_head(ep, 0);
+        endpoint_ptr_set_queue_tail(ep, 0);
+        endpoint_ptr_set_state(ep, EP_IDLE);
+    }
+}
+
 void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant, bool can_grant_reply,
              bool blocking, bool is_call)
 {
@@ -68,10 +84,11 @@ void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, boo
         return; /* NBSend with nobody waiting: the message is dropped */
     }
     struct tcb *receiver = tcb_from_paddr(endpoint_get_queue_head(*ep));
-    ep_dequeue(ep, receiver);
+    ep_dequeue_head(ep, receiver);
     ipc_transfer(sender, sbuf, ep, badge, can_grant, receiver);
     bool reply_can_grant = thread_state_get_blocking_ipc_can_grant(receiver->state);
-    sched_set_thread_state(receiver, ThreadState_Running);
+    /* Running is runnable: sched_set_thread_state would only set the state's type. */
+    thread_state_ptr_set_ts_type(&receiver->state, ThreadState_Running);
     sched_possible_switch_to(receiver);
     if (is_call) {
         if (can_grant || can_grant_reply) {
@@ -97,14 +114,15 @@ void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blockin
         return;
     }
     struct tcb *sender = tcb_from_paddr(endpoint_get_queue_head(*ep));
-    ep_dequeue(ep, sender);
+    ep_dequeue_head(ep, sender);
     word_t badge = thread_state_get_blocking_ipc_badge(sender->state);
     bool can_grant = thread_state_get_blocking_ipc_can_grant(sender->state);
     bool can_grant_reply = thread_state_get_blocking_ipc_can_grant_reply(sender->state);
     bool is_call = thread_state_get_blocking_ipc_is_call(sender->state);
     ipc_transfer(sender, IPC_BUFFER_UNKNOWN, ep, badge, can_grant, receiver);
     if (!is_call) {
-        sched_set_thread_state(sender, ThreadState_Running);
+        /* Running is runnable: sched_set_thread_state would only set the state's type. */
+        thread_state_ptr_set_ts_type(&sender->state, ThreadState_Running);
         sched_possible_switch_to(sender);
     } else if (can_grant || can_grant_reply) {
         ipc_setup_caller_cap(sender, receiver, cap_endpoint_cap_get_can_grant(ep_cap));

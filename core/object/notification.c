@@ -43,11 +43,12 @@ static void ntfn_dequeue(notification_t *ntfn, struct tcb *t)
     }
 }
 
-/* Wake t with the word in x0 (only x0 is written). */
-static void ntfn_wake(struct tcb *t, word_t badge)
+/* Wake t with the word in x0 (only x0 is written). Running is runnable, so for it
+ * sched_set_thread_state would only set the state's type (no dequeue, no reschedule). */
+static inline void ntfn_wake(struct tcb *t, word_t badge)
 {
     hal_reg_set(&t->arch, REG_BADGE, badge);
-    sched_set_thread_state(t, ThreadState_Running);
+    thread_state_ptr_set_ts_type(&t->state, ThreadState_Running);
     sched_possible_switch_to(t);
 }
 
@@ -74,8 +75,19 @@ void ntfn_signal(notification_t *ntfn, word_t badge)
         return;
     }
     case NTFN_WAITING: {
+        /* ntfn_dequeue of the queue head. */
         struct tcb *t = tcb_from_paddr(notification_get_queue_head(*ntfn));
-        ntfn_dequeue(ntfn, t);
+        kassert(t->ep_prev == NULL);
+        struct tcb *next = t->ep_next;
+        if (next != NULL) {
+            next->ep_prev = NULL;
+            notification_ptr_set_queue_head(ntfn, VTOP(next));
+            t->ep_next = NULL;
+        } else {
+            notification_ptr_set_queue_head(ntfn, 0);
+            notification_ptr_set_queue_tail(ntfn, 0);
+            notification_ptr_set_state(ntfn, NTFN_IDLE);
+        }
         ntfn_wake(t, badge);
         return;
     }
