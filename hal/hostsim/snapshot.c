@@ -3,7 +3,9 @@
  * controller) and return to it later without booting again, at the same host addresses. Restoring
  * copies back only the RAM pages that differ: holes of the memfd behind RAM (SEEK_DATA/SEEK_HOLE:
  * never written, so still zero) are skipped, the rest are compared with the snapshot (or with zero)
- * a page at a time. A fuzzer boots once and restores before every input. */
+ * a page at a time. A fuzzer boots once and restores before every input. Comparing the machine with
+ * a snapshot (the same walk, without writing) lets a test run two paths from one state and require
+ * the same result (tests/unit/check_fastpath.c). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
@@ -184,4 +186,65 @@ int hostsim_snapshot_restore(const struct hostsim_snapshot *s)
         }
     }
     return 0;
+}
+
+/* The 8-byte word of a that holds byte i (within n bytes). */
+static uint64_t word_at(const uint8_t *a, size_t n, size_t i)
+{
+    uint64_t w = 0;
+    size_t start = i & ~(size_t)7;
+    memcpy(&w, a + start, n - start < 8 ? n - start : 8);
+    return w;
+}
+
+/* The first byte where `now` differs from `then` (n bytes) into d; false when equal. */
+static bool first_diff(const char *area, uint64_t base, const void *then, const void *now, size_t n,
+                       struct hostsim_snapshot_diff *d)
+{
+    const uint8_t *a = then, *b = now;
+    if (memcmp(a, b, n) == 0) {
+        return false;
+    }
+    size_t i = 0;
+    while (a[i] == b[i]) {
+        i++;
+    }
+    if (d != NULL) {
+        d->area = area;
+        d->offset = base + i;
+        d->then = word_at(a, n, i);
+        d->now = word_at(b, n, i);
+    }
+    return true;
+}
+
+int hostsim_snapshot_compare(const struct hostsim_snapshot *s, struct hostsim_snapshot_diff *d)
+{
+    if (s == NULL || !hostsim_booted || hostsim_ram_host != s->ram_host || hostsim_ram_size != s->ram_size) {
+        return -1;
+    }
+    static const uint8_t zero[SNAP_PAGE];
+    unsigned char *vec = malloc(s->n_pages);
+    if (vec == NULL) {
+        return -1;
+    }
+    ram_residency(vec, s->n_pages);
+    int differ = 0;
+    for (word_t i = 0; i < s->n_pages && !differ; i++) {
+        const uint8_t *then = s->page_of[i] != NO_PAGE ? s->pages + (size_t)s->page_of[i] * SNAP_PAGE : zero;
+        if (then != zero || (vec[i] & 1)) {
+            differ =
+                first_diff("RAM", hostsim_ram_base_pa + i * SNAP_PAGE, then, s->ram_host + i * SNAP_PAGE, SNAP_PAGE, d);
+        }
+    }
+    free(vec);
+    word_t sched_size;
+    const void *sched = sched_state(&sched_size);
+    if (!differ) {
+        differ = first_diff("ks", 0, &s->ks, &ks, sizeof(ks), d);
+    }
+    if (!differ) {
+        differ = first_diff("sched", 0, s->sched, sched, sched_size < s->sched_size ? sched_size : s->sched_size, d);
+    }
+    return differ;
 }

@@ -111,6 +111,17 @@ struct hostsim_snapshot *hostsim_snapshot_take(void);
 /* 0, or -1 when s is not of the machine booted now. Clears halt and panic; SGI counts restart. */
 int hostsim_snapshot_restore(const struct hostsim_snapshot *s);
 void hostsim_snapshot_free(struct hostsim_snapshot *s);
+/* Compare the machine now with snapshot s: RAM, the kernel's globals (ks) and the scheduler's state
+ * (the interrupt controller is not compared). 0 when equal, -1 when s is not of the machine booted
+ * now, 1 when they differ: then d (if not NULL) names the first difference: its area ("RAM",
+ * "ks", "sched"), the byte's physical address (RAM) or offset in the structure, and the 8-byte
+ * aligned word holding it then (in s) and now. */
+struct hostsim_snapshot_diff {
+    const char *area;
+    uint64_t offset;
+    uint64_t then, now;
+};
+int hostsim_snapshot_compare(const struct hostsim_snapshot *s, struct hostsim_snapshot_diff *d);
 
 /* --- Device models (hal/hostsim/pl011.c) ---
  * A PL011 UART at physical page paddr (outside RAM: it is device memory, reached through a device
