@@ -24,9 +24,15 @@ exception_t preemption_point(void)
 
 void kernel_exit(void)
 {
-    if (ks.cur_thread == NULL) {
+    struct tcb *cur = ks.cur_thread;
+    if (cur == NULL) {
         return; /* no kernel booted */
     }
-    sched_schedule();
-    thread_activate(ks.cur_thread);
+    if (ks.sched_action != SCHED_RESUME_CURRENT) {
+        sched_schedule();
+        cur = ks.cur_thread;
+    }
+    if (thread_state_type(cur) != ThreadState_Running) {
+        thread_activate(cur); /* Restart, or the idle thread */
+    }
 }

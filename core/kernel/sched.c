@@ -12,13 +12,6 @@
 _Static_assert(L2_WORDS <= 64, "the level-1 bitmap is one word");
 _Static_assert(CONFIG_NUM_PRIORITIES == seL4_MaxPrio + 1, "priorities are 0..seL4_MaxPrio");
 
-/* Where the exit path goes next (seL4's ksSchedulerAction). */
-enum sched_action_kind {
-    ACTION_RESUME_CURRENT, /* keep running ks.cur_thread */
-    ACTION_CHOOSE_NEW,     /* choose from the ready queues */
-    ACTION_SWITCH_TO,      /* run `target` if it should preempt, else choose */
-};
-
 struct ready_queue {
     struct tcb *head, *tail;
 };
@@ -28,13 +21,11 @@ struct dom_entry {
     word_t duration; /* ticks; 0 with domain 0 marks the end of the schedule */
 };
 
+/* The scheduler action lives in ks.sched_action (beside ks.cur_thread, for the inline helpers). */
 static struct {
     struct ready_queue queues[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES];
     word_t l1[CONFIG_NUM_DOMAINS];           /* bit i: l2[d][i] != 0 */
     word_t l2[CONFIG_NUM_DOMAINS][L2_WORDS]; /* bit p%64 of word p/64: queue p not empty */
-
-    enum sched_action_kind action;
-    struct tcb *target; /* ACTION_SWITCH_TO only */
 
     struct dom_entry dom_schedule[CONFIG_NUM_DOMAIN_SCHEDULES];
     word_t dom_index; /* the running schedule entry */
@@ -53,19 +44,21 @@ static struct {
 /* ---- queues and bitmaps --------------------------------------------------------------------- */
 
 static inline word_t dom_of(const struct tcb *t) { return CONFIG_NUM_DOMAINS > 1 ? t->domain : 0; }
+static inline word_t cur_dom(void) { return CONFIG_NUM_DOMAINS > 1 ? sched.cur_domain : 0; }
 
-static void bitmap_add(word_t dom, word_t prio)
+static inline void bitmap_add(word_t dom, word_t prio)
 {
     word_t i = prio >> L2_BITS;
     sched.l2[dom][i] |= BIT(prio & MASK(L2_BITS));
     sched.l1[dom] |= BIT(i);
 }
 
-static void bitmap_remove(word_t dom, word_t prio)
+static inline void bitmap_remove(word_t dom, word_t prio)
 {
     word_t i = prio >> L2_BITS;
-    sched.l2[dom][i] &= ~BIT(prio & MASK(L2_BITS));
-    if (sched.l2[dom][i] == 0) {
+    word_t w = sched.l2[dom][i] & ~BIT(prio & MASK(L2_BITS));
+    sched.l2[dom][i] = w;
+    if (w == 0) {
         sched.l1[dom] &= ~BIT(i);
     }
 }
@@ -73,71 +66,108 @@ static void bitmap_remove(word_t dom, word_t prio)
 static inline word_t highest_bit(word_t w) { return 63u - (word_t)__builtin_clzll(w); }
 
 /* Highest priority with a non-empty queue in dom (the domain must have one). */
-static word_t highest_prio(word_t dom)
+static inline word_t highest_prio(word_t dom)
 {
     kassert(sched.l1[dom] != 0);
     word_t i = highest_bit(sched.l1[dom]);
     return (i << L2_BITS) | highest_bit(sched.l2[dom][i]);
 }
 
-static bool is_highest_prio(word_t dom, word_t prio) { return sched.l1[dom] == 0 || prio >= highest_prio(dom); }
+/* seL4 isHighestPrio: no queued thread in dom is more urgent than prio. */
+static inline bool is_highest_prio(word_t dom, word_t prio) { return sched.l1[dom] == 0 || prio >= highest_prio(dom); }
 
-bool thread_state_runnable(word_t ts_type) { return ts_type == ThreadState_Running || ts_type == ThreadState_Restart; }
+static inline bool runnable(const struct tcb *t) { return thread_state_runnable(thread_state_type(t)); }
 
-static bool runnable(const struct tcb *t) { return thread_state_runnable(thread_state_type(t)); }
-
-/* Link t into its queue at the head or the tail. */
-static void queue_insert(struct tcb *t, bool at_head)
+/* Link t (runnable, not queued, not the idle thread) at the head / tail of its queue. */
+static inline void link_head(struct tcb *t)
 {
-    if (t->sched_queued || t == &sched.idle || !runnable(t)) {
-        return;
-    }
+    kassert(!t->sched_queued && t != &sched.idle && runnable(t));
     kassert(t->priority < CONFIG_NUM_PRIORITIES && t->domain < CONFIG_NUM_DOMAINS);
-    word_t dom = dom_of(t);
-    struct ready_queue *q = &sched.queues[dom][t->priority];
-    if (q->head == NULL) {
-        t->sched_next = t->sched_prev = NULL;
-        q->head = q->tail = t;
-        bitmap_add(dom, t->priority);
-    } else if (at_head) {
-        t->sched_prev = NULL;
-        t->sched_next = q->head;
-        q->head->sched_prev = t;
-        q->head = t;
+    word_t dom = dom_of(t), prio = t->priority;
+    struct ready_queue *q = &sched.queues[dom][prio];
+    struct tcb *head = q->head;
+    t->sched_prev = NULL;
+    t->sched_next = head;
+    if (head != NULL) {
+        head->sched_prev = t;
     } else {
-        t->sched_next = NULL;
-        t->sched_prev = q->tail;
-        q->tail->sched_next = t;
         q->tail = t;
+        bitmap_add(dom, prio);
     }
+    q->head = t;
     t->sched_queued = true;
 }
 
-void sched_enqueue(struct tcb *t) { queue_insert(t, true); }
-
-void sched_append(struct tcb *t) { queue_insert(t, false); }
-
-void sched_dequeue(struct tcb *t)
+static inline void link_tail(struct tcb *t)
 {
-    if (!t->sched_queued) {
-        return;
-    }
-    word_t dom = dom_of(t);
-    struct ready_queue *q = &sched.queues[dom][t->priority];
-    if (t->sched_prev != NULL) {
-        t->sched_prev->sched_next = t->sched_next;
+    kassert(!t->sched_queued && t != &sched.idle && runnable(t));
+    kassert(t->priority < CONFIG_NUM_PRIORITIES && t->domain < CONFIG_NUM_DOMAINS);
+    word_t dom = dom_of(t), prio = t->priority;
+    struct ready_queue *q = &sched.queues[dom][prio];
+    struct tcb *tail = q->tail;
+    t->sched_next = NULL;
+    t->sched_prev = tail;
+    if (tail != NULL) {
+        tail->sched_next = t;
     } else {
-        q->head = t->sched_next;
+        q->head = t;
+        bitmap_add(dom, prio);
     }
-    if (t->sched_next != NULL) {
-        t->sched_next->sched_prev = t->sched_prev;
+    q->tail = t;
+    t->sched_queued = true;
+}
+
+static inline bool can_queue(const struct tcb *t) { return !t->sched_queued && t != &sched.idle && runnable(t); }
+
+void sched_enqueue(struct tcb *t)
+{
+    if (can_queue(t)) {
+        link_head(t);
+    }
+}
+
+void sched_append(struct tcb *t)
+{
+    if (can_queue(t)) {
+        link_tail(t);
+    }
+}
+
+/* The links of a thread off its queue are stale; only sched_queued says whether they mean anything. */
+void sched_dequeue_queued(struct tcb *t)
+{
+    kassert(t->sched_queued);
+    word_t dom = dom_of(t), prio = t->priority;
+    struct ready_queue *q = &sched.queues[dom][prio];
+    struct tcb *next = t->sched_next, *prev = t->sched_prev;
+    if (prev != NULL) {
+        prev->sched_next = next;
     } else {
-        q->tail = t->sched_prev;
+        q->head = next;
     }
-    if (q->head == NULL) {
-        bitmap_remove(dom, t->priority);
+    if (next != NULL) {
+        next->sched_prev = prev;
+    } else {
+        q->tail = prev;
+        if (prev == NULL) {
+            bitmap_remove(dom, prio);
+        }
     }
-    t->sched_next = t->sched_prev = NULL;
+    t->sched_queued = false;
+}
+
+/* Take the head of a non-empty queue off it. */
+static inline void unlink_head(struct ready_queue *q, word_t dom, word_t prio)
+{
+    struct tcb *t = q->head, *next = t->sched_next;
+    kassert(t->sched_queued && t->sched_prev == NULL);
+    q->head = next;
+    if (next != NULL) {
+        next->sched_prev = NULL;
+    } else {
+        q->tail = NULL;
+        bitmap_remove(dom, prio);
+    }
     t->sched_queued = false;
 }
 
@@ -145,38 +175,23 @@ void sched_dequeue(struct tcb *t)
 
 void sched_reschedule_required(void)
 {
-    if (sched.action == ACTION_SWITCH_TO) {
-        sched_enqueue(sched.target);
+    struct tcb *action = ks.sched_action;
+    if (action != SCHED_RESUME_CURRENT && action != SCHED_CHOOSE_NEW) {
+        sched_enqueue(action);
     }
-    sched.action = ACTION_CHOOSE_NEW;
-    sched.target = NULL;
+    ks.sched_action = SCHED_CHOOSE_NEW;
 }
 
 void sched_possible_switch_to(struct tcb *t)
 {
-    if (dom_of(t) != sched.cur_domain) {
+    if (dom_of(t) != cur_dom()) {
         sched_enqueue(t);
-    } else if (sched.action != ACTION_RESUME_CURRENT) {
+    } else if (ks.sched_action != SCHED_RESUME_CURRENT) {
         sched_reschedule_required();
         sched_enqueue(t);
     } else {
-        sched.action = ACTION_SWITCH_TO;
-        sched.target = t;
+        ks.sched_action = t;
     }
-}
-
-/* seL4 scheduleTCB: the current thread stopped being runnable, so the exit path must choose. */
-static void schedule_tcb(struct tcb *t)
-{
-    if (t == ks.cur_thread && sched.action == ACTION_RESUME_CURRENT && !runnable(t)) {
-        sched_reschedule_required();
-    }
-}
-
-void sched_set_thread_state(struct tcb *t, word_t ts_type)
-{
-    thread_set_state(t, ts_type);
-    schedule_tcb(t);
 }
 
 void sched_set_priority(struct tcb *t, word_t prio)
@@ -208,13 +223,6 @@ void sched_set_domain(struct tcb *t, word_t dom)
 
 /* ---- choosing ------------------------------------------------------------------------------- */
 
-static void switch_to_thread(struct tcb *t)
-{
-    kassert(runnable(t)); /* only runnable threads are queued or chosen */
-    sched_dequeue(t);
-    ks.cur_thread = t;
-}
-
 static void next_domain(void)
 {
     word_t i = sched.dom_index + 1;
@@ -228,63 +236,88 @@ static void next_domain(void)
     ks.work_units = 0;
 }
 
-static void choose_thread(void)
-{
-    word_t dom = CONFIG_NUM_DOMAINS > 1 ? sched.cur_domain : 0;
-    if (sched.l1[dom] != 0) {
-        switch_to_thread(sched.queues[dom][highest_prio(dom)].head);
-    } else {
-        ks.cur_thread = &sched.idle;
-    }
-}
-
+/* seL4 scheduleChooseNewThread: the head of the highest non-empty queue of the current domain
+ * (after moving to the next domain if its time is up), or the idle thread. */
 static void choose_new_thread(void)
 {
     if (sched.domain_time == 0) {
         next_domain();
     }
-    choose_thread();
+    word_t dom = cur_dom();
+    if (sched.l1[dom] != 0) {
+        word_t prio = highest_prio(dom);
+        struct ready_queue *q = &sched.queues[dom][prio];
+        struct tcb *t = q->head;
+        kassert(runnable(t)); /* only runnable threads are queued */
+        unlink_head(q, dom, prio);
+        ks.cur_thread = t;
+    } else {
+        ks.cur_thread = &sched.idle;
+    }
 }
 
+/* seL4 schedule() for an action other than ResumeCurrentThread: the current thread, if runnable,
+ * goes to the head of its queue (SCHED_ENQUEUE_CURRENT_TCB); a woken candidate runs at once unless
+ * the fastfail rule (idle current thread or lower priority than the current one, and a more urgent
+ * thread queued) or the equal-priority rule (it goes behind a runnable current thread of its
+ * priority) sends everyone through chooseNewThread.
+ *
+ * Shortcut, same result: when the current thread was runnable and not queued and would be chosen
+ * again at once (it heads the highest non-empty queue of the current domain, which it stays in),
+ * enqueueing it and choosing takes it straight back off: it just keeps running. */
 void sched_schedule(void)
 {
-    struct tcb *cur = ks.cur_thread;
-    kassert(cur != NULL);
-    /* Handlers that changed a thread's state without sched_set_thread_state (or that only set
-     * ks.reschedule) still get a correct choice: a current thread that cannot run never resumes. */
-    if (sched.action == ACTION_RESUME_CURRENT && (ks.reschedule || (cur != &sched.idle && !runnable(cur)))) {
-        sched.action = ACTION_CHOOSE_NEW;
-    }
-    ks.reschedule = false;
-    if (sched.action == ACTION_SWITCH_TO && !runnable(sched.target)) {
-        sched.action = ACTION_CHOOSE_NEW; /* the woken thread stopped again before this exit */
-    }
-    if (sched.action == ACTION_RESUME_CURRENT) {
+    struct tcb *action = ks.sched_action;
+    if (action == SCHED_RESUME_CURRENT) {
         return;
     }
-
+    ks.sched_action = SCHED_RESUME_CURRENT;
+    struct tcb *cur = ks.cur_thread;
+    kassert(cur != NULL);
     bool was_runnable = cur != &sched.idle && runnable(cur);
-    if (was_runnable) {
-        sched_enqueue(cur); /* at the head: it keeps its place among equals */
-    }
-    if (sched.action == ACTION_CHOOSE_NEW) {
-        choose_new_thread();
-    } else {
-        struct tcb *cand = sched.target;
-        bool fastfail = cur == &sched.idle || cand->priority < cur->priority;
-        if (fastfail && !is_highest_prio(dom_of(cand), cand->priority)) {
+
+    if (action != SCHED_CHOOSE_NEW) {
+        struct tcb *cand = action;
+        if (!runnable(cand)) {
+            /* The woken thread stopped again before this exit: choose. */
+        } else if (cur == &sched.idle || cand->priority < cur->priority) {
+            /* Fastfail: is anything queued in the current domain (the current thread included)
+             * more urgent? A runnable current thread of the current domain is. (seL4 asks about
+             * ksCurDomain, not the candidate's domain: they differ only if the candidate moved
+             * domain after it was woken.) */
+            word_t dom = cur_dom();
+            bool highest = !(was_runnable && dom_of(cur) == dom) && is_highest_prio(dom, cand->priority);
+            if (highest) {
+                if (was_runnable) {
+                    sched_enqueue(cur);
+                }
+                sched_dequeue(cand);
+                ks.cur_thread = cand;
+                return;
+            }
             sched_enqueue(cand);
-            choose_new_thread();
         } else if (was_runnable && cand->priority == cur->priority) {
-            /* An equal-priority wakee goes behind the current thread. */
-            sched_append(cand);
-            choose_new_thread();
+            sched_append(cand); /* behind the current thread, which goes to the head */
         } else {
-            switch_to_thread(cand);
+            if (was_runnable) {
+                sched_enqueue(cur);
+            }
+            sched_dequeue(cand);
+            ks.cur_thread = cand;
+            return;
         }
     }
-    sched.action = ACTION_RESUME_CURRENT;
-    sched.target = NULL;
+
+    if (was_runnable) {
+        if (!cur->sched_queued) {
+            word_t dom = cur_dom();
+            if (sched.domain_time != 0 && dom_of(cur) == dom && is_highest_prio(dom, cur->priority)) {
+                return; /* chosen again at once */
+            }
+            link_head(cur);
+        }
+    }
+    choose_new_thread();
 }
 
 void sched_timer_tick(void)
@@ -329,7 +362,7 @@ void *sched_state(word_t *size)
 void sched_init(void)
 {
     kmemset(&sched, 0, sizeof(sched));
-    sched.action = ACTION_RESUME_CURRENT;
+    ks.sched_action = SCHED_RESUME_CURRENT;
     sched.dom_schedule[0] = (struct dom_entry){.domain = 0, .duration = DOMAIN_DEFAULT_DURATION};
     sched.cur_domain = sched.dom_schedule[0].domain;
     sched.domain_time = sched.dom_schedule[0].duration;
@@ -344,8 +377,9 @@ void sched_init(void)
 void sched_boot_thread(struct tcb *t)
 {
     kassert(runnable(t) && ks.cur_thread == &sched.idle);
-    sched.action = ACTION_RESUME_CURRENT;
-    switch_to_thread(t);
+    ks.sched_action = SCHED_RESUME_CURRENT;
+    sched_dequeue(t);
+    ks.cur_thread = t;
 }
 
 /* ---- domains -------------------------------------------------------------------------------- */
@@ -399,9 +433,8 @@ void sched_tcb_destroyed(struct tcb *t)
         t->debug_next->debug_prev = t->debug_prev;
     }
     t->debug_next = t->debug_prev = NULL;
-    if (sched.action == ACTION_SWITCH_TO && sched.target == t) {
-        sched.action = ACTION_CHOOSE_NEW;
-        sched.target = NULL;
+    if (ks.sched_action == t) {
+        ks.sched_action = SCHED_CHOOSE_NEW;
     }
 }
 
@@ -422,6 +455,12 @@ static void dump_one(const struct tcb *t)
 }
 
 struct tcb *sched_debug_first_thread(void) { return sched.debug_head; }
+
+struct tcb *sched_debug_queue_head(word_t dom, word_t prio)
+{
+    kassert(dom < CONFIG_NUM_DOMAINS && prio < CONFIG_NUM_PRIORITIES);
+    return sched.queues[dom][prio].head;
+}
 
 void sched_debug_dump(void)
 {

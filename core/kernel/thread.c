@@ -23,15 +23,6 @@ word_t *thread_lookup_ipc_buffer(struct tcb *thread, bool is_receiver)
     return PTOV(word_t, pa);
 }
 
-void thread_set_state(struct tcb *t, word_t ts_type)
-{
-    thread_state_ptr_set_ts_type(&t->state, ts_type);
-    /* Only runnable threads sit in ready queues, whoever changes the state. */
-    if (!thread_state_runnable(ts_type)) {
-        sched_dequeue(t);
-    }
-}
-
 void thread_activate(struct tcb *t)
 {
     switch (thread_state_type(t)) {

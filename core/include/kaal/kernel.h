@@ -8,10 +8,12 @@
 
 struct kernel_state {
     struct tcb *cur_thread;   /* the thread whose registers the port restores on exit */
+    /* Owned by the scheduler (sched.h): what the exit path does next (seL4 ksSchedulerAction),
+     * SCHED_RESUME_CURRENT, SCHED_CHOOSE_NEW or the woken thread to switch to. */
+    struct tcb *sched_action;
     struct tcb *root_thread;  /* the root task's TCB */
     seL4_BootInfo *bootinfo;  /* kernel pointer to the root task's bootinfo frame */
     word_t work_units;        /* work done since the last preemption check */
-    bool reschedule;          /* a handler asks the exit path to choose a thread */
 
     /* Owned by the VSpace layer: the ASID pool of each high ASID (physical address, 0: none). */
     paddr_t asid_table[1u << seL4_NumASIDPoolsBits];

@@ -4,19 +4,35 @@
 #ifndef KAAL_SCHED_H
 #define KAAL_SCHED_H
 
+#include <kaal/kernel.h>
 #include <kaal/structures.h>
+
+/* ks.sched_action (seL4 ksSchedulerAction): keep running ks.cur_thread, choose from the ready
+ * queues, or (any other value) switch to that woken thread if it should preempt, else choose. */
+#define SCHED_RESUME_CURRENT ((struct tcb *)0)
+#define SCHED_CHOOSE_NEW ((struct tcb *)1)
 
 /* Reset the scheduler at boot: empty queues, the idle thread, domain schedule entry 0. */
 void sched_init(void);
 
 /* Is a thread in this state runnable (Running or Restart)? */
-bool thread_state_runnable(word_t ts_type);
+static inline bool thread_state_runnable(word_t ts_type)
+{
+    _Static_assert(ThreadState_Restart == ThreadState_Running + 1, "one range test");
+    return ts_type - ThreadState_Running <= ThreadState_Restart - ThreadState_Running;
+}
 
 /* Put t at the head / tail of its (domain, priority) ready queue if runnable and not queued. */
 void sched_enqueue(struct tcb *t);
 void sched_append(struct tcb *t);
 /* Take t off its ready queue if it is on one. */
-void sched_dequeue(struct tcb *t);
+void sched_dequeue_queued(struct tcb *t); /* t is on one */
+static inline void sched_dequeue(struct tcb *t)
+{
+    if (t->sched_queued) {
+        sched_dequeue_queued(t);
+    }
+}
 
 /* The current thread must not keep running without a new choice: the exit path chooses again
  * (and re-queues the current thread if it is still runnable). */
@@ -25,9 +41,19 @@ void sched_reschedule_required(void);
  * domain, higher priority), else queue it. */
 void sched_possible_switch_to(struct tcb *t);
 
-/* Change t's state with its scheduling consequences (seL4 setThreadState + scheduleTCB): a current
- * thread that stops being runnable forces a reschedule. */
-void sched_set_thread_state(struct tcb *t, word_t ts_type);
+/* Change t's state with its scheduling consequences (seL4 setThreadState + scheduleTCB): a thread
+ * that stops being runnable leaves its ready queue, and the current thread stopping forces a
+ * reschedule. Inline: with a constant ts_type a runnable state is one store. */
+static inline void sched_set_thread_state(struct tcb *t, word_t ts_type)
+{
+    thread_state_ptr_set_ts_type(&t->state, ts_type);
+    if (!thread_state_runnable(ts_type)) {
+        sched_dequeue(t);
+        if (t == ks.cur_thread && ks.sched_action == SCHED_RESUME_CURRENT) {
+            ks.sched_action = SCHED_CHOOSE_NEW; /* seL4 scheduleTCB -> rescheduleRequired */
+        }
+    }
+}
 
 /* Change t's priority, moving it between queues and rescheduling as needed. */
 void sched_set_priority(struct tcb *t, word_t prio);
@@ -58,8 +84,8 @@ void sched_tcb_destroyed(struct tcb *t);
  * that snapshots a booted kernel and copies it back later (hostsim snapshots, with ks and RAM). */
 void *sched_state(word_t *size);
 
-/* Choose the thread to run (called only by kernel_exit). Sets ks.cur_thread (the idle thread when
- * nothing is runnable). */
+/* Choose the thread to run (called only by kernel_exit, which skips it when ks.sched_action is
+ * SCHED_RESUME_CURRENT). Sets ks.cur_thread (the idle thread when nothing is runnable). */
 void sched_schedule(void);
 
 /* One timer tick: charge the current thread's time slice (round robin on expiry) and advance the
@@ -77,5 +103,7 @@ struct tcb *sched_idle_thread(void);
 void sched_debug_dump(void);
 /* The first of every TCB object the kernel knows (then t->debug_next), for debug dumps. */
 struct tcb *sched_debug_first_thread(void);
+/* The head of the (dom, prio) ready queue (then t->sched_next), for tests and debug dumps. */
+struct tcb *sched_debug_queue_head(word_t dom, word_t prio);
 
 #endif

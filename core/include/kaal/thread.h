@@ -4,6 +4,7 @@
 #define KAAL_THREAD_H
 
 #include <kaal/invocation.h>
+#include <kaal/sched.h>
 #include <kaal/structures.h>
 
 /* The thread's IPC buffer as a kernel pointer, or NULL when it has none usable: the buffer slot
@@ -11,12 +12,13 @@
 word_t *thread_lookup_ipc_buffer(struct tcb *thread, bool is_receiver);
 
 static inline word_t thread_state_type(const struct tcb *t) { return thread_state_get_ts_type(t->state); }
-/* Set t's state word's type. A thread that stops being runnable leaves its ready queue; the other
- * scheduling consequences (rescheduling when the current thread stops) are sched_set_thread_state's. */
-void thread_set_state(struct tcb *t, word_t ts_type);
+/* Set t's state word's type with its scheduling consequences: the same as sched_set_thread_state
+ * (seL4 setThreadState), under the name the thread layer uses. */
+static inline void thread_set_state(struct tcb *t, word_t ts_type) { sched_set_thread_state(t, ts_type); }
 
 /* Make a Restart thread run again from its FaultIP (NextIP := FaultIP, state Running). Called by
- * kernel_exit for the thread the scheduler chose (runnable or the idle thread). */
+ * kernel_exit for the thread the scheduler chose (runnable or the idle thread) when it is not
+ * Running. */
 void thread_activate(struct tcb *t);
 
 /* Is t stopped: Inactive or blocked in IPC (Resume restarts only such threads)? */
