@@ -73,7 +73,7 @@ exception_t cspace_lookup_slot_for_cnode_op(struct invocation_ctx *ctx, bool is_
     return EXCEPTION_NONE;
 }
 
-exception_t cspace_lookup_slot(struct tcb *thread, cptr_t cptr, cte_t **slot, struct lookup_fault *lf)
+exception_t cspace_lookup_slot_walk(struct tcb *thread, cptr_t cptr, cte_t **slot, struct lookup_fault *lf)
 {
     struct resolve_result res;
     exception_t status = cspace_resolve_address_bits(thread->ctes[TCB_CTABLE].cap, cptr, seL4_WordBits, &res, lf);

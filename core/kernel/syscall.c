@@ -48,12 +48,65 @@ static inline void set_runnable_state(struct tcb *t, word_t ts_type)
     thread_state_ptr_set_ts_type(&t->state, ts_type);
 }
 
-/* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). Only the context fields every
- * decoder may read are initialised: the extra-cap arrays up to nextra, err only on an error. */
+/* A successful invocation whose invoker is still Restart (it did not block) completes: a Call gets
+ * its reply (x0 = 0, the result words written so far), and the thread is Running again. */
+static inline void invocation_done(struct tcb *t, bool is_call, word_t reply_length)
+{
+    if (thread_state_type(t) == ThreadState_Restart) {
+        if (is_call) {
+            hal_reg_set(&t->arch, REG_BADGE, 0);
+            hal_reg_set(&t->arch, REG_MSG_INFO, seL4_MessageInfo_new(0, 0, 0, reply_length).words[0]);
+        }
+        set_runnable_state(t, ThreadState_Running);
+    }
+}
+
+/* handle_invocation's decoder path: every invocation but Send/Signal on an endpoint/notification
+ * cap with Send right. Builds the invocation context (only the fields every decoder may read: the
+ * extra-cap arrays up to nextra, err only on an error) and completes the system call. */
+static __attribute__((noinline)) exception_t invoke_object(struct tcb *t, cte_t *slot, seL4_MessageInfo_t info,
+                                                           word_t length, word_t *buffer, cte_t *const extra_slots[],
+                                                           word_t nextra, bool is_call, bool is_blocking)
+{
+    struct invocation_ctx ctx;
+    ctx.thread = t;
+    ctx.slot = slot;
+    ctx.cap = slot->cap; /* may be null: decode answers InvalidCapability(0) */
+    ctx.is_call = is_call;
+    ctx.is_blocking = is_blocking;
+    ctx.label = seL4_MessageInfo_get_label(info);
+    ctx.length = length;
+    ctx.ipc_buffer = buffer;
+    ctx.nextra = nextra;
+    for (word_t i = 0; i < nextra; i++) {
+        ctx.extra_slots[i] = extra_slots[i];
+        ctx.extra_caps[i] = extra_slots[i]->cap;
+    }
+    ctx.reply_length = 0;
+    ctx.reply_buffer_known = false;
+    exception_t status = decode_invocation(&ctx);
+    if (status == EXCEPTION_PREEMPTED) {
+        return status;
+    }
+    if (status == EXCEPTION_SYSCALL_ERROR) {
+        if (is_call) {
+            reply_error(&ctx);
+        }
+        set_runnable_state(t, ThreadState_Running);
+        return EXCEPTION_NONE;
+    }
+    if (status == EXCEPTION_FAULT) {
+        thread_handle_fault(t);
+        return EXCEPTION_NONE;
+    }
+    invocation_done(t, is_call, ctx.reply_length);
+    return EXCEPTION_NONE;
+}
+
+/* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). */
 static exception_t handle_invocation(bool is_call, bool is_blocking)
 {
     struct tcb *t = ks.cur_thread;
-    struct invocation_ctx ctx;
     seL4_MessageInfo_t info = {{hal_reg_get(&t->arch, REG_MSG_INFO)}};
     cptr_t cptr = hal_reg_get(&t->arch, REG_CAP);
     struct lookup_fault lf;
@@ -73,15 +126,16 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
     word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
     word_t n = seL4_MessageInfo_get_extraCaps(info);
     word_t *buffer = NULL;
-    ctx.nextra = 0;
+    cte_t *extra_slots[seL4_MsgMaxExtraCaps];
+    word_t nextra = 0;
     if (length > N_MSG_REGISTERS || n != 0) {
         buffer = thread_lookup_ipc_buffer(t, false);
         if (buffer == NULL) {
             length = MIN(length, (word_t)N_MSG_REGISTERS);
         } else {
-            for (word_t i = 0; i < n; i++) {
-                cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];
-                if (cspace_lookup_slot(t, extra, &ctx.extra_slots[i], &lf) != EXCEPTION_NONE) {
+            for (; nextra < n; nextra++) {
+                cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(nextra)];
+                if (cspace_lookup_slot(t, extra, &extra_slots[nextra], &lf) != EXCEPTION_NONE) {
                     kuser_error("lookup of extra cap #%lx failed", (unsigned long)extra);
                     if (is_blocking) {
                         fault_set_cap_fault(t, extra, false, &lf);
@@ -89,16 +143,13 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
                     }
                     return EXCEPTION_NONE;
                 }
-                ctx.extra_caps[i] = ctx.extra_slots[i]->cap;
-                ctx.nextra = i + 1;
             }
         }
     }
 
     /* Restart until the invocation completes: a preempted one runs again from its svc. */
     set_runnable_state(t, ThreadState_Restart);
-    word_t reply_length = 0; /* result words of a successful kernel-object invocation */
-    cap_t cap = slot->cap;   /* may be null: decode answers InvalidCapability(0) */
+    cap_t cap = slot->cap;
     /* Send and Signal, the common IPC invocations, go straight to the endpoint or notification
      * (what decode_invocation -> decode_ipc_invocation does for them); the buffer passed is the
      * sender's as ipc_transfer needs it (looked up whenever the message has words beyond the
@@ -109,40 +160,9 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
     } else if (cap_get_cap_type(cap) == cap_notification_cap && cap_notification_cap_get_can_send(cap)) {
         ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)), cap_notification_cap_get_badge(cap));
     } else {
-        ctx.thread = t;
-        ctx.slot = slot;
-        ctx.cap = cap;
-        ctx.is_call = is_call;
-        ctx.is_blocking = is_blocking;
-        ctx.label = seL4_MessageInfo_get_label(info);
-        ctx.length = length;
-        ctx.ipc_buffer = buffer;
-        ctx.reply_length = 0;
-        ctx.reply_buffer_known = false;
-        exception_t status = decode_invocation(&ctx);
-        if (status == EXCEPTION_PREEMPTED) {
-            return status;
-        }
-        if (status == EXCEPTION_SYSCALL_ERROR) {
-            if (is_call) {
-                reply_error(&ctx);
-            }
-            set_runnable_state(t, ThreadState_Running);
-            return EXCEPTION_NONE;
-        }
-        if (status == EXCEPTION_FAULT) {
-            thread_handle_fault(t);
-            return EXCEPTION_NONE;
-        }
-        reply_length = ctx.reply_length;
+        return invoke_object(t, slot, info, length, buffer, extra_slots, nextra, is_call, is_blocking);
     }
-    if (thread_state_type(t) == ThreadState_Restart) {
-        if (is_call) {
-            hal_reg_set(&t->arch, REG_BADGE, 0);
-            hal_reg_set(&t->arch, REG_MSG_INFO, seL4_MessageInfo_new(0, 0, 0, reply_length).words[0]);
-        }
-        set_runnable_state(t, ThreadState_Running);
-    }
+    invocation_done(t, is_call, 0);
     return EXCEPTION_NONE;
 }
 

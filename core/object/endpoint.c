@@ -46,11 +46,8 @@ static void ep_dequeue(endpoint_t *ep, struct tcb *t)
 static void ep_block(endpoint_t *ep, struct tcb *t, word_t ts_type, enum ep_state state, word_t badge, bool can_grant,
                      bool can_grant_reply, bool is_call)
 {
-    thread_state_ptr_set_blocking_object(&t->state, VTOP(ep));
-    thread_state_ptr_set_blocking_ipc_badge(&t->state, badge);
-    thread_state_ptr_set_blocking_ipc_can_grant(&t->state, can_grant);
-    thread_state_ptr_set_blocking_ipc_can_grant_reply(&t->state, can_grant_reply);
-    thread_state_ptr_set_blocking_ipc_is_call(&t->state, is_call);
+    /* All the blocking details at once (the type changes with its consequences below). */
+    t->state = thread_state_new(thread_state_type(t), VTOP(ep), can_grant, can_grant_reply, is_call, badge);
     sched_set_thread_state(t, ts_type);
     ep_append(ep, t);
     endpoint_ptr_set_state(ep, state);

@@ -3,6 +3,11 @@
  * invalid roots, each checked with the FailedLookup/RangeError words seL4 returns. */
 #include "ktest.h"
 
+#include <string.h>
+
+#include <kaal/cspace.h>
+#include <kaal/kernel.h>
+
 #define ROOT seL4_CapInitThreadCNode
 enum { TAG_NULL = 0, TAG_EP = 4, TAG_CNODE = 10 };
 
@@ -173,6 +178,57 @@ START_TEST(test_exact_depth_root)
 }
 END_TEST
 
+/* ---- cspace_lookup_slot: the inline single-level case agrees with the general walk ---- */
+
+START_TEST(test_lookup_slot_inline_matches_walk)
+{
+    /* A TCB whose CSpace root is the boot CNode with various guards and radices (radix up to the
+     * real one, so every slot the walk reads exists; slot 2 holds the CNode itself, so guards that
+     * leave bits over walk a second level). */
+    static struct tcb t;
+    cap_t boot = ks.root_thread->ctes[TCB_CTABLE].cap;
+    word_t real_radix = cap_cnode_cap_get_radix(boot);
+    static const word_t radices[] = {1, 2, 4, 12};
+    static const word_t guard_sizes[] = {0, 1, 40, 51, 52, 53, 62, 63};
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    unsigned fast = 0;
+    for (unsigned r = 0; r < sizeof(radices) / sizeof(radices[0]); r++) {
+        word_t radix = radices[r] <= real_radix ? radices[r] : real_radix;
+        for (unsigned g = 0; g < sizeof(guard_sizes) / sizeof(guard_sizes[0]); g++) {
+            word_t gs = guard_sizes[g];
+            if (radix + gs > 64) {
+                continue;
+            }
+            word_t guard = 0x5a5a5a5a5a5a5a5aull & MASK(gs < 58 ? gs : 58); /* the guard field has 58 bits */
+            t.ctes[TCB_CTABLE].cap = cap_cnode_cap_new(cap_cnode_cap_get_ptr(boot), radix, gs, guard);
+            for (unsigned i = 0; i < 200; i++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                cptr_t c = x;
+                if (i % 2 == 0 && radix + gs == 64) {
+                    c = (guard << radix) | (x & MASK(radix)); /* a matching guard */
+                } else if (i % 4 == 1) {
+                    c = x & 0xff; /* small cptrs, as programs use */
+                }
+                cte_t *s1 = NULL, *s2 = NULL;
+                struct lookup_fault l1 = {0}, l2 = {0};
+                exception_t e1 = cspace_lookup_slot(&t, c, &s1, &l1);
+                exception_t e2 = cspace_lookup_slot_walk(&t, c, &s2, &l2);
+                ck_assert_int_eq(e1, e2);
+                if (e1 == EXCEPTION_NONE) {
+                    ck_assert_ptr_eq(s1, s2);
+                    fast += radix + gs == 64;
+                } else {
+                    ck_assert_int_eq(memcmp(&l1, &l2, sizeof(l1)), 0);
+                }
+            }
+        }
+    }
+    ck_assert_uint_gt(fast, 100); /* the single-level case was exercised */
+}
+END_TEST
+
 static Suite *cspace_suite(void)
 {
     Suite *s = suite_create("cspace");
@@ -192,6 +248,11 @@ static Suite *cspace_suite(void)
     tcase_add_test(tc, test_missing_capability);
     tcase_add_test(tc, test_depth_range);
     tcase_add_test(tc, test_invalid_root);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("cspace_lookup_slot");
+    tcase_add_checked_fixture(tc, ktest_setup, ktest_teardown);
+    tcase_add_test(tc, test_lookup_slot_inline_matches_walk);
     suite_add_tcase(s, tc);
     return s;
 }

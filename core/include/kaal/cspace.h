@@ -26,9 +26,29 @@ struct invocation_ctx;
 exception_t cspace_lookup_slot_for_cnode_op(struct invocation_ctx *ctx, bool is_source, cap_t root, cptr_t cptr,
                                             word_t depth, cte_t **slot);
 
+/* cspace_lookup_slot's general case: any number of levels, and every failure. */
+exception_t cspace_lookup_slot_walk(struct tcb *thread, cptr_t cptr, cte_t **slot, struct lookup_fault *lf);
+
 /* Look up the slot for cptr in thread's CSpace with depth 64 (how invoked caps and extra caps are
- * found). The cap may be null; callers that need a cap check it (MissingCapability, bits left 0). */
-exception_t cspace_lookup_slot(struct tcb *thread, cptr_t cptr, cte_t **slot, struct lookup_fault *lf);
+ * found). The cap may be null; callers that need a cap check it (MissingCapability, bits left 0).
+ * Inline for the usual CSpace, one CNode whose guard and radix take all 64 bits: the first level
+ * of cspace_resolve_address_bits then ends the walk (guard matches, all bits used); anything else
+ * (another level, a mismatch) takes the general walk. */
+static inline exception_t cspace_lookup_slot(struct tcb *thread, cptr_t cptr, cte_t **slot, struct lookup_fault *lf)
+{
+    cap_t root = thread->ctes[TCB_CTABLE].cap;
+    if (cap_get_cap_type(root) == cap_cnode_cap) {
+        word_t radix = cap_cnode_cap_get_radix(root);
+        word_t guard_bits = cap_cnode_cap_get_guard_size(root);
+        /* radix >= 1 in a well-formed CNode cap, so the shifts below are by 1..63 */
+        if (radix + guard_bits == seL4_WordBits && radix != 0 &&
+            (cptr >> radix) == (cap_cnode_cap_get_guard(root) & MASK(guard_bits))) {
+            *slot = cnode_slots(root) + (cptr & MASK(radix));
+            return EXCEPTION_NONE;
+        }
+    }
+    return cspace_lookup_slot_walk(thread, cptr, slot, lf);
+}
 
 /* Like cspace_lookup_slot but fails with MissingCapability(0) when the slot is empty. */
 exception_t cspace_lookup_cap(struct tcb *thread, cptr_t cptr, cte_t **slot, cap_t *cap, struct lookup_fault *lf);
