@@ -18,6 +18,15 @@
 
 #include <kaal/gen_config.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 #ifdef CONFIG_FASTPATH
 #include <kaal/fastpath.h>
 #include <kaal/invariants.h>
@@ -858,6 +867,69 @@ START_TEST(test_round_trips)
 }
 END_TEST
 
+/* ---- a pseudo-random mix ---- */
+
+static uint64_t rng_state;
+static unsigned rnd(unsigned n)
+{
+    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+    return (unsigned)((rng_state >> 33) % n);
+}
+
+/* Servers wait on two endpoints through caps of assorted rights and badges; clients of assorted
+ * priorities start one by one (the root restarts one when it runs again). Whichever thread is
+ * current makes its next system call: a server
+ * ReplyRecv, a client Call, with a random cap, length (sometimes over four) and extra caps (now and
+ * then), each through the differential; the fastpath may take or decline each one. */
+START_TEST(test_random_mix)
+{
+    rng_state = 0x9e3779b97f4a7c15ull * (uint64_t)(_i + 1);
+    static const uint64_t rights[] = {seL4_AllRights, seL4_CanRead | seL4_CanWrite | seL4_CanGrantReply,
+                                      seL4_CanWrite | seL4_CanGrant, seL4_CanRead, seL4_CanWrite};
+    static const uint64_t prios[] = {50, 100, 100, 150, 200};
+    uint64_t ep2 = retype_obj(seL4_EndpointObject, 0);
+    uint64_t caps[8];
+    for (unsigned i = 0; i < 8; i++) {
+        caps[i] = mint(i % 2 ? ep2 : ep, rnd(2) ? seL4_AllRights : rights[rnd(5)], rnd(3) ? rnd(1000) : 0);
+    }
+    uint64_t servers[3], clients[4];
+    for (unsigned i = 0; i < 3; i++) {
+        servers[i] = receiver(prios[rnd(5)], i % 2 ? ep2 : ep, true);
+    }
+    for (unsigned i = 0; i < 4; i++) {
+        clients[i] = make_thread(prios[rnd(5)], 0, rnd(4) != 0);
+    }
+    unsigned started = 0, calls = 0;
+    for (unsigned step = 0; step < 60; step++) {
+        uint64_t cur_pa = hostsim_current_thread();
+        if (cur_pa == 0) {
+            break; /* idle */
+        }
+        if (cur_pa == hostsim_root_thread()) {
+            /* Start the next client, or restart one (cancelling its IPC, if it waits). */
+            resume(clients[started < 4 ? started++ : rnd(4)]);
+            continue;
+        }
+        bool is_server = false;
+        for (unsigned i = 0; i < 3; i++) {
+            is_server |= thread_of(servers[i]) == cur_pa;
+        }
+        unsigned n = rnd(8) == 0 ? 5 + rnd(3) : rnd(5);
+        unsigned ncaps = rnd(10) == 0 ? 1 : 0;
+        seL4_IPCBuffer *b = hostsim_thread_ipc_buffer(cur_pa);
+        if (b != NULL) {
+            b->caps_or_badges[0] = caps[rnd(8)];
+        }
+        uint64_t cptr = rnd(16) == 0 ? alloc_slot() : caps[rnd(8)];
+        int64_t sysno = is_server ? seL4_SysReplyRecv : seL4_SysCall;
+        enter(sysno, cptr, info_of(rnd(100), ncaps, n), n, 0x10000ull * step);
+        differential(sysno, EITHER); /* the fastpath took 2-23 of 37-57 per seed when written */
+        calls++;
+    }
+    ck_assert_uint_gt(calls, 0);
+}
+END_TEST
+
 static Suite *fastpath_suite(void)
 {
     Suite *s = suite_create("fastpath");
@@ -894,6 +966,8 @@ static Suite *fastpath_suite(void)
     tcase_add_loop_test(tc, test_reply_recv_two_level_cspace, 0, 2);
     tcase_add_loop_test(tc, test_reply_recv_vspace_fpu_either, 0, 4);
     tcase_add_test(tc, test_round_trips);
+    tc = tcase(s, "random_mix");
+    tcase_add_loop_test(tc, test_random_mix, 0, RUNNING_ON_VALGRIND ? 4 : 16); /* memcheck: 4 of the 16 seeds */
     tc = tcase(s, "reply_recv_declined");
     tcase_add_loop_test(tc, test_reply_recv_decline_message, 0, 4);
     tcase_add_loop_test(tc, test_reply_recv_decline_cap, 0, 4);
