@@ -242,8 +242,18 @@ static bool cap_is_revocable(cap_t derived, cap_t src)
     }
 }
 
+/* A VSpace cap arrives in, moves between or leaves slots: one of them may be a TCB's VTable slot,
+ * so what the port derived from those is stale (hal_vspace_bindings_changed). */
+static inline void vspace_cap_moved(cap_t cap)
+{
+    if (cap_get_cap_type(cap) == cap_vspace_cap) {
+        hal_vspace_bindings_changed();
+    }
+}
+
 void cte_insert(cap_t new_cap, cte_t *src_slot, cte_t *dest_slot)
 {
+    vspace_cap_moved(new_cap);
     /* Decoders check the destination is empty (DeleteFirst) before inserting. */
     kassert(slot_is_empty(dest_slot));
     kassert(cap_get_cap_type(src_slot->cap) != cap_null_cap);
@@ -287,6 +297,7 @@ void cte_move(cap_t new_cap, cte_t *src, cte_t *dest)
 {
     kassert(slot_is_empty(dest));
     kassert(src != dest);
+    vspace_cap_moved(new_cap);
 
     mdb_node_t mdb = src->mdb;
     dest->cap = new_cap;
@@ -307,6 +318,8 @@ void cte_move(cap_t new_cap, cte_t *src, cte_t *dest)
 void cte_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2)
 {
     kassert(slot1 != slot2);
+    vspace_cap_moved(cap1);
+    vspace_cap_moved(cap2);
     slot1->cap = cap2;
     slot2->cap = cap1;
 
@@ -340,6 +353,7 @@ void cte_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2)
 static void cte_empty(cte_t *slot)
 {
     if (cap_get_cap_type(slot->cap) != cap_null_cap) {
+        vspace_cap_moved(slot->cap);
         cte_unlink_and_clear(slot);
     }
 }

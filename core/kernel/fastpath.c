@@ -3,9 +3,16 @@
  * with a direct switch to the other thread. Each function first checks everything that would make
  * the slowpath do something other than "transfer up to four message registers, switch to the
  * other thread"; if any check fails it returns false having changed nothing, and the caller runs
- * the slowpath (syscall.c, ipc.c, endpoint.c). When it returns true the system call is done and
- * ks.cur_thread is the thread to resume; the state it leaves is exactly the slowpath's
- * (docs/performance.md lists the cases and why each is equal). */
+ * the slowpath (syscall.c, ipc.c, endpoint.c). Otherwise it makes exactly the slowpath's changes
+ * (docs/performance.md lists the cases and why each is equal; tests/unit/check_fastpath.c compares
+ * the two byte for byte), sets ks.cur_thread to the other thread and leaves through
+ * HAL_FASTPATH_EXIT: on aarch64 straight back to user mode in that thread (no return), on hostsim
+ * a return of true.
+ *
+ * The code works on the packed words directly (the layouts in core/include/structures.bf) where
+ * the generated accessors would re-extract and re-check fields, and converts addresses with the
+ * physical window only: every object user code can name lives there (fp_ptov/fp_vtop). It is
+ * written for the instruction count: every figure is in docs/performance.md. */
 #include <kaal/cdt.h>
 #include <kaal/fastpath.h>
 #include <kaal/ipc.h>
@@ -15,22 +22,51 @@
 
 #ifdef CONFIG_FASTPATH
 
-/* The slot cptr names in t's CSpace (all 64 bits), or NULL for any lookup failure: the same walk
- * as cspace_resolve_address_bits, without the fault details the slowpath reports. */
-static inline cte_t *fastpath_lookup(const struct tcb *t, cptr_t cptr)
+#ifdef HAL_FASTPATH_NO_STACK
+/* The port runs the fastpath on no stack (hal_port.h): any stack use is a build error. */
+#pragma GCC diagnostic error "-Wstack-usage=0"
+#endif
+
+#define WORD_ADDR_MASK MASK(48) /* every object pointer field is bits 0..47 of its word */
+#define CAP_TYPE(w0) ((w0) >> 59)
+
+/* seL4_MessageInfo: length bits 0..6, extraCaps 7..8, capsUnwrapped 9..11. A message the fastpath
+ * carries has no extra caps and at most four words, all in registers (seL4's fastpath_mi_check),
+ * and the sender left capsUnwrapped 0 (libsel4 always does; the slowpath clears it for the
+ * receiver), so the info word passes unchanged: one compare of the low twelve bits. */
+#define MI_FASTPATH_BITS MASK(12)
+#define MI_LENGTH MASK(7)
+
+/* Physical <-> kernel addresses in the physical window, with the window's offset in a variable the
+ * compiler keeps in one register (left alone it materialises the 64-bit constant, and its
+ * negation, several times). Every object the fastpath touches is RAM in the window. */
+#define WINDOW_OFFSET_REG(off)                                                                                         \
+    word_t off = HAL_WINDOW_OFFSET;                                                                                    \
+    __asm__("" : "+r"(off))
+static inline void *fp_ptov(word_t off, paddr_t pa)
 {
-    cap_t node = t->ctes[TCB_CTABLE].cap;
+    kassert(hal_phys_is_ram(pa, 1));
+    return (void *)(pa + off);
+}
+static inline paddr_t fp_vtop(word_t off, const void *p) { return (word_t)p - off; }
+
+/* What a failed lookup yields: a slot holding the null cap, so the cap checks decline without a
+ * separate test. */
+static const cte_t no_slot;
+
+/* The general CSpace walk: the slot cptr names in t's CSpace (all 64 bits), or NULL for any lookup
+ * failure (&no_slot), as cspace_resolve_address_bits decides, without the failure details. For
+ * CSpaces of more than one level (fastpath_lookup handles one level first). */
+static inline const cte_t *fastpath_lookup_walk(cap_t node, cptr_t cptr)
+{
     word_t n_bits = seL4_WordBits;
-    if (cap_get_cap_type(node) != cap_cnode_cap) {
-        return NULL;
-    }
     for (;;) {
-        word_t radix = cap_cnode_cap_get_radix(node);
-        word_t guard_bits = cap_cnode_cap_get_guard_size(node);
+        word_t radix = (node.words[0] >> 48) & MASK(6);     /* cap_cnode_cap_get_radix */
+        word_t guard_bits = node.words[1] & MASK(6);         /* cap_cnode_cap_get_guard_size */
         word_t level_bits = radix + guard_bits;
         word_t guard = (cptr >> ((n_bits - guard_bits) & (seL4_WordBits - 1))) & MASK(guard_bits);
         if (guard_bits > n_bits || level_bits > n_bits || guard != (cap_cnode_cap_get_guard(node) & MASK(guard_bits))) {
-            return NULL;
+            return &no_slot;
         }
         cte_t *slot = cnode_slots(node) + ((cptr >> (n_bits - level_bits)) & MASK(radix));
         if (n_bits == level_bits) {
@@ -44,177 +80,191 @@ static inline cte_t *fastpath_lookup(const struct tcb *t, cptr_t cptr)
     }
 }
 
-/* A message the fastpath carries: no extra caps, all words in registers (seL4's
- * fastpath_mi_check). */
-static inline bool fastpath_message_ok(seL4_MessageInfo_t info)
+/* The slot cptr names in t's CSpace, or &no_slot. The usual CSpace is one CNode whose guard and radix
+ * take all 64 bits: then the guard is the cptr's top (64 - radix) bits, exactly, and the index its
+ * low radix bits. (A stored guard wider than its size never matches here; the walk decides.) */
+static inline const cte_t *fastpath_lookup(word_t off, const struct tcb *t, cptr_t cptr)
 {
-    return seL4_MessageInfo_get_extraCaps(info) == 0 && seL4_MessageInfo_get_length(info) <= N_MSG_REGISTERS;
+    cap_t node = t->ctes[TCB_CTABLE].cap;
+    if (UNLIKELY(CAP_TYPE(node.words[0]) != cap_cnode_cap)) {
+        return &no_slot;
+    }
+    word_t radix = (node.words[0] >> 48) & MASK(6);
+    word_t guard_size = node.words[1] & MASK(6);
+    if (LIKELY(radix + guard_size == seL4_WordBits && (cptr >> radix) == (node.words[1] >> 6))) {
+        cte_t *slots = fp_ptov(off, node.words[0] & WORD_ADDR_MASK);
+        return slots + ((cptr << guard_size) >> guard_size);
+    }
+    return fastpath_lookup_walk(node, cptr);
 }
 
-/* copy_mrs + normal_transfer for such a message: MR0..length-1 register to register, then the
- * receiver's badge and message info (no caps, none unwrapped). */
-static inline void fastpath_transfer(struct tcb *from, struct tcb *to, seL4_MessageInfo_t info, word_t badge)
+/* copy_mrs for a message of `length` (<= 4) words: register to register. */
+static inline void fastpath_copy_mrs(const struct tcb *from, struct tcb *to, word_t length)
 {
-    word_t length = seL4_MessageInfo_get_length(info);
     for (word_t i = 0; i < length; i++) {
-        hal_reg_set(&to->arch, REG_MR0 + i, hal_reg_get(&from->arch, REG_MR0 + i));
+        to->arch.regs[REG_MR0 + i] = from->arch.regs[REG_MR0 + i];
     }
-    info = seL4_MessageInfo_set_extraCaps(info, 0);
-    info = seL4_MessageInfo_set_capsUnwrapped(info, 0);
-    hal_reg_set(&to->arch, REG_MSG_INFO, info.words[0]);
-    hal_reg_set(&to->arch, REG_BADGE, badge);
 }
 
-/* cte_insert of a one-shot reply cap (never revocable) after the caller's master reply cap. */
-static inline void fastpath_insert_reply(cte_t *master, paddr_t master_pa, cte_t *dest, paddr_t dest_pa, cap_t reply)
-{
-    kassert(cap_get_cap_type(dest->cap) == cap_null_cap); /* ipc_setup_caller_cap's invariant */
-    kassert(VTOP(master) == master_pa && VTOP(dest) == dest_pa);
-    paddr_t next = mdb_node_get_next(master->mdb);
-    dest->cap = reply;
-    dest->mdb = mdb_node_new(next, 0, 0, master_pa);
-    if (next != 0) {
-        mdb_node_ptr_set_prev(&PTOV(cte_t, next)->mdb, dest_pa);
-    }
-    mdb_node_ptr_set_next(&master->mdb, dest_pa);
-}
+/* Can the scheduler's choice after this IPC be computed here? The slowpath switches straight to
+ * a woken thread of at least the current priority (sched_schedule: no fastfail), in one domain. */
+#define FASTPATH_SWITCH_OK(cur, to) (CONFIG_NUM_DOMAINS == 1 && (to)->priority >= (cur)->priority)
 
 /* The physical address of a TCB's slot: its slots start the object (struct tcb.ctes). */
 _Static_assert(offsetof(struct tcb, ctes) == 0, "a TCB's slots start the object");
 #define TCB_SLOT_PA(tcb_pa, i) ((tcb_pa) + (i) * sizeof(cte_t))
 
-/* Can the scheduler's choice after this IPC be computed here? The slowpath switches straight to
- * a woken thread of at least the current priority (sched_schedule: no fastfail), in one domain. */
-static inline bool fastpath_switch_ok(const struct tcb *cur, const struct tcb *to)
-{
-    return CONFIG_NUM_DOMAINS == 1 && to->priority >= cur->priority;
-}
-
 bool fastpath_call(void)
 {
     struct tcb *cur = ks.cur_thread;
-    seL4_MessageInfo_t info = {{hal_reg_get(&cur->arch, REG_MSG_INFO)}};
-    if (!fastpath_message_ok(info)) {
+    WINDOW_OFFSET_REG(off);
+    word_t info = cur->arch.regs[REG_MSG_INFO];
+    if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
         return false;
     }
-    cte_t *slot = fastpath_lookup(cur, hal_reg_get(&cur->arch, REG_CAP));
-    if (slot == NULL) {
-        return false;
-    }
+    const cte_t *slot = fastpath_lookup(off, cur, cur->arch.regs[REG_CAP]);
+    __asm__("" : "+r"(slot)); /* one pointer, so both cap words come in one load */
+    /* An endpoint cap with Send, and Grant or GrantReply (else the slowpath makes the caller
+     * Inactive instead of giving the receiver a reply cap). */
     cap_t cap = slot->cap;
-    /* An endpoint we may send to and that lets the caller get a reply cap (else the slowpath
-     * makes the caller Inactive). */
-    if (cap_get_cap_type(cap) != cap_endpoint_cap || !cap_endpoint_cap_get_can_send(cap) ||
-        !(cap_endpoint_cap_get_can_grant(cap) || cap_endpoint_cap_get_can_grant_reply(cap))) {
+    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap || !(cap.words[0] & BIT(48)) || !(cap.words[0] & (BIT(50) | BIT(51)))) {
         return false;
     }
-    endpoint_t *ep = PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap));
-    if (endpoint_get_state(*ep) != EP_RECV) {
+    endpoint_t *ep = fp_ptov(off, cap.words[0] & WORD_ADDR_MASK);
+    word_t ep_w0 = ep->words[0];
+    if ((ep_w0 >> 48) != EP_RECV) { /* state: bits 48..49, nothing above them */
         return false;
     }
-    paddr_t dest_pa = endpoint_get_queue_head(*ep);
-    struct tcb *dest = PTOV(struct tcb, dest_pa);
-    if (!fastpath_switch_ok(cur, dest)) {
+    paddr_t dest_pa = ep_w0 & WORD_ADDR_MASK;
+    struct tcb *dest = fp_ptov(off, dest_pa);
+    if (!FASTPATH_SWITCH_OK(cur, dest)) {
         return false;
     }
+    /* The caller needs its master reply cap (the slowpath makes it on first use) and no stale
+     * fault (the receiver would get a fault message). */
     cte_t *master = &cur->ctes[TCB_REPLY];
-    if (cap_get_cap_type(master->cap) != cap_reply_cap || cur->fault[0] != seL4_Fault_NullFault) {
-        return false; /* no master reply cap yet (the slowpath makes it), or a stale fault */
+    if (UNLIKELY(CAP_TYPE(master->cap.words[0]) != cap_reply_cap) || UNLIKELY(cur->fault[0] != seL4_Fault_NullFault)) {
+        return false;
     }
-    /* Past this point nothing fails. */
-    kassert(thread_state_type(dest) == ThreadState_BlockedOnReceive && !dest->sched_queued);
-    kassert(!cur->sched_queued);
 
-    /* ep_dequeue of the queue head. */
+    /* Past this point nothing fails. The thread state type changes below flip bits, so they rely
+     * on these. */
+    kassert(thread_state_type(cur) == ThreadState_Running);
+    kassert(thread_state_type(dest) == ThreadState_BlockedOnReceive && !dest->sched_queued && !cur->sched_queued);
+    kassert(dest->ep_prev == NULL && cap_get_cap_type(dest->ctes[TCB_CALLER].cap) == cap_null_cap);
+
+    /* ep_dequeue of the queue head: the endpoint goes idle (both words 0) when it was alone. */
     struct tcb *next = dest->ep_next;
-    endpoint_ptr_set_queue_head(ep, next ? VTOP(next) : 0);
-    if (next != NULL) {
-        next->ep_prev = NULL;
+    if (LIKELY(next == NULL)) {
+        ep->words[0] = 0;
+        ep->words[1] = 0;
     } else {
-        endpoint_ptr_set_queue_tail(ep, 0);
-        endpoint_ptr_set_state(ep, EP_IDLE);
+        ep->words[0] = fp_vtop(off, next) | ((word_t)EP_RECV << 48);
+        next->ep_prev = NULL;
+        dest->ep_next = NULL;
     }
-    dest->ep_next = NULL;
 
-    fastpath_transfer(cur, dest, info, cap_endpoint_cap_get_badge(cap));
-    bool reply_can_grant = thread_state_get_blocking_ipc_can_grant(dest->state);
-    thread_state_ptr_set_ts_type(&dest->state, ThreadState_Running);
+    /* The message: MR0..length-1, badge, and the info with no caps and none unwrapped. */
+    fastpath_copy_mrs(cur, dest, info & MI_LENGTH);
+    dest->arch.regs[REG_BADGE] = cap.words[1];
+    dest->arch.regs[REG_MSG_INFO] = info;
 
-    /* ipc_setup_caller_cap: the caller waits for the reply cap it gives the receiver. */
-    thread_state_ptr_set_ts_type(&cur->state, ThreadState_BlockedOnReply);
-    paddr_t cur_pa = VTOP(cur);
-    fastpath_insert_reply(master, TCB_SLOT_PA(cur_pa, TCB_REPLY), &dest->ctes[TCB_CALLER],
-                          TCB_SLOT_PA(dest_pa, TCB_CALLER), cap_reply_cap_new(cur_pa, 0, reply_can_grant));
+    /* The receiver runs; the caller waits for the reply cap it gives the receiver
+     * (ipc_setup_caller_cap): a one-shot reply cap (never revocable) inserted after the master. */
+    word_t dest_state = dest->state.words[0];
+    dest->state.words[0] = dest_state ^ (ThreadState_BlockedOnReceive ^ ThreadState_Running);
+    cur->state.words[0] ^= ThreadState_Running ^ ThreadState_BlockedOnReply;
+
+    paddr_t cur_pa = fp_vtop(off, cur);
+    __asm__("" : "+r"(cur_pa)); /* keep the slot addresses below one add each from it */
+    paddr_t master_pa = TCB_SLOT_PA(cur_pa, TCB_REPLY);
+    paddr_t caller_pa = TCB_SLOT_PA(dest_pa, TCB_CALLER);
+    cte_t *caller = &dest->ctes[TCB_CALLER];
+    word_t master_mdb = master->mdb.words[0];
+    paddr_t after = master_mdb & WORD_ADDR_MASK;
+    /* reply_cap(tcb = caller, is_master 0, can_grant = the receiver's blocking_ipc_can_grant, bit
+     * 52 of its state word, moved to bit 49). */
+    caller->cap.words[0] = ((word_t)cap_reply_cap << 59) | ((dest_state >> 3) & BIT(49)) | cur_pa;
+    caller->cap.words[1] = 0;
+    caller->mdb.words[0] = after;
+    caller->mdb.words[1] = master_pa;
+    if (LIKELY(after == 0)) {
+        master->mdb.words[0] = master_mdb | caller_pa;
+    } else {
+        ((cte_t *)fp_ptov(off, after))->mdb.words[1] = caller_pa;
+        master->mdb.words[0] = (master_mdb & ~WORD_ADDR_MASK) | caller_pa;
+    }
 
     ks.cur_thread = dest;
-    return true;
+    return HAL_FASTPATH_EXIT(dest);
 }
 
 bool fastpath_reply_recv(void)
 {
     struct tcb *cur = ks.cur_thread;
-    seL4_MessageInfo_t info = {{hal_reg_get(&cur->arch, REG_MSG_INFO)}};
-    if (!fastpath_message_ok(info)) {
+    WINDOW_OFFSET_REG(off);
+    word_t info = cur->arch.regs[REG_MSG_INFO];
+    if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
         return false;
     }
-    cte_t *slot = fastpath_lookup(cur, hal_reg_get(&cur->arch, REG_CAP));
-    if (slot == NULL) {
-        return false;
-    }
+    const cte_t *slot = fastpath_lookup(off, cur, cur->arch.regs[REG_CAP]);
     cap_t cap = slot->cap;
-    if (cap_get_cap_type(cap) != cap_endpoint_cap || !cap_endpoint_cap_get_can_receive(cap)) {
+    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap || !(cap.words[0] & BIT(49))) { /* Receive right */
         return false;
     }
-    paddr_t ep_pa = cap_endpoint_cap_get_ptr(cap);
-    endpoint_t *ep = PTOV(endpoint_t, ep_pa);
+    paddr_t ep_pa = cap.words[0] & WORD_ADDR_MASK;
+    endpoint_t *ep = fp_ptov(off, ep_pa);
     /* A waiting sender would be received at once; a pending bound signal is taken first. */
-    if (endpoint_get_state(*ep) == EP_SEND) {
+    word_t ep_w0 = ep->words[0];
+    if ((ep_w0 >> 48) == EP_SEND) {
         return false;
     }
-    if (cur->bound_notification != 0 &&
-        notification_get_state(*PTOV(notification_t, cur->bound_notification)) == NTFN_ACTIVE) {
+    if (UNLIKELY(cur->bound_notification != 0) &&
+        notification_get_state(*(notification_t *)fp_ptov(off, cur->bound_notification)) == NTFN_ACTIVE) {
         return false;
     }
+    /* Somebody to reply to, without a fault (a fault reply is the slowpath's), as urgent. */
     cte_t *caller_slot = &cur->ctes[TCB_CALLER];
-    cap_t reply = caller_slot->cap;
-    if (cap_get_cap_type(reply) != cap_reply_cap) {
-        return false; /* nobody to reply to */
+    word_t reply_w0 = caller_slot->cap.words[0];
+    if (CAP_TYPE(reply_w0) != cap_reply_cap) {
+        return false;
     }
-    struct tcb *caller = tcb_from_paddr(cap_reply_cap_get_tcb(reply));
-    if (caller->fault[0] != seL4_Fault_NullFault || !fastpath_switch_ok(cur, caller)) {
-        return false; /* a fault reply, or the scheduler must choose */
+    struct tcb *caller = fp_ptov(off, reply_w0 & WORD_ADDR_MASK);
+    if (UNLIKELY(caller->fault[0] != seL4_Fault_NullFault) || !FASTPATH_SWITCH_OK(cur, caller)) {
+        return false;
     }
+
     /* Past this point nothing fails. */
-    kassert(!cap_reply_cap_get_is_master(reply) && caller != cur);
+    kassert(thread_state_type(cur) == ThreadState_Running);
+    kassert(!cap_reply_cap_get_is_master(caller_slot->cap) && caller != cur);
     kassert(thread_state_type(caller) == ThreadState_BlockedOnReply && !caller->sched_queued);
-    kassert(!cur->sched_queued);
+    kassert(!cur->sched_queued && cur->ep_next == NULL && cur->ep_prev == NULL);
 
-    /* The reply: transfer, delete the one-shot reply cap (nothing to finalise), wake the caller. */
-    fastpath_transfer(cur, caller, info, 0);
-    cte_unlink_and_clear(caller_slot); /* cte_delete_one of a one-shot reply cap: it finalises to nothing */
-    thread_state_ptr_set_ts_type(&caller->state, ThreadState_Running);
+    /* The reply: transfer, delete the one-shot reply cap (it finalises to nothing), wake the caller. */
+    fastpath_copy_mrs(cur, caller, info & MI_LENGTH);
+    caller->arch.regs[REG_BADGE] = 0;
+    caller->arch.regs[REG_MSG_INFO] = info;
+    cte_unlink_and_clear(caller_slot);
+    caller->state.words[0] ^= ThreadState_BlockedOnReply ^ ThreadState_Running;
 
-    /* The receive: block on ep (ep_block with badge 0, no grant-reply, not a call). */
-    thread_state_ptr_set_blocking_object(&cur->state, ep_pa);
-    thread_state_ptr_set_blocking_ipc_badge(&cur->state, 0);
-    thread_state_ptr_set_blocking_ipc_can_grant(&cur->state, cap_endpoint_cap_get_can_grant(cap));
-    thread_state_ptr_set_blocking_ipc_can_grant_reply(&cur->state, 0);
-    thread_state_ptr_set_blocking_ipc_is_call(&cur->state, 0);
-    thread_state_ptr_set_ts_type(&cur->state, ThreadState_BlockedOnReceive);
-    kassert(cur->ep_next == NULL && cur->ep_prev == NULL);
-    paddr_t cur_pa = VTOP(cur);
-    struct tcb *tail = tcb_from_paddr(endpoint_get_queue_tail(*ep));
-    cur->ep_prev = tail;
-    if (tail != NULL) {
-        tail->ep_next = cur;
+    /* The receive: block on ep at the queue tail (ep_block: badge 0, the cap's Grant right, no
+     * grant-reply, not a call). */
+    paddr_t cur_pa = fp_vtop(off, cur);
+    cur->state.words[0] = ThreadState_BlockedOnReceive | (ep_pa << 4) | (((cap.words[0] >> 50) & 1) << 52);
+    cur->state.words[1] = 0;
+    paddr_t tail_pa = ep->words[1];
+    if (LIKELY(tail_pa == 0)) {
+        ep->words[0] = cur_pa | ((word_t)EP_RECV << 48);
     } else {
-        endpoint_ptr_set_queue_head(ep, cur_pa);
+        struct tcb *tail = fp_ptov(off, tail_pa);
+        cur->ep_prev = tail;
+        tail->ep_next = cur;
+        ep->words[0] = (ep_w0 & WORD_ADDR_MASK) | ((word_t)EP_RECV << 48);
     }
-    endpoint_ptr_set_queue_tail(ep, cur_pa);
-    endpoint_ptr_set_state(ep, EP_RECV);
+    ep->words[1] = cur_pa;
 
     ks.cur_thread = caller;
-    return true;
+    return HAL_FASTPATH_EXIT(caller);
 }
 
 #endif /* CONFIG_FASTPATH */

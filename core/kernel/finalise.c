@@ -39,6 +39,7 @@ cap_t object_finalise(cap_t cap, bool final)
             tcb_unbind_notification(t);
             thread_suspend(t); /* seL4's finaliseCap suspends the thread */
             sched_tcb_destroyed(t);
+            hal_tcb_destroy(&t->arch);
             if (t == ks.root_thread) {
                 ks.root_thread = NULL; /* no dangling pointer for the debug tools (hostsim, checker) */
             }

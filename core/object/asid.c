@@ -17,12 +17,6 @@ static asid_pool_t *pool_of_asid(word_t asid)
     return pool ? PTOV(asid_pool_t, pool) : NULL;
 }
 
-paddr_t asid_find_vspace(word_t asid)
-{
-    asid_pool_t *pool = pool_of_asid(asid);
-    return pool ? pool->vspace[ASID_LOW(asid)] : 0;
-}
-
 void asid_delete(word_t asid, paddr_t vspace_pa)
 {
     asid_pool_t *pool = pool_of_asid(asid);
@@ -31,6 +25,7 @@ void asid_delete(word_t asid, paddr_t vspace_pa)
     }
     hal_tlb_invalidate_asid(asid);
     pool->vspace[ASID_LOW(asid)] = 0;
+    hal_vspace_bindings_changed();
 }
 
 void asid_pool_delete(word_t asid_base, paddr_t pool_pa)
@@ -47,6 +42,7 @@ void asid_pool_delete(word_t asid_base, paddr_t pool_pa)
         }
     }
     ks.asid_table[ASID_HIGH(asid_base)] = 0;
+    hal_vspace_bindings_changed();
 }
 
 /* ---- ASIDControl_MakePool ---- */
@@ -62,6 +58,7 @@ static exception_t perform_asid_control_make_pool(cte_t *untyped_slot, cte_t *de
     hal_zero_phys(pa, BIT(seL4_ASIDPoolBits));
     cte_insert(cap_asid_pool_cap_new(pa, high << seL4_ASIDPoolIndexBits), untyped_slot, dest);
     ks.asid_table[high] = pa;
+    hal_vspace_bindings_changed();
     return EXCEPTION_NONE;
 }
 
@@ -117,6 +114,7 @@ static exception_t perform_asid_pool_assign(asid_pool_t *pool, word_t asid, cte_
     cap_t cap = cap_vspace_cap_set_is_mapped(vspace_slot->cap, 1);
     vspace_slot->cap = cap_vspace_cap_set_mapped_asid(cap, asid);
     pool->vspace[ASID_LOW(asid)] = cap_vspace_cap_get_ptr(cap);
+    hal_vspace_bindings_changed();
     return EXCEPTION_NONE;
 }
 

@@ -169,6 +169,10 @@ void hal_tcb_init(struct hal_tcb *arch)
     arch->regs[REG_SPSR] = USER_SPSR_INITIAL;
 }
 
+void hal_vspace_bindings_changed(void) { /* the shadow MMU looks the VSpace up at every switch */ }
+
+void hal_tcb_destroy(struct hal_tcb *arch) { (void)arch; /* hostsim keeps no FP/SIMD state */ }
+
 void hal_zero_phys(paddr_t pa, word_t bytes)
 {
     if (!hostsim_is_ram(pa, bytes)) {

@@ -311,7 +311,9 @@ static bool reply_recv_diff(uint64_t cptr, uint64_t label, unsigned n, unsigned 
 }
 
 /* A message info word as a thread may pass it: any label (52 bits), and capsUnwrapped bits set
- * (the kernel ignores them on the way in and sets them on the way out). */
+ * (the kernel ignores them on the way in and sets them on the way out). The fastpath takes only
+ * capsUnwrapped 0 (what libsel4 sends), so it can pass the word on unchanged; the slowpath clears
+ * the bits. */
 static uint64_t raw_info(uint64_t label, uint64_t unwrapped, unsigned n)
 {
     seL4_MessageInfo_t info = seL4_MessageInfo_new(label, 0, 0, n);
@@ -354,14 +356,16 @@ START_TEST(test_call_rights)
 }
 END_TEST
 
-/* The caller's message info has capsUnwrapped bits and the largest label. */
+/* The caller's message info has the largest label (taken), or capsUnwrapped bits (declined). */
 START_TEST(test_call_raw_info)
 {
     uint64_t r = receiver(200, ep, true);
     start_thread(100, 0, true);
-    enter(seL4_SysCall, ep, raw_info(_i ? MASK(52) : 0x55, 7, 2), 2, 0x800);
-    differential(seL4_SysCall, TAKEN);
+    uint64_t unwrapped = _i & 2 ? 7 : 0;
+    enter(seL4_SysCall, ep, raw_info(_i & 1 ? MASK(52) : 0x55, unwrapped, 2), 2, 0x800);
+    differential(seL4_SysCall, unwrapped ? DECLINED : TAKEN);
     ck_assert_uint_eq(unwrapped_of(reg_of(r, REG_X1)), 0);
+    ck_assert_uint_eq(seL4_MessageInfo_get_label((seL4_MessageInfo_t){{reg_of(r, REG_X1)}}), _i & 1 ? MASK(52) : 0x55);
 }
 END_TEST
 
@@ -599,14 +603,16 @@ START_TEST(test_reply_recv_lengths)
 }
 END_TEST
 
-/* The server's message info has capsUnwrapped bits and the largest label. */
+/* The server's message info has the largest label (taken), or capsUnwrapped bits (declined). */
 START_TEST(test_reply_recv_raw_info)
 {
     uint64_t s, c;
     serve(&s, &c, 100, 200, ep, ep);
-    enter(seL4_SysReplyRecv, ep, raw_info(_i ? MASK(52) : 0x55, 5, 3), 3, 0x900);
-    differential(seL4_SysReplyRecv, TAKEN);
+    uint64_t unwrapped = _i & 2 ? 5 : 0;
+    enter(seL4_SysReplyRecv, ep, raw_info(_i & 1 ? MASK(52) : 0x55, unwrapped, 3), 3, 0x900);
+    differential(seL4_SysReplyRecv, unwrapped ? DECLINED : TAKEN);
     ck_assert_uint_eq(unwrapped_of(reg_of(c, REG_X1)), 0);
+    ck_assert_uint_eq(seL4_MessageInfo_get_label((seL4_MessageInfo_t){{reg_of(c, REG_X1)}}), _i & 1 ? MASK(52) : 0x55);
 }
 END_TEST
 
@@ -937,7 +943,7 @@ static Suite *fastpath_suite(void)
     tcase_add_loop_test(tc, test_call_lengths, 0, 5);
     tcase_add_loop_test(tc, test_call_rights, 0, 8);
     tcase_add_loop_test(tc, test_call_priorities, 0, 3);
-    tcase_add_loop_test(tc, test_call_raw_info, 0, 2);
+    tcase_add_loop_test(tc, test_call_raw_info, 0, 4);
     tcase_add_test(tc, test_call_ready_queue);
     tcase_add_loop_test(tc, test_call_no_buffers, 0, 2);
     tcase_add_test(tc, test_call_other_vspace);
@@ -957,7 +963,7 @@ static Suite *fastpath_suite(void)
     tc = tcase(s, "reply_recv");
     tcase_add_loop_test(tc, test_reply_recv_lengths, 0, 5);
     tcase_add_loop_test(tc, test_reply_recv_priorities, 0, 3);
-    tcase_add_loop_test(tc, test_reply_recv_raw_info, 0, 2);
+    tcase_add_loop_test(tc, test_reply_recv_raw_info, 0, 4);
     tcase_add_test(tc, test_reply_recv_ready_queue);
     tcase_add_loop_test(tc, test_reply_recv_rights, 0, 8);
     tcase_add_loop_test(tc, test_reply_recv_queued_receivers, 0, 2);

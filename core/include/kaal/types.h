@@ -22,6 +22,9 @@ typedef word_t cptr_t;    /* a capability pointer as user code gives it */
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define UNUSED __attribute__((unused))
 #define NORETURN __attribute__((noreturn))
+#define NOINLINE __attribute__((noinline))
+#define LIKELY(c) __builtin_expect(!!(c), 1)
+#define UNLIKELY(c) __builtin_expect(!!(c), 0)
 #define PACKED __attribute__((packed))
 
 #endif

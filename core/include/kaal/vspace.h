@@ -7,6 +7,7 @@
 
 #include <hal/mmu.h>
 #include <kaal/invocation.h>
+#include <kaal/kernel.h>
 #include <kaal/structures.h>
 
 /* ASIDs (ABI §6): 7 high bits pick the pool in ks.asid_table, 9 low bits the entry in the pool. */
@@ -36,8 +37,13 @@ bool vspace_lookup(paddr_t vspace_root_pa, word_t vaddr, paddr_t *frame_pa, word
                    word_t *attrs);
 
 /* The VSpace root bound to asid, or 0 when its pool or its entry is empty (seL4's
- * findVSpaceForASID). */
-paddr_t asid_find_vspace(word_t asid);
+ * findVSpaceForASID). Inline: every return to a thread's address space asks it. */
+static inline paddr_t asid_find_vspace(word_t asid)
+{
+    kassert(ASID_HIGH(asid) < ASID_POOLS); /* ASIDs are 16-bit: every cap field holding one is */
+    paddr_t pool = ks.asid_table[ASID_HIGH(asid)];
+    return pool ? PTOV(asid_pool_t, pool)->vspace[ASID_LOW(asid)] : 0;
+}
 
 /* Size in bits (12, 21, 30) of a frame cap's frame, from its size field. */
 word_t frame_size_bits_of(word_t frame_size);

@@ -90,6 +90,7 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
         kprintf("KaaL: interrupt controller: %s\n", error);
         hal_halt();
     }
+    aarch64_cpu_init();
     gic_init();
     kprintf("KaaL: GICv%d: distributor %lx, %s %lx\n", gic_version(), (unsigned long)kernel_devices[0].start,
             gic_version() == 3 ? "redistributor" : "CPU interface", (unsigned long)kernel_devices[1].start);

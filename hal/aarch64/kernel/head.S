@@ -3,6 +3,8 @@
 #include <hal_port/machine.h>
 #include <kaal/gen_config.h>
 
+#include "asm_offsets.h"
+
 /* _start(x0 ui_p_start, x1 ui_p_end, x2 pv_offset, x3 v_entry, x4 dtb_paddr, x5 dtb_size).
  * Entered at EL1 with the MMU on and the loader's TTBR1 mapping this image at its link address;
  * the loader's stack, vectors and TTBR0 are not used. */
@@ -30,6 +32,7 @@ _start:
 2:  adrp    x9, kernel_stack_top
     add     x9, x9, :lo12:kernel_stack_top
     mov     sp, x9
+    msr     tpidr_el1, x9           /* the EL0 entries switch to the kernel stack from here */
     adrp    x9, aarch64_vectors
     add     x9, x9, :lo12:aarch64_vectors
     msr     vbar_el1, x9
@@ -57,10 +60,13 @@ _start:
  * kernel bug and panics with the decoded registers.
  *
  * Lower EL, AArch64 (user threads): while a thread runs at EL0, SP_EL1 points at its struct
- * hal_tcb (aarch64_return_to_user leaves it there), so the entry saves the user register file
- * straight into the TCB: x0-x30, SP_EL0, ELR_EL1 (NextIP), SPSR_EL1, TPIDR_EL0. TPIDRRO_EL0 is not
- * saved: EL0 cannot write it. Then it moves to the one kernel stack and calls
- * aarch64_el0_entry(kind, tcb), which never returns (the exit path ends in eret or the idle loop).
+ * hal_tcb (aarch64_resume leaves it there), so the entry saves the user register file straight
+ * into the TCB: x0-x30, SP_EL0, ELR_EL1 (NextIP), SPSR_EL1, TPIDR_EL0. TPIDRRO_EL0 is not saved:
+ * EL0 cannot write it. A synchronous entry also stores FaultIP = ELR - 4, the svc itself (ABI §3);
+ * the C entry corrects it for the other exceptions, whose FaultIP is ELR. An svc goes to
+ * el0_svc (with -Dfastpath, Call and ReplyRecv first try the fastpath: fastpath.S); every other
+ * entry moves to the one kernel stack (its top is kept in TPIDR_EL1) and calls
+ * aarch64_el0_entry(kind, tcb). Neither returns (the exit path ends in eret or the idle loop).
  * Lower EL AArch32 cannot happen (SPSR is always sanitised to AArch64 EL0t) and panics. */
     .macro vector_entry idx
     .balign 0x80
@@ -70,8 +76,9 @@ _start:
     b       trap_common
     .endm
 
-    .macro el0_entry kind
-    .balign 0x80
+    /* x0-x30, SP_EL0, ELR, SPSR into the struct hal_tcb at SP_EL1 (20 instructions); leaves
+     * x10 = ELR, x12 = TPIDR_EL0 for the caller to store. */
+    .macro el0_save
     stp     x0, x1, [sp, #(0 * 8)]
     stp     x2, x3, [sp, #(2 * 8)]
     stp     x4, x5, [sp, #(4 * 8)]
@@ -93,17 +100,32 @@ _start:
     mrs     x11, spsr_el1
     stp     x10, x11, [sp, #HAL_TCB_NEXT_IP]
     mrs     x12, tpidr_el0
+    .endm
+
+    .macro el0_sync_vector
+    .balign 0x80
+    el0_save
+    sub     x13, x10, #4
+    stp     x13, x12, [sp, #HAL_TCB_FAULT_IP] /* FaultIP (the svc), TPIDR_EL0 */
+    mrs     x9, esr_el1
+    lsr     x9, x9, #ESR_EC_SHIFT
+    cmp     x9, #EC_SVC64
+    b.ne    el0_sync_other
+#ifdef CONFIG_FASTPATH
+    cmn     x7, #1                  /* seL4_SysCall */
+    b.eq    el0_fastpath_call       /* fastpath.S */
+    cmn     x7, #2                  /* seL4_SysReplyRecv */
+    b.eq    el0_fastpath_reply_recv
+#endif
+    b       el0_svc
+    .endm
+
+    .macro el0_async_vector kind
+    .balign 0x80
+    el0_save
     str     x12, [sp, #HAL_TCB_TPIDR]
     mov     x0, #\kind
-#ifdef CONFIG_FASTPATH
-    .if \kind == EL0_SYNC
-    b       el0_sync_fastpath       /* fastpath.S: Call and ReplyRecv try the IPC fastpath */
-    .else
     b       el0_to_kernel
-    .endif
-#else
-    b       el0_to_kernel
-#endif
     .endm
 
     .section .text.vectors, "ax"
@@ -118,20 +140,32 @@ aarch64_vectors:
     vector_entry 5   /* irq: expected only in the idle loop */
     vector_entry 6   /* fiq */
     vector_entry 7   /* serror */
-    el0_entry EL0_SYNC    /* lower EL, AArch64: svc, aborts, other synchronous exceptions */
-    el0_entry EL0_IRQ
-    el0_entry EL0_FIQ
-    el0_entry EL0_SERROR
+    el0_sync_vector            /* lower EL, AArch64: svc, aborts, other synchronous exceptions */
+    el0_async_vector EL0_IRQ
+    el0_async_vector EL0_FIQ
+    el0_async_vector EL0_SERROR
     vector_entry 12  /* lower EL, AArch32: not supported */
     vector_entry 13
     vector_entry 14
     vector_entry 15
 
-    .global el0_to_kernel           /* also fastpath.S, for what it does not take */
+    /* A system call: aarch64_svc_entry() on the kernel stack (it finds the thread's registers
+     * through ks.cur_thread). Also fastpath.S's way out when the fastpath declines. */
+    .global el0_svc
+el0_svc:
+    mrs     x9, tpidr_el1           /* the kernel stack */
+    mov     sp, x9
+    mov     x29, xzr                /* end of the frame-pointer chain */
+    mov     x30, xzr
+    bl      aarch64_svc_entry
+6:  wfi                             /* aarch64_svc_entry does not return */
+    b       6b
+
+el0_sync_other:
+    mov     x0, #EL0_SYNC
 el0_to_kernel:
     mov     x1, sp                  /* the thread's struct hal_tcb */
-    adrp    x9, kernel_stack_top
-    add     x9, x9, :lo12:kernel_stack_top
+    mrs     x9, tpidr_el1           /* the kernel stack */
     mov     sp, x9
     mov     x29, xzr                /* end of the frame-pointer chain */
     mov     x30, xzr
@@ -167,16 +201,46 @@ trap_common:
 4:  wfi                             /* aarch64_trap does not return */
     b       4b
 
-/* aarch64_return_to_user(struct hal_tcb *t): load t's user registers and eret to EL0. The caller
- * has switched the VSpace, FP state and CPACR and sanitised regs[REG_SPSR]. SP_EL1 is left pointing
- * at t, where the next entry from EL0 saves. Interrupts are masked (kernel context) until the eret
- * restores the thread's PSTATE. Does not return. */
+/* aarch64_resume(struct tcb *t): switch the CPU to t and eret to EL0 (internal.h). In order:
+ *  - TTBR0_EL1 = t's VSpace root | ASID << 48 when its VTable slot holds a mapped VSpace cap whose
+ *    ASID's pool entry still names that root (seL4's setVMRoot check), else the empty table with
+ *    ASID 0 (aarch64_cpu.empty_ttbr0);
+ *  - CPACR_EL1 traps EL0 FP/SIMD for a thread with seL4_TCBFlag_fpuDisabled; for any other thread
+ *    its FP/SIMD state must be the loaded one (else aarch64_fpu_take loads it and we start over);
+ *  - t's registers, with SP_EL1 left at its struct hal_tcb for the next entry.
+ * No ISB after the TTBR0_EL1 and CPACR_EL1 writes: the kernel does not depend on them, and the
+ * eret is a context synchronization event, so the thread runs with both. The saved SPSR needs no
+ * sanitising: every write of it (hal_tcb_init, WriteRegisters, fault replies) keeps only NZCV and
+ * EL0t, and the entry saves what EL0 had. Interrupts stay masked until the eret. */
     .text
-    .global aarch64_return_to_user
-aarch64_return_to_user:
-    mov     sp, x0
-    ldp     x9, x10, [sp, #HAL_TCB_SP]      /* SP_EL0, NextIP */
-    ldr     x11, [sp, #HAL_TCB_SPSR]
+    .global aarch64_resume
+    .global aarch64_fastpath_exit  /* the same: hal_port.h says why it has two names */
+aarch64_resume:
+aarch64_fastpath_exit:
+    adrp    x9, aarch64_cpu
+    ldp     x1, x2, [x0, #(TCB_ARCH + HAL_TCB_VSPACE_TTBR0)] /* the cached TTBR0 value, its epoch */
+    ldr     x3, [x9, :lo12:aarch64_cpu + CPU_VSPACE_EPOCH]
+    cmp     x2, x3
+    b.ne    6f                      /* stale: compute it */
+1:  msr     ttbr0_el1, x1
+    ldr     x2, [x0, #TCB_FLAGS]
+    ldr     x4, [x9, :lo12:aarch64_cpu + CPU_CPACR]
+    tbz     x2, #TCB_FLAG_FPU_DISABLED_BIT, 2f
+    cmp     x4, #(CPACR_FPEN_EL0 >> 12), lsl #12
+    b.eq    5f
+    mov     x3, #CPACR_FPEN_EL0     /* trap EL0 FP/SIMD */
+    b       8f
+2:  ldr     x5, [x9, :lo12:aarch64_cpu + CPU_FP_LOADED]
+    cmp     x5, x0
+    b.ne    4f                      /* another thread's FP/SIMD state is loaded */
+    cmp     x4, #(CPACR_FPEN_NONE >> 12), lsl #12
+    b.eq    5f
+    mov     x3, #CPACR_FPEN_NONE
+8:  msr     cpacr_el1, x3
+    str     x3, [x9, :lo12:aarch64_cpu + CPU_CPACR]
+5:  add     sp, x0, #TCB_ARCH
+    ldp     x30, x9, [sp, #(30 * 8)]        /* x30, SP_EL0 */
+    ldp     x10, x11, [sp, #HAL_TCB_NEXT_IP] /* NextIP, SPSR */
     ldp     x12, x13, [sp, #HAL_TCB_TPIDR]  /* TPIDR_EL0, TPIDRRO_EL0 */
     msr     sp_el0, x9
     msr     elr_el1, x10
@@ -198,10 +262,40 @@ aarch64_return_to_user:
     ldp     x24, x25, [sp, #(24 * 8)]
     ldp     x26, x27, [sp, #(26 * 8)]
     ldp     x28, x29, [sp, #(28 * 8)]
-    ldr     x30, [sp, #(30 * 8)]
     eret
     dsb     nsh                     /* no speculation past the eret */
     isb
+4:  mov     x19, x0                 /* load t's FP/SIMD state (C), then start over */
+    mrs     x9, tpidr_el1           /* on the kernel stack: a release build's fastpath runs with */
+    mov     sp, x9                  /* SP_EL1 still at the old thread's register save area */
+    bl      aarch64_fpu_take
+    mov     x0, x19
+    b       aarch64_resume
+    /* TTBR0 from the VTable slot (x3 = the current epoch, kept for the cache). */
+6:  ldp     x1, x2, [x0, #TCB_VTABLE_CAP]   /* x1: tag, is_mapped, root; x2: ASID */
+    lsr     x4, x1, #59
+    cmp     x4, #CAP_TAG_VSPACE
+    b.ne    7f
+    tbz     x1, #48, 7f                     /* not mapped */
+    and     x2, x2, #0xffff                 /* the ASID */
+    lsr     x4, x2, #ASID_LOW_BITS
+    adrp    x5, ks + KS_ASID_TABLE
+    add     x5, x5, :lo12:ks + KS_ASID_TABLE
+    ldr     x5, [x5, x4, lsl #3]            /* its pool (physical), 0: none */
+    cbz     x5, 7f
+    mov     x6, #ASM_PPTR_BASE
+    add     x5, x5, x6
+    and     x4, x2, #((1 << ASID_LOW_BITS) - 1)
+    ldr     x5, [x5, x4, lsl #3]            /* the root the pool binds to the ASID */
+    and     x1, x1, #0xffffffffffff         /* the cap's root */
+    cmp     x5, x1
+    b.ne    7f
+    orr     x1, x1, x2, lsl #TTBR_ASID_SHIFT
+    stp     x1, x3, [x0, #(TCB_ARCH + HAL_TCB_VSPACE_TTBR0)]
+    b       1b
+7:  ldr     x1, [x9, :lo12:aarch64_cpu + CPU_EMPTY_TTBR0]  /* no valid VSpace */
+    stp     x1, x3, [x0, #(TCB_ARCH + HAL_TCB_VSPACE_TTBR0)]
+    b       1b
 
 /* aarch64_idle(): the idle thread. Runs at EL1 on a fresh kernel stack with IRQs unmasked and
  * waits; an interrupt arrives through vector 5 (current EL, SP_ELx), which aarch64_trap recognises

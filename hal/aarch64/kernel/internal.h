@@ -21,8 +21,6 @@ struct hal_tcb;
 
 /* head.S */
 void mmu_switch_tables(word_t ttbr0, word_t ttbr1, word_t tcr);
-/* Load t's user registers, leave SP_EL1 pointing at t for the next entry, eret to EL0. */
-void aarch64_return_to_user(struct hal_tcb *t) NORETURN;
 /* The idle thread: EL1, fresh kernel stack, IRQs unmasked, wfi. [aarch64_idle, aarch64_idle_end)
  * is its code, so an IRQ taken there is recognised by its ELR. */
 void aarch64_idle(void) NORETURN;
@@ -52,10 +50,29 @@ void aarch64_idle_irq(void) NORETURN;
 /* The one way out of the kernel: kernel_exit(), then resume ks.cur_thread at EL0 (VSpace, FP/SIMD,
  * registers) or idle; powers off when nothing can ever run again. Kernel stack, IRQs masked. */
 void aarch64_exit(void) NORETURN;
-/* The tail of aarch64_exit: resume t (Running, chosen by the scheduler): its VSpace, FP/SIMD
- * state, sanitised SPSR, registers. Also the IPC fastpath's exit (fastpath.S). Does not return. */
+/* head.S: resume t (Running, chosen by the scheduler, its SPSR sane): TTBR0_EL1 from its VTable
+ * slot, CPACR_EL1 for its FP/SIMD use (loading its FP/SIMD state through aarch64_fpu_take when
+ * another thread's is in the registers), its registers; SP_EL1 is left pointing at its struct
+ * hal_tcb for the next entry. The tail of aarch64_exit and the IPC fastpath's exit
+ * (HAL_FASTPATH_EXIT, hal_port.h). Does not return. */
 struct tcb;
 void aarch64_resume(struct tcb *t) NORETURN;
+/* trap.c: a system call (the vector stored FaultIP): the slowpath, then aarch64_exit. */
+void aarch64_svc_entry(void) NORETURN;
+
+/* What the exit path keeps of the CPU's user-facing state (trap.c; head.S reads it by the offsets
+ * in asm_offsets.h). */
+struct aarch64_cpu {
+    struct tcb *fp_loaded; /* whose FP/SIMD registers are loaded, or NULL (lazy switching) */
+    word_t cpacr;          /* CPACR_EL1 as last written (_start enabled FP/SIMD at EL0 and EL1) */
+    word_t vspace_epoch;   /* bumped by hal_vspace_bindings_changed; struct hal_tcb's cache */
+    word_t empty_ttbr0;    /* the empty table with the reserved ASID 0 (aarch64_cpu_init) */
+};
+extern struct aarch64_cpu aarch64_cpu;
+/* Once the kernel's tables are built: fill in aarch64_cpu.empty_ttbr0. */
+void aarch64_cpu_init(void);
+/* Make t (FP/SIMD enabled) the owner of the FP/SIMD registers: save the old owner's, load t's. */
+void aarch64_fpu_take(struct tcb *t);
 
 
 /* fpu.S: V0-V31, FPSR, FPCR to / from a struct hal_tcb fpsimd area. FP/SIMD enabled at EL1. */

@@ -9,6 +9,7 @@
 #include <kaal/thread.h>
 #include <kaal/vspace.h>
 
+#include "asm_offsets.h"
 #include "internal.h"
 
 /* Kernel entries by kind, printed when the machine powers off (what a run exercised). */
@@ -16,65 +17,89 @@ static struct {
     word_t syscalls, vm_faults, user_exceptions, user_irqs, idle_irqs, fp_switches;
 } entries;
 
-/* --- FP/SIMD: switched eagerly when the CPU changes threads ---
- * fp_loaded is the thread whose V0-V31/FPSR/FPCR are in the registers, or NULL. It is only ever
- * the thread the kernel last returned to, i.e. the one that entered the kernel now (or NULL after
- * idle), so saving into it at the next switch writes to a TCB that existed at this entry. (A TCB
- * deleted during this entry is not reused before the entry ends: its memory goes back to an
- * untyped, and only a later Untyped_Retype resets it.) Threads with seL4_TCBFlag_fpuDisabled run
- * with CPACR_EL1 trapping EL0 FP/SIMD (EC 0x07 -> UserException). */
-static struct tcb *fp_loaded;
-static word_t cur_cpacr = CPACR_FPEN_NONE; /* _start enabled FP/SIMD at EL0 and EL1 */
+/* --- FP/SIMD: switched lazily ---
+ * fp_loaded is the thread whose V0-V31/FPSR/FPCR are in the registers, or NULL. A thread with
+ * seL4_TCBFlag_fpuDisabled runs with CPACR_EL1 trapping EL0 FP/SIMD (EC 0x07 -> UserException), so
+ * it can neither read nor change them: switching to it leaves the owner's state in the registers,
+ * and switching back to the owner costs nothing but the CPACR write. Only resuming an FPU-using
+ * thread that is not the owner saves the owner's state and loads the new one. Kernel C code is
+ * -mgeneral-regs-only and never touches the registers. When the owner's TCB is destroyed,
+ * hal_tcb_destroy forgets it (its state dies with it). */
+struct aarch64_cpu aarch64_cpu = {.cpacr = CPACR_FPEN_NONE, .vspace_epoch = 1};
+#define cpu aarch64_cpu
 
-static void set_cpacr(word_t cpacr)
+/* The offsets aarch64_resume (head.S) uses. */
+_Static_assert(offsetof(struct aarch64_cpu, fp_loaded) == CPU_FP_LOADED && offsetof(struct aarch64_cpu, cpacr) == CPU_CPACR &&
+                   offsetof(struct aarch64_cpu, vspace_epoch) == CPU_VSPACE_EPOCH && offsetof(struct aarch64_cpu, empty_ttbr0) == CPU_EMPTY_TTBR0,
+               "struct aarch64_cpu matches asm_offsets.h");
+_Static_assert(offsetof(struct tcb, ctes[TCB_VTABLE].cap) == TCB_VTABLE_CAP && offsetof(struct tcb, arch) == TCB_ARCH &&
+                   offsetof(struct tcb, flags) == TCB_FLAGS && offsetof(struct kernel_state, asid_table) == KS_ASID_TABLE,
+               "struct tcb / kernel_state match asm_offsets.h");
+_Static_assert(cap_vspace_cap == CAP_TAG_VSPACE && seL4_TCBFlag_fpuDisabled == BIT(TCB_FLAG_FPU_DISABLED_BIT) &&
+                   seL4_ASIDPoolIndexBits == ASID_LOW_BITS && PPTR_BASE == ASM_PPTR_BASE,
+               "constants match asm_offsets.h");
+
+static void set_cpacr_sync(word_t cpacr)
 {
-    if (cpacr != cur_cpacr) {
+    if (cpacr != cpu.cpacr) {
         __asm__ volatile("msr cpacr_el1, %0; isb" ::"r"(cpacr));
-        cur_cpacr = cpacr;
+        cpu.cpacr = cpacr;
     }
 }
 
+/* Save the owner's registers (if any) and forget it: before idling, when nothing may own them. */
 static void fpu_release(void)
 {
-    if (fp_loaded != NULL) {
-        set_cpacr(CPACR_FPEN_NONE); /* the kernel's own access must not trap */
-        fpsimd_save(fp_loaded->arch.fpsimd);
-        fp_loaded = NULL;
+    if (cpu.fp_loaded != NULL) {
+        set_cpacr_sync(CPACR_FPEN_NONE); /* the kernel's own access must not trap */
+        fpsimd_save(cpu.fp_loaded->arch.fpsimd);
+        cpu.fp_loaded = NULL;
     }
 }
 
-static void fpu_switch_to(struct tcb *t)
+/* Make t (FP/SIMD enabled) the owner: save the old owner's state, load t's (aarch64_resume). */
+void aarch64_fpu_take(struct tcb *t)
 {
-    if (t->flags & seL4_TCBFlag_fpuDisabled) {
-        fpu_release();
-        set_cpacr(CPACR_FPEN_EL0);
-        return;
-    }
-    set_cpacr(CPACR_FPEN_NONE);
-    if (fp_loaded != t) {
-        fpu_release();
-        fpsimd_load(t->arch.fpsimd);
-        fp_loaded = t;
-        entries.fp_switches++;
+    fpu_release();
+    set_cpacr_sync(CPACR_FPEN_NONE);
+    fpsimd_load(t->arch.fpsimd);
+    cpu.fp_loaded = t;
+    entries.fp_switches++;
+}
+
+void hal_tcb_destroy(struct hal_tcb *arch)
+{
+    if (cpu.fp_loaded != NULL && &cpu.fp_loaded->arch == arch) {
+        cpu.fp_loaded = NULL;
     }
 }
 
-/* --- the VSpace: TTBR0_EL1 from the thread's VTable slot ---
- * Only a VSpace cap whose ASID still names that VSpace counts (seL4's findVSpaceForASID check in
- * setVMRoot); anything else runs on the empty table with the reserved ASID 0, so every user
- * access faults. */
-static void vspace_activate(struct tcb *t)
+/* --- the VSpace ---
+ * aarch64_resume (head.S) sets TTBR0_EL1 from the thread's VTable slot: only a VSpace cap whose
+ * ASID still names that VSpace counts (seL4's findVSpaceForASID check in setVMRoot); anything else
+ * runs on the empty table with the reserved ASID 0 (cpu.empty_ttbr0), so every user access
+ * faults. It keeps the value it computes in the thread's struct hal_tcb, valid until core reports
+ * a change of any VSpace binding. thread_ttbr0 is the same computation in C, for the debug check
+ * in aarch64_exit. */
+static word_t thread_ttbr0(const struct tcb *t)
 {
     cap_t cap = t->ctes[TCB_VTABLE].cap;
     if (cap_get_cap_type(cap) == cap_vspace_cap && cap_vspace_cap_get_is_mapped(cap)) {
         word_t asid = cap_vspace_cap_get_mapped_asid(cap);
         paddr_t root = cap_vspace_cap_get_ptr(cap);
         if (asid_find_vspace(asid) == root) {
-            hal_vspace_switch(root, asid);
-            return;
+            return root | (asid << TTBR_ASID_SHIFT);
         }
     }
-    hal_vspace_switch(0, 0);
+    return cpu.empty_ttbr0;
+}
+
+void hal_vspace_bindings_changed(void) { cpu.vspace_epoch++; }
+
+void hal_vspace_switch(paddr_t root_pa, word_t asid)
+{
+    word_t ttbr0 = root_pa != 0 ? (root_pa | (asid << TTBR_ASID_SHIFT)) : cpu.empty_ttbr0;
+    __asm__ volatile("msr ttbr0_el1, %0; isb" ::"r"(ttbr0) : "memory");
 }
 
 /* --- the exit path --- */
@@ -84,21 +109,15 @@ static void vspace_activate(struct tcb *t)
  * slices); with one domain and no user IRQ line unmasked the machine is done. */
 static bool machine_is_done(void) { return CONFIG_NUM_DOMAINS == 1 && !gic_user_irq_enabled(); }
 
-void aarch64_resume(struct tcb *t)
-{
-    vspace_activate(t);
-    fpu_switch_to(t);
-    /* Whatever was written into the saved SPSR (WriteRegisters, fault replies), the eret must
-     * land in AArch64 EL0t: keep only the flags. */
-    hal_reg_set(&t->arch, REG_SPSR, (hal_reg_get(&t->arch, REG_SPSR) & SPSR_USER_KEEP) | USER_SPSR_INITIAL);
-    aarch64_return_to_user(&t->arch);
-}
+void aarch64_cpu_init(void) { cpu.empty_ttbr0 = kernel_image_vtop(mmu_empty_ttbr0()); }
 
 void aarch64_exit(void)
 {
     kernel_exit();
     struct tcb *t = ks.cur_thread;
     if (t != NULL && thread_state_type(t) == ThreadState_Running) {
+        kassert((hal_reg_get(&t->arch, REG_SPSR) & ~SPSR_USER_KEEP) == USER_SPSR_INITIAL);
+        kassert(t->arch.vspace_epoch != cpu.vspace_epoch || t->arch.vspace_ttbr0 == thread_ttbr0(t));
         aarch64_resume(t);
     }
     fpu_release();
@@ -119,6 +138,15 @@ void aarch64_exit(void)
 
 /* --- entries --- */
 
+void aarch64_svc_entry(void)
+{
+    struct hal_tcb *arch = &ks.cur_thread->arch; /* the vector saved into it (SP_EL1) */
+    entries.syscalls++;
+    /* The vector stored FaultIP (the svc) and, with -Dfastpath, tried the IPC fastpath already. */
+    kernel_handle_syscall_slowpath((sword_t)hal_reg_get(arch, REG_SYSCALL));
+    aarch64_exit();
+}
+
 void aarch64_el0_entry(word_t kind, struct hal_tcb *arch)
 {
     kassert(ks.cur_thread != NULL && arch == &ks.cur_thread->arch); /* SP_EL1 named the current thread */
@@ -128,12 +156,6 @@ void aarch64_el0_entry(word_t kind, struct hal_tcb *arch)
         word_t esr, far;
         __asm__ volatile("mrs %0, esr_el1; mrs %1, far_el1" : "=r"(esr), "=r"(far));
         switch (esr >> ESR_EC_SHIFT & 0x3f) {
-        case EC_SVC64:
-            hal_reg_set(arch, REG_FAULT_IP, elr - 4); /* the svc itself (ABI §3) */
-            entries.syscalls++;
-            /* The vector tried the IPC fastpath already (fastpath.S, -Dfastpath). */
-            kernel_handle_syscall_slowpath((sword_t)hal_reg_get(arch, REG_SYSCALL));
-            break;
         case EC_DABT_LOWER:
             hal_reg_set(arch, REG_FAULT_IP, elr);
             entries.vm_faults++;

@@ -12,7 +12,6 @@
 #define PTE_AP_EL0_RO (UL(3) << 6) /* AP[2:1] = 11: EL1 and EL0 read-only */
 #define PTE_ATTR_MASK (UL(7) << 2)
 #define PTE_TYPE_MASK UL(3)
-#define TTBR_ASID_SHIFT 48
 #define CACHE_LINE 64ul /* CONFIG_L1_CACHE_LINE_SIZE_BITS 6; CTR_EL0 says 64 on QEMU's A53/A72 */
 
 /* --- building and reading entries --- */
@@ -177,15 +176,4 @@ void hal_cache_unify_instruction(paddr_t pa, word_t size)
     __asm__ volatile("ic iallu; dsb ish; isb" ::: "memory");
 }
 
-/* --- the VSpace switch --- */
-
-static word_t cur_ttbr0; /* TTBR0_EL1 as last written (0: not yet) */
-
-void hal_vspace_switch(paddr_t root_pa, word_t asid)
-{
-    word_t ttbr0 = root_pa != 0 ? (root_pa | (asid << TTBR_ASID_SHIFT)) : kernel_image_vtop(mmu_empty_ttbr0());
-    if (ttbr0 != cur_ttbr0) {
-        __asm__ volatile("msr ttbr0_el1, %0; isb" ::"r"(ttbr0) : "memory");
-        cur_ttbr0 = ttbr0;
-    }
-}
+/* hal_vspace_switch: trap.c, with the rest of the switch to a thread. */

@@ -70,9 +70,20 @@ void hal_return_to_user(void);
  * the last one, the shadow MMU empties the user window. Kernel context; cannot fail. */
 void hal_vspace_switch(paddr_t vspace_root_pa, word_t asid);
 
+/* Core changed a VSpace binding: an ASID pool was created or deleted, an ASID assigned or
+ * released, or a VSpace cap inserted into, moved between or removed from slots (a TCB's VTable
+ * slot among them). Whatever a port derived from the VTable slots and ASID tables is stale (the
+ * aarch64 port caches each thread's TTBR0_EL1 value). Kernel context; cannot fail. */
+void hal_vspace_bindings_changed(void);
+
 /* Initialise the register state of a new thread: all zero, SPSR = USER_SPSR_INITIAL, FP enabled.
  * Kernel context; cannot fail. */
 void hal_tcb_init(struct hal_tcb *arch);
+
+/* The TCB holding arch is being destroyed (its final cap is finalised): the port forgets any
+ * reference it keeps to it (aarch64: the owner of the FP/SIMD registers, switched lazily).
+ * Kernel context; cannot fail. */
+void hal_tcb_destroy(struct hal_tcb *arch);
 
 /* Zero `bytes` of RAM at physical pa (object creation, untyped reset). Kernel context. */
 void hal_zero_phys(paddr_t pa, word_t bytes);

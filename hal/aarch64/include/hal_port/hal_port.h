@@ -12,17 +12,25 @@
  * assembly saves into regs[] by offset, so the layout is pinned below. */
 struct hal_tcb {
     word_t regs[N_USER_REGS];
+    /* TTBR0_EL1 for this thread as aarch64_resume last computed it from the VTable slot and the
+     * ASID tables, valid while vspace_epoch equals aarch64_cpu.vspace_epoch (core reports every
+     * change of a VSpace binding: hal_vspace_bindings_changed bumps it). hal_tcb_init zeroes both,
+     * and the epoch starts at 1. */
+    word_t vspace_ttbr0;
+    word_t vspace_epoch;
     word_t pad; /* keeps fpsimd 16-byte aligned */
     /* V0-V31 (128 bits each, low word first), then FPSR, FPCR (ABI §13.2). Saved and loaded when
-     * the CPU switches between threads (kernel/fpu.S); the layout matches hostsim so object sizes
-     * agree. */
+     * the CPU switches between threads that use them (kernel/fpu.S, lazily: trap.c). */
     word_t fpsimd[66] __attribute__((aligned(16)));
 };
-_Static_assert(__builtin_offsetof(struct hal_tcb, fpsimd) == 304, "hal_tcb layout");
-_Static_assert(sizeof(struct hal_tcb) == 832, "hal_tcb is the same size on both ports");
+_Static_assert(sizeof(struct hal_tcb) == 848, "hal_tcb size");
 _Static_assert(HAL_TCB_SP == REG_SP * 8 && HAL_TCB_NEXT_IP == REG_NEXT_IP * 8 && HAL_TCB_SPSR == REG_SPSR * 8 &&
-                   HAL_TCB_TPIDR == REG_TPIDR * 8 && REG_TPIDRRO == REG_TPIDR + 1 && HAL_TCB_FPSIMD == 304,
-               "the entry assembly's offsets (machine.h) match struct hal_tcb");
+                   HAL_TCB_FAULT_IP == REG_FAULT_IP * 8 && REG_TPIDR == REG_FAULT_IP + 1 &&
+                   HAL_TCB_TPIDR == REG_TPIDR * 8 && REG_TPIDRRO == REG_TPIDR + 1 &&
+                   HAL_TCB_VSPACE_TTBR0 == __builtin_offsetof(struct hal_tcb, vspace_ttbr0) &&
+                   HAL_TCB_VSPACE_TTBR0 + 8 == __builtin_offsetof(struct hal_tcb, vspace_epoch) &&
+                   HAL_TCB_FPSIMD == __builtin_offsetof(struct hal_tcb, fpsimd),
+               "the entry and exit assembly's offsets (machine.h) match struct hal_tcb");
 
 /* The kernel's physical window (ABI §11.3): PPTR_BASE + pa <-> pa. Only RAM is mapped there
  * (the port maps every /memory range of the device tree at boot). */
@@ -38,6 +46,28 @@ static inline paddr_t hal_vtop(const void *p)
     }
     return v - PPTR_BASE;
 }
+
+/* hal_vtop for a pointer known to be in the physical window (any object user code can name;
+ * never the kernel image's statically allocated ones): one subtraction. */
+static inline paddr_t hal_window_vtop(const void *p) { return (word_t)p - PPTR_BASE; }
+/* kernel pointer = physical address + this, for the physical window. */
+#define HAL_WINDOW_OFFSET PPTR_BASE
+
+/* The IPC fastpath's exit (core/kernel/fastpath.c: `return HAL_FASTPATH_EXIT(t);`): resume t,
+ * which it made ks.cur_thread, at EL0 straight away (head.S aarch64_resume: its VSpace, FP/SIMD
+ * access, registers). It does not return; it is declared as returning so that the compiler makes
+ * the call a plain branch and the fastpath needs no stack frame. */
+struct tcb;
+bool aarch64_fastpath_exit(struct tcb *t);
+#define HAL_FASTPATH_EXIT(t) aarch64_fastpath_exit(t)
+/* In release builds the vector calls the fastpath without leaving the thread's register save area
+ * for the kernel stack (hal/aarch64/kernel/fastpath.S): the fastpath must use no stack at all,
+ * which fastpath.c makes a compile error (-Wstack-usage=0). Debug builds' kasserts may call out,
+ * so there the vector switches stacks first. */
+#include <kaal/gen_config.h>
+#ifndef CONFIG_DEBUG_BUILD
+#define HAL_FASTPATH_NO_STACK 1
+#endif
 
 /* Is [pa, pa + bytes) RAM mapped in the physical window? The port records the RAM ranges it
  * maps at boot (kernel/mmu.c). Any context. */

@@ -47,6 +47,15 @@ static inline paddr_t hal_vtop(const void *p)
     return hostsim_ram_base_pa + (paddr_t)((const uint8_t *)p - hostsim_ram_host);
 }
 
+/* hal_vtop for a pointer known to be in simulated RAM (the IPC fastpath's objects). */
+static inline paddr_t hal_window_vtop(const void *p) { return hal_vtop(p); }
+/* kernel pointer = physical address + this, for simulated RAM. */
+#define HAL_WINDOW_OFFSET ((word_t)hostsim_ram_host - hostsim_ram_base_pa)
+
+/* The IPC fastpath's exit: hostsim returns to kernel_handle_syscall, and the run loop resumes
+ * ks.cur_thread as after any system call. */
+#define HAL_FASTPATH_EXIT(t) ((void)(t), true)
+
 static inline word_t hal_reg_get(const struct hal_tcb *t, enum user_reg r) { return t->regs[r]; }
 static inline void hal_reg_set(struct hal_tcb *t, enum user_reg r, word_t v) { t->regs[r] = v; }
 
