@@ -29,8 +29,8 @@ void kernel_exit(void)
         return; /* no kernel booted */
     }
     if (ks.sched_action != SCHED_RESUME_CURRENT) {
-        sched_schedule();
-        cur = ks.cur_thread;
+        sched_schedule(); /* chooses and activates */
+        return;
     }
     if (thread_state_type(cur) != ThreadState_Running) {
         thread_activate(cur); /* Restart, or the idle thread */

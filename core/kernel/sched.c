@@ -117,7 +117,8 @@ static inline void link_tail(struct tcb *t)
     t->sched_queued = true;
 }
 
-static inline bool can_queue(const struct tcb *t) { return !t->sched_queued && t != &sched.idle && runnable(t); }
+/* The idle thread's state (IdleThreadState) is not runnable: it is never queued. */
+static inline bool can_queue(const struct tcb *t) { return !t->sched_queued && runnable(t); }
 
 void sched_enqueue(struct tcb *t)
 {
@@ -256,6 +257,16 @@ static void choose_new_thread(void)
     }
 }
 
+/* Run cand (runnable) instead of cur: cur, if runnable, goes to the head of its queue. */
+static inline void switch_to(struct tcb *cur, bool was_runnable, struct tcb *cand)
+{
+    if (was_runnable && !cur->sched_queued) {
+        link_head(cur);
+    }
+    sched_dequeue(cand);
+    ks.cur_thread = cand;
+}
+
 /* seL4 schedule() for an action other than ResumeCurrentThread: the current thread, if runnable,
  * goes to the head of its queue (SCHED_ENQUEUE_CURRENT_TCB); a woken candidate runs at once unless
  * the fastfail rule (idle current thread or lower priority than the current one, and a more urgent
@@ -265,7 +276,7 @@ static void choose_new_thread(void)
  * Shortcut, same result: when the current thread was runnable and not queued and would be chosen
  * again at once (it heads the highest non-empty queue of the current domain, which it stays in),
  * enqueueing it and choosing takes it straight back off: it just keeps running. */
-void sched_schedule(void)
+static inline void schedule(void)
 {
     struct tcb *action = ks.sched_action;
     if (action == SCHED_RESUME_CURRENT) {
@@ -274,36 +285,34 @@ void sched_schedule(void)
     ks.sched_action = SCHED_RESUME_CURRENT;
     struct tcb *cur = ks.cur_thread;
     kassert(cur != NULL);
-    bool was_runnable = cur != &sched.idle && runnable(cur);
+    /* The idle thread's state (IdleThreadState) is not runnable. */
+    bool was_runnable = runnable(cur);
 
     if (action != SCHED_CHOOSE_NEW) {
         struct tcb *cand = action;
+        kassert(cand != &sched.idle);
         if (!runnable(cand)) {
             /* The woken thread stopped again before this exit: choose. */
-        } else if (cur == &sched.idle || cand->priority < cur->priority) {
+        } else if (was_runnable ? cand->priority < cur->priority
+                                : cur == &sched.idle || cand->priority < cur->priority) {
             /* Fastfail: is anything queued in the current domain (the current thread included)
              * more urgent? A runnable current thread of the current domain is. (seL4 asks about
              * ksCurDomain, not the candidate's domain: they differ only if the candidate moved
              * domain after it was woken.) */
             word_t dom = cur_dom();
-            bool highest = !(was_runnable && dom_of(cur) == dom) && is_highest_prio(dom, cand->priority);
-            if (highest) {
-                if (was_runnable) {
-                    sched_enqueue(cur);
-                }
-                sched_dequeue(cand);
-                ks.cur_thread = cand;
+            if (!(was_runnable && dom_of(cur) == dom) && is_highest_prio(dom, cand->priority)) {
+                switch_to(cur, was_runnable, cand);
                 return;
             }
-            sched_enqueue(cand);
-        } else if (was_runnable && cand->priority == cur->priority) {
-            sched_append(cand); /* behind the current thread, which goes to the head */
-        } else {
-            if (was_runnable) {
-                sched_enqueue(cur);
+            if (!cand->sched_queued) {
+                link_head(cand);
             }
-            sched_dequeue(cand);
-            ks.cur_thread = cand;
+        } else if (was_runnable && cand->priority == cur->priority) {
+            if (!cand->sched_queued) {
+                link_tail(cand); /* behind the current thread, which goes to the head */
+            }
+        } else {
+            switch_to(cur, was_runnable, cand);
             return;
         }
     }
@@ -318,6 +327,15 @@ void sched_schedule(void)
         }
     }
     choose_new_thread();
+}
+
+void sched_schedule(void)
+{
+    schedule();
+    struct tcb *t = ks.cur_thread;
+    if (thread_state_type(t) != ThreadState_Running) {
+        thread_activate(t); /* Restart, or the idle thread */
+    }
 }
 
 void sched_timer_tick(void)
@@ -343,9 +361,9 @@ void sched_timer_tick(void)
 void sched_handle_yield(void)
 {
     struct tcb *cur = ks.cur_thread;
-    kassert(cur != &sched.idle); /* the idle thread makes no system calls */
+    kassert(cur != &sched.idle && runnable(cur)); /* it is making this system call */
     sched_dequeue(cur);
-    sched_append(cur);
+    link_tail(cur);
     sched_reschedule_required();
 }
 
@@ -369,7 +387,7 @@ void sched_init(void)
 
     struct tcb *idle = &sched.idle;
     hal_tcb_init(&idle->arch);
-    thread_state_ptr_set_ts_type(&idle->state, ThreadState_IdleThreadState);
+    thread_state_ptr_set_ts_type(&idle->state, ThreadState_IdleThreadState); /* never runnable */
     kstrlcpy(idle->name, "idle", sizeof(idle->name));
     ks.cur_thread = idle;
 }

@@ -84,8 +84,9 @@ void sched_tcb_destroyed(struct tcb *t);
  * that snapshots a booted kernel and copies it back later (hostsim snapshots, with ks and RAM). */
 void *sched_state(word_t *size);
 
-/* Choose the thread to run (called only by kernel_exit, which skips it when ks.sched_action is
- * SCHED_RESUME_CURRENT). Sets ks.cur_thread (the idle thread when nothing is runnable). */
+/* Choose the thread to run and activate it (thread_activate unless it is Running); called only by
+ * kernel_exit, which skips it when ks.sched_action is SCHED_RESUME_CURRENT. Sets ks.cur_thread (the
+ * idle thread when nothing is runnable). */
 void sched_schedule(void);
 
 /* One timer tick: charge the current thread's time slice (round robin on expiry) and advance the
