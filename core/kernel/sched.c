@@ -183,7 +183,7 @@ void sched_reschedule_required(void)
     ks.sched_action = SCHED_CHOOSE_NEW;
 }
 
-void sched_possible_switch_to(struct tcb *t)
+void sched_possible_switch_to_general(struct tcb *t)
 {
     if (dom_of(t) != cur_dom()) {
         sched_enqueue(t);

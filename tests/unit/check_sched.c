@@ -621,6 +621,17 @@ START_TEST(test_model_corners)
     sched_set_thread_state(&a, ThreadState_Inactive);
     kernel_exit();
     ck_assert(ks.cur_thread == root && !a.sched_queued && !root->sched_queued);
+    /* A more urgent thread woken in another domain is only queued (possibleSwitchTo). */
+    if (CONFIG_NUM_DOMAINS > 1) {
+        a.domain = 1;
+        sched_set_thread_state(&a, ThreadState_Running);
+        sched_possible_switch_to(&a);
+        ck_assert(ks.sched_action == SCHED_RESUME_CURRENT && a.sched_queued);
+        kernel_exit();
+        ck_assert(ks.cur_thread == root && sched_debug_queue_head(1, 200) == &a);
+        sched_set_thread_state(&a, ThreadState_Inactive);
+        ck_assert(!a.sched_queued && sched_debug_queue_head(1, 200) == NULL);
+    }
     sched_set_priority(root, 255);
     kernel_exit();
     ck_assert(ks.cur_thread == root);

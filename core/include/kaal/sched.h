@@ -38,8 +38,16 @@ static inline void sched_dequeue(struct tcb *t)
  * (and re-queues the current thread if it is still runnable). */
 void sched_reschedule_required(void);
 /* t just became runnable: run it at the next exit if it should preempt the current thread (same
- * domain, higher priority), else queue it. */
-void sched_possible_switch_to(struct tcb *t);
+ * domain, higher priority), else queue it. Inline for the common case (one domain, no action yet). */
+void sched_possible_switch_to_general(struct tcb *t);
+static inline void sched_possible_switch_to(struct tcb *t)
+{
+    if (CONFIG_NUM_DOMAINS == 1 && ks.sched_action == SCHED_RESUME_CURRENT) {
+        ks.sched_action = t;
+    } else {
+        sched_possible_switch_to_general(t);
+    }
+}
 
 /* Change t's state with its scheduling consequences (seL4 setThreadState + scheduleTCB): a thread
  * that stops being runnable leaves its ready queue, and the current thread stopping forces a
