@@ -103,57 +103,30 @@ static __attribute__((noinline)) exception_t invoke_object(struct tcb *t, cte_t 
     return EXCEPTION_NONE;
 }
 
-/* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). */
-static exception_t handle_invocation(bool is_call, bool is_blocking)
+/* A cap lookup of an invocation failed: a blocking one takes a cap fault (send phase); NBSend
+ * does nothing. */
+static __attribute__((noinline)) exception_t invocation_lookup_failed(struct tcb *t, cptr_t cptr, bool is_blocking,
+                                                                      const struct lookup_fault *lf)
 {
-    struct tcb *t = ks.cur_thread;
-    seL4_MessageInfo_t info = {{hal_reg_get(&t->arch, REG_MSG_INFO)}};
-    cptr_t cptr = hal_reg_get(&t->arch, REG_CAP);
-    struct lookup_fault lf;
-    cte_t *slot;
-
-    if (cspace_lookup_slot(t, cptr, &slot, &lf) != EXCEPTION_NONE) {
-        kuser_error("invocation of invalid cap #%lx", (unsigned long)cptr);
-        if (is_blocking) {
-            fault_set_cap_fault(t, cptr, false, &lf);
-            thread_handle_fault(t);
-        }
-        return EXCEPTION_NONE;
+    kuser_error("lookup of cap #%lx for an invocation failed", (unsigned long)cptr);
+    if (is_blocking) {
+        fault_set_cap_fault(t, cptr, false, lf);
+        thread_handle_fault(t);
     }
+    return EXCEPTION_NONE;
+}
 
-    /* The buffer (sender view) matters only for words beyond the registers and for extra caps:
-     * without one the message stops at the registers and carries no caps (seL4 lookupExtraCaps). */
-    word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
-    word_t n = seL4_MessageInfo_get_extraCaps(info);
-    word_t *buffer = NULL;
-    cte_t *extra_slots[seL4_MsgMaxExtraCaps];
-    word_t nextra = 0;
-    if (length > N_MSG_REGISTERS || n != 0) {
-        buffer = thread_lookup_ipc_buffer(t, false);
-        if (buffer == NULL) {
-            length = MIN(length, (word_t)N_MSG_REGISTERS);
-        } else {
-            for (; nextra < n; nextra++) {
-                cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(nextra)];
-                if (cspace_lookup_slot(t, extra, &extra_slots[nextra], &lf) != EXCEPTION_NONE) {
-                    kuser_error("lookup of extra cap #%lx failed", (unsigned long)extra);
-                    if (is_blocking) {
-                        fault_set_cap_fault(t, extra, false, &lf);
-                        thread_handle_fault(t);
-                    }
-                    return EXCEPTION_NONE;
-                }
-            }
-        }
-    }
-
-    /* Restart until the invocation completes: a preempted one runs again from its svc. */
+/* The invocation proper, once the invoked slot, the buffer (when needed) and the extra caps are
+ * known. The invoker is Restart until the invocation completes: a preempted one runs again from
+ * its svc. Send and Signal, the common IPC invocations, go straight to the endpoint or
+ * notification (what decode_invocation -> decode_ipc_invocation does for them); the buffer
+ * passed is the sender's as ipc_transfer needs it (looked up whenever the message has words
+ * beyond the registers or extra caps, else NULL and not read). */
+static inline exception_t invoke(struct tcb *t, cte_t *slot, seL4_MessageInfo_t info, word_t length, word_t *buffer,
+                                 cte_t *const extra_slots[], word_t nextra, bool is_call, bool is_blocking)
+{
     set_runnable_state(t, ThreadState_Restart);
     cap_t cap = slot->cap;
-    /* Send and Signal, the common IPC invocations, go straight to the endpoint or notification
-     * (what decode_invocation -> decode_ipc_invocation does for them); the buffer passed is the
-     * sender's as ipc_transfer needs it (looked up whenever the message has words beyond the
-     * registers or extra caps, else NULL and not read). */
     if (cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_can_send(cap)) {
         ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, buffer, cap_endpoint_cap_get_badge(cap),
                 cap_endpoint_cap_get_can_grant(cap), cap_endpoint_cap_get_can_grant_reply(cap), is_blocking, is_call);
@@ -164,6 +137,61 @@ static exception_t handle_invocation(bool is_call, bool is_blocking)
     }
     invocation_done(t, is_call, 0);
     return EXCEPTION_NONE;
+}
+
+/* seL4 lookupExtraCaps for an invocation whose buffer names n extra caps: their slots, or false
+ * (the lookup failure handled) when one cannot be found. */
+static inline bool invocation_extra_caps(struct tcb *t, const word_t *buffer, word_t n, cte_t *extra_slots[],
+                                         bool is_blocking)
+{
+    for (word_t i = 0; i < n; i++) {
+        cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];
+        struct lookup_fault lf;
+        if (cspace_lookup_slot(t, extra, &extra_slots[i], &lf) != EXCEPTION_NONE) {
+            invocation_lookup_failed(t, extra, is_blocking, &lf);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* handle_invocation for a message with words beyond the registers or extra caps: the buffer
+ * (sender view) and the extra caps. Without a buffer the message stops at the registers and
+ * carries no caps (seL4 lookupExtraCaps). Out of line, so the register-only path stays small. */
+static __attribute__((noinline)) exception_t invoke_with_buffer(struct tcb *t, cte_t *slot, seL4_MessageInfo_t info,
+                                                                word_t length, bool is_call, bool is_blocking)
+{
+    word_t *buffer = thread_lookup_ipc_buffer(t, false);
+    cte_t *extra_slots[seL4_MsgMaxExtraCaps];
+    word_t nextra = 0;
+    if (buffer == NULL) {
+        length = MIN(length, (word_t)N_MSG_REGISTERS);
+    } else {
+        nextra = seL4_MessageInfo_get_extraCaps(info);
+        if (nextra != 0 && !invocation_extra_caps(t, buffer, nextra, extra_slots, is_blocking)) {
+            return EXCEPTION_NONE;
+        }
+    }
+    return invoke(t, slot, info, length, buffer, extra_slots, nextra, is_call, is_blocking);
+}
+
+/* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). Inline: each system call gets
+ * its own copy with is_call and is_blocking known. */
+static inline exception_t handle_invocation(bool is_call, bool is_blocking)
+{
+    struct tcb *t = ks.cur_thread;
+    seL4_MessageInfo_t info = {{hal_reg_get(&t->arch, REG_MSG_INFO)}};
+    cptr_t cptr = hal_reg_get(&t->arch, REG_CAP);
+    struct lookup_fault lf;
+    cte_t *slot;
+    if (cspace_lookup_slot(t, cptr, &slot, &lf) != EXCEPTION_NONE) {
+        return invocation_lookup_failed(t, cptr, is_blocking, &lf);
+    }
+    word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
+    if (length > N_MSG_REGISTERS || seL4_MessageInfo_get_extraCaps(info) != 0) {
+        return invoke_with_buffer(t, slot, info, length, is_call, is_blocking);
+    }
+    return invoke(t, slot, info, length, NULL, NULL, 0, is_call, is_blocking);
 }
 
 #ifdef CONFIG_DEBUG_BUILD
@@ -251,40 +279,49 @@ void kernel_handle_syscall(sword_t sysno)
     kernel_handle_syscall_slowpath(sysno);
 }
 
-void kernel_handle_syscall_slowpath(sword_t sysno)
+/* Send, NBSend and Call: each with its own inline copy of handle_invocation. Out of line so the
+ * other system calls do not pay for its stack frame. */
+static __attribute__((noinline)) void handle_invocation_syscall(sword_t sysno)
 {
-    exception_t status = EXCEPTION_NONE;
-    switch (sysno) {
-    case seL4_SysCall:
+    exception_t status;
+    if (sysno == seL4_SysCall) {
         status = handle_invocation(true, true);
-        break;
-    case seL4_SysSend:
+    } else if (sysno == seL4_SysSend) {
         status = handle_invocation(false, true);
-        break;
-    case seL4_SysNBSend:
+    } else {
         status = handle_invocation(false, false);
-        break;
-    case seL4_SysRecv:
-        ipc_handle_recv(true);
-        break;
-    case seL4_SysNBRecv:
-        ipc_handle_recv(false);
-        break;
-    case seL4_SysReply:
-        ipc_handle_reply();
-        break;
-    case seL4_SysReplyRecv:
-        ipc_handle_reply();
-        ipc_handle_recv(true);
-        break;
-    case seL4_SysYield:
-        sched_handle_yield();
-        break;
-    default:
-        handle_unknown_syscall(sysno);
-        break;
     }
     if (status == EXCEPTION_PREEMPTED) {
         kernel_handle_pending_interrupt();
+    }
+}
+
+void kernel_handle_syscall_slowpath(sword_t sysno)
+{
+    switch (sysno) {
+    case seL4_SysCall:
+    case seL4_SysSend:
+    case seL4_SysNBSend:
+        handle_invocation_syscall(sysno);
+        return;
+    case seL4_SysRecv:
+        ipc_handle_recv(true);
+        return;
+    case seL4_SysNBRecv:
+        ipc_handle_recv(false);
+        return;
+    case seL4_SysReply:
+        ipc_handle_reply();
+        return;
+    case seL4_SysReplyRecv:
+        ipc_handle_reply();
+        ipc_handle_recv(true);
+        return;
+    case seL4_SysYield:
+        sched_handle_yield();
+        return;
+    default:
+        handle_unknown_syscall(sysno);
+        return;
     }
 }

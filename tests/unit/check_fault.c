@@ -236,6 +236,45 @@ START_TEST(test_cap_fault_send_phase)
 }
 END_TEST
 
+/* The state of the notification in root slot nt. */
+static uint64_t ntfn_state(uint64_t nt)
+{
+    return notification_get_state(*PTOV(notification_t, cap_notification_cap_get_ptr(root_slot(nt)->cap)));
+}
+
+START_TEST(test_cap_fault_extra_cap)
+{
+    /* An extra cap that cannot be looked up: a send-phase cap fault on its CPtr before the
+     * invocation happens (the notification is not signalled); NBSend just returns. */
+    uint64_t nt = retype_obj(seL4_NotificationObject, 0);
+    start_pair(true, fep_cap);
+    buf_of(faulter)->caps_or_badges[0] = 0xdead;
+    uint64_t regs[8] = {nt, info_of(0, 1, 0), 0, 0, 0, 0, 0, (uint64_t)seL4_SysNBSend};
+    ck_assert_int_eq(hostsim_syscall_as_current(regs, NULL), HOSTSIM_OK);
+    ck_assert_uint_eq(state_of(faulter), ThreadState_Running);
+    ck_assert_uint_eq(ntfn_state(nt), 0); /* idle */
+    uint64_t regs2[8] = {nt, info_of(0, 1, 0), 0, 0, 0, 0, 0, (uint64_t)seL4_SysSend};
+    ck_assert_int_eq(hostsim_syscall_as_current(regs2, NULL), HOSTSIM_BLOCKED);
+    assert_fault_msg(seL4_Fault_CapFault, 7);
+    ck_assert_uint_eq(hmr(seL4_CapFault_Addr), 0xdead);
+    ck_assert_uint_eq(hmr(seL4_CapFault_InRecvPhase), 0);
+    ck_assert_uint_eq(hmr(seL4_CapFault_LookupFailureType), seL4_GuardMismatch);
+    ck_assert_uint_eq(ntfn_state(nt), 0);
+}
+END_TEST
+
+START_TEST(test_extra_cap_without_buffer_not_looked_up)
+{
+    /* Without an IPC buffer there are no extra caps to look up: the Signal happens. */
+    uint64_t nt = retype_obj(seL4_NotificationObject, 0);
+    uint64_t t = start_thread(200, fep_cap, false);
+    uint64_t regs[8] = {nt, info_of(0, 3, 0), 0, 0, 0, 0, 0, (uint64_t)seL4_SysSend};
+    ck_assert_int_eq(sys_as(t, seL4_SysSend, nt, info_of(0, 3, 0), regs), HOSTSIM_OK);
+    ck_assert_uint_eq(state_of(t), ThreadState_Running);
+    ck_assert_uint_eq(ntfn_state(nt), 2); /* active */
+}
+END_TEST
+
 START_TEST(test_cap_fault_recv_phase)
 {
     uint64_t wo = mint(fep, seL4_CanWrite, 0);
@@ -303,6 +342,8 @@ static Suite *fault_suite(void)
     tc = tcase(s, "CapFault");
     tcase_add_test(tc, test_cap_fault_send_phase);
     tcase_add_test(tc, test_cap_fault_recv_phase);
+    tcase_add_test(tc, test_cap_fault_extra_cap);
+    tcase_add_test(tc, test_extra_cap_without_buffer_not_looked_up);
     tc = tcase(s, "double_fault");
     tcase_add_test(tc, test_double_fault_no_handler);
     tcase_add_test(tc, test_double_fault_handler_without_rights);

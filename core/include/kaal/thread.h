@@ -8,8 +8,25 @@
 #include <kaal/structures.h>
 
 /* The thread's IPC buffer as a kernel pointer, or NULL when it has none usable: the buffer slot
- * must hold a non-device frame cap, read-write for a receiver, at least read-only for a sender. */
-word_t *thread_lookup_ipc_buffer(struct tcb *thread, bool is_receiver);
+ * must hold a non-device frame cap, read-write for a receiver, at least read-only for a sender.
+ * Inline: the IPC slowpath looks buffers up on every long message. */
+static inline word_t *thread_lookup_ipc_buffer(struct tcb *thread, bool is_receiver)
+{
+    cap_t buf = thread->ctes[TCB_BUFFER].cap;
+    if (cap_get_cap_type(buf) != cap_frame_cap || cap_frame_cap_get_is_device(buf)) {
+        return NULL;
+    }
+    word_t rights = cap_frame_cap_get_vm_rights(buf);
+    if (rights != VM_READ_WRITE && (is_receiver || rights != VM_READ_ONLY)) {
+        return NULL;
+    }
+    /* Frame sizes 0, 1, 2: 4 KiB, 2 MiB, 1 GiB (one translation level, 9 bits, apart). */
+    _Static_assert(seL4_LargePageBits == seL4_PageBits + 9 && seL4_HugePageBits == seL4_PageBits + 18,
+                   "frame size n is seL4_PageBits + 9 * n bits");
+    word_t bits = seL4_PageBits + 9 * cap_frame_cap_get_size(buf);
+    paddr_t pa = cap_frame_cap_get_base(buf) + (thread->ipc_buffer & MASK(bits) & ~MASK(seL4_IPCBufferSizeBits));
+    return PTOV(word_t, pa);
+}
 
 static inline word_t thread_state_type(const struct tcb *t) { return thread_state_get_ts_type(t->state); }
 /* Set t's state word's type with its scheduling consequences: the same as sched_set_thread_state
