@@ -252,7 +252,17 @@ static void report_done(void) { SEND(done_ep, 0); }
 
 static seL4_CPtr ep;
 static volatile seL4_Word ipc_len;
-static volatile int client_fpu;
+static volatile int client_fpu, server_fpu;
+
+/* d0 := v, and d0 as the thread last left it (FP/SIMD state must survive every switch). d0 is
+ * caller-saved and unused by this code (-mgeneral-regs-only): no clobber needed. */
+static inline void fp_set(seL4_Word v) { __asm__ volatile("fmov d0, %0" ::"r"(v)); }
+static inline seL4_Word fp_get(void)
+{
+    seL4_Word v;
+    __asm__ volatile("fmov %0, d0" : "=r"(v));
+    return v;
+}
 
 static void ipc_server(void)
 {
@@ -261,8 +271,14 @@ static void ipc_server(void)
     timed_syscall((seL4_Word)seL4_SysRecv, ep, 0, &s, &e);
     for (int i = 0; i <= RUNS; i++) {
         t_end[i] = e; /* the Call arrived */
+        if (server_fpu) {
+            fp_set(0x5e4e0000 + (seL4_Word)i);
+        }
         timed_syscall((seL4_Word)seL4_SysReplyRecv, ep, info, &s, &e);
         t_start2[i] = s;
+        if (server_fpu && fp_get() != 0x5e4e0000 + (seL4_Word)i) {
+            fail("server FP/SIMD state lost across a switch", fp_get());
+        }
     }
 }
 
@@ -271,23 +287,27 @@ static void ipc_client(void)
     seL4_Word info = seL4_MessageInfo_new(0, 0, 0, ipc_len).words[0];
     for (int i = 0; i <= RUNS; i++) {
         if (client_fpu) {
-            /* d0 is caller-saved and unused by this code: no clobber (-mgeneral-regs-only) */
-            __asm__ volatile("fmov d0, %0" ::"r"((seL4_Word)i));
+            fp_set((seL4_Word)i);
         }
         ccnt_t s, e;
         timed_syscall((seL4_Word)seL4_SysCall, ep, info, &s, &e);
         t_start[i] = s;
         t_end2[i] = e;
+        if (client_fpu && fp_get() != (seL4_Word)i) {
+            fail("client FP/SIMD state lost across a switch", fp_get());
+        }
     }
     report_done();
 }
 
+/* fpu: 1 the client uses the FPU, 2 both do (each switch then saves and loads FP/SIMD state). */
 static void bench_ipc(const char *call_name, const char *rr_name, seL4_Word len, int fpu)
 {
     ipc_len = len;
-    client_fpu = fpu;
-    spawn(0, ipc_server, PRIO_MID, 1, 0);
-    spawn(1, ipc_client, PRIO_MID, 0, fpu);
+    client_fpu = fpu >= 1;
+    server_fpu = fpu >= 2;
+    spawn(0, ipc_server, PRIO_MID, 1, server_fpu);
+    spawn(1, ipc_client, PRIO_MID, 0, client_fpu);
     wait_done();
     stop_all();
     report(call_name, "Call client->server, server in another AS, same priority", t_start, t_end);
@@ -560,6 +580,7 @@ int kaal_root_main(const seL4_BootInfo *boot_info)
 
     bench_ipc("call", "reply_recv", 0, 0);
     bench_ipc("call_fpu", "reply_recv_fpu", 0, 1);
+    bench_ipc("call_fpu_both", "reply_recv_fpu_both", 0, 2);
     bench_ipc("call_10", "reply_recv_10", 10, 0);
     bench_send();
     bench_signal();
