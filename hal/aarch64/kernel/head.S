@@ -149,29 +149,29 @@ aarch64_vectors:
     vector_entry 14
     vector_entry 15
 
-    /* A system call: aarch64_svc_entry() on the kernel stack (it finds the thread's registers
-     * through ks.cur_thread). Also fastpath.S's way out when the fastpath declines. */
+    /* Call the C entry fn (which does not return) on the one kernel stack, whose top TPIDR_EL1
+     * holds, at the end of the frame-pointer chain. */
+    .macro call_on_kernel_stack fn
+    mrs     x9, tpidr_el1
+    mov     sp, x9
+    mov     x29, xzr
+    mov     x30, xzr
+    bl      \fn
+1:  wfi
+    b       1b
+    .endm
+
+    /* A system call: aarch64_svc_entry() (it finds the thread's registers through
+     * ks.cur_thread). Also fastpath.S's way out when the fastpath declines. */
     .global el0_svc
 el0_svc:
-    mrs     x9, tpidr_el1           /* the kernel stack */
-    mov     sp, x9
-    mov     x29, xzr                /* end of the frame-pointer chain */
-    mov     x30, xzr
-    bl      aarch64_svc_entry
-6:  wfi                             /* aarch64_svc_entry does not return */
-    b       6b
+    call_on_kernel_stack aarch64_svc_entry
 
 el0_sync_other:
     mov     x0, #EL0_SYNC
 el0_to_kernel:
     mov     x1, sp                  /* the thread's struct hal_tcb */
-    mrs     x9, tpidr_el1           /* the kernel stack */
-    mov     sp, x9
-    mov     x29, xzr                /* end of the frame-pointer chain */
-    mov     x30, xzr
-    bl      aarch64_el0_entry
-5:  wfi                             /* aarch64_el0_entry does not return */
-    b       5b
+    call_on_kernel_stack aarch64_el0_entry
 
 trap_common:
     /* x0 and the old x1 are saved; x1 holds the vector index. */
