@@ -2,11 +2,11 @@
 /* The user-visible error layer: one-line helpers that fill the invocation context, and the
  * encoding of an error and of a lookup failure as message words (ABI sheet §8, §9). */
 #include <kaal/invocation.h>
-#include <kaal/string.h>
 
+/* Only the type is set here: syscall_error_words reads just the fields of the error's type, and
+ * each helper below sets those (no need to clear the whole struct first). */
 static exception_t set_error(struct invocation_ctx *ctx, word_t type)
 {
-    kmemset(&ctx->err, 0, sizeof(ctx->err));
     ctx->err.type = type;
     return EXCEPTION_SYSCALL_ERROR;
 }
