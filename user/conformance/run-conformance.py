@@ -24,7 +24,11 @@ def run(argv):
         gic = argv[3] if len(argv) > 3 else 'gicv2'
         machine = {'gicv2': ['-machine', 'virt', '-cpu', 'cortex-a53'],
                    'gicv3': ['-machine', 'virt,gic-version=3', '-cpu', 'cortex-a72']}[gic]
-        cmd = ['qemu-system-aarch64'] + machine + ['-nographic', '-m', '1G', '-kernel', argv[2]]
+        # -icount shift=0: virtual time follows the instructions executed, not the host's clock, so
+        # where a timer tick lands is the same on every run, however loaded the machine is. Without
+        # it a host that deschedules QEMU for a time slice can let a tick preempt the root task in
+        # the middle of a case that (legitimately, as seL4 would) observes the scheduler's order.
+        cmd = ['qemu-system-aarch64'] + machine + ['-icount', 'shift=0', '-nographic', '-m', '1G', '-kernel', argv[2]]
         timeout = int(os.environ.get('QEMU_TIMEOUT', '240'))
     else:
         sys.exit(f'run-conformance.py: unknown port {port!r}')
