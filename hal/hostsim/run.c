@@ -11,6 +11,7 @@
 #include <hostsim/user.h>
 #include <kaal/kernel.h>
 #include <kaal/thread.h>
+#include <kaal/vspace.h>
 
 #include "internal.h"
 #include "user_internal.h"
@@ -38,7 +39,10 @@ static void thread_vspace(const struct tcb *t, paddr_t *root, word_t *asid)
     cap_t c = t->ctes[TCB_VTABLE].cap;
     *root = 0;
     *asid = 0;
-    if (cap_get_cap_type(c) == cap_vspace_cap && cap_vspace_cap_get_is_mapped(c)) {
+    /* Only a VSpace cap whose ASID still names that VSpace counts (seL4's setVMRoot): after its
+     * ASID pool is deleted, or when the ASID names another VSpace now, the thread has none. */
+    if (cap_get_cap_type(c) == cap_vspace_cap && cap_vspace_cap_get_is_mapped(c) &&
+        asid_find_vspace(cap_vspace_cap_get_mapped_asid(c)) == cap_vspace_cap_get_ptr(c)) {
         *root = cap_vspace_cap_get_ptr(c);
         *asid = cap_vspace_cap_get_mapped_asid(c);
     }

@@ -51,19 +51,24 @@ seL4_CPtr conf_map_frame(struct conf_env *env, seL4_Word vaddr, seL4_CapRights_t
 
 #define IMAGE_VADDR 0x400000ull
 
-seL4_CPtr conf_vspace_with_image(struct conf_env *env)
+void conf_map_image_in(struct conf_env *env, seL4_CPtr vs)
 {
-    seL4_CPtr vs = conf_vspace(env);
     const seL4_BootInfo *bi = env->bi;
     for (seL4_CPtr f = bi->userImageFrames.start; f < bi->userImageFrames.end && !conf_failed(); f++) {
         seL4_CPtr copy = conf_copy(env, f, seL4_AllRights);
         (void)conf_map_frame_in(env, vs, copy, IMAGE_VADDR + (f - bi->userImageFrames.start) * PAGE, seL4_ReadWrite,
                                 seL4_ARM_Default_VMAttributes);
     }
+}
+
+seL4_CPtr conf_vspace_with_image(struct conf_env *env)
+{
+    seL4_CPtr vs = conf_vspace(env);
+    conf_map_image_in(env, vs);
     return vs;
 }
 
-void conf_thread_move_vspace(struct conf_env *env, struct conf_thread *t, seL4_CPtr vspace, seL4_CPtr fault_ep)
+void conf_thread_map_in(struct conf_env *env, struct conf_thread *t, seL4_CPtr vspace)
 {
     for (unsigned p = 0; p < CONF_THREAD_STACK_PAGES && !conf_failed(); p++) {
         (void)conf_map_frame_in(env, vspace, conf_copy(env, t->stack_frames[p], seL4_AllRights), t->base + p * PAGE,
@@ -72,6 +77,11 @@ void conf_thread_move_vspace(struct conf_env *env, struct conf_thread *t, seL4_C
     (void)conf_map_frame_in(env, vspace, conf_copy(env, t->ipc_frame, seL4_AllRights),
                             (seL4_Word)(uintptr_t)t->ipc_buffer, seL4_ReadWrite,
                             seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+}
+
+void conf_thread_move_vspace(struct conf_env *env, struct conf_thread *t, seL4_CPtr vspace, seL4_CPtr fault_ep)
+{
+    conf_thread_map_in(env, t, vspace);
     if (conf_failed()) {
         return;
     }

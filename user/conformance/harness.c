@@ -11,7 +11,7 @@ static const struct conf_area *const areas[] = {
     &conf_area_bootinfo, &conf_area_cnode,  &conf_area_cspace, &conf_area_untyped,
     &conf_area_vspace,   &conf_area_syscall, &conf_area_tcb,    &conf_area_ipc,
     &conf_area_fault,    &conf_area_sched,   &conf_area_ntfn,   &conf_area_irq,
-    &conf_area_domain,
+    &conf_area_domain,   &conf_area_switch,
 };
 
 static struct {
@@ -152,6 +152,7 @@ static int teardown(struct conf_env *env, seL4_CPtr first)
     int clean = 1;
     /* What a case may have changed about the root thread itself. */
     (void)sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255);
+    (void)sys_tcb_set_flags(seL4_CapInitThreadTCB, seL4_TCBFlag_fpuDisabled, 0);
     for (seL4_CPtr s = first; s < env->slots.next; s++) {
         (void)sys_cnode_delete(seL4_CapInitThreadCNode, s, seL4_WordBits);
     }

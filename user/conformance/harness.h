@@ -146,6 +146,10 @@ void conf_thread_entry(struct conf_thread *t);
  * buffer there (at the same addresses) and makes it t's VSpace. */
 seL4_CPtr conf_vspace_with_image(struct conf_env *env);
 void conf_thread_move_vspace(struct conf_env *env, struct conf_thread *t, seL4_CPtr vspace, seL4_CPtr fault_ep);
+/* The two halves of those: map the root task's image frames in vs (any VSpace with an ASID); map
+ * t's stack and IPC buffer in vspace without making it t's VSpace. */
+void conf_map_image_in(struct conf_env *env, seL4_CPtr vs);
+void conf_thread_map_in(struct conf_env *env, struct conf_thread *t, seL4_CPtr vspace);
 /* A frame mapped at vaddr in vspace (tables made as needed). */
 seL4_CPtr conf_map_frame_in(struct conf_env *env, seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
                             seL4_CapRights_t rights, seL4_Word attr);
@@ -158,7 +162,7 @@ seL4_CPtr conf_map_frame(struct conf_env *env, seL4_Word vaddr, seL4_CapRights_t
 /* --- Areas (one file each: cases_<area>.c) --- */
 extern const struct conf_area conf_area_bootinfo, conf_area_cnode, conf_area_cspace, conf_area_untyped,
     conf_area_vspace, conf_area_syscall, conf_area_tcb, conf_area_ipc, conf_area_fault, conf_area_sched,
-    conf_area_ntfn, conf_area_irq, conf_area_domain;
+    conf_area_ntfn, conf_area_irq, conf_area_domain, conf_area_switch;
 
 /* Run every case of every area; prints one line per case and the summary. Returns the number of
  * failed cases. */
