@@ -20,17 +20,17 @@
 #endif
     .endm
 
-    .text
-    .global el0_fastpath_call
-el0_fastpath_call:
+    /* name: call fn (core's fastpath), which returns only when it declines; then the slowpath. */
+    .macro fastpath_entry name, fn
+    .global \name
+\name:
     fastpath_stack
-    bl      fastpath_call           /* returns only when it declines */
+    bl      \fn
     b       el0_svc                 /* the slowpath, on the kernel stack */
+    .endm
 
-    .global el0_fastpath_reply_recv
-el0_fastpath_reply_recv:
-    fastpath_stack
-    bl      fastpath_reply_recv
-    b       el0_svc
+    .text
+    fastpath_entry el0_fastpath_call, fastpath_call
+    fastpath_entry el0_fastpath_reply_recv, fastpath_reply_recv
 
 #endif /* CONFIG_FASTPATH */

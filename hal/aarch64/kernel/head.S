@@ -76,10 +76,9 @@ _start:
     b       trap_common
     .endm
 
-    /* x0-x30, SP_EL0, ELR, SPSR into the struct hal_tcb at SP_EL1 (20 instructions); leaves
-     * x10 = ELR, x12 = TPIDR_EL0 for the caller to store. */
-    .macro el0_save
-    stp     x0, x1, [sp, #(0 * 8)]
+    /* x2-x29 to [sp + 16, sp + 240): the register part both save areas share (struct hal_tcb's
+     * regs[] and struct trap_frame's x[] start the same way). */
+    .macro save_x2_to_x29
     stp     x2, x3, [sp, #(2 * 8)]
     stp     x4, x5, [sp, #(4 * 8)]
     stp     x6, x7, [sp, #(6 * 8)]
@@ -94,6 +93,13 @@ _start:
     stp     x24, x25, [sp, #(24 * 8)]
     stp     x26, x27, [sp, #(26 * 8)]
     stp     x28, x29, [sp, #(28 * 8)]
+    .endm
+
+    /* x0-x30, SP_EL0, ELR, SPSR into the struct hal_tcb at SP_EL1 (20 instructions); leaves
+     * x10 = ELR, x12 = TPIDR_EL0 for the caller to store. */
+    .macro el0_save
+    stp     x0, x1, [sp, #(0 * 8)]
+    save_x2_to_x29
     mrs     x9, sp_el0
     stp     x30, x9, [sp, #(30 * 8)]
     mrs     x10, elr_el1
@@ -175,20 +181,7 @@ el0_to_kernel:
 
 trap_common:
     /* x0 and the old x1 are saved; x1 holds the vector index. */
-    stp     x2, x3, [sp, #(2 * 8)]
-    stp     x4, x5, [sp, #(4 * 8)]
-    stp     x6, x7, [sp, #(6 * 8)]
-    stp     x8, x9, [sp, #(8 * 8)]
-    stp     x10, x11, [sp, #(10 * 8)]
-    stp     x12, x13, [sp, #(12 * 8)]
-    stp     x14, x15, [sp, #(14 * 8)]
-    stp     x16, x17, [sp, #(16 * 8)]
-    stp     x18, x19, [sp, #(18 * 8)]
-    stp     x20, x21, [sp, #(20 * 8)]
-    stp     x22, x23, [sp, #(22 * 8)]
-    stp     x24, x25, [sp, #(24 * 8)]
-    stp     x26, x27, [sp, #(26 * 8)]
-    stp     x28, x29, [sp, #(28 * 8)]
+    save_x2_to_x29
     mrs     x9, elr_el1
     stp     x30, x9, [sp, #(30 * 8)]
     mrs     x9, spsr_el1
