@@ -10,16 +10,9 @@
 #include <kaal/printf.h>
 #include <kaal/vspace.h>
 
-static asid_pool_t *pool_of_asid(word_t asid)
-{
-    kassert(ASID_HIGH(asid) < ASID_POOLS); /* ASIDs are 16-bit: every cap field holding one is */
-    paddr_t pool = ks.asid_table[ASID_HIGH(asid)];
-    return pool ? PTOV(asid_pool_t, pool) : NULL;
-}
-
 void asid_delete(word_t asid, paddr_t vspace_pa)
 {
-    asid_pool_t *pool = pool_of_asid(asid);
+    asid_pool_t *pool = asid_pool_of(asid);
     if (pool == NULL || pool->vspace[ASID_LOW(asid)] != vspace_pa) {
         return; /* the pool went first: the binding is gone already */
     }

@@ -33,22 +33,6 @@ static void run_report(const char *fmt, ...)
     }
 }
 
-/* The VSpace a thread runs in: its VTable cap's root and ASID (0, 0 when it has none). */
-static void thread_vspace(const struct tcb *t, paddr_t *root, word_t *asid)
-{
-    cap_t c = t->ctes[TCB_VTABLE].cap;
-    *root = 0;
-    *asid = 0;
-    /* Only a VSpace cap whose ASID still names that VSpace counts (seL4's setVMRoot): after its
-     * ASID pool is deleted, or when the ASID names another VSpace now, the thread has none. */
-    if (cap_get_cap_type(c) == cap_vspace_cap && cap_vspace_cap_get_is_mapped(c) &&
-        asid_find_vspace(cap_vspace_cap_get_mapped_asid(c)) == cap_vspace_cap_get_ptr(c)) {
-        *root = cap_vspace_cap_get_ptr(c);
-        *asid = cap_vspace_cap_get_mapped_asid(c);
-    }
-}
-
-void hal_vspace_switch(paddr_t vspace_root_pa, word_t asid) { shadow_switch(vspace_root_pa, asid); }
 
 void hal_return_to_user(void)
 {
@@ -61,10 +45,14 @@ void hal_return_to_user(void)
     if (t == NULL || thread_state_type(t) != ThreadState_Running) {
         return; /* the idle thread: the run loop waits for an interrupt */
     }
+    /* The shadow MMU's window follows the thread's VSpace (root 0: none; tcb_vspace's rule). */
     paddr_t root;
     word_t asid;
-    thread_vspace(t, &root, &asid);
-    hal_vspace_switch(root, asid);
+    if (!tcb_vspace(t, &root, &asid)) {
+        root = 0;
+        asid = 0;
+    }
+    shadow_switch(root, asid);
     uthread_run(t);
 }
 

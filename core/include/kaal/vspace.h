@@ -36,13 +36,37 @@
 bool vspace_lookup(paddr_t vspace_root_pa, word_t vaddr, paddr_t *frame_pa, word_t *size_bits, word_t *rights,
                    word_t *attrs);
 
+/* The ASID pool that holds asid, or NULL when its high part has none. */
+static inline asid_pool_t *asid_pool_of(word_t asid)
+{
+    kassert(ASID_HIGH(asid) < ASID_POOLS); /* ASIDs are 16-bit: every cap field holding one is */
+    paddr_t pool = ks.asid_table[ASID_HIGH(asid)];
+    return pool ? PTOV(asid_pool_t, pool) : NULL;
+}
+
 /* The VSpace root bound to asid, or 0 when its pool or its entry is empty (seL4's
  * findVSpaceForASID). Inline: every return to a thread's address space asks it. */
 static inline paddr_t asid_find_vspace(word_t asid)
 {
-    kassert(ASID_HIGH(asid) < ASID_POOLS); /* ASIDs are 16-bit: every cap field holding one is */
-    paddr_t pool = ks.asid_table[ASID_HIGH(asid)];
-    return pool ? PTOV(asid_pool_t, pool)->vspace[ASID_LOW(asid)] : 0;
+    asid_pool_t *pool = asid_pool_of(asid);
+    return pool ? pool->vspace[ASID_LOW(asid)] : 0;
+}
+
+/* The VSpace thread t runs in (seL4's setVMRoot rule): its VTable slot's root and ASID, when the
+ * slot holds a mapped VSpace cap whose ASID still names that root. Returns false otherwise (no
+ * cap, not mapped, the ASID pool deleted, or the ASID bound to another VSpace now): the thread then
+ * runs with no user mappings. The ports' exit paths (aarch64: head.S aarch64_resume does the same
+ * in assembly) decide by this. */
+static inline bool tcb_vspace(const struct tcb *t, paddr_t *root, word_t *asid)
+{
+    cap_t cap = t->ctes[TCB_VTABLE].cap;
+    if (cap_get_cap_type(cap) != cap_vspace_cap || !cap_vspace_cap_get_is_mapped(cap) ||
+        asid_find_vspace(cap_vspace_cap_get_mapped_asid(cap)) != cap_vspace_cap_get_ptr(cap)) {
+        return false;
+    }
+    *root = cap_vspace_cap_get_ptr(cap);
+    *asid = cap_vspace_cap_get_mapped_asid(cap);
+    return true;
 }
 
 /* Size in bits (12, 21, 30) of a frame cap's frame, from its size field. */

@@ -103,7 +103,6 @@ word_t timer_ticks(void);
 
 /* vspace.c: TTBR0_EL1 := root_pa with asid in bits 63:48; root_pa 0 selects the empty table with
  * the reserved ASID 0. Kernel context. */
-void hal_vspace_switch(paddr_t root_pa, word_t asid);
 
 /* mmu.c: build the kernel's own TTBR1 tables (image, device window, the physical window over
  * [ram_start, ram_end)) and switch to them. Boot, MMU on, interrupts masked. */

@@ -83,24 +83,12 @@ void hal_tcb_destroy(struct hal_tcb *arch)
  * in aarch64_exit. */
 static word_t thread_ttbr0(const struct tcb *t)
 {
-    cap_t cap = t->ctes[TCB_VTABLE].cap;
-    if (cap_get_cap_type(cap) == cap_vspace_cap && cap_vspace_cap_get_is_mapped(cap)) {
-        word_t asid = cap_vspace_cap_get_mapped_asid(cap);
-        paddr_t root = cap_vspace_cap_get_ptr(cap);
-        if (asid_find_vspace(asid) == root) {
-            return root | (asid << TTBR_ASID_SHIFT);
-        }
-    }
-    return cpu.empty_ttbr0;
+    paddr_t root;
+    word_t asid;
+    return tcb_vspace(t, &root, &asid) ? root | (asid << TTBR_ASID_SHIFT) : cpu.empty_ttbr0;
 }
 
 void hal_vspace_bindings_changed(void) { cpu.vspace_epoch++; }
-
-void hal_vspace_switch(paddr_t root_pa, word_t asid)
-{
-    word_t ttbr0 = root_pa != 0 ? (root_pa | (asid << TTBR_ASID_SHIFT)) : cpu.empty_ttbr0;
-    __asm__ volatile("msr ttbr0_el1, %0; isb" ::"r"(ttbr0) : "memory");
-}
 
 /* --- the exit path --- */
 

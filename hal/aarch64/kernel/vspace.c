@@ -176,4 +176,3 @@ void hal_cache_unify_instruction(paddr_t pa, word_t size)
     __asm__ volatile("ic iallu; dsb ish; isb" ::: "memory");
 }
 
-/* hal_vspace_switch: trap.c, with the rest of the switch to a thread. */

@@ -65,11 +65,6 @@ void hal_irq_issue_sgi(word_t sgi, word_t target);
  * once. Kernel context, interrupts masked; cannot fail. */
 void hal_return_to_user(void);
 
-/* Make the VSpace with root table vspace_root_pa (0: none) and ASID asid the one user accesses
- * translate through, before returning to a thread that runs in it. hostsim: when it differs from
- * the last one, the shadow MMU empties the user window. Kernel context; cannot fail. */
-void hal_vspace_switch(paddr_t vspace_root_pa, word_t asid);
-
 /* Core changed a VSpace binding: an ASID pool was created or deleted, an ASID assigned or
  * released, or a VSpace cap inserted into, moved between or removed from slots (a TCB's VTable
  * slot among them). Whatever a port derived from the VTable slots and ASID tables is stale (the
