@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Boot: build exactly the world seL4 builds for its root task (ABI sheet §10): free memory from the
+/* Boot: build exactly the world seL4 builds for its root task (docs/abi.md#boot): free memory from the
  * device tree, the root-server objects, the initial caps, the root address space and thread. The
  * bootinfo frame and the untyped caps are in bootinfo.c. */
 #include <hal/mmu.h>
@@ -55,7 +55,7 @@ static word_t paging_count(word_t start, word_t end, word_t level)
     return (ROUND_UP(end, bits) - ROUND_DOWN(start, bits)) >> bits;
 }
 
-/* Check the loader's handoff and compute the root task's virtual layout (ABI §10.5). */
+/* Check the loader's handoff and compute the root task's virtual layout (docs/abi.md#root-task-start). */
 static int boot_layout_init(struct boot_state *b, const char **error)
 {
     const struct boot_params *p = b->params;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Faults: delivering a thread's fault to its handler as a Call on its fault endpoint, the fault
- * messages (ABI sheet §9.2), replies to them (§9.3), double faults, and the port's fault entries. */
+ * messages (docs/abi.md#faults), replies to them (docs/abi.md#fault-replies), double faults, and
+ * the port's fault entries. */
 #include <kaal/cspace.h>
 #include <kaal/ipc.h>
 #include <kaal/kernel.h>

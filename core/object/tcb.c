@@ -9,7 +9,7 @@
 #include <kaal/sched.h>
 #include <kaal/thread.h>
 
-/* seL4_UserContext order (ABI sheet §12): the "frame" set, then the "gp" set. */
+/* seL4_UserContext order (docs/abi.md#user-context): the "frame" set, then the "gp" set. */
 static const enum user_reg frame_regs[] = {
     REG_FAULT_IP, REG_SP, REG_SPSR, REG_X0,  REG_X1,  REG_X2,  REG_X3,  REG_X4,  REG_X5,
     REG_X6,       REG_X7, REG_X8,   REG_X16, REG_X17, REG_X18, REG_X29, REG_X30,

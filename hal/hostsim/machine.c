@@ -21,7 +21,7 @@
 #include "user_internal.h"
 
 /*
- * Physical layout, as seL4's elfloader would leave it (ABI sheet §11.3, §14):
+ * Physical layout, as seL4's elfloader would leave it (docs/abi.md#qemu-virt-addresses, #observed-on-sel4):
  *
  *   lowest RAM start (page aligned)   kernel image: empty on hostsim (the kernel is host code)
  *   dtb_pa = first free page          DTB copy, reserved with its exact size

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for kernel boot on the hostsim machine: the initial caps, bootinfo, untyped list, root
- * address space and root thread seL4 builds (ABI sheet §10, §14), reboot, and boot errors. */
+ * address space and root thread seL4 builds (docs/abi.md#boot, #observed-on-sel4), reboot, and boot errors. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -352,7 +352,7 @@ START_TEST(test_untyped_ram_coverage)
 }
 END_TEST
 
-/* The QEMU virt machine gives seL4's device untyped list (ABI §14). */
+/* The QEMU virt machine gives seL4's device untyped list (docs/abi.md#observed-on-sel4). */
 START_TEST(test_untyped_virt_layout)
 {
     ktest_boot(KTEST_DTB_VIRT);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* DomainSet invocations (ABI sheet §7 rows 30-32, §7.1): DomainSet_Set, ScheduleConfigure and
+/* DomainSet invocations (docs/abi.md#invocations, #invocation-semantics): DomainSet_Set, ScheduleConfigure and
  * ScheduleSetStart with every error and its words; with more than one domain (-Dnum_domains=4),
  * threads run only in the current domain. */
 #include "threads_support.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* TCB invocations through the root thread: each one's success and every error it can return, with
- * the error's extra words and reply length (ABI sheet §7 rows 2-16, §7.1, §8, §12). */
+ * the error's extra words and reply length (docs/abi.md#invocations, #invocation-semantics, #errors, #user-context). */
 #include "threads_support.h"
 
 #include <kaal/cdt.h>

@@ -8,7 +8,7 @@
 #define ROOT seL4_CapInitThreadCNode
 
 /* ktest_assert_ok/_error evaluate their argument more than once: make each call exactly once. */
-/* Cap type tags (ABI sheet §13.3) that DebugCapIdentify returns. */
+/* Cap type tags (docs/abi.md#cap-types) that DebugCapIdentify returns. */
 enum {
     TAG_NULL = 0,
     TAG_FRAME = 1,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: faults (ABI sheet §9, §14): VM faults on read, write, a read-only page, execute
+/* Conformance: faults (docs/abi.md#faults, #observed-on-sel4): VM faults on read, write, a read-only page, execute
  * of an execute-never or unmapped page, with the exact ESR and FAR; UnknownSyscall with its 13
  * words and resume by reply; an undefined instruction (UserException, ESR 0x02000000) and resume by
  * reply; cap faults in the send and receive phase; the fault handler looked up in the faulting

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: interrupts (ABI sheet §7.1 IRQ rows): IRQControl_Get and GetTrigger with their
+/* Conformance: interrupts (docs/abi.md#invocation-semantics): IRQControl_Get and GetTrigger with their
  * errors, IRQHandler SetNotification/Ack/Clear, IssueSGISignal and its errors, and an SGI delivered
  * to a notification through an IRQHandler (the one interrupt user code can raise on both ports). */
 #include "harness.h"

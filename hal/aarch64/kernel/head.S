@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Kernel entry from a loader (seL4's handoff, ABI §11) and the EL1 exception vectors. */
+/* Kernel entry from a loader (seL4's handoff, docs/abi.md#loader-handoff) and the EL1 exception vectors. */
 #include <hal_port/machine.h>
 #include <kaal/gen_config.h>
 
@@ -62,7 +62,7 @@ _start:
  * Lower EL, AArch64 (user threads): while a thread runs at EL0, SP_EL1 points at its struct
  * hal_tcb (aarch64_resume leaves it there), so the entry saves the user register file straight
  * into the TCB: x0-x30, SP_EL0, ELR_EL1 (NextIP), SPSR_EL1, TPIDR_EL0. TPIDRRO_EL0 is not saved:
- * EL0 cannot write it. A synchronous entry also stores FaultIP = ELR - 4, the svc itself (ABI §3);
+ * EL0 cannot write it. A synchronous entry also stores FaultIP = ELR - 4, the svc itself (docs/abi.md#registers);
  * the C entry corrects it for the other exceptions, whose FaultIP is ELR. An svc goes to
  * el0_svc (with -Dfastpath, Call and ReplyRecv first try the fastpath: fastpath.S); every other
  * entry moves to the one kernel stack (its top is kept in TPIDR_EL1) and calls

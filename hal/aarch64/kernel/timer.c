@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel's preemption tick: the EL1 virtual timer (CNTV_*, PPI 27), every CONFIG_TIMER_TICK_MS
- * milliseconds. EL0 gets no counter or timer access (CNTKCTL_EL1 = 0, ABI §13.2). */
+ * milliseconds. EL0 gets no counter or timer access (CNTKCTL_EL1 = 0, docs/abi.md#tls-fpu-and-system-registers). */
 #include <hal/hal.h>
 #include <kaal/gen_config.h>
 

@@ -154,7 +154,7 @@ void aarch64_el0_entry(word_t kind, struct hal_tcb *arch)
             entries.vm_faults++;
             kernel_handle_vm_fault(true, elr, esr);
             break;
-        default: /* undefined instruction, FP trap, misaligned PC/SP, BRK, HVC/SMC, ... (ABI §9.1) */
+        default: /* undefined instruction, FP trap, misaligned PC/SP, BRK, HVC/SMC, ... (docs/abi.md#faults) */
             hal_reg_set(arch, REG_FAULT_IP, elr);
             entries.user_exceptions++;
             kernel_handle_user_exception(esr);

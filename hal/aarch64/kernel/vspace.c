@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* User VSpaces on AArch64 (hal/include/hal/mmu.h): the stage-1 descriptors core writes (4 KiB
- * granule, MAIR indices as in ABI §11.2, the same bits hostsim's shadow MMU reads), TLB and cache
+ * granule, MAIR indices as in docs/abi.md#loader-mmu-state, the same bits hostsim's shadow MMU reads), TLB and cache
  * maintenance, and the TTBR0_EL1 switch on the way out of the kernel. */
 #include <hal/mmu.h>
 #include <kaal/structures.h>
@@ -23,7 +23,7 @@ word_t hal_pte_page(paddr_t frame_pa, word_t level, word_t rights, word_t attrs,
     word_t pte = (frame_pa & PTE_ADDR_MASK) | PTE_VALID | PTE_AF | PTE_nG;
     pte |= level == 3 ? PTE_PAGE : PTE_BLOCK;
     /* Cacheable: Normal write-back; otherwise Device-nGnRnE, as seL4 maps it. Shareability 0
-     * (single core, as TCR_EL1's walks, ABI §11.2). */
+     * (single core, as TCR_EL1's walks, docs/abi.md#loader-mmu-state). */
     pte |= PTE_ATTR((attrs & seL4_ARM_PageCacheable) ? MT_NORMAL : MT_DEVICE_nGnRnE);
     switch (rights) {
     case VM_READ_WRITE:

@@ -42,7 +42,7 @@ word_t hal_irq_get_active(void);
 void hal_irq_ack(word_t irq);
 
 /* Interrupt numbers (GIC INTIDs on QEMU virt): 0..HAL_MAX_IRQ; the kernel's timer is
- * HAL_TIMER_IRQ (the EL1 virtual timer PPI, ABI sheet §11). */
+ * HAL_TIMER_IRQ (the EL1 virtual timer PPI, docs/abi.md#qemu-virt-addresses). */
 #define HAL_MAX_IRQ 159ul
 #define HAL_TIMER_IRQ 27ul
 /* Mask / unmask one interrupt line (irq <= HAL_MAX_IRQ). A masked line can become pending but is

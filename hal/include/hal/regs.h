@@ -18,7 +18,7 @@ enum user_reg {
     N_USER_REGS = 37,
 };
 
-/* ABI register roles (ABI sheet §3.1). */
+/* ABI register roles (docs/abi.md#registers). */
 #define REG_CAP REG_X0
 #define REG_BADGE REG_X0
 #define REG_MSG_INFO REG_X1
@@ -26,7 +26,7 @@ enum user_reg {
 #define REG_SYSCALL REG_X7
 #define N_MSG_REGISTERS 4
 
-/* SPSR for a thread entering EL0: EL0t, FIQ masked (the debug-build value, ABI §10.5). */
+/* SPSR for a thread entering EL0: EL0t, FIQ masked (the debug-build value, docs/abi.md#root-task-start). */
 #define USER_SPSR_INITIAL 0x40ul
 
 #endif
