@@ -228,6 +228,7 @@ static int rootserver_init(struct boot_state *b, const char **error)
         return -1;
     }
     hal_zero_phys(b->rs.start, size);
+    hal_cache_clean_new_memory(b->rs.start, size); /* its frames and page tables are the root task's */
 
     b->rs_next = b->rs.start;
     rootserver_maybe_alloc_extra_bi(b, CONFIG_ROOT_CNODE_SIZE_BITS + seL4_SlotBits + 1);
