@@ -200,6 +200,7 @@ ONE(r_cntvct, "mrs x1, cntvct_el0")
 ONE(r_cntpct, "mrs x1, cntpct_el0")
 ONE(r_cntfrq, "mrs x1, cntfrq_el0")
 ONE(r_cntv_ctl, "mrs x1, cntv_ctl_el0")
+ONE(r_rndr, "mrs x1, s3_3_c2_c4_0") /* RNDR (FEAT_RNG): EL0-readable where present */
 ONE(r_pmccntr, "mrs x1, pmccntr_el0")
 ONE(r_daif, "mrs x1, daif")
 ONE(w_daifset, "msr daifset, #2")
@@ -212,6 +213,8 @@ ONE(i_wfi, "wfi")
 ONE(i_wfe, "sevl; wfe")
 ONE(i_barriers, "isb; dsb sy; dmb ish; clrex; yield; sev")
 ONE(i_exclusive, "ldaxr x1, [x0]; stlxr w2, x1, [x0]")
+/* A misaligned SP as a base register: an SP alignment fault if SCTLR_EL1.SA0, else it loads. */
+ONE(i_sp_load, "mov sp, x0; ldr x1, [sp]")
 /* Cache maintenance by address (x0): allowed at EL0 with SCTLR_EL1.UCI, except dc ivac. */
 ONE(c_dc_cvac, "dc cvac, x0")
 ONE(c_dc_civac, "dc civac, x0")
@@ -458,6 +461,7 @@ static enum outcome run_probe(const char *pc, seL4_Word arg)
 #define A_SYSREG 4u  /* UserException, EC 0x18 (trapped system register / instruction) */
 #define A_WFX 8u     /* UserException, EC 0x01 */
 #define A_VMFAULT 16u /* VMFault on a data access at arg */
+#define A_SPALIGN 32u /* UserException, EC 0x26 (SP alignment) */
 
 /* A one-instruction probe (or the first instruction of a longer one): the answer must be one of
  * `allowed`; returns the mask bit of the answer. */
@@ -471,8 +475,9 @@ static unsigned probe(const char *name, const char *pc, seL4_Word arg, unsigned 
         break;
     case TRAPPED: {
         seL4_Word ec = mr[seL4_UserException_Number] >> 26;
-        got = ec == EC_UNKNOWN ? A_UNDEF : ec == EC_SYSREG ? A_SYSREG : ec == EC_WFX ? A_WFX : 0;
-        EXPECT_EQ(mr[seL4_UserException_FaultIP], (seL4_Word)pc);
+        got = ec == EC_UNKNOWN ? A_UNDEF : ec == EC_SYSREG ? A_SYSREG : ec == EC_WFX ? A_WFX : ec == EC_SP_ALIGN ? A_SPALIGN : 0;
+        /* FaultIP: the probe's (first) instruction, or for the SP probe the load after the mov. */
+        EXPECT_EQ(mr[seL4_UserException_FaultIP], (seL4_Word)pc + (got == A_SPALIGN ? 4 : 0));
         EXPECT(got != 0, mr[seL4_UserException_Number], 0);
         break;
     }
@@ -613,6 +618,7 @@ static void case_sysregs(void)
         {"mrs cntfrq_el0", r_cntfrq, A_RAN | A_SYSREG},
         {"mrs cntv_ctl_el0", r_cntv_ctl, A_RAN | A_SYSREG},
         {"mrs pmccntr_el0", r_pmccntr, A_RAN | A_SYSREG | A_UNDEF},
+        {"mrs rndr", r_rndr, A_RAN | A_SYSREG | A_UNDEF},
         {"mrs daif", r_daif, A_SYSREG},
         {"msr daifset", w_daifset, A_SYSREG},
         {"mrs midr_el1", r_midr, A_UNDEF | A_SYSREG},
@@ -624,9 +630,12 @@ static void case_sysregs(void)
         {"sevl; wfe", i_wfe, A_RAN | A_WFX},
         {"barriers and hints", i_barriers, A_RAN},
         {"ldaxr/stlxr", i_exclusive, A_RAN},
+        {"ldr via a misaligned sp", i_sp_load, A_RAN | A_SPALIGN},
     };
     for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
-        seL4_Word arg = regs[i].pc == i_exclusive ? (seL4_Word)&result[0] : (seL4_Word)0x5eedull;
+        seL4_Word arg = regs[i].pc == i_exclusive ? (seL4_Word)&result[0]
+                        : regs[i].pc == i_sp_load ? (seL4_Word)&result[3] + 4 /* in its memory, misaligned */
+                                                  : (seL4_Word)0x5eedull;
         probe(regs[i].name, regs[i].pc, arg, regs[i].allowed, 1);
         if (failure != 0) {
             kaal_puts("hostile: (failed at ");
