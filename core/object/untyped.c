@@ -5,9 +5,9 @@
  * Invariant kept here: the memory of a non-device untyped above its free index is zero, and
  * written back to the point of coherency (hal_cache_clean_new_memory, as seL4's clearMemory).
  * Reset zeroes and cleans [0, free index) before the free index drops to 0, and retype only hands
- * out memory above the free index, so new objects (frames above all) need no clearing of their own. Boot keeps it by handing
- * out untyped caps whose free index covers any memory it has not zeroed (seL4 gives them the
- * maximum free index, so the first retype resets, i.e. zeroes, them). */
+ * out memory above the free index, so new objects (frames above all) need no clearing of their
+ * own. Boot keeps it by handing out untyped caps whose free index covers any memory it has not
+ * zeroed (seL4 gives them the maximum free index, so the first retype resets, i.e. zeroes, them). */
 #include <kaal/cdt.h>
 #include <kaal/cspace.h>
 #include <kaal/kernel.h>

@@ -180,11 +180,11 @@ extern const char p_nzcv[], p_ssbs_set[], p_ssbs_clear[], p_dit_set[], p_dit_cle
     p_fpsimd[], p_sp_syscall[], p_garbage_svc[], p_garbage_svc_insn[];
 
 /* One-instruction probes: the instruction, then brk #7. x0 is the address operand. */
-#define ONE(name, insn)                                   \
-    __asm__(".pushsection .text.hostile, \"ax\"\n"        \
-            ".global " #name "\n" #name ": " insn "\n"    \
-            "  brk #7\n"                                  \
-            ".popsection\n");                             \
+#define ONE(name, insn)                                \
+    __asm__(".pushsection .text.hostile, \"ax\"\n"     \
+            ".global " #name "\n" #name ": " insn "\n" \
+            "  brk #7\n"                               \
+            ".popsection\n");                          \
     extern const char name[];
 /* System registers EL0 may read (SCTLR_EL1.UCT set; the counters depend on CNTKCTL_EL1). */
 ONE(r_tpidr, "mrs x1, tpidr_el0")
@@ -457,9 +457,9 @@ static enum outcome run_probe(const char *pc, seL4_Word arg)
 
 /* Outcome masks: which answers are right for a probe. */
 #define A_RAN 1u
-#define A_UNDEF 2u   /* UserException, EC 0x00, FaultIP = the instruction */
-#define A_SYSREG 4u  /* UserException, EC 0x18 (trapped system register / instruction) */
-#define A_WFX 8u     /* UserException, EC 0x01 */
+#define A_UNDEF 2u    /* UserException, EC 0x00, FaultIP = the instruction */
+#define A_SYSREG 4u   /* UserException, EC 0x18 (trapped system register / instruction) */
+#define A_WFX 8u      /* UserException, EC 0x01 */
 #define A_VMFAULT 16u /* VMFault on a data access at arg */
 #define A_SPALIGN 32u /* UserException, EC 0x26 (SP alignment) */
 
@@ -475,7 +475,11 @@ static unsigned probe(const char *name, const char *pc, seL4_Word arg, unsigned 
         break;
     case TRAPPED: {
         seL4_Word ec = mr[seL4_UserException_Number] >> 26;
-        got = ec == EC_UNKNOWN ? A_UNDEF : ec == EC_SYSREG ? A_SYSREG : ec == EC_WFX ? A_WFX : ec == EC_SP_ALIGN ? A_SPALIGN : 0;
+        got = ec == EC_UNKNOWN    ? A_UNDEF
+              : ec == EC_SYSREG   ? A_SYSREG
+              : ec == EC_WFX      ? A_WFX
+              : ec == EC_SP_ALIGN ? A_SPALIGN
+                                  : 0;
         /* FaultIP: the probe's (first) instruction, or for the SP probe the load after the mov. */
         EXPECT_EQ(mr[seL4_UserException_FaultIP], (seL4_Word)pc + (got == A_SPALIGN ? 4 : 0));
         EXPECT(got != 0, mr[seL4_UserException_Number], 0);
@@ -656,10 +660,14 @@ static void case_cache(const char *name, seL4_Word addr, unsigned mapped_allowed
         unsigned on_mapped; /* answers for an address the thread has mapped */
         int may_ignore;     /* an unmapped address may be ignored rather than fault */
     } ops[] = {
-        {"dc cvac", c_dc_cvac, A_RAN, 1},     {"dc civac", c_dc_civac, A_RAN, 1},
-        {"dc cvau", c_dc_cvau, A_RAN, 1},     {"ic ivau", c_ic_ivau, A_RAN, 1},
-        {"dc zva", c_dc_zva, A_RAN | A_SYSREG, 0}, {"dc cvap", c_dc_cvap, A_RAN | A_UNDEF, 1},
-        {"dc ivac", c_dc_ivac, A_UNDEF | A_SYSREG, 0}, {"ic iallu", c_ic_iallu, A_UNDEF | A_SYSREG, 0},
+        {"dc cvac", c_dc_cvac, A_RAN, 1},
+        {"dc civac", c_dc_civac, A_RAN, 1},
+        {"dc cvau", c_dc_cvau, A_RAN, 1},
+        {"ic ivau", c_ic_ivau, A_RAN, 1},
+        {"dc zva", c_dc_zva, A_RAN | A_SYSREG, 0},
+        {"dc cvap", c_dc_cvap, A_RAN | A_UNDEF, 1},
+        {"dc ivac", c_dc_ivac, A_UNDEF | A_SYSREG, 0},
+        {"ic iallu", c_ic_iallu, A_UNDEF | A_SYSREG, 0},
     };
     for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         unsigned allowed = ops[i].on_mapped;
@@ -702,8 +710,8 @@ static void case_garbage_svc(seL4_Word trials)
         seL4_Word pick = rng() % 4;
         if (pick != 0) {
             /* A real system call number, except the debug calls that print or halt. */
-            static const seL4_Word nums[] = {(seL4_Word)-1, (seL4_Word)-2, (seL4_Word)-3, (seL4_Word)-4,
-                                             (seL4_Word)-5, (seL4_Word)-6, (seL4_Word)-7, (seL4_Word)-8,
+            static const seL4_Word nums[] = {(seL4_Word)-1,  (seL4_Word)-2, (seL4_Word)-3, (seL4_Word)-4,
+                                             (seL4_Word)-5,  (seL4_Word)-6, (seL4_Word)-7, (seL4_Word)-8,
                                              (seL4_Word)-12, (seL4_Word)-14};
             regs[7] = nums[rng() % (sizeof(nums) / sizeof(nums[0]))];
         } else if (regs[7] >= (seL4_Word)-14) {
@@ -771,8 +779,8 @@ static void garbage_thread_init(void)
     garbage_cnode = alloc(seL4_CapTableObject, 2);
     garbage_tcb = alloc(seL4_TCBObject, 0);
     seL4_CPtr ntfn = alloc(seL4_NotificationObject, 0), ep = alloc(seL4_EndpointObject, 0);
-    seL4_Error e = sys_cnode_mint(garbage_cnode, 0, 2, seL4_CapInitThreadCNode, fault_ep, 64, seL4_AllRights,
-                                  GARBAGE_BADGE);
+    seL4_Error e =
+        sys_cnode_mint(garbage_cnode, 0, 2, seL4_CapInitThreadCNode, fault_ep, 64, seL4_AllRights, GARBAGE_BADGE);
     e |= sys_cnode_copy(garbage_cnode, 1, 2, seL4_CapInitThreadCNode, ntfn, 64, seL4_AllRights);
     e |= sys_cnode_copy(garbage_cnode, 2, 2, seL4_CapInitThreadCNode, ep, 64, seL4_AllRights);
     e |= sys_cnode_copy(garbage_cnode, 3, 2, seL4_CapInitThreadCNode, garbage_tcb, 64, seL4_AllRights);

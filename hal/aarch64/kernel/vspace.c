@@ -119,14 +119,14 @@ void hal_tlb_invalidate_va(word_t asid, word_t vaddr)
 
 /* Cache maintenance by VA through the physical window; device frames (no window mapping) are
  * left alone, as the contract says. */
-#define CACHE_OP(name, insn)                                              \
-    static void name(word_t start, word_t end)                            \
-    {                                                                     \
-        word_t line = dcache_line();                                      \
-        for (word_t va = start & ~(line - 1); va < end; va += line) {     \
-            __asm__ volatile(insn ", %0" ::"r"(va) : "memory");           \
-        }                                                                 \
-        __asm__ volatile("dsb ish" ::: "memory");                         \
+#define CACHE_OP(name, insn)                                          \
+    static void name(word_t start, word_t end)                        \
+    {                                                                 \
+        word_t line = dcache_line();                                  \
+        for (word_t va = start & ~(line - 1); va < end; va += line) { \
+            __asm__ volatile(insn ", %0" ::"r"(va) : "memory");       \
+        }                                                             \
+        __asm__ volatile("dsb ish" ::: "memory");                     \
     }
 CACHE_OP(dc_cvac_range, "dc cvac")
 CACHE_OP(dc_ivac_range, "dc ivac")
@@ -195,4 +195,3 @@ void hal_cache_unify_instruction(paddr_t pa, word_t size)
      * aliases, so the whole I-cache goes (single core). */
     __asm__ volatile("ic iallu; dsb ish; isb" ::: "memory");
 }
-
