@@ -40,7 +40,8 @@ enum user_reg {
  * interrupt lands before the branch target runs). The SPSR the CPU saved on an exception from EL0
  * is restored as it is (seL4 does the same); only values user code writes through
  * TCB_WriteRegisters and fault replies are sanitised, as seL4's sanitiseRegister does: NZCV kept,
- * every other bit set to USER_SPSR_INITIAL (ABI §7.1). A bit a future CPU adds is left alone. */
+ * every other bit set to USER_SPSR_INITIAL (ABI §7.1). TCB_CopyRegisters copies a value that was
+ * one or the other, unchanged (as seL4). A bit a future CPU adds is left alone. */
 #define SPSR_KERNEL_OWNED 0x00f023dful /* M[4:0], F, I, A, D, ALLINT, IL, SS, PAN, UAO */
 #define SPSR_USER_WRITABLE 0xf0000000ul /* NZCV: what WriteRegisters and fault replies may set */
 static inline word_t user_spsr_sanitise(word_t v) { return (v & SPSR_USER_WRITABLE) | USER_SPSR_INITIAL; }
