@@ -95,9 +95,6 @@ word_t fault_message(struct tcb *f, struct tcb *receiver, word_t *rbuf)
 
 /* ---- replies ----------------------------------------------------------------------------- */
 
-/* SPSR as user code may set it: the flags (NZCV) kept, the mode forced to user (as WriteRegisters). */
-static word_t sanitise_spsr(word_t v) { return (v & 0xf0000000ul) | USER_SPSR_INITIAL; }
-
 /* Copy the first n reply MRs of the replier (x2..x5, then its buffer) into the registers regs[]. */
 static void copy_reply_to_regs(struct tcb *faulting, struct tcb *replier, const enum user_reg *regs, word_t n)
 {
@@ -111,7 +108,7 @@ static void copy_reply_to_regs(struct tcb *faulting, struct tcb *replier, const 
         } else {
             return;
         }
-        hal_reg_set(&faulting->arch, regs[i], regs[i] == REG_SPSR ? sanitise_spsr(v) : v);
+        hal_reg_set(&faulting->arch, regs[i], regs[i] == REG_SPSR ? user_spsr_sanitise(v) : v);
     }
 }
 

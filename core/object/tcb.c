@@ -31,14 +31,8 @@ static enum user_reg context_reg(word_t i)
     return i < N_FRAME_REGS ? frame_regs[i] : gp_regs[i - N_FRAME_REGS];
 }
 
-/* A value user code writes into a register: SPSR keeps only NZCV and returns to EL0t. */
-static word_t sanitise_register(enum user_reg r, word_t v)
-{
-    if (r == REG_SPSR) {
-        return (v & 0xf0000000ul) | USER_SPSR_INITIAL;
-    }
-    return v;
-}
+/* A value user code writes into a register: SPSR as user_spsr_sanitise (<hal/regs.h>) says. */
+static word_t sanitise_register(enum user_reg r, word_t v) { return r == REG_SPSR ? user_spsr_sanitise(v) : v; }
 
 /* The restart PC becomes the resume point (seL4 setNextPC(getRestartPC())). */
 static void next_ip_from_fault_ip(struct tcb *t)

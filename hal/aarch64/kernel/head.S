@@ -202,9 +202,10 @@ trap_common:
  *    its FP/SIMD state must be the loaded one (else aarch64_fpu_take loads it and we start over);
  *  - t's registers, with SP_EL1 left at its struct hal_tcb for the next entry.
  * No ISB after the TTBR0_EL1 and CPACR_EL1 writes: the kernel does not depend on them, and the
- * eret is a context synchronization event, so the thread runs with both. The saved SPSR needs no
- * sanitising: every write of it (hal_tcb_init, WriteRegisters, fault replies) keeps only NZCV and
- * EL0t, and the entry saves what EL0 had. Interrupts stay masked until the eret. */
+ * eret is a context synchronization event, so the thread runs with both. The saved SPSR is
+ * restored as it is: the entry saved what EL0 had (its own NZCV, DIT, SSBS, BTYPE, ...), and every
+ * other write of it (hal_tcb_init, WriteRegisters, fault replies) goes through
+ * user_spsr_sanitise (<hal/regs.h>). Interrupts stay masked until the eret. */
     .text
     .global aarch64_resume
     .global aarch64_fastpath_exit  /* the same: hal_port.h says why it has two names */

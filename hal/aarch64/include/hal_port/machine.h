@@ -97,9 +97,6 @@
 #define EC_IABT_LOWER 0x20
 #define EC_DABT_LOWER 0x24
 
-/* --- SPSR_EL1 for a return to EL0: NZCV kept, EL0t, FIQ masked (docs/abi.md#root-task-start) --- */
-#define SPSR_USER_KEEP UL(0xf0000000)
-
 /* --- Stage 1 descriptors, 4 KiB granule, 48-bit VA: L0 512 GiB, L1 1 GiB, L2 2 MiB, L3 4 KiB --- */
 #define PT_ENTRIES 512
 #define PT_L0_SHIFT 39
