@@ -5,6 +5,7 @@
 #include <hal/mmu.h>
 #include <kaal/cdt.h>
 #include <kaal/kernel.h>
+#include <kaal/objecttype.h>
 #include <kaal/printf.h>
 #include <kaal/string.h>
 #include <kaal/sched.h>

@@ -3,6 +3,7 @@
 #include <kaal/cdt.h>
 #include <kaal/debug.h>
 #include <kaal/kernel.h>
+#include <kaal/objecttype.h>
 #include <kaal/printf.h>
 #include <kaal/sched.h>
 

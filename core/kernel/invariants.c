@@ -7,6 +7,7 @@
 #include <stdarg.h>
 
 #include <kaal/kernel.h>
+#include <kaal/objecttype.h>
 #include <kaal/printf.h>
 #include <kaal/string.h>
 #include <kaal/structures.h>

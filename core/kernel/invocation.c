@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Reading invocation arguments, writing results, and dispatching to the object decoders. */
+/* Reading invocation arguments and writing results (decode_invocation, the dispatch to the object
+ * decoders, is the hub's: core/object/objecttype.c). */
 #include <kaal/invocation.h>
 #include <kaal/objects.h>
 #include <kaal/printf.h>
@@ -40,35 +41,5 @@ void inv_set_result(struct invocation_ctx *ctx, word_t i, word_t value)
     }
     if (i + 1 > ctx->reply_length) {
         ctx->reply_length = i + 1;
-    }
-}
-
-exception_t decode_invocation(struct invocation_ctx *ctx)
-{
-    switch (cap_get_cap_type(ctx->cap)) {
-    case cap_null_cap:
-    case cap_zombie_cap:
-        kuser_error("invocation of a null or zombie cap");
-        return syscall_error_invalid_capability(ctx, 0);
-    case cap_untyped_cap:
-        return decode_untyped_invocation(ctx);
-    case cap_cnode_cap:
-        return decode_cnode_invocation(ctx);
-    case cap_thread_cap:
-        return decode_tcb_invocation(ctx);
-    case cap_domain_cap:
-        return decode_domain_invocation(ctx);
-    case cap_irq_control_cap:
-        return decode_irq_control_invocation(ctx);
-    case cap_irq_handler_cap:
-        return decode_irq_handler_invocation(ctx);
-    case cap_sgi_signal_cap:
-        return decode_sgi_signal_invocation(ctx);
-    case cap_endpoint_cap:
-    case cap_notification_cap:
-    case cap_reply_cap:
-        return decode_ipc_invocation(ctx);
-    default:
-        return decode_arch_invocation(ctx);
     }
 }

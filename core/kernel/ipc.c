@@ -332,21 +332,14 @@ static exception_t invalid_invoked_cap(struct invocation_ctx *ctx, const char *w
 exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
 {
     cap_t cap = ctx->cap;
+    if (ipc_send_or_signal(ctx->thread, cap, ctx->ipc_buffer, ctx->is_call, ctx->is_blocking)) {
+        return EXCEPTION_NONE;
+    }
     switch (cap_get_cap_type(cap)) {
     case cap_endpoint_cap:
-        if (!cap_endpoint_cap_get_can_send(cap)) {
-            return invalid_invoked_cap(ctx, "attempted to invoke a read-only endpoint cap");
-        }
-        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), ctx->thread, ctx->ipc_buffer,
-                cap_endpoint_cap_get_badge(cap), cap_endpoint_cap_get_can_grant(cap),
-                cap_endpoint_cap_get_can_grant_reply(cap), ctx->is_blocking, ctx->is_call);
-        return EXCEPTION_NONE;
+        return invalid_invoked_cap(ctx, "attempted to invoke a read-only endpoint cap");
     case cap_notification_cap:
-        if (!cap_notification_cap_get_can_send(cap)) {
-            return invalid_invoked_cap(ctx, "attempted to invoke a read-only notification cap");
-        }
-        ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)), cap_notification_cap_get_badge(cap));
-        return EXCEPTION_NONE;
+        return invalid_invoked_cap(ctx, "attempted to invoke a read-only notification cap");
     case cap_reply_cap:
         if (cap_reply_cap_get_is_master(cap)) {
             return invalid_invoked_cap(ctx, "attempted to invoke a master reply cap");

@@ -62,35 +62,19 @@ static inline void invocation_done(struct tcb *t, bool is_call, word_t reply_len
 }
 
 /* handle_invocation's decoder path: every invocation but Send/Signal on an endpoint/notification
- * cap with Send right. Builds the invocation context (only the fields every decoder may read: the
- * extra-cap arrays up to nextra, err only on an error) and completes the system call. */
-static __attribute__((noinline)) exception_t invoke_object(struct tcb *t, cte_t *slot, seL4_MessageInfo_t info,
-                                                           word_t length, word_t *buffer, cte_t *const extra_slots[],
-                                                           word_t nextra, bool is_call, bool is_blocking)
+ * cap with Send right. Decodes (and performs) the invocation in ctx and completes the system call. */
+static __attribute__((noinline)) exception_t invoke_object(struct invocation_ctx *ctx)
 {
-    struct invocation_ctx ctx;
-    ctx.thread = t;
-    ctx.slot = slot;
-    ctx.cap = slot->cap; /* may be null: decode answers InvalidCapability(0) */
-    ctx.is_call = is_call;
-    ctx.is_blocking = is_blocking;
-    ctx.label = seL4_MessageInfo_get_label(info);
-    ctx.length = length;
-    ctx.ipc_buffer = buffer;
-    ctx.nextra = nextra;
-    for (word_t i = 0; i < nextra; i++) {
-        ctx.extra_slots[i] = extra_slots[i];
-        ctx.extra_caps[i] = extra_slots[i]->cap;
-    }
-    ctx.reply_length = 0;
-    ctx.reply_buffer_known = false;
-    exception_t status = decode_invocation(&ctx);
+    ctx->reply_length = 0;
+    ctx->reply_buffer_known = false;
+    exception_t status = decode_invocation(ctx);
+    struct tcb *t = ctx->thread;
     if (status == EXCEPTION_PREEMPTED) {
         return status;
     }
     if (status == EXCEPTION_SYSCALL_ERROR) {
-        if (is_call) {
-            reply_error(&ctx);
+        if (ctx->is_call) {
+            reply_error(ctx);
         }
         set_runnable_state(t, ThreadState_Running);
         return EXCEPTION_NONE;
@@ -99,7 +83,7 @@ static __attribute__((noinline)) exception_t invoke_object(struct tcb *t, cte_t 
         thread_handle_fault(t);
         return EXCEPTION_NONE;
     }
-    invocation_done(t, is_call, ctx.reply_length);
+    invocation_done(t, ctx->is_call, ctx->reply_length);
     return EXCEPTION_NONE;
 }
 
@@ -116,68 +100,56 @@ static __attribute__((noinline)) exception_t invocation_lookup_failed(struct tcb
     return EXCEPTION_NONE;
 }
 
-/* The invocation proper, once the invoked slot, the buffer (when needed) and the extra caps are
- * known. The invoker is Restart until the invocation completes: a preempted one runs again from
- * its svc. Send and Signal, the common IPC invocations, go straight to the endpoint or
- * notification (what decode_invocation -> decode_ipc_invocation does for them); the buffer
- * passed is the sender's as ipc_transfer needs it (looked up whenever the message has words
- * beyond the registers or extra caps, else NULL and not read). */
-static inline exception_t invoke(struct tcb *t, cte_t *slot, seL4_MessageInfo_t info, word_t length, word_t *buffer,
-                                 cte_t *const extra_slots[], word_t nextra, bool is_call, bool is_blocking)
+/* The invocation proper starts: the invoker is Restart until it completes (a preempted one runs
+ * again from its svc). Send and Signal, the common IPC invocations, are performed here at once
+ * (ipc_send_or_signal, what decode_invocation would reach through decode_ipc_invocation) and the
+ * call completes: true. False for every other invocation, which the caller gives to invoke_object.
+ * buffer: the sender's, as ep_send needs it. */
+static inline __attribute__((always_inline)) bool invoke_send_or_signal(struct tcb *t, cap_t cap, word_t *buffer,
+                                                                       bool is_call, bool is_blocking)
 {
     set_runnable_state(t, ThreadState_Restart);
-    cap_t cap = slot->cap;
-    if (cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_can_send(cap)) {
-        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, buffer, cap_endpoint_cap_get_badge(cap),
-                cap_endpoint_cap_get_can_grant(cap), cap_endpoint_cap_get_can_grant_reply(cap), is_blocking, is_call);
-    } else if (cap_get_cap_type(cap) == cap_notification_cap && cap_notification_cap_get_can_send(cap)) {
-        ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)), cap_notification_cap_get_badge(cap));
-    } else {
-        return invoke_object(t, slot, info, length, buffer, extra_slots, nextra, is_call, is_blocking);
+    if (!ipc_send_or_signal(t, cap, buffer, is_call, is_blocking)) {
+        return false;
     }
     invocation_done(t, is_call, 0);
-    return EXCEPTION_NONE;
-}
-
-/* seL4 lookupExtraCaps for an invocation whose buffer names n extra caps: their slots, or false
- * (the lookup failure handled) when one cannot be found. */
-static inline bool invocation_extra_caps(struct tcb *t, const word_t *buffer, word_t n, cte_t *extra_slots[],
-                                         bool is_blocking)
-{
-    for (word_t i = 0; i < n; i++) {
-        cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];
-        struct lookup_fault lf;
-        if (cspace_lookup_slot(t, extra, &extra_slots[i], &lf) != EXCEPTION_NONE) {
-            invocation_lookup_failed(t, extra, is_blocking, &lf);
-            return false;
-        }
-    }
     return true;
 }
 
 /* handle_invocation for a message with words beyond the registers or extra caps: the buffer
- * (sender view) and the extra caps. Without a buffer the message stops at the registers and
- * carries no caps (seL4 lookupExtraCaps). Out of line, so the register-only path stays small. */
-static __attribute__((noinline)) exception_t invoke_with_buffer(struct tcb *t, cte_t *slot, seL4_MessageInfo_t info,
-                                                                word_t length, bool is_call, bool is_blocking)
+ * (sender view) and the extra caps (seL4 lookupExtraCaps) complete ctx. Without a buffer the
+ * message stops at the registers and carries no caps. Out of line, so the register-only path stays
+ * small. */
+static __attribute__((noinline)) exception_t invoke_with_buffer(struct invocation_ctx *ctx, seL4_MessageInfo_t info)
 {
+    struct tcb *t = ctx->thread;
     word_t *buffer = thread_lookup_ipc_buffer(t, false);
-    cte_t *extra_slots[seL4_MsgMaxExtraCaps];
-    word_t nextra = 0;
+    ctx->ipc_buffer = buffer;
     if (buffer == NULL) {
-        length = MIN(length, (word_t)N_MSG_REGISTERS);
+        ctx->length = MIN(ctx->length, (word_t)N_MSG_REGISTERS);
+        ctx->nextra = 0;
     } else {
-        nextra = seL4_MessageInfo_get_extraCaps(info);
-        if (nextra != 0 && !invocation_extra_caps(t, buffer, nextra, extra_slots, is_blocking)) {
-            return EXCEPTION_NONE;
+        word_t n = seL4_MessageInfo_get_extraCaps(info);
+        for (word_t i = 0; i < n; i++) {
+            cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];
+            struct lookup_fault lf;
+            if (cspace_lookup_slot(t, extra, &ctx->extra_slots[i], &lf) != EXCEPTION_NONE) {
+                return invocation_lookup_failed(t, extra, ctx->is_blocking, &lf);
+            }
+            ctx->extra_caps[i] = ctx->extra_slots[i]->cap;
         }
+        ctx->nextra = n;
     }
-    return invoke(t, slot, info, length, buffer, extra_slots, nextra, is_call, is_blocking);
+    if (invoke_send_or_signal(t, ctx->cap, buffer, ctx->is_call, ctx->is_blocking)) {
+        return EXCEPTION_NONE;
+    }
+    return invoke_object(ctx);
 }
 
-/* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). Inline: each system call gets
- * its own copy with is_call and is_blocking known. */
-static inline exception_t handle_invocation(bool is_call, bool is_blocking)
+/* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). A register-only Send or Signal
+ * is done at once; every other invocation gets its context, built here once and read by every
+ * layer below. Inline: each system call gets its own copy with is_call and is_blocking known. */
+static inline __attribute__((always_inline)) exception_t handle_invocation(bool is_call, bool is_blocking)
 {
     struct tcb *t = ks.cur_thread;
     seL4_MessageInfo_t info = {{hal_reg_get(&t->arch, REG_MSG_INFO)}};
@@ -188,10 +160,24 @@ static inline exception_t handle_invocation(bool is_call, bool is_blocking)
         return invocation_lookup_failed(t, cptr, is_blocking, &lf);
     }
     word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
-    if (length > N_MSG_REGISTERS || seL4_MessageInfo_get_extraCaps(info) != 0) {
-        return invoke_with_buffer(t, slot, info, length, is_call, is_blocking);
+    bool with_buffer = length > N_MSG_REGISTERS || seL4_MessageInfo_get_extraCaps(info) != 0;
+    if (!with_buffer && invoke_send_or_signal(t, slot->cap, NULL, is_call, is_blocking)) {
+        return EXCEPTION_NONE;
     }
-    return invoke(t, slot, info, length, NULL, NULL, 0, is_call, is_blocking);
+    struct invocation_ctx ctx;
+    ctx.thread = t;
+    ctx.slot = slot;
+    ctx.cap = slot->cap; /* may be null: decode answers InvalidCapability(0) */
+    ctx.is_call = is_call;
+    ctx.is_blocking = is_blocking;
+    ctx.label = seL4_MessageInfo_get_label(info);
+    ctx.length = length;
+    if (with_buffer) {
+        return invoke_with_buffer(&ctx, info);
+    }
+    ctx.ipc_buffer = NULL;
+    ctx.nextra = 0;
+    return invoke_object(&ctx);
 }
 
 #ifdef CONFIG_DEBUG_BUILD

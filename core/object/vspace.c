@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The arch hand-off for VSpace, page-table, frame and ASID caps (decode and finalise), the table
- * walks every VSpace operation shares, and the VSpace root's own invocations: cache maintenance on
- * a user address range (seL4's decodeARMMMUInvocation, lookupPTSlot, decodeARMVSpaceRootInvocation,
- * Arch_finaliseCap). Frames, page tables and ASIDs have their own files. */
+/* The table walks every VSpace operation shares, and the VSpace root's own invocations: cache
+ * maintenance on a user address range (seL4's lookupPTSlot, decodeARMVSpaceRootInvocation). Frames,
+ * page tables and ASIDs have their own files; arch_objecttype.c dispatches to them. */
 #include <kaal/kernel.h>
 #include <kaal/objects.h>
 #include <kaal/printf.h>
@@ -141,64 +140,4 @@ exception_t decode_vspace_invocation(struct invocation_ctx *ctx)
     /* perform: cannot fail */
     vspace_cache_maintain(ctx->label, hal_pte_address(pte) + (start & MASK(s.bits_left)), end - start);
     return EXCEPTION_NONE;
-}
-
-/* ---- the arch hand-off ---- */
-
-exception_t decode_arch_invocation(struct invocation_ctx *ctx)
-{
-    switch (cap_get_cap_type(ctx->cap)) {
-    case cap_frame_cap:
-        return decode_frame_invocation(ctx);
-    case cap_page_table_cap:
-        return decode_page_table_invocation(ctx);
-    case cap_vspace_cap:
-        return decode_vspace_invocation(ctx);
-    case cap_asid_control_cap:
-        return decode_asid_control_invocation(ctx);
-    case cap_asid_pool_cap:
-        return decode_asid_pool_invocation(ctx);
-    case cap_sgi_signal_cap:
-        /* Invoking an SGI-signal cap sends its SGI (any label); that belongs with the IRQ layer,
-         * which has no SGI support yet. */
-        kuser_error("SGI signal caps are not supported yet");
-        return syscall_error_illegal_operation(ctx);
-    default:
-        kpanic("decode_arch_invocation: not an arch cap"); /* decode_invocation sends only these */
-    }
-}
-
-void arch_finalise_cap(cap_t cap, bool final)
-{
-    switch (cap_get_cap_type(cap)) {
-    case cap_frame_cap:
-        /* Every frame cap records its own mapping, so any of them (final or not) takes it away. */
-        if (cap_frame_cap_get_mapped_asid(cap) != ASID_INVALID) {
-            frame_unmap(cap_frame_cap_get_size(cap), cap_frame_cap_get_mapped_asid(cap),
-                        cap_frame_cap_get_mapped_vaddr(cap), cap_frame_cap_get_base(cap));
-        }
-        break;
-    case cap_page_table_cap:
-        /* Copies of a mapped table cap share its mapping: only the last one undoes it. */
-        if (final && cap_page_table_cap_get_is_mapped(cap)) {
-            page_table_unmap(cap_page_table_cap_get_mapped_asid(cap), cap_page_table_cap_get_mapped_vaddr(cap),
-                             cap_page_table_cap_get_ptr(cap));
-            hal_zero_phys(cap_page_table_cap_get_ptr(cap), BIT(seL4_PageTableBits));
-            hal_cache_clean_new_memory(cap_page_table_cap_get_ptr(cap), BIT(seL4_PageTableBits));
-        }
-        break;
-    case cap_vspace_cap:
-        if (final && cap_vspace_cap_get_is_mapped(cap)) {
-            asid_delete(cap_vspace_cap_get_mapped_asid(cap), cap_vspace_cap_get_ptr(cap));
-        }
-        break;
-    case cap_asid_pool_cap:
-        if (final) {
-            asid_pool_delete(cap_asid_pool_cap_get_asid_base(cap), cap_asid_pool_cap_get_ptr(cap));
-        }
-        break;
-    default:
-        /* ASID control and SGI signal caps name nothing that needs undoing. */
-        break;
-    }
 }

@@ -10,6 +10,7 @@
 #include <kaal/cdt.h>
 #include <kaal/invariants.h>
 #include <kaal/kernel.h>
+#include <kaal/objecttype.h>
 #include <kaal/thread.h>
 
 #define ROOT seL4_CapInitThreadCNode

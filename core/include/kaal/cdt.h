@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The capability derivation tree (seL4's MDB) and the slot operations built on it: insert, move,
- * swap, derive, delete and revoke (preemptible), final-cap detection and finalisation. */
+ * swap, delete and revoke (preemptible), final-cap detection. What differs by cap type (derive,
+ * same object, finalise, ...) is the hub's: <kaal/objecttype.h>. */
 #ifndef KAAL_CDT_H
 #define KAAL_CDT_H
 
@@ -20,18 +21,8 @@ void cte_insert_new_object(cap_t new_cap, cte_t *parent, cte_t *dest_slot);
 bool cdt_is_final_cap(const cte_t *slot);
 /* Does the cap in slot have children in the tree? */
 bool cdt_has_children(const cte_t *slot);
-/* Are a and b caps to the same object (or same region for untyped)? */
-bool cap_same_object_as(cap_t a, cap_t b);
 /* Would `child` be a child of `parent` in the tree (seL4's isMDBParentOf)? */
 bool cdt_is_parent_of(const cte_t *parent, const cte_t *child);
-
-/* Derive a cap for Copy/Mint (seL4 deriveCap): may refuse (IllegalOperation or RevokeFirst). */
-exception_t cap_derive(cte_t *slot, cap_t cap, cap_t *out, struct syscall_error *err);
-/* Apply Mint/Mutate data: badge for endpoint/notification, guard for CNode. `preserve` is Mutate's
- * mode (endpoint/notification become null). Returns the null cap when the update is refused. */
-cap_t cap_update_data(bool preserve, word_t data, cap_t cap);
-/* Mask a cap's rights with a seL4_CapRights word. */
-cap_t cap_mask_rights(word_t rights, cap_t cap);
 
 /* Delete the cap in slot (finalising the object if it was the final cap). Preemptible: returns
  * EXCEPTION_PREEMPTED with progress kept in zombie caps; calling again continues. */

@@ -62,7 +62,4 @@ exception_t syscall_error_delete_first(struct invocation_ctx *ctx);
 exception_t syscall_error_revoke_first(struct invocation_ctx *ctx);
 exception_t syscall_error_not_enough_memory(struct invocation_ctx *ctx, word_t bytes_left);
 
-/* Dispatch an invocation on ctx->cap to its object's decoder (decode, then perform). */
-exception_t decode_invocation(struct invocation_ctx *ctx);
-
 #endif

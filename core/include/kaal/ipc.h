@@ -5,6 +5,7 @@
 #define KAAL_IPC_H
 
 #include <kaal/errors.h>
+#include <kaal/objects.h>
 #include <kaal/structures.h>
 
 /* Endpoint state field values (structures.bf). */
@@ -24,6 +25,24 @@ void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, boo
  * cap's). A pending bound-notification signal wins; then a queued sender; else block (or, non
  * blocking, x0 = 0). */
 void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blocking);
+
+/* Send, NBSend or Call on an endpoint cap with the Send right (sendIPC with the cap's badge and
+ * rights), or on a notification cap with it (Signal): performed, and true; false for any other cap
+ * (the caller answers it). The one implementation of these invocations: decode_ipc_invocation and
+ * the syscall layer's shortcut for them both use it. sbuf: the sender's buffer as for ep_send. */
+static inline bool ipc_send_or_signal(struct tcb *t, cap_t cap, word_t *sbuf, bool is_call, bool is_blocking)
+{
+    if (cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_can_send(cap)) {
+        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, sbuf, cap_endpoint_cap_get_badge(cap),
+                cap_endpoint_cap_get_can_grant(cap), cap_endpoint_cap_get_can_grant_reply(cap), is_blocking, is_call);
+        return true;
+    }
+    if (cap_get_cap_type(cap) == cap_notification_cap && cap_notification_cap_get_can_send(cap)) {
+        ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)), cap_notification_cap_get_badge(cap));
+        return true;
+    }
+    return false;
+}
 
 /* --- notification.c --- */
 /* seL4 receiveSignal: Wait (blocking) or Poll on ntfn; only x0 of the receiver is written. */

@@ -4,21 +4,8 @@
 #define KAAL_OBJECTS_H
 
 #include <kaal/invocation.h>
+#include <kaal/objecttype.h>
 #include <kaal/structures.h>
-
-/* Size in bits of an object of `type` created with retype argument size_bits (seL4 getObjectSize). */
-word_t object_size_bits(word_t type, word_t user_size_bits);
-/* Create one object of `type` at physical address pa (zeroed already unless a device frame) and
- * return the cap that names it, with all rights. */
-cap_t object_create(word_t type, paddr_t pa, word_t user_size_bits, bool device);
-
-/* Finalise the object when its final cap goes. Returns a zombie cap when the object still has
- * slots to clear (CNode, TCB), else the null cap. Never fails with a user error. */
-cap_t object_finalise(cap_t cap, bool final);
-
-/* Arch hand-off for frame, page table, VSpace and ASID pool caps being deleted (unmap, free the
- * ASID). Called by object_finalise; `final` says whether it was the last cap to the object. */
-void arch_finalise_cap(cap_t cap, bool final);
 
 /* Endpoint queues (endpoint.c). Released threads go to Restart and run their svc again. */
 /* Release every thread queued on the endpoint (its final cap is going). */
@@ -63,7 +50,6 @@ exception_t decode_domain_invocation(struct invocation_ctx *ctx);
 exception_t decode_irq_control_invocation(struct invocation_ctx *ctx);
 exception_t decode_irq_handler_invocation(struct invocation_ctx *ctx);
 exception_t decode_sgi_signal_invocation(struct invocation_ctx *ctx);
-exception_t decode_arch_invocation(struct invocation_ctx *ctx); /* frame, page table, vspace, asid */
 
 /* Reset an untyped with no children (free index to 0, memory zeroed in chunks). Preemptible. */
 exception_t untyped_reset(cte_t *slot);

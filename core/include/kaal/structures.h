@@ -97,11 +97,4 @@ static inline struct tcb *tcb_of_slot(const cte_t *slot) { return (struct tcb *)
 /* The slot of a cap's kind that names a CNode's slot array. */
 static inline cte_t *cnode_slots(cap_t cnode) { return PTOV(cte_t, cap_cnode_cap_get_ptr(cnode)); }
 
-/* Object size in bits of the object a cap names (0 for caps without memory). */
-word_t cap_object_size_bits(cap_t cap);
-/* Physical address of the object a cap names, or 0. */
-paddr_t cap_object_paddr(cap_t cap);
-/* A short name for a cap type tag ("cnode", "tcb", ...; "?" for an unknown tag), for diagnostics. */
-const char *cap_type_name(word_t tag);
-
 #endif

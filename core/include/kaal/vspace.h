@@ -87,7 +87,7 @@ struct pt_slot vspace_lookup_pt_slot(paddr_t vspace_root_pa, word_t vaddr);
  * clean, invalidate, clean+invalidate or unify [pa, pa + size) through the hal. */
 void vspace_cache_maintain(word_t label, paddr_t pa, word_t size);
 
-/* Decoders (the arch hand-off, vspace.c dispatches on the cap type). */
+/* Decoders (arch_objecttype.c's decode_arch_invocation dispatches on the cap type). */
 exception_t decode_frame_invocation(struct invocation_ctx *ctx);
 exception_t decode_page_table_invocation(struct invocation_ctx *ctx);
 exception_t decode_vspace_invocation(struct invocation_ctx *ctx);
