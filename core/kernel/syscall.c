@@ -116,29 +116,37 @@ static inline __attribute__((always_inline)) bool invoke_send_or_signal(struct t
     return true;
 }
 
+/* seL4 lookupExtraCaps: the slots and caps of the n extra caps the buffer names go into ctx; false
+ * (the lookup failure handled) when one cannot be found. */
+static __attribute__((noinline)) bool invocation_extra_caps(struct invocation_ctx *ctx, const word_t *buffer, word_t n)
+{
+    for (word_t i = 0; i < n; i++) {
+        cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];
+        struct lookup_fault lf;
+        if (cspace_lookup_slot(ctx->thread, extra, &ctx->extra_slots[i], &lf) != EXCEPTION_NONE) {
+            invocation_lookup_failed(ctx->thread, extra, ctx->is_blocking, &lf);
+            return false;
+        }
+        ctx->extra_caps[i] = ctx->extra_slots[i]->cap;
+    }
+    ctx->nextra = n;
+    return true;
+}
+
 /* handle_invocation for a message with words beyond the registers or extra caps: the buffer
- * (sender view) and the extra caps (seL4 lookupExtraCaps) complete ctx. Without a buffer the
- * message stops at the registers and carries no caps. Out of line, so the register-only path stays
- * small. */
+ * (sender view) and the extra caps complete ctx. Without a buffer the message stops at the
+ * registers and carries no caps. Out of line, so the register-only path stays small. */
 static __attribute__((noinline)) exception_t invoke_with_buffer(struct invocation_ctx *ctx, seL4_MessageInfo_t info)
 {
     struct tcb *t = ctx->thread;
     word_t *buffer = thread_lookup_ipc_buffer(t, false);
     ctx->ipc_buffer = buffer;
+    ctx->nextra = 0;
     if (buffer == NULL) {
         ctx->length = MIN(ctx->length, (word_t)N_MSG_REGISTERS);
-        ctx->nextra = 0;
-    } else {
-        word_t n = seL4_MessageInfo_get_extraCaps(info);
-        for (word_t i = 0; i < n; i++) {
-            cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];
-            struct lookup_fault lf;
-            if (cspace_lookup_slot(t, extra, &ctx->extra_slots[i], &lf) != EXCEPTION_NONE) {
-                return invocation_lookup_failed(t, extra, ctx->is_blocking, &lf);
-            }
-            ctx->extra_caps[i] = ctx->extra_slots[i]->cap;
-        }
-        ctx->nextra = n;
+    } else if (seL4_MessageInfo_get_extraCaps(info) != 0 &&
+               !invocation_extra_caps(ctx, buffer, seL4_MessageInfo_get_extraCaps(info))) {
+        return EXCEPTION_NONE;
     }
     if (invoke_send_or_signal(t, ctx->cap, buffer, ctx->is_call, ctx->is_blocking)) {
         return EXCEPTION_NONE;
