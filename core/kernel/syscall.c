@@ -106,7 +106,7 @@ static __attribute__((noinline)) exception_t invocation_lookup_failed(struct tcb
  * call completes: true. False for every other invocation, which the caller gives to invoke_object.
  * buffer: the sender's, as ep_send needs it. */
 static inline __attribute__((always_inline)) bool invoke_send_or_signal(struct tcb *t, cap_t cap, word_t *buffer,
-                                                                       bool is_call, bool is_blocking)
+                                                                        bool is_call, bool is_blocking)
 {
     set_runnable_state(t, ThreadState_Restart);
     if (!ipc_send_or_signal(t, cap, buffer, is_call, is_blocking)) {

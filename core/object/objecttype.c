@@ -271,17 +271,19 @@ cap_t cap_mask_rights(word_t rights, cap_t cap)
     seL4_CapRights_t r = {{rights}};
     switch (cap_get_cap_type(cap)) {
     case cap_endpoint_cap:
-        cap = cap_endpoint_cap_set_can_send(cap, cap_endpoint_cap_get_can_send(cap) & seL4_CapRights_get_capAllowWrite(r));
-        cap = cap_endpoint_cap_set_can_receive(cap,
-                                               cap_endpoint_cap_get_can_receive(cap) & seL4_CapRights_get_capAllowRead(r));
-        cap = cap_endpoint_cap_set_can_grant(cap, cap_endpoint_cap_get_can_grant(cap) & seL4_CapRights_get_capAllowGrant(r));
-        return cap_endpoint_cap_set_can_grant_reply(
-            cap, cap_endpoint_cap_get_can_grant_reply(cap) & seL4_CapRights_get_capAllowGrantReply(r));
+        cap = cap_endpoint_cap_set_can_send(cap,
+                                            cap_endpoint_cap_get_can_send(cap) & seL4_CapRights_get_capAllowWrite(r));
+        cap = cap_endpoint_cap_set_can_receive(cap, cap_endpoint_cap_get_can_receive(cap) &
+                                                        seL4_CapRights_get_capAllowRead(r));
+        cap = cap_endpoint_cap_set_can_grant(cap,
+                                             cap_endpoint_cap_get_can_grant(cap) & seL4_CapRights_get_capAllowGrant(r));
+        return cap_endpoint_cap_set_can_grant_reply(cap, cap_endpoint_cap_get_can_grant_reply(cap) &
+                                                             seL4_CapRights_get_capAllowGrantReply(r));
     case cap_notification_cap:
-        cap = cap_notification_cap_set_can_send(cap,
-                                                cap_notification_cap_get_can_send(cap) & seL4_CapRights_get_capAllowWrite(r));
-        return cap_notification_cap_set_can_receive(
-            cap, cap_notification_cap_get_can_receive(cap) & seL4_CapRights_get_capAllowRead(r));
+        cap = cap_notification_cap_set_can_send(cap, cap_notification_cap_get_can_send(cap) &
+                                                         seL4_CapRights_get_capAllowWrite(r));
+        return cap_notification_cap_set_can_receive(cap, cap_notification_cap_get_can_receive(cap) &
+                                                             seL4_CapRights_get_capAllowRead(r));
     case cap_reply_cap:
         return cap_reply_cap_set_can_grant(cap, cap_reply_cap_get_can_grant(cap) & seL4_CapRights_get_capAllowGrant(r));
     default:

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Per-object-type entry points: creation from untyped, finalisation, and invocation decoders. */
+/* The objects' own entry points: queues, binding and deletion hooks the hub and IPC call, and one
+ * invocation decoder per object type (the per-cap-type dispatch is <kaal/objecttype.h>). */
 #ifndef KAAL_OBJECTS_H
 #define KAAL_OBJECTS_H
 
