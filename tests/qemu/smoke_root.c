@@ -147,7 +147,12 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
     put_char('\n');
 
     /* DebugCapIdentify on slots 0..16 (ABI §14) and the first untyped. */
-    static const word_t want_tags[17] = {0, 12, 10, 9, 14, 11, 13, 0, 0, 1, 1, 20, 0, 0, 0, 0, 3};
+    static const word_t want_tags[17] = {KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_THREAD,      KAAL_CAP_TAG_CNODE,
+                                         KAAL_CAP_TAG_VSPACE,    KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL,
+                                         KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+                                         KAAL_CAP_TAG_FRAME,     KAAL_CAP_TAG_FRAME,       KAAL_CAP_TAG_DOMAIN,
+                                         KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+                                         KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_PAGE_TABLE};
     put_str("smoke: cap types 0..16:");
     for (word_t i = 0; i < 17; i++) {
         word_t tag = cap_identify(i);
@@ -156,7 +161,7 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
         check(tag == want_tags[i], "DebugCapIdentify slot", i, want_tags[i]);
     }
     put_char('\n');
-    CHECK_EQ("DebugCapIdentify first untyped", cap_identify(bi->untyped.start), 2);
+    CHECK_EQ("DebugCapIdentify first untyped", cap_identify(bi->untyped.start), KAAL_CAP_TAG_UNTYPED);
 
     /* TLS register is the thread's own: set it, make a system call, read it back. */
     __asm__ volatile("msr tpidr_el0, %0" ::"r"(0x7715ul));
