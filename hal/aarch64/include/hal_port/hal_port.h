@@ -8,12 +8,13 @@
 #include <hal/regs.h>
 #include <hal_port/machine.h>
 
-/* Saved user state of one thread, in the kernel's internal order (enum user_reg). The entry
- * assembly saves into regs[] by offset, so the layout is pinned below. */
+/* Saved user state of one thread, in the kernel's internal order (enum user_reg). The entry and
+ * exit assembly reach it by the offsets of the generated <asm_offsets_gen.h> (kernel/asm_offsets.c,
+ * which also pins the register pairs they move together). */
 struct hal_tcb {
     word_t regs[N_USER_REGS];
-    /* TTBR0_EL1 for this thread as aarch64_resume last computed it from the VTable slot and the
-     * ASID tables, valid while vspace_epoch equals aarch64_cpu.vspace_epoch (core reports every
+    /* TTBR0_EL1 for this thread as aarch64_vspace_refresh last computed it from the VTable slot and
+     * the ASID tables, valid while vspace_epoch equals aarch64_cpu.vspace_epoch (core reports every
      * change of a VSpace binding: hal_vspace_bindings_changed bumps it). hal_tcb_init zeroes both,
      * and the epoch starts at 1. */
     word_t vspace_ttbr0;
@@ -24,13 +25,6 @@ struct hal_tcb {
     word_t fpsimd[66] __attribute__((aligned(16)));
 };
 _Static_assert(sizeof(struct hal_tcb) == 848, "hal_tcb size");
-_Static_assert(HAL_TCB_SP == REG_SP * 8 && HAL_TCB_NEXT_IP == REG_NEXT_IP * 8 && HAL_TCB_SPSR == REG_SPSR * 8 &&
-                   HAL_TCB_FAULT_IP == REG_FAULT_IP * 8 && REG_TPIDR == REG_FAULT_IP + 1 &&
-                   HAL_TCB_TPIDR == REG_TPIDR * 8 && REG_TPIDRRO == REG_TPIDR + 1 &&
-                   HAL_TCB_VSPACE_TTBR0 == __builtin_offsetof(struct hal_tcb, vspace_ttbr0) &&
-                   HAL_TCB_VSPACE_TTBR0 + 8 == __builtin_offsetof(struct hal_tcb, vspace_epoch) &&
-                   HAL_TCB_FPSIMD == __builtin_offsetof(struct hal_tcb, fpsimd),
-               "the entry and exit assembly's offsets (machine.h) match struct hal_tcb");
 
 /* The kernel's physical window (ABI §11.3): PPTR_BASE + pa <-> pa. Only RAM is mapped there
  * (the port maps every /memory range of the device tree at boot). */
