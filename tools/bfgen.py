@@ -14,6 +14,8 @@ at the top of the spec makes the generated header include it).
 Output per block:    NAME_t, NAME_new(fields...), NAME_get_F(x), NAME_set_F(x, v), NAME_ptr_set_F(p, v)
 Output per variant:  NAME_VNAME_new(...), NAME_VNAME_get_F(x), NAME_VNAME_set_F(x, v), NAME_VNAME_ptr_set_F(p, v)
                      and NAME_get_NAME_type(x) for the union tag.
+Lists for code that treats them alike (tests): P_FIELDS(X) expands to X(P, F) for every field of P,
+NAME_VARIANTS(X) to X(NAME_VNAME) for every variant.
 Per field P_F (P is NAME or NAME_VNAME; the union tag is NAME_NAME_type), the layout as constants:
   P_F_WORD, P_F_SHIFT, P_F_WIDTH, and P_F_MASK (the field's bits in place in its word),
 so KAAL_BF_GET(w, P_F) reads the stored bits of the field from word w and KAAL_BF_PREP(P_F, v) places
@@ -113,6 +115,11 @@ def accessors(out, T, prefix, fields, tagcheck):
                    f"{{ {prefix}_ptr_set_{f.name}(&x, v); return x; }}")
 
 
+def field_list(out, prefix, fields):
+    """P_FIELDS(X): X(P, F) for each field, for code that treats every field alike (tests)."""
+    out.append(f"#define {prefix}_FIELDS(X) " + ' '.join(f"X({prefix}, {f.name})" for f in fields))
+
+
 def constructor(out, T, prefix, fields, tagset):
     args = ', '.join(f"uint64_t {f.name}" for f in fields) or 'void'
     out.append(f"static inline {T} {prefix}_new({args}) {{")
@@ -143,6 +150,7 @@ def emit(items, includes, guard):
             check_overlap(s.name, s.fields, s.words)
             accessors(out, T, s.name, s.fields, lambda x: '')
             constructor(out, T, s.name, s.fields, None)
+            field_list(out, s.name, s.fields)
             continue
         tw, tlo, twidth = s.tag
         tagf = Field(f"{s.name}_type", tw, tlo, twidth, 0)
@@ -161,6 +169,8 @@ def emit(items, includes, guard):
                 return f"KAAL_BF_ASSERT((({x}.words[{tw}] >> {tlo}) & {tm}) == {tval}); "
             accessors(out, T, prefix, fields, tagcheck)
             constructor(out, T, prefix, fields, f"x.words[{tw}] |= (uint64_t){tval} << {tlo};")
+            field_list(out, prefix, fields)
+        out.append(f"#define {s.name}_VARIANTS(X) " + ' '.join(f"X({s.name}_{v[0]})" for v in s.variants))
         out.append("")
     out.append(f"#endif /* {guard} */")
     return '\n'.join(out) + '\n'
