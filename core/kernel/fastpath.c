@@ -127,17 +127,18 @@ _Static_assert(offsetof(struct tcb, ctes) == 0, "a TCB's slots start the object"
 _Static_assert(GRANT_MOVE > 0 && thread_state_blocking_ipc_can_grant_WORD == 0 && cap_reply_cap_can_grant_WORD == 0,
                "one right shift within word 0");
 /* The words the fastpath reads and writes whole: an endpoint cap's rights and pointer, a reply cap's
- * TCB, a thread's state type, in word 0; an endpoint's state above its queue head in word 0 (nothing
- * stored above it), its tail alone in word 1. */
+ * TCB, a thread state's type and blocking object in word 0; an endpoint's state above its queue head
+ * in word 0 (nothing is ever stored above the state), its tail alone in word 1; an MDB node's next
+ * and prev in words of their own. */
 _Static_assert(cap_endpoint_cap_ptr_WORD == 0 && cap_endpoint_cap_can_send_WORD == 0 &&
                    cap_endpoint_cap_can_receive_WORD == 0 && cap_endpoint_cap_can_grant_WORD == 0 &&
                    cap_endpoint_cap_can_grant_reply_WORD == 0 && cap_endpoint_cap_badge_WORD == 1 &&
-                   cap_reply_cap_tcb_WORD == 0 && thread_state_ts_type_WORD == 0,
+                   cap_reply_cap_tcb_WORD == 0 && thread_state_ts_type_WORD == 0 &&
+                   thread_state_blocking_object_WORD == 0,
                "cap and thread state words the fastpath reads");
-/* The fastpath's endpoint words: state above the queue head in word 0, the tail alone in word 1. */
 _Static_assert(endpoint_queue_head_WORD == 0 && endpoint_state_WORD == 0 && endpoint_queue_tail_WORD == 1 &&
-                   endpoint_queue_tail_SHIFT == 0 && endpoint_state_SHIFT + endpoint_state_WIDTH <= 64,
-               "endpoint layout the fastpath reads");
+                   endpoint_queue_tail_SHIFT == 0 && mdb_node_next_WORD != mdb_node_prev_WORD,
+               "endpoint and MDB words the fastpath reads");
 
 bool fastpath_call(void)
 {

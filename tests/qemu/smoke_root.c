@@ -179,7 +179,7 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
     word_t copy[4] = {dest, 64, seL4_CapInitThreadTCB, 64};
     invoke(&r, seL4_CapInitThreadCNode, CNodeCopy, 1, 5, copy);
     check_reply("CNode_Copy (success)", &r, copy, 0, 0, 0);
-    CHECK_EQ("copied cap is a TCB cap", cap_identify(dest), 12);
+    CHECK_EQ("copied cap is a TCB cap", cap_identify(dest), KAAL_CAP_TAG_THREAD);
 
     /* Again into the now occupied slot: DeleteFirst, no words. */
     invoke(&r, seL4_CapInitThreadCNode, CNodeCopy, 1, 5, copy);
