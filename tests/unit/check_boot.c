@@ -82,14 +82,19 @@ static uint64_t leaf_pte(uint64_t vaddr)
 
 START_TEST(test_cap_identify)
 {
-    static const uint64_t expect[17] = {0, 12, 10, 9, 14, 11, 13, 0, 0, 1, 1, 20, 0, 0, 0, 0, 3};
+    static const uint64_t expect[17] = {
+        KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_THREAD,       KAAL_CAP_TAG_CNODE,     KAAL_CAP_TAG_VSPACE,
+        KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL, KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_FRAME,        KAAL_CAP_TAG_FRAME,     KAAL_CAP_TAG_DOMAIN,
+        KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,         KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_PAGE_TABLE};
     for (uint64_t s = 0; s <= 16; s++) {
         ck_assert_msg(ktest_cap_type(s) == expect[s], "slot %llu: type %llu, expected %llu", (unsigned long long)s,
                       (unsigned long long)ktest_cap_type(s), (unsigned long long)expect[s]);
     }
     seL4_BootInfo *bi = hostsim_bootinfo();
-    ck_assert_uint_eq(ktest_cap_type(bi->untyped.start), 2);
-    ck_assert_uint_eq(ktest_cap_type(bi->empty.start), 0);
+    ck_assert_uint_eq(ktest_cap_type(bi->untyped.start), KAAL_CAP_TAG_UNTYPED);
+    ck_assert_uint_eq(ktest_cap_type(bi->empty.start), KAAL_CAP_TAG_NULL);
 }
 END_TEST
 
@@ -183,10 +188,10 @@ START_TEST(test_bootinfo_regions)
     ck_assert_uint_eq(bi->empty.end, 1ull << CONFIG_ROOT_CNODE_SIZE_BITS);
 
     for (uint64_t s = bi->userImagePaging.start; s < bi->userImagePaging.end; s++) {
-        ck_assert_uint_eq(ktest_cap_type(s), 3);
+        ck_assert_uint_eq(ktest_cap_type(s), KAAL_CAP_TAG_PAGE_TABLE);
     }
     for (uint64_t s = bi->extraBIPages.start; s < bi->userImageFrames.end; s++) {
-        ck_assert_uint_eq(ktest_cap_type(s), 1);
+        ck_assert_uint_eq(ktest_cap_type(s), KAAL_CAP_TAG_FRAME);
     }
     for (uint64_t s = bi->untyped.start; s < bi->untyped.end; s++) {
         cap_t c = slot_cap(s);
@@ -535,8 +540,8 @@ START_TEST(test_reboot_bounded_work)
     size_t first = 0, total = 0;
     for (int i = 0; i < 20; i++) {
         ktest_boot(KTEST_DTB_SMALL);
-        ck_assert_uint_eq(ktest_cap_type(seL4_CapInitThreadCNode), 10);
-        ck_assert_uint_eq(ktest_cap_type(hostsim_bootinfo()->untyped.start), 2);
+        ck_assert_uint_eq(ktest_cap_type(seL4_CapInitThreadCNode), KAAL_CAP_TAG_CNODE);
+        ck_assert_uint_eq(ktest_cap_type(hostsim_bootinfo()->untyped.start), KAAL_CAP_TAG_UNTYPED);
         ck_assert(!hostsim_panicked());
         size_t touched = small_ram_pages_touched(&total);
         if (i == 0) {
@@ -554,7 +559,7 @@ START_TEST(test_reboot_virt)
 {
     for (int i = 0; i < 3; i++) {
         ktest_boot(KTEST_DTB_VIRT);
-        ck_assert_uint_eq(ktest_cap_type(16), 3);
+        ck_assert_uint_eq(ktest_cap_type(16), KAAL_CAP_TAG_PAGE_TABLE);
     }
     ktest_boot(KTEST_DTB_SMALL);
     ck_assert_uint_eq(hostsim_bootinfo()->extraBIPages.end - hostsim_bootinfo()->extraBIPages.start, 1);
@@ -584,7 +589,7 @@ START_TEST(test_malformed_dtb)
     boot_blob(odd + 1, size);
     free(odd);
     free(dtb);
-    ck_assert_uint_eq(ktest_cap_type(seL4_CapInitThreadTCB), 12);
+    ck_assert_uint_eq(ktest_cap_type(seL4_CapInitThreadTCB), KAAL_CAP_TAG_THREAD);
 }
 END_TEST
 
@@ -661,7 +666,7 @@ START_TEST(test_shutdown)
     uint64_t regs[8] = {2, 0, 0, 0, 0, 0, 0, (uint64_t)seL4_SysDebugCapIdentify};
     ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_HALTED);
     ktest_boot(KTEST_DTB_SMALL);
-    ck_assert_uint_eq(ktest_cap_type(seL4_CapInitThreadCNode), 10);
+    ck_assert_uint_eq(ktest_cap_type(seL4_CapInitThreadCNode), KAAL_CAP_TAG_CNODE);
 }
 END_TEST
 
