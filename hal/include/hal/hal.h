@@ -8,7 +8,7 @@
 #include <kaal/types.h>
 #include <hal/regs.h>
 
-/* --- Provided by the port header <hal_port/hal_port.h> (static inline) ---
+/* --- Provided by the port header <hal_port/hal_port.h> (static inline, or macros of these types) ---
  *   struct hal_tcb                      saved registers (word_t regs[N_USER_REGS]) and FP state
  *   void *hal_ptov(paddr_t pa)          kernel pointer for a RAM physical address (pa must be RAM)
  *   paddr_t hal_vtop(const void *p)     inverse of hal_ptov

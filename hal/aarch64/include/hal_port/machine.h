@@ -75,15 +75,6 @@
 #define CPACR_FPEN_NONE (UL(3) << 20) /* FP/SIMD does not trap at EL0/EL1 */
 #define CPACR_FPEN_EL0 (UL(1) << 20)  /* FP/SIMD traps at EL0 only (EC 0x07) */
 
-/* --- struct hal_tcb offsets for the entry assembly (hal_port.h pins them) --- */
-#define HAL_TCB_SP 248      /* regs[REG_SP] */
-#define HAL_TCB_NEXT_IP 256 /* regs[REG_NEXT_IP] */
-#define HAL_TCB_SPSR 264    /* regs[REG_SPSR] */
-#define HAL_TCB_FAULT_IP 272 /* regs[REG_FAULT_IP]: TPIDR follows (one stp in the vector) */
-#define HAL_TCB_TPIDR 280   /* regs[REG_TPIDR], regs[REG_TPIDRRO] follows */
-#define HAL_TCB_VSPACE_TTBR0 296 /* the cached TTBR0_EL1 value, then its epoch */
-#define HAL_TCB_FPSIMD 320  /* V0-V31, FPSR, FPCR */
-
 /* --- the EL0 exception kinds the vectors pass to C (vector index & 3) --- */
 #define EL0_SYNC 0
 #define EL0_IRQ 1
