@@ -66,26 +66,6 @@ struct cap_region arch_cap_region(cap_t cap)
     }
 }
 
-const char *arch_cap_type_name(word_t tag)
-{
-    switch (tag) {
-    case cap_frame_cap:
-        return "frame";
-    case cap_page_table_cap:
-        return "page_table";
-    case cap_vspace_cap:
-        return "vspace";
-    case cap_asid_control_cap:
-        return "asid_control";
-    case cap_asid_pool_cap:
-        return "asid_pool";
-    case cap_sgi_signal_cap:
-        return "sgi_signal";
-    default:
-        return "?";
-    }
-}
-
 bool arch_same_region_as(cap_t a, cap_t b)
 {
     word_t type = cap_get_cap_type(a);

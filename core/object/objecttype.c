@@ -101,31 +101,15 @@ paddr_t cap_object_paddr(cap_t cap) { return cap_region(cap).base; }
 
 const char *cap_type_name(word_t tag)
 {
+    /* The names of the ABI's tag table (core/abi/kaal/abi/cap_tags.h), as user tools print them. */
     switch (tag) {
-    case cap_null_cap:
-        return "null";
-    case cap_untyped_cap:
-        return "untyped";
-    case cap_endpoint_cap:
-        return "endpoint";
-    case cap_notification_cap:
-        return "notification";
-    case cap_reply_cap:
-        return "reply";
-    case cap_cnode_cap:
-        return "cnode";
-    case cap_thread_cap:
-        return "tcb";
-    case cap_irq_control_cap:
-        return "irq_control";
-    case cap_irq_handler_cap:
-        return "irq_handler";
-    case cap_zombie_cap:
-        return "zombie";
-    case cap_domain_cap:
-        return "domain";
+#define CAP_TAG_NAME(NAME, name, num) \
+    case num:                         \
+        return #name;
+        KAAL_CAP_TAG_TABLE(CAP_TAG_NAME)
+#undef CAP_TAG_NAME
     default:
-        return (tag & 1) != 0 ? arch_cap_type_name(tag) : "?";
+        return "?";
     }
 }
 

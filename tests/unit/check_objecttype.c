@@ -34,7 +34,7 @@ static size_t every_cap(struct cap_case *c)
     c[n++] = (struct cap_case){cap_vspace_cap_new(PA, 0, 0), "vspace", true, PA, seL4_VSpaceBits};
     c[n++] = (struct cap_case){cap_cnode_cap_new(PA, 6, 0, 0), "cnode", false, PA, 6 + seL4_SlotBits};
     c[n++] = (struct cap_case){cap_asid_control_cap_new(), "asid_control", true, 0, 0};
-    c[n++] = (struct cap_case){cap_thread_cap_new(PA), "tcb", false, PA, seL4_TCBBits};
+    c[n++] = (struct cap_case){cap_thread_cap_new(PA), "thread", false, PA, seL4_TCBBits};
     c[n++] = (struct cap_case){cap_asid_pool_cap_new(PA, 0), "asid_pool", true, PA, seL4_ASIDPoolBits};
     c[n++] = (struct cap_case){cap_irq_control_cap_new(), "irq_control", false, 0, 0};
     c[n++] = (struct cap_case){cap_irq_handler_cap_new(33), "irq_handler", false, 0, 0};
@@ -50,7 +50,10 @@ START_TEST(test_every_cap_type)
 {
     struct cap_case c[32];
     size_t n = every_cap(c);
-    ck_assert_uint_eq(n, 17); /* every variant of structures.bf's cap union */
+    /* One case per tag of the ABI's table (structures.bf's variants use the same tags). */
+#define COUNT_TAG(NAME, name, num) +1
+    ck_assert_uint_eq(n, 0 KAAL_CAP_TAG_TABLE(COUNT_TAG));
+#undef COUNT_TAG
     for (size_t i = 0; i < n; i++) {
         word_t tag = cap_get_cap_type(c[i].cap);
         ck_assert_str_eq(cap_type_name(tag), c[i].name);

@@ -36,7 +36,7 @@ struct cap_region {
 word_t cap_object_size_bits(cap_t cap);
 /* Physical address of the object a cap names, or 0. */
 paddr_t cap_object_paddr(cap_t cap);
-/* A short name for a cap type tag ("cnode", "tcb", ...; "?" for an unknown tag), for diagnostics. */
+/* The ABI's name of a cap type tag ("cnode", "thread", ...; "?" for an unknown tag), for diagnostics. */
 const char *cap_type_name(word_t tag);
 /* seL4's sameRegionAs: does b name (part of) what a names? An untyped covers its whole region. */
 bool cap_same_region_as(cap_t a, cap_t b);
@@ -70,7 +70,6 @@ exception_t decode_invocation(struct invocation_ctx *ctx);
 word_t arch_object_size_bits(word_t type);
 cap_t arch_object_create(word_t type, paddr_t pa, bool device);
 struct cap_region arch_cap_region(cap_t cap);
-const char *arch_cap_type_name(word_t tag);
 bool arch_same_region_as(cap_t a, cap_t b);
 bool arch_same_object_as(cap_t a, cap_t b);
 bool arch_cap_is_revocable(cap_t derived, cap_t src);
