@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The per-capability hub (seL4's src/object/objecttype.c): for every cap and object type, its size,
- * creation, name, the region it names, derivation, data update, rights masking, revocability,
- * finalisation and invocation dispatch. The AArch64 cap types go to arch_objecttype.c, one arch_*
- * function per operation. */
+ * creation, name (from the ABI's tag table), the region it names, derivation, data update, rights
+ * masking, revocability, finalisation and invocation dispatch. The AArch64 cap types go to
+ * arch_objecttype.c, one arch_* function per operation. */
 #include <kaal/cdt.h>
 #include <kaal/objects.h>
 #include <kaal/printf.h>

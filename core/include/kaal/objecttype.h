@@ -3,8 +3,9 @@
  * that differs by cap type or object type, in one place. The derivation tree, the CNode and TCB
  * decoders and IPC ask it; it hands the AArch64 cap types (tags with bit 0 set: frame, page table,
  * VSpace, ASID control, ASID pool, SGI signal) to core/object/arch_objecttype.c, one arch_*
- * function per operation. Adding a cap type means a variant in structures.bf, a case in each
- * operation here (or in the arch file), and its decoder. */
+ * function per operation. Adding a cap type means its tag in core/abi/kaal/abi/cap_tags.h and its
+ * variant in structures.bf, a case in each operation of objecttype.c (or of the arch file), and its
+ * decoder (docs/internals.md#the-per-capability-hub). */
 #ifndef KAAL_OBJECTTYPE_H
 #define KAAL_OBJECTTYPE_H
 
