@@ -71,7 +71,7 @@ bool aarch64_fastpath_exit(struct tcb *t);
 #endif
 
 /* Is [pa, pa + bytes) RAM mapped in the physical window? The port records the RAM ranges it
- * maps at boot (kernel/mmu.c). Any context. */
+ * maps at boot (kernel/kernel_map.c). Any context. */
 bool aarch64_phys_is_ram(paddr_t pa, word_t bytes);
 static inline bool hal_phys_is_ram(paddr_t pa, word_t bytes) { return aarch64_phys_is_ram(pa, bytes); }
 
