@@ -32,10 +32,10 @@
 #define VIRT_GICD_PADDR UL(0x08000000)
 #define VIRT_GICC_PADDR UL(0x08010000)
 
-/* --- Interrupts (docs/abi.md#qemu-virt-addresses): INTIDs 0..159; the kernel timer is the EL1
- * virtual timer's PPI --- */
-#define AARCH64_MAX_IRQ UL(159)
-#define AARCH64_TIMER_IRQ UL(27)
+/* --- Interrupts (docs/abi.md#qemu-virt-addresses): the platform numbers of the HAL contract
+ * (hal/hal.h). GIC INTIDs 0..HAL_MAX_IRQ; the kernel timer is the EL1 virtual timer's PPI --- */
+#define HAL_MAX_IRQ UL(159)
+#define HAL_TIMER_IRQ UL(27)
 
 /* --- MAIR_EL1 (docs/abi.md#loader-mmu-state): the memory type of each attribute index MT_* of
  * <hal_common/pte_bits.h> --- */
