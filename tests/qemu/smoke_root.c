@@ -224,7 +224,9 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
     /* The end: a store to an unmapped address. With no fault handler the kernel prints a
      * diagnostic, the thread becomes inactive, and the machine powers off. */
     put_str("smoke: now faulting on purpose (store to 0x8)\n");
-    *(volatile word_t *)0x8 = 1;
+    word_t unmapped = 0x8;
+    __asm__("" : "+r"(unmapped)); /* an address GCC cannot see (it warns of a store to a constant near 0) */
+    *(volatile word_t *)unmapped = 1;
     put_str("smoke: FAIL: still running after the fault\n");
     for (;;) {
     }
