@@ -105,10 +105,7 @@ word_t timer_frequency(void);
 void timer_tick_done(void);
 word_t timer_ticks(void);
 
-/* vspace.c: TTBR0_EL1 := root_pa with asid in bits 63:48; root_pa 0 selects the empty table with
- * the reserved ASID 0. Kernel context. */
-
-/* mmu.c: build the kernel's own TTBR1 tables (image, device window, the physical window over
+/* kernel_map.c: build the kernel's own TTBR1 tables (image, device window, the physical window over
  * [ram_start, ram_end)) and switch to them. Boot, MMU on, interrupts masked. */
 void mmu_init(paddr_t ram_start, paddr_t ram_end);
 /* Map more RAM into the physical window (2 MiB granularity; already mapped parts are kept).

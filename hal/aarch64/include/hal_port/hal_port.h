@@ -42,10 +42,8 @@ static inline paddr_t hal_vtop(const void *p)
     return v - PPTR_BASE;
 }
 
-/* hal_vtop for a pointer known to be in the physical window (any object user code can name;
- * never the kernel image's statically allocated ones): one subtraction. */
-static inline paddr_t hal_window_vtop(const void *p) { return (word_t)p - PPTR_BASE; }
-/* kernel pointer = physical address + this, for the physical window. */
+/* kernel pointer = physical address + this, for the physical window (any object user code can
+ * name; never the kernel image's statically allocated ones). */
 #define HAL_WINDOW_OFFSET PPTR_BASE
 
 /* The IPC fastpath's exit (core/kernel/fastpath.c: `return HAL_FASTPATH_EXIT(t);`): resume t,
@@ -65,7 +63,7 @@ bool aarch64_fastpath_exit(struct tcb *t);
 #endif
 
 /* Is [pa, pa + bytes) RAM mapped in the physical window? The port records the RAM ranges it
- * maps at boot (kernel/mmu.c). Any context. */
+ * maps at boot (kernel/kernel_map.c). Any context. */
 bool aarch64_phys_is_ram(paddr_t pa, word_t bytes);
 static inline bool hal_phys_is_ram(paddr_t pa, word_t bytes) { return aarch64_phys_is_ram(pa, bytes); }
 
