@@ -579,6 +579,7 @@ static void bench_root_alone(void)
 /* The first frame retype of each run: it resets what the previous run used, then makes frames. */
 static ccnt_t reset_start[MAP_WARMUP + MAP_SAMPLES], reset_end[MAP_WARMUP + MAP_SAMPLES];
 
+__attribute__((noinline)) /* its own function, for tools/qemu_profile.py --any-read */
 static void bench_map_pages(seL4_CPtr ut, seL4_Word npages)
 {
     seL4_Word ntables = (npages + PAGES_PER_TABLE - 1) / PAGES_PER_TABLE;
