@@ -276,7 +276,6 @@ aarch64_fastpath_exit:
 6:  mov     x19, x0                 /* compute t's TTBR0 value (C: seL4's rule, trap.c), */
     mrs     x9, tpidr_el1           /* then start over, on the kernel stack: a release build's */
     mov     sp, x9                  /* fastpath runs with SP_EL1 still at the old thread's registers */
-    mov     sp, x9
     bl      aarch64_vspace_refresh
     mov     x0, x19
     b       aarch64_resume
