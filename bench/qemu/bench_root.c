@@ -228,8 +228,8 @@ static void sort(ccnt_t *a, int n)
 
 /* Print one result from end[i] - start[i] over runs warmup..warmup+n-1, less the counter-read
  * overhead, divided by units (rounded; per page or per table) when units > 1. */
-static void report_runs(const char *name, const char *what, const ccnt_t *start, const ccnt_t *end, int warmup,
-                        int n, seL4_Word units, const char *per)
+static void report_runs(const char *name, const char *what, const ccnt_t *start, const ccnt_t *end, int warmup, int n,
+                        seL4_Word units, const char *per)
 {
     for (int i = 0; i < n; i++) {
         samples[i] = (end[warmup + i] - start[warmup + i] - overhead + units / 2) / units;
@@ -579,8 +579,8 @@ static void bench_root_alone(void)
 /* The first frame retype of each run: it resets what the previous run used, then makes frames. */
 static ccnt_t reset_start[MAP_WARMUP + MAP_SAMPLES], reset_end[MAP_WARMUP + MAP_SAMPLES];
 
-__attribute__((noinline)) /* its own function, for tools/qemu_profile.py --any-read */
-static void bench_map_pages(seL4_CPtr ut, seL4_Word npages)
+/* Out of line: its counter reads are what tools/qemu_profile.py --any-read looks for. */
+static __attribute__((noinline)) void bench_map_pages(seL4_CPtr ut, seL4_Word npages)
 {
     seL4_Word ntables = (npages + PAGES_PER_TABLE - 1) / PAGES_PER_TABLE;
     for (int run = 0; run < MAP_WARMUP + MAP_SAMPLES; run++) {
@@ -679,9 +679,10 @@ static void bench_page_mapping(void)
                     t_start, t_end, MAP_WARMUP, MAP_SAMPLES, tables, "table");
     }
     /* After the 2048-page runs: each run's first retype reset 2048 frames and 4 tables. */
-    report_runs("reset_untyped_2048",
-                "First Untyped_Retype after revoking a 2048-page run: reset of 2052 pages, then 64 frames (per page reset)",
-                reset_start, reset_end, MAP_WARMUP, MAP_SAMPLES, MAP_MAX_PAGES + 4, "page");
+    report_runs(
+        "reset_untyped_2048",
+        "First Untyped_Retype after revoking a 2048-page run: reset of 2052 pages, then 64 frames (per page reset)",
+        reset_start, reset_end, MAP_WARMUP, MAP_SAMPLES, MAP_MAX_PAGES + 4, "page");
 }
 
 /* ---- main --------------------------------------------------------------------------------- */

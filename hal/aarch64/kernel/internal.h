@@ -77,7 +77,6 @@ extern struct aarch64_cpu aarch64_cpu;
 /* Once the kernel's tables are built: fill in aarch64_cpu.empty_ttbr0. */
 void aarch64_cpu_init(void);
 
-
 /* fpu.S: V0-V31, FPSR, FPCR into a struct hal_tcb fpsimd area. FP/SIMD enabled at EL1. (The exit
  * path loads and saves inline: fpsimd_asm.h.) */
 void fpsimd_save(word_t *area);
