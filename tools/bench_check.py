@@ -5,7 +5,8 @@
   tools/bench_check.py RESULTS.json [--baseline bench/baseline-qemu.json] [--tolerance 2]
   tools/bench_check.py --image BUILD/bench/qemu/kaal-bench-image.elf [...]   (runs it first)
 
-RESULTS.json is what bench/qemu/run_qemu_bench.py --json writes (`meson test --benchmark` in a
+Each row is printed beside seL4's figure for the same primitive where bench/sel4-qemu.json has one
+(sel4bench on the same QEMU). RESULTS.json is what bench/qemu/run_qemu_bench.py --json writes (`meson test --benchmark` in a
 -Dbenchmarks=true cross build). Every primitive in the baseline is compared by its median: more
 than --tolerance percent (default 2) above the baseline, or missing, fails. Exit status 1 and a
 loud report on failure, 0 otherwise. Not a meson test: instruction counts change on purpose, and
@@ -31,6 +32,8 @@ def main():
     ap.add_argument('results', nargs='?')
     ap.add_argument('--image', help='run this benchmark image in QEMU first')
     ap.add_argument('--baseline', default=os.path.join(ROOT, 'bench', 'baseline-qemu.json'))
+    ap.add_argument('--sel4', default=os.path.join(ROOT, 'bench', 'sel4-qemu.json'),
+                    help="seL4's figures, printed beside KaaL's")
     ap.add_argument('--tolerance', type=float, default=2.0, help='percent (default 2)')
     ap.add_argument('--update', action='store_true', help='write the results as the new baseline')
     a = ap.parse_args()
@@ -50,20 +53,29 @@ def main():
         print(f'bench_check: baseline {a.baseline} updated ({len(cur)} primitives)')
         return 0
     _, base = load(a.baseline)
+    with open(a.sel4) as f:
+        sel4 = json.load(f)['rows']
     bad = []
-    print(f'{"primitive":<20} {"baseline":>9} {"now":>9} {"change":>8}   (median, aarch64 QEMU -icount shift=0, instructions)')
-    for name, b in base.items():
-        r = cur.get(name)
+    print(f'{"primitive":<20} {"baseline":>9} {"now":>9} {"change":>8} {"seL4":>9} {"vs seL4":>8}'
+          '   (median, aarch64 QEMU -icount shift=0, instructions; per page/table where named)')
+    for name in list(base) + [n for n in cur if n not in base]:
+        b, r, y = base.get(name), cur.get(name), sel4.get(name)
+        ys = f'{y["sel4"]:>9}' if y else f'{"-":>9}'
+        vs = f'{100.0 * (r["median"] - y["sel4"]) / y["sel4"]:>+7.1f}%' if y and r and y.get('comparable', True) else f'{"n/c" if y and r else "":>8}'
         if r is None:
             bad.append(f'{name}: missing from the results')
-            print(f'{name:<20} {b["median"]:>9} {"-":>9} {"MISSING":>8}')
+            print(f'{name:<20} {b["median"]:>9} {"-":>9} {"MISSING":>8} {ys}')
+            continue
+        if b is None:
+            print(f'{name:<20} {"-":>9} {r["median"]:>9} {"new":>8} {ys} {vs}')
             continue
         change = 100.0 * (r['median'] - b['median']) / b['median']
         flag = ''
         if r['median'] > b['median'] * (1 + a.tolerance / 100.0):
             flag = '  <-- REGRESSION'
             bad.append(f'{name}: {b["median"]} -> {r["median"]} instructions (+{change:.1f}% > {a.tolerance}%)')
-        print(f'{name:<20} {b["median"]:>9} {r["median"]:>9} {change:>+7.1f}%{flag}')
+        print(f'{name:<20} {b["median"]:>9} {r["median"]:>9} {change:>+7.1f}% {ys} {vs}{flag}')
+    print(f'seL4: {os.path.relpath(a.sel4)} (sel4bench on the same QEMU; what each figure is: docs/performance.md)')
     if bad:
         print('\n' + '!' * 78)
         print(f'bench_check: FAIL: {len(bad)} primitive(s) slower than the baseline by more than {a.tolerance}%:')

@@ -4,7 +4,7 @@
 exec trace (`-singlestep -d exec,nochain`), cut out one measured interval and count its
 instructions by function (kernel and bench root symbols), optionally listing every instruction.
 
-  qemu_profile.py BUILD [--func FUNC] [--sample N] [--list] [--trace LOG]
+  qemu_profile.py BUILD [--func FUNC [--any-read]] [--sample N] [--list] [--trace LOG]
 
 BUILD is a `-Dbenchmarks=true` aarch64 build directory. A measured interval starts at a
 `mrs xN, pmccntr_el0` directly followed by `svc` inside the bench root function FUNC (for example
@@ -21,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 OBJDUMP = 'aarch64-linux-gnu-objdump'
 
@@ -52,6 +53,9 @@ def main():
     ap.add_argument('--list', action='store_true', help='print every instruction of the interval')
     ap.add_argument('--trace', help='reuse (or keep) this exec log instead of a temporary one')
     ap.add_argument('--gic', default='gicv2', choices=['gicv2', 'gicv3'])
+    ap.add_argument('--any-read', action='store_true',
+                    help='an interval starts at any counter read in FUNC, not only one right before an svc '
+                         '(for windows of several system calls, e.g. bench_map_pages)')
     a = ap.parse_args()
 
     image = os.path.join(a.build, 'bench/qemu/kaal-bench-image.elf')
@@ -64,7 +68,7 @@ def main():
     starts = collections.defaultdict(set)
     for pc in reads:
         nxt = insns.get(pc + 4)
-        if nxt and nxt[1].startswith('svc'):
+        if a.any_read or (nxt and nxt[1].startswith('svc')):
             starts[insns[pc][0]].add(pc)
     if not a.func:
         print('functions with a timed svc:', ' '.join(sorted(starts)))
@@ -72,33 +76,51 @@ def main():
     if a.func not in starts:
         sys.exit(f'qemu_profile.py: no timed svc in {a.func}; have: {" ".join(sorted(starts))}')
 
-    log = a.trace or '/tmp/kaal-qemu-profile.log'
+    # Without --trace the log is a FIFO read as QEMU writes it, and QEMU is stopped once the interval
+    # is complete: a whole run's trace (the page-mapping rows execute some 10^8 instructions) would
+    # not fit on a disk.
+    tmpdir = None
+    qemu = None
+    log = a.trace
     if not (a.trace and os.path.exists(a.trace)):
+        if not a.trace:
+            tmpdir = tempfile.mkdtemp()
+            log = os.path.join(tmpdir, 'exec.log')
+            os.mkfifo(log)
         machine = 'virt' if a.gic == 'gicv2' else 'virt,gic-version=3'
         cmd = ['qemu-system-aarch64', '-machine', machine, '-cpu', 'cortex-a53', '-icount', 'shift=0',
                '-nographic', '-m', '1G', '-kernel', image, '-singlestep', '-d', 'exec,nochain', '-D', log]
-        subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, timeout=900, check=False)
+        qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        if a.trace:
+            qemu.wait(timeout=900)
+            qemu = None
 
     want = starts[a.func]
     seen = 0
     trace = None
     pat = re.compile(r'^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/')
-    with open(log) as f:
-        for line in f:
-            m = pat.match(line)
-            if not m:
-                continue
-            pc = int(m.group(1), 16)
-            if trace is not None:
-                trace.append(pc)
-                if pc in reads:
-                    break
-            elif pc in want:
-                seen += 1
-                if seen == a.sample:
-                    trace = []
-    if not a.trace:
-        os.unlink(log)
+    try:
+        with open(log) as f:
+            for line in f:
+                m = pat.match(line)
+                if not m:
+                    continue
+                pc = int(m.group(1), 16)
+                if trace is not None:
+                    trace.append(pc)
+                    if pc in reads:
+                        break
+                elif pc in want:
+                    seen += 1
+                    if seen == a.sample:
+                        trace = []
+    finally:
+        if qemu is not None:
+            qemu.kill()
+            qemu.wait()
+        if tmpdir is not None:
+            os.unlink(log)
+            os.rmdir(tmpdir)
     if not trace:
         sys.exit(f'qemu_profile.py: only {seen} intervals start in {a.func}')
 

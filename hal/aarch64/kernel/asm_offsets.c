@@ -40,10 +40,12 @@ void asm_offsets(void)
     ASM_CONST(HAL_TCB_FAULT_IP, offsetof(struct hal_tcb, regs[REG_FAULT_IP]));
     ASM_CONST(HAL_TCB_TPIDR, offsetof(struct hal_tcb, regs[REG_TPIDR]));
     ASM_CONST(HAL_TCB_VSPACE_TTBR0, offsetof(struct hal_tcb, vspace_ttbr0));
+    ASM_CONST(HAL_TCB_FPSIMD, offsetof(struct hal_tcb, fpsimd));
 
     /* struct aarch64_cpu (internal.h) */
     ASM_CONST(CPU_FP_LOADED, offsetof(struct aarch64_cpu, fp_loaded));
     ASM_CONST(CPU_CPACR, offsetof(struct aarch64_cpu, cpacr));
+    ASM_CONST(CPU_FP_LOADS, offsetof(struct aarch64_cpu, fp_loads));
     ASM_CONST(CPU_VSPACE_EPOCH, offsetof(struct aarch64_cpu, vspace_epoch));
 
     /* struct trap_frame (internal.h) */

@@ -221,7 +221,24 @@ void hal_tcb_init(struct hal_tcb *arch)
     arch->regs[REG_SPSR] = USER_SPSR_INITIAL;
 }
 
-void hal_zero_phys(paddr_t pa, word_t bytes) { kmemset(hal_ptov(pa), 0, bytes); }
+/* DC ZVA zeroes one naturally aligned block of DCZID_EL0.BS (log2 of words: 4 << BS bytes, 64 on
+ * Cortex-A53) per instruction, unless DCZID_EL0.DZP prohibits it. The kernel window is Normal
+ * write-back memory, as DC ZVA needs; the caller cleans to the point of coherency after
+ * (hal_cache_clean_new_memory), as after any store. Anything not block-aligned goes to kmemset. */
+void hal_zero_phys(paddr_t pa, word_t bytes)
+{
+    char *p = hal_ptov(pa);
+    word_t dczid;
+    __asm__("mrs %0, dczid_el0" : "=r"(dczid));
+    word_t block = 4ul << (dczid & 0xf);
+    if ((dczid & BIT(4)) == 0 && (((word_t)p | bytes) & (block - 1)) == 0) {
+        for (char *end = p + bytes; p < end; p += block) {
+            __asm__ volatile("dc zva, %0" ::"r"(p) : "memory");
+        }
+        return;
+    }
+    kmemset(p, 0, bytes);
+}
 
 /* --- stack protector: Debian's libfdt.a is built with -fstack-protector-strong. No entropy
  * source is read at boot yet, so the canary is a fixed value. --- */

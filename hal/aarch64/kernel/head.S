@@ -4,6 +4,7 @@
 #include <kaal/gen_config.h>
 
 #include "asm_offsets_gen.h" /* generated: asm_offsets.c */
+#include "fpsimd_asm.h"
 
 /* _start(x0 ui_p_start, x1 ui_p_end, x2 pv_offset, x3 v_entry, x4 dtb_paddr, x5 dtb_size).
  * Entered at EL1 with the MMU on and the loader's TTBR1 mapping this image at its link address;
@@ -198,8 +199,9 @@ trap_common:
  *  - TTBR0_EL1 = the value t's struct hal_tcb caches, valid while its epoch is the CPU's (no VSpace
  *    binding changed since); when stale, aarch64_vspace_refresh (trap.c) computes it again by
  *    seL4's setVMRoot rule (tcb_vspace, <kaal/vspace.h>) and we start over;
- *  - CPACR_EL1 traps EL0 FP/SIMD for a thread with seL4_TCBFlag_fpuDisabled; for any other thread
- *    its FP/SIMD state must be the loaded one (else aarch64_fpu_take loads it and we start over);
+ *  - CPACR_EL1 traps EL0 FP/SIMD for a thread with seL4_TCBFlag_fpuDisabled; any other thread
+ *    must own the FP/SIMD registers (aarch64_cpu.fp_loaded): if it does not, the owner's state is
+ *    saved and t's loaded right here (FPSIMD_SAVE/LOAD, fpsimd_asm.h), and EL0 stops trapping;
  *  - t's registers, with SP_EL1 left at its struct hal_tcb for the next entry.
  * No ISB after the TTBR0_EL1 and CPACR_EL1 writes: the kernel does not depend on them, and the
  * eret is a context synchronization event, so the thread runs with both. The saved SPSR is
@@ -227,7 +229,7 @@ aarch64_fastpath_exit:
 2:  ldr     x5, [x9, :lo12:aarch64_cpu + CPU_FP_LOADED]
     cmp     x5, x0
     b.ne    4f                      /* another thread's FP/SIMD state is loaded */
-    cmp     x4, #(CPACR_FPEN_NONE >> 12), lsl #12
+3:  cmp     x4, #(CPACR_FPEN_NONE >> 12), lsl #12
     b.eq    5f
     mov     x3, #CPACR_FPEN_NONE
 8:  msr     cpacr_el1, x3
@@ -259,15 +261,21 @@ aarch64_fastpath_exit:
     eret
     dsb     nsh                     /* no speculation past the eret */
     isb
-4:  mov     x19, x0                 /* load t's FP/SIMD state (C), then start over */
-    mrs     x9, tpidr_el1           /* on the kernel stack: a release build's fastpath runs with */
-    mov     sp, x9                  /* SP_EL1 still at the old thread's register save area */
-    bl      aarch64_fpu_take
-    mov     x0, x19
-    b       aarch64_resume
+4:  cbz     x5, 7f                  /* t becomes the owner: save the old owner's state, if any, */
+    add     x6, x5, #(TCB_ARCH + HAL_TCB_FPSIMD)
+    FPSIMD_SAVE x6, x7, x8          /* (EL1 never traps here: CPACR_EL1.FPEN is 0b11 or 0b01) */
+7:  add     x6, x0, #(TCB_ARCH + HAL_TCB_FPSIMD)
+    FPSIMD_LOAD x6, x7, x8          /* and load t's */
+    str     x0, [x9, :lo12:aarch64_cpu + CPU_FP_LOADED]
+#ifdef CONFIG_DEBUG_BUILD
+    ldr     x6, [x9, :lo12:aarch64_cpu + CPU_FP_LOADS] /* counted for the power-off summary */
+    add     x6, x6, #1
+    str     x6, [x9, :lo12:aarch64_cpu + CPU_FP_LOADS]
+#endif
+    b       3b                      /* then EL0 must not trap */
 6:  mov     x19, x0                 /* compute t's TTBR0 value (C: seL4's rule, trap.c), */
-    mrs     x9, tpidr_el1           /* then start over: on the kernel stack, as at 4 */
-    mov     sp, x9
+    mrs     x9, tpidr_el1           /* then start over, on the kernel stack: a release build's */
+    mov     sp, x9                  /* fastpath runs with SP_EL1 still at the old thread's registers */
     bl      aarch64_vspace_refresh
     mov     x0, x19
     b       aarch64_resume

@@ -51,7 +51,7 @@ void aarch64_idle_irq(void) NORETURN;
  * registers) or idle; powers off when nothing can ever run again. Kernel stack, IRQs masked. */
 void aarch64_exit(void) NORETURN;
 /* head.S: resume t (Running, chosen by the scheduler, its SPSR sane): TTBR0_EL1 for its VSpace
- * (aarch64_vspace_refresh), CPACR_EL1 for its FP/SIMD use (loading its FP/SIMD state through aarch64_fpu_take when
+ * (aarch64_vspace_refresh), CPACR_EL1 for its FP/SIMD use (saving the owner's FP/SIMD state and loading its own when
  * another thread's is in the registers), its registers; SP_EL1 is left pointing at its struct
  * hal_tcb for the next entry. The tail of aarch64_exit and the IPC fastpath's exit
  * (HAL_FASTPATH_EXIT, hal_port.h). Does not return. */
@@ -71,17 +71,15 @@ struct aarch64_cpu {
     word_t cpacr;          /* CPACR_EL1 as last written (_start enabled FP/SIMD at EL0 and EL1) */
     word_t vspace_epoch;   /* bumped by hal_vspace_bindings_changed; struct hal_tcb's cache */
     word_t empty_ttbr0;    /* the empty table with the reserved ASID 0 (aarch64_cpu_init) */
+    word_t fp_loads;       /* FP/SIMD loads so far (aarch64_resume; debug builds), printed at power-off */
 };
 extern struct aarch64_cpu aarch64_cpu;
 /* Once the kernel's tables are built: fill in aarch64_cpu.empty_ttbr0. */
 void aarch64_cpu_init(void);
-/* Make t (FP/SIMD enabled) the owner of the FP/SIMD registers: save the old owner's, load t's. */
-void aarch64_fpu_take(struct tcb *t);
 
-
-/* fpu.S: V0-V31, FPSR, FPCR to / from a struct hal_tcb fpsimd area. FP/SIMD enabled at EL1. */
+/* fpu.S: V0-V31, FPSR, FPCR into a struct hal_tcb fpsimd area. FP/SIMD enabled at EL1. (The exit
+ * path loads and saves inline: fpsimd_asm.h.) */
 void fpsimd_save(word_t *area);
-void fpsimd_load(const word_t *area);
 
 /* gic.c: find the GIC (v2 or v3) in the device tree and map it into the device window; devices[]
  * gets the two physical ranges the kernel keeps. Returns 0, or -1 with *error. Boot. */

@@ -13,46 +13,29 @@
 
 /* Kernel entries by kind, printed when the machine powers off (what a run exercised). */
 static struct {
-    word_t syscalls, vm_faults, user_exceptions, user_irqs, idle_irqs, fp_switches;
+    word_t syscalls, vm_faults, user_exceptions, user_irqs, idle_irqs;
 } entries;
 
-/* --- FP/SIMD: switched lazily ---
+/* --- FP/SIMD: loaded for the threads that may use it, kept while the others run ---
  * fp_loaded is the thread whose V0-V31/FPSR/FPCR are in the registers, or NULL. A thread with
  * seL4_TCBFlag_fpuDisabled runs with CPACR_EL1 trapping EL0 FP/SIMD (EC 0x07 -> UserException), so
  * it can neither read nor change them: switching to it leaves the owner's state in the registers,
- * and switching back to the owner costs nothing but the CPACR write. Only resuming an FPU-using
- * thread that is not the owner saves the owner's state and loads the new one. Kernel C code is
- * -mgeneral-regs-only and never touches the registers. When the owner's TCB is destroyed,
+ * and switching back to the owner costs nothing but the CPACR write. Resuming an FPU-using thread
+ * that is not the owner saves the owner's state and loads the new one, inline in aarch64_resume
+ * (head.S; docs/performance.md#fpsimd-switching says why there and not on a trap). Kernel C code
+ * is -mgeneral-regs-only and never touches the registers. When the owner's TCB is destroyed,
  * hal_tcb_destroy forgets it (its state dies with it). */
 struct aarch64_cpu aarch64_cpu = {.cpacr = CPACR_FPEN_NONE, .vspace_epoch = 1};
 #define cpu aarch64_cpu
 
-static void set_cpacr_sync(word_t cpacr)
-{
-    if (cpacr != cpu.cpacr) {
-        __asm__ volatile("msr cpacr_el1, %0; isb" ::"r"(cpacr));
-        cpu.cpacr = cpacr;
-    }
-}
-
-/* Save the owner's registers (if any) and forget it: before idling, when nothing may own them. */
+/* Save the owner's registers (if any) and forget it: before idling, when nothing may own them.
+ * CPACR_EL1 never traps EL1 (FPEN is 0b11 or 0b01), so the save needs no change of it. */
 static void fpu_release(void)
 {
     if (cpu.fp_loaded != NULL) {
-        set_cpacr_sync(CPACR_FPEN_NONE); /* the kernel's own access must not trap */
         fpsimd_save(cpu.fp_loaded->arch.fpsimd);
         cpu.fp_loaded = NULL;
     }
-}
-
-/* Make t (FP/SIMD enabled) the owner: save the old owner's state, load t's (aarch64_resume). */
-void aarch64_fpu_take(struct tcb *t)
-{
-    fpu_release();
-    set_cpacr_sync(CPACR_FPEN_NONE);
-    fpsimd_load(t->arch.fpsimd);
-    cpu.fp_loaded = t;
-    entries.fp_switches++;
 }
 
 void hal_tcb_destroy(struct hal_tcb *arch)
@@ -113,7 +96,7 @@ void aarch64_exit(void)
                 "from EL0, %lu from idle (%lu timer ticks); %lu FP/SIMD loads\n",
                 (unsigned long)entries.syscalls, (unsigned long)entries.vm_faults,
                 (unsigned long)entries.user_exceptions, (unsigned long)entries.user_irqs,
-                (unsigned long)entries.idle_irqs, (unsigned long)timer_ticks(), (unsigned long)entries.fp_switches);
+                (unsigned long)entries.idle_irqs, (unsigned long)timer_ticks(), (unsigned long)cpu.fp_loads);
         hal_halt();
     }
     aarch64_idle();
