@@ -11,21 +11,16 @@
 
 word_t arch_object_size_bits(word_t type)
 {
-    switch (type) {
-    case seL4_ARM_HugePageObject:
-        return seL4_HugePageBits;
-    case seL4_ARM_VSpaceObject:
-        return seL4_VSpaceBits;
-    case seL4_ARM_SmallPageObject:
-        return seL4_PageBits;
-    case seL4_ARM_LargePageObject:
-        return seL4_LargePageBits;
-    case seL4_ARM_PageTableObject:
-        return seL4_PageTableBits;
-    default:
-        /* Retype's decoder rejects type >= seL4_ObjectTypeCount before asking. */
-        kpanic("object_size_bits: invalid object type");
-    }
+    /* The sizes of the ABI's object-type table (-1 for the two generic types sized by retype's
+     * argument; every AArch64 type has a fixed size). */
+    static const int8_t bits[seL4_ObjectTypeCount] = {
+#define OBJECT_BITS(name, num, size_bits) [(num)] = (size_bits),
+        KAAL_OBJECT_TYPE_TABLE(OBJECT_BITS)
+#undef OBJECT_BITS
+    };
+    /* Retype's decoder rejects type >= seL4_ObjectTypeCount before asking. */
+    kassert(type >= seL4_NonArchObjectTypeCount && type < seL4_ObjectTypeCount);
+    return (word_t)bits[type];
 }
 
 cap_t arch_object_create(word_t type, paddr_t pa, bool device)
@@ -64,6 +59,11 @@ struct cap_region arch_cap_region(cap_t cap)
     default:
         return (struct cap_region){0, 0}; /* ASID control and SGI signal caps name no memory */
     }
+}
+
+bool arch_cap_within(cap_t cap, paddr_t base, paddr_t top)
+{
+    return cap_region_within(arch_cap_region(cap), base, top);
 }
 
 bool arch_same_region_as(cap_t a, cap_t b)

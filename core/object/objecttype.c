@@ -13,6 +13,9 @@
 
 word_t object_size_bits(word_t type, word_t user_size_bits)
 {
+    if (type >= seL4_NonArchObjectTypeCount) {
+        return arch_object_size_bits(type);
+    }
     switch (type) {
     case seL4_UntypedObject:
         return user_size_bits;
@@ -22,10 +25,9 @@ word_t object_size_bits(word_t type, word_t user_size_bits)
         return seL4_EndpointBits;
     case seL4_NotificationObject:
         return seL4_NotificationBits;
-    case seL4_CapTableObject:
-        return seL4_SlotBits + user_size_bits;
     default:
-        return arch_object_size_bits(type);
+        kassert(type == seL4_CapTableObject);
+        return seL4_SlotBits + user_size_bits;
     }
 }
 
@@ -51,6 +53,9 @@ cap_t object_create(word_t type, paddr_t pa, word_t user_size_bits, bool device)
     kassert(IS_ALIGNED(pa, object_size_bits(type, user_size_bits)));
     kassert(!device || type == seL4_UntypedObject || type >= seL4_NonArchObjectTypeCount);
 
+    if (type >= seL4_NonArchObjectTypeCount) {
+        return arch_object_create(type, pa, device);
+    }
     switch (type) {
     case seL4_UntypedObject:
         return cap_untyped_cap_new(pa, user_size_bits, device, 0);
@@ -61,10 +66,9 @@ cap_t object_create(word_t type, paddr_t pa, word_t user_size_bits, bool device)
         return cap_endpoint_cap_new(pa, 1, 1, 1, 1, 0);
     case seL4_NotificationObject:
         return cap_notification_cap_new(pa, 1, 1, 0);
-    case seL4_CapTableObject:
-        return cap_cnode_cap_new(pa, user_size_bits, 0, 0);
     default:
-        return arch_object_create(type, pa, device);
+        kassert(type == seL4_CapTableObject);
+        return cap_cnode_cap_new(pa, user_size_bits, 0, 0);
     }
 }
 
@@ -74,6 +78,9 @@ cap_t object_create(word_t type, paddr_t pa, word_t user_size_bits, bool device)
  * is 0 for a cap that names none (null, non-MCS reply, domain, IRQ control and handler caps). */
 static struct cap_region cap_region(cap_t cap)
 {
+    if (cap_is_arch(cap)) {
+        return arch_cap_region(cap);
+    }
     switch (cap_get_cap_type(cap)) {
     case cap_untyped_cap:
         return (struct cap_region){cap_untyped_cap_get_ptr(cap), cap_untyped_cap_get_block_size(cap)};
@@ -91,7 +98,7 @@ static struct cap_region cap_region(cap_t cap)
                                    type == ZOMBIE_TYPE_TCB ? seL4_TCBBits : type + seL4_SlotBits};
     }
     default:
-        return cap_is_arch(cap) ? arch_cap_region(cap) : (struct cap_region){0, 0};
+        return (struct cap_region){0, 0};
     }
 }
 
@@ -113,17 +120,16 @@ const char *cap_type_name(word_t tag)
     }
 }
 
-/* Does the untyped cap a cover the memory b names? Out of line: cap_same_region_as stays a leaf. */
+/* Does the untyped cap a cover the memory b names? An arch cap's region is the arch file's, asked
+ * in a tail call, so this needs no stack frame. */
 static __attribute__((noinline)) bool untyped_covers(cap_t a, cap_t b)
 {
-    struct cap_region r = cap_region(b);
-    if (r.bits == 0) {
-        return false;
+    paddr_t base = cap_untyped_cap_get_ptr(a);
+    paddr_t top = base + MASK(cap_untyped_cap_get_block_size(a));
+    if (cap_is_arch(b)) {
+        return arch_cap_within(b, base, top);
     }
-    paddr_t a_base = cap_untyped_cap_get_ptr(a);
-    paddr_t a_top = a_base + MASK(cap_untyped_cap_get_block_size(a));
-    paddr_t b_top = r.base + MASK(r.bits);
-    return a_base <= r.base && b_top <= a_top && r.base <= b_top;
+    return cap_region_within(cap_region(b), base, top);
 }
 
 bool cap_same_region_as(cap_t a, cap_t b)

@@ -9,19 +9,6 @@
 
 /* ---- walks ---- */
 
-word_t frame_size_bits_of(word_t frame_size)
-{
-    switch (frame_size) {
-    case FRAME_SMALL:
-        return seL4_PageBits;
-    case FRAME_LARGE:
-        return seL4_LargePageBits;
-    default:
-        kassert(frame_size == FRAME_HUGE); /* the size field has no fourth value in use */
-        return seL4_HugePageBits;
-    }
-}
-
 struct pt_slot vspace_lookup_pt_slot(paddr_t vspace_root_pa, word_t vaddr)
 {
     word_t level = 0;

@@ -32,6 +32,12 @@ struct cap_region {
     paddr_t base;
     word_t bits;
 };
+/* Does region r lie within [base, top] (top inclusive)? Never for a cap that names no memory. */
+static inline bool cap_region_within(struct cap_region r, paddr_t base, paddr_t top)
+{
+    paddr_t r_top = r.base + MASK(r.bits);
+    return r.bits != 0 && base <= r.base && r_top <= top && r.base <= r_top;
+}
 
 /* Object size in bits of the object a cap names (0 for caps without memory). */
 word_t cap_object_size_bits(cap_t cap);
@@ -71,6 +77,8 @@ exception_t decode_invocation(struct invocation_ctx *ctx);
 word_t arch_object_size_bits(word_t type);
 cap_t arch_object_create(word_t type, paddr_t pa, bool device);
 struct cap_region arch_cap_region(cap_t cap);
+/* cap_region_within(arch_cap_region(cap), base, top), with no call on the way (an untyped's Retype). */
+bool arch_cap_within(cap_t cap, paddr_t base, paddr_t top);
 bool arch_same_region_as(cap_t a, cap_t b);
 bool arch_same_object_as(cap_t a, cap_t b);
 bool arch_cap_is_revocable(cap_t derived, cap_t src);

@@ -69,8 +69,20 @@ static inline bool tcb_vspace(const struct tcb *t, paddr_t *root, word_t *asid)
     return true;
 }
 
-/* Size in bits (12, 21, 30) of a frame cap's frame, from its size field. */
-word_t frame_size_bits_of(word_t frame_size);
+/* Size in bits (12, 21, 30) of a frame cap's frame, from its size field. Inline: the hub's region
+ * questions and Page_Map ask it on their paths. */
+static inline word_t frame_size_bits_of(word_t frame_size)
+{
+    switch (frame_size) {
+    case FRAME_SMALL:
+        return seL4_PageBits;
+    case FRAME_LARGE:
+        return seL4_LargePageBits;
+    default:
+        kassert(frame_size == FRAME_HUGE); /* the size field has no fourth value in use */
+        return seL4_HugePageBits;
+    }
+}
 
 /* ---- Kernel-internal: shared by frame.c, pagetable.c, asid.c and vspace.c ---- */
 
