@@ -57,7 +57,7 @@ def header(rows):
     for r in rows:
         o.append(f"    {r['name']} = {r['label']},")
     o += ["    nArchInvocationLabels = %d," % (len(rows) + 1), "};",
-          "/* Generic labels end at 33, AArch64 sel4_arch labels at 38 (ABI sheet §7). */",
+          "/* Generic labels end at 33, AArch64 sel4_arch labels at 38 (docs/abi.md#invocations). */",
           "#define nInvocationLabels 33", "#define nSeL4ArchInvocationLabels 38", ""]
     o.append("/* X(label, name, object, message words, extra caps, result words) */")
     o.append("#define KAAL_INVOCATION_TABLE(X) \\")

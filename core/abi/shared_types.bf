@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Packed ABI words shared by kernel and user library (ABI sheet §4). Generated into
+# Packed ABI words shared by kernel and user library (docs/abi.md#message-info). Generated into
 # <kaal/abi/shared_types_gen.h> by tools/bfgen.py. Fields are listed in libsel4's constructor
 # argument order, so seL4_MessageInfo_new(label, capsUnwrapped, extraCaps, length) etc. read the same.
 

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Kernel-internal packed words: capabilities, derivation-tree links, endpoint and notification
 # queues, thread state. Generated into <kaal/structures_gen.h> by tools/bfgen.py.
-# Every object pointer is a *physical address* (48 bits); core converts with ptov()/vtop().
-# Cap type tags are seL4's AArch64 tags (ABI sheet §13.3), so DebugCapIdentify returns the tag.
+# Every object pointer is a *physical address* (48 bits); core converts with PTOV()/VTOP()
+# (<kaal/structures.h>, over the port's hal_ptov()/hal_vtop()).
+# Cap type tags are seL4's AArch64 tags (docs/abi.md#cap-types), so DebugCapIdentify returns the tag.
 
 # A slot's derivation-tree links (seL4's MDB: a doubly linked list in tree pre-order).
 block mdb_node 2

@@ -33,7 +33,7 @@ struct boot_state {
     struct mem_region freemem[BOOT_MAX_FREEMEM]; /* sorted, disjoint free RAM */
     word_t n_freemem;
 
-    /* The root task's virtual layout (ABI §10.5). */
+    /* The root task's virtual layout (docs/abi.md#root-task-start). */
     word_t ui_v_start, ui_v_end; /* user image */
     word_t ipc_buf_vptr;         /* = ui_v_end */
     word_t bi_frame_vptr;        /* = ui_v_end + 4 KiB */

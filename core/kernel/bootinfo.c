@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Boot: the root task's bootinfo frame (ABI sheet §10.1, §10.2) and the untyped caps it lists. */
+/* Boot: the root task's bootinfo frame (docs/abi.md#bootinfo, #extra-bootinfo) and the untyped caps it lists. */
 #include <kaal/kernel.h>
 #include <kaal/printf.h>
 #include <kaal/string.h>

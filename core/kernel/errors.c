@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The user-visible error layer: one-line helpers that fill the invocation context, and the
- * encoding of an error and of a lookup failure as message words (ABI sheet §8, §9). */
+ * encoding of an error and of a lookup failure as message words (docs/abi.md#errors, #faults). */
 #include <kaal/invocation.h>
 
 /* Only the type is set here: syscall_error_words reads just the fields of the error's type, and

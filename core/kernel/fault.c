@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Faults: delivering a thread's fault to its handler as a Call on its fault endpoint, the fault
- * messages (ABI sheet §9.2), replies to them (§9.3), double faults, and the port's fault entries. */
+ * messages (docs/abi.md#faults), replies to them (docs/abi.md#fault-replies), double faults, and
+ * the port's fault entries. */
 #include <kaal/cspace.h>
 #include <kaal/ipc.h>
 #include <kaal/kernel.h>
@@ -94,9 +95,6 @@ word_t fault_message(struct tcb *f, struct tcb *receiver, word_t *rbuf)
 
 /* ---- replies ----------------------------------------------------------------------------- */
 
-/* SPSR as user code may set it: the flags (NZCV) kept, the mode forced to user (as WriteRegisters). */
-static word_t sanitise_spsr(word_t v) { return (v & 0xf0000000ul) | USER_SPSR_INITIAL; }
-
 /* Copy the first n reply MRs of the replier (x2..x5, then its buffer) into the registers regs[]. */
 static void copy_reply_to_regs(struct tcb *faulting, struct tcb *replier, const enum user_reg *regs, word_t n)
 {
@@ -110,7 +108,7 @@ static void copy_reply_to_regs(struct tcb *faulting, struct tcb *replier, const 
         } else {
             return;
         }
-        hal_reg_set(&faulting->arch, regs[i], regs[i] == REG_SPSR ? sanitise_spsr(v) : v);
+        hal_reg_set(&faulting->arch, regs[i], regs[i] == REG_SPSR ? user_spsr_sanitise(v) : v);
     }
 }
 

@@ -30,7 +30,7 @@ word_t ipc_set_mr(struct tcb *t, word_t *buf, word_t i, word_t value)
 static word_t copy_mrs(struct tcb *sender, const word_t *sbuf, struct tcb *receiver, word_t *rbuf, word_t n)
 {
     _Static_assert(N_MSG_REGISTERS == 4, "copy_mrs copies the message registers one by one");
-    /* Only the registers the message covers change (ABI sheet §3). */
+    /* Only the registers the message covers change (docs/abi.md#registers). */
     switch (MIN(n, (word_t)N_MSG_REGISTERS)) {
     case 4:
         hal_reg_set(&receiver->arch, REG_MR0 + 3, hal_reg_get(&sender->arch, REG_MR0 + 3));

@@ -2,7 +2,7 @@
 /* System call entry: decode x7; Send/NBSend/Call invoke the cap in x0 with the message in x1..x5
  * and the IPC buffer and reply (Call) with success or the seL4 error; Recv/NBRecv/Reply/ReplyRecv
  * go to IPC; Yield to the scheduler; the debug calls; anything else is an UnknownSyscall fault.
- * Register rule (ABI sheet §3): only x0..x5 ever change, and only the MRs a reply covers. */
+ * Register rule (docs/abi.md#registers): only x0..x5 ever change, and only the MRs a reply covers. */
 #include <kaal/cspace.h>
 #include <kaal/debug.h>
 #include <kaal/fastpath.h>

@@ -6,7 +6,7 @@
 #include <kaal/sched.h>
 
 /* Entries user code may configure. The last one stays an end marker, so the schedule always ends
- * (ABI sheet §7.1: index < CONFIG_NUM_DOMAIN_SCHEDULES - 1). */
+ * (docs/abi.md#invocation-semantics: index < CONFIG_NUM_DOMAIN_SCHEDULES - 1). */
 #define DOM_CONFIGURABLE_ENTRIES (CONFIG_NUM_DOMAIN_SCHEDULES - 1)
 /* Durations are 56-bit tick counts (the top byte of seL4's schedule word is the domain). */
 #define DOM_MAX_DURATION MASK(56)

@@ -54,8 +54,8 @@ static void tcb_init_object(struct tcb *tcb)
     thread_state_ptr_set_ts_type(&tcb->state, ThreadState_Inactive);
     tcb->priority = 0;
     tcb->mcp = 0;
-    /* seL4 puts a new thread in the current domain; with CONFIG_NUM_DOMAINS = 1 that is 0. */
-    tcb->domain = 0;
+    /* As seL4: a new thread starts in the domain that is running when it is made. */
+    tcb->domain = sched_current_domain();
     tcb->time_slice = CONFIG_TIME_SLICE;
     tcb->name[0] = '\0';
     sched_tcb_created(tcb);

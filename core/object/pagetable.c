@@ -47,6 +47,7 @@ static exception_t perform_page_table_unmap(cte_t *pt_slot)
         paddr_t pt = cap_page_table_cap_get_ptr(cap);
         page_table_unmap(cap_page_table_cap_get_mapped_asid(cap), cap_page_table_cap_get_mapped_vaddr(cap), pt);
         hal_zero_phys(pt, BIT(seL4_PageTableBits));
+        hal_cache_clean_new_memory(pt, BIT(seL4_PageTableBits));
     }
     cap = cap_page_table_cap_set_is_mapped(cap, 0);
     cap = cap_page_table_cap_set_mapped_asid(cap, 0);

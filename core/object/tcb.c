@@ -9,7 +9,7 @@
 #include <kaal/sched.h>
 #include <kaal/thread.h>
 
-/* seL4_UserContext order (ABI sheet §12): the "frame" set, then the "gp" set. */
+/* seL4_UserContext order (docs/abi.md#user-context): the "frame" set, then the "gp" set. */
 static const enum user_reg frame_regs[] = {
     REG_FAULT_IP, REG_SP, REG_SPSR, REG_X0,  REG_X1,  REG_X2,  REG_X3,  REG_X4,  REG_X5,
     REG_X6,       REG_X7, REG_X8,   REG_X16, REG_X17, REG_X18, REG_X29, REG_X30,
@@ -31,14 +31,8 @@ static enum user_reg context_reg(word_t i)
     return i < N_FRAME_REGS ? frame_regs[i] : gp_regs[i - N_FRAME_REGS];
 }
 
-/* A value user code writes into a register: SPSR keeps only NZCV and returns to EL0t. */
-static word_t sanitise_register(enum user_reg r, word_t v)
-{
-    if (r == REG_SPSR) {
-        return (v & 0xf0000000ul) | USER_SPSR_INITIAL;
-    }
-    return v;
-}
+/* A value user code writes into a register: SPSR as user_spsr_sanitise (<hal/regs.h>) says. */
+static word_t sanitise_register(enum user_reg r, word_t v) { return r == REG_SPSR ? user_spsr_sanitise(v) : v; }
 
 /* The restart PC becomes the resume point (seL4 setNextPC(getRestartPC())). */
 static void next_ip_from_fault_ip(struct tcb *t)

@@ -2,11 +2,12 @@
 /* Untyped_Retype: carve kernel objects out of untyped memory, and the preemptible reset of an
  * untyped whose children are all gone (seL4 decodeUntypedInvocation, invokeUntyped_Retype).
  *
- * Invariant kept here: the memory of a non-device untyped above its free index is zero. Reset
- * zeroes [0, free index) before the free index drops to 0, and retype only hands out memory
- * above the free index, so new objects need no clearing of their own. Boot keeps it by handing
- * out untyped caps whose free index covers any memory it has not zeroed (seL4 gives them the
- * maximum free index, so the first retype resets, i.e. zeroes, them). */
+ * Invariant kept here: the memory of a non-device untyped above its free index is zero, and
+ * written back to the point of coherency (hal_cache_clean_new_memory, as seL4's clearMemory).
+ * Reset zeroes and cleans [0, free index) before the free index drops to 0, and retype only hands
+ * out memory above the free index, so new objects (frames above all) need no clearing of their
+ * own. Boot keeps it by handing out untyped caps whose free index covers any memory it has not
+ * zeroed (seL4 gives them the maximum free index, so the first retype resets, i.e. zeroes, them). */
 #include <kaal/cdt.h>
 #include <kaal/cspace.h>
 #include <kaal/kernel.h>
@@ -53,6 +54,7 @@ exception_t untyped_reset(cte_t *slot)
         /* Device memory is never cleared; an untyped smaller than a chunk is cleared at once. */
         if (!device) {
             hal_zero_phys(base, BIT(block_bits));
+            hal_cache_clean_new_memory(base, BIT(block_bits));
         }
         cap_untyped_cap_ptr_set_free_index(&slot->cap, 0);
         return EXCEPTION_NONE;
@@ -62,6 +64,7 @@ exception_t untyped_reset(cte_t *slot)
      * the free index is zero at every preemption point. */
     for (word_t chunk = ROUND_DOWN(offset - 1, chunk_bits);; chunk -= BIT(chunk_bits)) {
         hal_zero_phys(base + chunk, BIT(chunk_bits));
+        hal_cache_clean_new_memory(base + chunk, BIT(chunk_bits));
         cap_untyped_cap_ptr_set_free_index(&slot->cap, OFFSET_TO_FREE_INDEX(chunk));
         if (preemption_point() != EXCEPTION_NONE) {
             return EXCEPTION_PREEMPTED;

@@ -183,6 +183,7 @@ void arch_finalise_cap(cap_t cap, bool final)
             page_table_unmap(cap_page_table_cap_get_mapped_asid(cap), cap_page_table_cap_get_mapped_vaddr(cap),
                              cap_page_table_cap_get_ptr(cap));
             hal_zero_phys(cap_page_table_cap_get_ptr(cap), BIT(seL4_PageTableBits));
+            hal_cache_clean_new_memory(cap_page_table_cap_get_ptr(cap), BIT(seL4_PageTableBits));
         }
         break;
     case cap_vspace_cap:

@@ -173,12 +173,58 @@ void hal_vspace_bindings_changed(void) { /* the shadow MMU looks the VSpace up a
 
 void hal_tcb_destroy(struct hal_tcb *arch) { (void)arch; /* hostsim keeps no FP/SIMD state */ }
 
+/* --- caches: the host is coherent, so cleaning does nothing; what the kernel asks for is kept
+ * for the tests: a bit per 64-byte line of RAM, set by hal_zero_phys and cleared by
+ * hal_cache_clean_new_memory (machine.c maps the bitmap with the RAM). --- */
+unsigned long hostsim_cache_clean_calls;
+
+static void cache_mark(paddr_t pa, word_t bytes, bool zeroed)
+{
+    if (hostsim_cache_pending_map == NULL || bytes == 0) {
+        return;
+    }
+    word_t first = (pa - hostsim_ram_base_pa) / HOSTSIM_CACHE_LINE;
+    word_t last = (pa + bytes - 1 - hostsim_ram_base_pa) / HOSTSIM_CACHE_LINE;
+    for (word_t l = first; l <= last; l++) {
+        if (zeroed) {
+            hostsim_cache_pending_map[l / 8] |= (uint8_t)(1u << (l % 8));
+        } else {
+            hostsim_cache_pending_map[l / 8] &= (uint8_t)~(1u << (l % 8));
+        }
+    }
+}
+
 void hal_zero_phys(paddr_t pa, word_t bytes)
 {
     if (!hostsim_is_ram(pa, bytes)) {
         hostsim_bad_phys(pa);
     }
     memset(hal_ptov(pa), 0, bytes);
+    cache_mark(pa, bytes, true);
+}
+
+void hal_cache_clean_new_memory(paddr_t pa, word_t bytes)
+{
+    if (!hostsim_is_ram(pa, bytes)) {
+        hostsim_bad_phys(pa); /* core never asks for device memory */
+    }
+    hostsim_cache_clean_calls++;
+    cache_mark(pa, bytes, false);
+}
+
+bool hostsim_cache_zeroed_not_cleaned(uint64_t pa, uint64_t bytes)
+{
+    if (hostsim_cache_pending_map == NULL || bytes == 0 || !hostsim_is_ram(pa, bytes)) {
+        return false;
+    }
+    word_t first = (pa - hostsim_ram_base_pa) / HOSTSIM_CACHE_LINE;
+    word_t last = (pa + bytes - 1 - hostsim_ram_base_pa) / HOSTSIM_CACHE_LINE;
+    for (word_t l = first; l <= last; l++) {
+        if (hostsim_cache_pending_map[l / 8] & (1u << (l % 8))) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void hostsim_bad_phys(paddr_t pa)

@@ -5,6 +5,7 @@
 
 #include <setjmp.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Where hal_halt() returns to during a kernel entry (NULL outside one). */
 extern jmp_buf *hostsim_halt_target;
@@ -24,6 +25,11 @@ void hostsim_irq_reset(void);
 void hostsim_irq_set_pending(unsigned long irq);
 /* Interrupts taken so far (hal_irq_ack): a preempted system call takes one. */
 extern unsigned long hostsim_irq_acks;
+
+/* The cache model's bitmap (hal.c): a bit per HOSTSIM_CACHE_LINE bytes of RAM, "zeroed, not yet
+ * cleaned"; mapped and unmapped with the RAM (machine.c), NULL without RAM. */
+#define HOSTSIM_CACHE_LINE 64u
+extern uint8_t *hostsim_cache_pending_map;
 
 /* Print the current thread's registers (after a panic). */
 void hostsim_dump_state(void);

@@ -21,7 +21,7 @@
 #include "user_internal.h"
 
 /*
- * Physical layout, as seL4's elfloader would leave it (ABI sheet §11.3, §14):
+ * Physical layout, as seL4's elfloader would leave it (docs/abi.md#qemu-virt-addresses, #observed-on-sel4):
  *
  *   lowest RAM start (page aligned)   kernel image: empty on hostsim (the kernel is host code)
  *   dtb_pa = first free page          DTB copy, reserved with its exact size
@@ -46,6 +46,8 @@ bool hostsim_booted;
 paddr_t hostsim_ram_base_pa;
 word_t hostsim_ram_size;
 uint8_t *hostsim_ram_host;
+uint8_t *hostsim_cache_pending_map;
+static size_t cache_map_bytes;
 
 static int ram_fd = -1;
 static struct mem_map machine_map;          /* RAM of the booted machine */
@@ -60,6 +62,10 @@ static void ram_unmap(void)
     if (hostsim_ram_host != NULL) {
         munmap(hostsim_ram_host, hostsim_ram_size);
     }
+    if (hostsim_cache_pending_map != NULL) {
+        munmap(hostsim_cache_pending_map, cache_map_bytes);
+    }
+    hostsim_cache_pending_map = NULL;
     if (ram_fd >= 0) {
         close(ram_fd);
     }
@@ -100,6 +106,15 @@ static int ram_map(paddr_t base, word_t size, const char **error)
     hostsim_ram_host = p;
     hostsim_ram_base_pa = base;
     hostsim_ram_size = size;
+    /* The cache model's bitmap (hal.c), sparse like the RAM: a bit per line. */
+    cache_map_bytes = size / HOSTSIM_CACHE_LINE / 8 + 1;
+    void *m = mmap(NULL, cache_map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) {
+        *error = "hostsim: cannot map the cache model";
+        ram_unmap();
+        return -1;
+    }
+    hostsim_cache_pending_map = m;
     return 0;
 }
 

@@ -21,7 +21,7 @@
 #define PTE_UXN (1ul << 54)
 #define PTE_ADDR_MASK 0x0000fffffffff000ul
 
-/* MAIR indices as seL4 programs MAIR_EL1 (ABI sheet §11.2). */
+/* MAIR indices as seL4 programs MAIR_EL1 (docs/abi.md#loader-mmu-state). */
 #define MAIR_DEVICE_nGnRnE 0
 #define MAIR_NORMAL 4
 

@@ -88,7 +88,7 @@ const char *kfuzz_status_name(int status)
     }
 }
 
-/* seL4's AArch64 cap tags (ABI sheet §13.3), for the invoked cap's type in a trace line. */
+/* seL4's AArch64 cap tags (docs/abi.md#cap-types), for the invoked cap's type in a trace line. */
 static const char *tag_name(int tag)
 {
     static const char *names[32] = {

@@ -2,7 +2,7 @@
 /* Bad input from user mode, on QEMU: a child thread that executes garbage, jumps to kernel
  * addresses, touches kernel and device memory it has no mapping for, or floods interrupts must
  * not hurt the kernel or other threads. The root task (priority 255) is the child's fault handler:
- * each bad action must arrive as the seL4 fault the ABI sheet (§9) names, with the right address,
+ * each bad action must arrive as the seL4 fault docs/abi.md#faults describes, with the right address,
  * and afterwards a witness thread (same priority as the child, same address space) must still be
  * running, with its callee-saved registers intact, and the kernel must still answer system calls.
  * Prints one "ok"/"not ok" line per case and "N passed, M failed"; tests/qemu/run-badinput.sh
@@ -309,7 +309,7 @@ int kaal_root_main(const seL4_BootInfo *bi)
         return 1;
     }
 
-    /* Executing garbage: each becomes a UserException with Number = ESR (§9.1). */
+    /* Executing garbage: each becomes a UserException with Number = ESR (docs/abi.md#faults). */
     case_user_exception("garbage/udf", bad_garbage, 0x00);
     case_user_exception("garbage/unallocated_encoding", bad_unallocated, 0x00);
     case_user_exception("garbage/brk", bad_brk, 0x3c);

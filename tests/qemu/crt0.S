@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Start of the QEMU smoke root task. The kernel enters at _start with x0 = the bootinfo frame and
- * every other register zero, including SP_EL0 (ABI §10.5): set up a stack and call
+ * every other register zero, including SP_EL0 (docs/abi.md#root-task-start): set up a stack and call
  * smoke_main(bootinfo, entry SP, entry TPIDR_EL0), which never returns. */
     .section .text.start, "ax"
     .global _start

@@ -1,20 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Boot a KaaL image carrying the bad-input root task (badinput_root.c) on QEMU virt and judge it.
-# Usage: run-badinput.sh IMAGE [gicv2|gicv3]
-#   gicv2: -machine virt -cpu cortex-a53; gicv3: virt,gic-version=3 + cortex-a72.
+# Usage: run-badinput.sh IMAGE [MODEL]
+#   MODEL: a CPU model of cpu-models.txt (default gicv2: Cortex-A53, GICv2).
 #   QEMU_TIMEOUT (seconds, default 120) bounds the run.
 # Passes when QEMU powered off by itself (exit 0: the kernel survived to the end), there was no
 # kernel panic, no case failed ("not ok"), and the root task printed "N passed, 0 failed" with N
 # equal to the number of "ok" lines (at least one).
 set -uo pipefail
-image=${1:?usage: run-badinput.sh IMAGE [gicv2|gicv3]}
-gic=${2:-gicv2}
-case "$gic" in
-gicv2) machine=(-machine virt -cpu cortex-a53) ;;
-gicv3) machine=(-machine virt,gic-version=3 -cpu cortex-a72) ;;
-*) echo "run-badinput.sh: unknown GIC '$gic'" >&2; exit 2 ;;
-esac
+image=${1:?usage: run-badinput.sh IMAGE [MODEL]}
+model=${2:-gicv2}
+here=$(dirname "${BASH_SOURCE[0]}")
+m=$("$here/qemu-machine.sh" "$model") || exit 2
+read -r -a machine <<<"$m"
+gic=$("$here/qemu-machine.sh" "$model" gic)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 timeout "${QEMU_TIMEOUT:-120}" qemu-system-aarch64 "${machine[@]}" -nographic -m 1G -kernel "$image" \
@@ -29,6 +28,6 @@ oks=$(grep -c '^ok ' "$log")
 if ! grep -qx "$oks passed, 0 failed" "$log" || [ "$oks" -eq 0 ]; then
     echo "run-badinput.sh: no '$oks passed, 0 failed' line"; fail=1
 fi
-if ! grep -q "GICv${gic#gicv}" "$log"; then echo "run-badinput.sh: kernel did not use GICv${gic#gicv}"; fail=1; fi
-[ "$fail" -eq 0 ] && echo "run-badinput.sh: $gic: PASS ($oks cases)" || echo "run-badinput.sh: $gic: FAIL"
+if ! grep -q "GICv$gic" "$log"; then echo "run-badinput.sh: kernel did not use GICv$gic"; fail=1; fi
+[ "$fail" -eq 0 ] && echo "run-badinput.sh: $model: PASS ($oks cases)" || echo "run-badinput.sh: $model: FAIL"
 exit "$fail"

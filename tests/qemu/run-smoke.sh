@@ -1,20 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Boot a KaaL image carrying the smoke root task on QEMU virt and check its console.
-# Usage: run-smoke.sh IMAGE [gicv2|gicv3]
-#   gicv2: -machine virt -cpu cortex-a53 (GICv2, QEMU's default); gicv3: gic-version=3, cortex-a72.
+# Usage: run-smoke.sh IMAGE [MODEL]
+#   MODEL: a CPU model of cpu-models.txt (default gicv2: Cortex-A53 with GICv2, QEMU's default).
 #   QEMU_TIMEOUT (seconds, default 60) bounds the run.
 # Passes when QEMU powered off by itself (exit 0), the root task printed "N passed, 0 failed" with
 # N > 0, the kernel reported the deliberate fault and powered off because nothing could run, and
 # there was no panic.
 set -uo pipefail
-image=${1:?usage: run-smoke.sh IMAGE [gicv2|gicv3]}
-gic=${2:-gicv2}
-case "$gic" in
-gicv2) machine=(-machine virt -cpu cortex-a53) ;;
-gicv3) machine=(-machine virt,gic-version=3 -cpu cortex-a72) ;;
-*) echo "run-smoke.sh: unknown GIC '$gic'" >&2; exit 2 ;;
-esac
+image=${1:?usage: run-smoke.sh IMAGE [MODEL]}
+model=${2:-gicv2}
+here=$(dirname "${BASH_SOURCE[0]}")
+m=$("$here/qemu-machine.sh" "$model") || exit 2
+read -r -a machine <<<"$m"
+gic=$("$here/qemu-machine.sh" "$model" gic)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 start=$(date +%s.%N)
@@ -23,17 +22,17 @@ timeout "${QEMU_TIMEOUT:-60}" qemu-system-aarch64 "${machine[@]}" -nographic -m 
 status=$?
 end=$(date +%s.%N)
 tr -d '\r' <"$log"
-echo "run-smoke.sh: $gic: QEMU exit status $status after $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s"
+echo "run-smoke.sh: $model: QEMU exit status $status after $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s"
 fail=0
 if [ "$status" -ne 0 ]; then echo "run-smoke.sh: QEMU did not power off cleanly"; fail=1; fi
 if grep -q 'KaaL kernel panic' "$log"; then echo "run-smoke.sh: kernel panic"; fail=1; fi
 if ! grep -qE "^[1-9][0-9]* passed, 0 failed" <(tr -d '\r' <"$log"); then
     echo "run-smoke.sh: no '<N> passed, 0 failed' line"; fail=1
 fi
-if ! grep -q "GICv${gic#gicv}" "$log"; then echo "run-smoke.sh: kernel did not use GICv${gic#gicv}"; fail=1; fi
+if ! grep -q "GICv$gic" "$log"; then echo "run-smoke.sh: kernel did not use GICv$gic"; fail=1; fi
 if ! grep -q 'took fault type 5\|VMFault\|vm fault' "$log"; then
     echo "run-smoke.sh: no kernel diagnostic for the deliberate fault"; fail=1
 fi
 if ! grep -q 'powering off' "$log"; then echo "run-smoke.sh: kernel did not end the run"; fail=1; fi
-[ "$fail" -eq 0 ] && echo "run-smoke.sh: $gic: PASS" || echo "run-smoke.sh: $gic: FAIL"
+[ "$fail" -eq 0 ] && echo "run-smoke.sh: $model: PASS" || echo "run-smoke.sh: $model: FAIL"
 exit "$fail"

@@ -131,7 +131,7 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
 {
     put_str("smoke: KaaL AArch64 root task running at EL0\n");
 
-    /* Entry state (ABI §10.5). */
+    /* Entry state (docs/abi.md#root-task-start). */
     CHECK_EQ("entry SP_EL0", entry_sp, 0);
     CHECK_EQ("entry TPIDR_EL0", entry_tpidr, 0);
     CHECK_EQ("bootinfo ipcBuffer (end of image)", (word_t)bi->ipcBuffer, (word_t)bi - 0x1000);
@@ -146,7 +146,7 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
     put_num(bi->empty.start, 10);
     put_char('\n');
 
-    /* DebugCapIdentify on slots 0..16 (ABI §14) and the first untyped. */
+    /* DebugCapIdentify on slots 0..16 (docs/abi.md#observed-on-sel4) and the first untyped. */
     static const word_t want_tags[17] = {0, 12, 10, 9, 14, 11, 13, 0, 0, 1, 1, 20, 0, 0, 0, 0, 3};
     put_str("smoke: cap types 0..16:");
     for (word_t i = 0; i < 17; i++) {
@@ -187,7 +187,7 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
     check_reply("CNode_Copy (depth 65)", &r, deep, seL4_RangeError, 2, range_words);
 
     /* A one-word reply: Untyped_Retype of an unknown object type is InvalidArgument(0); x3..x6 must
-     * come back unchanged (ABI §14's raw register rule). */
+     * come back unchanged (as on seL4: docs/abi.md#observed-on-sel4). */
     ipc->caps_or_badges[0] = seL4_CapInitThreadCNode;
     ipc->msg[4] = dest + 1;
     ipc->msg[5] = 1;

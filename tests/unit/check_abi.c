@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The ABI tables against the numbers of the ABI sheet: packed words, labels, argument positions. */
+/* The ABI tables against the numbers of docs/abi.md: packed words, labels, argument positions. */
 #include "ktest.h"
 
 START_TEST(test_message_info_bits)
 {
-    /* ABI sheet §4: label=1 -> 0x1000; capsUnwrapped=1 -> 0x200; extraCaps=1 -> 0x80; length=1 -> 0x1. */
+    /* docs/abi.md#message-info: label=1 -> 0x1000; capsUnwrapped=1 -> 0x200; extraCaps=1 -> 0x80; length=1 -> 0x1. */
     ck_assert_uint_eq(seL4_MessageInfo_new(1, 0, 0, 0).words[0], 0x1000);
     ck_assert_uint_eq(seL4_MessageInfo_new(0, 1, 0, 0).words[0], 0x200);
     ck_assert_uint_eq(seL4_MessageInfo_new(0, 0, 1, 0).words[0], 0x80);
@@ -69,7 +69,7 @@ END_TEST
 
 START_TEST(test_argument_packing)
 {
-    /* Bool at bit 0, Uint8 at bits 8..15 share MR0; the count follows in MR1 (ABI sheet §7). */
+    /* Bool at bit 0, Uint8 at bits 8..15 share MR0; the count follows in MR1 (docs/abi.md#invocations). */
     ck_assert_int_eq(KAAL_ARG_TCBReadRegisters_suspend_source_WORD, 0);
     ck_assert_int_eq(KAAL_ARG_TCBReadRegisters_arch_flags_BIT, 8);
     ck_assert_int_eq(KAAL_ARG_TCBReadRegisters_count_WORD, 1);

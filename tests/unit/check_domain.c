@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* DomainSet invocations (ABI sheet §7 rows 30-32, §7.1): DomainSet_Set, ScheduleConfigure and
+/* DomainSet invocations (docs/abi.md#invocations, #invocation-semantics): DomainSet_Set, ScheduleConfigure and
  * ScheduleSetStart with every error and its words; with more than one domain (-Dnum_domains=4),
  * threads run only in the current domain. */
 #include "threads_support.h"
@@ -139,6 +139,26 @@ START_TEST(test_domains_isolate)
 }
 END_TEST
 
+/* seL4 gives a new TCB the domain that is running when it is made (createObject uses
+ * ksCurDomain), not domain 0. */
+START_TEST(test_new_thread_in_current_domain)
+{
+    uint64_t A = E0;
+    make_thread(A, 255);
+    ck_assert_uint_eq(tcb_at(A)->domain, 0); /* made while domain 0 runs */
+    OK(domain_set(1, A));
+    OK(resume(A));
+    OK(schedule_configure(0, 1, 3));
+    OK(schedule_set_start(0));
+    ck_assert_uint_eq(sched_current_domain(), 1);
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
+    /* A (sharing the root's CSpace) retypes a TCB into slot E0 + 2 while domain 1 runs. */
+    uint64_t mrs[6] = {seL4_TCBObject, 0, 0, 0, E0 + 2, 1};
+    OK(cur_call(ktest_untyped(16), UntypedRetype, 6, mrs, 1, (uint64_t[]){ROOT}));
+    ck_assert_uint_eq(tcb_at(E0 + 2)->domain, 1);
+}
+END_TEST
+
 START_TEST(test_domain_set_moves_current)
 {
     uint64_t A = E0;
@@ -165,6 +185,7 @@ static Suite *domain_suite(void)
     tc = fixture_tcase(s, "sched_domains", setup);
     tcase_add_test(tc, test_domains_isolate);
     tcase_add_test(tc, test_domain_set_moves_current);
+    tcase_add_test(tc, test_new_thread_in_current_domain);
 #endif
     return s;
 }

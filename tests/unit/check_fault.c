@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Faults delivered to a handler thread as a Call on the faulting thread's fault endpoint: each
- * fault type's message layout and length (ABI sheet §9.2), each reply's effect (§9.3), and
+ * fault type's message layout and length (docs/abi.md#faults), each reply's effect (docs/abi.md#fault-replies), and
  * double faults. */
 #include "puppets.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Randomized CNode and Untyped invocations as the root thread: after every one the kernel has not
- * panicked, its invariants hold, and a Call's reply is a valid seL4 error with its length (§8).
+ * panicked, its invariants hold, and a Call's reply is a valid seL4 error with its length (docs/abi.md#errors).
  * Seeded and reproducible: KTEST_SEED (default below), KTEST_RANDOM_ITERATIONS (default 100000). */
 #include "ktest.h"
 
@@ -397,7 +397,7 @@ static void generate(struct op *o)
     o->sysno = s < 80 ? seL4_SysCall : s < 90 ? seL4_SysSend : seL4_SysNBSend;
 }
 
-/* The reply length each seL4 error has (§8); -1 when the label is not an error. */
+/* The reply length each seL4 error has (docs/abi.md#errors); -1 when the label is not an error. */
 static int error_length(const struct ktest_reply *r)
 {
     switch (r->label) {

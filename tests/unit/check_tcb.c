@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* TCB invocations through the root thread: each one's success and every error it can return, with
- * the error's extra words and reply length (ABI sheet §7 rows 2-16, §7.1, §8, §12). */
+ * the error's extra words and reply length (docs/abi.md#invocations, #invocation-semantics, #errors, #user-context). */
 #include "threads_support.h"
 
 #include <kaal/cdt.h>
@@ -104,6 +104,28 @@ START_TEST(test_write_read_round_trip)
     ck_assert_uint_eq(r.length, 5);
     ck_assert_uint_eq(r.mr[4], vals[4]);
     ck_assert_uint_eq(hostsim_thread_state(h), ThreadState_Inactive);
+}
+END_TEST
+
+/* PSTATE ownership (<hal/regs.h>): an SPSR the CPU saved (here: as a CPU with SSBS, DIT and BTI
+ * would, after `msr ssbs, #1; msr dit, #1` and an interrupt between a br and its target) is the
+ * thread's and reads back unchanged; the same value written by user code keeps only NZCV (seL4's
+ * sanitiseRegister). */
+START_TEST(test_spsr_cpu_saved_kept_user_written_sanitised)
+{
+    const uint64_t saved = 0x60000040ul | (1ul << 24) | (1ul << 12) | (2ul << 10); /* ZC, DIT, SSBS, BTYPE 2 */
+    uint64_t h = handle_at(T);
+    hal_reg_set(&tcb_from_paddr(h)->arch, REG_SPSR, saved);
+    ck_assert_uint_eq(saved & SPSR_KERNEL_OWNED, USER_SPSR_INITIAL); /* a CPU's save: kernel bits intact */
+    struct ktest_reply r = read_regs(T, 0, 3);
+    ktest_assert_ok(r);
+    ck_assert_uint_eq(r.mr[2], saved);
+    uint64_t vals[3] = {0x400000, 0x1000, saved};
+    OK(write_regs(T, 0, 3, vals, 5));
+    ck_assert_uint_eq(reg_of(h, REG_SPSR), 0x60000040ul);
+    ck_assert_uint_eq(user_spsr_sanitise(saved), 0x60000040ul);
+    ck_assert_uint_eq(user_spsr_sanitise(~0ul), 0xf0000040ul);
+    ck_assert_uint_eq(user_spsr_sanitise(0x3c5), USER_SPSR_INITIAL); /* EL1h with masks: not a user mode */
 }
 END_TEST
 
@@ -453,6 +475,7 @@ static Suite *tcb_suite(void)
     tcase_add_test(tc, test_read_registers_suspend_source);
     tc = fixture_tcase(s, "TCB_WriteRegisters", setup);
     tcase_add_test(tc, test_write_read_round_trip);
+    tcase_add_test(tc, test_spsr_cpu_saved_kept_user_written_sanitised);
     tcase_add_test(tc, test_write_registers_errors);
     tcase_add_test(tc, test_write_registers_sanitise_and_resume);
     tc = fixture_tcase(s, "TCB_CopyRegisters", setup);

@@ -8,7 +8,7 @@
 #define ROOT seL4_CapInitThreadCNode
 
 /* ktest_assert_ok/_error evaluate their argument more than once: make each call exactly once. */
-/* Cap type tags (ABI sheet §13.3) that DebugCapIdentify returns. */
+/* Cap type tags (docs/abi.md#cap-types) that DebugCapIdentify returns. */
 enum {
     TAG_NULL = 0,
     TAG_FRAME = 1,
@@ -460,6 +460,51 @@ START_TEST(test_boot_untyped_first_retype_zeroes)
 }
 END_TEST
 
+/* ---- caches: a new frame is written back to the point of coherency ------------------------- */
+
+/* seL4 cleans the memory it zeroes for user objects (clearMemory), so that a new frame mapped
+ * uncached reads zeros, never older data (issue 13, defect 3). hostsim's cache model remembers
+ * which lines were zeroed and not cleaned since: after every frame retype none of the frame may
+ * be, for each frame size, memory of a first retype (a boot untyped reset), memory above the
+ * watermark, and memory reset after Revoke. Device memory is neither zeroed nor cleaned. */
+START_TEST(test_new_frames_are_clean)
+{
+    static const struct {
+        uint64_t type;
+        unsigned bits;
+    } frames[] = {{seL4_ARM_SmallPageObject, 12}, {seL4_ARM_LargePageObject, 21}};
+    uint64_t slot = ktest_first_empty();
+    for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+        unsigned bits = frames[i].bits;
+        uint64_t base;
+        unsigned long calls = hostsim_cache_clean_calls;
+        uint64_t ut = child_untyped(bits + 2, slot++, &base); /* its parent was reset: cleaned */
+        ck_assert_uint_gt(hostsim_cache_clean_calls, calls);
+        ck_assert(!hostsim_cache_zeroed_not_cleaned(base, 4ull << bits));
+        uint64_t f = slot;
+        slot += 2;
+        OK(retype_root(ut, frames[i].type, 0, f, 2)); /* above the watermark: no reset */
+        ck_assert(!hostsim_cache_zeroed_not_cleaned(base, 2ull << bits));
+        /* Dirty it, revoke, retype: the reset zeroes and cleans again. */
+        phys_fill(base, 4096, 0x5a);
+        OK(ktest_cnode_revoke(ROOT, ut, 64));
+        calls = hostsim_cache_clean_calls;
+        OK(retype_root(ut, frames[i].type, 0, f, 1));
+        ck_assert_uint_gt(hostsim_cache_clean_calls, calls);
+        ck_assert(phys_is_zero(base, 4096));
+        ck_assert(!hostsim_cache_zeroed_not_cleaned(base, 1ull << bits));
+    }
+    /* A device untyped: its frames are neither zeroed nor cleaned, before or after a reset. */
+    uint64_t dev = device_untyped(12, 40);
+    ck_assert(dev != 0);
+    unsigned long calls = hostsim_cache_clean_calls;
+    OK(retype_root(dev, seL4_ARM_SmallPageObject, 0, slot, 1));
+    OK(ktest_cnode_revoke(ROOT, dev, 64));
+    OK(retype_root(dev, seL4_ARM_SmallPageObject, 0, slot, 1));
+    ck_assert_uint_eq(hostsim_cache_clean_calls, calls);
+}
+END_TEST
+
 START_TEST(test_reset_zeroes_after_delete)
 {
     uint64_t slot = ktest_first_empty();
@@ -606,6 +651,7 @@ static Suite *untyped_suite(void)
     tcase_add_checked_fixture(tc, ktest_setup, ktest_teardown);
     tcase_add_test(tc, test_new_cnode_is_empty);
     tcase_add_test(tc, test_boot_untyped_first_retype_zeroes);
+    tcase_add_test(tc, test_new_frames_are_clean);
     tcase_add_test(tc, test_reset_zeroes_after_delete);
     tcase_add_test(tc, test_reset_after_revoke);
     tcase_add_test(tc, test_reset_small_untyped);

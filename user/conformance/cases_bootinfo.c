@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: what the kernel promises the root task at boot (ABI sheet §10). */
+/* Conformance: what the kernel promises the root task at boot (docs/abi.md#boot). */
 #include "harness.h"
 
 #include <kaal/gen_config.h>
@@ -127,7 +127,7 @@ static void case_ipc_buffer(struct conf_env *env)
     CONF_EQ(ipc & ((1u << seL4_PageBits) - 1), 0);
     CONF_CHECK(ipc + (1u << seL4_PageBits) <= seL4_UserTop);
     if (env->user_mode) {
-        /* The IPC buffer frame, then the bootinfo frame (§10.5); the library found it. */
+        /* The IPC buffer frame, then the bootinfo frame (docs/abi.md#root-task-start); the library found it. */
         CONF_EQ((seL4_Word)(uintptr_t)bi, ipc + (1u << seL4_PageBits));
         CONF_EQ((seL4_Word)(uintptr_t)sys_get_ipc_buffer(), ipc);
     }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: CNode invocations (ABI sheet §7.1), successes and errors with their words (§8). */
+/* Conformance: CNode invocations (docs/abi.md#invocation-semantics), successes and errors with
+ * their words (docs/abi.md#errors). */
 #include "harness.h"
 
 #define ROOT seL4_CapInitThreadCNode
@@ -40,7 +41,7 @@ static void case_copy_depth_range(struct conf_env *env)
     CONF_ERR(sys_cnode_copy(ROOT, dst, DEPTH, ROOT, seL4_CapInitThreadTCB, 65, seL4_AllRights), seL4_RangeError);
 }
 
-/* A CPtr with bit 40 set meets the root CNode's guard of zeros (§14's words). */
+/* A CPtr with bit 40 set meets the root CNode's guard of zeros (as seL4 answered: docs/abi.md#observed-on-sel4). */
 static void case_copy_guard_mismatch(struct conf_env *env)
 {
     seL4_CPtr dst = conf_slot(env);

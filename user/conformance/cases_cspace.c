@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Conformance: CSpace addressing through CNode invocations: multi-level CSpaces with guards,
- * depth and guard mismatches and their error words (ABI sheet §7.1, §8). */
+ * depth and guard mismatches and their error words (docs/abi.md#invocation-semantics, #errors). */
 #include "harness.h"
 
 #define ROOT seL4_CapInitThreadCNode

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: the DomainSet cap (ABI sheet §7.1) with this build's CONFIG_NUM_DOMAINS (1) and
+/* Conformance: the DomainSet cap (docs/abi.md#invocation-semantics) with this build's CONFIG_NUM_DOMAINS (1) and
  * CONFIG_NUM_DOMAIN_SCHEDULES (2): every thread is in domain 0, the error cases and their words. */
 #include <kaal/gen_config.h>
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: endpoint IPC between threads (ABI sheet §3.2, §4 message transfer): lengths 0, 4,
+/* Conformance: endpoint IPC between threads (docs/abi.md#how-each-call-uses-the-registers,
+ * #message-transfer): lengths 0, 4,
  * 5, 120 and above, labels and badges, cap transfer with and without Grant, unwrapping, the
  * receive slot, one-shot reply caps, ReplyRecv, NBSend/NBRecv, bound notifications, FIFO order
  * of senders, SaveCaller, CancelBadgedSends, receivers without an IPC buffer. */

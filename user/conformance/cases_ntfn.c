@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: notifications (ABI sheet §3.2, §7.1 Bind/Unbind): badges OR into the word, Wait
+/* Conformance: notifications (docs/abi.md#how-each-call-uses-the-registers,
+ * #invocation-semantics): badges OR into the word, Wait
  * and Poll take and clear it, waiters are woken one per signal in FIFO order, bind errors, and
  * user-level synchronisation built on them (a mutex and a ping-pong handoff between threads). */
 #include "harness.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: the register rules of each system call (ABI sheet §3): the kernel writes only
+/* Conformance: the register rules of each system call (docs/abi.md#registers): the kernel writes only
  * x0–x5, a reply writes only the MRs its length covers, Yield and DebugSnapshot change nothing,
  * non-blocking calls with nothing to do write only the badge. On aarch64 the cases also check
  * that x6 and x8–x17 and TPIDR_EL0 survive the `svc` (hostsim's user code is host code, whose

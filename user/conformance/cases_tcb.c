@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: TCB invocations (ABI sheet §7.1 TCB rows, §12): ReadRegisters, WriteRegisters and
+/* Conformance: TCB invocations (docs/abi.md#invocation-semantics, #user-context): ReadRegisters, WriteRegisters and
  * CopyRegisters in seL4_UserContext order, SPSR sanitising, TLS base (SetTLSBase, TPIDR_EL0 kept
  * per thread), SetFlags, Configure/SetIPCBuffer checks, priorities and MCP, suspend and resume,
  * starting a thread with arguments in registers. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: Untyped_Retype of every object type, placement, and every error (ABI sheet §6, §7.1). */
+/* Conformance: Untyped_Retype of every object type, placement, and every error
+ * (docs/abi.md#object-types, #invocation-semantics). */
 #include "harness.h"
 
 #include <kaal/gen_config.h>

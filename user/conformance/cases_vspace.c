@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Conformance: every VSpace invocation and its errors, shared frames, ASID pool exhaustion, and
- * touching mapped memory (ABI sheet §6, §7.1). */
+ * touching mapped memory (docs/abi.md#object-types, #invocation-semantics). */
 #include "harness.h"
 
 #define ROOT seL4_CapInitThreadCNode

@@ -10,7 +10,7 @@
 #include <kaal/start.h>
 #include <kaal/sys.h>
 
-/* Cap type tags DebugCapIdentify returns (ABI sheet §13.3). */
+/* Cap type tags DebugCapIdentify returns (docs/abi.md#cap-types). */
 enum conf_cap_tag {
     TAG_NULL = 0, TAG_FRAME = 1, TAG_UNTYPED = 2, TAG_PAGE_TABLE = 3, TAG_ENDPOINT = 4,
     TAG_NOTIFICATION = 6, TAG_REPLY = 8, TAG_VSPACE = 9, TAG_CNODE = 10, TAG_ASID_CONTROL = 11,

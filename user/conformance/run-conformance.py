@@ -3,7 +3,9 @@
 """Run the conformance suite on one port and judge its console output.
 
   run-conformance.py hostsim KAAL-CONFORMANCE [ARGS...]   the hostsim executable (extra args passed on)
-  run-conformance.py qemu IMAGE [gicv2|gicv3]             the aarch64 loader image, in QEMU virt
+  run-conformance.py qemu IMAGE [MODEL]                   the aarch64 loader image, in QEMU virt on a
+                                                          CPU model of tests/qemu/cpu-models.txt
+                                                          (default gicv2)
 
 Passes when every case line is "ok", the plan ("1..N") matches the number of case lines, the last
 line of the suite is "N passed, 0 failed" with the counts agreeing, and the run ended cleanly
@@ -27,9 +29,10 @@ def run(argv):
         cmd = [argv[2]] + argv[3:]
         timeout = None
     elif port == 'qemu':
-        gic = argv[3] if len(argv) > 3 else 'gicv2'
-        machine = {'gicv2': ['-machine', 'virt', '-cpu', 'cortex-a53'],
-                   'gicv3': ['-machine', 'virt,gic-version=3', '-cpu', 'cortex-a72']}[gic]
+        model = argv[3] if len(argv) > 3 else 'gicv2'
+        machine_sh = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tests', 'qemu',
+                                  'qemu-machine.sh')
+        machine = subprocess.run([machine_sh, model], check=True, stdout=subprocess.PIPE).stdout.decode().split()
         # -icount shift=0: virtual time follows the instructions executed, not the host's clock, so
         # where a timer tick lands is the same on every run, however loaded the machine is. Without
         # it a host that deschedules QEMU for a time slice can let a tick preempt the root task in

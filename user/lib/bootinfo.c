@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* libkaal: bootinfo helpers (ABI sheet §10). */
+/* libkaal: bootinfo helpers (docs/abi.md#boot). */
 #include <kaal/bootinfo.h>
 
 static const seL4_BootInfo *root_bootinfo;

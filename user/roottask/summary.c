@@ -6,7 +6,7 @@
 #include <kaal/print.h>
 #include <kaal/sys.h>
 
-/* Names of the cap type tags DebugCapIdentify returns (ABI sheet §13.3); NULL: no such tag here. */
+/* Names of the cap type tags DebugCapIdentify returns (docs/abi.md#cap-types); NULL: no such tag here. */
 static const char *const cap_type_names[] = {
     [0] = "null",         [1] = "frame",       [2] = "untyped",     [3] = "page_table",
     [4] = "endpoint",     [6] = "notification", [8] = "reply",      [9] = "vspace",
@@ -17,7 +17,7 @@ static const char *const cap_type_names[] = {
 #define CAP_TYPE_UNTYPED 2
 #define CAP_TYPE_NULL 0
 
-/* The fixed root CNode slots 0..15 (ABI sheet §10.3). */
+/* The fixed root CNode slots 0..15 (docs/abi.md#initial-caps). */
 static const char *const initial_cap_names[seL4_NumInitialCaps] = {
     "seL4_CapNull",           "seL4_CapInitThreadTCB",      "seL4_CapInitThreadCNode",
     "seL4_CapInitThreadVSpace", "seL4_CapIRQControl",       "seL4_CapASIDControl",
@@ -157,7 +157,7 @@ static void print_initial_caps(void)
     }
 }
 
-/* What the ABI promises the root task (ABI sheet §10); each line is printed as ok or FAIL. */
+/* What the ABI promises the root task (docs/abi.md#boot); each line is printed as ok or FAIL. */
 static void check_bootinfo(const seL4_BootInfo *bi, seL4_Word n_untyped)
 {
     kaal_puts("checks:\n");

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* kassert: invariants the kernel itself keeps. Never for user input (STYLE §8). */
+/* kassert: invariants the kernel itself keeps. Never for user input (docs/internals.md#rules-the-code-keeps). */
 #ifndef KAAL_ASSERT_H
 #define KAAL_ASSERT_H
 

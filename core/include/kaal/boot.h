@@ -28,7 +28,7 @@ struct mem_map {
  * node, too many regions, ...). Never reads outside [dtb, dtb + size). */
 int dtb_parse_memory(const void *dtb, size_t size, struct mem_map *map, const char **error);
 
-/* Everything the port hands to the kernel at boot (seL4's loader handoff, §11.1, plus what the
+/* Everything the port hands to the kernel at boot (seL4's loader handoff, docs/abi.md#loader-registers, plus what the
  * port knows about itself). */
 struct boot_params {
     const void *dtb;          /* kernel-readable device tree, or NULL */

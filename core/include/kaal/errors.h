@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The kernel's two error layers (STYLE §6): an internal result enum, and the user-visible
+/* The kernel's two error layers (docs/internals.md#rules-the-code-keeps): an internal result enum, and the user-visible
  * seL4 error with its extra words, filled by one helper per kind into an explicit context. */
 #ifndef KAAL_ERRORS_H
 #define KAAL_ERRORS_H
@@ -23,7 +23,7 @@ struct lookup_fault {
     word_t guard_found; /* GuardMismatch */
 };
 
-/* A user-visible error and its extra words (ABI sheet §8). */
+/* A user-visible error and its extra words (docs/abi.md#errors). */
 struct syscall_error {
     word_t type; /* seL4_Error */
     word_t invalid_argument;   /* InvalidArgument: MR0 */

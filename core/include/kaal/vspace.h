@@ -10,7 +10,7 @@
 #include <kaal/kernel.h>
 #include <kaal/structures.h>
 
-/* ASIDs (ABI §6): 7 high bits pick the pool in ks.asid_table, 9 low bits the entry in the pool. */
+/* ASIDs (docs/abi.md#address-space): 7 high bits pick the pool in ks.asid_table, 9 low bits the entry in the pool. */
 #define ASID_POOLS BIT(seL4_NumASIDPoolsBits)         /* 128 */
 #define ASID_POOL_ENTRIES BIT(seL4_ASIDPoolIndexBits) /* 512 */
 #define ASID_HIGH(asid) ((word_t)(asid) >> seL4_ASIDPoolIndexBits)

@@ -11,7 +11,7 @@
 #include "internal.h"
 
 /* Device pages the kernel keeps for itself: the GIC's, as seL4 reserves them (GICv2: one page of
- * the distributor and of the CPU interface, so the untyped list matches seL4's, ABI §10.3). The UART
+ * the distributor and of the CPU interface, so the untyped list matches seL4's, docs/abi.md#initial-caps). The UART
  * stays available to user space. Filled by gic_probe. */
 static struct mem_region kernel_devices[2];
 
@@ -28,7 +28,7 @@ static void print_mem_map(const struct mem_map *map)
     }
 }
 
-/* The loader's TTBR1 maps the 1 GiB from KERNEL_PHYS_BASE (ABI §11.2): that much is known to be
+/* The loader's TTBR1 maps the 1 GiB from KERNEL_PHYS_BASE (docs/abi.md#loader-mmu-state): that much is known to be
  * RAM before the device tree is read, so the physical window starts with it. */
 #define BOOT_RAM_SIZE (UL(1) << PT_L1_SHIFT)
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Kernel entry from a loader (seL4's handoff, ABI §11) and the EL1 exception vectors. */
+/* Kernel entry from a loader (seL4's handoff, docs/abi.md#loader-handoff) and the EL1 exception vectors. */
 #include <hal_port/machine.h>
 #include <kaal/gen_config.h>
 
@@ -62,7 +62,7 @@ _start:
  * Lower EL, AArch64 (user threads): while a thread runs at EL0, SP_EL1 points at its struct
  * hal_tcb (aarch64_resume leaves it there), so the entry saves the user register file straight
  * into the TCB: x0-x30, SP_EL0, ELR_EL1 (NextIP), SPSR_EL1, TPIDR_EL0. TPIDRRO_EL0 is not saved:
- * EL0 cannot write it. A synchronous entry also stores FaultIP = ELR - 4, the svc itself (ABI §3);
+ * EL0 cannot write it. A synchronous entry also stores FaultIP = ELR - 4, the svc itself (docs/abi.md#registers);
  * the C entry corrects it for the other exceptions, whose FaultIP is ELR. An svc goes to
  * el0_svc (with -Dfastpath, Call and ReplyRecv first try the fastpath: fastpath.S); every other
  * entry moves to the one kernel stack (its top is kept in TPIDR_EL1) and calls
@@ -202,9 +202,10 @@ trap_common:
  *    its FP/SIMD state must be the loaded one (else aarch64_fpu_take loads it and we start over);
  *  - t's registers, with SP_EL1 left at its struct hal_tcb for the next entry.
  * No ISB after the TTBR0_EL1 and CPACR_EL1 writes: the kernel does not depend on them, and the
- * eret is a context synchronization event, so the thread runs with both. The saved SPSR needs no
- * sanitising: every write of it (hal_tcb_init, WriteRegisters, fault replies) keeps only NZCV and
- * EL0t, and the entry saves what EL0 had. Interrupts stay masked until the eret. */
+ * eret is a context synchronization event, so the thread runs with both. The saved SPSR is
+ * restored as it is: the entry saved what EL0 had (its own NZCV, DIT, SSBS, BTYPE, ...), and every
+ * other write of it (hal_tcb_init, WriteRegisters, fault replies) goes through
+ * user_spsr_sanitise (<hal/regs.h>). Interrupts stay masked until the eret. */
     .text
     .global aarch64_resume
     .global aarch64_fastpath_exit  /* the same: hal_port.h says why it has two names */

@@ -33,7 +33,7 @@ extern char kernel_stack_base[], kernel_stack_top[];
 /* Linker script symbols: the kernel image, virtual. */
 extern char _kernel_start[], _kernel_end[], __bss_start[], __bss_end[];
 
-/* C entry from _start with the loader's registers (ABI §11.1). Does not return. */
+/* C entry from _start with the loader's registers (docs/abi.md#loader-registers). Does not return. */
 void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v_entry, word_t dtb_paddr,
                   word_t dtb_size) NORETURN;
 /* Exception taken at EL1 (vectors 0-7, and the AArch32 EL0 vectors 12-15): an IRQ in the idle loop

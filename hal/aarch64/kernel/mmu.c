@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel's own translation tables (TTBR1): its image, the physical window and the device
- * window (ABI §11.3). Built at boot from .bss; the loader's tables are dropped. */
+ * window (docs/abi.md#qemu-virt-addresses). Built at boot from .bss; the loader's tables are dropped. */
 #include <hal/hal.h>
 #include <kaal/assert.h>
 #include <kaal/string.h>
@@ -138,7 +138,7 @@ void mmu_init(paddr_t ram_start, paddr_t ram_end)
 
     word_t sctlr;
     __asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
-    /* Keep M, C, I; EL0 may read CTR_EL0 and do cache maintenance by VA (ABI §13.2);
+    /* Keep M, C, I; EL0 may read CTR_EL0 and do cache maintenance by VA (docs/abi.md#tls-fpu-and-system-registers);
      * unaligned accesses allowed (A = 0). */
     sctlr |= SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_UCT | SCTLR_UCI | SCTLR_SA;
     sctlr &= ~SCTLR_A;

@@ -2,7 +2,8 @@
 /* The kernel's preemption tick: the EL1 virtual timer (CNTV_*, PPI 27), every CONFIG_TIMER_TICK_MS
  * milliseconds. EL0 gets no timer access and no physical count; it may read the virtual count
  * CNTVCT_EL0 (and CNTFRQ_EL0) when the build exports it (CONFIG_EXPORT_VCNT_USER, seL4's
- * KernelArmExportVCNTUser: CNTKCTL_EL1.EL0VCTEN); otherwise CNTKCTL_EL1 = 0 (ABI §13.2). */
+ * KernelArmExportVCNTUser: CNTKCTL_EL1.EL0VCTEN); otherwise CNTKCTL_EL1 = 0
+ * (docs/abi.md#tls-fpu-and-system-registers). */
 #include <hal/hal.h>
 #include <kaal/gen_config.h>
 

@@ -104,7 +104,8 @@ void aarch64_exit(void)
     kernel_exit();
     struct tcb *t = ks.cur_thread;
     if (t != NULL && thread_state_type(t) == ThreadState_Running) {
-        kassert((hal_reg_get(&t->arch, REG_SPSR) & ~SPSR_USER_KEEP) == USER_SPSR_INITIAL);
+        /* Only the bits the kernel owns are its invariant: the rest is the thread's (regs.h). */
+        kassert((hal_reg_get(&t->arch, REG_SPSR) & SPSR_KERNEL_OWNED) == USER_SPSR_INITIAL);
         kassert(t->arch.vspace_epoch != cpu.vspace_epoch || t->arch.vspace_ttbr0 == thread_ttbr0(t));
         aarch64_resume(t);
     }
@@ -154,7 +155,7 @@ void aarch64_el0_entry(word_t kind, struct hal_tcb *arch)
             entries.vm_faults++;
             kernel_handle_vm_fault(true, elr, esr);
             break;
-        default: /* undefined instruction, FP trap, misaligned PC/SP, BRK, HVC/SMC, ... (ABI §9.1) */
+        default: /* undefined instruction, FP trap, misaligned PC/SP, BRK, HVC/SMC, ... (docs/abi.md#faults) */
             hal_reg_set(arch, REG_FAULT_IP, elr);
             entries.user_exceptions++;
             kernel_handle_user_exception(esr);

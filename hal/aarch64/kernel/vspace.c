@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* User VSpaces on AArch64 (hal/include/hal/mmu.h): the stage-1 descriptors core writes (4 KiB
- * granule, MAIR indices as in ABI §11.2, the same bits hostsim's shadow MMU reads), TLB and cache
+ * granule, MAIR indices as in docs/abi.md#loader-mmu-state, the same bits hostsim's shadow MMU reads), TLB and cache
  * maintenance, and the TTBR0_EL1 switch on the way out of the kernel. */
 #include <hal/mmu.h>
 #include <kaal/structures.h>
@@ -12,7 +12,15 @@
 #define PTE_AP_EL0_RO (UL(3) << 6) /* AP[2:1] = 11: EL1 and EL0 read-only */
 #define PTE_ATTR_MASK (UL(7) << 2)
 #define PTE_TYPE_MASK UL(3)
-#define CACHE_LINE 64ul /* CONFIG_L1_CACHE_LINE_SIZE_BITS 6; CTR_EL0 says 64 on QEMU's A53/A72 */
+
+/* The smallest data cache line of any cache level (CTR_EL0.DminLine: log2 of its words), in
+ * bytes: the step of every by-VA loop below, so that none skips a line on any CPU. */
+static word_t dcache_line(void)
+{
+    word_t ctr;
+    __asm__("mrs %0, ctr_el0" : "=r"(ctr));
+    return 4ul << ((ctr >> 16) & 0xf);
+}
 
 /* --- building and reading entries --- */
 
@@ -23,7 +31,7 @@ word_t hal_pte_page(paddr_t frame_pa, word_t level, word_t rights, word_t attrs,
     word_t pte = (frame_pa & PTE_ADDR_MASK) | PTE_VALID | PTE_AF | PTE_nG;
     pte |= level == 3 ? PTE_PAGE : PTE_BLOCK;
     /* Cacheable: Normal write-back; otherwise Device-nGnRnE, as seL4 maps it. Shareability 0
-     * (single core, as TCR_EL1's walks, ABI §11.2). */
+     * (single core, as TCR_EL1's walks, docs/abi.md#loader-mmu-state). */
     pte |= PTE_ATTR((attrs & seL4_ARM_PageCacheable) ? MT_NORMAL : MT_DEVICE_nGnRnE);
     switch (rights) {
     case VM_READ_WRITE:
@@ -87,11 +95,13 @@ word_t hal_pte_attrs(word_t pte)
 
 void hal_pte_store(word_t *slot, word_t pte)
 {
-    /* Tables are Normal write-back memory and the walker is coherent with the data cache (TCR
-     * IRGN/ORGN WBWA): a store plus a barrier before the next walk is enough. The eret on the way
-     * out is a context synchronisation event, so the dsb suffices. */
+    /* Tables are Normal write-back memory and TCR_EL1 makes walks cacheable (IRGN/ORGN WBWA), so
+     * the walker sees the store through the data cache; the entry's line is cleaned to the point
+     * of unification as well, as seL4 does after every entry it writes (cleanByVA_PoU), so that
+     * a walker that does not look in the data cache sees it too. Then a barrier before the next
+     * walk: the eret on the way out is a context synchronisation event, so the dsb suffices. */
     *(volatile word_t *)slot = pte;
-    __asm__ volatile("dsb ishst" ::: "memory");
+    __asm__ volatile("dc cvau, %0; dsb ish" ::"r"(slot) : "memory");
 }
 
 void hal_tlb_invalidate_asid(word_t asid)
@@ -109,13 +119,14 @@ void hal_tlb_invalidate_va(word_t asid, word_t vaddr)
 
 /* Cache maintenance by VA through the physical window; device frames (no window mapping) are
  * left alone, as the contract says. */
-#define CACHE_OP(name, insn)                                                      \
-    static void name(word_t start, word_t end)                                    \
-    {                                                                             \
-        for (word_t va = start & ~(CACHE_LINE - 1); va < end; va += CACHE_LINE) { \
-            __asm__ volatile(insn ", %0" ::"r"(va) : "memory");                   \
-        }                                                                         \
-        __asm__ volatile("dsb ish" ::: "memory");                                 \
+#define CACHE_OP(name, insn)                                          \
+    static void name(word_t start, word_t end)                        \
+    {                                                                 \
+        word_t line = dcache_line();                                  \
+        for (word_t va = start & ~(line - 1); va < end; va += line) { \
+            __asm__ volatile(insn ", %0" ::"r"(va) : "memory");       \
+        }                                                             \
+        __asm__ volatile("dsb ish" ::: "memory");                     \
     }
 CACHE_OP(dc_cvac_range, "dc cvac")
 CACHE_OP(dc_ivac_range, "dc ivac")
@@ -147,13 +158,22 @@ void hal_cache_invalidate_data(paddr_t pa, word_t size)
         return;
     }
     /* Partial lines at either end hold bytes outside the range: clean them before discarding. */
-    if (s & (CACHE_LINE - 1)) {
+    word_t line = dcache_line();
+    if (s & (line - 1)) {
         dc_civac_range(s, s + 1);
     }
-    if (e & (CACHE_LINE - 1)) {
+    if (e & (line - 1)) {
         dc_civac_range(e - 1, e);
     }
     dc_ivac_range(s, e);
+}
+
+void hal_cache_clean_new_memory(paddr_t pa, word_t bytes)
+{
+    word_t s, e;
+    if (window_range(pa, bytes, &s, &e)) {
+        dc_cvac_range(s, e);
+    }
 }
 
 void hal_cache_clean_invalidate_data(paddr_t pa, word_t size)
@@ -175,4 +195,3 @@ void hal_cache_unify_instruction(paddr_t pa, word_t size)
      * aliases, so the whole I-cache goes (single core). */
     __asm__ volatile("ic iallu; dsb ish; isb" ::: "memory");
 }
-

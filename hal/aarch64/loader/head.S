@@ -43,7 +43,7 @@ _start:
     .ltorg
 
 /* loader_enter_kernel(const word_t args[6], word_t entry, word_t ttbr0, word_t ttbr1, word_t tcr):
- * turn the MMU on with seL4's elfloader state (ABI §11.2) and jump to the kernel's _start with
+ * turn the MMU on with seL4's elfloader state (docs/abi.md#loader-mmu-state) and jump to the kernel's _start with
  * x0..x5 = args. Caches were cleaned by the caller. Runs from the TTBR0 identity map. */
     .text
     .global loader_enter_kernel

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* KaaL's loader: unpacks the kernel ELF, a device tree and the root task into RAM as seL4's
- * elfloader does on qemu-arm-virt (ABI §11.3), turns the MMU on in the state of §11.2 and enters
- * the kernel with x0..x5 of §11.1. Runs at EL1 with the MMU off (built with -mstrict-align). */
+ * elfloader does on qemu-arm-virt (docs/abi.md#qemu-virt-addresses), turns the MMU on in the state
+ * of docs/abi.md#loader-mmu-state and enters
+ * the kernel with x0..x5 of docs/abi.md#loader-registers. Runs at EL1 with the MMU off (built with -mstrict-align). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -227,7 +228,7 @@ static void dcache_clean_inval(word_t start, word_t end)
     }
 }
 
-/* --- the MMU state the kernel expects (ABI §11.2) --- */
+/* --- the MMU state the kernel expects (docs/abi.md#loader-mmu-state) --- */
 typedef uint64_t pte_t;
 static pte_t id_l0[512] __attribute__((aligned(4096)));
 static pte_t id_l1[512] __attribute__((aligned(4096)));
@@ -296,7 +297,7 @@ void loader_main(word_t x0)
     memcpy(dtb_copy, dtb_src, dtb_size); /* the kernel is about to be loaded over QEMU's copy */
     put_be32(dtb_copy + 4, (uint32_t)dtb_size);
 
-    /* 2. Where everything goes (ABI §11.3): the kernel at its p_paddr, the DTB on the next
+    /* 2. Where everything goes (docs/abi.md#qemu-virt-addresses): the kernel at its p_paddr, the DTB on the next
      *    page after it, the root task on the page after the DTB. */
     const uint8_t *kelf = payload_kernel_start;
     elf_check(kelf, (word_t)(payload_kernel_end - payload_kernel_start), "the kernel");

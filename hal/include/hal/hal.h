@@ -42,7 +42,7 @@ word_t hal_irq_get_active(void);
 void hal_irq_ack(word_t irq);
 
 /* Interrupt numbers (GIC INTIDs on QEMU virt): 0..HAL_MAX_IRQ; the kernel's timer is
- * HAL_TIMER_IRQ (the EL1 virtual timer PPI, ABI sheet §11). */
+ * HAL_TIMER_IRQ (the EL1 virtual timer PPI, docs/abi.md#qemu-virt-addresses). */
 #define HAL_MAX_IRQ 159ul
 #define HAL_TIMER_IRQ 27ul
 /* Mask / unmask one interrupt line (irq <= HAL_MAX_IRQ). A masked line can become pending but is
@@ -82,5 +82,17 @@ void hal_tcb_destroy(struct hal_tcb *arch);
 
 /* Zero `bytes` of RAM at physical pa (object creation, untyped reset). Kernel context. */
 void hal_zero_phys(paddr_t pa, word_t bytes);
+
+/* RAM at [pa, pa + bytes) was just zeroed (hal_zero_phys) and user code may map it, or a page
+ * table the walker reads lives there: write it back to the point of coherency, so that an
+ * observer that does not look through the data cache (a non-cacheable or device mapping of a new
+ * frame, a non-coherent device or walker) sees the zeros and never older data. As seL4's
+ * clearMemory after its memzero. Core calls it for non-device memory only: after each chunk of an
+ * untyped reset (every frame and page table is carved from memory zeroed that way), after zeroing
+ * the root task's boot objects, and after clearing an unmapped page table. Kernel context; cannot
+ * fail. aarch64: dc cvac per data cache line (CTR_EL0.DminLine), then dsb ish. hostsim (coherent
+ * host): nothing to do; it counts the calls and which memory is zeroed but not yet cleaned, for
+ * the tests (<hostsim/hostsim.h>). */
+void hal_cache_clean_new_memory(paddr_t pa, word_t bytes);
 
 #endif

@@ -9,7 +9,7 @@
 
 #include <kaal/types.h>
 
-/* Translation levels (ABI sheet §6): 0 = VSpace root, 1..3 = page tables. */
+/* Translation levels (docs/abi.md#address-space): 0 = VSpace root, 1..3 = page tables. */
 #define HAL_PT_LEVELS 4
 /* Bit position of the lowest VA bit indexed at `level` (39, 30, 21, 12). */
 #define HAL_PT_LEVEL_SHIFT(level) (39u - 9u * (level))
@@ -31,7 +31,8 @@ word_t hal_pte_table(paddr_t next_table_pa);
  * frame_pa aligned to that size) for user access. rights is an enum vm_rights value (VM_READ_ONLY,
  * VM_READ_WRITE; VM_KERNEL_ONLY gives no user data access); attrs are seL4_ARM_VMAttributes bits:
  * seL4_ARM_PageCacheable picks Normal write-back memory (MAIR index 4), otherwise Device-nGnRnE
- * (MAIR index 0), as seL4 does (ABI §7.1, §11.2); seL4_ARM_ExecuteNever is honoured as well as xn;
+ * (MAIR index 0), as seL4 does (docs/abi.md#invocation-semantics, #loader-mmu-state);
+ * seL4_ARM_ExecuteNever is honoured as well as xn;
  * xn makes the page not executable at EL0. The entry is non-global (nG) with the access flag set,
  * as seL4 makes user pages. */
 word_t hal_pte_page(paddr_t frame_pa, word_t level, word_t rights, word_t attrs, bool xn);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* crt0 for aarch64 root tasks. The kernel enters _start with x0 = the bootinfo frame's address and
- * every other register zero, SP_EL0 and TPIDR_EL0 included (ABI sheet §10.5). Set up the stack
+ * every other register zero, SP_EL0 and TPIDR_EL0 included (docs/abi.md#root-task-start). Set up the stack
  * and call kaal_start_root(bootinfo) (start.c: TLS, IPC buffer, kaal_root_main), which does not
  * return. */
     .section .text.start, "ax"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Root-task start-up on aarch64 (called by crt0.S on the root stack): the TLS block, the IPC buffer
- * pointer from bootinfo (as sel4runtime does, ABI sheet §10.5, §13.2), then kaal_root_main(). */
+ * pointer from bootinfo (as sel4runtime does, docs/abi.md#root-task-start,
+ * #tls-fpu-and-system-registers), then kaal_root_main(). */
 #include <kaal/bootinfo.h>
 #include <kaal/start.h>
 #include <kaal/sys.h>

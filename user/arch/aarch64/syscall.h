@@ -8,7 +8,7 @@
 
 #define KAAL_ARCH_AARCH64 1
 
-/* `svc #0` with x7 = sys and x0..x5 in and out (ABI sheet §3.1: the kernel writes only x0..x5 and
+/* `svc #0` with x7 = sys and x0..x5 in and out (docs/abi.md#registers: the kernel writes only x0..x5 and
  * preserves every other register, so only those are outputs; "memory" because the kernel reads
  * and writes the IPC buffer). */
 static inline void kaal_arch_syscall(seL4_Word sys, seL4_Word *a0, seL4_Word *a1, seL4_Word *a2, seL4_Word *a3,
@@ -30,7 +30,7 @@ static inline void kaal_arch_syscall(seL4_Word sys, seL4_Word *a0, seL4_Word *a1
 
 /* The IPC buffer pointer is a `__thread` variable, as libsel4's __sel4_ipc_buffer: the compiler
  * reaches it through TPIDR_EL0, which crt0 (user/arch/aarch64/start.c) points at the thread's
- * TLS block ("TLS above TP", 16-byte TCB gap, ABI sheet §13.2). */
+ * TLS block ("TLS above TP", 16-byte TCB gap, docs/abi.md#tls-fpu-and-system-registers). */
 extern __thread seL4_IPCBuffer *__sel4_ipc_buffer;
 static inline seL4_IPCBuffer **kaal_arch_ipc_buffer_slot(void) { return &__sel4_ipc_buffer; }
 

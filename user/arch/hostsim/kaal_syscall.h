@@ -23,7 +23,7 @@ int kaal_syscall(seL4_Word regs[8]);
 /* seL4_DebugPutChar: print one character on the kernel console. */
 void kaal_debug_put_char(char c);
 
-/* seL4_DebugCapIdentify: the cap type tag (ABI sheet §13.3) of the cap cptr names in the caller's
+/* seL4_DebugCapIdentify: the cap type tag (docs/abi.md#cap-types) of the cap cptr names in the caller's
  * CSpace at depth 64; 0 (null) if the slot is empty or the lookup fails. */
 seL4_Word kaal_debug_cap_identify(seL4_CPtr cptr);
 

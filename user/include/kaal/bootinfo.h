@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* libkaal: reading the root task's bootinfo frame (ABI sheet §10). */
+/* libkaal: reading the root task's bootinfo frame (docs/abi.md#boot). */
 #ifndef KAAL_BOOTINFO_H
 #define KAAL_BOOTINFO_H
 
@@ -24,7 +24,7 @@ seL4_CPtr kaal_bootinfo_find_untyped_at_least(const seL4_BootInfo *bi, unsigned 
 /* The (device) untyped whose range contains physical address paddr, or seL4_CapNull. */
 seL4_CPtr kaal_bootinfo_find_untyped_by_paddr(const seL4_BootInfo *bi, seL4_Word paddr, seL4_Word *index);
 
-/* Extra bootinfo chunks (§10.2): they follow the bootinfo frame (bi + 4 KiB), extraLen bytes. */
+/* Extra bootinfo chunks (docs/abi.md#extra-bootinfo): they follow the bootinfo frame (bi + 4 KiB), extraLen bytes. */
 /* The first chunk with this id (SEL4_BOOTINFO_HEADER_*), or NULL. */
 const seL4_BootInfoHeader *kaal_bootinfo_find_chunk(const seL4_BootInfo *bi, seL4_Word id);
 /* The device tree the loader passed (the FDT chunk's data), or NULL; *size gets its length. */

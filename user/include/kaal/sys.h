@@ -2,7 +2,8 @@
 /* libkaal: every KaaL/seL4 system call as a sys_* function, the IPC buffer and message registers,
  * and every object invocation (generated from core/abi/invocations.def). Each sys_* name also has
  * its libsel4 name (seL4_Call, seL4_Recv, seL4_CNode_Copy, ...) with libsel4's signature and
- * libsel4's use of the registers (ABI sheet §3.2), so libsel4 sources build against this header.
+ * libsel4's use of the registers (docs/abi.md#how-each-call-uses-the-registers), so libsel4
+ * sources build against this header.
  * See docs/userlib.md. */
 #ifndef KAAL_SYS_H
 #define KAAL_SYS_H
@@ -10,7 +11,7 @@
 #include <kaal/arch/syscall.h>
 #include <kaal/sys_types.h>
 
-/* --- The IPC buffer and message registers (ABI sheet §5) --- */
+/* --- The IPC buffer and message registers (docs/abi.md#ipc-buffer) --- */
 
 /* The calling thread's IPC buffer (kept in thread-local storage, as libsel4 keeps it). */
 static inline seL4_IPCBuffer *sys_get_ipc_buffer(void) { return *kaal_arch_ipc_buffer_slot(); }
@@ -46,7 +47,8 @@ static inline void sys_get_cap_receive_path(seL4_CPtr *receive_cnode, seL4_CPtr 
     }
 }
 
-/* --- System calls (ABI sheet §2, §3.2). MR0..MR3 travel in x2..x5: the plain forms take them from
+/* --- System calls (docs/abi.md#system-calls, #how-each-call-uses-the-registers). MR0..MR3 travel
+ * in x2..x5: the plain forms take them from
  * and return them to msg[0..3] of the IPC buffer; the _with_mrs forms use the caller's variables
  * (NULL: send 0 / discard). --- */
 
@@ -216,7 +218,7 @@ static inline void sys_debug_halt(void)
     seL4_Word x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0;
     kaal_arch_syscall((seL4_Word)seL4_SysDebugHalt, &x0, &x1, &x2, &x3, &x4, &x5);
 }
-/* The kernel's cap type tag of the cap at cptr (ABI sheet §13.3); 0 for an empty slot. */
+/* The kernel's cap type tag of the cap at cptr (docs/abi.md#cap-types); 0 for an empty slot. */
 static inline seL4_Uint32 sys_debug_cap_identify(seL4_CPtr cptr)
 {
     seL4_Word x0 = cptr, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* KaaL ABI constants: the numbers seL4's AArch64 libsel4 compiles in (ABI sheet §4, §6, §13). */
+/* KaaL ABI constants: the numbers seL4's AArch64 libsel4 compiles in (docs/abi.md#message-info,
+ * #object-types, #configuration). */
 #ifndef KAAL_ABI_CONSTANTS_H
 #define KAAL_ABI_CONSTANTS_H
 
@@ -85,7 +86,7 @@
 #define seL4_DepthMismatch 3
 #define seL4_GuardMismatch 4
 
-/* Fault types (label of a fault message), non-MCS AArch64 (§9.1). */
+/* Fault types (label of a fault message), non-MCS AArch64 (docs/abi.md#faults). */
 #define seL4_Fault_NullFault 0
 #define seL4_Fault_CapFault 1
 #define seL4_Fault_UnknownSyscall 2
@@ -95,7 +96,7 @@
 #define seL4_InstructionFault 1
 #define seL4_DataFault 0
 
-/* Fault message lengths and word indices (§9.2). */
+/* Fault message lengths and word indices (docs/abi.md#faults). */
 #define seL4_CapFault_IP 0
 #define seL4_CapFault_Addr 1
 #define seL4_CapFault_InRecvPhase 2
@@ -122,7 +123,7 @@
 #define seL4_VMFault_PrefetchFault 2
 #define seL4_VMFault_FSR 3
 
-/* Extra bootinfo chunk ids (§10.2). */
+/* Extra bootinfo chunk ids (docs/abi.md#extra-bootinfo). */
 #define SEL4_BOOTINFO_HEADER_PADDING 0
 #define SEL4_BOOTINFO_HEADER_X86_VBE 1
 #define SEL4_BOOTINFO_HEADER_X86_MBMMAP 2
@@ -132,7 +133,7 @@
 #define SEL4_BOOTINFO_HEADER_FDT 6
 #define SEL4_BOOTINFO_HEADER_NUM 7
 
-/* Root task ASID and user-visible device PA top (§6, §13.1). */
+/* Root task ASID and user-visible device PA top (docs/abi.md#address-space, #configuration). */
 #define KAAL_IT_ASID 1
 #define KAAL_PADDR_USER_DEVICE_TOP (1ull << 40)
 

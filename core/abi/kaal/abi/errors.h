@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* seL4 error codes (label of a kernel error reply) and the lookup-failure kinds (ABI sheet §8). */
+/* seL4 error codes (label of a kernel error reply) and the lookup-failure kinds (docs/abi.md#errors). */
 #ifndef KAAL_ABI_ERRORS_H
 #define KAAL_ABI_ERRORS_H
 

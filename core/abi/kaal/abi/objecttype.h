@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Object types for Untyped_Retype MR0 and their sizes (ABI sheet §6). X(name, number, size_bits or -1). */
+/* Object types for Untyped_Retype MR0 and their sizes (docs/abi.md#object-types). X(name, number, size_bits or -1). */
 #ifndef KAAL_ABI_OBJECTTYPE_H
 #define KAAL_ABI_OBJECTTYPE_H
 

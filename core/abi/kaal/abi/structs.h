@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* In-memory ABI structures shared by kernel and user: IPC buffer, bootinfo, user context (ABI sheet §5, §10, §12). */
+/* In-memory ABI structures shared by kernel and user: IPC buffer, bootinfo, user context
+ * (docs/abi.md#ipc-buffer, #boot, #user-context). */
 #ifndef KAAL_ABI_STRUCTS_H
 #define KAAL_ABI_STRUCTS_H
 
@@ -15,7 +16,7 @@ typedef seL4_CPtr seL4_SlotPos;
 typedef uint8_t seL4_Uint8;
 typedef uint64_t seL4_Uint64;
 
-/* The IPC buffer: 128 words, 1024 bytes, aligned to 1024 (§5). */
+/* The IPC buffer: 128 words, 1024 bytes, aligned to 1024 (docs/abi.md#ipc-buffer). */
 typedef struct seL4_IPCBuffer_ {
     seL4_Word tag;
     seL4_Word msg[seL4_MsgMaxLength];
@@ -54,7 +55,7 @@ typedef struct seL4_UntypedDesc {
     seL4_Uint8 padding[sizeof(seL4_Word) - 2 * sizeof(seL4_Uint8)];
 } seL4_UntypedDesc;
 
-/* The bootinfo frame (§10.1). The ABI fixes 230 list entries; a smaller configured maximum only
+/* The bootinfo frame (docs/abi.md#bootinfo). The ABI fixes 230 list entries; a smaller configured maximum only
  * limits how many the kernel fills, so the layout never changes. */
 #define KAAL_BOOTINFO_UNTYPED_SLOTS 230
 
@@ -98,7 +99,7 @@ typedef struct seL4_BootInfoHeader {
 } seL4_BootInfoHeader;
 _Static_assert(sizeof(seL4_BootInfoHeader) == 16, "bootinfo header is 16 bytes");
 
-/* Fixed root CNode slots (§10.3). */
+/* Fixed root CNode slots (docs/abi.md#initial-caps). */
 enum seL4_RootCNodeCapSlots {
     seL4_CapNull = 0,
     seL4_CapInitThreadTCB = 1,
@@ -120,7 +121,7 @@ enum seL4_RootCNodeCapSlots {
 };
 #define seL4_CapInitThreadPD seL4_CapInitThreadVSpace
 
-/* seL4_UserContext: the ReadRegisters/WriteRegisters/CopyRegisters order (§12). */
+/* seL4_UserContext: the ReadRegisters/WriteRegisters/CopyRegisters order (docs/abi.md#user-context). */
 typedef struct seL4_UserContext_ {
     seL4_Word pc, sp, spsr, x0, x1, x2, x3, x4, x5, x6, x7, x8, x16, x17, x18, x29, x30;
     seL4_Word x9, x10, x11, x12, x13, x14, x15, x19, x20, x21, x22, x23, x24, x25, x26, x27, x28;

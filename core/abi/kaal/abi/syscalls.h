@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* System call numbers (x7), non-MCS numbering of libsel4 >= 16.0.0 (ABI sheet §2). One table: X(name, number). */
+/* System call numbers (x7), non-MCS numbering of libsel4 >= 16.0.0 (docs/abi.md#system-calls). One
+ * table: X(name, number). */
 #ifndef KAAL_ABI_SYSCALLS_H
 #define KAAL_ABI_SYSCALLS_H
 

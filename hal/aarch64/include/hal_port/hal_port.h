@@ -19,7 +19,8 @@ struct hal_tcb {
     word_t vspace_ttbr0;
     word_t vspace_epoch;
     word_t pad; /* keeps fpsimd 16-byte aligned */
-    /* V0-V31 (128 bits each, low word first), then FPSR, FPCR (ABI §13.2). Saved and loaded when
+    /* V0-V31 (128 bits each, low word first), then FPSR, FPCR
+     * (docs/abi.md#tls-fpu-and-system-registers). Saved and loaded when
      * the CPU switches between threads that use them (kernel/fpu.S, lazily: trap.c). */
     word_t fpsimd[66] __attribute__((aligned(16)));
 };
@@ -32,7 +33,7 @@ _Static_assert(HAL_TCB_SP == REG_SP * 8 && HAL_TCB_NEXT_IP == REG_NEXT_IP * 8 &&
                    HAL_TCB_FPSIMD == __builtin_offsetof(struct hal_tcb, fpsimd),
                "the entry and exit assembly's offsets (machine.h) match struct hal_tcb");
 
-/* The kernel's physical window (ABI §11.3): PPTR_BASE + pa <-> pa. Only RAM is mapped there
+/* The kernel's physical window (docs/abi.md#qemu-virt-addresses): PPTR_BASE + pa <-> pa. Only RAM is mapped there
  * (the port maps every /memory range of the device tree at boot). */
 static inline void *hal_ptov(paddr_t pa) { return (void *)(PPTR_BASE + pa); }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* AArch64 port: addresses, register values and descriptor bits shared by the kernel, its entry
- * assembly and KaaL's loader. Usable from C and assembly. Values are seL4's (ABI sheet §11). */
+ * assembly and KaaL's loader. Usable from C and assembly. Values are seL4's (docs/abi.md#loader-handoff). */
 #ifndef HAL_PORT_MACHINE_H
 #define HAL_PORT_MACHINE_H
 
@@ -10,7 +10,7 @@
 #define UL(x) x##ul
 #endif
 
-/* --- Kernel virtual layout (ABI §11.3, seL4 HEAD) --- */
+/* --- Kernel virtual layout (docs/abi.md#qemu-virt-addresses, seL4 HEAD) --- */
 #define KERNEL_ELF_BASE UL(0xffffffffc0000000) /* link address of the kernel image */
 #define KERNEL_PHYS_BASE UL(0x40000000)        /* its physical load address (p_paddr) */
 #define PPTR_BASE UL(0xffffff8000000000)       /* physical window: PPTR_BASE + pa <-> pa */
@@ -29,11 +29,12 @@
 #define VIRT_GICD_PADDR UL(0x08000000)
 #define VIRT_GICC_PADDR UL(0x08010000)
 
-/* --- Interrupts (ABI §11.3): INTIDs 0..159; the kernel timer is the EL1 virtual timer's PPI --- */
+/* --- Interrupts (docs/abi.md#qemu-virt-addresses): INTIDs 0..159; the kernel timer is the EL1
+ * virtual timer's PPI --- */
 #define AARCH64_MAX_IRQ UL(159)
 #define AARCH64_TIMER_IRQ UL(27)
 
-/* --- MAIR_EL1 (ABI §11.2): attribute index -> memory type --- */
+/* --- MAIR_EL1 (docs/abi.md#loader-mmu-state): attribute index -> memory type --- */
 #define MT_DEVICE_nGnRnE 0
 #define MT_DEVICE_nGnRE 1
 #define MT_DEVICE_GRE 2
@@ -42,7 +43,7 @@
 #define MT_NORMAL_WT 5
 #define MAIR_EL1_VALUE UL(0x0000aaff440c0400)
 
-/* --- TCR_EL1 (ABI §11.2); IPS is filled in at run time from ID_AA64MMFR0_EL1.PARange --- */
+/* --- TCR_EL1 (docs/abi.md#loader-mmu-state); IPS is filled in at run time from ID_AA64MMFR0_EL1.PARange --- */
 #define TCR_T0SZ(n) ((n) << 0)
 #define TCR_IRGN0_WBWA (UL(1) << 8)
 #define TCR_ORGN0_WBWA (UL(1) << 10)
@@ -95,9 +96,6 @@
 #define EC_SVC64 0x15
 #define EC_IABT_LOWER 0x20
 #define EC_DABT_LOWER 0x24
-
-/* --- SPSR_EL1 for a return to EL0: NZCV kept, EL0t, FIQ masked (ABI §10.5) --- */
-#define SPSR_USER_KEEP UL(0xf0000000)
 
 /* --- Stage 1 descriptors, 4 KiB granule, 48-bit VA: L0 512 GiB, L1 1 GiB, L2 2 MiB, L3 4 KiB --- */
 #define PT_ENTRIES 512

@@ -83,6 +83,11 @@ void hostsim_raise_irq(unsigned irq);
 bool hostsim_irq_is_masked(unsigned irq);
 bool hostsim_irq_is_pending(unsigned irq);
 bool hostsim_irq_is_edge(unsigned irq);
+/* The cache model (hal_cache_clean_new_memory): calls since the process started, and whether any
+ * byte of [pa, pa + bytes) of RAM was zeroed by the kernel and not cleaned to the point of
+ * coherency since (a fresh frame must never be). */
+extern unsigned long hostsim_cache_clean_calls;
+bool hostsim_cache_zeroed_not_cleaned(uint64_t pa, uint64_t bytes);
 /* How many times SGI sgi was issued (IRQControl SGI signal caps). */
 unsigned hostsim_sgi_count(unsigned sgi);
 

@@ -49,7 +49,7 @@ enum hostsim_run_status hostsim_run_root(void (*entry)(seL4_BootInfo *bi));
 
 /* The system call instruction (`svc #0`) for user code. regs[0..7] = x0..x7 (x7 = number). Returns
  * when the kernel resumes the thread, with regs[0..5] = the thread's x0..x5 afterwards; regs[6]
- * and regs[7] are left alone (ABI §3). Inside a run it traps into the kernel from the current
+ * and regs[7] are left alone (docs/abi.md#registers). Inside a run it traps into the kernel from the current
  * thread's host context; outside one it makes the call as the kernel's current thread
  * (hostsim_syscall_as_current), so the same user library works in kernel unit tests. */
 void hostsim_user_trap(uint64_t regs[8]);

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Boot a KaaL image carrying the hostile root task (hostile_root.c) on QEMU virt and judge it.
+# Usage: run-hostile.sh IMAGE [MODEL]
+#   MODEL: a CPU model of cpu-models.txt (default gicv2). The root task gets the boot arguments
+#   hostile.seed=$HOSTILE_SEED (default 1: every run is the same; the console shows the seed) and
+#   hostile.expect=<the model's EL0-writable PSTATE fields>.
+#   QEMU_TIMEOUT (seconds, default 180) bounds the run.
+# Passes when QEMU powered off by itself (the kernel survived to the end), there was no kernel
+# panic, no case failed, and the root task printed "N passed, 0 failed" with N equal to the number
+# of "ok" lines (at least one).
+set -uo pipefail
+image=${1:?usage: run-hostile.sh IMAGE [MODEL]}
+model=${2:-gicv2}
+here=$(dirname "${BASH_SOURCE[0]}")
+m=$("$here/qemu-machine.sh" "$model") || exit 2
+read -r -a machine <<<"$m"
+gic=$("$here/qemu-machine.sh" "$model" gic)
+expect=$("$here/qemu-machine.sh" "$model" expect)
+seed=${HOSTILE_SEED:-1}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+timeout "${QEMU_TIMEOUT:-180}" qemu-system-aarch64 "${machine[@]}" -nographic -m 1G -kernel "$image" \
+    -append "hostile.seed=$seed hostile.expect=$expect" </dev/null 2>&1 | tr -d '\r' >"$log"
+status=${PIPESTATUS[0]}
+cat "$log"
+fail=0
+if [ "$status" -ne 0 ]; then echo "run-hostile.sh: QEMU exit status $status (124: timeout): did not power off"; fail=1; fi
+if grep -q 'KaaL kernel panic' "$log"; then echo "run-hostile.sh: kernel panic"; fail=1; fi
+if grep -q '^not ok ' "$log"; then echo "run-hostile.sh: $(grep -c '^not ok ' "$log") case(s) failed"; fail=1; fi
+oks=$(grep -c '^ok ' "$log")
+if ! grep -qx "$oks passed, 0 failed" "$log" || [ "$oks" -eq 0 ]; then
+    echo "run-hostile.sh: no '$oks passed, 0 failed' line"; fail=1
+fi
+if ! grep -q "seed $seed " "$log"; then echo "run-hostile.sh: the root task did not get hostile.seed=$seed"; fail=1; fi
+if ! grep -q "GICv$gic" "$log"; then echo "run-hostile.sh: kernel did not use GICv$gic"; fail=1; fi
+[ "$fail" -eq 0 ] && echo "run-hostile.sh: $model (seed $seed): PASS ($oks cases)" ||
+    echo "run-hostile.sh: $model (seed $seed): FAIL (reproduce: HOSTILE_SEED=$seed)"
+exit "$fail"
