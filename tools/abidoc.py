@@ -10,7 +10,7 @@ made from one source, so a number in these tables is never typed by hand:
   syscalls, errors, object-types      core/abi/kaal/abi/{syscalls,errors,objecttype}.h (X tables)
   invocations                         core/abi/invocations.def (packed as tools/abigen.py packs)
   message-info, cap-rights, cnode-capdata   core/abi/shared_types.bf
-  cap-types                           the 'union cap' of core/include/structures.bf
+  cap-types                           core/abi/kaal/abi/cap_tags.h (KAAL_CAP_TAG_TABLE)
   initial-caps                        enum seL4_RootCNodeCapSlots in core/abi/kaal/abi/structs.h
   faults                              seL4_Fault_* and the fault word indices in constants.h
   constants-Opening-words             the #defines of the constants.h paragraph whose comment opens
@@ -118,7 +118,7 @@ def bf_items(root, rel):
             items.append(cur)
             union = line[1] if line[0] == 'union' else None
         elif line[0] == 'variant':
-            cur = ('variant', union + ':' + line[1], int(line[2], 0), [])
+            cur = ('variant', union + ':' + line[1], line[2], [])
             items.append(cur)
         elif line[0] == 'field':
             cur[3].append((line[1], int(line[2]), int(line[3]), int(line[4])))
@@ -135,8 +135,9 @@ def gen_packed(root, name):
 
 
 def gen_cap_types(root):
-    rows = [(tag, f'`{name.split(":")[1]}`') for kind, name, tag, _ in bf_items(root, 'core/include/structures.bf')
-            if kind == 'variant' and name.startswith('cap:')]
+    # The tags are stated once, in the ABI header's X-macro table (structures.bf's cap variants name them).
+    rows = [(int(tag), f'`{name}_cap`') for _, name, tag in
+            re.findall(r'X\((\w+), (\w+), (\d+)\)', read(root, 'core/abi/kaal/abi/cap_tags.h'))]
     return table(['x0 after DebugCapIdentify', 'cap type'], sorted(rows))
 
 

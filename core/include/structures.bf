@@ -3,7 +3,9 @@
 # queues, thread state. Generated into <kaal/structures_gen.h> by tools/bfgen.py.
 # Every object pointer is a *physical address* (48 bits); core converts with PTOV()/VTOP()
 # (<kaal/structures.h>, over the port's hal_ptov()/hal_vtop()).
-# Cap type tags are seL4's AArch64 tags (docs/abi.md#cap-types), so DebugCapIdentify returns the tag.
+# Cap type tags are the ABI's (<kaal/abi/cap_tags.h>: seL4's AArch64 tags), so DebugCapIdentify
+# returns the tag.
+include <kaal/abi/cap_tags.h>
 
 # A slot's derivation-tree links (seL4's MDB: a doubly linked list in tree pre-order).
 block mdb_node 2
@@ -13,64 +15,64 @@ block mdb_node 2
     field prev          1 0 48
 
 union cap 2 0 59 5
-    variant null_cap 0
-    variant frame_cap 1
+    variant null_cap KAAL_CAP_TAG_NULL
+    variant frame_cap KAAL_CAP_TAG_FRAME
         field base          0 0 48
         field size          0 48 2      # 0 small (4K), 1 large (2M), 2 huge (1G)
         field vm_rights     0 50 2      # 0 none(kernel only), 1 RO, 3 RW (arch frame rights)
         field is_device     0 52 1
         field mapped_asid   1 0 16      # 0: not mapped
         field mapped_vaddr  1 16 48
-    variant untyped_cap 2
+    variant untyped_cap KAAL_CAP_TAG_UNTYPED
         field ptr           0 0 48
         field block_size    0 48 6
         field is_device     0 54 1
         field free_index    1 0 48      # bytes used from the start, in units of 16 bytes
-    variant page_table_cap 3
+    variant page_table_cap KAAL_CAP_TAG_PAGE_TABLE
         field ptr           0 0 48
         field is_mapped     0 48 1
         field mapped_asid   1 0 16
         field mapped_vaddr  1 16 48
-    variant endpoint_cap 4
+    variant endpoint_cap KAAL_CAP_TAG_ENDPOINT
         field ptr           0 0 48
         field can_send      0 48 1
         field can_receive   0 49 1
         field can_grant     0 50 1
         field can_grant_reply 0 51 1
         field badge         1 0 64
-    variant notification_cap 6
+    variant notification_cap KAAL_CAP_TAG_NOTIFICATION
         field ptr           0 0 48
         field can_send      0 48 1
         field can_receive   0 49 1
         field badge         1 0 64
-    variant reply_cap 8
+    variant reply_cap KAAL_CAP_TAG_REPLY
         field tcb           0 0 48
         field is_master     0 48 1
         field can_grant     0 49 1
-    variant vspace_cap 9
+    variant vspace_cap KAAL_CAP_TAG_VSPACE
         field ptr           0 0 48
         field is_mapped     0 48 1      # has an ASID
         field mapped_asid   1 0 16
-    variant cnode_cap 10
+    variant cnode_cap KAAL_CAP_TAG_CNODE
         field ptr           0 0 48
         field radix         0 48 6
         field guard_size    1 0 6
         field guard         1 6 58
-    variant asid_control_cap 11
-    variant thread_cap 12
+    variant asid_control_cap KAAL_CAP_TAG_ASID_CONTROL
+    variant thread_cap KAAL_CAP_TAG_THREAD
         field tcb           0 0 48
-    variant asid_pool_cap 13
+    variant asid_pool_cap KAAL_CAP_TAG_ASID_POOL
         field ptr           0 0 48
         field asid_base     1 0 16
-    variant irq_control_cap 14
-    variant irq_handler_cap 16
+    variant irq_control_cap KAAL_CAP_TAG_IRQ_CONTROL
+    variant irq_handler_cap KAAL_CAP_TAG_IRQ_HANDLER
         field irq           1 0 64
-    variant zombie_cap 18
+    variant zombie_cap KAAL_CAP_TAG_ZOMBIE
         field ptr           0 0 48
         field zombie_type   0 48 7      # 0..63: CNode of that radix; 64: TCB
         field number        1 0 64      # slots still to clear
-    variant domain_cap 20
-    variant sgi_signal_cap 27
+    variant domain_cap KAAL_CAP_TAG_DOMAIN
+    variant sgi_signal_cap KAAL_CAP_TAG_SGI_SIGNAL
         field irq           1 0 8
         field target        1 8 8
 

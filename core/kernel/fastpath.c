@@ -9,10 +9,13 @@
  * HAL_FASTPATH_EXIT: on aarch64 straight back to user mode in that thread (no return), on hostsim
  * a return of true.
  *
- * The code works on the packed words directly (the layouts in core/include/structures.bf) where
- * the generated accessors would re-extract and re-check fields, and converts addresses with the
- * physical window only: every object user code can name lives there (fp_ptov/fp_vtop). It is
- * written for the instruction count: every figure is in docs/performance.md. */
+ * The code works on the packed words directly where the checked accessors would re-extract and
+ * re-check fields: with the raw accessors (_np) and the layout constants bfgen generates from
+ * core/include/structures.bf and core/abi/shared_types.bf (P_F_SHIFT, P_F_MASK, KAAL_BF_GET/PREP),
+ * never with bit positions of its own. It reads and writes registers through hal_reg_get/set and
+ * converts addresses with the physical window only: every object user code can name lives there
+ * (fp_ptov/fp_vtop). It is written for the instruction count: every figure is in
+ * docs/performance.md. */
 #include <kaal/cdt.h>
 #include <kaal/fastpath.h>
 #include <kaal/ipc.h>
@@ -27,21 +30,25 @@
 #pragma GCC diagnostic error "-Wstack-usage=0"
 #endif
 
-#define WORD_ADDR_MASK MASK(48) /* every object pointer field is bits 0..47 of its word */
-#define CAP_TYPE(w0) ((w0) >> 59)
+/* A cap's type from its first word: the tag is the word's top field, so one shift. */
+_Static_assert(cap_cap_type_WORD == 0 && cap_cap_type_SHIFT + cap_cap_type_WIDTH == 64, "the tag tops word 0");
+#define CAP_TYPE(w0) ((w0) >> cap_cap_type_SHIFT)
 
-/* seL4_MessageInfo: length bits 0..6, extraCaps 7..8, capsUnwrapped 9..11. A message the fastpath
+/* seL4_MessageInfo: length, extraCaps and capsUnwrapped are its low bits. A message the fastpath
  * carries has no extra caps and at most four words, all in registers (seL4's fastpath_mi_check),
  * and the sender left capsUnwrapped 0 (libsel4 always does; the slowpath clears it for the
- * receiver), so the info word passes unchanged: one compare of the low twelve bits. */
-#define MI_FASTPATH_BITS MASK(12)
-#define MI_LENGTH MASK(7)
+ * receiver), so the info word passes unchanged: one compare of those bits. */
+#define MI_FASTPATH_BITS \
+    (seL4_MessageInfo_length_MASK | seL4_MessageInfo_extraCaps_MASK | seL4_MessageInfo_capsUnwrapped_MASK)
+_Static_assert(MI_FASTPATH_BITS == MASK(seL4_MessageInfo_label_SHIFT) && seL4_MessageInfo_length_SHIFT == 0,
+               "the compare covers the low bits below the label, the length lowest");
+#define MI_LENGTH seL4_MessageInfo_length_MASK
 
 /* Physical <-> kernel addresses in the physical window, with the window's offset in a variable the
  * compiler keeps in one register (left alone it materialises the 64-bit constant, and its
  * negation, several times). Every object the fastpath touches is RAM in the window. */
-#define WINDOW_OFFSET_REG(off)                                                                                         \
-    word_t off = HAL_WINDOW_OFFSET;                                                                                    \
+#define WINDOW_OFFSET_REG(off)      \
+    word_t off = HAL_WINDOW_OFFSET; \
     __asm__("" : "+r"(off))
 static inline void *fp_ptov(word_t off, paddr_t pa)
 {
@@ -61,8 +68,8 @@ static inline const cte_t *fastpath_lookup_walk(cap_t node, cptr_t cptr)
 {
     word_t n_bits = seL4_WordBits;
     for (;;) {
-        word_t radix = (node.words[0] >> 48) & MASK(6);     /* cap_cnode_cap_get_radix */
-        word_t guard_bits = node.words[1] & MASK(6);         /* cap_cnode_cap_get_guard_size */
+        word_t radix = cap_cnode_cap_get_radix_np(node);
+        word_t guard_bits = cap_cnode_cap_get_guard_size_np(node);
         word_t level_bits = radix + guard_bits;
         word_t guard = (cptr >> ((n_bits - guard_bits) & (seL4_WordBits - 1))) & MASK(guard_bits);
         if (guard_bits > n_bits || level_bits > n_bits || guard != (cap_cnode_cap_get_guard(node) & MASK(guard_bits))) {
@@ -89,10 +96,10 @@ static inline const cte_t *fastpath_lookup(word_t off, const struct tcb *t, cptr
     if (UNLIKELY(CAP_TYPE(node.words[0]) != cap_cnode_cap)) {
         return &no_slot;
     }
-    word_t radix = (node.words[0] >> 48) & MASK(6);
-    word_t guard_size = node.words[1] & MASK(6);
-    if (LIKELY(radix + guard_size == seL4_WordBits && (cptr >> radix) == (node.words[1] >> 6))) {
-        cte_t *slots = fp_ptov(off, node.words[0] & WORD_ADDR_MASK);
+    word_t radix = cap_cnode_cap_get_radix_np(node);
+    word_t guard_size = cap_cnode_cap_get_guard_size_np(node);
+    if (LIKELY(radix + guard_size == seL4_WordBits && (cptr >> radix) == cap_cnode_cap_get_guard_np(node))) {
+        cte_t *slots = fp_ptov(off, cap_cnode_cap_get_ptr_np(node));
         return slots + ((cptr << guard_size) >> guard_size);
     }
     return fastpath_lookup_walk(node, cptr);
@@ -102,7 +109,7 @@ static inline const cte_t *fastpath_lookup(word_t off, const struct tcb *t, cptr
 static inline void fastpath_copy_mrs(const struct tcb *from, struct tcb *to, word_t length)
 {
     for (word_t i = 0; i < length; i++) {
-        to->arch.regs[REG_MR0 + i] = from->arch.regs[REG_MR0 + i];
+        hal_reg_set(&to->arch, REG_MR0 + i, hal_reg_get(&from->arch, REG_MR0 + i));
     }
 }
 
@@ -114,28 +121,48 @@ static inline void fastpath_copy_mrs(const struct tcb *from, struct tcb *to, wor
 _Static_assert(offsetof(struct tcb, ctes) == 0, "a TCB's slots start the object");
 #define TCB_SLOT_PA(tcb_pa, i) ((tcb_pa) + (i) * sizeof(cte_t))
 
+/* The receiver's blocking_ipc_can_grant bit becomes the reply cap's can_grant bit by one right
+ * shift of its state word. */
+#define GRANT_MOVE (thread_state_blocking_ipc_can_grant_SHIFT - cap_reply_cap_can_grant_SHIFT)
+_Static_assert(GRANT_MOVE > 0 && thread_state_blocking_ipc_can_grant_WORD == 0 && cap_reply_cap_can_grant_WORD == 0,
+               "one right shift within word 0");
+/* The words the fastpath reads and writes whole: an endpoint cap's rights and pointer, a reply cap's
+ * TCB, a thread state's type and blocking object in word 0; an endpoint's state above its queue head
+ * in word 0 (nothing is ever stored above the state), its tail alone in word 1; an MDB node's next
+ * and prev in words of their own. */
+_Static_assert(cap_endpoint_cap_ptr_WORD == 0 && cap_endpoint_cap_can_send_WORD == 0 &&
+                   cap_endpoint_cap_can_receive_WORD == 0 && cap_endpoint_cap_can_grant_WORD == 0 &&
+                   cap_endpoint_cap_can_grant_reply_WORD == 0 && cap_endpoint_cap_badge_WORD == 1 &&
+                   cap_reply_cap_tcb_WORD == 0 && thread_state_ts_type_WORD == 0 &&
+                   thread_state_blocking_object_WORD == 0,
+               "cap and thread state words the fastpath reads");
+_Static_assert(endpoint_queue_head_WORD == 0 && endpoint_state_WORD == 0 && endpoint_queue_tail_WORD == 1 &&
+                   endpoint_queue_tail_SHIFT == 0 && mdb_node_next_WORD != mdb_node_prev_WORD,
+               "endpoint and MDB words the fastpath reads");
+
 bool fastpath_call(void)
 {
     struct tcb *cur = ks.cur_thread;
     WINDOW_OFFSET_REG(off);
-    word_t info = cur->arch.regs[REG_MSG_INFO];
+    word_t info = hal_reg_get(&cur->arch, REG_MSG_INFO);
     if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
         return false;
     }
-    const cte_t *slot = fastpath_lookup(off, cur, cur->arch.regs[REG_CAP]);
+    const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
     __asm__("" : "+r"(slot)); /* one pointer, so both cap words come in one load */
     /* An endpoint cap with Send, and Grant or GrantReply (else the slowpath makes the caller
      * Inactive instead of giving the receiver a reply cap). */
     cap_t cap = slot->cap;
-    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap || !(cap.words[0] & BIT(48)) || !(cap.words[0] & (BIT(50) | BIT(51)))) {
+    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap || !(cap.words[0] & cap_endpoint_cap_can_send_MASK) ||
+        !(cap.words[0] & (cap_endpoint_cap_can_grant_MASK | cap_endpoint_cap_can_grant_reply_MASK))) {
         return false;
     }
-    endpoint_t *ep = fp_ptov(off, cap.words[0] & WORD_ADDR_MASK);
+    endpoint_t *ep = fp_ptov(off, cap_endpoint_cap_get_ptr_np(cap));
     word_t ep_w0 = ep->words[0];
-    if ((ep_w0 >> 48) != EP_RECV) { /* state: bits 48..49, nothing above them */
+    if ((ep_w0 >> endpoint_state_SHIFT) != EP_RECV) { /* nothing is stored above the state */
         return false;
     }
-    paddr_t dest_pa = ep_w0 & WORD_ADDR_MASK;
+    paddr_t dest_pa = KAAL_BF_GET(ep_w0, endpoint_queue_head);
     struct tcb *dest = fp_ptov(off, dest_pa);
     if (!FASTPATH_SWITCH_OK(cur, dest)) {
         return false;
@@ -159,40 +186,45 @@ bool fastpath_call(void)
         ep->words[0] = 0;
         ep->words[1] = 0;
     } else {
-        ep->words[0] = fp_vtop(off, next) | ((word_t)EP_RECV << 48);
+        ep->words[0] = KAAL_BF_PREP_NP(endpoint_queue_head, fp_vtop(off, next)) | KAAL_BF_PREP(endpoint_state, EP_RECV);
         next->ep_prev = NULL;
         dest->ep_next = NULL;
     }
 
     /* The message: MR0..length-1, badge, and the info with no caps and none unwrapped. */
     fastpath_copy_mrs(cur, dest, info & MI_LENGTH);
-    dest->arch.regs[REG_BADGE] = cap.words[1];
-    dest->arch.regs[REG_MSG_INFO] = info;
+    hal_reg_set(&dest->arch, REG_BADGE, cap_endpoint_cap_get_badge_np(cap));
+    hal_reg_set(&dest->arch, REG_MSG_INFO, info);
 
     /* The receiver runs; the caller waits for the reply cap it gives the receiver
      * (ipc_setup_caller_cap): a one-shot reply cap (never revocable) inserted after the master. */
     word_t dest_state = dest->state.words[0];
-    dest->state.words[0] = dest_state ^ (ThreadState_BlockedOnReceive ^ ThreadState_Running);
-    cur->state.words[0] ^= ThreadState_Running ^ ThreadState_BlockedOnReply;
+    dest->state.words[0] =
+        dest_state ^ KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReceive ^ ThreadState_Running);
+    cur->state.words[0] ^= KAAL_BF_PREP(thread_state_ts_type, ThreadState_Running ^ ThreadState_BlockedOnReply);
 
     paddr_t cur_pa = fp_vtop(off, cur);
     __asm__("" : "+r"(cur_pa)); /* keep the slot addresses below one add each from it */
     paddr_t master_pa = TCB_SLOT_PA(cur_pa, TCB_REPLY);
     paddr_t caller_pa = TCB_SLOT_PA(dest_pa, TCB_CALLER);
     cte_t *caller = &dest->ctes[TCB_CALLER];
-    word_t master_mdb = master->mdb.words[0];
-    paddr_t after = master_mdb & WORD_ADDR_MASK;
-    /* reply_cap(tcb = caller, is_master 0, can_grant = the receiver's blocking_ipc_can_grant, bit
-     * 52 of its state word, moved to bit 49). */
-    caller->cap.words[0] = ((word_t)cap_reply_cap << 59) | ((dest_state >> 3) & BIT(49)) | cur_pa;
+    word_t master_mdb = master->mdb.words[mdb_node_next_WORD];
+    paddr_t after = KAAL_BF_GET(master_mdb, mdb_node_next);
+    /* reply_cap(tcb = caller, is_master 0, can_grant = the receiver's blocking_ipc_can_grant: one
+     * shift moves that bit of its state word into place). */
+    caller->cap.words[0] = KAAL_BF_PREP(cap_cap_type, cap_reply_cap) |
+                           ((dest_state >> GRANT_MOVE) & cap_reply_cap_can_grant_MASK) |
+                           KAAL_BF_PREP_NP(cap_reply_cap_tcb, cur_pa);
     caller->cap.words[1] = 0;
-    caller->mdb.words[0] = after;
-    caller->mdb.words[1] = master_pa;
+    /* mdb_node(next = after, prev = master, neither flag) */
+    caller->mdb.words[mdb_node_next_WORD] = KAAL_BF_PREP_NP(mdb_node_next, after);
+    caller->mdb.words[mdb_node_prev_WORD] = KAAL_BF_PREP_NP(mdb_node_prev, master_pa);
     if (LIKELY(after == 0)) {
-        master->mdb.words[0] = master_mdb | caller_pa;
+        master->mdb.words[mdb_node_next_WORD] = master_mdb | KAAL_BF_PREP_NP(mdb_node_next, caller_pa);
     } else {
-        ((cte_t *)fp_ptov(off, after))->mdb.words[1] = caller_pa;
-        master->mdb.words[0] = (master_mdb & ~WORD_ADDR_MASK) | caller_pa;
+        ((cte_t *)fp_ptov(off, after))->mdb.words[mdb_node_prev_WORD] = KAAL_BF_PREP_NP(mdb_node_prev, caller_pa);
+        master->mdb.words[mdb_node_next_WORD] =
+            (master_mdb & ~mdb_node_next_MASK) | KAAL_BF_PREP_NP(mdb_node_next, caller_pa);
     }
 
     ks.cur_thread = dest;
@@ -203,20 +235,20 @@ bool fastpath_reply_recv(void)
 {
     struct tcb *cur = ks.cur_thread;
     WINDOW_OFFSET_REG(off);
-    word_t info = cur->arch.regs[REG_MSG_INFO];
+    word_t info = hal_reg_get(&cur->arch, REG_MSG_INFO);
     if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
         return false;
     }
-    const cte_t *slot = fastpath_lookup(off, cur, cur->arch.regs[REG_CAP]);
+    const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
     cap_t cap = slot->cap;
-    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap || !(cap.words[0] & BIT(49))) { /* Receive right */
+    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap || !(cap.words[0] & cap_endpoint_cap_can_receive_MASK)) {
         return false;
     }
-    paddr_t ep_pa = cap.words[0] & WORD_ADDR_MASK;
+    paddr_t ep_pa = cap_endpoint_cap_get_ptr_np(cap);
     endpoint_t *ep = fp_ptov(off, ep_pa);
     /* A waiting sender would be received at once; a pending bound signal is taken first. */
     word_t ep_w0 = ep->words[0];
-    if ((ep_w0 >> 48) == EP_SEND) {
+    if ((ep_w0 >> endpoint_state_SHIFT) == EP_SEND) { /* nothing is stored above the state */
         return false;
     }
     if (UNLIKELY(cur->bound_notification != 0) &&
@@ -229,7 +261,7 @@ bool fastpath_reply_recv(void)
     if (CAP_TYPE(reply_w0) != cap_reply_cap) {
         return false;
     }
-    struct tcb *caller = fp_ptov(off, reply_w0 & WORD_ADDR_MASK);
+    struct tcb *caller = fp_ptov(off, KAAL_BF_GET(reply_w0, cap_reply_cap_tcb));
     if (UNLIKELY(caller->fault[0] != seL4_Fault_NullFault) || !FASTPATH_SWITCH_OK(cur, caller)) {
         return false;
     }
@@ -242,26 +274,28 @@ bool fastpath_reply_recv(void)
 
     /* The reply: transfer, delete the one-shot reply cap (it finalises to nothing), wake the caller. */
     fastpath_copy_mrs(cur, caller, info & MI_LENGTH);
-    caller->arch.regs[REG_BADGE] = 0;
-    caller->arch.regs[REG_MSG_INFO] = info;
+    hal_reg_set(&caller->arch, REG_BADGE, 0);
+    hal_reg_set(&caller->arch, REG_MSG_INFO, info);
     cte_unlink_and_clear(caller_slot);
-    caller->state.words[0] ^= ThreadState_BlockedOnReply ^ ThreadState_Running;
+    caller->state.words[0] ^= KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReply ^ ThreadState_Running);
 
     /* The receive: block on ep at the queue tail (ep_block: badge 0, the cap's Grant right, no
      * grant-reply, not a call). */
     paddr_t cur_pa = fp_vtop(off, cur);
-    cur->state.words[0] = ThreadState_BlockedOnReceive | (ep_pa << 4) | (((cap.words[0] >> 50) & 1) << 52);
-    cur->state.words[1] = 0;
-    paddr_t tail_pa = ep->words[1];
+    cur->state.words[0] = KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReceive) |
+                          KAAL_BF_PREP_NP(thread_state_blocking_object, ep_pa) |
+                          KAAL_BF_PREP(thread_state_blocking_ipc_can_grant, cap_endpoint_cap_get_can_grant_np(cap));
+    cur->state.words[thread_state_blocking_ipc_badge_WORD] = 0;
+    paddr_t tail_pa = ep->words[endpoint_queue_tail_WORD]; /* the queue tail is all the word holds */
     if (LIKELY(tail_pa == 0)) {
-        ep->words[0] = cur_pa | ((word_t)EP_RECV << 48);
+        ep->words[0] = KAAL_BF_PREP_NP(endpoint_queue_head, cur_pa) | KAAL_BF_PREP(endpoint_state, EP_RECV);
     } else {
         struct tcb *tail = fp_ptov(off, tail_pa);
         cur->ep_prev = tail;
         tail->ep_next = cur;
-        ep->words[0] = (ep_w0 & WORD_ADDR_MASK) | ((word_t)EP_RECV << 48);
+        ep->words[0] = (ep_w0 & endpoint_queue_head_MASK) | KAAL_BF_PREP(endpoint_state, EP_RECV);
     }
-    ep->words[1] = cur_pa;
+    ep->words[endpoint_queue_tail_WORD] = KAAL_BF_PREP_NP(endpoint_queue_tail, cur_pa);
 
     ks.cur_thread = caller;
     return HAL_FASTPATH_EXIT(caller);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* hostsim run loop: exit the kernel to the chosen thread's host context, take its next kernel
  * entry (system call, VM fault, user exception) or, when the kernel is idle, the next interrupt,
- * until nothing can run. hal_return_to_user is the one place a context switch happens. */
+ * until nothing can run. resume_user is the one place a context switch happens. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +17,6 @@
 #include "user_internal.h"
 
 bool hostsim_running;
-static bool exit_pending; /* kernel_exit has not yet called hal_return_to_user */
 
 /* Console output that honours hostsim_console_quiet / _capture. */
 static void run_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -33,14 +32,12 @@ static void run_report(const char *fmt, ...)
     }
 }
 
-
-void hal_return_to_user(void)
+/* Resume ks.cur_thread in user mode, after kernel_exit chose it (inside a run): switch the user
+ * window to its VSpace and enter its host context, returning when it next enters the kernel
+ * (hostsim_entry says why), or at once when the idle thread is current. */
+static void resume_user(void)
 {
-    exit_pending = false;
     hostsim_entry.kind = ENTRY_NONE;
-    if (!hostsim_running) {
-        return; /* puppet mode: the test acts as the thread */
-    }
     struct tcb *t = ks.cur_thread;
     if (t == NULL || thread_state_type(t) != ThreadState_Running) {
         return; /* the idle thread: the run loop waits for an interrupt */
@@ -59,11 +56,8 @@ void hal_return_to_user(void)
 static enum hostsim_run_status run_loop(void)
 {
     for (;;) {
-        exit_pending = true;
         kernel_exit();
-        if (exit_pending) {
-            hal_return_to_user(); /* until kernel_exit ends with it */
-        }
+        resume_user();
         struct tcb *t = ks.cur_thread;
         switch (hostsim_entry.kind) {
         case ENTRY_SYSCALL:

@@ -37,7 +37,7 @@ extern struct hostsim_entry hostsim_entry;
 /* True while a user thread's host context runs (user mode). The SIGSEGV handler treats a fault in
  * the window as a user access only then. */
 extern volatile sig_atomic_t hostsim_user_mode;
-/* Is hostsim_run active? (Outside a run hal_return_to_user does nothing.) */
+/* Is hostsim_run active? (Outside a run no user thread is resumed.) */
 extern bool hostsim_running;
 
 /* --- uthread.c --- */

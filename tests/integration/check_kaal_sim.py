@@ -23,7 +23,7 @@ def ok(cond, name, detail=""):
 
 def run(cmd):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                       timeout=600)
+                       timeout=600 * int(os.environ.get("CK_TIMEOUT_MULTIPLIER", "1")))  # a hang guard only
     return p.returncode, p.stdout.decode("utf-8", "replace")
 
 

@@ -189,8 +189,8 @@ static void check_witness(void)
 /* The kernel still answers: an invocation with a known answer. */
 static void check_kernel(void)
 {
-    EXPECT_EQ(sys_debug_cap_identify(seL4_CapInitThreadTCB), 12);
-    EXPECT_EQ(sys_debug_cap_identify(fault_ep), 4);
+    EXPECT_EQ(sys_debug_cap_identify(seL4_CapInitThreadTCB), KAAL_CAP_TAG_THREAD);
+    EXPECT_EQ(sys_debug_cap_identify(fault_ep), KAAL_CAP_TAG_ENDPOINT);
 }
 
 /* Run the child at pc with x0 = arg; it must fault with the given label; MRs come back in mr[]. */

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The ABI tables against the numbers of docs/abi.md: packed words, labels, argument positions. */
+/* The ABI tables against the numbers of docs/abi.md: packed words, labels, argument positions;
+ * and the layout constants bfgen generates for every packed word, against its accessors. */
 #include "ktest.h"
+
+#include <kaal/structures.h>
 
 START_TEST(test_message_info_bits)
 {
@@ -14,6 +17,62 @@ START_TEST(test_message_info_bits)
     ck_assert_uint_eq(seL4_MessageInfo_get_length(m), 127);
     ck_assert_uint_eq(seL4_MessageInfo_get_extraCaps(m), 3);
     ck_assert_uint_eq(seL4_MessageInfo_get_capsUnwrapped(m), 7);
+}
+END_TEST
+
+/* One field of a packed word of type T, starting from init: all ones through the checked setter
+ * change exactly the bits P_F_MASK names in word P_F_WORD; the checked getter, the raw getter and
+ * KAAL_BF_GET read them back; KAAL_BF_PREP places them; the raw setter clears exactly them. */
+#define CHECK_FIELD(T, init, P, F)                                                                      \
+    do {                                                                                                \
+        const T before = init;                                                                          \
+        T x = before;                                                                                   \
+        uint64_t ones = MASK(P##_##F##_WIDTH);                                                          \
+        ck_assert_uint_eq(P##_##F##_MASK, ones << P##_##F##_SHIFT);                                     \
+        P##_ptr_set_##F(&x, ones);                                                                      \
+        for (unsigned w = 0; w < sizeof(x.words) / sizeof(x.words[0]); w++) {                           \
+            ck_assert_msg((x.words[w] ^ before.words[w]) == (w == P##_##F##_WORD ? P##_##F##_MASK : 0), \
+                          #P "." #F ": word %u", w);                                                    \
+        }                                                                                               \
+        ck_assert_uint_eq(P##_get_##F(x), ones);                                                        \
+        ck_assert_uint_eq(P##_get_##F##_np(x), ones);                                                   \
+        ck_assert_uint_eq(KAAL_BF_GET(x.words[P##_##F##_WORD], P##_##F), ones);                         \
+        ck_assert_uint_eq(KAAL_BF_PREP(P##_##F, ones), P##_##F##_MASK);                                 \
+        ck_assert_uint_eq(KAAL_BF_PREP_NP(P##_##F, ones), P##_##F##_MASK);                              \
+        P##_ptr_set_##F##_np(&x, 0);                                                                    \
+        ck_assert_mem_eq(&x, &before, sizeof(x));                                                       \
+        count++;                                                                                        \
+    } while (0);
+
+#define ZERO(T) ((T){{0}})
+#define MDB_FIELD(P, F) CHECK_FIELD(mdb_node_t, ZERO(mdb_node_t), P, F)
+#define EP_FIELD(P, F) CHECK_FIELD(endpoint_t, ZERO(endpoint_t), P, F)
+#define NTFN_FIELD(P, F) CHECK_FIELD(notification_t, ZERO(notification_t), P, F)
+#define TS_FIELD(P, F) CHECK_FIELD(thread_state_t, ZERO(thread_state_t), P, F)
+#define MI_FIELD(P, F) CHECK_FIELD(seL4_MessageInfo_t, ZERO(seL4_MessageInfo_t), P, F)
+#define RIGHTS_FIELD(P, F) CHECK_FIELD(seL4_CapRights_t, ZERO(seL4_CapRights_t), P, F)
+#define CAPDATA_FIELD(P, F) CHECK_FIELD(seL4_CNode_CapData_t, ZERO(seL4_CNode_CapData_t), P, F)
+/* A cap variant's fields start from a cap of that variant with every field 0 (the tag set). */
+#define CAP_FIELD(P, F) \
+    CHECK_FIELD(cap_t, ((cap_t){.words = {[cap_cap_type_WORD] = KAAL_BF_PREP(cap_cap_type, P)}}), P, F)
+#define CAP_VARIANT_FIELDS(P) P##_FIELDS(CAP_FIELD)
+
+START_TEST(test_generated_layout_constants)
+{
+    unsigned count = 0;
+    mdb_node_FIELDS(MDB_FIELD);
+    endpoint_FIELDS(EP_FIELD);
+    notification_FIELDS(NTFN_FIELD);
+    thread_state_FIELDS(TS_FIELD);
+    cap_VARIANTS(CAP_VARIANT_FIELDS);
+    seL4_MessageInfo_FIELDS(MI_FIELD);
+    seL4_CapRights_FIELDS(RIGHTS_FIELD);
+    seL4_CNode_CapData_FIELDS(CAPDATA_FIELD);
+    ck_assert_uint_gt(count, 50); /* the lists are not empty: 71 fields today */
+    /* The tag field: the top of word 0, wide enough for every ABI tag. */
+    ck_assert_uint_eq(cap_cap_type_MASK, MASK(cap_cap_type_WIDTH) << cap_cap_type_SHIFT);
+    ck_assert_uint_eq(cap_get_cap_type((cap_t){.words = {[cap_cap_type_WORD] = cap_cap_type_MASK}}),
+                      MASK(cap_cap_type_WIDTH));
 }
 END_TEST
 
@@ -93,11 +152,9 @@ static Suite *abi_suite(void)
         const char *name;
         const TTest *test;
     } cases[] = {
-        {"message_info", test_message_info_bits},
-        {"cap_rights", test_cap_rights_and_capdata},
-        {"numbers", test_syscall_and_error_numbers},
-        {"labels", test_invocation_labels},
-        {"packing", test_argument_packing},
+        {"message_info", test_message_info_bits},    {"cap_rights", test_cap_rights_and_capdata},
+        {"numbers", test_syscall_and_error_numbers}, {"labels", test_invocation_labels},
+        {"packing", test_argument_packing},          {"layout", test_generated_layout_constants},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         TCase *tc = tcase_create(cases[i].name);

@@ -26,7 +26,7 @@ START_TEST(test_make_pool)
     ck_assert_uint_eq(ks.asid_table[1], 0);
     OK(make_pool(ut, ROOT, pool, 64));
     check_invariants();
-    ck_assert_uint_eq(ktest_cap_type(pool), TAG_ASID_POOL);
+    ck_assert_uint_eq(ktest_cap_type(pool), KAAL_CAP_TAG_ASID_POOL);
     ck_assert_uint_eq(cap_asid_pool_cap_get_ptr(cap_of(pool)), pa);
     ck_assert_uint_eq(cap_asid_pool_cap_get_asid_base(cap_of(pool)), 1 * ASID_POOL_ENTRIES);
     ck_assert_uint_eq(ks.asid_table[1], pa);
@@ -41,7 +41,7 @@ START_TEST(test_make_pool)
     ck_assert_uint_eq(vt_asid_of(vs), ASID_POOL_ENTRIES); /* the pool's first ASID: only ASID 0 is skipped */
     OK(ktest_cnode_revoke(ROOT, ut, 64));
     check_invariants();
-    ck_assert_uint_eq(ktest_cap_type(pool), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(pool), KAAL_CAP_TAG_NULL);
     ck_assert_uint_eq(ks.asid_table[1], 0);
     /* The next pool takes the lowest free index again, from the same memory, cleared. */
     uint64_t pool2 = vt_slots(1);
@@ -104,7 +104,7 @@ START_TEST(test_make_pool_errors)
     ck_assert_uint_eq(r.mr[0], 0);
     ck_assert_uint_eq(r.mr[1], seL4_InvalidRoot);
     ck_assert_uint_eq(ks.asid_table[1], 0);
-    ck_assert_uint_eq(ktest_cap_type(dest), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(dest), KAAL_CAP_TAG_NULL);
     check_invariants();
 }
 END_TEST

@@ -13,7 +13,6 @@
 #include <kaal/thread.h>
 
 #define ROOT seL4_CapInitThreadCNode
-enum { TAG_NULL = 0, TAG_UNTYPED = 2, TAG_EP = 4, TAG_CNODE = 10, TAG_TCB = 12 };
 
 static uint64_t root_radix(void) { return hostsim_bootinfo()->initThreadCNodeSizeBits; }
 static cte_t *root_slots(void) { return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap); }
@@ -28,7 +27,7 @@ static void retype(uint64_t ut, uint64_t type, uint64_t bits, uint64_t slot, uin
 static void make_untyped(uint64_t slot, unsigned bits)
 {
     retype(ktest_untyped(bits), seL4_UntypedObject, bits, slot, 1);
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_UNTYPED);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_UNTYPED);
 }
 
 /* Every non-null root slot's neighbours point back at it, the list ends are consistent, and the
@@ -109,9 +108,9 @@ START_TEST(test_revoke_original_removes_badged_children)
     OK(ktest_cnode_copy(ROOT, plain, 64, ROOT, e, 64, seL4_AllRights));
 
     OK(ktest_cnode_revoke(ROOT, e, 64));
-    ck_assert_uint_eq(ktest_cap_type(e), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(e), KAAL_CAP_TAG_ENDPOINT);
     for (uint64_t s = b1; s <= plain; s++) {
-        ck_assert_uint_eq(ktest_cap_type(s), TAG_NULL);
+        ck_assert_uint_eq(ktest_cap_type(s), KAAL_CAP_TAG_NULL);
     }
     ck_assert(!cdt_has_children(root_slot(e)));
     assert_root_mdb_consistent();
@@ -128,10 +127,10 @@ START_TEST(test_revoke_badged_keeps_other_families)
     OK(ktest_cnode_copy(ROOT, b2c, 64, ROOT, b2, 64, seL4_AllRights));
 
     OK(ktest_cnode_revoke(ROOT, b1, 64));
-    ck_assert_uint_eq(ktest_cap_type(b1), TAG_EP);
-    ck_assert_uint_eq(ktest_cap_type(b1c), TAG_NULL);
-    ck_assert_uint_eq(ktest_cap_type(b2), TAG_EP);
-    ck_assert_uint_eq(ktest_cap_type(b2c), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(b1), KAAL_CAP_TAG_ENDPOINT);
+    ck_assert_uint_eq(ktest_cap_type(b1c), KAAL_CAP_TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(b2), KAAL_CAP_TAG_ENDPOINT);
+    ck_assert_uint_eq(ktest_cap_type(b2c), KAAL_CAP_TAG_ENDPOINT);
     assert_root_mdb_consistent();
 }
 END_TEST
@@ -146,7 +145,7 @@ START_TEST(test_revoke_untyped_then_retype_again)
     paddr_t first = cap_endpoint_cap_get_ptr(root_slot(o)->cap);
     OK(ktest_cnode_revoke(ROOT, u, 64));
     for (uint64_t s = o; s < o + 6; s++) {
-        ck_assert_uint_eq(ktest_cap_type(s), TAG_NULL);
+        ck_assert_uint_eq(ktest_cap_type(s), KAAL_CAP_TAG_NULL);
     }
     ck_assert(!cdt_has_children(root_slot(u)));
     retype(u, seL4_EndpointObject, 0, o, 1);
@@ -195,7 +194,7 @@ START_TEST(test_delete_last_cnode_cap_finalises)
     ck_assert_uint_eq(cap_get_cap_type(inner->cap), cap_endpoint_cap);
     /* The last cap: its slots are deleted with it. */
     OK(ktest_cnode_delete(ROOT, c, 64));
-    ck_assert_uint_eq(ktest_cap_type(c), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(c), KAAL_CAP_TAG_NULL);
     ck_assert_uint_eq(cap_get_cap_type(inner->cap), cap_null_cap);
     ck_assert(!cdt_has_children(root_slot(e)));
     assert_root_mdb_consistent();
@@ -211,7 +210,7 @@ START_TEST(test_delete_last_tcb_cap)
     /* Give the TCB a CSpace (a copy of c) by hand, as TCB_Configure will. */
     cte_insert(root_slot(c)->cap, root_slot(c), &tcb->ctes[TCB_CTABLE]);
     OK(ktest_cnode_delete(ROOT, t, 64));
-    ck_assert_uint_eq(ktest_cap_type(t), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(t), KAAL_CAP_TAG_NULL);
     ck_assert_uint_eq(cap_get_cap_type(tcb->ctes[TCB_CTABLE].cap), cap_null_cap);
     ck_assert_uint_eq(thread_state_type(tcb), ThreadState_Inactive);
     ck_assert(cdt_is_final_cap(root_slot(c)));
@@ -228,7 +227,7 @@ static void cyclic_cnode(uint64_t self_index)
     retype(u, seL4_CapTableObject, 3, c, 1);
     OK(ktest_cnode_copy(c, 5, 3, ROOT, seL4_CapDomain, 64, seL4_AllRights));
     OK(ktest_cnode_move(c, self_index, 3, ROOT, c, 64)); /* the only cap now lives inside */
-    ck_assert_uint_eq(ktest_cap_type(c), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(c), KAAL_CAP_TAG_NULL);
     ck_assert(cdt_has_children(root_slot(u)));
     OK(ktest_cnode_revoke(ROOT, u, 64));
     ck_assert(!cdt_has_children(root_slot(u)));
@@ -249,10 +248,10 @@ START_TEST(test_delete_cnode_holding_own_cap)
     retype(ktest_untyped(12), seL4_CapTableObject, 3, c, 1);
     OK(ktest_cnode_copy(c, 7, 3, ROOT, c, 64, seL4_AllRights));
     OK(ktest_cnode_delete(c, 7, 3)); /* deleting the inner copy through the CNode itself */
-    ck_assert_uint_eq(ktest_cap_type(c), TAG_CNODE);
+    ck_assert_uint_eq(ktest_cap_type(c), KAAL_CAP_TAG_CNODE);
     OK(ktest_cnode_copy(c, 7, 3, ROOT, c, 64, seL4_AllRights));
     OK(ktest_cnode_delete(ROOT, c, 64));
-    ck_assert_uint_eq(ktest_cap_type(c), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(c), KAAL_CAP_TAG_NULL);
     assert_root_mdb_consistent();
 }
 END_TEST
@@ -300,7 +299,7 @@ static void *run_tree_op(enum tree_op op, unsigned interval, unsigned *restarts,
     hostsim_set_preempt_interval(0);
     ktest_assert_ok(r);
     *restarts = r.restarts;
-    ck_assert_uint_eq(ktest_cap_type(big), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(big), KAAL_CAP_TAG_NULL);
     /* Deleting the CNode leaves the TCB inside it as a zombie in its own CTable slot (as seL4 does,
      * until the untyped is revoked). The invariant checker does not accept TCB zombies yet
      * (zombie type 64 fails its size check), so only the links are checked in that case. */

@@ -8,8 +8,6 @@
 #include <kaal/thread.h>
 
 #define ROOT seL4_CapInitThreadCNode
-enum { TAG_NULL = 0, TAG_UNTYPED = 2, TAG_EP = 4, TAG_NTFN = 6, TAG_REPLY = 8, TAG_CNODE = 10, TAG_TCB = 12,
-       TAG_IRQ_CONTROL = 14, TAG_DOMAIN = 20 };
 
 static uint64_t root_radix(void) { return hostsim_bootinfo()->initThreadCNodeSizeBits; }
 static cte_t *root_slot(uint64_t i) { return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i; }
@@ -89,18 +87,18 @@ START_TEST(test_copy)
 {
     retype(seL4_EndpointObject, 0, E0);
     OK(ktest_cnode_copy(ROOT, E0 + 1, 64, ROOT, E0, 64, seL4_CanRead | seL4_CanGrant));
-    ck_assert_uint_eq(ktest_cap_type(E0 + 1), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 1), KAAL_CAP_TAG_ENDPOINT);
     cap_t c = root_slot(E0 + 1)->cap;
     ck_assert_uint_eq(cap_endpoint_cap_get_can_send(c), 0);
     ck_assert_uint_eq(cap_endpoint_cap_get_can_receive(c), 1);
     ck_assert_uint_eq(cap_endpoint_cap_get_can_grant(c), 1);
     ck_assert_uint_eq(cap_endpoint_cap_get_can_grant_reply(c), 0);
-    ck_assert_uint_eq(ktest_cap_type(E0), TAG_EP); /* the source stays */
+    ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_ENDPOINT); /* the source stays */
     /* Copies of the TCB, CNode and domain caps. */
     OK(ktest_cnode_copy(ROOT, E0 + 2, 64, ROOT, seL4_CapInitThreadTCB, 64, seL4_AllRights));
-    ck_assert_uint_eq(ktest_cap_type(E0 + 2), TAG_TCB);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 2), KAAL_CAP_TAG_THREAD);
     OK(ktest_cnode_copy(ROOT, E0 + 3, 64, ROOT, seL4_CapDomain, 64, seL4_AllRights));
-    ck_assert_uint_eq(ktest_cap_type(E0 + 3), TAG_DOMAIN);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 3), KAAL_CAP_TAG_DOMAIN);
 }
 END_TEST
 
@@ -127,7 +125,7 @@ START_TEST(test_copy_errors)
     /* seL4 checks the destination before the rights word is needed. */
     uint64_t occupied[5] = {E0, 64, E0, 64, seL4_AllRights};
     ERR(raw(CNodeCopy, 4, occupied, 1, caps), seL4_DeleteFirst, 0);
-    ck_assert_uint_eq(ktest_cap_type(E0 + 1), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 1), KAAL_CAP_TAG_NULL);
 }
 END_TEST
 
@@ -140,7 +138,7 @@ START_TEST(test_mint)
     OK(ktest_cnode_mint(ROOT, E0 + 2, 64, ROOT, E0, 64, seL4_AllRights, 0x1234));
     ck_assert_uint_eq(cap_endpoint_cap_get_badge(root_slot(E0 + 2)->cap), 0x1234);
     OK(ktest_cnode_mint(ROOT, E0 + 3, 64, ROOT, E0 + 1, 64, seL4_CanWrite, ~0ull));
-    ck_assert_uint_eq(ktest_cap_type(E0 + 3), TAG_NTFN);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 3), KAAL_CAP_TAG_NOTIFICATION);
     ck_assert_uint_eq(cap_notification_cap_get_badge(root_slot(E0 + 3)->cap), ~0ull);
     ck_assert_uint_eq(cap_notification_cap_get_can_receive(root_slot(E0 + 3)->cap), 0);
     /* A CNode cap gets guard data: guard size 4, guard 0x5 (seL4_CNode_CapData). */
@@ -154,7 +152,7 @@ START_TEST(test_mint)
     ck_assert_uint_eq(cap_cnode_cap_get_guard(root_slot(E0 + 6)->cap), 0x3);
     /* Other caps ignore the badge word. */
     OK(ktest_cnode_mint(ROOT, E0 + 7, 64, ROOT, seL4_CapInitThreadTCB, 64, seL4_AllRights, 99));
-    ck_assert_uint_eq(ktest_cap_type(E0 + 7), TAG_TCB);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 7), KAAL_CAP_TAG_THREAD);
 }
 END_TEST
 
@@ -167,7 +165,7 @@ START_TEST(test_mint_errors)
     /* Guard size + radix > 64. */
     uint64_t gs = 65 - root_radix();
     ERR(ktest_cnode_mint(ROOT, E0 + 2, 64, ROOT, ROOT, 64, seL4_AllRights, gs), seL4_IllegalOperation, 0);
-    ck_assert_uint_eq(ktest_cap_type(E0 + 2), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 2), KAAL_CAP_TAG_NULL);
     /* Exactly 64 is fine. */
     OK(ktest_cnode_mint(ROOT, E0 + 2, 64, ROOT, ROOT, 64, seL4_AllRights, gs - 1));
     ERR(ktest_cnode_mint(ROOT, E0 + 2, 64, ROOT, E0, 64, seL4_AllRights, 1), seL4_DeleteFirst, 0);
@@ -186,13 +184,13 @@ START_TEST(test_move)
     retype(seL4_EndpointObject, 0, E0);
     OK(ktest_cnode_copy(ROOT, E0 + 1, 64, ROOT, E0, 64, seL4_AllRights));
     OK(ktest_cnode_move(ROOT, E0 + 2, 64, ROOT, E0, 64));
-    ck_assert_uint_eq(ktest_cap_type(E0), TAG_NULL);
-    ck_assert_uint_eq(ktest_cap_type(E0 + 2), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 2), KAAL_CAP_TAG_ENDPOINT);
     /* The moved cap keeps its place in the tree: still the copy's parent. */
     ck_assert(cdt_is_parent_of(root_slot(E0 + 2), root_slot(E0 + 1)));
     /* The IRQ control cap cannot be copied, but it can be moved. */
     OK(ktest_cnode_move(ROOT, E0 + 3, 64, ROOT, seL4_CapIRQControl, 64));
-    ck_assert_uint_eq(ktest_cap_type(E0 + 3), TAG_IRQ_CONTROL);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 3), KAAL_CAP_TAG_IRQ_CONTROL);
 }
 END_TEST
 
@@ -211,7 +209,7 @@ START_TEST(test_move_errors)
     ERR(r, seL4_FailedLookup, 2);
     ck_assert_uint_eq(r.mr[0], 1);
     ck_assert_uint_eq(r.mr[1], seL4_InvalidRoot);
-    ck_assert_uint_eq(ktest_cap_type(E0), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_ENDPOINT);
 }
 END_TEST
 
@@ -221,14 +219,14 @@ START_TEST(test_mutate)
 {
     retype(seL4_CapTableObject, 4, E0);
     OK(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, E0, 64, (0x3 << 6) | 2));
-    ck_assert_uint_eq(ktest_cap_type(E0), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_NULL);
     cap_t c = root_slot(E0 + 1)->cap;
     ck_assert_uint_eq(cap_cnode_cap_get_guard_size(c), 2);
     ck_assert_uint_eq(cap_cnode_cap_get_guard(c), 3);
     /* Other caps move unchanged. */
     OK(ktest_cnode_mutate(ROOT, E0 + 2, 64, ROOT, seL4_CapDomain, 64, 1234));
-    ck_assert_uint_eq(ktest_cap_type(E0 + 2), TAG_DOMAIN);
-    ck_assert_uint_eq(ktest_cap_type(seL4_CapDomain), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 2), KAAL_CAP_TAG_DOMAIN);
+    ck_assert_uint_eq(ktest_cap_type(seL4_CapDomain), KAAL_CAP_TAG_NULL);
 }
 END_TEST
 
@@ -238,14 +236,14 @@ START_TEST(test_mutate_errors)
     /* Endpoint caps always become null under Mutate, whatever the data. */
     ERR(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, E0, 64, 0), seL4_IllegalOperation, 0);
     ERR(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, E0, 64, 5), seL4_IllegalOperation, 0);
-    ck_assert_uint_eq(ktest_cap_type(E0), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_ENDPOINT);
     ERR(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, ROOT, 64, 63), seL4_IllegalOperation, 0); /* 63 + radix > 64 */
     ERR(ktest_cnode_mutate(ROOT, E0, 64, ROOT, seL4_CapDomain, 64, 0), seL4_DeleteFirst, 0);
     assert_failed_lookup_missing(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, E0 + 2, 64, 0), 1, 64);
     uint64_t mrs[5] = {E0 + 1, 64, seL4_CapDomain, 64, 0};
     uint64_t caps[1] = {ROOT};
     ERR(raw(CNodeMutate, 4, mrs, 1, caps), seL4_TruncatedMessage, 0);
-    ck_assert_uint_eq(ktest_cap_type(seL4_CapDomain), TAG_DOMAIN);
+    ck_assert_uint_eq(ktest_cap_type(seL4_CapDomain), KAAL_CAP_TAG_DOMAIN);
 }
 END_TEST
 
@@ -258,14 +256,14 @@ START_TEST(test_rotate)
     OK(ktest_cnode_copy(ROOT, src, 64, ROOT, seL4_CapInitThreadTCB, 64, seL4_AllRights));
     /* pivot -> dest (dest badge applied as guard data), src -> pivot. */
     OK(ktest_cnode_rotate(ROOT, dest, 64, 1, ROOT, pivot, 64, 0, ROOT, src, 64));
-    ck_assert_uint_eq(ktest_cap_type(dest), TAG_CNODE);
+    ck_assert_uint_eq(ktest_cap_type(dest), KAAL_CAP_TAG_CNODE);
     ck_assert_uint_eq(cap_cnode_cap_get_guard_size(root_slot(dest)->cap), 1);
-    ck_assert_uint_eq(ktest_cap_type(pivot), TAG_TCB);
-    ck_assert_uint_eq(ktest_cap_type(src), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(pivot), KAAL_CAP_TAG_THREAD);
+    ck_assert_uint_eq(ktest_cap_type(src), KAAL_CAP_TAG_NULL);
     /* dest == src: the two caps swap. */
     OK(ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, pivot, 64, 0, ROOT, dest, 64));
-    ck_assert_uint_eq(ktest_cap_type(dest), TAG_TCB);
-    ck_assert_uint_eq(ktest_cap_type(pivot), TAG_CNODE);
+    ck_assert_uint_eq(ktest_cap_type(dest), KAAL_CAP_TAG_THREAD);
+    ck_assert_uint_eq(ktest_cap_type(pivot), KAAL_CAP_TAG_CNODE);
 }
 END_TEST
 
@@ -298,9 +296,9 @@ START_TEST(test_rotate_errors)
     uint64_t caps[2] = {ROOT, ROOT};
     ERR(raw(CNodeRotate, 7, mrs, 2, caps), seL4_TruncatedMessage, 0);
     ERR(raw(CNodeRotate, 8, mrs, 1, caps), seL4_TruncatedMessage, 0);
-    ck_assert_uint_eq(ktest_cap_type(dest), TAG_NULL);
-    ck_assert_uint_eq(ktest_cap_type(pivot), TAG_DOMAIN);
-    ck_assert_uint_eq(ktest_cap_type(src), TAG_TCB);
+    ck_assert_uint_eq(ktest_cap_type(dest), KAAL_CAP_TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(pivot), KAAL_CAP_TAG_DOMAIN);
+    ck_assert_uint_eq(ktest_cap_type(src), KAAL_CAP_TAG_THREAD);
 }
 END_TEST
 
@@ -311,10 +309,10 @@ START_TEST(test_delete)
     retype(seL4_EndpointObject, 0, E0);
     OK(ktest_cnode_copy(ROOT, E0 + 1, 64, ROOT, E0, 64, seL4_AllRights));
     OK(ktest_cnode_delete(ROOT, E0 + 1, 64));
-    ck_assert_uint_eq(ktest_cap_type(E0 + 1), TAG_NULL);
-    ck_assert_uint_eq(ktest_cap_type(E0), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 1), KAAL_CAP_TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_ENDPOINT);
     OK(ktest_cnode_delete(ROOT, E0, 64));
-    ck_assert_uint_eq(ktest_cap_type(E0), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_NULL);
     /* Deleting an empty slot succeeds. */
     OK(ktest_cnode_delete(ROOT, E0, 64));
     assert_range_1_64(ktest_cnode_delete(ROOT, E0, 65));
@@ -329,9 +327,9 @@ START_TEST(test_revoke)
     OK(ktest_cnode_mint(ROOT, E0 + 1, 64, ROOT, E0, 64, seL4_AllRights, 3));
     OK(ktest_cnode_copy(ROOT, E0 + 2, 64, ROOT, E0, 64, seL4_AllRights));
     OK(ktest_cnode_revoke(ROOT, E0, 64));
-    ck_assert_uint_eq(ktest_cap_type(E0), TAG_NTFN);
-    ck_assert_uint_eq(ktest_cap_type(E0 + 1), TAG_NULL);
-    ck_assert_uint_eq(ktest_cap_type(E0 + 2), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_NOTIFICATION);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 1), KAAL_CAP_TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(E0 + 2), KAAL_CAP_TAG_NULL);
     /* Revoking a cap without children, or an empty slot, succeeds. */
     OK(ktest_cnode_revoke(ROOT, E0, 64));
     OK(ktest_cnode_revoke(ROOT, E0 + 1, 64));
@@ -345,12 +343,12 @@ START_TEST(test_save_caller)
 {
     /* Nothing in the caller slot: success, nothing saved. */
     OK(ktest_cnode_save_caller(ROOT, E0, 64));
-    ck_assert_uint_eq(ktest_cap_type(E0), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_NULL);
     /* A reply cap in the caller slot (placed by hand, as a Call would) is moved out. */
     struct tcb *root = ks.root_thread;
     root->ctes[TCB_CALLER].cap = cap_reply_cap_new(VTOP(root), 0, 1);
     OK(ktest_cnode_save_caller(ROOT, E0, 64));
-    ck_assert_uint_eq(ktest_cap_type(E0), TAG_REPLY);
+    ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_REPLY);
     ck_assert_uint_eq(cap_get_cap_type(root->ctes[TCB_CALLER].cap), cap_null_cap);
 }
 END_TEST

@@ -9,7 +9,6 @@
 #include <kaal/kernel.h>
 
 #define ROOT seL4_CapInitThreadCNode
-enum { TAG_NULL = 0, TAG_EP = 4, TAG_CNODE = 10 };
 
 static uint64_t root_radix(void) { return hostsim_bootinfo()->initThreadCNodeSizeBits; }
 
@@ -40,14 +39,14 @@ static void assert_range_1_64(struct ktest_reply r)
 static void make_endpoint(uint64_t slot)
 {
     OK(ktest_retype(ktest_untyped(12), seL4_EndpointObject, 0, ROOT, 0, 0, slot, 1));
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_ENDPOINT);
 }
 
 /* Make a CNode of 2^radix slots (guard 0) in root slot `slot`. */
 static void make_cnode(uint64_t slot, uint64_t radix)
 {
     OK(ktest_retype(ktest_untyped(12), seL4_CapTableObject, radix, ROOT, 0, 0, slot, 1));
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_CNODE);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_CNODE);
 }
 
 /* ---- cspace_resolve_address_bits ---- */
@@ -118,7 +117,7 @@ START_TEST(test_two_levels)
     OK(ktest_cnode_copy(c1, (1 << 4) | 5, 8, ROOT, ep, 64, seL4_AllRights));
     uint64_t dest = c1 + 3;
     OK(ktest_cnode_copy(ROOT, dest, 64, c1, (1 << 4) | 5, 8, seL4_AllRights));
-    ck_assert_uint_eq(ktest_cap_type(dest), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(dest), KAAL_CAP_TAG_ENDPOINT);
     /* Depth 6 reaches c2 with 2 bits left, but c2 needs 4: DepthMismatch(bitsLeft 2, bitsFound 4). */
     struct ktest_reply r = ktest_cnode_copy(ROOT, dest + 1, 64, c1, (1 << 2) | 1, 6, seL4_AllRights);
     uint64_t w[] = {2, 4};
@@ -150,7 +149,7 @@ START_TEST(test_depth_range)
     assert_range_1_64(ktest_cnode_copy(ROOT, dest, 64, ROOT, 1, 65, seL4_AllRights));
     /* The kernel reads the whole word: 0x140 is not 64. */
     assert_range_1_64(ktest_cnode_delete(ROOT, dest, 0x140));
-    ck_assert_uint_eq(ktest_cap_type(dest), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(dest), KAAL_CAP_TAG_NULL);
 }
 END_TEST
 

@@ -8,18 +8,6 @@
 #define ROOT seL4_CapInitThreadCNode
 
 /* ktest_assert_ok/_error evaluate their argument more than once: make each call exactly once. */
-/* Cap type tags (docs/abi.md#cap-types) that DebugCapIdentify returns. */
-enum {
-    TAG_NULL = 0,
-    TAG_FRAME = 1,
-    TAG_UNTYPED = 2,
-    TAG_PT = 3,
-    TAG_EP = 4,
-    TAG_NTFN = 6,
-    TAG_VSPACE = 9,
-    TAG_CNODE = 10,
-    TAG_TCB = 12
-};
 
 static uint64_t root_radix(void) { return hostsim_bootinfo()->initThreadCNodeSizeBits; }
 
@@ -52,7 +40,7 @@ static uint64_t child_untyped(unsigned bits, uint64_t slot, uint64_t *paddr)
     uint64_t parent = ktest_untyped(bits);
     struct ktest_reply r = retype_root(parent, seL4_UntypedObject, bits, slot, 1);
     OK(r);
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_UNTYPED);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_UNTYPED);
     if (paddr != NULL) {
         *paddr = ktest_untyped_desc(parent)->paddr;
     }
@@ -85,16 +73,16 @@ START_TEST(test_create_every_type)
     static const struct {
         uint64_t type, bits, tag;
     } types[] = {
-        {seL4_UntypedObject, 12, TAG_UNTYPED},    {seL4_TCBObject, 0, TAG_TCB},
-        {seL4_EndpointObject, 0, TAG_EP},         {seL4_NotificationObject, 0, TAG_NTFN},
-        {seL4_CapTableObject, 4, TAG_CNODE},      {seL4_ARM_VSpaceObject, 0, TAG_VSPACE},
-        {seL4_ARM_SmallPageObject, 0, TAG_FRAME}, {seL4_ARM_LargePageObject, 0, TAG_FRAME},
-        {seL4_ARM_PageTableObject, 0, TAG_PT},
+        {seL4_UntypedObject, 12, KAAL_CAP_TAG_UNTYPED},    {seL4_TCBObject, 0, KAAL_CAP_TAG_THREAD},
+        {seL4_EndpointObject, 0, KAAL_CAP_TAG_ENDPOINT},         {seL4_NotificationObject, 0, KAAL_CAP_TAG_NOTIFICATION},
+        {seL4_CapTableObject, 4, KAAL_CAP_TAG_CNODE},      {seL4_ARM_VSpaceObject, 0, KAAL_CAP_TAG_VSPACE},
+        {seL4_ARM_SmallPageObject, 0, KAAL_CAP_TAG_FRAME}, {seL4_ARM_LargePageObject, 0, KAAL_CAP_TAG_FRAME},
+        {seL4_ARM_PageTableObject, 0, KAAL_CAP_TAG_PAGE_TABLE},
     };
     uint64_t ut = ktest_untyped(23);
     uint64_t slot = ktest_first_empty();
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++, slot++) {
-        ck_assert_uint_eq(ktest_cap_type(slot), TAG_NULL);
+        ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_NULL);
         struct ktest_reply r = retype_root(ut, types[i].type, types[i].bits, slot, 1);
         OK(r);
         ck_assert_uint_eq(r.length, 0);
@@ -110,7 +98,7 @@ START_TEST(test_create_huge_page_from_device)
     ck_assert_msg(dev != 0, "no device untyped of 1 GiB");
     uint64_t slot = ktest_first_empty();
     OK(retype_root(dev, seL4_ARM_HugePageObject, 0, slot, 1));
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_FRAME);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_FRAME);
 }
 END_TEST
 
@@ -120,9 +108,9 @@ START_TEST(test_create_many_fills_window)
     uint64_t slot = ktest_first_empty();
     OK(retype_root(ut, seL4_EndpointObject, 0, slot, 256));
     for (uint64_t i = 0; i < 256; i++) {
-        ck_assert_uint_eq(ktest_cap_type(slot + i), TAG_EP);
+        ck_assert_uint_eq(ktest_cap_type(slot + i), KAAL_CAP_TAG_ENDPOINT);
     }
-    ck_assert_uint_eq(ktest_cap_type(slot + 256), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(slot + 256), KAAL_CAP_TAG_NULL);
 }
 END_TEST
 
@@ -207,7 +195,7 @@ START_TEST(test_watermark)
         assert_not_enough_memory(retype_root(ut, seL4_CapTableObject, 5, slot, 256), left);
         OK(retype_root(ut, seL4_CapTableObject, 5, slot, 3));
         for (uint64_t i = 0; i < 3; i++) {
-            ck_assert_uint_eq(ktest_cap_type(slot + i), TAG_CNODE);
+            ck_assert_uint_eq(ktest_cap_type(slot + i), KAAL_CAP_TAG_CNODE);
         }
         slot += 3;
     }
@@ -225,7 +213,7 @@ START_TEST(test_fan_out_limit)
     assert_range(retype_root(ut, seL4_EndpointObject, 0, slot, 257), 1, 256);
     assert_range(retype_root(ut, seL4_EndpointObject, 0, slot, 0), 1, 256);
     assert_range(retype_root(ut, seL4_EndpointObject, 0, slot, UINT64_MAX), 1, 256);
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_NULL);
     OK(retype_root(ut, seL4_EndpointObject, 0, slot, 256));
 }
 END_TEST
@@ -248,7 +236,7 @@ START_TEST(test_error_label_and_truncation)
     uint64_t bad[] = {seL4_ObjectTypeCount, 0, 0, 0, slot, 1};
     ERR(ktest_call(ut, UntypedRetype, 5, bad, 1, caps), seL4_TruncatedMessage, 0);
     OK(ktest_call(ut, UntypedRetype, 6, mrs, 1, caps));
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_ENDPOINT);
 }
 END_TEST
 
@@ -278,7 +266,7 @@ START_TEST(test_error_type_and_size)
     /* The size checks come before the destination checks. */
     assert_invalid_argument(retype_root(ut, seL4_CapTableObject, 0, slot, 0), 1);
     assert_range(retype_root(ut, seL4_UntypedObject, 48, 1ull << 40, 0), 0, 47);
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_NULL);
 }
 END_TEST
 
@@ -314,7 +302,7 @@ START_TEST(test_error_destination_node)
 
     /* The root CNode found through itself at depth 64 is a valid destination. */
     OK(ktest_retype(ut, seL4_EndpointObject, 0, ROOT, ROOT, 64, slot, 1));
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_ENDPOINT);
 }
 END_TEST
 
@@ -333,18 +321,18 @@ START_TEST(test_error_destination_window)
     assert_range(retype_root(ut, seL4_EndpointObject, 0, size - 100, 256), 1, 100);
     /* The last slots of the node are usable. */
     OK(retype_root(ut, seL4_EndpointObject, 0, size - 2, 2));
-    ck_assert_uint_eq(ktest_cap_type(size - 1), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(size - 1), KAAL_CAP_TAG_ENDPOINT);
 
     /* Any occupied slot in the window: DeleteFirst, and nothing is created. */
     ERR(retype_root(ut, seL4_EndpointObject, 0, size - 3, 2), seL4_DeleteFirst, 0);
-    ck_assert_uint_eq(ktest_cap_type(size - 3), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(size - 3), KAAL_CAP_TAG_NULL);
     ERR(retype_root(ut, seL4_EndpointObject, 0, ut, 1), seL4_DeleteFirst, 0);
     /* Slot 0 is empty, slots 1 and 2 hold the root TCB and CNode. */
     ERR(retype_root(ut, seL4_EndpointObject, 0, 0, 3), seL4_DeleteFirst, 0);
-    ck_assert_uint_eq(ktest_cap_type(0), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(0), KAAL_CAP_TAG_NULL);
     /* DeleteFirst comes before NotEnoughMemory. */
     ERR(retype_root(ut, seL4_UntypedObject, 40, ut, 1), seL4_DeleteFirst, 0);
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_NULL);
 }
 END_TEST
 
@@ -355,14 +343,14 @@ START_TEST(test_destination_through_depth)
     uint64_t cn = ktest_first_empty();
     uint64_t slot = cn + 1;
     OK(retype_root(ut, seL4_CapTableObject, 4, cn, 1));
-    ck_assert_uint_eq(ktest_cap_type(cn), TAG_CNODE);
+    ck_assert_uint_eq(ktest_cap_type(cn), KAAL_CAP_TAG_CNODE);
 
     /* Its window is checked against its own radix. */
     assert_range(ktest_retype(ut, seL4_EndpointObject, 0, ROOT, cn, 64, 16, 1), 0, 15);
     assert_range(ktest_retype(ut, seL4_EndpointObject, 0, ROOT, cn, 64, 10, 7), 1, 6);
     OK(ktest_retype(ut, seL4_EndpointObject, 0, ROOT, cn, 64, 3, 2));
     /* The caps went into the child CNode, not the root. */
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_NULL);
     /* Slots 3 and 4 of the child are taken, 2 and 5 are free. */
     ERR(ktest_retype(ut, seL4_EndpointObject, 0, ROOT, cn, 64, 4, 1), seL4_DeleteFirst, 0);
     ERR(ktest_retype(ut, seL4_EndpointObject, 0, ROOT, cn, 64, 0, 4), seL4_DeleteFirst, 0);
@@ -372,9 +360,9 @@ START_TEST(test_destination_through_depth)
 
     /* Copy one out to the root to see what it is (CNode_Copy from the child at depth 4). */
     OK(ktest_cnode_copy(ROOT, slot, 64, cn, 3, 4, seL4_AllRights));
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_EP);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_ENDPOINT);
     OK(ktest_cnode_copy(ROOT, slot + 1, 64, cn, 5, 4, seL4_AllRights));
-    ck_assert_uint_eq(ktest_cap_type(slot + 1), TAG_NTFN);
+    ck_assert_uint_eq(ktest_cap_type(slot + 1), KAAL_CAP_TAG_NOTIFICATION);
 }
 END_TEST
 
@@ -391,22 +379,22 @@ START_TEST(test_device_untyped)
     }
     /* NotEnoughMemory is checked before the device rule. */
     assert_not_enough_memory(retype_root(dev, seL4_CapTableObject, dev_bits - 4, slot, 1), 1ull << dev_bits);
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_NULL);
 
     OK(retype_root(dev, seL4_ARM_SmallPageObject, 0, slot, 2));
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_FRAME);
-    ck_assert_uint_eq(ktest_cap_type(slot + 1), TAG_FRAME);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_FRAME);
+    ck_assert_uint_eq(ktest_cap_type(slot + 1), KAAL_CAP_TAG_FRAME);
     slot += 2;
     OK(retype_root(dev, seL4_UntypedObject, 12, slot, 1));
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_UNTYPED);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_UNTYPED);
     /* The child is a device untyped too. */
     uint64_t child = slot++;
     assert_invalid_argument(retype_root(child, seL4_EndpointObject, 0, slot, 1), 1);
     OK(retype_root(child, seL4_ARM_SmallPageObject, 0, slot, 1));
-    ck_assert_uint_eq(ktest_cap_type(slot), TAG_FRAME);
+    ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_FRAME);
     if (dev_bits >= 22) {
         OK(retype_root(dev, seL4_ARM_LargePageObject, 0, slot + 1, 1));
-        ck_assert_uint_eq(ktest_cap_type(slot + 1), TAG_FRAME);
+        ck_assert_uint_eq(ktest_cap_type(slot + 1), KAAL_CAP_TAG_FRAME);
     }
 }
 END_TEST
@@ -516,7 +504,7 @@ START_TEST(test_reset_zeroes_after_delete)
     /* Dirty the frame, delete it: the untyped has no children, so the next retype resets it. */
     phys_fill(base, 4096, 0xa5);
     OK(ktest_cnode_delete(ROOT, frame, 64));
-    ck_assert_uint_eq(ktest_cap_type(frame), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(frame), KAAL_CAP_TAG_NULL);
     OK(retype_root(ut, seL4_ARM_SmallPageObject, 0, frame, 1));
     ck_assert(phys_is_zero(base, 4096));
 
@@ -544,7 +532,7 @@ START_TEST(test_reset_after_revoke)
     /* Revoke the untyped: all children go, and the free index counts as 0 again. */
     OK(ktest_cnode_revoke(ROOT, ut, 64));
     phys_fill(base, 4096, 0x5a); /* dirty the freed memory (not live objects) */
-    ck_assert_uint_eq(ktest_cap_type(slot + 1), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(slot + 1), KAAL_CAP_TAG_NULL);
     assert_not_enough_memory(retype_root(ut, seL4_TCBObject, 0, slot, 3), 4096);
     OK(retype_root(ut, seL4_ARM_SmallPageObject, 0, slot, 1));
     ck_assert(phys_is_zero(base, 4096));
@@ -585,7 +573,7 @@ START_TEST(test_reset_preempted)
     ck_assert_uint_gt(r.restarts, 0);
     ck_assert(phys_is_zero(base, 1 << 20));
     for (uint64_t i = 0; i < 256; i++) {
-        ck_assert_uint_eq(ktest_cap_type(slot + i), TAG_FRAME);
+        ck_assert_uint_eq(ktest_cap_type(slot + i), KAAL_CAP_TAG_FRAME);
     }
     assert_not_enough_memory(retype_root(ut, seL4_EndpointObject, 0, slot + 256, 1), 0);
 }

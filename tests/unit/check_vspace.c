@@ -488,7 +488,7 @@ START_TEST(test_page_flush)
     OK(page_flush(f + 1, ARMPageUnify_Instruction, 0, 64));
     /* A stale record (the table below it was unmapped): InvalidCapability(0). */
     uint64_t l3 = vt_next_slot - 4; /* the third table map_tables made (then f, f + 1) */
-    ck_assert_uint_eq(ktest_cap_type(l3), TAG_PT);
+    ck_assert_uint_eq(ktest_cap_type(l3), KAAL_CAP_TAG_PAGE_TABLE);
     OK(pt_unmap(l3));
     assert_error_word(page_flush(f, ARMPageClean_Data, 0, 64), seL4_InvalidCapability, 0);
     check_invariants();
@@ -675,7 +675,7 @@ START_TEST(test_revoke_untyped)
     check_invariants();
     ck_assert_uint_eq(asid_find_vspace(asid), 0);
     ck_assert_uint_eq(vt_lookup(ROOT_VSPACE, V0, NULL, NULL, NULL), 0);
-    ck_assert_uint_eq(ktest_cap_type(vs), TAG_NULL);
+    ck_assert_uint_eq(ktest_cap_type(vs), KAAL_CAP_TAG_NULL);
     /* The memory can be used again at once. */
     uint64_t vs2 = vt_make_from(ut, seL4_ARM_VSpaceObject, 0, 1);
     OK(asid_assign(ROOT_POOL, vs2));

@@ -16,8 +16,6 @@
 #define ROOT_POOL seL4_CapInitThreadASIDPool
 
 /* ktest_assert_ok/_error on a call made exactly once. */
-/* Cap type tags (docs/abi.md#cap-types). */
-enum { TAG_NULL = 0, TAG_FRAME = 1, TAG_UNTYPED = 2, TAG_PT = 3, TAG_VSPACE = 9, TAG_ASID_POOL = 13 };
 
 /* The root CNode's slot i and the cap in it, read from the kernel. */
 static inline cte_t *slot_of(uint64_t i) { return &cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap)[i]; }

@@ -22,8 +22,8 @@ static void case_fixed_fields(struct conf_env *env)
 static void case_initial_caps(struct conf_env *env)
 {
     static const unsigned char want[seL4_NumInitialCaps] = {
-        TAG_NULL, TAG_THREAD, TAG_CNODE, TAG_VSPACE, TAG_IRQ_CONTROL, TAG_ASID_CONTROL, TAG_ASID_POOL, TAG_NULL,
-        TAG_NULL, TAG_FRAME,  TAG_FRAME, TAG_DOMAIN, TAG_NULL,       TAG_NULL,         TAG_NULL,      TAG_NULL,
+        KAAL_CAP_TAG_NULL, KAAL_CAP_TAG_THREAD, KAAL_CAP_TAG_CNODE, KAAL_CAP_TAG_VSPACE, KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL, KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_NULL, KAAL_CAP_TAG_FRAME,  KAAL_CAP_TAG_FRAME, KAAL_CAP_TAG_DOMAIN, KAAL_CAP_TAG_NULL,       KAAL_CAP_TAG_NULL,         KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,
     };
     for (seL4_CPtr s = 0; s < seL4_NumInitialCaps; s++) {
         CONF_EQ(conf_tag(s), want[s]);
@@ -59,13 +59,13 @@ static void check_region_tag(seL4_SlotRegion r, seL4_Word tag)
 static void case_region_cap_types(struct conf_env *env)
 {
     const seL4_BootInfo *bi = env->bi;
-    check_region_tag(bi->userImagePaging, TAG_PAGE_TABLE);
-    check_region_tag(bi->extraBIPages, TAG_FRAME);
-    check_region_tag(bi->userImageFrames, TAG_FRAME);
-    check_region_tag(bi->untyped, TAG_UNTYPED);
+    check_region_tag(bi->userImagePaging, KAAL_CAP_TAG_PAGE_TABLE);
+    check_region_tag(bi->extraBIPages, KAAL_CAP_TAG_FRAME);
+    check_region_tag(bi->userImageFrames, KAAL_CAP_TAG_FRAME);
+    check_region_tag(bi->untyped, KAAL_CAP_TAG_UNTYPED);
     /* The empty region is empty (the harness has used its first slots; look beyond them). */
     seL4_SlotRegion rest = {env->slots.next, bi->empty.end};
-    check_region_tag(rest, TAG_NULL);
+    check_region_tag(rest, KAAL_CAP_TAG_NULL);
 }
 
 /* Untyped list: sizes 4..47, natural alignment, device ones first, no overlaps, zero padding. */

@@ -12,8 +12,8 @@ static void case_copy(struct conf_env *env)
 {
     seL4_CPtr dst = conf_slot(env);
     CONF_OK(sys_cnode_copy(ROOT, dst, DEPTH, ROOT, seL4_CapInitThreadTCB, DEPTH, seL4_AllRights));
-    CONF_EQ(conf_tag(dst), TAG_THREAD);
-    CONF_EQ(conf_tag(seL4_CapInitThreadTCB), TAG_THREAD);
+    CONF_EQ(conf_tag(dst), KAAL_CAP_TAG_THREAD);
+    CONF_EQ(conf_tag(seL4_CapInitThreadTCB), KAAL_CAP_TAG_THREAD);
 }
 
 static void case_copy_dest_occupied(struct conf_env *env)
@@ -72,7 +72,7 @@ static void case_copy_truncated(struct conf_env *env)
     CONF_EQ(conf_raw_call(ROOT, CNodeCopy, 4, 1, words), seL4_TruncatedMessage); /* one word short */
     CONF_EQ(conf_raw_call(ROOT, CNodeCopy, 5, 0, words), seL4_TruncatedMessage); /* no source root */
     CONF_EQ(conf_raw_call(ROOT, CNodeCopy, 5, 1, words), seL4_NoError);
-    CONF_EQ(conf_tag(dst), TAG_THREAD);
+    CONF_EQ(conf_tag(dst), KAAL_CAP_TAG_THREAD);
 }
 
 static void case_unknown_label(struct conf_env *env)
@@ -102,16 +102,16 @@ static void case_mint_badge(struct conf_env *env)
     seL4_CPtr ntfn = conf_alloc(env, seL4_NotificationObject, 0);
     seL4_CPtr b1 = conf_slot(env), b2 = conf_slot(env), b3 = conf_slot(env), n1 = conf_slot(env);
     CONF_OK(sys_cnode_mint(ROOT, b1, DEPTH, ROOT, ep, DEPTH, seL4_AllRights, 0x77));
-    CONF_EQ(conf_tag(b1), TAG_ENDPOINT);
+    CONF_EQ(conf_tag(b1), KAAL_CAP_TAG_ENDPOINT);
     CONF_OK(sys_cnode_mint(ROOT, n1, DEPTH, ROOT, ntfn, DEPTH, seL4_AllRights, 1ull << 63)); /* 64-bit badges */
-    CONF_EQ(conf_tag(n1), TAG_NOTIFICATION);
+    CONF_EQ(conf_tag(n1), KAAL_CAP_TAG_NOTIFICATION);
     /* A badged cap cannot be badged again, whatever the new badge (the result is a null cap). */
     CONF_ERR(sys_cnode_mint(ROOT, b2, DEPTH, ROOT, b1, DEPTH, seL4_AllRights, 0x78), seL4_IllegalOperation);
     CONF_ERR(sys_cnode_mint(ROOT, b2, DEPTH, ROOT, b1, DEPTH, seL4_AllRights, 0), seL4_IllegalOperation);
-    CONF_EQ(conf_tag(b2), TAG_NULL);
+    CONF_EQ(conf_tag(b2), KAAL_CAP_TAG_NULL);
     /* But a badged cap copies (same badge). */
     CONF_OK(sys_cnode_copy(ROOT, b3, DEPTH, ROOT, b1, DEPTH, seL4_AllRights));
-    CONF_EQ(conf_tag(b3), TAG_ENDPOINT);
+    CONF_EQ(conf_tag(b3), KAAL_CAP_TAG_ENDPOINT);
 }
 
 /* Revoking a badged cap's original... the unbadged original's revoke removes badged children. */
@@ -124,14 +124,14 @@ static void case_revoke_badged_children(struct conf_env *env)
     CONF_OK(sys_cnode_copy(ROOT, c2, DEPTH, ROOT, b1, DEPTH, seL4_AllRights));
     /* Revoking the badged cap removes only its own copies. */
     CONF_OK(sys_cnode_revoke(ROOT, b1, DEPTH));
-    CONF_EQ(conf_tag(b1), TAG_ENDPOINT);
-    CONF_EQ(conf_tag(c2), TAG_NULL);
-    CONF_EQ(conf_tag(c1), TAG_ENDPOINT);
+    CONF_EQ(conf_tag(b1), KAAL_CAP_TAG_ENDPOINT);
+    CONF_EQ(conf_tag(c2), KAAL_CAP_TAG_NULL);
+    CONF_EQ(conf_tag(c1), KAAL_CAP_TAG_ENDPOINT);
     /* Revoking the original removes everything derived from it. */
     CONF_OK(sys_cnode_revoke(ROOT, ep, DEPTH));
-    CONF_EQ(conf_tag(ep), TAG_ENDPOINT);
-    CONF_EQ(conf_tag(b1), TAG_NULL);
-    CONF_EQ(conf_tag(c1), TAG_NULL);
+    CONF_EQ(conf_tag(ep), KAAL_CAP_TAG_ENDPOINT);
+    CONF_EQ(conf_tag(b1), KAAL_CAP_TAG_NULL);
+    CONF_EQ(conf_tag(c1), KAAL_CAP_TAG_NULL);
 }
 
 static void case_mint_cnode_guard(struct conf_env *env)
@@ -139,11 +139,11 @@ static void case_mint_cnode_guard(struct conf_env *env)
     seL4_CPtr cn = conf_alloc(env, seL4_CapTableObject, 4);
     seL4_CPtr g = conf_slot(env), bad = conf_slot(env);
     CONF_OK(sys_cnode_mint(ROOT, g, DEPTH, ROOT, cn, DEPTH, seL4_AllRights, seL4_CNode_CapData_new(5, 3).words[0]));
-    CONF_EQ(conf_tag(g), TAG_CNODE);
+    CONF_EQ(conf_tag(g), KAAL_CAP_TAG_CNODE);
     /* guard size + radix > 64: the result is a null cap. */
     CONF_ERR(sys_cnode_mint(ROOT, bad, DEPTH, ROOT, cn, DEPTH, seL4_AllRights, seL4_CNode_CapData_new(0, 61).words[0]),
              seL4_IllegalOperation);
-    CONF_EQ(conf_tag(bad), TAG_NULL);
+    CONF_EQ(conf_tag(bad), KAAL_CAP_TAG_NULL);
 }
 
 static void case_move(struct conf_env *env)
@@ -151,8 +151,8 @@ static void case_move(struct conf_env *env)
     seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
     seL4_CPtr dst = conf_slot(env);
     CONF_OK(sys_cnode_move(ROOT, dst, DEPTH, ROOT, ep, DEPTH));
-    CONF_EQ(conf_tag(dst), TAG_ENDPOINT);
-    CONF_EQ(conf_tag(ep), TAG_NULL);
+    CONF_EQ(conf_tag(dst), KAAL_CAP_TAG_ENDPOINT);
+    CONF_EQ(conf_tag(ep), KAAL_CAP_TAG_NULL);
     /* The destination is checked first: occupied beats an empty source. */
     CONF_ERR(sys_cnode_move(ROOT, dst, DEPTH, ROOT, ep, DEPTH), seL4_DeleteFirst);
     seL4_CPtr dst2 = conf_slot(env);
@@ -168,11 +168,11 @@ static void case_mutate(struct conf_env *env)
     seL4_CPtr d1 = conf_slot(env), d2 = conf_slot(env);
     /* Endpoint (and notification) caps always become null under Mutate. */
     CONF_ERR(sys_cnode_mutate(ROOT, d1, DEPTH, ROOT, ep, DEPTH, 0), seL4_IllegalOperation);
-    CONF_EQ(conf_tag(ep), TAG_ENDPOINT); /* nothing moved */
+    CONF_EQ(conf_tag(ep), KAAL_CAP_TAG_ENDPOINT); /* nothing moved */
     /* A CNode cap takes the guard and moves. */
     CONF_OK(sys_cnode_mutate(ROOT, d2, DEPTH, ROOT, cn, DEPTH, seL4_CNode_CapData_new(1, 2).words[0]));
-    CONF_EQ(conf_tag(d2), TAG_CNODE);
-    CONF_EQ(conf_tag(cn), TAG_NULL);
+    CONF_EQ(conf_tag(d2), KAAL_CAP_TAG_CNODE);
+    CONF_EQ(conf_tag(cn), KAAL_CAP_TAG_NULL);
 }
 
 static void case_rotate(struct conf_env *env)
@@ -185,7 +185,7 @@ static void case_rotate(struct conf_env *env)
     CONF_OK(sys_cnode_rotate(ROOT, dest, DEPTH, 0, ROOT, f1, DEPTH, 0, ROOT, f2, DEPTH));
     CONF_EQ(sys_arm_page_get_address(dest).paddr, a1.paddr);
     CONF_EQ(sys_arm_page_get_address(f1).paddr, a2.paddr);
-    CONF_EQ(conf_tag(f2), TAG_NULL);
+    CONF_EQ(conf_tag(f2), KAAL_CAP_TAG_NULL);
     /* dest == src: a swap. */
     CONF_OK(sys_cnode_rotate(ROOT, dest, DEPTH, 0, ROOT, f1, DEPTH, 0, ROOT, dest, DEPTH));
     CONF_EQ(sys_arm_page_get_address(dest).paddr, a2.paddr);
@@ -218,7 +218,7 @@ static void case_delete(struct conf_env *env)
     seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
     seL4_CPtr empty = conf_slot(env);
     CONF_OK(sys_cnode_delete(ROOT, ep, DEPTH));
-    CONF_EQ(conf_tag(ep), TAG_NULL);
+    CONF_EQ(conf_tag(ep), KAAL_CAP_TAG_NULL);
     CONF_OK(sys_cnode_delete(ROOT, empty, DEPTH)); /* an empty slot: nothing to do */
     CONF_ERR(sys_cnode_delete(ROOT, empty, 0), seL4_RangeError);
     CONF_ERR(sys_cnode_delete(ROOT, 1ull << 63, DEPTH), seL4_FailedLookup);
@@ -235,7 +235,7 @@ static void case_revoke_untyped(struct conf_env *env)
     seL4_Word pa = sys_arm_page_get_address(f).paddr;
     CONF_ERR(sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ROOT, 0, 0, f2, 1), seL4_NotEnoughMemory);
     CONF_OK(sys_cnode_revoke(ROOT, ut, DEPTH));
-    CONF_EQ(conf_tag(f), TAG_NULL);
+    CONF_EQ(conf_tag(f), KAAL_CAP_TAG_NULL);
     CONF_OK(sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ROOT, 0, 0, f2, 1));
     CONF_EQ(sys_arm_page_get_address(f2).paddr, pa);
 }
@@ -245,7 +245,7 @@ static void case_save_caller(struct conf_env *env)
     seL4_CPtr s = conf_slot(env);
     /* No caller: nothing to save, and that is not an error. */
     CONF_OK(sys_cnode_save_caller(ROOT, s, DEPTH));
-    CONF_EQ(conf_tag(s), TAG_NULL);
+    CONF_EQ(conf_tag(s), KAAL_CAP_TAG_NULL);
     CONF_ERR(sys_cnode_save_caller(ROOT, seL4_CapInitThreadTCB, DEPTH), seL4_DeleteFirst);
 }
 

@@ -30,11 +30,11 @@ static void case_two_level(struct conf_env *env)
     CONF_OK(sys_cnode_copy(t.a, B_INDEX(5), 10, ROOT, seL4_CapInitThreadTCB, DEPTH, seL4_AllRights));
     seL4_CPtr back = conf_slot(env);
     CONF_OK(sys_cnode_copy(ROOT, back, DEPTH, t.a, B_INDEX(5), 10, seL4_AllRights));
-    CONF_EQ(conf_tag(back), TAG_THREAD);
+    CONF_EQ(conf_tag(back), KAAL_CAP_TAG_THREAD);
     /* B itself, addressed directly, has it in slot 5. */
     seL4_CPtr back2 = conf_slot(env);
     CONF_OK(sys_cnode_move(ROOT, back2, DEPTH, t.b, 5, 4));
-    CONF_EQ(conf_tag(back2), TAG_THREAD);
+    CONF_EQ(conf_tag(back2), KAAL_CAP_TAG_THREAD);
 }
 
 static void case_guard_mismatch(struct conf_env *env)
@@ -99,14 +99,14 @@ static void case_guarded_single_level(struct conf_env *env)
     /* Slot 9 of the unguarded cap to the same CNode holds the copy. */
     seL4_CPtr out = conf_slot(env);
     CONF_OK(sys_cnode_move(ROOT, out, DEPTH, cn, 9, 4));
-    CONF_EQ(conf_tag(out), TAG_THREAD);
+    CONF_EQ(conf_tag(out), KAAL_CAP_TAG_THREAD);
 }
 
 /* The invoked cap and extra caps are looked up at depth 64 in the caller's CSpace. */
 static void case_invoked_cptr_lookup(struct conf_env *env)
 {
-    CONF_EQ(conf_tag(1ull << 40 | seL4_CapInitThreadTCB), TAG_NULL);
-    CONF_EQ(conf_tag(seL4_CapInitThreadTCB), TAG_THREAD);
+    CONF_EQ(conf_tag(1ull << 40 | seL4_CapInitThreadTCB), KAAL_CAP_TAG_NULL);
+    CONF_EQ(conf_tag(seL4_CapInitThreadTCB), KAAL_CAP_TAG_THREAD);
     seL4_CPtr dst = conf_slot(env);
     /* An extra cap (the source root) in an empty slot resolves to a null cap: not a CNode, so the
      * source lookup fails with InvalidRoot. */

@@ -176,8 +176,8 @@ static void case_save_caller_reply(struct conf_env *env)
     CONF_EQ(sys_get_mr(0), 0x5a);
     conf_thread_join(&t);
     CONF_EQ(t.out[0], seL4_NoError);
-    CONF_EQ(t.out[1], TAG_REPLY);
-    CONF_EQ(t.out[2], TAG_NULL); /* used up */
+    CONF_EQ(t.out[1], KAAL_CAP_TAG_REPLY);
+    CONF_EQ(t.out[2], KAAL_CAP_TAG_NULL); /* used up */
 }
 
 /* Call on a notification signals it and gets an empty reply at once. */
@@ -240,13 +240,13 @@ static void case_cap_transfer_grant(struct conf_env *env)
     CONF_CHECK(!conf_failed());
     CONF_EQ(t.out[0], seL4_MessageInfo_new(9, 0, 1, 1).words[0]);
     CONF_EQ(t.out[3], 0x42);
-    CONF_EQ(conf_tag(slot), TAG_NOTIFICATION);
+    CONF_EQ(conf_tag(slot), KAAL_CAP_TAG_NOTIFICATION);
     /* The received cap is a copy of the sent one: same badge, same (write-only) rights. */
     sys_signal(slot);
     seL4_Word badge = 0;
     (void)sys_poll(n, &badge);
     CONF_EQ(badge, 0x66);
-    CONF_EQ(conf_tag(nb), TAG_NOTIFICATION); /* the sender keeps its cap */
+    CONF_EQ(conf_tag(nb), KAAL_CAP_TAG_NOTIFICATION); /* the sender keeps its cap */
 }
 
 static void case_cap_transfer_needs_grant(struct conf_env *env)
@@ -260,7 +260,7 @@ static void case_cap_transfer_needs_grant(struct conf_env *env)
     send_caps(env, no_grant, ep, slot, &n, 1, &t);
     CONF_CHECK(!conf_failed());
     CONF_EQ(t.out[0], seL4_MessageInfo_new(9, 0, 0, 1).words[0]); /* message arrives, no cap */
-    CONF_EQ(conf_tag(slot), TAG_NULL);
+    CONF_EQ(conf_tag(slot), KAAL_CAP_TAG_NULL);
 }
 
 /* A cap to the endpoint the message travels on is unwrapped (its badge delivered); the next cap
@@ -277,7 +277,7 @@ static void case_cap_unwrapping(struct conf_env *env)
     CONF_CHECK(!conf_failed());
     CONF_EQ(t.out[0], seL4_MessageInfo_new(9, 1, 2, 1).words[0]);
     CONF_EQ(t.out[1], 0x33);
-    CONF_EQ(conf_tag(slot), TAG_NOTIFICATION);
+    CONF_EQ(conf_tag(slot), KAAL_CAP_TAG_NOTIFICATION);
 }
 
 /* Only one cap goes to the receive slot; an occupied slot takes none. */
@@ -292,12 +292,12 @@ static void case_cap_receive_slot(struct conf_env *env)
     send_caps(env, ep, ep, slot, caps, 2, &t);
     CONF_CHECK(!conf_failed());
     CONF_EQ(t.out[0], seL4_MessageInfo_new(9, 0, 1, 1).words[0]);
-    CONF_EQ(conf_tag(slot), TAG_NOTIFICATION);
+    CONF_EQ(conf_tag(slot), KAAL_CAP_TAG_NOTIFICATION);
     struct conf_thread t2;
     send_caps(env, ep, ep, slot, &ep2, 1, &t2); /* slot still full */
     CONF_CHECK(!conf_failed());
     CONF_EQ(t2.out[0], seL4_MessageInfo_new(9, 0, 0, 1).words[0]);
-    CONF_EQ(conf_tag(slot), TAG_NOTIFICATION);
+    CONF_EQ(conf_tag(slot), KAAL_CAP_TAG_NOTIFICATION);
 }
 
 /* --- non-blocking --- */
@@ -513,7 +513,7 @@ static void case_call_without_grant_reply(struct conf_env *env)
     CONF_EQ(badge, 0x3);
     CONF_EQ(seL4_MessageInfo_get_label(info), 0x61);
     CONF_OK(sys_cnode_save_caller(ROOT, saved, DEPTH));
-    CONF_EQ(conf_tag(saved), TAG_NULL);
+    CONF_EQ(conf_tag(saved), KAAL_CAP_TAG_NULL);
     sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
     let_run();
     CONF_EQ(t.out[0], 1);

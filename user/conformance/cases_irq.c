@@ -21,7 +21,7 @@ static void case_irq_control_get_errors(struct conf_env *env)
     CONF_ERR(sys_irq_control_get(seL4_CapIRQControl, SPARE_IRQ, ROOT, seL4_CapInitThreadTCB, DEPTH), seL4_DeleteFirst);
     CONF_ERR(sys_irq_control_get(seL4_CapIRQControl, SPARE_IRQ, ROOT, s1, 0), seL4_RangeError);
     CONF_OK(sys_irq_control_get(seL4_CapIRQControl, SPARE_IRQ, ROOT, s1, DEPTH));
-    CONF_EQ(conf_tag(s1), TAG_IRQ_HANDLER);
+    CONF_EQ(conf_tag(s1), KAAL_CAP_TAG_IRQ_HANDLER);
     CONF_ERR(sys_irq_control_get(seL4_CapIRQControl, SPARE_IRQ, ROOT, s2, DEPTH), seL4_RevokeFirst);
     /* Deleting the handler cap frees the line. */
     CONF_OK(sys_cnode_delete(ROOT, s1, DEPTH));
@@ -37,7 +37,7 @@ static void case_irq_control_get_trigger(struct conf_env *env)
     CONF_ERR(sys_irq_control_get_trigger(seL4_CapIRQControl, MAX_IRQ + 1, 1, ROOT, s1, DEPTH), seL4_RangeError);
     CONF_EQ(seL4_GetMR(1), MAX_IRQ);
     CONF_OK(sys_irq_control_get_trigger(seL4_CapIRQControl, SPARE_IRQ, 1, ROOT, s1, DEPTH));
-    CONF_EQ(conf_tag(s1), TAG_IRQ_HANDLER);
+    CONF_EQ(conf_tag(s1), KAAL_CAP_TAG_IRQ_HANDLER);
     CONF_ERR(sys_irq_control_get_trigger(seL4_CapIRQControl, SPARE_IRQ, 0, ROOT, s2, DEPTH), seL4_RevokeFirst);
 }
 
@@ -71,7 +71,7 @@ static void case_issue_sgi_errors(struct conf_env *env)
     CONF_ERR(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, 1, 0, ROOT, seL4_CapInitThreadTCB, DEPTH),
              seL4_DeleteFirst);
     CONF_OK(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, 1, 0, ROOT, s, DEPTH));
-    CONF_CHECK(conf_tag(s) != TAG_NULL);
+    CONF_CHECK(conf_tag(s) != KAAL_CAP_TAG_NULL);
 }
 
 /* An SGI to this CPU, taken through an IRQHandler for its INTID, signals the notification with
@@ -151,7 +151,7 @@ static void case_revoke_unbinds_irq(struct conf_env *env)
     /* Revoke the original: the minted cap and the IRQ's copy are gone; the SGI signals nothing. */
     CONF_OK(sys_irq_handler_ack(h));
     CONF_OK(sys_cnode_revoke(ROOT, n, DEPTH));
-    CONF_EQ(conf_tag(nb1), TAG_NULL);
+    CONF_EQ(conf_tag(nb1), KAAL_CAP_TAG_NULL);
     CONF_EQ(raise_and_poll(sgi, n, &sentinel), 0);
     /* A new binding gets only its own badge (0x10 here would be the revoked cap signalling). */
     CONF_OK(sys_cnode_mint(ROOT, nb2, DEPTH, ROOT, n, DEPTH, seL4_AllRights, 0x200));

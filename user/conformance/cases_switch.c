@@ -494,7 +494,7 @@ static void run_fp_owner_then_delete(struct conf_env *env, struct conf_thread *d
     CONF_EQ(d->out[OUT_CHECKS], 1);
     CONF_EQ(d->out[OUT_BAD], 0);
     CONF_OK(sys_cnode_revoke(ROOT, ut, DEPTH));
-    CONF_EQ(conf_tag(slot), TAG_NULL);
+    CONF_EQ(conf_tag(slot), KAAL_CAP_TAG_NULL);
 }
 
 static void check_all_zero(const seL4_Word *w, unsigned n)
@@ -605,7 +605,7 @@ static void case_fp_owner_deletes_itself(struct conf_env *env)
     conf_thread_start(&d);
     let_threads_block(); /* it runs, and is gone when the root runs again */
     CONF_EQ(d.out[OUT_TURNS], 1);
-    CONF_EQ(conf_tag(slot), TAG_NULL);
+    CONF_EQ(conf_tag(slot), KAAL_CAP_TAG_NULL);
     seL4_Word got[FP_WORDS];
     for (unsigned i = 0; i < FP_WORDS; i++) {
         got[i] = 0x55;
@@ -846,8 +846,8 @@ static void case_vspace_caps_moved_while_blocked(struct conf_env *env)
     CONF_CHECK(!conf_failed());
     /* Swap (Rotate with source = destination) s1 and vb. */
     CONF_OK(sys_cnode_rotate(ROOT, s1, DEPTH, 0, ROOT, vb, DEPTH, 0, ROOT, s1, DEPTH));
-    CONF_EQ(conf_tag(s1), TAG_VSPACE);
-    CONF_EQ(conf_tag(vb), TAG_VSPACE);
+    CONF_EQ(conf_tag(s1), KAAL_CAP_TAG_VSPACE);
+    CONF_EQ(conf_tag(vb), KAAL_CAP_TAG_VSPACE);
     vs_expect_value_after(&c, (enum wake)(w++ % WAKES), 0xaaaa);
     CONF_CHECK(!conf_failed());
     /* Now vb holds va's cap and s1 vb's. Mutate, copy. */
@@ -884,7 +884,7 @@ static void case_vspace_source_cap_revoked_while_blocked(struct conf_env *env)
     CONF_CHECK(!conf_failed());
     for (unsigned how = 0; how < WAKES; how++) {
         CONF_OK(sys_cnode_revoke(ROOT, va, DEPTH));
-        CONF_EQ(conf_tag(va), TAG_VSPACE);
+        CONF_EQ(conf_tag(va), KAAL_CAP_TAG_VSPACE);
         vs_expect_fault_after(&c, (enum wake)how);
         CONF_CHECK(!conf_failed());
         vs_set(&c, va);
@@ -962,7 +962,7 @@ static void case_vspace_deleted_while_blocked(struct conf_env *env)
         vs_start(&c, 0xaaaa);
         CONF_CHECK(!conf_failed());
         CONF_OK(sys_cnode_revoke(ROOT, ut, DEPTH));
-        CONF_EQ(conf_tag(va), TAG_NULL);
+        CONF_EQ(conf_tag(va), KAAL_CAP_TAG_NULL);
         vs_expect_fault_after(&c, (enum wake)how);
         CONF_CHECK(!conf_failed());
         vs_set(&c, vb);

@@ -95,7 +95,7 @@ static void case_error_reply_writes_its_words_only(struct conf_env *env)
     CONF_EQ(r.x[3], 64);
     CONF_EQ(r.x[4], P(4));
     CONF_EQ(r.x[5], P(5));
-    CONF_EQ(conf_tag(dst), TAG_NULL);
+    CONF_EQ(conf_tag(dst), KAAL_CAP_TAG_NULL);
 }
 
 /* An error with no words (IllegalOperation: an unknown label) leaves x2–x5 alone. */
@@ -144,10 +144,10 @@ static void case_debug_cap_identify_in_x0(struct conf_env *env)
     raw_init(&r);
     r.x[0] = seL4_CapInitThreadCNode;
     CONF_EQ(raw_syscall_checked((seL4_Word)seL4_SysDebugCapIdentify, &r), 0);
-    CONF_EQ(r.x[0], TAG_CNODE);
+    CONF_EQ(r.x[0], KAAL_CAP_TAG_CNODE);
     r.x[0] = seL4_CapDomain;
     CONF_EQ(raw_syscall_checked((seL4_Word)seL4_SysDebugCapIdentify, &r), 0);
-    CONF_EQ(r.x[0], TAG_DOMAIN);
+    CONF_EQ(r.x[0], KAAL_CAP_TAG_DOMAIN);
 }
 
 /* NBRecv on an endpoint nobody sends on: x0 (the badge) = 0, x1–x5 as they were. */
@@ -216,7 +216,7 @@ static void case_reply_without_caller(struct conf_env *env)
     raw_init(&r);
     r.x[1] = seL4_MessageInfo_new(0, 0, 0, 1).words[0];
     CONF_EQ(raw_syscall_checked((seL4_Word)seL4_SysReply, &r), 0);
-    CONF_EQ(conf_tag(seL4_CapInitThreadTCB), TAG_THREAD);
+    CONF_EQ(conf_tag(seL4_CapInitThreadTCB), KAAL_CAP_TAG_THREAD);
 }
 
 static const struct conf_case cases[] = {

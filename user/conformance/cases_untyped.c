@@ -17,20 +17,20 @@ static void retype_one(struct conf_env *env, seL4_Word type, seL4_Word size_bits
     CONF_EQ(conf_tag(s), tag);
 }
 
-static void case_retype_untyped(struct conf_env *env) { retype_one(env, seL4_UntypedObject, 4, TAG_UNTYPED); }
-static void case_retype_tcb(struct conf_env *env) { retype_one(env, seL4_TCBObject, 0, TAG_THREAD); }
-static void case_retype_endpoint(struct conf_env *env) { retype_one(env, seL4_EndpointObject, 0, TAG_ENDPOINT); }
+static void case_retype_untyped(struct conf_env *env) { retype_one(env, seL4_UntypedObject, 4, KAAL_CAP_TAG_UNTYPED); }
+static void case_retype_tcb(struct conf_env *env) { retype_one(env, seL4_TCBObject, 0, KAAL_CAP_TAG_THREAD); }
+static void case_retype_endpoint(struct conf_env *env) { retype_one(env, seL4_EndpointObject, 0, KAAL_CAP_TAG_ENDPOINT); }
 static void case_retype_notification(struct conf_env *env)
 {
-    retype_one(env, seL4_NotificationObject, 0, TAG_NOTIFICATION);
+    retype_one(env, seL4_NotificationObject, 0, KAAL_CAP_TAG_NOTIFICATION);
 }
-static void case_retype_cnode(struct conf_env *env) { retype_one(env, seL4_CapTableObject, 1, TAG_CNODE); }
-static void case_retype_vspace(struct conf_env *env) { retype_one(env, seL4_ARM_VSpaceObject, 0, TAG_VSPACE); }
-static void case_retype_small_page(struct conf_env *env) { retype_one(env, seL4_ARM_SmallPageObject, 0, TAG_FRAME); }
-static void case_retype_large_page(struct conf_env *env) { retype_one(env, seL4_ARM_LargePageObject, 0, TAG_FRAME); }
+static void case_retype_cnode(struct conf_env *env) { retype_one(env, seL4_CapTableObject, 1, KAAL_CAP_TAG_CNODE); }
+static void case_retype_vspace(struct conf_env *env) { retype_one(env, seL4_ARM_VSpaceObject, 0, KAAL_CAP_TAG_VSPACE); }
+static void case_retype_small_page(struct conf_env *env) { retype_one(env, seL4_ARM_SmallPageObject, 0, KAAL_CAP_TAG_FRAME); }
+static void case_retype_large_page(struct conf_env *env) { retype_one(env, seL4_ARM_LargePageObject, 0, KAAL_CAP_TAG_FRAME); }
 static void case_retype_page_table(struct conf_env *env)
 {
-    retype_one(env, seL4_ARM_PageTableObject, 0, TAG_PAGE_TABLE);
+    retype_one(env, seL4_ARM_PageTableObject, 0, KAAL_CAP_TAG_PAGE_TABLE);
 }
 
 /* A 1 GiB frame needs a 1 GiB untyped: device memory has them (frames are all it may become). */
@@ -48,7 +48,7 @@ static void case_retype_huge_page_device(struct conf_env *env)
     }
     seL4_CPtr ut = bi->untyped.start + i, s = conf_slot(env), tcb = conf_slot(env);
     CONF_OK(sys_untyped_retype(ut, seL4_ARM_HugePageObject, 0, ROOT, 0, 0, s, 1));
-    CONF_EQ(conf_tag(s), TAG_FRAME);
+    CONF_EQ(conf_tag(s), KAAL_CAP_TAG_FRAME);
     CONF_EQ(sys_arm_page_get_address(s).paddr, bi->untypedList[i].paddr);
     /* Device memory becomes frames or untypeds only. */
     CONF_ERR(sys_untyped_retype(ut, seL4_TCBObject, 0, ROOT, 0, 0, tcb, 1), seL4_InvalidArgument);
@@ -97,7 +97,7 @@ static void case_retype_fan_out(struct conf_env *env)
     CONF_OK(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 0, CONFIG_RETYPE_FAN_OUT_LIMIT));
     seL4_CPtr out = conf_slot(env);
     CONF_OK(sys_cnode_move(ROOT, out, DEPTH, cn, CONFIG_RETYPE_FAN_OUT_LIMIT - 1, 9));
-    CONF_EQ(conf_tag(out), TAG_ENDPOINT);
+    CONF_EQ(conf_tag(out), KAAL_CAP_TAG_ENDPOINT);
     /* A window past the end of the CNode: RangeError(1, slots left). */
     CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 500, 13), seL4_RangeError);
     CONF_EQ(seL4_GetMR(0), 1);

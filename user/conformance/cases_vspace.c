@@ -32,7 +32,7 @@ static void case_asid_control_make_pool(struct conf_env *env)
     seL4_CPtr ut = conf_untyped(env, seL4_ASIDPoolBits), pool = conf_slot(env);
     CONF_CHECK(!conf_failed());
     CONF_OK(sys_arm_asid_control_make_pool(seL4_CapASIDControl, ut, ROOT, pool, DEPTH));
-    CONF_EQ(conf_tag(pool), TAG_ASID_POOL);
+    CONF_EQ(conf_tag(pool), KAAL_CAP_TAG_ASID_POOL);
     seL4_CPtr vs = conf_alloc(env, seL4_ARM_VSpaceObject, 0);
     CONF_OK(sys_arm_asid_pool_assign(pool, vs));
 }

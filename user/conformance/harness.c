@@ -160,7 +160,7 @@ static int teardown(struct conf_env *env, seL4_CPtr first)
         clean = 0;
     }
     for (seL4_CPtr s = first; s < env->slots.next; s++) {
-        if (conf_tag(s) != TAG_NULL) {
+        if (conf_tag(s) != KAAL_CAP_TAG_NULL) {
             clean = 0;
         }
     }

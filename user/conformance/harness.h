@@ -10,14 +10,6 @@
 #include <kaal/start.h>
 #include <kaal/sys.h>
 
-/* Cap type tags DebugCapIdentify returns (docs/abi.md#cap-types). */
-enum conf_cap_tag {
-    TAG_NULL = 0, TAG_FRAME = 1, TAG_UNTYPED = 2, TAG_PAGE_TABLE = 3, TAG_ENDPOINT = 4,
-    TAG_NOTIFICATION = 6, TAG_REPLY = 8, TAG_VSPACE = 9, TAG_CNODE = 10, TAG_ASID_CONTROL = 11,
-    TAG_THREAD = 12, TAG_ASID_POOL = 13, TAG_IRQ_CONTROL = 14, TAG_IRQ_HANDLER = 16, TAG_ZOMBIE = 18,
-    TAG_DOMAIN = 20,
-};
-
 /* What a case gets. Everything it allocates through conf_slot()/conf_alloc() is undone after it:
  * its slots are deleted and its untyped is revoked, so the next case starts from the same state. */
 struct conf_env {

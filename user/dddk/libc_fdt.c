@@ -2,14 +2,9 @@
 /* aarch64 only: what Debian's arm64 libfdt.a needs beyond libkaal's mem* functions (the string
  * functions it calls and the stack protector's guard: the library is built with
  * -fstack-protector-strong). */
-#include <stddef.h>
+#include <libfdt_env.h> /* the string functions' declarations */
 #include <stdint.h>
 
-void *memchr(const void *s, int c, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-char *strchr(const char *s, int c);
-char *strrchr(const char *s, int c);
 void __stack_chk_fail(void);
 
 uintptr_t __stack_chk_guard = 0x4b61614c2d666474ul;

@@ -6,16 +6,12 @@
 #include <kaal/print.h>
 #include <kaal/sys.h>
 
-/* Names of the cap type tags DebugCapIdentify returns (docs/abi.md#cap-types); NULL: no such tag here. */
+/* Names of the cap type tags DebugCapIdentify returns; NULL: no such tag here. */
 static const char *const cap_type_names[] = {
-    [0] = "null",         [1] = "frame",       [2] = "untyped",     [3] = "page_table",
-    [4] = "endpoint",     [6] = "notification", [8] = "reply",      [9] = "vspace",
-    [10] = "cnode",       [11] = "asid_control", [12] = "thread",   [13] = "asid_pool",
-    [14] = "irq_control", [16] = "irq_handler", [18] = "zombie",    [20] = "domain",
-    [27] = "sgi_signal",
+#define CAP_TYPE_NAME(NAME, name, tag) [tag] = #name,
+    KAAL_CAP_TAG_TABLE(CAP_TYPE_NAME)
+#undef CAP_TYPE_NAME
 };
-#define CAP_TYPE_UNTYPED 2
-#define CAP_TYPE_NULL 0
 
 /* The fixed root CNode slots 0..15 (docs/abi.md#initial-caps). */
 static const char *const initial_cap_names[seL4_NumInitialCaps] = {
@@ -172,14 +168,14 @@ static void check_bootinfo(const seL4_BootInfo *bi, seL4_Word n_untyped)
 
     int all_untyped = 1;
     for (seL4_Word i = 0; i < n_untyped; i++) {
-        if (sys_debug_cap_identify(bi->untyped.start + i) != CAP_TYPE_UNTYPED) {
+        if (sys_debug_cap_identify(bi->untyped.start + i) != KAAL_CAP_TAG_UNTYPED) {
             all_untyped = 0;
         }
     }
     check(all_untyped, "every slot of the untyped region holds an untyped cap");
-    check(sys_debug_cap_identify(bi->empty.start) == CAP_TYPE_NULL, "the first empty slot is empty");
-    check(sys_debug_cap_identify(seL4_CapInitThreadCNode) == 10, "slot 2 holds the root CNode");
-    check(sys_debug_cap_identify(seL4_CapInitThreadTCB) == 12, "slot 1 holds the root thread");
+    check(sys_debug_cap_identify(bi->empty.start) == KAAL_CAP_TAG_NULL, "the first empty slot is empty");
+    check(sys_debug_cap_identify(seL4_CapInitThreadCNode) == KAAL_CAP_TAG_CNODE, "slot 2 holds the root CNode");
+    check(sys_debug_cap_identify(seL4_CapInitThreadTCB) == KAAL_CAP_TAG_THREAD, "slot 1 holds the root thread");
 }
 
 int summary_main(const seL4_BootInfo *bi)

@@ -89,35 +89,35 @@ static int str_eq(const char *a, const char *b)
 static const char *cap_name(seL4_Word tag)
 {
     switch (tag) {
-    case 1:
+    case KAAL_CAP_TAG_FRAME:
         return "frame";
-    case 2:
+    case KAAL_CAP_TAG_UNTYPED:
         return "untyped";
-    case 3:
+    case KAAL_CAP_TAG_PAGE_TABLE:
         return "page table";
-    case 4:
+    case KAAL_CAP_TAG_ENDPOINT:
         return "endpoint";
-    case 6:
+    case KAAL_CAP_TAG_NOTIFICATION:
         return "notification";
-    case 8:
+    case KAAL_CAP_TAG_REPLY:
         return "reply";
-    case 9:
+    case KAAL_CAP_TAG_VSPACE:
         return "vspace";
-    case 10:
+    case KAAL_CAP_TAG_CNODE:
         return "cnode";
-    case 11:
+    case KAAL_CAP_TAG_ASID_CONTROL:
         return "asid control";
-    case 12:
+    case KAAL_CAP_TAG_THREAD:
         return "tcb";
-    case 13:
+    case KAAL_CAP_TAG_ASID_POOL:
         return "asid pool";
-    case 14:
+    case KAAL_CAP_TAG_IRQ_CONTROL:
         return "irq control";
-    case 16:
+    case KAAL_CAP_TAG_IRQ_HANDLER:
         return "irq handler";
-    case 18:
+    case KAAL_CAP_TAG_ZOMBIE:
         return "zombie";
-    case 20:
+    case KAAL_CAP_TAG_DOMAIN:
         return "domain";
     default:
         return "other";
@@ -133,7 +133,7 @@ static void cmd_caps(struct shell *s)
     sh_puts(s, " slots):\n");
     for (seL4_Word slot = 0; slot < (1ul << KAAL_COMPONENT_CNODE_BITS); slot++) {
         seL4_Word tag = sys_debug_cap_identify(slot);
-        if (tag == 0) {
+        if (tag == KAAL_CAP_TAG_NULL) {
             continue;
         }
         sh_puts(s, "  slot ");

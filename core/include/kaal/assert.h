@@ -5,7 +5,7 @@
 
 #include <kaal/gen_config.h>
 
-/* Print the failed condition and where it is, then stop the kernel (hal_panic). */
+/* Print the failed condition and where it is, then stop the kernel (hal_panic_dump, hal_halt). */
 void kassert_fail(const char *expr, const char *file, int line, const char *func)
     __attribute__((noreturn));
 

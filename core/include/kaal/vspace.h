@@ -55,8 +55,8 @@ static inline paddr_t asid_find_vspace(word_t asid)
 /* The VSpace thread t runs in (seL4's setVMRoot rule): its VTable slot's root and ASID, when the
  * slot holds a mapped VSpace cap whose ASID still names that root. Returns false otherwise (no
  * cap, not mapped, the ASID pool deleted, or the ASID bound to another VSpace now): the thread then
- * runs with no user mappings. The ports' exit paths (aarch64: head.S aarch64_resume does the same
- * in assembly) decide by this. */
+ * runs with no user mappings. The ports' exit paths decide by this (aarch64: through a cache that
+ * aarch64_vspace_refresh fills from it, hal/aarch64/kernel/trap.c). */
 static inline bool tcb_vspace(const struct tcb *t, paddr_t *root, word_t *asid)
 {
     cap_t cap = t->ctes[TCB_VTABLE].cap;

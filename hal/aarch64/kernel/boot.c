@@ -124,7 +124,7 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
     timer_init();
     aarch64_pmu_init();
     kprintf("KaaL: timer: EL1 virtual timer, PPI %lu, %lu Hz counter, tick %u ms; entering the root task at %lx\n",
-            (unsigned long)AARCH64_TIMER_IRQ, (unsigned long)timer_frequency(), (unsigned)CONFIG_TIMER_TICK_MS,
+            (unsigned long)HAL_TIMER_IRQ, (unsigned long)timer_frequency(), (unsigned)CONFIG_TIMER_TICK_MS,
             (unsigned long)v_entry);
     /* Boot is over: from here on the kernel runs only on entries from user mode or the idle loop,
      * each ending in aarch64_exit. libfdt (SIMD) is not called again. */

@@ -48,7 +48,7 @@
 
 #define IRQ_SPURIOUS_MIN 1020u /* 1020-1023: special INTIDs, nothing to handle */
 #define IRQ_PRIORITY 0xa0u     /* every line the same priority: no nesting, fixed order */
-#define N_IRQS (AARCH64_MAX_IRQ + 1)
+#define N_IRQS (HAL_MAX_IRQ + 1)
 
 static struct {
     int version; /* 2 or 3; 0 before gic_init */
@@ -224,15 +224,15 @@ void gic_enable_kernel_irq(word_t irq) { set_enable(irq, true); }
 
 void hal_irq_mask(word_t irq)
 {
-    kassert(irq <= AARCH64_MAX_IRQ);
+    kassert(irq <= HAL_MAX_IRQ);
     gic.user_enabled[irq / 32] &= ~(1u << (irq % 32));
     set_enable(irq, false);
 }
 
 void hal_irq_unmask(word_t irq)
 {
-    kassert(irq <= AARCH64_MAX_IRQ);
-    if (irq != AARCH64_TIMER_IRQ) {
+    kassert(irq <= HAL_MAX_IRQ);
+    if (irq != HAL_TIMER_IRQ) {
         gic.user_enabled[irq / 32] |= 1u << (irq % 32);
     }
     set_enable(irq, true);
@@ -240,7 +240,7 @@ void hal_irq_unmask(word_t irq)
 
 void hal_irq_set_trigger(word_t irq, bool edge)
 {
-    kassert(irq <= AARCH64_MAX_IRQ);
+    kassert(irq <= HAL_MAX_IRQ);
     if (irq < 32) {
         return; /* SGIs are edge, PPI configuration is implementation defined: left as reset */
     }
@@ -282,7 +282,7 @@ word_t hal_irq_get_active(void)
         return HAL_IRQ_NONE;
     }
     gic.last_iar = iar;
-    if (irq > AARCH64_MAX_IRQ) {
+    if (irq > HAL_MAX_IRQ) {
         /* A line the kernel never enables; drop it rather than hand core a number it rejects. */
         hal_irq_ack(irq);
         return HAL_IRQ_NONE;
@@ -292,7 +292,7 @@ word_t hal_irq_get_active(void)
 
 void hal_irq_ack(word_t irq)
 {
-    if (irq == AARCH64_TIMER_IRQ) {
+    if (irq == HAL_TIMER_IRQ) {
         timer_tick_done(); /* level-sensitive: the condition must be gone before the EOI */
     }
     word_t iar = (gic.last_iar & 0x3ff) == irq ? gic.last_iar : irq;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* AArch64 implementation of the HAL contract: halt (PSCI), kernel exceptions and the panic dump,
- * threads and memory. (Interrupts: gic.c; entry and exit: trap.c; VSpaces: vspace.c.) */
+ * threads and memory. (Interrupts: gic.c; entry and exit: trap.c; VSpaces: mmu.c and hal/common/pte.c.) */
 #include <hal/hal.h>
 #include <kaal/kernel.h>
 #include <kaal/printf.h>

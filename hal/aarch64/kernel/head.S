@@ -3,7 +3,7 @@
 #include <hal_port/machine.h>
 #include <kaal/gen_config.h>
 
-#include "asm_offsets.h"
+#include "asm_offsets_gen.h" /* generated: asm_offsets.c */
 
 /* _start(x0 ui_p_start, x1 ui_p_end, x2 pv_offset, x3 v_entry, x4 dtb_paddr, x5 dtb_size).
  * Entered at EL1 with the MMU on and the loader's TTBR1 mapping this image at its link address;
@@ -70,7 +70,7 @@ _start:
  * Lower EL AArch32 cannot happen (SPSR is always sanitised to AArch64 EL0t) and panics. */
     .macro vector_entry idx
     .balign 0x80
-    sub     sp, sp, #(36 * 8)
+    sub     sp, sp, #TRAP_FRAME_SIZE
     stp     x0, x1, [sp, #(0 * 8)]
     mov     x1, #\idx
     b       trap_common
@@ -183,21 +183,21 @@ trap_common:
     /* x0 and the old x1 are saved; x1 holds the vector index. */
     save_x2_to_x29
     mrs     x9, elr_el1
-    stp     x30, x9, [sp, #(30 * 8)]
+    stp     x30, x9, [sp, #TRAP_FRAME_X30]  /* x30, ELR */
     mrs     x9, spsr_el1
     mrs     x10, esr_el1
-    stp     x9, x10, [sp, #(32 * 8)]
+    stp     x9, x10, [sp, #TRAP_FRAME_SPSR] /* SPSR, ESR */
     mrs     x9, far_el1
-    str     x9, [sp, #(34 * 8)]
+    str     x9, [sp, #TRAP_FRAME_FAR]
     mov     x0, sp
     bl      aarch64_trap
 4:  wfi                             /* aarch64_trap does not return */
     b       4b
 
 /* aarch64_resume(struct tcb *t): switch the CPU to t and eret to EL0 (internal.h). In order:
- *  - TTBR0_EL1 = t's VSpace root | ASID << 48 when its VTable slot holds a mapped VSpace cap whose
- *    ASID's pool entry still names that root (seL4's setVMRoot check), else the empty table with
- *    ASID 0 (aarch64_cpu.empty_ttbr0);
+ *  - TTBR0_EL1 = the value t's struct hal_tcb caches, valid while its epoch is the CPU's (no VSpace
+ *    binding changed since); when stale, aarch64_vspace_refresh (trap.c) computes it again by
+ *    seL4's setVMRoot rule (tcb_vspace, <kaal/vspace.h>) and we start over;
  *  - CPACR_EL1 traps EL0 FP/SIMD for a thread with seL4_TCBFlag_fpuDisabled; for any other thread
  *    its FP/SIMD state must be the loaded one (else aarch64_fpu_take loads it and we start over);
  *  - t's registers, with SP_EL1 left at its struct hal_tcb for the next entry.
@@ -215,7 +215,7 @@ aarch64_fastpath_exit:
     ldp     x1, x2, [x0, #(TCB_ARCH + HAL_TCB_VSPACE_TTBR0)] /* the cached TTBR0 value, its epoch */
     ldr     x3, [x9, :lo12:aarch64_cpu + CPU_VSPACE_EPOCH]
     cmp     x2, x3
-    b.ne    6f                      /* stale: compute it */
+    b.ne    6f                      /* stale: compute it (C) */
 1:  msr     ttbr0_el1, x1
     ldr     x2, [x0, #TCB_FLAGS]
     ldr     x4, [x9, :lo12:aarch64_cpu + CPU_CPACR]
@@ -265,31 +265,12 @@ aarch64_fastpath_exit:
     bl      aarch64_fpu_take
     mov     x0, x19
     b       aarch64_resume
-    /* TTBR0 from the VTable slot (x3 = the current epoch, kept for the cache). */
-6:  ldp     x1, x2, [x0, #TCB_VTABLE_CAP]   /* x1: tag, is_mapped, root; x2: ASID */
-    lsr     x4, x1, #59
-    cmp     x4, #CAP_TAG_VSPACE
-    b.ne    7f
-    tbz     x1, #48, 7f                     /* not mapped */
-    and     x2, x2, #0xffff                 /* the ASID */
-    lsr     x4, x2, #ASID_LOW_BITS
-    adrp    x5, ks + KS_ASID_TABLE
-    add     x5, x5, :lo12:ks + KS_ASID_TABLE
-    ldr     x5, [x5, x4, lsl #3]            /* its pool (physical), 0: none */
-    cbz     x5, 7f
-    mov     x6, #ASM_PPTR_BASE
-    add     x5, x5, x6
-    and     x4, x2, #((1 << ASID_LOW_BITS) - 1)
-    ldr     x5, [x5, x4, lsl #3]            /* the root the pool binds to the ASID */
-    and     x1, x1, #0xffffffffffff         /* the cap's root */
-    cmp     x5, x1
-    b.ne    7f
-    orr     x1, x1, x2, lsl #TTBR_ASID_SHIFT
-    stp     x1, x3, [x0, #(TCB_ARCH + HAL_TCB_VSPACE_TTBR0)]
-    b       1b
-7:  ldr     x1, [x9, :lo12:aarch64_cpu + CPU_EMPTY_TTBR0]  /* no valid VSpace */
-    stp     x1, x3, [x0, #(TCB_ARCH + HAL_TCB_VSPACE_TTBR0)]
-    b       1b
+6:  mov     x19, x0                 /* compute t's TTBR0 value (C: seL4's rule, trap.c), */
+    mrs     x9, tpidr_el1           /* then start over: on the kernel stack, as at 4 */
+    mov     sp, x9
+    bl      aarch64_vspace_refresh
+    mov     x0, x19
+    b       aarch64_resume
 
 /* aarch64_idle(): the idle thread. Runs at EL1 on a fresh kernel stack with IRQs unmasked and
  * waits; an interrupt arrives through vector 5 (current EL, SP_ELx), which aarch64_trap recognises

@@ -15,7 +15,7 @@ struct trap_frame {
     word_t far;
     word_t pad;
 };
-_Static_assert(sizeof(struct trap_frame) == 36 * 8, "trap_frame matches head.S");
+_Static_assert(sizeof(struct trap_frame) == 36 * 8, "trap_frame: 16-byte multiple (head.S: asm_offsets.c)");
 
 struct hal_tcb;
 
@@ -50,18 +50,22 @@ void aarch64_idle_irq(void) NORETURN;
 /* The one way out of the kernel: kernel_exit(), then resume ks.cur_thread at EL0 (VSpace, FP/SIMD,
  * registers) or idle; powers off when nothing can ever run again. Kernel stack, IRQs masked. */
 void aarch64_exit(void) NORETURN;
-/* head.S: resume t (Running, chosen by the scheduler, its SPSR sane): TTBR0_EL1 from its VTable
- * slot, CPACR_EL1 for its FP/SIMD use (loading its FP/SIMD state through aarch64_fpu_take when
+/* head.S: resume t (Running, chosen by the scheduler, its SPSR sane): TTBR0_EL1 for its VSpace
+ * (aarch64_vspace_refresh), CPACR_EL1 for its FP/SIMD use (loading its FP/SIMD state through aarch64_fpu_take when
  * another thread's is in the registers), its registers; SP_EL1 is left pointing at its struct
  * hal_tcb for the next entry. The tail of aarch64_exit and the IPC fastpath's exit
  * (HAL_FASTPATH_EXIT, hal_port.h). Does not return. */
 struct tcb;
 void aarch64_resume(struct tcb *t) NORETURN;
+/* trap.c, called by aarch64_resume when t's cached TTBR0_EL1 value (struct hal_tcb) is stale: compute
+ * it by seL4's setVMRoot rule (tcb_vspace) and cache it for the current epoch. Kernel stack, IRQs
+ * masked. */
+void aarch64_vspace_refresh(struct tcb *t);
 /* trap.c: a system call (the vector stored FaultIP): the slowpath, then aarch64_exit. */
 void aarch64_svc_entry(void) NORETURN;
 
 /* What the exit path keeps of the CPU's user-facing state (trap.c; head.S reads it by the offsets
- * in asm_offsets.h). */
+ * of the generated asm_offsets_gen.h). */
 struct aarch64_cpu {
     struct tcb *fp_loaded; /* whose FP/SIMD registers are loaded, or NULL (lazy switching) */
     word_t cpacr;          /* CPACR_EL1 as last written (_start enabled FP/SIMD at EL0 and EL1) */
@@ -102,10 +106,7 @@ word_t timer_frequency(void);
 void timer_tick_done(void);
 word_t timer_ticks(void);
 
-/* vspace.c: TTBR0_EL1 := root_pa with asid in bits 63:48; root_pa 0 selects the empty table with
- * the reserved ASID 0. Kernel context. */
-
-/* mmu.c: build the kernel's own TTBR1 tables (image, device window, the physical window over
+/* kernel_map.c: build the kernel's own TTBR1 tables (image, device window, the physical window over
  * [ram_start, ram_end)) and switch to them. Boot, MMU on, interrupts masked. */
 void mmu_init(paddr_t ram_start, paddr_t ram_end);
 /* Map more RAM into the physical window (2 MiB granularity; already mapped parts are kept).

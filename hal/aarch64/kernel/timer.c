@@ -31,7 +31,7 @@ void timer_init(void)
     __asm__ volatile("msr cntkctl_el1, %0" ::"r"(CNTKCTL_VALUE));
     timer_reload();
     __asm__ volatile("msr cntv_ctl_el0, %0; isb" ::"r"(CNTV_CTL_ENABLE));
-    gic_enable_kernel_irq(AARCH64_TIMER_IRQ);
+    gic_enable_kernel_irq(HAL_TIMER_IRQ);
 }
 
 word_t timer_frequency(void)

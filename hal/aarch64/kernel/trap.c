@@ -9,7 +9,6 @@
 #include <kaal/thread.h>
 #include <kaal/vspace.h>
 
-#include "asm_offsets.h"
 #include "internal.h"
 
 /* Kernel entries by kind, printed when the machine powers off (what a run exercised). */
@@ -27,17 +26,6 @@ static struct {
  * hal_tcb_destroy forgets it (its state dies with it). */
 struct aarch64_cpu aarch64_cpu = {.cpacr = CPACR_FPEN_NONE, .vspace_epoch = 1};
 #define cpu aarch64_cpu
-
-/* The offsets aarch64_resume (head.S) uses. */
-_Static_assert(offsetof(struct aarch64_cpu, fp_loaded) == CPU_FP_LOADED && offsetof(struct aarch64_cpu, cpacr) == CPU_CPACR &&
-                   offsetof(struct aarch64_cpu, vspace_epoch) == CPU_VSPACE_EPOCH && offsetof(struct aarch64_cpu, empty_ttbr0) == CPU_EMPTY_TTBR0,
-               "struct aarch64_cpu matches asm_offsets.h");
-_Static_assert(offsetof(struct tcb, ctes[TCB_VTABLE].cap) == TCB_VTABLE_CAP && offsetof(struct tcb, arch) == TCB_ARCH &&
-                   offsetof(struct tcb, flags) == TCB_FLAGS && offsetof(struct kernel_state, asid_table) == KS_ASID_TABLE,
-               "struct tcb / kernel_state match asm_offsets.h");
-_Static_assert(cap_vspace_cap == CAP_TAG_VSPACE && seL4_TCBFlag_fpuDisabled == BIT(TCB_FLAG_FPU_DISABLED_BIT) &&
-                   seL4_ASIDPoolIndexBits == ASID_LOW_BITS && PPTR_BASE == ASM_PPTR_BASE,
-               "constants match asm_offsets.h");
 
 static void set_cpacr_sync(word_t cpacr)
 {
@@ -75,17 +63,23 @@ void hal_tcb_destroy(struct hal_tcb *arch)
 }
 
 /* --- the VSpace ---
- * aarch64_resume (head.S) sets TTBR0_EL1 from the thread's VTable slot: only a VSpace cap whose
- * ASID still names that VSpace counts (seL4's findVSpaceForASID check in setVMRoot); anything else
- * runs on the empty table with the reserved ASID 0 (cpu.empty_ttbr0), so every user access
- * faults. It keeps the value it computes in the thread's struct hal_tcb, valid until core reports
- * a change of any VSpace binding. thread_ttbr0 is the same computation in C, for the debug check
- * in aarch64_exit. */
+ * A thread runs in the VSpace tcb_vspace names (seL4's setVMRoot rule: a VSpace cap in its VTable
+ * slot whose ASID still names that VSpace); anything else runs on the empty table with the
+ * reserved ASID 0 (cpu.empty_ttbr0), so every user access faults. aarch64_resume (head.S) sets
+ * TTBR0_EL1 from the value cached in the thread's struct hal_tcb, valid until core reports a
+ * change of any VSpace binding; when stale it calls aarch64_vspace_refresh. (aarch64_exit checks in
+ * debug builds that a valid cache still agrees: that core reported every change.) */
 static word_t thread_ttbr0(const struct tcb *t)
 {
     paddr_t root;
     word_t asid;
     return tcb_vspace(t, &root, &asid) ? root | (asid << TTBR_ASID_SHIFT) : cpu.empty_ttbr0;
+}
+
+void aarch64_vspace_refresh(struct tcb *t)
+{
+    t->arch.vspace_ttbr0 = thread_ttbr0(t);
+    t->arch.vspace_epoch = cpu.vspace_epoch;
 }
 
 void hal_vspace_bindings_changed(void) { cpu.vspace_epoch++; }

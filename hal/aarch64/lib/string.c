@@ -2,19 +2,8 @@
 /* The C library string functions a freestanding aarch64 image needs: GCC may emit calls to
  * memcpy/memset/memmove/memcmp itself, and Debian's libfdt.a calls the rest. Shared by the kernel
  * and the loader; compiled with -fno-tree-loop-distribute-patterns so the loops below are not
- * turned back into calls to themselves. */
-#include <stddef.h>
-#include <stdint.h>
-
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-void *memchr(const void *s, int c, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-char *strchr(const char *s, int c);
-char *strrchr(const char *s, int c);
+ * turned back into calls to themselves. Built with -nostdinc: no C library's headers. */
+#include <libfdt_env.h> /* the declarations (hal/aarch64/libfdt/include) */
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

@@ -8,7 +8,7 @@
 #include <kaal/types.h>
 #include <hal/regs.h>
 
-/* --- Provided by the port header <hal_port/hal_port.h> (static inline) ---
+/* --- Provided by the port header <hal_port/hal_port.h> (static inline, or macros of these types) ---
  *   struct hal_tcb                      saved registers (word_t regs[N_USER_REGS]) and FP state
  *   void *hal_ptov(paddr_t pa)          kernel pointer for a RAM physical address (pa must be RAM)
  *   paddr_t hal_vtop(const void *p)     inverse of hal_ptov
@@ -16,8 +16,34 @@
  *                                       debug code test a pointer before hal_ptov)
  *   word_t hal_reg_get(const struct hal_tcb *t, enum user_reg r)
  *   void hal_reg_set(struct hal_tcb *t, enum user_reg r, word_t v)
+ *   HAL_WINDOW_OFFSET                   kernel pointer = physical address + this, for every object
+ *                                       user code can name (the IPC fastpath's one-add conversions)
+ *   bool HAL_FASTPATH_EXIT(struct tcb *t)  the IPC fastpath's last step (core/kernel/fastpath.c:
+ *                                       `return HAL_FASTPATH_EXIT(t);` after making t current):
+ *                                       aarch64 resumes t at EL0 and does not return; hostsim
+ *                                       returns true and its run loop resumes t
+ *   HAL_FASTPATH_NO_STACK               defined (as 1) when the port runs the fastpath with no
+ *                                       stack: fastpath.c then makes any stack use a build error
+ *   HAL_MAX_IRQ, HAL_TIMER_IRQ          the platform's interrupt numbers (the port's platform
+ *                                       header): lines 0..HAL_MAX_IRQ, the kernel timer's line
+ * The checks below the include make a port header that lacks one a build error.
  */
 #include <hal_port/hal_port.h>
+
+_Static_assert(__builtin_types_compatible_p(__typeof__(hal_ptov((paddr_t)0)), void *), "hal_ptov");
+_Static_assert(__builtin_types_compatible_p(__typeof__(hal_vtop((const void *)0)), paddr_t), "hal_vtop");
+_Static_assert(__builtin_types_compatible_p(__typeof__(hal_phys_is_ram((paddr_t)0, 0)), bool), "hal_phys_is_ram");
+_Static_assert(__builtin_types_compatible_p(__typeof__(hal_reg_get((const struct hal_tcb *)0, REG_X0)), word_t),
+               "hal_reg_get");
+_Static_assert(__builtin_types_compatible_p(__typeof__(hal_reg_set((struct hal_tcb *)0, REG_X0, 0)), void),
+               "hal_reg_set");
+_Static_assert(__builtin_types_compatible_p(__typeof__(HAL_WINDOW_OFFSET), word_t), "HAL_WINDOW_OFFSET");
+#if !defined(HAL_FASTPATH_EXIT) || !defined(HAL_MAX_IRQ) || !defined(HAL_TIMER_IRQ)
+#error "the port header must define HAL_FASTPATH_EXIT, HAL_MAX_IRQ and HAL_TIMER_IRQ"
+#endif
+#if defined(HAL_FASTPATH_NO_STACK) && HAL_FASTPATH_NO_STACK != 1
+#error "HAL_FASTPATH_NO_STACK is 1 or undefined"
+#endif
 
 /* Write one character to the kernel console. Any kernel context; cannot fail. */
 void hal_console_putc(char c);
@@ -41,10 +67,6 @@ word_t hal_irq_get_active(void);
 /* Acknowledge an interrupt taken with hal_irq_get_active (end of interrupt). Kernel context. */
 void hal_irq_ack(word_t irq);
 
-/* Interrupt numbers (GIC INTIDs on QEMU virt): 0..HAL_MAX_IRQ; the kernel's timer is
- * HAL_TIMER_IRQ (the EL1 virtual timer PPI, docs/abi.md#qemu-virt-addresses). */
-#define HAL_MAX_IRQ 159ul
-#define HAL_TIMER_IRQ 27ul
 /* Mask / unmask one interrupt line (irq <= HAL_MAX_IRQ). A masked line can become pending but is
  * not reported by hal_irq_get_active / hal_irq_pending. Kernel context; cannot fail. */
 void hal_irq_mask(word_t irq);
@@ -55,15 +77,6 @@ void hal_irq_set_trigger(word_t irq, bool edge);
 /* Send software-generated interrupt sgi (0..15) to CPU interface target (0..7). Kernel context;
  * cannot fail (a target without a CPU drops it). */
 void hal_irq_issue_sgi(word_t sgi, word_t target);
-
-/* Resume ks.cur_thread in user mode: the last step of kernel_exit (after the scheduler chose the
- * thread and thread_activate ran), and on hostsim the only place a context switch happens.
- * aarch64: restores the thread's registers and returns to EL0 (does not return). hostsim: inside
- * hostsim_run, switches the user window to the thread's VSpace and enters the thread's host
- * context, returning to the run loop when the thread next enters the kernel (or at once when the
- * idle thread is current); outside a run (kernel unit tests acting as puppet threads) returns at
- * once. Kernel context, interrupts masked; cannot fail. */
-void hal_return_to_user(void);
 
 /* Core changed a VSpace binding: an ASID pool was created or deleted, an ASID assigned or
  * released, or a VSpace cap inserted into, moved between or removed from slots (a TCB's VTable

@@ -3,6 +3,7 @@
 #ifndef KAAL_ABI_ABI_H
 #define KAAL_ABI_ABI_H
 
+#include "cap_tags.h"
 #include "constants.h"
 #include "errors.h"
 #include "objecttype.h"

@@ -8,12 +8,13 @@
 #include <hal/regs.h>
 #include <hal_port/machine.h>
 
-/* Saved user state of one thread, in the kernel's internal order (enum user_reg). The entry
- * assembly saves into regs[] by offset, so the layout is pinned below. */
+/* Saved user state of one thread, in the kernel's internal order (enum user_reg). The entry and
+ * exit assembly reach it by the offsets of the generated <asm_offsets_gen.h> (kernel/asm_offsets.c,
+ * which also pins the register pairs they move together). */
 struct hal_tcb {
     word_t regs[N_USER_REGS];
-    /* TTBR0_EL1 for this thread as aarch64_resume last computed it from the VTable slot and the
-     * ASID tables, valid while vspace_epoch equals aarch64_cpu.vspace_epoch (core reports every
+    /* TTBR0_EL1 for this thread as aarch64_vspace_refresh last computed it from the VTable slot and
+     * the ASID tables, valid while vspace_epoch equals aarch64_cpu.vspace_epoch (core reports every
      * change of a VSpace binding: hal_vspace_bindings_changed bumps it). hal_tcb_init zeroes both,
      * and the epoch starts at 1. */
     word_t vspace_ttbr0;
@@ -25,13 +26,6 @@ struct hal_tcb {
     word_t fpsimd[66] __attribute__((aligned(16)));
 };
 _Static_assert(sizeof(struct hal_tcb) == 848, "hal_tcb size");
-_Static_assert(HAL_TCB_SP == REG_SP * 8 && HAL_TCB_NEXT_IP == REG_NEXT_IP * 8 && HAL_TCB_SPSR == REG_SPSR * 8 &&
-                   HAL_TCB_FAULT_IP == REG_FAULT_IP * 8 && REG_TPIDR == REG_FAULT_IP + 1 &&
-                   HAL_TCB_TPIDR == REG_TPIDR * 8 && REG_TPIDRRO == REG_TPIDR + 1 &&
-                   HAL_TCB_VSPACE_TTBR0 == __builtin_offsetof(struct hal_tcb, vspace_ttbr0) &&
-                   HAL_TCB_VSPACE_TTBR0 + 8 == __builtin_offsetof(struct hal_tcb, vspace_epoch) &&
-                   HAL_TCB_FPSIMD == __builtin_offsetof(struct hal_tcb, fpsimd),
-               "the entry and exit assembly's offsets (machine.h) match struct hal_tcb");
 
 /* The kernel's physical window (docs/abi.md#qemu-virt-addresses): PPTR_BASE + pa <-> pa. Only RAM is mapped there
  * (the port maps every /memory range of the device tree at boot). */
@@ -48,10 +42,8 @@ static inline paddr_t hal_vtop(const void *p)
     return v - PPTR_BASE;
 }
 
-/* hal_vtop for a pointer known to be in the physical window (any object user code can name;
- * never the kernel image's statically allocated ones): one subtraction. */
-static inline paddr_t hal_window_vtop(const void *p) { return (word_t)p - PPTR_BASE; }
-/* kernel pointer = physical address + this, for the physical window. */
+/* kernel pointer = physical address + this, for the physical window (any object user code can
+ * name; never the kernel image's statically allocated ones). */
 #define HAL_WINDOW_OFFSET PPTR_BASE
 
 /* The IPC fastpath's exit (core/kernel/fastpath.c: `return HAL_FASTPATH_EXIT(t);`): resume t,
@@ -71,11 +63,16 @@ bool aarch64_fastpath_exit(struct tcb *t);
 #endif
 
 /* Is [pa, pa + bytes) RAM mapped in the physical window? The port records the RAM ranges it
- * maps at boot (kernel/mmu.c). Any context. */
+ * maps at boot (kernel/kernel_map.c). Any context. */
 bool aarch64_phys_is_ram(paddr_t pa, word_t bytes);
 static inline bool hal_phys_is_ram(paddr_t pa, word_t bytes) { return aarch64_phys_is_ram(pa, bytes); }
 
-static inline word_t hal_reg_get(const struct hal_tcb *t, enum user_reg r) { return t->regs[r]; }
-static inline void hal_reg_set(struct hal_tcb *t, enum user_reg r, word_t v) { t->regs[r] = v; }
+/* A thread's saved registers (hal.h). Macros rather than static inline functions, with _Generic
+ * for the type check a function would make: so GCC folds the register's offset into every access,
+ * where through an inline function's pointer parameter it keeps &t->arch in a register of its own
+ * across the fastpath (one more instruction per fastpath_call). */
+#define hal_reg_get(t, r) \
+    (_Generic((t), struct hal_tcb * : (t), const struct hal_tcb * : (t))->regs[(enum user_reg)(r)])
+#define hal_reg_set(t, r, v) ((void)(_Generic((t), struct hal_tcb * : (t))->regs[(enum user_reg)(r)] = (word_t)(v)))
 
 #endif

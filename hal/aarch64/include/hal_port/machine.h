@@ -10,6 +10,9 @@
 #define UL(x) x##ul
 #endif
 
+/* The stage-1 descriptor format, shared with hostsim: PTE_*, PT_*, MT_*. */
+#include <hal_common/pte_bits.h>
+
 /* --- Kernel virtual layout (docs/abi.md#qemu-virt-addresses, seL4 HEAD) --- */
 #define KERNEL_ELF_BASE UL(0xffffffffc0000000) /* link address of the kernel image */
 #define KERNEL_PHYS_BASE UL(0x40000000)        /* its physical load address (p_paddr) */
@@ -29,18 +32,13 @@
 #define VIRT_GICD_PADDR UL(0x08000000)
 #define VIRT_GICC_PADDR UL(0x08010000)
 
-/* --- Interrupts (docs/abi.md#qemu-virt-addresses): INTIDs 0..159; the kernel timer is the EL1
- * virtual timer's PPI --- */
-#define AARCH64_MAX_IRQ UL(159)
-#define AARCH64_TIMER_IRQ UL(27)
+/* --- Interrupts (docs/abi.md#qemu-virt-addresses): the platform numbers of the HAL contract
+ * (hal/hal.h). GIC INTIDs 0..HAL_MAX_IRQ; the kernel timer is the EL1 virtual timer's PPI --- */
+#define HAL_MAX_IRQ UL(159)
+#define HAL_TIMER_IRQ UL(27)
 
-/* --- MAIR_EL1 (docs/abi.md#loader-mmu-state): attribute index -> memory type --- */
-#define MT_DEVICE_nGnRnE 0
-#define MT_DEVICE_nGnRE 1
-#define MT_DEVICE_GRE 2
-#define MT_NORMAL_NC 3
-#define MT_NORMAL 4 /* write-back, read/write-allocate */
-#define MT_NORMAL_WT 5
+/* --- MAIR_EL1 (docs/abi.md#loader-mmu-state): the memory type of each attribute index MT_* of
+ * <hal_common/pte_bits.h> --- */
 #define MAIR_EL1_VALUE UL(0x0000aaff440c0400)
 
 /* --- TCR_EL1 (docs/abi.md#loader-mmu-state); IPS is filled in at run time from ID_AA64MMFR0_EL1.PARange --- */
@@ -75,15 +73,6 @@
 #define CPACR_FPEN_NONE (UL(3) << 20) /* FP/SIMD does not trap at EL0/EL1 */
 #define CPACR_FPEN_EL0 (UL(1) << 20)  /* FP/SIMD traps at EL0 only (EC 0x07) */
 
-/* --- struct hal_tcb offsets for the entry assembly (hal_port.h pins them) --- */
-#define HAL_TCB_SP 248      /* regs[REG_SP] */
-#define HAL_TCB_NEXT_IP 256 /* regs[REG_NEXT_IP] */
-#define HAL_TCB_SPSR 264    /* regs[REG_SPSR] */
-#define HAL_TCB_FAULT_IP 272 /* regs[REG_FAULT_IP]: TPIDR follows (one stp in the vector) */
-#define HAL_TCB_TPIDR 280   /* regs[REG_TPIDR], regs[REG_TPIDRRO] follows */
-#define HAL_TCB_VSPACE_TTBR0 296 /* the cached TTBR0_EL1 value, then its epoch */
-#define HAL_TCB_FPSIMD 320  /* V0-V31, FPSR, FPCR */
-
 /* --- the EL0 exception kinds the vectors pass to C (vector index & 3) --- */
 #define EL0_SYNC 0
 #define EL0_IRQ 1
@@ -96,25 +85,6 @@
 #define EC_SVC64 0x15
 #define EC_IABT_LOWER 0x20
 #define EC_DABT_LOWER 0x24
-
-/* --- Stage 1 descriptors, 4 KiB granule, 48-bit VA: L0 512 GiB, L1 1 GiB, L2 2 MiB, L3 4 KiB --- */
-#define PT_ENTRIES 512
-#define PT_L0_SHIFT 39
-#define PT_L1_SHIFT 30
-#define PT_L2_SHIFT 21
-#define PT_L3_SHIFT 12
-#define PTE_VALID (UL(1) << 0)
-#define PTE_TABLE (UL(3) << 0) /* table descriptor (L0-L2) */
-#define PTE_BLOCK (UL(1) << 0) /* block descriptor (L1, L2) */
-#define PTE_PAGE (UL(3) << 0)  /* page descriptor (L3) */
-#define PTE_ATTR(idx) ((UL(idx) & 7) << 2)
-#define PTE_AP_EL1_RW (UL(0) << 6)
-#define PTE_SH_INNER (UL(3) << 8)
-#define PTE_AF (UL(1) << 10)
-#define PTE_nG (UL(1) << 11)
-#define PTE_PXN (UL(1) << 53)
-#define PTE_UXN (UL(1) << 54)
-#define PTE_ADDR_MASK UL(0x0000fffffffff000)
 
 /* --- PSCI 0.2+ function IDs (SMC Calling Convention, 32-bit IDs) --- */
 #define PSCI_SYSTEM_OFF UL(0x84000008)

@@ -6,6 +6,7 @@
 
 #include <kaal/types.h>
 #include <hal/regs.h>
+#include <hal_port/machine.h>
 
 /* Saved user state of one thread. The ucontext and host stack of a user thread live outside
  * simulated memory; `host` is an opaque handle the port owns (0 when the thread has none). */
@@ -47,9 +48,7 @@ static inline paddr_t hal_vtop(const void *p)
     return hostsim_ram_base_pa + (paddr_t)((const uint8_t *)p - hostsim_ram_host);
 }
 
-/* hal_vtop for a pointer known to be in simulated RAM (the IPC fastpath's objects). */
-static inline paddr_t hal_window_vtop(const void *p) { return hal_vtop(p); }
-/* kernel pointer = physical address + this, for simulated RAM. */
+/* kernel pointer = physical address + this, for simulated RAM (the IPC fastpath's objects). */
 #define HAL_WINDOW_OFFSET ((word_t)hostsim_ram_host - hostsim_ram_base_pa)
 
 /* The IPC fastpath's exit: hostsim returns to kernel_handle_syscall, and the run loop resumes
