@@ -98,6 +98,7 @@ int main(void)
     measure("boot, invariants at the end only", KFUZZ_CHECK_END, true);
     measure("boot, no invariant checker", KFUZZ_CHECK_NONE, true);
     measure("snapshot, invariants after every entry", KFUZZ_CHECK_EVERY_ENTRY, false);
+    measure("snapshot, incremental (quick/entry, full/32)", KFUZZ_CHECK_INCREMENTAL, false);
     measure("snapshot, invariants at the end only", KFUZZ_CHECK_END, false);
     measure("snapshot, no invariant checker", KFUZZ_CHECK_NONE, false);
     return 0;

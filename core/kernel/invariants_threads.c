@@ -324,52 +324,71 @@ static bool walk_ipc_queue(word_t key)
 
 /* ---- ready queues -------------------------------------------------------------------------- */
 
-static bool check_ready_queues(void)
+/* Walk the ready queue (dom, prio): live queued runnable threads of that priority and domain,
+ * links both ways, the tail the last one, each thread once. */
+static bool walk_ready_queue(word_t dom, word_t prio, const struct sched_ready_queue *q)
+{
+    const struct tcb *prev = NULL;
+    for (struct tcb *t = q->head; t != NULL; t = t->sched_next) {
+        struct tinfo *ti = live_ptr(t);
+        if (ti == NULL) {
+            return fail("ready queue (domain %lu, priority %lu) holds %lx, not a live TCB", dom, prio, VTOP(t));
+        }
+        if (!t->sched_queued || !thread_state_runnable(thread_state_type(t)) || t->priority != prio ||
+            (CONFIG_NUM_DOMAINS > 1 && t->domain != dom)) {
+            return fail("ready queue (domain %lu, priority %lu) holds TCB %lx, which is not a queued runnable "
+                        "thread of that priority and domain",
+                        dom, prio, VTOP(t));
+        }
+        if (t->sched_prev != prev) {
+            return fail("ready queue (priority %lu): TCB %lx has prev %lx", prio, VTOP(t),
+                        t->sched_prev ? VTOP(t->sched_prev) : 0);
+        }
+        if (++ti->in_ready > 1) {
+            return fail("TCB %lx is in the ready queues twice (a cycle)", VTOP(t), 0, 0);
+        }
+        prev = t;
+    }
+    if (q->tail != prev) {
+        return fail("ready queue (priority %lu) ends at TCB %lx but its tail is %lx", prio, prev ? VTOP(prev) : 0,
+                    q->tail ? VTOP(q->tail) : 0);
+    }
+    return true;
+}
+
+/* The bitmaps against the queues. full: every queue (an empty one must have no head or tail);
+ * quick: the non-empty ones the bitmap names (a thread in a queue the bitmap forgot is still
+ * found: it is marked queued but not reached). */
+static bool check_ready_queues(bool full)
 {
     for (word_t dom = 0; dom < CONFIG_NUM_DOMAINS; dom++) {
+        const struct sched_ready_queue *queues = sched_debug_queues(dom);
         word_t l1 = *sched_debug_bitmap_l1(dom);
+        if (SCHED_L2_WORDS < 64 && (l1 >> SCHED_L2_WORDS) != 0) {
+            return fail("domain %lu: level-1 bitmap %lx has bits past the level-2 words", dom, l1, 0);
+        }
         for (word_t w = 0; w < SCHED_L2_WORDS; w++) {
             word_t l2 = *sched_debug_bitmap_l2(dom, w);
             if (((l1 >> w) & 1) != (l2 != 0)) {
                 return fail("domain %lu: level-1 bitmap bit %lu disagrees with level-2 word %lx", dom, w, l2);
             }
-            for (word_t b = 0; b < 64 && w * 64 + b < CONFIG_NUM_PRIORITIES; b++) {
+            word_t todo = full ? ~(word_t)0 : l2;
+            while (todo != 0) {
+                word_t b = (word_t)__builtin_ctzll(todo);
+                todo &= todo - 1;
                 word_t prio = w * 64 + b;
-                struct tcb *head = sched_debug_queue_head(dom, prio), *tail = sched_debug_queue_tail(dom, prio);
-                if (((l2 >> b) & 1) != (head != NULL) || (head == NULL) != (tail == NULL)) {
-                    return fail("ready queue (domain %lu, priority %lu): bitmap bit %lu but head/tail disagree",
-                                dom, prio, (l2 >> b) & 1);
+                if (prio >= CONFIG_NUM_PRIORITIES) {
+                    break;
                 }
-                const struct tcb *prev = NULL;
-                for (struct tcb *t = head; t != NULL; t = t->sched_next) {
-                    struct tinfo *ti = live_ptr(t);
-                    if (ti == NULL) {
-                        return fail("ready queue (domain %lu, priority %lu) holds %lx, not a live TCB", dom, prio,
-                                    VTOP(t));
-                    }
-                    if (!t->sched_queued || !thread_state_runnable(thread_state_type(t)) || t->priority != prio ||
-                        (CONFIG_NUM_DOMAINS > 1 && t->domain != dom)) {
-                        return fail("ready queue (domain %lu, priority %lu) holds TCB %lx, which is not a queued "
-                                    "runnable thread of that priority and domain",
-                                    dom, prio, VTOP(t));
-                    }
-                    if (t->sched_prev != prev) {
-                        return fail("ready queue (priority %lu): TCB %lx has prev %lx", prio, VTOP(t),
-                                    t->sched_prev ? VTOP(t->sched_prev) : 0);
-                    }
-                    if (++ti->in_ready > 1) {
-                        return fail("TCB %lx is in the ready queues twice (a cycle)", VTOP(t), 0, 0);
-                    }
-                    prev = t;
+                const struct sched_ready_queue *q = &queues[prio];
+                if (((l2 >> b) & 1) != (q->head != NULL) || (q->head == NULL) != (q->tail == NULL)) {
+                    return fail("ready queue (domain %lu, priority %lu): bitmap bit %lu but head/tail disagree", dom,
+                                prio, (l2 >> b) & 1);
                 }
-                if (tail != prev) {
-                    return fail("ready queue (priority %lu) ends at TCB %lx but its tail is %lx", prio,
-                                prev ? VTOP(prev) : 0, VTOP(tail));
+                if (q->head != NULL && !walk_ready_queue(dom, prio, q)) {
+                    return false;
                 }
             }
-        }
-        if (SCHED_L2_WORDS < 64 && (l1 >> SCHED_L2_WORDS) != 0) {
-            return fail("domain %lu: level-1 bitmap %lx has bits past the level-2 words", dom, l1, 0);
         }
     }
     return true;
@@ -554,7 +573,7 @@ bool inv_threads_check(bool full, char *why, size_t why_len)
 {
     why_buf = why;
     why_size = why_len;
-    if (!check_ready_queues()) {
+    if (!check_ready_queues(full)) {
         return false;
     }
     for (uint32_t i = 0; i < n_thr; i++) {
