@@ -220,12 +220,12 @@ static bool check_reply_cap(const cte_t *slot)
         return fail("reply cap in slot %lx names TCB %lx, which is not blocked on reply (state %lu)", VTOP(slot), target,
                     thread_state_type(t));
     }
+    if (ti->reply_caps > 1) {
+        return fail("TCB %lx is named by %lu one-shot reply caps (at most one)", target, ti->reply_caps, 0);
+    }
     if (mdb_node_get_next(t->ctes[TCB_REPLY].mdb) != VTOP(slot)) {
         return fail("reply cap in slot %lx to TCB %lx is not its master reply cap's child (master's next is %lx)",
                     VTOP(slot), target, mdb_node_get_next(t->ctes[TCB_REPLY].mdb));
-    }
-    if (ti->reply_caps > 1) {
-        return fail("TCB %lx is named by %lu one-shot reply caps (at most one)", target, ti->reply_caps, 0);
     }
     return true;
 }
@@ -479,13 +479,13 @@ static bool check_current_and_action(void)
     }
     for (uint32_t i = 0; i < n_thr; i++) {
         struct tcb *t = thr[i].t;
+        if (t->sched_queued && thr[i].in_ready != 1) {
+            return fail("TCB %lx is marked queued but is not in its ready queue", VTOP(t), 0, 0);
+        }
         if (thread_state_runnable(thread_state_type(t)) && t != cur && t != action && thr[i].in_ready != 1) {
             return fail("TCB %lx is runnable but in no ready queue, and neither the current thread %lx nor the "
                         "scheduler's choice %lx",
                         VTOP(t), cur ? VTOP(cur) : 0, (unsigned long)(uintptr_t)action);
-        }
-        if (t->sched_queued && thr[i].in_ready != 1) {
-            return fail("TCB %lx is marked queued but is not in its ready queue", VTOP(t), 0, 0);
         }
     }
     return true;
