@@ -97,6 +97,79 @@ static void thread(struct kfuzz_enc *e, int prio, int fault_ep)
  * (length = shape % 6, caps = (shape / 8) % 4, label = shape >> 5) and its words and caps. */
 static void ipc(struct kfuzz_enc *e, int kind, int cap) { b(e, 3, KFUZZ_OP_IPC, kind, cap); }
 
+static int write_seed(const char *dir, const char *name, const struct kfuzz_enc *e);
+
+/* A raw 64-bit word argument (the value escape). */
+static void raw(struct kfuzz_enc *e, uint64_t v)
+{
+    kfuzz_enc_byte(e, KFUZZ_RAW);
+    kfuzz_enc_word(e, v);
+}
+
+/* Untyped_Retype with exact size bits and count (raw words, beyond the decoder's typical values),
+ * into the CNode chosen by cnode (0: the CSpace root). */
+static void retype_raw(struct kfuzz_enc *e, int untyped, int cnode, int type, uint64_t size_bits, uint64_t count)
+{
+    b(e, 5, KFUZZ_OP_INVOKE, spec_index(UntypedRetype), untyped, cnode, type);
+    raw(e, size_bits);
+    b(e, 3, 0, 0, 0);
+    raw(e, count);
+    kfuzz_enc_byte(e, 0);
+}
+
+/* The seeds for the second machine (tests/fuzz/fuzz-big.dts, 64 MiB): large CNodes and untypeds. */
+static int big_seeds(const char *dir)
+{
+    struct kfuzz_enc e;
+    int bad = 0;
+
+    /* A CNode of 2^16 slots (2 MiB): caps copied and minted into it, the endpoint revoked, then
+     * the CNode deleted under forced preemption (a zombie cleared over many restarts). */
+    memset(&e, 0, sizeof(e));
+    retype_raw(&e, ram_untyped, 0, seL4_CapTableObject, 16, 1);
+    object(&e, OBJ_EP, 0);
+    object(&e, OBJ_NTFN, 0);
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, SECOND_NEWEST, DEF, 15);
+    invoke(&e, CNodeMint, 8, NEWEST, 0, 1, DEF, SECOND_NEWEST, DEF, 15, 3);
+    invoke(&e, CNodeMint, 8, NEWEST, 0, 2, DEF, NEWEST, DEF, 15, 4);
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 3, DEF, first_free, DEF, 15); /* its own cap into it */
+    b(&e, 2, KFUZZ_OP_PREEMPT, 2);
+    slot_op(&e, CNodeRevoke, SECOND_NEWEST);
+    invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free, DEF);
+    retype_raw(&e, ram_untyped, 0, seL4_CapTableObject, 17, 1);
+    bad |= write_seed(dir, "big-cnode", &e);
+
+    /* An untyped of 2^24: a CNode of 2^12 slots in it, 256 endpoints (the fan-out limit) retyped
+     * into that CNode, four untypeds of 2^20 and objects in one; the big untyped revoked under
+     * preemption, then split again. */
+    memset(&e, 0, sizeof(e));
+    retype_raw(&e, ram_untyped, 0, seL4_UntypedObject, 24, 1);
+    retype_raw(&e, NEWEST, 0, seL4_CapTableObject, 12, 1);
+    retype_raw(&e, NEWEST, NEWEST, seL4_EndpointObject, 0, 256);
+    retype_raw(&e, NEWEST, 0, seL4_UntypedObject, 20, 4);
+    retype_raw(&e, NEWEST, NEWEST, seL4_NotificationObject, 0, 64);
+    retype_raw(&e, NEWEST, NEWEST, seL4_ARM_SmallPageObject, 0, 128);
+    b(&e, 2, KFUZZ_OP_PREEMPT, 1);
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF);
+    retype_raw(&e, 0x80 + 0, 0, seL4_UntypedObject, 22, 4);
+    retype_raw(&e, NEWEST, 0, seL4_CapTableObject, 14, 1);
+    bad |= write_seed(dir, "big-untyped", &e);
+
+    /* Threads whose CSpace is a large CNode, blocked on endpoints while their untyped is revoked. */
+    memset(&e, 0, sizeof(e));
+    retype_raw(&e, ram_untyped, 0, seL4_UntypedObject, 23, 1);
+    retype_raw(&e, NEWEST, 0, seL4_EndpointObject, 0, 2);
+    for (int i = 0; i < 3; i++) {
+        thread(&e, 100, 0);
+        ipc(&e, 3, NEWEST); /* Recv on the newest endpoint */
+    }
+    retype_raw(&e, NEWEST, 0, seL4_CapTableObject, 15, 1);
+    b(&e, 2, KFUZZ_OP_PREEMPT, 3);
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF);
+    bad |= write_seed(dir, "big-revoke-with-waiters", &e);
+    return bad;
+}
+
 static int write_seed(const char *dir, const char *name, const struct kfuzz_enc *e)
 {
     char path[4096];
@@ -130,18 +203,27 @@ static void find_ram_untyped(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: kaal-fuzz-seeds OUTDIR\n");
+    bool big = argc == 3 && strcmp(argv[1], "--big") == 0;
+    if (argc != 2 && !big) {
+        fprintf(stderr, "usage: kaal-fuzz-seeds [--big] OUTDIR   (--big: the seeds for tests/fuzz/fuzz-big.dtb)\n");
         return 2;
     }
+    if (big) {
+        argv++;
+    }
     mkdir(argv[1], 0777);
-    struct kfuzz_config cfg = {.check = KFUZZ_CHECK_NONE};
+    struct kfuzz_config cfg = {.check = KFUZZ_CHECK_NONE, .dtb_path = big ? KFUZZ_BIG_DTB : NULL};
     const char *error;
     if (kfuzz_init(&cfg, &error) != 0) {
         fprintf(stderr, "%s\n", error);
         return 1;
     }
     find_ram_untyped();
+    if (big) {
+        int bad = big_seeds(argv[1]);
+        printf("kaal-fuzz-seeds: wrote the second machine's seeds to %s\n", argv[1]);
+        return bad ? 1 : 0;
+    }
     struct kfuzz_enc e;
     int bad = 0;
 
