@@ -249,6 +249,34 @@ static int rootserver_init(struct boot_state *b, const char **error)
     return 0;
 }
 
+/* ---- the IRQ node ---- */
+
+/* The IRQ node (ks.irq_node): 2^IRQ_NODE_BITS bytes of kernel memory, naturally aligned, from the
+ * top-most free region that holds it, zeroed (every slot empty). Not part of any untyped. seL4
+ * allocates its intStateIRQNode the same way at boot (or statically, in its kernel image). */
+static int irq_node_init(struct boot_state *b, const char **error)
+{
+    for (word_t n = b->n_freemem; n > 0; n--) {
+        struct mem_region *f = &b->freemem[n - 1];
+        if (f->end - f->start < BIT(IRQ_NODE_BITS)) {
+            continue;
+        }
+        paddr_t start = ROUND_DOWN(f->end - BIT(IRQ_NODE_BITS), IRQ_NODE_BITS);
+        if (start < f->start) {
+            continue;
+        }
+        if (!freemem_remove(b, (struct mem_region){start, start + BIT(IRQ_NODE_BITS)})) {
+            *error = "boot: too many free memory regions";
+            return -1;
+        }
+        hal_zero_phys(start, BIT(IRQ_NODE_BITS));
+        ks.irq_node = PTOV(cte_t, start);
+        return 0;
+    }
+    *error = "boot: not enough free RAM for the IRQ node";
+    return -1;
+}
+
 /* ---- initial caps ---- */
 
 /* The root CNode's cap to itself, the domain cap and IRQ control (slots 2, 11, 4). */
@@ -401,6 +429,7 @@ static int (*const boot_steps[])(struct boot_state *b, const char **error) = {
     boot_layout_init,  /* the root task's virtual layout from the loader's handoff */
     boot_freemem_init, /* the device tree's RAM minus every reserved region */
     rootserver_init,   /* root CNode, VSpace, tables, ASID pool, frames, TCB: allocated, zeroed */
+    irq_node_init,     /* the IRQ node: a slot per IRQ for its notification cap */
     root_cnode_init,   /* slots 2, 11, 4 */
     bootinfo_init,     /* bootinfo's fixed fields, the extra bootinfo (DTB) */
     it_vspace_init,    /* slot 3, paging tables linked and their caps */

@@ -24,7 +24,6 @@ cap_t object_finalise(cap_t cap, bool final)
             notification_t *ntfn = PTOV(notification_t, cap_notification_cap_get_ptr(cap));
             ntfn_unbind(ntfn);
             ntfn_cancel_all(ntfn);
-            irq_notification_deleted(VTOP(ntfn));
         }
         return cap_null_cap_new();
     case cap_cnode_cap:

@@ -10,7 +10,7 @@
  * line until user space acknowledges it. */
 static void irq_deliver(word_t irq)
 {
-    cap_t cap = ks.irq_notification[irq];
+    cap_t cap = ks.irq_node[irq].cap; /* its IRQ-node slot (irq.c) */
     if (cap_get_cap_type(cap) == cap_notification_cap && cap_notification_cap_get_can_send(cap)) {
         ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)), cap_notification_cap_get_badge(cap));
     } else {

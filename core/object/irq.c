@@ -2,11 +2,12 @@
 /* Interrupt capabilities: IRQControl (Get, GetTrigger, IssueSGISignal), IRQHandler (Ack,
  * SetNotification, Clear), SGI signal caps, and the kernel's IRQ table they manage.
  *
- * Deviation from seL4, by design: seL4 keeps each IRQ's notification cap in a slot of a kernel
- * CNode inside the derivation tree. KaaL keeps a plain copy in ks.irq_notification and forgets
- * it when the notification object is destroyed (irq_notification_deleted, from finalisation).
- * So deleting every user cap to a notification also unbinds it from its IRQs, where seL4 would keep
- * the object alive through the IRQ's own cap. */
+ * As in seL4, each IRQ's notification cap lives in its slot of the IRQ node (ks.irq_node, the
+ * kernel's own slots: seL4's intStateIRQNode), put there by the ordinary cte_insert from the slot
+ * of the cap passed to SetNotification. It is in the derivation tree like any copy: revoking that
+ * cap or any ancestor deletes it (later interrupts signal nothing), and it keeps the notification
+ * object alive when every user cap to it is deleted. SetNotification deletes the cap it replaces;
+ * Clear and the deletion of the last handler cap delete it. */
 #include <kaal/cdt.h>
 #include <kaal/cspace.h>
 #include <kaal/kernel.h>
@@ -21,10 +22,18 @@ static bool irq_is_active(word_t irq) { return irq == HAL_TIMER_IRQ || ks.irq_st
 
 /* ---- perform ----------------------------------------------------------------------------- */
 
+/* The IRQ's slot of the IRQ node. */
+static cte_t *irq_slot(word_t irq)
+{
+    kassert(irq <= HAL_MAX_IRQ && ks.irq_node != NULL);
+    return &ks.irq_node[irq];
+}
+
 static exception_t perform_irq_control_get(word_t irq, cte_t *control, cte_t *dest)
 {
+    /* An inactive IRQ's slot is empty: the deletion of its last handler cap emptied it. */
+    kassert(cap_get_cap_type(irq_slot(irq)->cap) == cap_null_cap);
     ks.irq_state[irq] = IRQ_SIGNAL;
-    ks.irq_notification[irq] = cap_null_cap_new();
     hal_irq_unmask(irq); /* as seL4's setIRQState: an issued line is unmasked */
     cte_insert(cap_irq_handler_cap_new(irq), control, dest);
     return EXCEPTION_NONE;
@@ -42,15 +51,19 @@ static exception_t perform_irq_handler_ack(word_t irq)
     return EXCEPTION_NONE;
 }
 
-static exception_t perform_irq_handler_set(word_t irq, cap_t ntfn)
+/* seL4 invokeSetIRQHandler: delete the cap the slot holds, then insert a copy of ntfn from its
+ * slot src (a child of src in the derivation tree when src may have children). */
+static exception_t perform_irq_handler_set(word_t irq, cap_t ntfn, cte_t *src)
 {
-    ks.irq_notification[irq] = ntfn;
+    cte_t *slot = irq_slot(irq);
+    cte_delete_one(slot);
+    cte_insert(ntfn, src, slot);
     return EXCEPTION_NONE;
 }
 
 static exception_t perform_irq_handler_clear(word_t irq)
 {
-    ks.irq_notification[irq] = cap_null_cap_new();
+    cte_delete_one(irq_slot(irq));
     return EXCEPTION_NONE;
 }
 
@@ -164,7 +177,7 @@ exception_t decode_irq_handler_invocation(struct invocation_ctx *ctx)
             kuser_error("IRQHandler SetNotification: not a notification cap with Write right");
             return syscall_error_invalid_capability(ctx, 0); /* seL4 names cap 0 here */
         }
-        return perform_irq_handler_set(irq, ntfn);
+        return perform_irq_handler_set(irq, ntfn, ctx->extra_slots[0]);
     }
     case IRQClearIRQHandler:
         return perform_irq_handler_clear(irq);
@@ -186,17 +199,9 @@ exception_t decode_sgi_signal_invocation(struct invocation_ctx *ctx)
 void irq_handler_deleted(word_t irq)
 {
     kassert(irq <= HAL_MAX_IRQ && irq != HAL_TIMER_IRQ); /* handler caps are made only by Get */
+    /* Its notification cap goes first (it may be the object's last: finalised here, as in seL4's
+     * deletingIRQHandler, a notification's finalisation never needs a zombie). */
+    cte_delete_one(irq_slot(irq));
     ks.irq_state[irq] = IRQ_INACTIVE;
-    ks.irq_notification[irq] = cap_null_cap_new();
     hal_irq_mask(irq);
-}
-
-void irq_notification_deleted(paddr_t ntfn)
-{
-    for (word_t irq = 0; irq <= HAL_MAX_IRQ; irq++) {
-        cap_t cap = ks.irq_notification[irq];
-        if (cap_get_cap_type(cap) == cap_notification_cap && cap_notification_cap_get_ptr(cap) == ntfn) {
-            ks.irq_notification[irq] = cap_null_cap_new();
-        }
-    }
 }

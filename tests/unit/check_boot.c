@@ -284,7 +284,7 @@ START_TEST(test_untyped_list)
 END_TEST
 
 /* RAM untypeds are exactly free RAM: RAM minus the DTB, the user image, the device tree's
- * reservations and the root-server objects (minus sub-16-byte alignment slivers). */
+ * reservations, the IRQ node and the root-server objects (minus sub-16-byte alignment slivers). */
 START_TEST(test_untyped_ram_coverage)
 {
     seL4_BootInfo *bi = hostsim_bootinfo();
@@ -299,6 +299,13 @@ START_TEST(test_untyped_ram_coverage)
     ranges_remove(fr, &n, (struct range){ui_p, ui_p + ui_pages * 4096});
     ranges_remove(fr, &n, (struct range){0x43000000, 0x43010000}); /* /memreserve/ */
     ranges_remove(fr, &n, (struct range){0x43800000, 0x43900000}); /* /reserved-memory */
+    /* The IRQ node: kernel memory, naturally aligned, every slot empty. */
+    uint64_t irq_node = hal_vtop(ks.irq_node);
+    ck_assert_uint_eq(irq_node & MASK(IRQ_NODE_BITS), 0);
+    for (unsigned i = 0; i < IRQ_NODE_SLOTS; i++) {
+        ck_assert_uint_eq(cap_get_cap_type(ks.irq_node[i].cap), cap_null_cap);
+    }
+    ranges_remove(fr, &n, (struct range){irq_node, irq_node + (1ull << IRQ_NODE_BITS)});
 
     /* Root-server objects: one contiguous block, each object naturally aligned. */
     struct range objs[] = {

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* IRQControl (Get, GetTrigger, IssueSGISignal) and IRQHandler (Ack, SetNotification, Clear)
  * invocations with their errors, and interrupt delivery through the hostsim interrupt controller:
- * signalling, masking until Ack, deleting the handler, and the timer. */
+ * signalling, masking until Ack, deleting the handler, and the timer. The IRQ's notification
+ * cap lives in the IRQ node, in the derivation tree (revocation, replacement, keep-alive). */
 #include "puppets.h"
+
+#include <kaal/cdt.h>
+#include <kaal/invariants.h>
 
 static struct ktest_reply irq_get(uint64_t irq, uint64_t index, uint64_t depth)
 {
@@ -25,6 +29,12 @@ static struct ktest_reply sgi_issue(uint64_t sgi, uint64_t target, uint64_t inde
 static struct ktest_reply set_ntfn(uint64_t handler, uint64_t ntfn)
 {
     return ktest_call(handler, IRQSetIRQHandler, 0, NULL, 1, &ntfn);
+}
+
+static void assert_invariants(void)
+{
+    char why[256];
+    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "kernel invariants: %s", why);
 }
 
 static uint64_t poll(uint64_t ntfn)
@@ -176,11 +186,113 @@ START_TEST(test_clear_and_delete)
     hostsim_console_capture(false);
     OK(set_ntfn(h, nt));
     OK(ktest_call(h, IRQAckIRQ, 0, NULL, 0, NULL));
-    /* Deleting the notification forgets it; deleting the handler masks the line. */
-    OK(ktest_cnode_delete(ROOT, nt, 64));
-    ck_assert_uint_eq(cap_get_cap_type(ks.irq_notification[40]), cap_null_cap);
+    /* Deleting the handler deletes the IRQ's notification cap and masks the line. */
+    ck_assert_uint_eq(cap_get_cap_type(ks.irq_node[40].cap), cap_notification_cap);
     OK(ktest_cnode_delete(ROOT, h, 64));
+    ck_assert_uint_eq(cap_get_cap_type(ks.irq_node[40].cap), cap_null_cap);
     ck_assert(hostsim_irq_is_masked(40));
+    assert_invariants();
+}
+END_TEST
+
+/* The IRQ's notification cap is a real cap in the IRQ node, in the derivation tree: a child of
+ * the (badged) cap it was set from. Revoking that cap's parent deletes it, and later interrupts
+ * signal nothing (issue 13, defect 2: a plain copy kept outside the tree went on signalling). */
+START_TEST(test_revoke_unbinds)
+{
+    uint64_t h = alloc_slot();
+    OK(irq_get(40, h, 64));
+    uint64_t nt = retype_obj(seL4_NotificationObject, 0);
+    uint64_t b = mint(nt, seL4_AllRights, 0x100);
+    OK(set_ntfn(h, b));
+    cte_t *slot = &ks.irq_node[40];
+    ck_assert_uint_eq(cap_get_cap_type(slot->cap), cap_notification_cap);
+    ck_assert_uint_eq(cap_notification_cap_get_badge(slot->cap), 0x100);
+    ck_assert(cdt_is_parent_of(root_slot(b), slot));
+    hostsim_raise_irq(40);
+    ck_assert_uint_eq(poll(nt), 0x100);
+    OK(ktest_call(h, IRQAckIRQ, 0, NULL, 0, NULL));
+    /* Revoke the original: the minted cap and the IRQ's copy go. */
+    OK(ktest_cnode_revoke(ROOT, nt, 64));
+    ck_assert_uint_eq(slot_type(b), cap_null_cap);
+    ck_assert_uint_eq(cap_get_cap_type(slot->cap), cap_null_cap);
+    hostsim_console_capture(true);
+    hostsim_raise_irq(40);
+    ck_assert_uint_eq(poll(nt), 0); /* undelivered (and masked) */
+    hostsim_console_capture(false);
+    ck_assert(hostsim_irq_is_masked(40));
+    assert_invariants();
+}
+END_TEST
+
+/* seL4's Delete removes one cap, not its descendants: deleting the minted cap the IRQ's copy came
+ * from leaves the copy (now under the original) and the IRQ signals on; revoking the original
+ * then deletes it. A copy made from a non-revocable copy is its sibling, not its child. */
+START_TEST(test_delete_keeps_revoke_takes)
+{
+    uint64_t h = alloc_slot();
+    OK(irq_get(41, h, 64));
+    uint64_t nt = retype_obj(seL4_NotificationObject, 0);
+    uint64_t b2 = mint(nt, seL4_AllRights, 0x20);
+    OK(set_ntfn(h, b2));
+    OK(ktest_cnode_delete(ROOT, b2, 64));
+    cte_t *slot = &ks.irq_node[41];
+    ck_assert_uint_eq(cap_notification_cap_get_badge(slot->cap), 0x20);
+    ck_assert(cdt_is_parent_of(root_slot(nt), slot));
+    hostsim_raise_irq(41);
+    ck_assert_uint_eq(poll(nt), 0x20);
+    OK(ktest_cnode_revoke(ROOT, nt, 64));
+    ck_assert_uint_eq(cap_get_cap_type(slot->cap), cap_null_cap);
+    OK(ktest_call(h, IRQAckIRQ, 0, NULL, 0, NULL));
+    hostsim_console_capture(true);
+    hostsim_raise_irq(41);
+    ck_assert_uint_eq(poll(nt), 0);
+    hostsim_console_capture(false);
+    assert_invariants();
+}
+END_TEST
+
+/* SetNotification on a bound IRQ deletes the old cap first (seL4 invokeSetIRQHandler); Clear
+ * deletes it. The IRQ's cap keeps the notification alive: deleting every user cap to it neither
+ * destroys it nor cancels a thread waiting on it, and the next interrupt wakes that thread. */
+START_TEST(test_replace_clear_and_keep_alive)
+{
+    uint64_t h = alloc_slot();
+    OK(irq_get(33, h, 64));
+    uint64_t nt = retype_obj(seL4_NotificationObject, 0);
+    uint64_t b1 = mint(nt, seL4_AllRights, 0x1), b2 = mint(nt, seL4_AllRights, 0x2);
+    OK(set_ntfn(h, b1));
+    OK(set_ntfn(h, b2)); /* replaces: b1's copy is deleted, b2's inserted */
+    cte_t *slot = &ks.irq_node[33];
+    ck_assert_uint_eq(cap_notification_cap_get_badge(slot->cap), 0x2);
+    ck_assert(cdt_is_parent_of(root_slot(b2), slot));
+    ck_assert(!cdt_has_children(root_slot(b1)));
+    OK(ktest_call(h, IRQClearIRQHandler, 0, NULL, 0, NULL));
+    ck_assert_uint_eq(cap_get_cap_type(slot->cap), cap_null_cap);
+    ck_assert(!cdt_has_children(root_slot(b2)));
+    /* Keep-alive: a waiter, then every user cap deleted. */
+    OK(set_ntfn(h, b2));
+    uint64_t a = start_thread(200, 0, true);
+    uint64_t regs[8];
+    fill_msg(regs, a, 0, 0);
+    ck_assert_int_eq(sys_as(a, seL4_SysRecv, b2, 0, regs), HOSTSIM_BLOCKED);
+    /* Below the root from now on: woken, it waits its turn (the root goes on calling). */
+    uint64_t w[1] = {ROOT_PRIO - 1}, auth = seL4_CapInitThreadTCB;
+    OK(ktest_call(a, TCBSetPriority, 1, w, 1, &auth));
+    uint64_t other = retype_obj(seL4_NotificationObject, 0);
+    OK(ktest_cnode_delete(ROOT, b1, 64));
+    OK(ktest_cnode_delete(ROOT, b2, 64));
+    OK(ktest_cnode_delete(ROOT, nt, 64));
+    ck_assert_uint_eq(state_of(a), ThreadState_BlockedOnNotification);
+    ck_assert_uint_eq(cap_notification_cap_get_badge(slot->cap), 0x2);
+    hostsim_raise_irq(33);
+    ck_assert_uint_eq(poll(other), 0); /* any system call: the interrupt is taken at its entry */
+    ck_assert_uint_eq(state_of(a), ThreadState_Running);
+    ck_assert_uint_eq(reg_of(a, REG_X0), 0x2);
+    /* Deleting the handler deletes the last cap: the notification is finalised then. */
+    OK(ktest_cnode_delete(ROOT, h, 64));
+    ck_assert_uint_eq(cap_get_cap_type(slot->cap), cap_null_cap);
+    assert_invariants();
 }
 END_TEST
 
@@ -208,6 +320,9 @@ static Suite *irq_suite(void)
     tc = fixture_tcase(s, "IRQHandler");
     tcase_add_test(tc, test_handler_invocation_errors);
     tcase_add_test(tc, test_clear_and_delete);
+    tcase_add_test(tc, test_revoke_unbinds);
+    tcase_add_test(tc, test_delete_keeps_revoke_takes);
+    tcase_add_test(tc, test_replace_clear_and_keep_alive);
     tc = fixture_tcase(s, "delivery");
     tcase_add_test(tc, test_delivery_masks_until_ack);
     tcase_add_test(tc, test_delivery_wakes_waiter);

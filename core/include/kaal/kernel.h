@@ -19,10 +19,17 @@ struct kernel_state {
     paddr_t asid_table[1u << seL4_NumASIDPoolsBits];
 
     /* Owned by the interrupt layer (irq.c): whether a handler cap was issued for each IRQ, and
-     * the notification cap it signals (a copy kept outside the derivation tree; see irq.c). */
+     * the IRQ node (seL4's intStateIRQNode): HAL_MAX_IRQ + 1 kernel-owned slots in RAM, allocated
+     * at boot (boot.c), slot irq holding the notification cap that IRQ signals, a copy inserted
+     * into the derivation tree as a child (or sibling) of the cap it was set from. */
     uint8_t irq_state[HAL_MAX_IRQ + 1]; /* enum irq_state */
-    cap_t irq_notification[HAL_MAX_IRQ + 1];
+    cte_t *irq_node;
 };
+
+/* Slots of the IRQ node, and its size as a power of two (at least one slot per IRQ). */
+#define IRQ_NODE_SLOTS (HAL_MAX_IRQ + 1)
+#define IRQ_NODE_BITS (seL4_SlotBits + 8)
+_Static_assert(IRQ_NODE_SLOTS <= 1u << (IRQ_NODE_BITS - seL4_SlotBits), "the IRQ node holds every IRQ");
 
 enum irq_state { IRQ_INACTIVE = 0, IRQ_SIGNAL = 1 };
 

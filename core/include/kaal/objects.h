@@ -51,11 +51,9 @@ void ntfn_signal(notification_t *ntfn, word_t badge);
  * it deleted (its state is left for the caller to set). Suspend and Resume use this. */
 void ipc_cancel(struct tcb *t);
 
-/* IRQ table hooks for deletion (irq.c): the last handler cap for irq is gone (the line becomes
- * inactive and masked); the notification object at ntfn (physical) is being destroyed (every IRQ
- * that signals it forgets it). */
+/* IRQ table hook for deletion (irq.c): the last handler cap for irq is gone: the cap in its
+ * IRQ-node slot is deleted (seL4 deletingIRQHandler) and the line becomes inactive and masked. */
 void irq_handler_deleted(word_t irq);
-void irq_notification_deleted(paddr_t ntfn);
 
 /* Invocation decoders, one per object type (decode, then perform). */
 exception_t decode_untyped_invocation(struct invocation_ctx *ctx);
