@@ -423,6 +423,10 @@ static bool discover(void)
     if (!add_array(root_tcb, TCB_CNODE_ENTRIES, TCB_CNODE_ENTRIES)) {
         return false;
     }
+    /* The IRQ node: each IRQ's notification cap (seL4's intStateIRQNode), in the derivation tree. */
+    if (ks.irq_node != NULL && !add_array(VTOP(ks.irq_node), IRQ_NODE_SLOTS, IRQ_NODE_SLOTS)) {
+        return false;
+    }
     /* Every live thread's own slots too (the scheduler's list of TCB objects, checked by
      * inv_threads_begin): caps outside the root's CSpace, such as reply caps in Caller slots. */
     for (uint32_t i = 0; i < kernel_invariants_thread_count(); i++) {

@@ -41,12 +41,13 @@ struct tcb;
  *  (i) notification bindings point back; a bound notification's waiters are its thread;
  *  (j) reply caps: a master only in its own TCB's Reply slot, a one-shot one names a thread
  *      blocked on reply, is its master's derivation child, at most one per thread;
- *  (k) IRQs: issued (IRQSignal) exactly when an IRQHandler cap names the line; a bound
- *      notification only on an issued line, naming a notification some cap names;
+ *  (k) IRQs: issued (IRQSignal) exactly when an IRQHandler cap names the line; the IRQ node's
+ *      slots hold only notification caps, only for issued lines, and are scanned like a CNode,
+ *      so the derivation-tree checks above cover each IRQ's binding as the cap it is;
  *  (l) every live thread reachable: a cap, a queue, a reply cap, the current thread or the
  *      scheduler's choice names it; every thread cap names a live thread; the port's cached
  *      state (hal_invariants_hold).
- * Caps are found from the root thread and from every live thread's own slots.
+ * Caps are found from the root thread, every live thread's own slots and the IRQ node.
  * Not reentrant; O(n log n) in the number of caps plus the CNode slots scanned. */
 bool kernel_invariants_hold(char *why, size_t why_len);
 
