@@ -110,7 +110,6 @@ int main(void)
      * own seeds (large CNodes and untypeds: many more pages dirtied per input). */
     printf("the second machine (tests/fuzz/fuzz-big.dtb, 64 MiB):\n");
     measure_on(KFUZZ_BIG_DTB, "big, corpus, snapshot, incremental", KFUZZ_CHECK_INCREMENTAL, false);
-    measure_on(KFUZZ_BIG_DTB, "big, corpus, boot, incremental", KFUZZ_CHECK_INCREMENTAL, true);
     for (unsigned i = 0; i < n_inputs; i++) {
         free(inputs[i]);
     }

@@ -8,7 +8,6 @@
  * the same result (tests/unit/check_fastpath.c). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,12 +23,6 @@ int hostsim_ram_fd(void); /* machine.c (user_internal.h): the memfd behind simul
 
 #define SNAP_PAGE 4096ul
 #define NO_PAGE UINT32_MAX
-/* A run of at least this many written pages that the snapshot has as zero is given back to the
- * host (a hole punched in the memfd) instead of compared and cleared: it then reads as zero and
- * later restores skip it. Shorter runs are cheaper to compare (a punch is a system call, and the
- * next write to each page faults). On the 64 MiB fuzz machine an input that made a 2 MiB CNode
- * otherwise left 512 written pages for every later restore to compare (docs/fuzzing.md). */
-#define PUNCH_MIN_PAGES 16
 
 struct hostsim_snapshot {
     uint8_t *ram_host; /* the machine's RAM mapping (restore requires the same one) */
@@ -155,7 +148,6 @@ int hostsim_snapshot_restore(const struct hostsim_snapshot *s)
     /* RAM: a page the host does not have is zero, as is a page absent from the snapshot. */
     unsigned char *vec = s->resident;
     ram_residency(vec, s->n_pages);
-    int fd = hostsim_ram_fd();
     for (word_t i = 0; i < s->n_pages; i++) {
         uint8_t *p = s->ram_host + i * SNAP_PAGE;
         if (s->page_of[i] != NO_PAGE) {
@@ -163,28 +155,9 @@ int hostsim_snapshot_restore(const struct hostsim_snapshot *s)
             if (memcmp(p, q, SNAP_PAGE) != 0) {
                 memcpy(p, q, SNAP_PAGE);
             }
-            continue;
+        } else if ((vec[i] & 1) && !page_is_zero(p)) {
+            memset(p, 0, SNAP_PAGE);
         }
-        if (!(vec[i] & 1)) {
-            continue;
-        }
-        word_t end = i + 1;
-        while (end < s->n_pages && s->page_of[end] == NO_PAGE && (vec[end] & 1)) {
-            end++;
-        }
-        if (fd >= 0 && end - i >= PUNCH_MIN_PAGES &&
-            fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)(i * SNAP_PAGE),
-                      (off_t)((end - i) * SNAP_PAGE)) == 0) {
-            i = end - 1;
-            continue;
-        }
-        for (; i < end; i++) {
-            p = s->ram_host + i * SNAP_PAGE;
-            if (!page_is_zero(p)) {
-                memset(p, 0, SNAP_PAGE);
-            }
-        }
-        i--;
     }
     /* The kernel's globals. */
     ks = s->ks;
