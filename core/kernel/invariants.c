@@ -467,7 +467,8 @@ static bool check_root_thread(void)
     for (word_t k = 0; k < ARRAY_SIZE(expect); k++) {
         word_t type = cap_get_cap_type(ks.root_thread->ctes[expect[k].slot].cap);
         if (type != cap_null_cap && type != expect[k].type) {
-            return fail("root TCB %x: %s slot holds a %s cap", VTOP(ks.root_thread), expect[k].name, cap_type_name(type));
+            return fail("root TCB %x: %s slot holds a %s cap", VTOP(ks.root_thread), expect[k].name,
+                        cap_type_name(type));
         }
     }
     /* The bootinfo frame is not checked here: it is user memory (the root task may even make it

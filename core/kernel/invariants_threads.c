@@ -129,8 +129,8 @@ bool inv_threads_begin(char *why, size_t why_len)
             return fail("thread list: %lx (after %lx) is not a TCB object in RAM", pa, prev ? VTOP(prev) : 0, 0);
         }
         if (t->debug_prev != prev) {
-            return fail("thread list: TCB %lx has prev %lx, but follows %lx", pa, t->debug_prev ? VTOP(t->debug_prev) : 0,
-                        prev ? VTOP(prev) : 0);
+            return fail("thread list: TCB %lx has prev %lx, but follows %lx", pa,
+                        t->debug_prev ? VTOP(t->debug_prev) : 0, prev ? VTOP(prev) : 0);
         }
         if (n_thr >= MAX_THREADS) {
             return fail("thread list: more than %lu threads for the checker's tables", MAX_THREADS, 0, 0);
@@ -212,13 +212,14 @@ static bool check_reply_cap(const cte_t *slot)
     struct tcb *t = ti->t;
     if (cap_reply_cap_get_is_master(cap)) {
         if (slot != &t->ctes[TCB_REPLY]) {
-            return fail("master reply cap of TCB %lx sits in slot %lx, not in its own Reply slot", target, VTOP(slot), 0);
+            return fail("master reply cap of TCB %lx sits in slot %lx, not in its own Reply slot", target, VTOP(slot),
+                        0);
         }
         return true;
     }
     if (thread_state_type(t) != ThreadState_BlockedOnReply) {
-        return fail("reply cap in slot %lx names TCB %lx, which is not blocked on reply (state %lu)", VTOP(slot), target,
-                    thread_state_type(t));
+        return fail("reply cap in slot %lx names TCB %lx, which is not blocked on reply (state %lu)", VTOP(slot),
+                    target, thread_state_type(t));
     }
     if (ti->reply_caps > 1) {
         return fail("TCB %lx is named by %lu one-shot reply caps (at most one)", target, ti->reply_caps, 0);
@@ -280,14 +281,14 @@ static bool walk_ipc_queue(word_t key)
     bool queue_state = is_ep ? state != EP_IDLE : state == NTFN_WAITING;
     if (!queue_state) {
         if (head != 0 || tail != 0) {
-            return fail("%s %lx is not waiting yet has queue head %lx", (unsigned long)(is_ep ? "endpoint" : "notification"),
-                        obj, head);
+            return fail("%s %lx is not waiting yet has queue head %lx",
+                        (unsigned long)(is_ep ? "endpoint" : "notification"), obj, head);
         }
         return true;
     }
     if (head == 0) {
-        return fail("%s %lx is in a waiting state with an empty queue", (unsigned long)(is_ep ? "endpoint" : "notification"),
-                    obj, 0);
+        return fail("%s %lx is in a waiting state with an empty queue",
+                    (unsigned long)(is_ep ? "endpoint" : "notification"), obj, 0);
     }
     const struct tcb *prev = NULL;
     for (paddr_t pa = head; pa != 0;) {
@@ -520,8 +521,8 @@ static bool check_caps(void)
         const struct tinfo *ti = &thr[i];
         if (!ti->has_cap && ti->in_ready == 0 && ti->in_ipc == 0 && ti->reply_caps == 0 && ti->t != cur &&
             ti->t != action) {
-            return fail("TCB %lx is unreachable: no cap, queue, reply cap or the current slot names it", VTOP(ti->t),
-                        0, 0);
+            return fail("TCB %lx is unreachable: no cap, queue, reply cap or the current slot names it", VTOP(ti->t), 0,
+                        0);
         }
         if (ti->t->bound_notification != 0 && set_find(KEY_NAMED(KEY_NTFN(ti->t->bound_notification))) == NONE) {
             return fail("TCB %lx is bound to notification %lx, which no cap names", VTOP(ti->t),

@@ -31,7 +31,7 @@ struct kfuzz_config {
     const char *dtb_path; /* NULL: $KFUZZ_DTB, else the fuzzer's tests/fuzz/fuzz.dtb */
     enum kfuzz_check check;
     unsigned check_period; /* KFUZZ_CHECK_INCREMENTAL: full check every this many entries (0: default) */
-    FILE *trace;          /* when not NULL, every operation and its result is printed here */
+    FILE *trace;           /* when not NULL, every operation and its result is printed here */
     bool abort_on_finding; /* abort() after reporting a finding (the engines' crash signal) */
     bool fresh_boot;       /* boot for every input (default: boot once, restore a snapshot) */
 };

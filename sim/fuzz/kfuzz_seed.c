@@ -18,8 +18,16 @@
 #include "kfuzz_prog.h"
 
 /* Object macro type indexes (kfuzz.c useful_types). */
-enum { OBJ_TCB = 0, OBJ_EP = 1, OBJ_NTFN = 3, OBJ_CNODE = 5, OBJ_FRAME = 6, OBJ_PT = 7, OBJ_VSPACE = 9,
-       OBJ_UNTYPED = 10 };
+enum {
+    OBJ_TCB = 0,
+    OBJ_EP = 1,
+    OBJ_NTFN = 3,
+    OBJ_CNODE = 5,
+    OBJ_FRAME = 6,
+    OBJ_PT = 7,
+    OBJ_VSPACE = 9,
+    OBJ_UNTYPED = 10
+};
 #define NEWEST KFUZZ_CAP_NEWEST
 #define SECOND_NEWEST (KFUZZ_CAP_NEWEST + 1)
 #define DEF 0 /* a depth byte: the right depth */
@@ -32,7 +40,7 @@ static void b(struct kfuzz_enc *e, int n, ...)
     __builtin_va_list ap;
     __builtin_va_start(ap, n);
     for (int i = 0; i < n; i++) {
-        kfuzz_enc_byte(e, (uint8_t)__builtin_va_arg(ap, int));
+        kfuzz_enc_byte(e, (uint8_t) __builtin_va_arg(ap, int));
     }
     __builtin_va_end(ap);
 }
@@ -60,7 +68,7 @@ static void invoke(struct kfuzz_enc *e, uint64_t label, int n, ...)
     __builtin_va_list ap;
     __builtin_va_start(ap, n);
     for (int i = 0; i < n; i++) {
-        kfuzz_enc_byte(e, (uint8_t)__builtin_va_arg(ap, int));
+        kfuzz_enc_byte(e, (uint8_t) __builtin_va_arg(ap, int));
     }
     __builtin_va_end(ap);
     kfuzz_enc_byte(e, 0);
@@ -397,9 +405,9 @@ int main(int argc, char **argv)
     memset(&e, 0, sizeof(e));
     object(&e, OBJ_CNODE, 1);
     object(&e, OBJ_EP, 0);
-    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, NEWEST, DEF, 15);       /* into the new CNode */
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, NEWEST, DEF, 15); /* into the new CNode */
     invoke(&e, CNodeMint, 8, NEWEST, 0, 1, DEF, NEWEST, DEF, 15, 3);
-    invoke(&e, CNodeMove, 6, 0, NEWEST, 0, DEF, 0, DEF);                /* back to the root */
+    invoke(&e, CNodeMove, 6, 0, NEWEST, 0, DEF, 0, DEF); /* back to the root */
     invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF);
     invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free, DEF);
     bad |= write_seed(argv[1], "child-cnode", &e);
@@ -430,7 +438,7 @@ int main(int argc, char **argv)
     b(&e, 6, 0x0a, 1, 2, 3, 4, NEWEST);
     ipc(&e, KFUZZ_IPC_CALL, 0x82); /* thread 3: badge 1, a Call with the notification cap */
     b(&e, 5, 0x0d, 0x33, KFUZZ_CAP_SLOT, first_free + 1, 0);
-    b(&e, 2, KFUZZ_OP_IRQ, 33); /* nobody runs: the line wakes the root */
+    b(&e, 2, KFUZZ_OP_IRQ, 33);                                          /* nobody runs: the line wakes the root */
     invoke(&e, CNodeCancelBadgedSends, 4, 0, 0xe0, first_free + 3, DEF); /* badge 2 */
     ipc(&e, KFUZZ_IPC_RECV, 0);
     kfuzz_enc_byte(&e, 0);
@@ -554,7 +562,7 @@ int main(int argc, char **argv)
     b(&e, 8, KFUZZ_OP_RAW, 0xf3, 1, 2, 3, 4, 5, 6); /* the other: an unknown system call */
     b(&e, 2, KFUZZ_OP_IRQ, 33);
     invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free + 1, DEF); /* the notification, a waiter on it */
-    ipc(&e, KFUZZ_IPC_RECV, 0); /* the root receives the UnknownSyscall fault */
+    ipc(&e, KFUZZ_IPC_RECV, 0);                               /* the root receives the UnknownSyscall fault */
     kfuzz_enc_byte(&e, 0);
     b(&e, 8, KFUZZ_OP_IPC, KFUZZ_IPC_REPLY, 0x05, 1, 2, 3, 4, 5); /* new x0..x4 */
     b(&e, 2, KFUZZ_OP_TICK, 3);
@@ -566,8 +574,8 @@ int main(int argc, char **argv)
     memset(&e, 0, sizeof(e));
     object(&e, OBJ_CNODE, 2); /* 2^4 slots */
     object(&e, OBJ_EP, 0);
-    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, NEWEST, DEF, 15);   /* the endpoint into it */
-    invoke(&e, CNodeCopy, 7, NEWEST, 0, 1, DEF, 0x81, DEF, 15);     /* its own cap into it */
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, NEWEST, DEF, 15);    /* the endpoint into it */
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 1, DEF, 0x81, DEF, 15);      /* its own cap into it */
     invoke(&e, CNodeMint, 8, NEWEST, 0, 2, DEF, NEWEST, DEF, 15, 5); /* a badged endpoint */
     b(&e, 2, KFUZZ_OP_PREEMPT, 1);
     slot_op(&e, CNodeRevoke, 0x81);

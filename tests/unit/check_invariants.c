@@ -38,29 +38,28 @@ static unsigned incremental_catches(void)
 
 /* The checker must fail, and its reason must mention `needle`; so must the incremental form
  * within INC_PERIOD entries (at the latest when its full check runs). */
-#define assert_broken(needle)                                                                                 \
-    do {                                                                                                      \
-        ck_assert_msg(!kernel_invariants_hold(why, sizeof(why)), "corruption not detected");                  \
-        ck_assert_msg(strstr(why, (needle)) != NULL, "reason \"%s\" does not mention \"%s\"", why, (needle)); \
-        ck_assert_msg(incremental_catches() != 0, "the incremental form missed it");                         \
-        ck_assert_msg(strstr(why, (needle)) != NULL, "incremental reason \"%s\" does not mention \"%s\"", why,   \
-                      (needle));                                                                              \
+#define assert_broken(needle)                                                                                  \
+    do {                                                                                                       \
+        ck_assert_msg(!kernel_invariants_hold(why, sizeof(why)), "corruption not detected");                   \
+        ck_assert_msg(strstr(why, (needle)) != NULL, "reason \"%s\" does not mention \"%s\"", why, (needle));  \
+        ck_assert_msg(incremental_catches() != 0, "the incremental form missed it");                           \
+        ck_assert_msg(strstr(why, (needle)) != NULL, "incremental reason \"%s\" does not mention \"%s\"", why, \
+                      (needle));                                                                               \
     } while (0)
 
 /* assert_broken, and the quick check alone (after every entry of the incremental form) sees it. */
-#define assert_broken_quick(needle)                                                                           \
-    do {                                                                                                      \
-        assert_broken(needle);                                                                                \
-        ck_assert_msg(!kernel_invariants_quick(why, sizeof(why)), "the quick check missed it");               \
-        ck_assert_msg(strstr(why, (needle)) != NULL, "quick reason \"%s\" does not mention \"%s\"", why,        \
-                      (needle));                                                                              \
+#define assert_broken_quick(needle)                                                                                 \
+    do {                                                                                                            \
+        assert_broken(needle);                                                                                      \
+        ck_assert_msg(!kernel_invariants_quick(why, sizeof(why)), "the quick check missed it");                     \
+        ck_assert_msg(strstr(why, (needle)) != NULL, "quick reason \"%s\" does not mention \"%s\"", why, (needle)); \
     } while (0)
 
-#define assert_holds_all()                                                                                    \
-    do {                                                                                                      \
-        assert_holds();                                                                                       \
-        ck_assert_msg(kernel_invariants_quick(why, sizeof(why)), "quick check broken: %s", why);              \
-        ck_assert_msg(incremental_catches() == 0, "incremental form broken: %s", why);                        \
+#define assert_holds_all()                                                                       \
+    do {                                                                                         \
+        assert_holds();                                                                          \
+        ck_assert_msg(kernel_invariants_quick(why, sizeof(why)), "quick check broken: %s", why); \
+        ck_assert_msg(incremental_catches() == 0, "incremental form broken: %s", why);           \
     } while (0)
 
 static cte_t *root_slots(void) { return PTOV(cte_t, cap_cnode_cap_get_ptr(ks.root_thread->ctes[TCB_CTABLE].cap)); }
@@ -433,7 +432,6 @@ START_TEST(test_catches_null_cap_with_links)
 }
 END_TEST
 
-
 /* --- (g)-(l) threads, queues, the scheduler, bindings, reply caps, IRQs --- */
 
 #define SCENE_IRQ 40
@@ -513,7 +511,10 @@ static void build_scene(void)
 }
 
 static endpoint_t *scene_ep(void) { return PTOV(endpoint_t, cap_endpoint_cap_get_ptr(root_slot(sc.ep)->cap)); }
-static notification_t *scene_nt(uint64_t slot) { return PTOV(notification_t, cap_notification_cap_get_ptr(root_slot(slot)->cap)); }
+static notification_t *scene_nt(uint64_t slot)
+{
+    return PTOV(notification_t, cap_notification_cap_get_ptr(root_slot(slot)->cap));
+}
 
 START_TEST(test_scene_holds)
 {
