@@ -803,6 +803,26 @@ START_TEST(test_catches_unreachable_thread)
 }
 END_TEST
 
+START_TEST(test_catches_tcb_zombie_of_live_thread)
+{
+    build_scene();
+    /* B's cap becomes a TCB zombie (what finalisation leaves), but B stays on the thread list (a
+     * finalisation that forgot sched_tcb_destroyed). */
+    cte_t *cap = NULL;
+    for (uint64_t i = ktest_first_empty(); i < 4096 && cap == NULL; i++) {
+        cte_t *c = root_slot(i);
+        if (cap_get_cap_type(c->cap) == cap_thread_cap && cap_thread_cap_get_tcb(c->cap) == VTOP(sc.b)) {
+            cap = c;
+        }
+    }
+    ck_assert_ptr_nonnull(cap);
+    sc.b->bound_notification = 0;
+    notification_ptr_set_bound_tcb(scene_nt(sc.nb), 0);
+    cap->cap = cap_zombie_cap_new(VTOP(sc.b), ZOMBIE_TYPE_TCB, TCB_CNODE_ENTRIES);
+    assert_broken("TCB zombie");
+}
+END_TEST
+
 START_TEST(test_catches_thread_cap_to_dead_tcb)
 {
     build_scene();
@@ -875,6 +895,7 @@ static Suite *invariants_suite(void)
         {"irq_binding_of_revoked_notification", test_catches_irq_binding_of_revoked_notification},
         {"unreachable_thread", test_catches_unreachable_thread},
         {"thread_cap_to_dead_tcb", test_catches_thread_cap_to_dead_tcb},
+        {"tcb_zombie_of_live_thread", test_catches_tcb_zombie_of_live_thread},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         TCase *tc = tcase_create(cases[i].name);
