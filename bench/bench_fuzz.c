@@ -12,8 +12,8 @@
 
 #include "kfuzz.h"
 
-#ifndef KFUZZ_CORPUS
-#error "KFUZZ_CORPUS must name tests/fuzz/corpus"
+#if !defined(KFUZZ_CORPUS) || !defined(KFUZZ_BIG_DTB)
+#error "KFUZZ_CORPUS must name tests/fuzz/corpus, KFUZZ_BIG_DTB tests/fuzz/fuzz-big.dtb"
 #endif
 
 #define MAX_INPUTS 256
@@ -58,9 +58,9 @@ static void load(const char *dir)
     }
 }
 
-static void measure(const char *name, enum kfuzz_check check, bool fresh_boot)
+static void measure_on(const char *dtb, const char *name, enum kfuzz_check check, bool fresh_boot)
 {
-    struct kfuzz_config cfg = {.check = check, .fresh_boot = fresh_boot};
+    struct kfuzz_config cfg = {.check = check, .fresh_boot = fresh_boot, .dtb_path = dtb};
     const char *error;
     if (kfuzz_init(&cfg, &error) != 0) {
         fprintf(stderr, "%s\n", error);
@@ -86,6 +86,11 @@ static void measure(const char *name, enum kfuzz_check check, bool fresh_boot)
            boot_us[nb / 2], execs, secs);
 }
 
+static void measure(const char *name, enum kfuzz_check check, bool fresh_boot)
+{
+    measure_on(NULL, name, check, fresh_boot);
+}
+
 int main(void)
 {
     load(KFUZZ_CORPUS);
@@ -98,7 +103,21 @@ int main(void)
     measure("boot, invariants at the end only", KFUZZ_CHECK_END, true);
     measure("boot, no invariant checker", KFUZZ_CHECK_NONE, true);
     measure("snapshot, invariants after every entry", KFUZZ_CHECK_EVERY_ENTRY, false);
+    measure("snapshot, incremental (quick/entry, full/32)", KFUZZ_CHECK_INCREMENTAL, false);
     measure("snapshot, invariants at the end only", KFUZZ_CHECK_END, false);
     measure("snapshot, no invariant checker", KFUZZ_CHECK_NONE, false);
+    /* The second machine (64 MiB): the same corpus (what the larger RAM costs a restore), then its
+     * own seeds (large CNodes and untypeds: many more pages dirtied per input). */
+    printf("the second machine (tests/fuzz/fuzz-big.dtb, 64 MiB):\n");
+    measure_on(KFUZZ_BIG_DTB, "big, corpus, snapshot, incremental", KFUZZ_CHECK_INCREMENTAL, false);
+    for (unsigned i = 0; i < n_inputs; i++) {
+        free(inputs[i]);
+    }
+    n_inputs = 0;
+    load(KFUZZ_CORPUS "-big");
+    printf("its %u seeds (tests/fuzz/corpus-big):\n", n_inputs);
+    measure_on(KFUZZ_BIG_DTB, "big, big seeds, snapshot, incremental", KFUZZ_CHECK_INCREMENTAL, false);
+    measure_on(KFUZZ_BIG_DTB, "big, big seeds, snapshot, no checker", KFUZZ_CHECK_NONE, false);
+    measure_on(KFUZZ_BIG_DTB, "big, big seeds, boot, no checker", KFUZZ_CHECK_NONE, true);
     return 0;
 }

@@ -13,6 +13,8 @@
 #include <kaal/structures.h>
 #include <kaal/vspace.h>
 
+#include "invariants_internal.h"
+
 #define NO_IDX UINT32_MAX
 #define MAX_CAPS INVARIANTS_MAX_CAPS
 #define HASH_BITS 18 /* table of 4 * MAX_CAPS entries: slots and slot arrays stay below half full */
@@ -422,6 +424,17 @@ static bool discover(void)
     if (!add_array(root_tcb, TCB_CNODE_ENTRIES, TCB_CNODE_ENTRIES)) {
         return false;
     }
+    /* The IRQ node: each IRQ's notification cap (seL4's intStateIRQNode), in the derivation tree. */
+    if (ks.irq_node != NULL && !add_array(VTOP(ks.irq_node), IRQ_NODE_SLOTS, IRQ_NODE_SLOTS)) {
+        return false;
+    }
+    /* Every live thread's own slots too (the scheduler's list of TCB objects, checked by
+     * inv_threads_begin): caps outside the root's CSpace, such as reply caps in Caller slots. */
+    for (uint32_t i = 0; i < kernel_invariants_thread_count(); i++) {
+        if (!add_array(VTOP(kernel_invariants_thread(i)), TCB_CNODE_ENTRIES, TCB_CNODE_ENTRIES)) {
+            return false;
+        }
+    }
     uint32_t next_array = 0, next_cap = 0;
     while (next_array < n_arrays || next_cap < n_caps) {
         if (next_array < n_arrays) {
@@ -455,7 +468,8 @@ static bool check_root_thread(void)
     for (word_t k = 0; k < ARRAY_SIZE(expect); k++) {
         word_t type = cap_get_cap_type(ks.root_thread->ctes[expect[k].slot].cap);
         if (type != cap_null_cap && type != expect[k].type) {
-            return fail("root TCB %x: %s slot holds a %s cap", VTOP(ks.root_thread), expect[k].name, cap_type_name(type));
+            return fail("root TCB %x: %s slot holds a %s cap", VTOP(ks.root_thread), expect[k].name,
+                        cap_type_name(type));
         }
     }
     /* The bootinfo frame is not checked here: it is user memory (the root task may even make it
@@ -790,8 +804,42 @@ bool kernel_invariants_hold(char *why, size_t why_len)
     n_arrays = 0;
     slots_scanned = 0;
     hash_reset();
-    return discover() && check_root_thread() && walk_mdb() && check_untyped_children() && check_placement() &&
-           vspace_invariants_hold(why, why_len);
+    if (!inv_threads_begin(why, why_len) || !discover() || !check_root_thread() || !walk_mdb() ||
+        !check_untyped_children() || !check_placement()) {
+        return false;
+    }
+    for (uint32_t i = 0; i < n_caps; i++) {
+        inv_threads_note_cap(caps[i].slot);
+    }
+    return inv_threads_check(true, why, why_len) && vspace_invariants_hold(why, why_len);
+}
+
+bool kernel_invariants_quick(char *why, size_t why_len)
+{
+    if (why != NULL && why_len > 0) {
+        why[0] = '\0';
+    }
+    if (ks.root_thread == NULL) {
+        return true;
+    }
+    return inv_threads_begin(why, why_len) && inv_threads_check(false, why, why_len);
+}
+
+static unsigned inc_period = 1, inc_count;
+
+void kernel_invariants_incremental_reset(unsigned period)
+{
+    inc_period = period == 0 ? 1 : period;
+    inc_count = 0;
+}
+
+bool kernel_invariants_after_entry(char *why, size_t why_len)
+{
+    if (++inc_count >= inc_period) {
+        inc_count = 0;
+        return kernel_invariants_hold(why, why_len);
+    }
+    return kernel_invariants_quick(why, why_len);
 }
 
 #endif

@@ -9,12 +9,11 @@
 
 #define L2_BITS 6 /* one bitmap word covers 64 priorities */
 #define L2_WORDS ((CONFIG_NUM_PRIORITIES + (1 << L2_BITS) - 1) >> L2_BITS)
+_Static_assert(L2_WORDS == SCHED_L2_WORDS, "one bitmap size");
 _Static_assert(L2_WORDS <= 64, "the level-1 bitmap is one word");
 _Static_assert(CONFIG_NUM_PRIORITIES == seL4_MaxPrio + 1, "priorities are 0..seL4_MaxPrio");
 
-struct ready_queue {
-    struct tcb *head, *tail;
-};
+#define ready_queue sched_ready_queue /* <kaal/sched.h>, for the invariant checker */
 
 struct dom_entry {
     word_t domain;
@@ -478,6 +477,30 @@ struct tcb *sched_debug_queue_head(word_t dom, word_t prio)
 {
     kassert(dom < CONFIG_NUM_DOMAINS && prio < CONFIG_NUM_PRIORITIES);
     return sched.queues[dom][prio].head;
+}
+
+const struct sched_ready_queue *sched_debug_queues(word_t dom)
+{
+    kassert(dom < CONFIG_NUM_DOMAINS);
+    return sched.queues[dom];
+}
+
+struct tcb *sched_debug_queue_tail(word_t dom, word_t prio)
+{
+    kassert(dom < CONFIG_NUM_DOMAINS && prio < CONFIG_NUM_PRIORITIES);
+    return sched.queues[dom][prio].tail;
+}
+
+word_t *sched_debug_bitmap_l1(word_t dom)
+{
+    kassert(dom < CONFIG_NUM_DOMAINS);
+    return &sched.l1[dom];
+}
+
+word_t *sched_debug_bitmap_l2(word_t dom, word_t word)
+{
+    kassert(dom < CONFIG_NUM_DOMAINS && word < L2_WORDS);
+    return &sched.l2[dom][word];
 }
 
 void sched_debug_dump(void)

@@ -7,7 +7,6 @@
 #include <kaal/cspace.h>
 #include <kaal/kernel.h>
 #include <kaal/objects.h>
-#include <kaal/printf.h>
 #include <kaal/vspace.h>
 
 void asid_delete(word_t asid, paddr_t vspace_pa)
@@ -74,16 +73,13 @@ exception_t decode_asid_control_invocation(struct invocation_ctx *ctx)
         high++;
     }
     if (high == ASID_POOLS) {
-        kuser_error("MakePool: all %lu ASID pools exist", (unsigned long)ASID_POOLS);
         return syscall_error_delete_first(ctx);
     }
     if (cap_get_cap_type(untyped) != cap_untyped_cap || cap_untyped_cap_get_block_size(untyped) != seL4_ASIDPoolBits ||
         cap_untyped_cap_get_is_device(untyped)) {
-        kuser_error("MakePool: cap 0 is not a 4 KiB RAM untyped");
         return syscall_error_invalid_capability(ctx, 1);
     }
     if (cdt_has_children(untyped_slot)) {
-        kuser_error("MakePool: the untyped has children");
         return syscall_error_revoke_first(ctx);
     }
     cte_t *dest;
@@ -92,7 +88,6 @@ exception_t decode_asid_control_invocation(struct invocation_ctx *ctx)
         return status;
     }
     if (cap_get_cap_type(dest->cap) != cap_null_cap) {
-        kuser_error("MakePool: destination slot is not empty");
         return syscall_error_delete_first(ctx);
     }
     return perform_asid_control_make_pool(untyped_slot, dest, high);
@@ -121,7 +116,6 @@ exception_t decode_asid_pool_invocation(struct invocation_ctx *ctx)
     }
     cap_t vspace = ctx->extra_caps[0];
     if (cap_get_cap_type(vspace) != cap_vspace_cap || cap_vspace_cap_get_is_mapped(vspace)) {
-        kuser_error("Assign: cap 0 is not a VSpace without an ASID");
         return syscall_error_invalid_capability(ctx, 1);
     }
     word_t base = cap_asid_pool_cap_get_asid_base(ctx->cap);
@@ -139,7 +133,6 @@ exception_t decode_asid_pool_invocation(struct invocation_ctx *ctx)
         i++;
     }
     if (i == ASID_POOL_ENTRIES) {
-        kuser_error("Assign: the pool has no free ASID");
         return syscall_error_delete_first(ctx);
     }
     return perform_asid_pool_assign(pool, base + i, ctx->extra_slots[0]);

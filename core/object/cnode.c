@@ -64,10 +64,13 @@ static exception_t perform_cnode_save_caller(struct tcb *caller, cte_t *dest)
 
 /* ---- decode -------------------------------------------------------------------------------- */
 
-static exception_t ensure_empty_slot(struct invocation_ctx *ctx, const cte_t *slot)
+/* op: the operation's name for the diagnostic, or 0 where seL4 prints none (Rotate). */
+static exception_t ensure_empty_slot(struct invocation_ctx *ctx, const cte_t *slot, const char *op)
 {
     if (cap_get_cap_type(slot->cap) != cap_null_cap) {
-        kuser_error("CNode: destination slot is not empty");
+        if (op) {
+            kuser_error("%s: destination slot is not empty", op);
+        }
         return syscall_error_delete_first(ctx);
     }
     return EXCEPTION_NONE;
@@ -83,19 +86,21 @@ static exception_t missing_cap(struct invocation_ctx *ctx, bool source, word_t d
 static exception_t decode_cnode_copy_like(struct invocation_ctx *ctx, cte_t *dest)
 {
     if (ctx->length < 4 || ctx->nextra < 1) {
+        kuser_error("CNode Copy/Mint/Move/Mutate: truncated message");
         return syscall_error_truncated_message(ctx);
     }
     word_t src_index = inv_arg(ctx, 2);
     word_t src_depth = inv_arg(ctx, 3);
     cap_t src_root = ctx->extra_caps[0];
 
-    exception_t status = ensure_empty_slot(ctx, dest);
+    exception_t status = ensure_empty_slot(ctx, dest, "CNode Copy/Mint/Move/Mutate");
     if (status != EXCEPTION_NONE) {
         return status;
     }
     cte_t *src;
     status = cspace_lookup_slot_for_cnode_op(ctx, true, src_root, src_index, src_depth, &src);
     if (status != EXCEPTION_NONE) {
+        kuser_error("CNode Copy/Mint/Move/Mutate: the source slot cannot be looked up");
         return status;
     }
     if (cap_get_cap_type(src->cap) == cap_null_cap) {
@@ -109,6 +114,7 @@ static exception_t decode_cnode_copy_like(struct invocation_ctx *ctx, cte_t *des
     case CNodeCopy:
     case CNodeMint: {
         if (ctx->length < (ctx->label == CNodeCopy ? KAAL_INV_CNodeCopy_LEN : KAAL_INV_CNodeMint_LEN)) {
+            kuser_error("CNode %s: truncated message", ctx->label == CNodeCopy ? "Copy" : "Mint");
             return syscall_error_truncated_message(ctx);
         }
         word_t rights = ctx->label == CNodeCopy ? INV_WORD(ctx, CNodeCopy, rights) : INV_WORD(ctx, CNodeMint, rights);
@@ -128,6 +134,7 @@ static exception_t decode_cnode_copy_like(struct invocation_ctx *ctx, cte_t *des
         break;
     default: /* CNodeMutate */
         if (ctx->length < KAAL_INV_CNodeMutate_LEN) {
+            kuser_error("CNode Mutate: truncated message");
             return syscall_error_truncated_message(ctx);
         }
         new_cap = cap_update_data(true, INV_WORD(ctx, CNodeMutate, badge), src->cap);
@@ -169,7 +176,7 @@ static exception_t decode_cnode_rotate(struct invocation_ctx *ctx, cte_t *dest)
         return syscall_error_illegal_operation(ctx);
     }
     if (src != dest) {
-        status = ensure_empty_slot(ctx, dest);
+        status = ensure_empty_slot(ctx, dest, 0);
         if (status != EXCEPTION_NONE) {
             return status;
         }
@@ -205,12 +212,14 @@ exception_t decode_cnode_invocation(struct invocation_ctx *ctx)
         return syscall_error_illegal_operation(ctx);
     }
     if (ctx->length < 2) {
+        kuser_error("CNode: truncated message");
         return syscall_error_truncated_message(ctx);
     }
     /* Every CNode invocation names its (destination) slot in MR0/MR1 of the invoked CNode. */
     cte_t *dest;
     exception_t status = cspace_lookup_slot_for_cnode_op(ctx, false, ctx->cap, inv_arg(ctx, 0), inv_arg(ctx, 1), &dest);
     if (status != EXCEPTION_NONE) {
+        kuser_error("CNode: the destination slot cannot be looked up");
         return status;
     }
 
@@ -225,7 +234,7 @@ exception_t decode_cnode_invocation(struct invocation_ctx *ctx)
     case CNodeDelete:
         return perform_cnode_delete(dest);
     case CNodeSaveCaller:
-        status = ensure_empty_slot(ctx, dest);
+        status = ensure_empty_slot(ctx, dest, "CNode SaveCaller");
         if (status != EXCEPTION_NONE) {
             return status;
         }

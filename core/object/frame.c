@@ -77,21 +77,17 @@ static exception_t decode_page_map(struct invocation_ctx *ctx)
     cap_t vspace = ctx->extra_caps[0];
 
     if (cap_get_cap_type(vspace) != cap_vspace_cap || !cap_vspace_cap_get_is_mapped(vspace)) {
-        kuser_error("Page_Map: cap 0 is not a VSpace with an ASID");
         return syscall_error_invalid_capability(ctx, 1);
     }
     word_t asid = cap_vspace_cap_get_mapped_asid(vspace);
     paddr_t root = asid_find_vspace(asid);
     if (root == 0) {
-        kuser_error("Page_Map: ASID %lu names no VSpace", (unsigned long)asid);
         return syscall_error_failed_lookup(ctx, false, &(struct lookup_fault){.type = seL4_InvalidRoot});
     }
     if (root != cap_vspace_cap_get_ptr(vspace)) {
-        kuser_error("Page_Map: ASID %lu belongs to another VSpace", (unsigned long)asid);
         return syscall_error_invalid_capability(ctx, 1);
     }
     if (!IS_ALIGNED(vaddr, bits)) {
-        kuser_error("Page_Map: vaddr not aligned to the frame size");
         return syscall_error_alignment(ctx);
     }
     word_t mapped_asid = cap_frame_cap_get_mapped_asid(cap);
@@ -106,14 +102,13 @@ static exception_t decode_page_map(struct invocation_ctx *ctx)
             return syscall_error_invalid_argument(ctx, 0);
         }
     } else if (vaddr + MASK(bits) > seL4_UserTop) {
-        kuser_error("Page_Map: the frame would reach above seL4_UserTop");
         return syscall_error_invalid_argument(ctx, 0);
     }
     struct pt_slot s = vspace_lookup_pt_slot(root, vaddr);
     if (s.bits_left != bits) {
         /* As seL4: the walk must end exactly at the level of this frame size. Too high: a table is
-         * missing (bits left 39/30/21). Too low: a table sits where a large/huge page would go. */
-        kuser_error("Page_Map: no slot of the frame's size at vaddr (bits left %lu)", (unsigned long)s.bits_left);
+         * missing (bits left 39/30/21). Too low: a table sits where a large/huge page would go.
+         * Nothing is printed (seL4 neither): mappers probe with this and add the missing table. */
         return syscall_error_failed_lookup(
             ctx, false, &(struct lookup_fault){.type = seL4_MissingCapability, .bits_left = s.bits_left});
     }
@@ -134,6 +129,7 @@ static exception_t decode_page_flush(struct invocation_ctx *ctx)
 {
     /* The four flush labels share one layout (start_offset, end_offset). */
     if (ctx->length < KAAL_INV_ARMPageClean_Data_LEN) { /* no extra caps */
+        kuser_error("Page flush: truncated message");
         return syscall_error_truncated_message(ctx);
     }
     cap_t cap = ctx->cap;

@@ -4,7 +4,6 @@
  * (seL4's decodeARMPageTableInvocation, unmapPageTable). */
 #include <kaal/cdt.h>
 #include <kaal/objects.h>
-#include <kaal/printf.h>
 #include <kaal/vspace.h>
 
 void page_table_unmap(word_t asid, word_t vaddr, paddr_t pt_pa)
@@ -60,7 +59,6 @@ exception_t decode_page_table_invocation(struct invocation_ctx *ctx)
 {
     if (ctx->label == ARMPageTableUnmap) {
         if (!cdt_is_final_cap(ctx->slot)) {
-            kuser_error("PageTable_Unmap: other caps to the table exist");
             return syscall_error_revoke_first(ctx);
         }
         return perform_page_table_unmap(ctx->slot);
@@ -72,32 +70,26 @@ exception_t decode_page_table_invocation(struct invocation_ctx *ctx)
         return syscall_error_truncated_message(ctx);
     }
     if (cap_page_table_cap_get_is_mapped(ctx->cap)) {
-        kuser_error("PageTable_Map: the table is mapped already");
         return syscall_error_invalid_capability(ctx, 0);
     }
     word_t vaddr = INV_WORD(ctx, ARMPageTableMap, vaddr); /* attr is ignored, as in seL4 */
     cap_t vspace = ctx->extra_caps[0];
     if (cap_get_cap_type(vspace) != cap_vspace_cap || !cap_vspace_cap_get_is_mapped(vspace)) {
-        kuser_error("PageTable_Map: cap 0 is not a VSpace with an ASID");
         return syscall_error_invalid_capability(ctx, 1);
     }
     if (vaddr > seL4_UserTop) {
-        kuser_error("PageTable_Map: vaddr above seL4_UserTop");
         return syscall_error_invalid_argument(ctx, 0);
     }
     word_t asid = cap_vspace_cap_get_mapped_asid(vspace);
     paddr_t root = asid_find_vspace(asid);
     if (root == 0) {
-        kuser_error("PageTable_Map: ASID %lu names no VSpace", (unsigned long)asid);
         return syscall_error_failed_lookup(ctx, false, &(struct lookup_fault){.type = seL4_InvalidRoot});
     }
     if (root != cap_vspace_cap_get_ptr(vspace)) {
-        kuser_error("PageTable_Map: ASID %lu belongs to another VSpace", (unsigned long)asid);
         return syscall_error_invalid_capability(ctx, 1);
     }
     struct pt_slot s = vspace_lookup_pt_slot(root, vaddr);
     if (s.level == HAL_PT_LEVELS - 1 || *s.pte != HAL_PTE_INVALID) {
-        kuser_error("PageTable_Map: every table level for vaddr exists, or a page is in the way");
         return syscall_error_delete_first(ctx);
     }
     cap_t cap = cap_page_table_cap_set_is_mapped(ctx->cap, 1);

@@ -83,6 +83,7 @@ exception_t decode_vspace_invocation(struct invocation_ctx *ctx)
         return syscall_error_illegal_operation(ctx);
     }
     if (ctx->length < KAAL_INV_ARMVSpaceClean_Data_LEN) { /* no extra caps */
+        kuser_error("VSpace flush: truncated message");
         return syscall_error_truncated_message(ctx);
     }
     /* The four labels share one layout (start, end). */
@@ -98,7 +99,6 @@ exception_t decode_vspace_invocation(struct invocation_ctx *ctx)
     }
     cap_t cap = ctx->cap;
     if (!cap_vspace_cap_get_is_mapped(cap)) {
-        kuser_error("VSpace flush: the VSpace has no ASID");
         return syscall_error_invalid_capability(ctx, 0);
     }
     word_t asid = cap_vspace_cap_get_mapped_asid(cap);
@@ -117,7 +117,6 @@ exception_t decode_vspace_invocation(struct invocation_ctx *ctx)
         return EXCEPTION_NONE; /* nothing mapped: no cached data of this VSpace to maintain */
     }
     if (ROUND_DOWN(start, s.bits_left) != ROUND_DOWN(end - 1, s.bits_left)) {
-        kuser_error("VSpace flush: range crosses a page boundary");
         return syscall_error_range(ctx, start, ROUND_DOWN(start, s.bits_left) + MASK(s.bits_left));
     }
     if (ctx->label == ARMVSpaceInvalidate_Data && hal_pte_rights(pte) != VM_READ_WRITE) {

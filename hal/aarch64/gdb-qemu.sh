@@ -19,7 +19,7 @@ root=${3:-}
 shift $(($# < 3 ? $# : 3))
 port=${KAAL_GDB_PORT:-1234}
 if [[ "$port" == 0 ]]; then # any free port (tests run in parallel)
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("localhost", 0)); print(s.getsockname()[1])')
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 fi
 gdb=${GDB:-gdb-multiarch}
 console=${CONSOLE:-$image.console.log}
@@ -52,11 +52,11 @@ trap cleanup EXIT
     if [[ -n "$root" && -f "$root" ]]; then
         echo "add-symbol-file $root $(section_addr "$root" .text)"
     fi
-    echo "target remote localhost:$port"
+    echo "target remote 127.0.0.1:$port"
 } >"$script"
 
 qemu-system-aarch64 "${machine[@]}" -m 1G -kernel "$image" -display none -monitor none \
-    -serial "file:$console" -S -gdb "tcp:localhost:$port" </dev/null &
+    -serial "file:$console" -S -gdb "tcp:127.0.0.1:$port" </dev/null &
 qemu_pid=$!
 # Wait for the stub to listen (a LISTEN socket on the port in /proc/net/tcp*; connecting to probe
 # it would use up the stub's connection).

@@ -19,6 +19,10 @@
 
 #include "user_internal.h"
 
+#include <kaal/gen_config.h>
+#include <kaal/kernel.h>
+#include <kaal/vspace.h>
+
 #ifdef HOSTSIM_HAVE_VALGRIND
 #include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
@@ -459,3 +463,34 @@ void shadow_run_end(void)
     shadow_switch(0, 0); /* empty the window: outside a run nothing may touch user memory */
     (void)VALGRIND_ENABLE_ADDR_ERROR_REPORTING_IN_RANGE(0, HOSTSIM_WINDOW_BASE);
 }
+
+#ifdef CONFIG_KERNEL_INVARIANTS
+/* hal_invariants_hold: hostsim caches one thing about threads, the user window (the VSpace root
+ * and ASID it was filled for, like TTBR0, and its pages, like a TLB). Every page in it must still
+ * be a translation of that VSpace, and the ASID must still name the root: otherwise core changed a
+ * mapping or binding without the invalidation it owes (hal_tlb_invalidate_*). hostsim keeps no
+ * FP/SIMD state, so there is no FPU owner to check. */
+bool hal_invariants_hold(char *why, size_t why_len)
+{
+    if (n_pages == 0) {
+        return true;
+    }
+    if (asid_find_vspace(window_asid) != window_root) {
+        snprintf(why, why_len, "hostsim user window: filled for VSpace %#lx with ASID %lu, but that ASID names %#lx",
+                 (unsigned long)window_root, (unsigned long)window_asid, (unsigned long)asid_find_vspace(window_asid));
+        return false;
+    }
+    for (unsigned i = 0; i < n_pages; i++) {
+        struct walk w;
+        walk(window_root, pages[i].vaddr, &w);
+        if (!w.mapped || w.block_base != pages[i].block_base || w.block_size != pages[i].block_size) {
+            snprintf(why, why_len,
+                     "hostsim user window: page %#lx (ASID %lu) is no longer that translation of VSpace %#lx "
+                     "(a mapping changed without a TLB invalidation)",
+                     (unsigned long)pages[i].vaddr, (unsigned long)window_asid, (unsigned long)window_root);
+            return false;
+        }
+    }
+    return true;
+}
+#endif

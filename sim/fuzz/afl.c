@@ -24,11 +24,8 @@ static size_t read_all(FILE *f, uint8_t *buf, size_t cap) { return fread(buf, 1,
 
 int main(int argc, char **argv)
 {
-    const char *check = getenv("KFUZZ_CHECK");
-    struct kfuzz_config cfg = {
-        .check = check && strcmp(check, "end") == 0 ? KFUZZ_CHECK_END : KFUZZ_CHECK_EVERY_ENTRY,
-        .abort_on_finding = true,
-    };
+    struct kfuzz_config cfg = {.abort_on_finding = true};
+    kfuzz_check_from_env(&cfg);
     const char *error;
     if (kfuzz_init(&cfg, &error) != 0) {
         fprintf(stderr, "%s\n", error);

@@ -430,11 +430,13 @@ static void oracle(enum hostsim_status st, const char *what)
         return;
     }
 #ifdef CONFIG_KERNEL_INVARIANTS
-    if (fz.cfg.check == KFUZZ_CHECK_EVERY_ENTRY) {
+    if (fz.cfg.check == KFUZZ_CHECK_EVERY_ENTRY || fz.cfg.check == KFUZZ_CHECK_INCREMENTAL) {
         char why[400];
+        bool ok = fz.cfg.check == KFUZZ_CHECK_EVERY_ENTRY ? kernel_invariants_hold(why, sizeof(why))
+                                                          : kernel_invariants_after_entry(why, sizeof(why));
         /* Known false alarm (docs/fuzzing.md, "Findings"): the checker trusts the bootinfo frame,
          * which is user memory the program may rightly overwrite (through its IPC buffer). */
-        if (!kernel_invariants_hold(why, sizeof(why)) && strncmp(why, "bootinfo ", 9) != 0) {
+        if (!ok && strncmp(why, "bootinfo ", 9) != 0) {
             snprintf(r->why, sizeof(r->why), "invariant failed after %s (op %u): %s", what, fz.op_index, why);
             r->finding = true;
             fz.stop = true;
@@ -871,10 +873,11 @@ static void run_program(const uint8_t *data, size_t size)
     }
     hostsim_set_preempt_interval(0);
 #ifdef CONFIG_KERNEL_INVARIANTS
-    if (!fz.stop && fz.cfg.check == KFUZZ_CHECK_END) {
+    if (!fz.stop && (fz.cfg.check == KFUZZ_CHECK_END || fz.cfg.check == KFUZZ_CHECK_INCREMENTAL)) {
+        enum kfuzz_check mode = fz.cfg.check;
         fz.cfg.check = KFUZZ_CHECK_EVERY_ENTRY;
         oracle(HOSTSIM_OK, "the last operation");
-        fz.cfg.check = KFUZZ_CHECK_END;
+        fz.cfg.check = mode;
     }
 #endif
 }
@@ -907,6 +910,9 @@ void kfuzz_run(const uint8_t *data, size_t size, struct kfuzz_result *result)
     fz.stop = false;
     fz.n_buffers = 0;
     boot();
+#ifdef CONFIG_KERNEL_INVARIANTS
+    kernel_invariants_incremental_reset(fz.cfg.check_period ? fz.cfg.check_period : KFUZZ_DEFAULT_CHECK_PERIOD);
+#endif
     if (fz.cfg.trace) {
         fprintf(fz.cfg.trace, "kfuzz: %zu bytes, fresh kernel (root CNode %u slots, bootinfo empty from %" PRIu64 ")\n",
                 size, 1u << CONFIG_ROOT_CNODE_SIZE_BITS, (uint64_t)hostsim_bootinfo()->empty.start);
@@ -939,6 +945,21 @@ double kfuzz_last_boot_us(void) { return fz.boot_us; }
 void kfuzz_set_trace(FILE *trace) { fz.cfg.trace = trace; }
 
 void kfuzz_set_fresh_boot(bool fresh) { fz.cfg.fresh_boot = fresh; }
+
+void kfuzz_check_from_env(struct kfuzz_config *cfg)
+{
+    const char *check = getenv("KFUZZ_CHECK");
+    cfg->check = KFUZZ_CHECK_INCREMENTAL;
+    if (check != NULL && strcmp(check, "end") == 0) {
+        cfg->check = KFUZZ_CHECK_END;
+    } else if (check != NULL && strcmp(check, "full") == 0) {
+        cfg->check = KFUZZ_CHECK_EVERY_ENTRY;
+    } else if (check != NULL && strcmp(check, "none") == 0) {
+        cfg->check = KFUZZ_CHECK_NONE;
+    }
+    const char *period = getenv("KFUZZ_CHECK_PERIOD");
+    cfg->check_period = period ? (unsigned)strtoul(period, NULL, 0) : 0;
+}
 
 int kfuzz_init(const struct kfuzz_config *config, const char **error)
 {

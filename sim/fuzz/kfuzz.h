@@ -15,18 +15,30 @@
 
 /* How often the invariant checker runs (the panic and sanitizer oracles are always on). */
 enum kfuzz_check {
-    KFUZZ_CHECK_EVERY_ENTRY, /* after every kernel entry (the default) */
+    KFUZZ_CHECK_EVERY_ENTRY, /* the full check after every kernel entry */
     KFUZZ_CHECK_END,         /* once, after the last operation */
     KFUZZ_CHECK_NONE,        /* never (a release kernel has no checker) */
+    /* the engines' default: after every kernel entry kernel_invariants_quick, every
+     * check_period-th entry and after the last operation the full check
+     * (kernel_invariants_after_entry in <kaal/invariants.h>) */
+    KFUZZ_CHECK_INCREMENTAL,
 };
+
+/* Entries between full checks in KFUZZ_CHECK_INCREMENTAL when the config says 0. */
+#define KFUZZ_DEFAULT_CHECK_PERIOD 32
 
 struct kfuzz_config {
     const char *dtb_path; /* NULL: $KFUZZ_DTB, else the fuzzer's tests/fuzz/fuzz.dtb */
     enum kfuzz_check check;
-    FILE *trace;          /* when not NULL, every operation and its result is printed here */
+    unsigned check_period; /* KFUZZ_CHECK_INCREMENTAL: full check every this many entries (0: default) */
+    FILE *trace;           /* when not NULL, every operation and its result is printed here */
     bool abort_on_finding; /* abort() after reporting a finding (the engines' crash signal) */
     bool fresh_boot;       /* boot for every input (default: boot once, restore a snapshot) */
 };
+
+/* The check the engines use: $KFUZZ_CHECK = full (after every entry), end, none, or unset /
+ * incremental; $KFUZZ_CHECK_PERIOD sets check_period. */
+void kfuzz_check_from_env(struct kfuzz_config *cfg);
 
 /* What one input did. */
 struct kfuzz_result {

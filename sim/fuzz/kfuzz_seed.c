@@ -18,8 +18,16 @@
 #include "kfuzz_prog.h"
 
 /* Object macro type indexes (kfuzz.c useful_types). */
-enum { OBJ_TCB = 0, OBJ_EP = 1, OBJ_NTFN = 3, OBJ_CNODE = 5, OBJ_FRAME = 6, OBJ_PT = 7, OBJ_VSPACE = 9,
-       OBJ_UNTYPED = 10 };
+enum {
+    OBJ_TCB = 0,
+    OBJ_EP = 1,
+    OBJ_NTFN = 3,
+    OBJ_CNODE = 5,
+    OBJ_FRAME = 6,
+    OBJ_PT = 7,
+    OBJ_VSPACE = 9,
+    OBJ_UNTYPED = 10
+};
 #define NEWEST KFUZZ_CAP_NEWEST
 #define SECOND_NEWEST (KFUZZ_CAP_NEWEST + 1)
 #define DEF 0 /* a depth byte: the right depth */
@@ -32,7 +40,7 @@ static void b(struct kfuzz_enc *e, int n, ...)
     __builtin_va_list ap;
     __builtin_va_start(ap, n);
     for (int i = 0; i < n; i++) {
-        kfuzz_enc_byte(e, (uint8_t)__builtin_va_arg(ap, int));
+        kfuzz_enc_byte(e, (uint8_t) __builtin_va_arg(ap, int));
     }
     __builtin_va_end(ap);
 }
@@ -60,7 +68,7 @@ static void invoke(struct kfuzz_enc *e, uint64_t label, int n, ...)
     __builtin_va_list ap;
     __builtin_va_start(ap, n);
     for (int i = 0; i < n; i++) {
-        kfuzz_enc_byte(e, (uint8_t)__builtin_va_arg(ap, int));
+        kfuzz_enc_byte(e, (uint8_t) __builtin_va_arg(ap, int));
     }
     __builtin_va_end(ap);
     kfuzz_enc_byte(e, 0);
@@ -97,6 +105,79 @@ static void thread(struct kfuzz_enc *e, int prio, int fault_ep)
  * (length = shape % 6, caps = (shape / 8) % 4, label = shape >> 5) and its words and caps. */
 static void ipc(struct kfuzz_enc *e, int kind, int cap) { b(e, 3, KFUZZ_OP_IPC, kind, cap); }
 
+static int write_seed(const char *dir, const char *name, const struct kfuzz_enc *e);
+
+/* A raw 64-bit word argument (the value escape). */
+static void raw(struct kfuzz_enc *e, uint64_t v)
+{
+    kfuzz_enc_byte(e, KFUZZ_RAW);
+    kfuzz_enc_word(e, v);
+}
+
+/* Untyped_Retype with exact size bits and count (raw words, beyond the decoder's typical values),
+ * into the CNode chosen by cnode (0: the CSpace root). */
+static void retype_raw(struct kfuzz_enc *e, int untyped, int cnode, int type, uint64_t size_bits, uint64_t count)
+{
+    b(e, 5, KFUZZ_OP_INVOKE, spec_index(UntypedRetype), untyped, cnode, type);
+    raw(e, size_bits);
+    b(e, 3, 0, 0, 0);
+    raw(e, count);
+    kfuzz_enc_byte(e, 0);
+}
+
+/* The seeds for the second machine (tests/fuzz/fuzz-big.dts, 64 MiB): large CNodes and untypeds. */
+static int big_seeds(const char *dir)
+{
+    struct kfuzz_enc e;
+    int bad = 0;
+
+    /* A CNode of 2^16 slots (2 MiB): caps copied and minted into it, the endpoint revoked, then
+     * the CNode deleted under forced preemption (a zombie cleared over many restarts). */
+    memset(&e, 0, sizeof(e));
+    retype_raw(&e, ram_untyped, 0, seL4_CapTableObject, 16, 1);
+    object(&e, OBJ_EP, 0);
+    object(&e, OBJ_NTFN, 0);
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, SECOND_NEWEST, DEF, 15);
+    invoke(&e, CNodeMint, 8, NEWEST, 0, 1, DEF, SECOND_NEWEST, DEF, 15, 3);
+    invoke(&e, CNodeMint, 8, NEWEST, 0, 2, DEF, NEWEST, DEF, 15, 4);
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 3, DEF, first_free, DEF, 15); /* its own cap into it */
+    b(&e, 2, KFUZZ_OP_PREEMPT, 2);
+    slot_op(&e, CNodeRevoke, SECOND_NEWEST);
+    invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free, DEF);
+    retype_raw(&e, ram_untyped, 0, seL4_CapTableObject, 17, 1);
+    bad |= write_seed(dir, "big-cnode", &e);
+
+    /* An untyped of 2^24: a CNode of 2^12 slots in it, 256 endpoints (the fan-out limit) retyped
+     * into that CNode, four untypeds of 2^20 and objects in one; the big untyped revoked under
+     * preemption, then split again. */
+    memset(&e, 0, sizeof(e));
+    retype_raw(&e, ram_untyped, 0, seL4_UntypedObject, 24, 1);
+    retype_raw(&e, NEWEST, 0, seL4_CapTableObject, 12, 1);
+    retype_raw(&e, NEWEST, NEWEST, seL4_EndpointObject, 0, 256);
+    retype_raw(&e, NEWEST, 0, seL4_UntypedObject, 20, 4);
+    retype_raw(&e, NEWEST, NEWEST, seL4_NotificationObject, 0, 64);
+    retype_raw(&e, NEWEST, NEWEST, seL4_ARM_SmallPageObject, 0, 128);
+    b(&e, 2, KFUZZ_OP_PREEMPT, 1);
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF);
+    retype_raw(&e, 0x80 + 0, 0, seL4_UntypedObject, 22, 4);
+    retype_raw(&e, NEWEST, 0, seL4_CapTableObject, 14, 1);
+    bad |= write_seed(dir, "big-untyped", &e);
+
+    /* Threads whose CSpace is a large CNode, blocked on endpoints while their untyped is revoked. */
+    memset(&e, 0, sizeof(e));
+    retype_raw(&e, ram_untyped, 0, seL4_UntypedObject, 23, 1);
+    retype_raw(&e, NEWEST, 0, seL4_EndpointObject, 0, 2);
+    for (int i = 0; i < 3; i++) {
+        thread(&e, 100, 0);
+        ipc(&e, 3, NEWEST); /* Recv on the newest endpoint */
+    }
+    retype_raw(&e, NEWEST, 0, seL4_CapTableObject, 15, 1);
+    b(&e, 2, KFUZZ_OP_PREEMPT, 3);
+    invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF);
+    bad |= write_seed(dir, "big-revoke-with-waiters", &e);
+    return bad;
+}
+
 static int write_seed(const char *dir, const char *name, const struct kfuzz_enc *e)
 {
     char path[4096];
@@ -130,18 +211,27 @@ static void find_ram_untyped(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: kaal-fuzz-seeds OUTDIR\n");
+    bool big = argc == 3 && strcmp(argv[1], "--big") == 0;
+    if (argc != 2 && !big) {
+        fprintf(stderr, "usage: kaal-fuzz-seeds [--big] OUTDIR   (--big: the seeds for tests/fuzz/fuzz-big.dtb)\n");
         return 2;
     }
+    if (big) {
+        argv++;
+    }
     mkdir(argv[1], 0777);
-    struct kfuzz_config cfg = {.check = KFUZZ_CHECK_NONE};
+    struct kfuzz_config cfg = {.check = KFUZZ_CHECK_NONE, .dtb_path = big ? KFUZZ_BIG_DTB : NULL};
     const char *error;
     if (kfuzz_init(&cfg, &error) != 0) {
         fprintf(stderr, "%s\n", error);
         return 1;
     }
     find_ram_untyped();
+    if (big) {
+        int bad = big_seeds(argv[1]);
+        printf("kaal-fuzz-seeds: wrote the second machine's seeds to %s\n", argv[1]);
+        return bad ? 1 : 0;
+    }
     struct kfuzz_enc e;
     int bad = 0;
 
@@ -315,9 +405,9 @@ int main(int argc, char **argv)
     memset(&e, 0, sizeof(e));
     object(&e, OBJ_CNODE, 1);
     object(&e, OBJ_EP, 0);
-    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, NEWEST, DEF, 15);       /* into the new CNode */
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, NEWEST, DEF, 15); /* into the new CNode */
     invoke(&e, CNodeMint, 8, NEWEST, 0, 1, DEF, NEWEST, DEF, 15, 3);
-    invoke(&e, CNodeMove, 6, 0, NEWEST, 0, DEF, 0, DEF);                /* back to the root */
+    invoke(&e, CNodeMove, 6, 0, NEWEST, 0, DEF, 0, DEF); /* back to the root */
     invoke(&e, CNodeRevoke, 4, 0, 0xe0, first_free, DEF);
     invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free, DEF);
     bad |= write_seed(argv[1], "child-cnode", &e);
@@ -348,7 +438,7 @@ int main(int argc, char **argv)
     b(&e, 6, 0x0a, 1, 2, 3, 4, NEWEST);
     ipc(&e, KFUZZ_IPC_CALL, 0x82); /* thread 3: badge 1, a Call with the notification cap */
     b(&e, 5, 0x0d, 0x33, KFUZZ_CAP_SLOT, first_free + 1, 0);
-    b(&e, 2, KFUZZ_OP_IRQ, 33); /* nobody runs: the line wakes the root */
+    b(&e, 2, KFUZZ_OP_IRQ, 33);                                          /* nobody runs: the line wakes the root */
     invoke(&e, CNodeCancelBadgedSends, 4, 0, 0xe0, first_free + 3, DEF); /* badge 2 */
     ipc(&e, KFUZZ_IPC_RECV, 0);
     kfuzz_enc_byte(&e, 0);
@@ -472,7 +562,7 @@ int main(int argc, char **argv)
     b(&e, 8, KFUZZ_OP_RAW, 0xf3, 1, 2, 3, 4, 5, 6); /* the other: an unknown system call */
     b(&e, 2, KFUZZ_OP_IRQ, 33);
     invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free + 1, DEF); /* the notification, a waiter on it */
-    ipc(&e, KFUZZ_IPC_RECV, 0); /* the root receives the UnknownSyscall fault */
+    ipc(&e, KFUZZ_IPC_RECV, 0);                               /* the root receives the UnknownSyscall fault */
     kfuzz_enc_byte(&e, 0);
     b(&e, 8, KFUZZ_OP_IPC, KFUZZ_IPC_REPLY, 0x05, 1, 2, 3, 4, 5); /* new x0..x4 */
     b(&e, 2, KFUZZ_OP_TICK, 3);
@@ -484,8 +574,8 @@ int main(int argc, char **argv)
     memset(&e, 0, sizeof(e));
     object(&e, OBJ_CNODE, 2); /* 2^4 slots */
     object(&e, OBJ_EP, 0);
-    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, NEWEST, DEF, 15);   /* the endpoint into it */
-    invoke(&e, CNodeCopy, 7, NEWEST, 0, 1, DEF, 0x81, DEF, 15);     /* its own cap into it */
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 0, DEF, NEWEST, DEF, 15);    /* the endpoint into it */
+    invoke(&e, CNodeCopy, 7, NEWEST, 0, 1, DEF, 0x81, DEF, 15);      /* its own cap into it */
     invoke(&e, CNodeMint, 8, NEWEST, 0, 2, DEF, NEWEST, DEF, 15, 5); /* a badged endpoint */
     b(&e, 2, KFUZZ_OP_PREEMPT, 1);
     slot_op(&e, CNodeRevoke, 0x81);

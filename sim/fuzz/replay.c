@@ -129,6 +129,8 @@ int main(int argc, char **argv)
             cfg.fresh_boot = true;
         } else if (strcmp(argv[i], "--check=end") == 0) {
             cfg.check = KFUZZ_CHECK_END;
+        } else if (strcmp(argv[i], "--check=incremental") == 0) {
+            cfg.check = KFUZZ_CHECK_INCREMENTAL;
         } else if (strcmp(argv[i], "--check=none") == 0) {
             cfg.check = KFUZZ_CHECK_NONE;
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
@@ -136,7 +138,7 @@ int main(int argc, char **argv)
         } else if (argv[i][0] == '-') {
             fprintf(
                 stderr,
-                "usage: kaal-fuzz-replay [--trace | --check-snapshot] [--fresh-boot] [--check=end|none] [--dtb=FILE] "
+                "usage: kaal-fuzz-replay [--trace | --check-snapshot] [--fresh-boot] [--check=end|incremental|none] [--dtb=FILE] "
                 "FILE|DIR...\n");
             return 2;
         } else {

@@ -9,8 +9,10 @@
 #include <hal/mmu.h>
 #include <hostsim/user.h>
 #include <kaal/abi/invocation_gen.h>
+#include <kaal/invariants.h>
 #include <kaal/kernel.h>
 #include <kaal/thread.h>
+#include <kaal/vspace.h>
 
 #include "ktest.h"
 
@@ -199,6 +201,43 @@ START_TEST(test_root_syscalls)
     ck_assert_uint_eq(R.identify_ok, IDENTIFY_ROUNDS);
 }
 END_TEST
+
+/* ---- the window against the invariant checker (hal_invariants_hold) ---- */
+
+#ifdef CONFIG_KERNEL_INVARIANTS
+static struct {
+    bool held_before, held_after_unbind, held_after_rebind;
+    char why[512];
+} W;
+
+/* With pages in the window: the checker accepts it; the root's ASID unbound from its VSpace behind
+ * the kernel's back (no TLB invalidation) is reported; bound again, accepted. */
+static void root_window_check(seL4_BootInfo *boot)
+{
+    bi = boot;
+    bi->ipcBuffer->msg[100] = 1; /* a page in the window */
+    W.held_before = kernel_invariants_quick(W.why, sizeof(W.why));
+    word_t asid = cap_vspace_cap_get_mapped_asid(ks.root_thread->ctes[TCB_VTABLE].cap);
+    asid_pool_t *pool = asid_pool_of(asid);
+    paddr_t root = pool->vspace[ASID_LOW(asid)];
+    pool->vspace[ASID_LOW(asid)] = 0;
+    W.held_after_unbind = kernel_invariants_quick(W.why, sizeof(W.why));
+    pool->vspace[ASID_LOW(asid)] = root;
+    char ok_why[512];
+    W.held_after_rebind = kernel_invariants_quick(ok_why, sizeof(ok_why));
+}
+
+START_TEST(test_window_vs_checker)
+{
+    memset(&W, 0, sizeof(W));
+    ck_assert_int_eq(hostsim_run_root(root_window_check), HOSTSIM_RUN_DONE);
+    ck_assert(W.held_before);
+    ck_assert(!W.held_after_unbind);
+    ck_assert_msg(strstr(W.why, "hostsim user window") != NULL, "reason: %s", W.why);
+    ck_assert(W.held_after_rebind);
+}
+END_TEST
+#endif
 
 /* ---- memory through the window ---- */
 
@@ -506,6 +545,9 @@ static Suite *hostsim_suite(void)
     tc = tcase_create("shadow_mmu");
     tcase_add_checked_fixture(tc, ktest_setup, ktest_teardown);
     tcase_add_test(tc, test_window_rw);
+#ifdef CONFIG_KERNEL_INVARIANTS
+    tcase_add_test(tc, test_window_vs_checker);
+#endif
     tcase_add_test(tc, test_fault_read_only_write);
     tcase_add_test(tc, test_fault_read_only_read_then_write);
     tcase_add_test(tc, test_fault_translation_l3);

@@ -549,7 +549,10 @@ START_TEST(test_random_invocations)
              * it when it still has a CSpace (as a Resume would), else boot afresh. */
             if (root_cnode_slots() != NULL &&
                 cap_get_cap_type(root_cnode_slots()[seL4_CapInitThreadTCB].cap) == cap_thread_cap) {
-                thread_set_state(ks.root_thread, ThreadState_Running);
+                /* Through the kernel's own restart and exit path: the thread is queued and
+                 * chosen as a Resume would make it (the checker sees the scheduler's queues). */
+                thread_restart(ks.root_thread);
+                kernel_exit();
                 st.revives++;
             } else {
                 reboot();

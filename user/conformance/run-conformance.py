@@ -10,7 +10,13 @@
 Passes when every case line is "ok", the plan ("1..N") matches the number of case lines, the last
 line of the suite is "N passed, 0 failed" with the counts agreeing, and the run ended cleanly
 (hostsim: exit status 0; QEMU: powered off by itself, no kernel panic). Prints the output, then a
-summary of failed cases. QEMU_TIMEOUT (seconds, default 240) bounds a QEMU run."""
+summary of failed cases. QEMU_TIMEOUT (seconds, default 240) bounds a QEMU run.
+
+It also judges the kernel's diagnostics for failed invocations (seL4's userError; KAAL_USER_ERRORS=1,
+set by meson for a kernel that prints them, 0 for one that does not): each is one line in seL4's form
+<<KaaL(CPU 0) [function/line T0x... "thread" @pc]: message>>; the cases seL4 prints and the suite
+provokes are there; the failures seL4 leaves silent (PageTable_Map, ASID control and pool, Page_Map
+other than remapping a mapped frame) print nothing."""
 import os
 import re
 import subprocess
@@ -44,8 +50,46 @@ def run(argv):
     return port, out, status
 
 
-def judge(port, out, status):
+# seL4's one-line userError form, KaaL's name in place of seL4's.
+DIAG = re.compile(r'<<KaaL\(CPU 0\) \[(\w+)/(\d+) T0x[0-9a-f]+ "([^"]*)" @[0-9a-f]+\]: (.+)>>$')
+# Functions whose failures seL4's debug kernel does not print (decodeARMPageTableInvocation and the
+# ASID control/pool decoders print nothing); Page_Map prints only for remapping a mapped frame.
+SILENT_FUNCTIONS = {'decode_page_table_invocation', 'decode_asid_control_invocation',
+                    'decode_asid_pool_invocation'}
+PAGE_MAP_PRINTED = {'Page_Map: the frame is mapped in another address space',
+                    'Page_Map: the frame is mapped at another vaddr'}
+
+
+def judge_diagnostics(out, printing):
     problems = []
+    diags = []
+    for line in out.splitlines():
+        at = line.find('<<KaaL')
+        if at < 0:
+            continue
+        m = DIAG.match(line[at:])
+        if not m:
+            problems.append(f'diagnostic not in seL4\'s one-line form: {line[at:]!r}')
+            continue
+        diags.append(m)
+    if not printing:
+        if diags:
+            problems.append(f'{len(diags)} diagnostic line(s) from a kernel built without printing')
+        return problems
+    if not diags:
+        problems.append('no diagnostic line: the suite provokes failed invocations seL4 prints')
+    for m in diags:
+        func, msg = m.group(1), m.group(4)
+        if func in SILENT_FUNCTIONS or (msg.startswith('Page_Map') and msg not in PAGE_MAP_PRINTED):
+            problems.append(f'diagnostic for a failure seL4 does not print: {m.group(0)!r}')
+    for want in sorted(PAGE_MAP_PRINTED):
+        if not any(m.group(4) == want for m in diags):
+            problems.append(f'no diagnostic {want!r} (seL4 prints it; the suite provokes it)')
+    return problems
+
+
+def judge(port, out, status):
+    problems = judge_diagnostics(out, os.environ.get('KAAL_USER_ERRORS', '1') == '1')
     lines = out.splitlines()
     cases = [l for l in lines if re.match(r'^(not )?ok \d+ ', l)]
     failed = [l for l in cases if l.startswith('not ok')]

@@ -103,6 +103,45 @@ seL4_Word dddk_cycles(void)
 #endif
 }
 
+seL4_Word dddk_counter(void)
+{
+#if defined(__aarch64__)
+#ifdef CONFIG_EXPORT_VCNT_USER
+    seL4_Word v;
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v)); /* isb: not read early, out of order */
+    return v;
+#else
+    return 0;
+#endif
+#else
+    return dddk_hostsim_clock ? dddk_hostsim_clock() : 0;
+#endif
+}
+
+seL4_Word dddk_counter_hz(void)
+{
+#if defined(__aarch64__)
+#ifdef CONFIG_EXPORT_VCNT_USER
+    seL4_Word hz;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+    return hz;
+#else
+    return 0;
+#endif
+#else
+    return dddk_hostsim_clock ? 1000000000ul : 0;
+#endif
+}
+
+int dddk_has_cycles(void)
+{
+#if defined(__aarch64__) && defined(CONFIG_EXPORT_PMU_USER)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
 const char *dddk_cycles_unit(void)
 {
 #if defined(__aarch64__)

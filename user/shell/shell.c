@@ -159,30 +159,46 @@ static void cmd_caps(struct shell *s)
     }
 }
 
+/* ticks of a hz counter in nanoseconds (no overflow for any count below 2^64 / 10^9 * hz) */
+static seL4_Word ticks_to_ns(seL4_Word ticks, seL4_Word hz)
+{
+    return ticks / hz * 1000000000ul + ticks % hz * 1000000000ul / hz;
+}
+
 static void cmd_ipcbench(struct shell *s)
 {
     const seL4_Word rounds = 5, per_round = 2000;
+    seL4_Word hz = dddk_counter_hz();
     sh_puts(s, "ipcbench: Call/Reply round trips with the UART driver (another address space)\n");
+    if (hz == 0) {
+        sh_puts(s, "  (no user-readable time counter in this build: -Dexport_vcnt_user=false)\n");
+    }
     sh_flush(s);
     for (seL4_Word r = 0; r < rounds; r++) {
-        seL4_Word t0 = dddk_cycles();
+        seL4_Word c0 = dddk_cycles(), t0 = dddk_counter();
         for (seL4_Word i = 0; i < per_round; i++) {
             pl011_ping(s->uart);
         }
-        seL4_Word t1 = dddk_cycles();
+        seL4_Word t1 = dddk_counter(), c1 = dddk_cycles();
         sh_puts(s, "  round ");
         sh_dec(s, r + 1);
         sh_puts(s, ": ");
         sh_dec(s, per_round);
         sh_puts(s, " round trips");
-        if (t1 > t0) {
+        if (hz != 0) {
+            /* microseconds per round trip, two decimals */
+            seL4_Word ns = ticks_to_ns(t1 - t0, hz) / per_round;
             sh_puts(s, ", ");
-            sh_dec(s, (t1 - t0) / per_round);
-            sh_puts(s, " ");
-            sh_puts(s, dddk_cycles_unit());
-            sh_puts(s, " each");
-        } else {
-            sh_puts(s, " (no user-readable counter on this build)");
+            sh_dec(s, ns / 1000);
+            sh_puts(s, ".");
+            sh_putc(s, (char)('0' + ns / 100 % 10));
+            sh_putc(s, (char)('0' + ns / 10 % 10));
+            sh_puts(s, " µs each");
+        }
+        if (dddk_has_cycles()) {
+            sh_puts(s, ", ");
+            sh_dec(s, (c1 - c0) / per_round);
+            sh_puts(s, " cycles each");
         }
         sh_puts(s, "\n");
         sh_flush(s); /* live: each round as it completes */

@@ -114,5 +114,17 @@ void sched_debug_dump(void);
 struct tcb *sched_debug_first_thread(void);
 /* The head of the (dom, prio) ready queue (then t->sched_next), for tests and debug dumps. */
 struct tcb *sched_debug_queue_head(word_t dom, word_t prio);
+/* For the invariant checker (and its corruption tests): the queue's tail, and the two-level
+ * priority bitmap of a domain: level 1 bit i says level-2 word i is non-zero; bit p % 64 of
+ * level-2 word p / 64 says queue p is non-empty. Pointers, so tests can corrupt them. */
+#define SCHED_L2_WORDS ((CONFIG_NUM_PRIORITIES + 63) / 64)
+struct sched_ready_queue {
+    struct tcb *head, *tail;
+};
+/* The CONFIG_NUM_PRIORITIES ready queues of domain dom. */
+const struct sched_ready_queue *sched_debug_queues(word_t dom);
+struct tcb *sched_debug_queue_tail(word_t dom, word_t prio);
+word_t *sched_debug_bitmap_l1(word_t dom);
+word_t *sched_debug_bitmap_l2(word_t dom, word_t word);
 
 #endif

@@ -92,7 +92,8 @@ void gic_enable_kernel_irq(word_t irq);
 /* Is any line unmasked for user space (hal_irq_unmask)? */
 bool gic_user_irq_enabled(void);
 
-/* timer.c: the EL1 virtual timer ticking every CONFIG_TIMER_TICK_MS; CNTKCTL_EL1 = 0. Boot, after
+/* timer.c: the EL1 virtual timer ticking every CONFIG_TIMER_TICK_MS; CNTKCTL_EL1: EL0 reads only the
+ * virtual count, and only with CONFIG_EXPORT_VCNT_USER. Boot, after
  * gic_init. timer_reload starts the next period (and clears the pending tick). */
 void timer_init(void);
 /* Benchmark builds: export the PMU cycle counter to EL0 (pmu.c); a no-op otherwise. Boot, once. */

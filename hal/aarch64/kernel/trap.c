@@ -4,6 +4,7 @@
  * (its VSpace, FP/SIMD state and registers) or wait in the idle loop. */
 #include <hal/hal.h>
 #include <hal/mmu.h>
+#include <kaal/invariants.h>
 #include <kaal/kernel.h>
 #include <kaal/printf.h>
 #include <kaal/thread.h>
@@ -66,6 +67,29 @@ void aarch64_vspace_refresh(struct tcb *t)
 }
 
 void hal_vspace_bindings_changed(void) { cpu.vspace_epoch++; }
+
+#ifdef CONFIG_KERNEL_INVARIANTS
+/* The FP/SIMD owner is a live thread; each thread's cached TTBR0 value, while its epoch is
+ * current, is what its VTable slot gives now. */
+bool hal_invariants_hold(char *why, size_t why_len)
+{
+    if (cpu.fp_loaded != NULL && !kernel_invariants_thread_is_live(VTOP(cpu.fp_loaded))) {
+        ksnprintf(why, why_len, "aarch64: the FP/SIMD owner %lx is not a live TCB",
+                  (unsigned long)VTOP(cpu.fp_loaded));
+        return false;
+    }
+    for (uint32_t i = 0; i < kernel_invariants_thread_count(); i++) {
+        const struct tcb *t = kernel_invariants_thread(i);
+        if (t->arch.vspace_epoch == cpu.vspace_epoch && t->arch.vspace_ttbr0 != thread_ttbr0(t)) {
+            ksnprintf(why, why_len, "aarch64: TCB %lx caches TTBR0 %lx for this epoch, but its VTable gives %lx",
+                      (unsigned long)VTOP(t), (unsigned long)t->arch.vspace_ttbr0,
+                      (unsigned long)thread_ttbr0(t));
+            return false;
+        }
+    }
+    return true;
+}
+#endif
 
 /* --- the exit path --- */
 

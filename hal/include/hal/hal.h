@@ -93,6 +93,13 @@ void hal_tcb_init(struct hal_tcb *arch);
  * Kernel context; cannot fail. */
 void hal_tcb_destroy(struct hal_tcb *arch);
 
+/* Debug kernel (CONFIG_KERNEL_INVARIANTS), from the invariant checker between kernel entries:
+ * does the state the port caches about threads agree with them (aarch64: the FP/SIMD owner is a
+ * live thread, each thread's cached TTBR0 value is what its VTable slot gives; hostsim: the user
+ * window's pages are still the translations of the VSpace and ASID it was filled for)? The live
+ * threads are kernel_invariants_thread*() of <kaal/invariants.h>. False with a reason in why. */
+bool hal_invariants_hold(char *why, size_t why_len);
+
 /* Zero `bytes` of RAM at physical pa (object creation, untyped reset). Kernel context. */
 void hal_zero_phys(paddr_t pa, word_t bytes);
 

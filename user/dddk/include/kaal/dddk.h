@@ -57,6 +57,15 @@ int dddk_fdt_find(const void *fdt, const char *compatible, struct dddk_device *o
  * by hostsim start-up); 0 when there is no such counter. dddk_cycles_unit() names the unit. */
 seL4_Word dddk_cycles(void);
 const char *dddk_cycles_unit(void);
+/* Is dddk_cycles() the CPU's cycle counter (aarch64 with CONFIG_EXPORT_PMU_USER)? */
+int dddk_has_cycles(void);
+
+/* Time: a count that advances dddk_counter_hz() times a second. aarch64: the generic timer's
+ * virtual count CNTVCT_EL0 and its frequency CNTFRQ_EL0, when the kernel exports them to user mode
+ * (CONFIG_EXPORT_VCNT_USER, seL4's KernelArmExportVCNTUser; on by default); hostsim: host
+ * nanoseconds (dddk_hostsim_clock). Both 0 when there is no such counter. */
+seL4_Word dddk_counter(void);
+seL4_Word dddk_counter_hz(void);
 #if !defined(__aarch64__)
 extern seL4_Word (*dddk_hostsim_clock)(void);
 #endif
