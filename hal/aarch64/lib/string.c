@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The C library string functions a freestanding aarch64 image needs: GCC may emit calls to
- * memcpy/memset/memmove/memcmp itself, and Debian's libfdt.a calls the rest. Shared by the kernel
- * and the loader; compiled with -fno-tree-loop-distribute-patterns so the loops below are not
- * turned back into calls to themselves. Built with -nostdinc: no C library's headers. */
+ * memcpy/memset/memmove/memcmp itself, and Debian's libfdt.a calls the rest. One source for every
+ * image kind (the kernel, the loader, libkaal for root tasks), compiled with
+ * -fno-tree-loop-distribute-patterns so the loops below are not turned back into calls to
+ * themselves. Built with -nostdinc: no C library's headers. */
 #include <libfdt_env.h> /* the declarations (hal/aarch64/libfdt/include) */
 
 void *memcpy(void *dst, const void *src, size_t n)
