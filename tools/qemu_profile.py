@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """Where one benchmark sample's instructions go: run the QEMU benchmark image with a per-instruction
-exec trace (`-singlestep -d exec,nochain`), cut out one measured interval and count its
-instructions by function (kernel and bench root symbols), optionally listing every instruction.
+exec trace (hal/aarch64/run-qemu.py with `-singlestep -d exec,nochain`), cut out one measured
+interval and count its instructions by function (kernel and bench root symbols), optionally listing
+every instruction.
 
-  qemu_profile.py BUILD [--func FUNC] [--sample N] [--list] [--trace LOG]
+  qemu_profile.py BUILD [--func FUNC] [--sample N] [--list] [--trace LOG] [--model MODEL]
 
 BUILD is a `-Dbenchmarks=true` aarch64 build directory. A measured interval starts at a
 `mrs xN, pmccntr_el0` directly followed by `svc` inside the bench root function FUNC (for example
@@ -23,6 +24,7 @@ import subprocess
 import sys
 
 OBJDUMP = 'aarch64-linux-gnu-objdump'
+RUN_QEMU = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'hal', 'aarch64', 'run-qemu.py')
 
 
 def functions(elf):
@@ -51,7 +53,7 @@ def main():
     ap.add_argument('--sample', type=int, default=200)
     ap.add_argument('--list', action='store_true', help='print every instruction of the interval')
     ap.add_argument('--trace', help='reuse (or keep) this exec log instead of a temporary one')
-    ap.add_argument('--gic', default='gicv2', choices=['gicv2', 'gicv3'])
+    ap.add_argument('--model', default='gicv2', help='a CPU model of tests/qemu/cpu-models.txt')
     a = ap.parse_args()
 
     image = os.path.join(a.build, 'bench/qemu/kaal-bench-image.elf')
@@ -74,10 +76,9 @@ def main():
 
     log = a.trace or '/tmp/kaal-qemu-profile.log'
     if not (a.trace and os.path.exists(a.trace)):
-        machine = 'virt' if a.gic == 'gicv2' else 'virt,gic-version=3'
-        cmd = ['qemu-system-aarch64', '-machine', machine, '-cpu', 'cortex-a53', '-icount', 'shift=0',
-               '-nographic', '-m', '1G', '-kernel', image, '-singlestep', '-d', 'exec,nochain', '-D', log]
-        subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, timeout=900, check=False)
+        cmd = [sys.executable, RUN_QEMU, '--model', a.model, '--icount', '--timeout', '900', image,
+               '-singlestep', '-d', 'exec,nochain', '-D', log]
+        subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False)
 
     want = starts[a.func]
     seen = 0
