@@ -51,10 +51,10 @@ def main():
         timeout = 120
     else:
         gic = sys.argv[3] if len(sys.argv) > 3 else "gicv2"
-        machine = ["-machine", "virt", "-cpu", "cortex-a53"] if gic == "gicv2" else \
-                  ["-machine", "virt,gic-version=3", "-cpu", "cortex-a72"]
-        cmd = ["qemu-system-aarch64"] + machine + ["-nographic", "-m", "1G", "-kernel", binary]
-        timeout = int(os.environ.get("QEMU_TIMEOUT", "240"))
+        run_qemu = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "hal", "aarch64",
+                                "run-qemu.py")
+        cmd = [sys.executable, run_qemu, "--model", gic, "--timeout", "240", binary]
+        timeout = None  # run-qemu.py's (QEMU_TIMEOUT overrides it)
     try:
         p = subprocess.run(cmd, input=SCRIPT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
         out, status = p.stdout.decode("utf-8", "replace"), p.returncode
