@@ -6,8 +6,7 @@ Two checks, one per mode.
 
 Source mode: every `#include <...>` in core/**/*.c and core/**/*.h (or the DIRs named) must name an
 allowed header: the freestanding C headers below, the tree's own <kaal/...>, <hal/...> and
-<hal_port/...>, <libfdt.h> only in core/kernel/dtb.c and user/dddk/dddk.c, and <libfdt_env.h> (the
-project's) only in user/dddk/libc_fdt.c. Quoted includes are
+<hal_port/...>, and <libfdt.h> only in core/kernel/dtb.c and user/dddk/dddk.c. Quoted includes are
 always fine. Prints file:line for each violation and exits 1.
 
   check_freestanding.py SOURCE_ROOT [DIR ...]   (DIR relative to SOURCE_ROOT; default: core)
@@ -36,9 +35,7 @@ FREESTANDING = {"stddef.h", "stdint.h", "stdbool.h", "stdarg.h", "limits.h"}
 TREE_PREFIXES = ("kaal/", "hal/", "hal_port/")
 # Extra headers allowed in one file only (path relative to the source root): libfdt for the
 # device-tree readers (the kernel's and the driver kit's; on aarch64 the port brings its own build).
-PER_FILE = {"core/kernel/dtb.c": {"libfdt.h"}, "user/dddk/dddk.c": {"libfdt.h"},
-            # aarch64 only: the string functions libfdt.a calls, declared by the project's libfdt_env.h
-            "user/dddk/libc_fdt.c": {"libfdt_env.h"}}
+PER_FILE = {"core/kernel/dtb.c": {"libfdt.h"}, "user/dddk/dddk.c": {"libfdt.h"}}
 # Host glue that starts portable code as a Linux process on hostsim (*hostsim_main.c) is exempt.
 HOST_GLUE_SUFFIX = "hostsim_main.c"
 

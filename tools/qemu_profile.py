@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """Where one benchmark sample's instructions go: run the QEMU benchmark image with a per-instruction
-exec trace (`-singlestep -d exec,nochain`), cut out one measured interval and count its
-instructions by function (kernel and bench root symbols), optionally listing every instruction.
+exec trace (hal/aarch64/run-qemu.py with `-singlestep -d exec,nochain`), cut out one measured
+interval and count its instructions by function (kernel and bench root symbols), optionally listing
+every instruction.
 
-  qemu_profile.py BUILD [--func FUNC [--any-read]] [--sample N] [--list] [--trace LOG]
+  qemu_profile.py BUILD [--func FUNC [--any-read]] [--sample N] [--list] [--trace LOG] [--model MODEL]
 
 BUILD is a `-Dbenchmarks=true` aarch64 build directory. A measured interval starts at a
 `mrs xN, pmccntr_el0` directly followed by `svc` inside the bench root function FUNC (for example
@@ -19,11 +20,13 @@ import argparse
 import collections
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
 
 OBJDUMP = 'aarch64-linux-gnu-objdump'
+RUN_QEMU = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'hal', 'aarch64', 'run-qemu.py')
 
 
 def functions(elf):
@@ -52,7 +55,7 @@ def main():
     ap.add_argument('--sample', type=int, default=200)
     ap.add_argument('--list', action='store_true', help='print every instruction of the interval')
     ap.add_argument('--trace', help='reuse (or keep) this exec log instead of a temporary one')
-    ap.add_argument('--gic', default='gicv2', choices=['gicv2', 'gicv3'])
+    ap.add_argument('--model', default='gicv2', help='a CPU model of tests/qemu/cpu-models.txt')
     ap.add_argument('--any-read', action='store_true',
                     help='an interval starts at any counter read in FUNC, not only one right before an svc '
                          '(for windows of several system calls, e.g. bench_map_pages)')
@@ -87,10 +90,10 @@ def main():
             tmpdir = tempfile.mkdtemp()
             log = os.path.join(tmpdir, 'exec.log')
             os.mkfifo(log)
-        machine = 'virt' if a.gic == 'gicv2' else 'virt,gic-version=3'
-        cmd = ['qemu-system-aarch64', '-machine', machine, '-cpu', 'cortex-a53', '-icount', 'shift=0',
-               '-nographic', '-m', '1G', '-kernel', image, '-singlestep', '-d', 'exec,nochain', '-D', log]
-        qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        # The runner starts QEMU as its child: a session of their own, so both stop together.
+        cmd = [sys.executable, RUN_QEMU, '--model', a.model, '--icount', '--timeout', '900', image,
+               '-singlestep', '-d', 'exec,nochain', '-D', log]
+        qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
         if a.trace:
             qemu.wait(timeout=900)
             qemu = None
@@ -116,7 +119,7 @@ def main():
                         trace = []
     finally:
         if qemu is not None:
-            qemu.kill()
+            os.killpg(qemu.pid, signal.SIGKILL)
             qemu.wait()
         if tmpdir is not None:
             os.unlink(log)

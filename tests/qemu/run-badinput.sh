@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Boot a KaaL image carrying the bad-input root task (badinput_root.c) on QEMU virt and judge it.
+# Boot a KaaL image carrying the bad-input root task (badinput_root.c) on QEMU virt
+# (hal/aarch64/run-qemu.py) and judge it.
 # Usage: run-badinput.sh IMAGE [MODEL]
 #   MODEL: a CPU model of cpu-models.txt (default gicv2: Cortex-A53, GICv2).
 #   QEMU_TIMEOUT (seconds, default 120) bounds the run.
@@ -10,14 +11,11 @@
 set -uo pipefail
 image=${1:?usage: run-badinput.sh IMAGE [MODEL]}
 model=${2:-gicv2}
-here=$(dirname "${BASH_SOURCE[0]}")
-m=$("$here/qemu-machine.sh" "$model") || exit 2
-read -r -a machine <<<"$m"
-gic=$("$here/qemu-machine.sh" "$model" gic)
+run_qemu="$(dirname "${BASH_SOURCE[0]}")/../../hal/aarch64/run-qemu.py"
+gic=$("$run_qemu" --model "$model" --field gic) || exit 2
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-timeout "${QEMU_TIMEOUT:-120}" qemu-system-aarch64 "${machine[@]}" -nographic -m 1G -kernel "$image" \
-    </dev/null 2>&1 | tr -d '\r' >"$log"
+"$run_qemu" --model "$model" --timeout 120 "$image" </dev/null 2>&1 | tr -d '\r' >"$log"
 status=${PIPESTATUS[0]}
 cat "$log"
 fail=0

@@ -1,21 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# A kernel crash on purpose, under gdb: checks the panic dump and the gdb helper (./kaal gdb).
-# Usage: run-crashdump.sh GDB_QEMU_SH IMAGE KERNEL_ELF ROOT_ELF
-# Boots IMAGE (the bad-input root task) halted under hal/aarch64/gdb-qemu.sh, stops in the root
+# A kernel crash on purpose, under gdb: checks the panic dump and the gdb mode of
+# hal/aarch64/run-qemu.py (./kaal gdb).
+# Usage: run-crashdump.sh IMAGE KERNEL_ELF ROOT_ELF
+# Boots IMAGE (the bad-input root task) halted under gdb (run-qemu.py --gdb), stops in the root
 # task (its symbols: kaal_root_main) and at the kernel's first VM-fault entry (the kernel's
 # symbols), then points the kernel's PC at 0x10: an instruction abort at EL1. Passes when QEMU
 # powered off after a panic whose dump names the current thread ("badinput-child", the thread
 # whose fault the kernel was handling) and decodes ESR and FAR in words. Needs gdb-multiarch (exit
 # 77, skipped, without it). QEMU_TIMEOUT (default 60 s) bounds the run.
 set -uo pipefail
-helper=${1:?usage: run-crashdump.sh GDB_QEMU_SH IMAGE KERNEL_ELF ROOT_ELF}
-image=${2:?} kernel=${3:?} root=${4:?}
+image=${1:?usage: run-crashdump.sh IMAGE KERNEL_ELF ROOT_ELF}
+kernel=${2:?} root=${3:?}
+run_qemu="$(dirname "${BASH_SOURCE[0]}")/../../hal/aarch64/run-qemu.py"
 command -v gdb-multiarch >/dev/null || { echo "run-crashdump.sh: gdb-multiarch is missing: skipped"; exit 77; }
 console=$(mktemp)
 out=$(mktemp)
 trap 'rm -f "$console" "$out"' EXIT
-KAAL_GDB_PORT=0 CONSOLE="$console" timeout "${QEMU_TIMEOUT:-60}" "$helper" "$image" "$kernel" "$root" -batch \
+"$run_qemu" --timeout 60 --gdb "$kernel" --gdb-root "$root" --gdb-port 0 --console "$console" "$image" -batch \
     -ex 'break kaal_root_main' -ex continue -ex 'delete' \
     -ex 'break kernel_handle_vm_fault' -ex continue -ex 'delete' \
     -ex 'set $pc = 0x10' -ex continue >"$out" 2>&1

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Boot a KaaL image carrying the hostile root task (hostile_root.c) on QEMU virt and judge it.
+# Boot a KaaL image carrying the hostile root task (hostile_root.c) on QEMU virt
+# (hal/aarch64/run-qemu.py) and judge it.
 # Usage: run-hostile.sh IMAGE [MODEL]
 #   MODEL: a CPU model of cpu-models.txt (default gicv2). The root task gets the boot arguments
 #   hostile.seed=$HOSTILE_SEED (default 1: every run is the same; the console shows the seed) and
@@ -12,16 +13,14 @@
 set -uo pipefail
 image=${1:?usage: run-hostile.sh IMAGE [MODEL]}
 model=${2:-gicv2}
-here=$(dirname "${BASH_SOURCE[0]}")
-m=$("$here/qemu-machine.sh" "$model") || exit 2
-read -r -a machine <<<"$m"
-gic=$("$here/qemu-machine.sh" "$model" gic)
-expect=$("$here/qemu-machine.sh" "$model" expect)
+run_qemu="$(dirname "${BASH_SOURCE[0]}")/../../hal/aarch64/run-qemu.py"
+gic=$("$run_qemu" --model "$model" --field gic) || exit 2
+expect=$("$run_qemu" --model "$model" --field expect)
 seed=${HOSTILE_SEED:-1}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-timeout "${QEMU_TIMEOUT:-180}" qemu-system-aarch64 "${machine[@]}" -nographic -m 1G -kernel "$image" \
-    -append "hostile.seed=$seed hostile.expect=$expect" </dev/null 2>&1 | tr -d '\r' >"$log"
+"$run_qemu" --model "$model" --timeout 180 --append "hostile.seed=$seed hostile.expect=$expect" "$image" \
+    </dev/null 2>&1 | tr -d '\r' >"$log"
 status=${PIPESTATUS[0]}
 cat "$log"
 fail=0

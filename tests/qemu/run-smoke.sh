@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Boot a KaaL image carrying the smoke root task on QEMU virt and check its console.
+# Boot a KaaL image carrying the smoke root task on QEMU virt (hal/aarch64/run-qemu.py) and check
+# its console.
 # Usage: run-smoke.sh IMAGE [MODEL]
 #   MODEL: a CPU model of cpu-models.txt (default gicv2: Cortex-A53 with GICv2, QEMU's default).
 #   QEMU_TIMEOUT (seconds, default 60) bounds the run.
@@ -10,15 +11,12 @@
 set -uo pipefail
 image=${1:?usage: run-smoke.sh IMAGE [MODEL]}
 model=${2:-gicv2}
-here=$(dirname "${BASH_SOURCE[0]}")
-m=$("$here/qemu-machine.sh" "$model") || exit 2
-read -r -a machine <<<"$m"
-gic=$("$here/qemu-machine.sh" "$model" gic)
+run_qemu="$(dirname "${BASH_SOURCE[0]}")/../../hal/aarch64/run-qemu.py"
+gic=$("$run_qemu" --model "$model" --field gic) || exit 2
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 start=$(date +%s.%N)
-timeout "${QEMU_TIMEOUT:-60}" qemu-system-aarch64 "${machine[@]}" -nographic -m 1G -kernel "$image" \
-    </dev/null >"$log" 2>&1
+"$run_qemu" --model "$model" --timeout 60 "$image" </dev/null >"$log" 2>&1
 status=$?
 end=$(date +%s.%N)
 tr -d '\r' <"$log"

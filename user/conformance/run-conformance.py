@@ -5,12 +5,14 @@
   run-conformance.py hostsim KAAL-CONFORMANCE [ARGS...]   the hostsim executable (extra args passed on)
   run-conformance.py qemu IMAGE [MODEL]                   the aarch64 loader image, in QEMU virt on a
                                                           CPU model of tests/qemu/cpu-models.txt
-                                                          (default gicv2)
+                                                          (default gicv2; hal/aarch64/run-qemu.py)
 
 Passes when every case line is "ok", the plan ("1..N") matches the number of case lines, the last
 line of the suite is "N passed, 0 failed" with the counts agreeing, and the run ended cleanly
-(hostsim: exit status 0; QEMU: powered off by itself, no kernel panic). Prints the output, then a
-summary of failed cases. QEMU_TIMEOUT (seconds, default 240) bounds a QEMU run.
+(hostsim: exit status 0; QEMU: powered off by itself, no kernel panic). The output is TAP, which
+Meson reads case by case (protocol 'tap'): the suite's plan and case lines as they are, every other
+console line and the verdict as "# " comments; the exit status is 1 when the run fails.
+QEMU_TIMEOUT (seconds, default 240) bounds a QEMU run.
 
 It also judges the kernel's diagnostics for failed invocations (seL4's userError; KAAL_USER_ERRORS=1,
 set by meson for a kernel that prints them, 0 for one that does not): each is one line in seL4's form
@@ -22,6 +24,9 @@ import re
 import subprocess
 import sys
 
+# The suite's own TAP lines: the plan and the case lines (every other line becomes a comment).
+TAP = re.compile(r'^(1\.\.\d+|(not )?ok \d+ .*)$')
+
 
 def run(argv):
     port = argv[1]
@@ -30,24 +35,17 @@ def run(argv):
         timeout = None
     elif port == 'qemu':
         model = argv[3] if len(argv) > 3 else 'gicv2'
-        machine_sh = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tests', 'qemu',
-                                  'qemu-machine.sh')
-        machine = subprocess.run([machine_sh, model], check=True, stdout=subprocess.PIPE).stdout.decode().split()
-        # -icount shift=0: virtual time follows the instructions executed, not the host's clock, so
-        # where a timer tick lands is the same on every run, however loaded the machine is. Without
-        # it a host that deschedules QEMU for a time slice can let a tick preempt the root task in
-        # the middle of a case that (legitimately, as seL4 would) observes the scheduler's order.
-        cmd = ['qemu-system-aarch64'] + machine + ['-icount', 'shift=0', '-nographic', '-m', '1G', '-kernel', argv[2]]
-        timeout = int(os.environ.get('QEMU_TIMEOUT', '240'))
+        run_qemu = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'hal', 'aarch64',
+                                'run-qemu.py')
+        # --icount: where a timer tick lands is the same on every run, however loaded the host is.
+        # Without it a host that deschedules QEMU for a time slice can let a tick preempt the root
+        # task in the middle of a case that (legitimately, as seL4 would) observes the scheduler's
+        # order.
+        cmd = [sys.executable, run_qemu, '--model', model, '--icount', '--timeout', '240', argv[2]]
     else:
         sys.exit(f'run-conformance.py: unknown port {port!r}')
-    try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=timeout)
-        out, status = p.stdout.decode(errors='replace').replace('\r', ''), p.returncode
-    except subprocess.TimeoutExpired as e:
-        out, status = (e.stdout or b'').decode(errors='replace').replace('\r', ''), 'timeout'
-    return port, out, status
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return port, p.stdout.decode(errors='replace').replace('\r', ''), p.returncode
 
 
 # seL4's one-line userError form, KaaL's name in place of seL4's.
@@ -113,7 +111,7 @@ def judge(port, out, status):
     if port == 'hostsim' and status != 0:
         problems.append(f'exit status {status}')
     if port == 'qemu' and status != 0:
-        problems.append(f'QEMU exit status {status} (did not power off by itself)')
+        problems.append(f'QEMU exit status {status} (124: timeout; did not power off by itself)')
     return cases, failed, problems
 
 
@@ -121,15 +119,16 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     port, out, status = run(sys.argv)
-    sys.stdout.write(out)
+    for line in out.splitlines():
+        print(line if TAP.match(line) else '# ' + line)
     cases, failed, problems = judge(port, out, status)
-    print(f'run-conformance.py: {port}: {len(cases)} cases, {len(failed)} failed')
+    print(f'# run-conformance.py: {port}: {len(cases)} cases, {len(failed)} failed')
     for l in failed:
-        print('  ' + l)
+        print('#   ' + l)
     for pr in problems:
-        print('run-conformance.py: FAIL: ' + pr)
+        print('# run-conformance.py: FAIL: ' + pr)
     if not problems:
-        print('run-conformance.py: PASS')
+        print('# run-conformance.py: PASS')
     return 1 if problems else 0
 
 

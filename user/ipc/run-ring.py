@@ -4,8 +4,9 @@
 
 usage: run-ring.py hostsim KAAL-RING-TEST | run-ring.py qemu IMAGE
 Passes when every check printed "ok", the summary says "N passed, 0 failed" and the run ended
-cleanly (hostsim: exit status 0; QEMU: it powered off). The "ring-bench:" line is the benchmark's
-figure (messages/s and bytes/s on hostsim; per-message cycles in QEMU when the PMU is exported).
+cleanly (hostsim: exit status 0; QEMU, booted on GICv2 by hal/aarch64/run-qemu.py: it powered off).
+The "ring-bench:" line is the benchmark's figure (messages/s and bytes/s on hostsim; per-message
+cycles in QEMU when the PMU is exported).
 """
 import os
 import re
@@ -24,12 +25,13 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     port, binary = sys.argv[1:]
+    run_qemu = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "hal", "aarch64",
+                            "run-qemu.py")
     cmd = [binary] if port == "hostsim" else \
-        ["qemu-system-aarch64", "-machine", "virt", "-cpu", "cortex-a53", "-nographic", "-m", "1G",
-         "-kernel", binary]
+        [sys.executable, run_qemu, "--model", "gicv2", "--timeout", str(hang_guard_seconds()), binary]
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=hang_guard_seconds())
+                           timeout=hang_guard_seconds() if port == "hostsim" else None)
         out, status = p.stdout.decode("utf-8", "replace"), p.returncode
     except subprocess.TimeoutExpired as e:
         out, status = (e.stdout or b"").decode("utf-8", "replace"), "timeout"

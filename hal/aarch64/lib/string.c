@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The C library string functions a freestanding aarch64 image needs: GCC may emit calls to
- * memcpy/memset/memmove/memcmp itself, and Debian's libfdt.a calls the rest. Shared by the kernel
- * and the loader; compiled with -fno-tree-loop-distribute-patterns so the loops below are not
- * turned back into calls to themselves. Built with -nostdinc: no C library's headers. */
+ * memcpy/memset/memmove/memcmp itself, Debian's libfdt.a calls most of the rest, and core calls
+ * strcmp (<kaal/string.h>). One source for every
+ * image kind (the kernel, the loader, libkaal for root tasks), compiled with
+ * -fno-tree-loop-distribute-patterns so the loops below are not turned back into calls to
+ * themselves. Built with -nostdinc: no C library's headers. */
 #include <libfdt_env.h> /* the declarations (hal/aarch64/libfdt/include) */
+
+int strcmp(const char *a, const char *b); /* not libfdt's: core's */
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
@@ -103,4 +107,13 @@ char *strrchr(const char *s, int c)
             return (char *)last;
         }
     }
+}
+
+int strcmp(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
 }

@@ -5,9 +5,8 @@
  * the -isystem directory of the unpacked package) and the build never reaches Debian's.
  *
  * The string functions are declared with their C names because Debian's libfdt.a calls them by
- * those names: the kernel and the loader get them from hal/aarch64/lib/string.c, root tasks from
- * libkaal (user/arch/aarch64/string.c) and the driver kit (user/dddk/libc_fdt.c). Both string.c
- * files include this header, so the declarations are written once. */
+ * those names: hal/aarch64/lib/string.c defines them (compiled into the kernel, the loader and
+ * libkaal for root tasks) and includes this header, so the declarations are written once. */
 #ifndef KAAL_LIBFDT_ENV_H
 #define KAAL_LIBFDT_ENV_H
 
