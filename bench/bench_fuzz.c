@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The fuzzer's throughput on the hostsim port, one core: executions per second and system calls per
- * second over a fixed corpus (tests/fuzz/corpus), each input on a fresh kernel made by booting or by
- * restoring a snapshot of one boot, with the invariant checker after every kernel entry, only at
+ * second over a fixed corpus (tests/fuzz/corpus), each input on a fresh kernel made by booting or
+ * by restoring a snapshot of one boot, with the invariant checker after every kernel entry, only at
  * the end, or off, and the time per input spent booting or restoring. Times are the thread's CPU
  * time (CLOCK_THREAD_CPUTIME_ID), so a busy shared machine does not lower the per-core figures. */
 #include <dirent.h>
@@ -81,9 +81,10 @@ static void measure_on(const char *dtb, const char *name, enum kfuzz_check check
     }
     double secs = now_s() - t0;
     qsort(boot_us, nb, sizeof(boot_us[0]), cmp_double);
-    printf("%-44s %7.0f exec/s %8.0f syscalls/s %8.0f entries/s  %s median %.1f us (%lu execs, %.2f s)\n", name,
-           (double)execs / secs, (double)syscalls / secs, (double)entries / secs, fresh_boot ? "boot" : "restore",
-           boot_us[nb / 2], execs, secs);
+    printf("%-44s %7.0f exec/s %8.0f syscalls/s %8.0f entries/s  %s median %.1f us (%lu execs, "
+           "%.2f s)\n",
+           name, (double)execs / secs, (double)syscalls / secs, (double)entries / secs,
+           fresh_boot ? "boot" : "restore", boot_us[nb / 2], execs, secs);
 }
 
 static void measure(const char *name, enum kfuzz_check check, bool fresh_boot)
@@ -98,7 +99,8 @@ int main(void)
         fprintf(stderr, "bench_fuzz: no inputs in %s\n", KFUZZ_CORPUS);
         return 1;
     }
-    printf("bench_fuzz: hostsim, one core, %u corpus inputs x %u rounds, fresh kernel per input\n", n_inputs, ROUNDS);
+    printf("bench_fuzz: hostsim, one core, %u corpus inputs x %u rounds, fresh kernel per input\n",
+           n_inputs, ROUNDS);
     measure("boot, invariants after every entry", KFUZZ_CHECK_EVERY_ENTRY, true);
     measure("boot, invariants at the end only", KFUZZ_CHECK_END, true);
     measure("boot, no invariant checker", KFUZZ_CHECK_NONE, true);
@@ -116,7 +118,8 @@ int main(void)
     n_inputs = 0;
     load(KFUZZ_CORPUS "-big");
     printf("its %u seeds (tests/fuzz/corpus-big):\n", n_inputs);
-    measure_on(KFUZZ_BIG_DTB, "big, big seeds, snapshot, incremental", KFUZZ_CHECK_INCREMENTAL, false);
+    measure_on(KFUZZ_BIG_DTB, "big, big seeds, snapshot, incremental", KFUZZ_CHECK_INCREMENTAL,
+               false);
     measure_on(KFUZZ_BIG_DTB, "big, big seeds, snapshot, no checker", KFUZZ_CHECK_NONE, false);
     measure_on(KFUZZ_BIG_DTB, "big, big seeds, boot, no checker", KFUZZ_CHECK_NONE, true);
     return 0;

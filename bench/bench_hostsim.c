@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Benchmarks on the hostsim port: kernel boot time per device tree, a CNode_Copy + CNode_Delete pair
- * made as the root thread, a null system call, and IPC between two threads (Call and ReplyRecv, the
- * fastpath when -Dfastpath=true, Yield). Wall-clock nanoseconds (clock_gettime) per system call as
- * the harness makes it (hostsim_root_syscall / hostsim_syscall_as_current), median of many runs.
+/* Benchmarks on the hostsim port: kernel boot time per device tree, a CNode_Copy + CNode_Delete
+ * pair made as the root thread, a null system call, and IPC between two threads (Call and
+ * ReplyRecv, the fastpath when -Dfastpath=true, Yield). Wall-clock nanoseconds (clock_gettime) per
+ * system call as the harness makes it (hostsim_root_syscall / hostsim_syscall_as_current), median
+ * of many runs.
  * --callgrind: no clock reads; bench/callgrind_hostsim.py runs this under Valgrind's callgrind and
  * divides each bench_op_* function's inclusive instruction count by its number of system calls. */
 #include <errno.h>
@@ -87,7 +88,8 @@ static void *read_file(const char *path, size_t *size)
     return buf;
 }
 
-/* Boot time from one device tree: hostsim_boot() alone is timed (the previous machine is shut down first). */
+/* Boot time from one device tree: hostsim_boot() alone is timed (the previous machine is shut down
+ * first). */
 static void bench_boot(const char *dtb_name, unsigned runs)
 {
     char name[64], path[4096];
@@ -124,13 +126,16 @@ static void bench_boot(const char *dtb_name, unsigned runs)
     free(dtb);
 }
 
-/* One root-thread seL4_Call on cptr; MR0..3 in x2..x5, the rest in the IPC buffer. Returns the reply label
- * (0 = no error) or -1 if the thread did not get its reply. */
-static long root_call(seL4_Word cptr, seL4_Word label, unsigned n, const seL4_Word *mrs, unsigned ncaps,
-                      const seL4_Word *caps)
+/* One root-thread seL4_Call on cptr; MR0..3 in x2..x5, the rest in the IPC buffer. Returns the
+ * reply label (0 = no error) or -1 if the thread did not get its reply. */
+static long root_call(seL4_Word cptr, seL4_Word label, unsigned n, const seL4_Word *mrs,
+                      unsigned ncaps, const seL4_Word *caps)
 {
     seL4_IPCBuffer *ipc = hostsim_root_ipc_buffer();
-    uint64_t regs[8] = {cptr, seL4_MessageInfo_new(label, 0, ncaps, n).words[0], 0, 0, 0, 0, 0, (uint64_t)seL4_SysCall};
+    uint64_t regs[8] = {cptr, seL4_MessageInfo_new(label, 0, ncaps, n).words[0],
+                        0,    0,
+                        0,    0,
+                        0,    (uint64_t)seL4_SysCall};
     for (unsigned i = 0; i < n; i++) {
         if (i < seL4_FastMessageRegisters) {
             regs[2 + i] = mrs[i];
@@ -148,7 +153,8 @@ static long root_call(seL4_Word cptr, seL4_Word label, unsigned n, const seL4_Wo
     return (long)seL4_MessageInfo_get_label(info);
 }
 
-/* CNode_Copy (root TCB cap into the first empty slot) then CNode_Delete of the copy, timed as a pair. */
+/* CNode_Copy (root TCB cap into the first empty slot) then CNode_Delete of the copy, timed as a
+ * pair. */
 static void bench_cnode_copy_delete(const char *dtb_name, unsigned runs)
 {
     struct result *r = add_result("CNode_Copy+CNode_Delete");
@@ -179,7 +185,8 @@ static void bench_cnode_copy_delete(const char *dtb_name, unsigned runs)
         long d = root_call(root, CNodeDelete, 2, delete_mrs, 0, NULL);
         unsigned long long t = now_ns() - t0;
         if (c != 0 || d != 0) {
-            fprintf(stderr, "bench: CNode_Copy returned %ld, CNode_Delete returned %ld (run %u)\n", c, d, i);
+            fprintf(stderr, "bench: CNode_Copy returned %ld, CNode_Delete returned %ld (run %u)\n",
+                    c, d, i);
             r->error = "invocation failed";
             break;
         }
@@ -238,8 +245,10 @@ static const char *ipc_setup(struct ipc_setup *st)
         return "no untyped";
     }
     const seL4_Word root = seL4_CapInitThreadCNode, caps_root[1] = {root};
-    /* Retype(type, size_bits, root, node_index, node_depth, node_offset, num): node_depth 0 = root. */
-    const seL4_Word tcbs[6] = {seL4_TCBObject, 0, 0, 0, slot, 2}, eps[6] = {seL4_EndpointObject, 0, 0, 0, slot + 2, 2};
+    /* Retype(type, size_bits, root, node_index, node_depth, node_offset, num): node_depth 0 = root.
+     */
+    const seL4_Word tcbs[6] = {seL4_TCBObject, 0, 0, 0, slot, 2},
+                    eps[6] = {seL4_EndpointObject, 0, 0, 0, slot + 2, 2};
     if (root_call(ut, UntypedRetype, 6, tcbs, 1, caps_root) != 0 ||
         root_call(ut, UntypedRetype, 6, eps, 1, caps_root) != 0) {
         return "retype failed";
@@ -247,7 +256,8 @@ static const char *ipc_setup(struct ipc_setup *st)
     st->tcb[0] = slot, st->tcb[1] = slot + 1, st->ep = slot + 2;
     seL4_Word park = slot + 3;
     for (int i = 0; i < 2; i++) {
-        const seL4_Word cfg[4] = {0, 0, 0, 0}, cfg_caps[3] = {root, seL4_CapInitThreadVSpace, seL4_CapNull};
+        const seL4_Word cfg[4] = {0, 0, 0, 0},
+                        cfg_caps[3] = {root, seL4_CapInitThreadVSpace, seL4_CapNull};
         const seL4_Word prio[1] = {200}, prio_caps[1] = {seL4_CapInitThreadTCB};
         if (root_call(st->tcb[i], TCBConfigure, 4, cfg, 3, cfg_caps) != 0 ||
             root_call(st->tcb[i], TCBSetPriority, 1, prio, 1, prio_caps) != 0 ||
@@ -271,12 +281,15 @@ static const char *ipc_setup(struct ipc_setup *st)
 }
 
 /* runs Call + ReplyRecv round trips: each system call timed on its own. */
-static __attribute__((noinline)) const char *
-bench_op_call_reply_recv(struct ipc_setup *st, unsigned runs, unsigned long long *call_ns, unsigned long long *rr_ns)
+static __attribute__((noinline)) const char *bench_op_call_reply_recv(struct ipc_setup *st,
+                                                                      unsigned runs,
+                                                                      unsigned long long *call_ns,
+                                                                      unsigned long long *rr_ns)
 {
     for (unsigned i = 0; i < runs; i++) {
         unsigned long long t0 = clock_ns();
-        if (current_syscall(seL4_SysCall, st->ep, 0) != HOSTSIM_BLOCKED || hostsim_current_thread() != st->server) {
+        if (current_syscall(seL4_SysCall, st->ep, 0) != HOSTSIM_BLOCKED ||
+            hostsim_current_thread() != st->server) {
             return "Call did not switch to the server";
         }
         unsigned long long t1 = clock_ns();
@@ -307,7 +320,8 @@ static __attribute__((noinline)) const char *bench_op_yield(unsigned runs, unsig
 }
 
 /* runs null system calls (Yield with nothing else at the priority) as the root thread. */
-static __attribute__((noinline)) const char *bench_op_null_syscall(unsigned runs, unsigned long long *ns)
+static __attribute__((noinline)) const char *bench_op_null_syscall(unsigned runs,
+                                                                   unsigned long long *ns)
 {
     for (unsigned i = 0; i < runs; i++) {
         uint64_t regs[8] = {0, 0, 0, 0, 0, 0, 0, (uint64_t)seL4_SysYield};
@@ -320,7 +334,8 @@ static __attribute__((noinline)) const char *bench_op_null_syscall(unsigned runs
     return NULL;
 }
 
-static void finish(struct result *r, const char *error, unsigned long long *samples, unsigned warmup, unsigned runs)
+static void finish(struct result *r, const char *error, unsigned long long *samples,
+                   unsigned warmup, unsigned runs)
 {
     if (error != NULL) {
         r->error = error;
@@ -346,7 +361,8 @@ static void bench_ipc(unsigned runs)
     finish(rn, error, a, warmup, runs);
     hostsim_shutdown();
 
-    struct result *rc = add_result("Call (fastpath case)"), *rr = add_result("ReplyRecv (fastpath case)");
+    struct result *rc = add_result("Call (fastpath case)"),
+                  *rr = add_result("ReplyRecv (fastpath case)");
     struct result *ry = add_result("Yield (switch)");
     struct ipc_setup st;
     error = ipc_setup(&st);
@@ -370,33 +386,35 @@ static void bench_ipc(unsigned runs)
 static void print_results(FILE *out, unsigned boot_runs, unsigned op_runs)
 {
     fprintf(out, "KaaL benchmarks: port hostsim, build %s\n", KAAL_BUILD_DESC);
-    fprintf(out, "method: %s wall time per run, median of N runs (boots N=%u, invocations N=%u)\n", METHOD, boot_runs,
-            op_runs);
-    fprintf(out, "%-28s %8s %14s %14s %14s\n", "benchmark", "runs", "median ns", "min ns", "max ns");
+    fprintf(out, "method: %s wall time per run, median of N runs (boots N=%u, invocations N=%u)\n",
+            METHOD, boot_runs, op_runs);
+    fprintf(out, "%-28s %8s %14s %14s %14s\n", "benchmark", "runs", "median ns", "min ns",
+            "max ns");
     for (unsigned i = 0; i < n_results; i++) {
         const struct result *r = &results[i];
         if (r->error) {
             fprintf(out, "%-28s %8s  not measured: %s\n", r->name, "-", r->error);
         } else {
-            fprintf(out, "%-28s %8u %14llu %14llu %14llu\n", r->name, r->runs, r->median_ns, r->min_ns, r->max_ns);
+            fprintf(out, "%-28s %8u %14llu %14llu %14llu\n", r->name, r->runs, r->median_ns,
+                    r->min_ns, r->max_ns);
         }
     }
 }
 
 static void print_json(FILE *out)
 {
-    fprintf(
-        out,
-        "{\"port\": \"hostsim\", \"build\": \"%s\", \"method\": \"%s, median of N\", \"unit\": \"ns\", \"results\": [",
-        KAAL_BUILD_DESC, METHOD);
+    fprintf(out,
+            "{\"port\": \"hostsim\", \"build\": \"%s\", \"method\": \"%s, median of N\", \"unit\": "
+            "\"ns\", \"results\": [",
+            KAAL_BUILD_DESC, METHOD);
     for (unsigned i = 0; i < n_results; i++) {
         const struct result *r = &results[i];
         fprintf(out, "%s\n  {\"name\": \"%s\", ", i ? "," : "", r->name);
         if (r->error) {
             fprintf(out, "\"error\": \"%s\"}", r->error);
         } else {
-            fprintf(out, "\"runs\": %u, \"median_ns\": %llu, \"min_ns\": %llu, \"max_ns\": %llu}", r->runs,
-                    r->median_ns, r->min_ns, r->max_ns);
+            fprintf(out, "\"runs\": %u, \"median_ns\": %llu, \"min_ns\": %llu, \"max_ns\": %llu}",
+                    r->runs, r->median_ns, r->min_ns, r->max_ns);
         }
     }
     fprintf(out, "\n]}\n");
@@ -428,7 +446,8 @@ int main(int argc, char **argv)
             no_clock = 1;
             boot_runs = 1;
         } else {
-            fprintf(stderr, "usage: bench_hostsim [--boots N] [--ops N] [--json FILE] [--callgrind]\n");
+            fprintf(stderr,
+                    "usage: bench_hostsim [--boots N] [--ops N] [--json FILE] [--callgrind]\n");
             return 2;
         }
     }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* kaal-sim: boot the hostsim kernel from a device tree and run the default root task as its root thread. */
+/* kaal-sim: boot the hostsim kernel from a device tree and run the default root task as its root
+ * thread. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +19,9 @@
 
 /* Exit statuses besides the root task's own (0 = it passed, 1 = one of its checks failed). */
 enum {
-    EXIT_USAGE = 2,      /* bad command line */
-    EXIT_BOOT = 3,       /* the device tree could not be read or the kernel did not boot */
-    EXIT_KERNEL = 4,     /* the root thread stopped, or the kernel halted or panicked, while it ran */
+    EXIT_USAGE = 2,  /* bad command line */
+    EXIT_BOOT = 3,   /* the device tree could not be read or the kernel did not boot */
+    EXIT_KERNEL = 4, /* the root thread stopped, or the kernel halted or panicked, while it ran */
 };
 
 static enum hostsim_status last_bad_status = HOSTSIM_OK;
@@ -52,23 +53,25 @@ static int hostsim_syscall(seL4_Word regs[8])
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: kaal-sim [--dtb FILE] [--trace] [--help]\n"
-            "       kaal-sim --replay FILE\n"
-            "\n"
-            "Boot the KaaL kernel inside this process (the hostsim port) from a device tree and run the\n"
-            "default root task, which prints a summary of its bootinfo, untypeds and initial caps.\n"
-            "Kernel and root task output go to the kernel console (stderr).\n"
-            "\n"
-            "  --dtb FILE   device tree to boot from (default: %s)\n"
-            "  --trace      print every system call of the root task, decoded, with its result\n"
-            "  --replay FILE  run one fuzzer input (docs/fuzzing.md) on a fresh kernel and print it\n"
-            "               as a trace; exit 1 if the kernel halted or an invariant failed\n"
-            "  --help       show this help\n"
-            "\n"
-            "Exit status: 0 the root task ran and its checks passed; 1 a root task check failed;\n"
-            "2 usage error; 3 boot failed; 4 the kernel halted or the root thread stopped.\n",
-            DEFAULT_DTB);
+    fprintf(
+        out,
+        "usage: kaal-sim [--dtb FILE] [--trace] [--help]\n"
+        "       kaal-sim --replay FILE\n"
+        "\n"
+        "Boot the KaaL kernel inside this process (the hostsim port) from a device tree and run "
+        "the\n"
+        "default root task, which prints a summary of its bootinfo, untypeds and initial caps.\n"
+        "Kernel and root task output go to the kernel console (stderr).\n"
+        "\n"
+        "  --dtb FILE   device tree to boot from (default: %s)\n"
+        "  --trace      print every system call of the root task, decoded, with its result\n"
+        "  --replay FILE  run one fuzzer input (docs/fuzzing.md) on a fresh kernel and print it\n"
+        "               as a trace; exit 1 if the kernel halted or an invariant failed\n"
+        "  --help       show this help\n"
+        "\n"
+        "Exit status: 0 the root task ran and its checks passed; 1 a root task check failed;\n"
+        "2 usage error; 3 boot failed; 4 the kernel halted or the root thread stopped.\n",
+        DEFAULT_DTB);
 }
 
 /* --replay: one fuzzer input, traced to stdout. */
@@ -173,7 +176,8 @@ int main(int argc, char **argv)
     }
     if (last_bad_status != HOSTSIM_OK) {
         fprintf(stderr, "kaal-sim: the root thread %s while it ran\n",
-                last_bad_status == HOSTSIM_HALTED ? "found the kernel halted" : "stopped (fault without handler)");
+                last_bad_status == HOSTSIM_HALTED ? "found the kernel halted"
+                                                  : "stopped (fault without handler)");
         return EXIT_KERNEL;
     }
     fprintf(stderr, "kaal-sim: root task exited with status %d\n", status);

@@ -4,7 +4,8 @@
  * is read in user space right before the system call and right after it returns, in whichever
  * thread runs next; the cost of the two reads themselves (min of back-to-back reads) is
  * subtracted; WARMUP samples are dropped, then SAMPLES kept; min, median, max are printed as one
- * `BENCH {json}` line per primitive, which bench/run_qemu_bench.py collects. docs/performance.md. */
+ * `BENCH {json}` line per primitive, which bench/run_qemu_bench.py collects. docs/performance.md.
+ */
 #include <kaal/alloc.h>
 #include <kaal/bootinfo.h>
 #include <kaal/print.h>
@@ -34,7 +35,8 @@ static inline ccnt_t ccnt(void)
 /* Raw system calls, as libsel4's inline ones, with the counter read inside the same asm block
  * right before the svc (into *start) and right after it returns (into *end): nothing else runs
  * between the reads and the system call. */
-static inline seL4_Word timed_syscall(seL4_Word sys, seL4_Word dest, seL4_Word info, ccnt_t *start, ccnt_t *end)
+static inline seL4_Word timed_syscall(seL4_Word sys, seL4_Word dest, seL4_Word info, ccnt_t *start,
+                                      ccnt_t *end)
 {
     register seL4_Word x0 __asm__("x0") = dest;
     register seL4_Word x1 __asm__("x1") = info;
@@ -47,7 +49,8 @@ static inline seL4_Word timed_syscall(seL4_Word sys, seL4_Word dest, seL4_Word i
     __asm__ volatile("mrs %[s], pmccntr_el0\n"
                      "svc #0\n"
                      "mrs %[e], pmccntr_el0"
-                     : "+r"(x0), "+r"(x1), "=r"(x2), "=r"(x3), "=r"(x4), "=r"(x5), [s] "=&r"(s), [e] "=r"(e)
+                     : "+r"(x0), "+r"(x1), "=r"(x2), "=r"(x3), "=r"(x4),
+                       "=r"(x5), [s] "=&r"(s), [e] "=r"(e)
                      : "r"(x7)
                      : "memory");
     *start = s;
@@ -99,7 +102,8 @@ static seL4_CPtr map_frame(seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr)
 {
     seL4_CPtr pt = 0;
     for (int tries = 0; tries < 4; tries++) {
-        seL4_Error err = sys_arm_page_map(frame, vspace, vaddr, seL4_ReadWrite, seL4_ARM_Default_VMAttributes);
+        seL4_Error err =
+            sys_arm_page_map(frame, vspace, vaddr, seL4_ReadWrite, seL4_ARM_Default_VMAttributes);
         if (err == seL4_NoError) {
             return pt;
         }
@@ -130,8 +134,8 @@ static void make_other_vspace(void)
     seL4_Word n = bi->userImageFrames.end - bi->userImageFrames.start;
     for (seL4_Word i = 0; i < n; i++) {
         seL4_CPtr copy = kaal_slots_alloc(&slots);
-        err = sys_cnode_copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode, bi->userImageFrames.start + i,
-                             64, seL4_AllRights);
+        err = sys_cnode_copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode,
+                             bi->userImageFrames.start + i, 64, seL4_AllRights);
         if (err != seL4_NoError) {
             fail("image frame copy", err);
         }
@@ -172,9 +176,9 @@ static void spawn(int idx, void (*fn)(void), seL4_Word prio, int other_as, int f
     if (t->tcb == 0) {
         t->tcb = alloc(seL4_TCBObject, 0);
     }
-    seL4_Error err =
-        sys_tcb_configure(t->tcb, 0, seL4_CapInitThreadCNode, 0, other_as ? other_vspace : seL4_CapInitThreadVSpace, 0,
-                          (seL4_Word)&t->ipc_buffer, image_frame(&t->ipc_buffer));
+    seL4_Error err = sys_tcb_configure(t->tcb, 0, seL4_CapInitThreadCNode, 0,
+                                       other_as ? other_vspace : seL4_CapInitThreadVSpace, 0,
+                                       (seL4_Word)&t->ipc_buffer, image_frame(&t->ipc_buffer));
     if (err != seL4_NoError) {
         fail("tcb configure", err);
     }
@@ -182,8 +186,8 @@ static void spawn(int idx, void (*fn)(void), seL4_Word prio, int other_as, int f
     if (err != seL4_NoError) {
         fail("tcb set priority", err);
     }
-    seL4_TCB_SetFlags_t f =
-        sys_tcb_set_flags(t->tcb, fpu ? seL4_TCBFlag_fpuDisabled : 0, fpu ? 0 : seL4_TCBFlag_fpuDisabled);
+    seL4_TCB_SetFlags_t f = sys_tcb_set_flags(t->tcb, fpu ? seL4_TCBFlag_fpuDisabled : 0,
+                                              fpu ? 0 : seL4_TCBFlag_fpuDisabled);
     if (f.error != seL4_NoError) {
         fail("tcb set flags", (seL4_Word)f.error);
     }
@@ -228,8 +232,8 @@ static void sort(ccnt_t *a, int n)
 
 /* Print one result from end[i] - start[i] over runs warmup..warmup+n-1, less the counter-read
  * overhead, divided by units (rounded; per page or per table) when units > 1. */
-static void report_runs(const char *name, const char *what, const ccnt_t *start, const ccnt_t *end, int warmup, int n,
-                        seL4_Word units, const char *per)
+static void report_runs(const char *name, const char *what, const ccnt_t *start, const ccnt_t *end,
+                        int warmup, int n, seL4_Word units, const char *per)
 {
     for (int i = 0; i < n; i++) {
         samples[i] = (end[warmup + i] - start[warmup + i] - overhead + units / 2) / units;
@@ -327,7 +331,8 @@ static void bench_ipc(const char *call_name, const char *rr_name, seL4_Word len,
     wait_done();
     stop_all();
     report(call_name, "Call client->server, server in another AS, same priority", t_start, t_end);
-    report(rr_name, "ReplyRecv server->client, client in another AS, same priority", t_start2, t_end2);
+    report(rr_name, "ReplyRecv server->client, client in another AS, same priority", t_start2,
+           t_end2);
 }
 
 /* ---- Send slowpath: a lower-priority sender in another AS wakes a receiver ----------------- */
@@ -355,7 +360,8 @@ static void bench_send(void)
     spawn(1, send_sender, PRIO_LOW, 1, 0);
     wait_done();
     stop_all();
-    report("send_slowpath", "Send from a lower-priority thread in another AS to a waiting receiver", t_start, t_end);
+    report("send_slowpath", "Send from a lower-priority thread in another AS to a waiting receiver",
+           t_start, t_end);
 }
 
 /* ---- notifications ------------------------------------------------------------------------ */
@@ -443,7 +449,8 @@ static void bench_yield(void)
     spawn(1, yield_b, PRIO_MID, 0, 0);
     wait_done();
     stop_all();
-    report("yield_switch", "Yield to another thread of the same priority (context switch)", t_start, t_end);
+    report("yield_switch", "Yield to another thread of the same priority (context switch)", t_start,
+           t_end);
 }
 
 /* ---- interrupt delivery: an SGI to a user-level handler ----------------------------------- */
@@ -474,7 +481,8 @@ static void bench_irq(void)
     irq_handler = kaal_slots_alloc(&slots);
     sgi_cap = kaal_slots_alloc(&slots);
     irq_ntfn = alloc(seL4_NotificationObject, 0);
-    seL4_Error err = sys_irq_control_get(seL4_CapIRQControl, BENCH_SGI, seL4_CapInitThreadCNode, irq_handler, 64);
+    seL4_Error err = sys_irq_control_get(seL4_CapIRQControl, BENCH_SGI, seL4_CapInitThreadCNode,
+                                         irq_handler, 64);
     if (err == seL4_NoError) {
         err = sys_irq_handler_set_notification(irq_handler, irq_ntfn);
     }
@@ -482,7 +490,8 @@ static void bench_irq(void)
         err = sys_irq_handler_ack(irq_handler);
     }
     if (err == seL4_NoError) {
-        err = sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, BENCH_SGI, 0, seL4_CapInitThreadCNode, sgi_cap, 64);
+        err = sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, BENCH_SGI, 0,
+                                               seL4_CapInitThreadCNode, sgi_cap, 64);
     }
     if (err != seL4_NoError) {
         fail("SGI set-up", err);
@@ -495,7 +504,9 @@ static void bench_irq(void)
     /* Give the line back: with a user IRQ enabled the kernel would idle instead of powering off. */
     sys_irq_handler_clear(irq_handler);
     sys_cnode_delete(seL4_CapInitThreadCNode, irq_handler, 64);
-    report("irq_sgi", "SGI sent by a lower-priority thread to a handler thread (IRQHandler notification) in another AS",
+    report("irq_sgi",
+           "SGI sent by a lower-priority thread to a handler thread (IRQHandler notification) in "
+           "another AS",
            t_start, t_end);
 }
 
@@ -507,7 +518,8 @@ static void bench_root_alone(void)
     for (int i = 0; i < RUNS; i++) {
         timed_syscall((seL4_Word)seL4_SysYield, 0, 0, &t_start[i], &t_end[i]);
     }
-    report("null_syscall", "Yield with no other thread at the priority (kernel round trip)", t_start, t_end);
+    report("null_syscall", "Yield with no other thread at the priority (kernel round trip)",
+           t_start, t_end);
 
     for (int i = 0; i < RUNS; i++) {
         timed_syscall((seL4_Word)seL4_SysNBRecv, ntfn, 0, &t_start[i], &t_end[i]);
@@ -518,7 +530,8 @@ static void bench_root_alone(void)
     seL4_CPtr dst = kaal_slots_alloc(&slots);
     for (int i = 0; i < RUNS; i++) {
         ccnt_t s = ccnt();
-        sys_cnode_copy(seL4_CapInitThreadCNode, dst, 64, seL4_CapInitThreadCNode, ep, 64, seL4_AllRights);
+        sys_cnode_copy(seL4_CapInitThreadCNode, dst, 64, seL4_CapInitThreadCNode, ep, 64,
+                       seL4_AllRights);
         ccnt_t m = ccnt();
         sys_cnode_delete(seL4_CapInitThreadCNode, dst, 64);
         ccnt_t e = ccnt();
@@ -535,7 +548,8 @@ static void bench_root_alone(void)
     seL4_CPtr base = kaal_slots_alloc_range(&slots, RUNS);
     for (int i = 0; i < RUNS; i++) {
         ccnt_t s = ccnt();
-        seL4_Error err = sys_untyped_retype(ut, seL4_EndpointObject, 0, seL4_CapInitThreadCNode, 0, 0, base + i, 1);
+        seL4_Error err = sys_untyped_retype(ut, seL4_EndpointObject, 0, seL4_CapInitThreadCNode, 0,
+                                            0, base + i, 1);
         ccnt_t e = ccnt();
         if (err != seL4_NoError) {
             fail("retype", err);
@@ -557,7 +571,8 @@ static void bench_root_alone(void)
         ccnt_t e = ccnt();
         t_start[i] = s, t_end[i] = m, t_start2[i] = m, t_end2[i] = e;
     }
-    report("page_map", "Page_Map of a 4 KiB frame, page tables present (libkaal stub)", t_start, t_end);
+    report("page_map", "Page_Map of a 4 KiB frame, page tables present (libkaal stub)", t_start,
+           t_end);
     report("page_unmap", "Page_Unmap of that frame (libkaal stub)", t_start2, t_end2);
 }
 
@@ -568,7 +583,8 @@ static void bench_root_alone(void)
  * first retype resets (zeroes) the untyped again; here that is the frames' retype, so the timed
  * table preparation is the retypes and maps alone (in sel4bench the reset falls into it). */
 
-#define MAP_BASE 0x60000000ul /* sel4bench's START_ADDR; its upper tables are made once, untimed */
+/* sel4bench's START_ADDR; its upper tables are made once, untimed */
+#define MAP_BASE 0x60000000ul
 #define MAP_WARMUP 1
 #define MAP_SAMPLES 8
 #define MAP_MAX_PAGES 2048
@@ -595,8 +611,8 @@ static __attribute__((noinline)) void bench_map_pages(seL4_CPtr ut, seL4_Word np
         for (seL4_Word i = 0; i < npages; i += MAP_RETYPE_BATCH) {
             seL4_Word n = npages - i < MAP_RETYPE_BATCH ? npages - i : MAP_RETYPE_BATCH;
             ccnt_t rs = ccnt();
-            seL4_Error err =
-                sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, seL4_CapInitThreadCNode, 0, 0, frames + i, n);
+            seL4_Error err = sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0,
+                                                seL4_CapInitThreadCNode, 0, 0, frames + i, n);
             ccnt_t re = ccnt();
             if (i == 0) {
                 reset_start[run] = rs, reset_end[run] = re;
@@ -609,10 +625,12 @@ static __attribute__((noinline)) void bench_map_pages(seL4_CPtr ut, seL4_Word np
         seL4_Error err = seL4_NoError;
         ccnt_t s = ccnt();
         for (seL4_Word i = 0; i < ntables && err == seL4_NoError; i++) {
-            err = sys_untyped_retype(ut, seL4_ARM_PageTableObject, 0, seL4_CapInitThreadCNode, 0, 0, tables + i, 1);
+            err = sys_untyped_retype(ut, seL4_ARM_PageTableObject, 0, seL4_CapInitThreadCNode, 0, 0,
+                                     tables + i, 1);
             if (err == seL4_NoError) {
                 err = sys_arm_page_table_map(tables + i, seL4_CapInitThreadVSpace,
-                                             MAP_BASE + i * PAGES_PER_TABLE * 4096, seL4_ARM_Default_VMAttributes);
+                                             MAP_BASE + i * PAGES_PER_TABLE * 4096,
+                                             seL4_ARM_Default_VMAttributes);
             }
         }
         ccnt_t m = ccnt();
@@ -621,8 +639,8 @@ static __attribute__((noinline)) void bench_map_pages(seL4_CPtr ut, seL4_Word np
             return;
         }
         for (seL4_Word i = 0; i < npages && err == seL4_NoError; i++) {
-            err = sys_arm_page_map(frames + i, seL4_CapInitThreadVSpace, MAP_BASE + i * 4096, seL4_AllRights,
-                                   seL4_ARM_Default_VMAttributes);
+            err = sys_arm_page_map(frames + i, seL4_CapInitThreadVSpace, MAP_BASE + i * 4096,
+                                   seL4_AllRights, seL4_ARM_Default_VMAttributes);
         }
         ccnt_t e = ccnt();
         if (err != seL4_NoError) {
@@ -630,7 +648,8 @@ static __attribute__((noinline)) void bench_map_pages(seL4_CPtr ut, seL4_Word np
             return;
         }
         t_start[run] = s, t_end[run] = m, t_start2[run] = m, t_end2[run] = e;
-        /* The mappings are real: the last page is there, and zero (retype hands out zeroed frames). */
+        /* The mappings are real: the last page is there, and zero (retype hands out zeroed frames).
+         */
         if (*(volatile seL4_Word *)(MAP_BASE + (npages - 1) * 4096) != 0) {
             fail("page mapping: a new frame is not zero", npages);
         }
@@ -672,17 +691,19 @@ static void bench_page_mapping(void)
         seL4_Word n = sizes[k].pages;
         seL4_Word tables = (n + PAGES_PER_TABLE - 1) / PAGES_PER_TABLE;
         bench_map_pages(ut, n);
-        report_runs(sizes[k].map_name, "Page_Map of N 4 KiB frames at consecutive addresses, tables ready (per page)",
+        report_runs(sizes[k].map_name,
+                    "Page_Map of N 4 KiB frames at consecutive addresses, tables ready (per page)",
                     t_start2, t_end2, MAP_WARMUP, MAP_SAMPLES, n, "page");
         report_runs(sizes[k].prepare_name,
-                    "Untyped_Retype and PageTable_Map of the tables for N pages, untyped already reset (per table)",
+                    "Untyped_Retype and PageTable_Map of the tables for N pages, untyped already "
+                    "reset (per table)",
                     t_start, t_end, MAP_WARMUP, MAP_SAMPLES, tables, "table");
     }
     /* After the 2048-page runs: each run's first retype reset 2048 frames and 4 tables. */
-    report_runs(
-        "reset_untyped_2048",
-        "First Untyped_Retype after revoking a 2048-page run: reset of 2052 pages, then 64 frames (per page reset)",
-        reset_start, reset_end, MAP_WARMUP, MAP_SAMPLES, MAP_MAX_PAGES + 4, "page");
+    report_runs("reset_untyped_2048",
+                "First Untyped_Retype after revoking a 2048-page run: reset of 2052 pages, then 64 "
+                "frames (per page reset)",
+                reset_start, reset_end, MAP_WARMUP, MAP_SAMPLES, MAP_MAX_PAGES + 4, "page");
 }
 
 /* ---- main --------------------------------------------------------------------------------- */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Boot: build exactly the world seL4 builds for its root task (docs/abi.md#boot): free memory from the
- * device tree, the root-server objects, the initial caps, the root address space and thread. The
- * bootinfo frame and the untyped caps are in bootinfo.c. */
+/* Boot: build exactly the world seL4 builds for its root task (docs/abi.md#boot): free memory from
+ * the device tree, the root-server objects, the initial caps, the root address space and thread.
+ * The bootinfo frame and the untyped caps are in bootinfo.c. */
 #include <hal/mmu.h>
 #include <kaal/cdt.h>
 #include <kaal/kernel.h>
@@ -56,7 +56,8 @@ static word_t paging_count(word_t start, word_t end, word_t level)
     return (ROUND_UP(end, bits) - ROUND_DOWN(start, bits)) >> bits;
 }
 
-/* Check the loader's handoff and compute the root task's virtual layout (docs/abi.md#root-task-start). */
+/* Check the loader's handoff and compute the root task's virtual layout
+ * (docs/abi.md#root-task-start). */
 static int boot_layout_init(struct boot_state *b, const char **error)
 {
     const struct boot_params *p = b->params;
@@ -65,7 +66,8 @@ static int boot_layout_init(struct boot_state *b, const char **error)
         return -1;
     }
     if (!IS_ALIGNED(p->ui_p_start, seL4_PageBits) || !IS_ALIGNED(p->ui_p_end, seL4_PageBits) ||
-        p->ui_p_end < p->ui_p_start || !IS_ALIGNED(p->pv_offset, seL4_PageBits) || p->ui_p_start < p->pv_offset) {
+        p->ui_p_end < p->ui_p_start || !IS_ALIGNED(p->pv_offset, seL4_PageBits) ||
+        p->ui_p_start < p->pv_offset) {
         *error = "boot: user image region is not page aligned or is inverted";
         return -1;
     }
@@ -180,7 +182,8 @@ static word_t rootserver_size(const struct boot_state *b)
 
 static word_t rootserver_max_bits(const struct boot_state *b)
 {
-    word_t bits = MAX((word_t)(CONFIG_ROOT_CNODE_SIZE_BITS + seL4_SlotBits), (word_t)seL4_VSpaceBits);
+    word_t bits =
+        MAX((word_t)(CONFIG_ROOT_CNODE_SIZE_BITS + seL4_SlotBits), (word_t)seL4_VSpaceBits);
     return MAX(bits, b->extra_bi_size_bits);
 }
 
@@ -229,7 +232,8 @@ static int rootserver_init(struct boot_state *b, const char **error)
         return -1;
     }
     hal_zero_phys(b->rs.start, size);
-    hal_cache_clean_new_memory(b->rs.start, size); /* its frames and page tables are the root task's */
+    hal_cache_clean_new_memory(b->rs.start,
+                               size); /* its frames and page tables are the root task's */
 
     b->rs_next = b->rs.start;
     rootserver_maybe_alloc_extra_bi(b, CONFIG_ROOT_CNODE_SIZE_BITS + seL4_SlotBits + 1);
@@ -286,7 +290,8 @@ static int root_cnode_init(struct boot_state *b, const char **error)
 {
     (void)error;
     boot_write_slot(b, seL4_CapInitThreadCNode,
-                    cap_cnode_cap_new(b->rs.cnode, CONFIG_ROOT_CNODE_SIZE_BITS, 64 - CONFIG_ROOT_CNODE_SIZE_BITS, 0));
+                    cap_cnode_cap_new(b->rs.cnode, CONFIG_ROOT_CNODE_SIZE_BITS,
+                                      64 - CONFIG_ROOT_CNODE_SIZE_BITS, 0));
     boot_write_slot(b, seL4_CapDomain, cap_domain_cap_new());
     boot_write_slot(b, seL4_CapIRQControl, cap_irq_control_cap_new());
     return 0;
@@ -340,8 +345,8 @@ static cap_t it_map_frame(struct boot_state *b, paddr_t pa, word_t vaddr, bool e
 }
 
 /* Map [pa, pa + size) page by page at vaddr and give each frame a cap from the next free slot. */
-static int it_frames_init(struct boot_state *b, paddr_t pa, word_t size, word_t vaddr, seL4_SlotRegion *region,
-                          const char **error)
+static int it_frames_init(struct boot_state *b, paddr_t pa, word_t size, word_t vaddr,
+                          seL4_SlotRegion *region, const char **error)
 {
     region->start = b->slot_pos_cur;
     for (word_t off = 0; off < size; off += BIT(seL4_PageBits)) {
@@ -358,14 +363,16 @@ static int it_frames_init(struct boot_state *b, paddr_t pa, word_t size, word_t 
  * (slot 10, XN), all mapped right after the user image. */
 static int boot_frames_init(struct boot_state *b, const char **error)
 {
-    boot_write_slot(b, seL4_CapBootInfoFrame, it_map_frame(b, b->rs.boot_info, b->bi_frame_vptr, false));
+    boot_write_slot(b, seL4_CapBootInfoFrame,
+                    it_map_frame(b, b->rs.boot_info, b->bi_frame_vptr, false));
     if (b->extra_bi_size_bits) {
-        if (it_frames_init(b, b->rs.extra_bi, BIT(b->extra_bi_size_bits), b->extra_bi_vptr, &b->bi->extraBIPages,
-                           error) != 0) {
+        if (it_frames_init(b, b->rs.extra_bi, BIT(b->extra_bi_size_bits), b->extra_bi_vptr,
+                           &b->bi->extraBIPages, error) != 0) {
             return -1;
         }
     }
-    boot_write_slot(b, seL4_CapInitThreadIPCBuffer, it_map_frame(b, b->rs.ipc_buf, b->ipc_buf_vptr, false));
+    boot_write_slot(b, seL4_CapInitThreadIPCBuffer,
+                    it_map_frame(b, b->rs.ipc_buf, b->ipc_buf_vptr, false));
     return 0;
 }
 
@@ -373,7 +380,8 @@ static int boot_frames_init(struct boot_state *b, const char **error)
 static int user_image_init(struct boot_state *b, const char **error)
 {
     const struct boot_params *p = b->params;
-    return it_frames_init(b, p->ui_p_start, p->ui_p_end - p->ui_p_start, b->ui_v_start, &b->bi->userImageFrames, error);
+    return it_frames_init(b, p->ui_p_start, p->ui_p_end - p->ui_p_start, b->ui_v_start,
+                          &b->bi->userImageFrames, error);
 }
 
 /* ASID control (slot 5) and ASID pool 0 (slot 6) holding the root VSpace at ASID 1. */
@@ -383,7 +391,8 @@ static int asid_init(struct boot_state *b, const char **error)
     boot_write_slot(b, seL4_CapInitThreadASIDPool, cap_asid_pool_cap_new(b->rs.asid_pool, 0));
     boot_write_slot(b, seL4_CapASIDControl, cap_asid_control_cap_new());
     ks.asid_table[IT_ASID >> seL4_ASIDPoolIndexBits] = b->rs.asid_pool;
-    PTOV(asid_pool_t, b->rs.asid_pool)->vspace[IT_ASID & MASK(seL4_ASIDPoolIndexBits)] = b->rs.vspace;
+    PTOV(asid_pool_t, b->rs.asid_pool)->vspace[IT_ASID & MASK(seL4_ASIDPoolIndexBits)] =
+        b->rs.vspace;
     return 0;
 }
 
@@ -399,12 +408,15 @@ static int root_thread_init(struct boot_state *b, const char **error)
     /* The IPC buffer cap is derived: a frame cap's copy does not carry the mapping. */
     cap_t ipc_cap;
     struct syscall_error err;
-    exception_t derived =
-        cap_derive(&slots[seL4_CapInitThreadIPCBuffer], slots[seL4_CapInitThreadIPCBuffer].cap, &ipc_cap, &err);
-    kassert(derived == EXCEPTION_NONE && cap_get_cap_type(ipc_cap) == cap_frame_cap); /* frames always derive */
+    exception_t derived = cap_derive(&slots[seL4_CapInitThreadIPCBuffer],
+                                     slots[seL4_CapInitThreadIPCBuffer].cap, &ipc_cap, &err);
+    kassert(derived == EXCEPTION_NONE &&
+            cap_get_cap_type(ipc_cap) == cap_frame_cap); /* frames always derive */
     (void)derived;
-    cte_insert(slots[seL4_CapInitThreadCNode].cap, &slots[seL4_CapInitThreadCNode], &t->ctes[TCB_CTABLE]);
-    cte_insert(slots[seL4_CapInitThreadVSpace].cap, &slots[seL4_CapInitThreadVSpace], &t->ctes[TCB_VTABLE]);
+    cte_insert(slots[seL4_CapInitThreadCNode].cap, &slots[seL4_CapInitThreadCNode],
+               &t->ctes[TCB_CTABLE]);
+    cte_insert(slots[seL4_CapInitThreadVSpace].cap, &slots[seL4_CapInitThreadVSpace],
+               &t->ctes[TCB_VTABLE]);
     cte_insert(ipc_cap, &slots[seL4_CapInitThreadIPCBuffer], &t->ctes[TCB_BUFFER]);
 
     hal_tcb_init(&t->arch);

@@ -38,10 +38,10 @@ struct boot_state {
     word_t ipc_buf_vptr;         /* = ui_v_end */
     word_t bi_frame_vptr;        /* = ui_v_end + 4 KiB */
     word_t extra_bi_vptr;        /* = ui_v_end + 8 KiB */
-    word_t it_v_end;             /* end of the extra bootinfo: the paging covers [ui_v_start, it_v_end) */
-    word_t extra_bi_size;        /* 16 + DTB size, or 0 */
-    word_t extra_bi_size_bits;   /* log2 of its power-of-two region (>= 12), or 0 */
-    word_t n_paging;             /* L1 + L2 + L3 tables covering the region */
+    word_t it_v_end;      /* end of the extra bootinfo: the paging covers [ui_v_start, it_v_end) */
+    word_t extra_bi_size; /* 16 + DTB size, or 0 */
+    word_t extra_bi_size_bits; /* log2 of its power-of-two region (>= 12), or 0 */
+    word_t n_paging;           /* L1 + L2 + L3 tables covering the region */
 
     struct rootserver_objects rs;
     paddr_t rs_next; /* allocation cursor inside rs.[start, end) */
@@ -57,7 +57,8 @@ void boot_write_slot(struct boot_state *b, word_t slot, cap_t cap);
 /* Put cap in the next free slot (from 16 on). Returns false when the CNode is full. */
 bool boot_provide_cap(struct boot_state *b, cap_t cap);
 
-/* Fill the fixed fields of the bootinfo frame and copy the extra bootinfo (FDT chunk). Returns 0. */
+/* Fill the fixed fields of the bootinfo frame and copy the extra bootinfo (FDT chunk). Returns 0.
+ */
 int bootinfo_init(struct boot_state *b, const char **error);
 /* Create the untyped caps (device ranges, then free RAM) and list them in bootinfo. Returns 0 or
  * -1 with *error when the root CNode runs out of slots. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Boot: the root task's bootinfo frame (docs/abi.md#bootinfo, #extra-bootinfo) and the untyped caps it lists. */
+/* Boot: the root task's bootinfo frame (docs/abi.md#bootinfo, #extra-bootinfo) and the untyped caps
+ * it lists. */
 #include <kaal/kernel.h>
 #include <kaal/printf.h>
 #include <kaal/string.h>
@@ -32,7 +33,8 @@ int bootinfo_init(struct boot_state *b, const char **error)
 
 /* Give the untyped [paddr, paddr + 2^bits) a cap and a bootinfo entry. Beyond the bootinfo list's
  * length the region gets no cap (seL4 warns and carries on). */
-static int provide_untyped(struct boot_state *b, paddr_t paddr, word_t bits, bool device, const char **error)
+static int provide_untyped(struct boot_state *b, paddr_t paddr, word_t bits, bool device,
+                           const char **error)
 {
     word_t i = b->slot_pos_cur - b->bi->untyped.start;
     if (i >= CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS) {
@@ -49,13 +51,15 @@ static int provide_untyped(struct boot_state *b, paddr_t paddr, word_t bits, boo
         *error = "boot: root CNode too small for the untyped caps";
         return -1;
     }
-    b->bi->untypedList[i] = (seL4_UntypedDesc){.paddr = paddr, .sizeBits = (uint8_t)bits, .isDevice = device};
+    b->bi->untypedList[i] =
+        (seL4_UntypedDesc){.paddr = paddr, .sizeBits = (uint8_t)bits, .isDevice = device};
     return 0;
 }
 
 /* Cover [start, end) with maximal naturally aligned power-of-two untypeds of 2^4 .. 2^47 bytes;
  * pieces smaller than 16 bytes (alignment slivers) are left out. */
-static int untypeds_for_region(struct boot_state *b, bool device, paddr_t start, paddr_t end, const char **error)
+static int untypeds_for_region(struct boot_state *b, bool device, paddr_t start, paddr_t end,
+                               const char **error)
 {
     while (start < end) {
         word_t bits = 63 - (word_t)__builtin_clzll(end - start);
@@ -83,7 +87,8 @@ int untypeds_init(struct boot_state *b, const char **error)
     for (word_t i = 0; i < b->map.n_ram; i++) {
         taken[n++] = b->map.ram[i];
     }
-    kassert(p->n_kernel_devices <= ARRAY_SIZE(taken) - MEM_MAP_MAX_RAM); /* a port keeps only a few */
+    kassert(p->n_kernel_devices <=
+            ARRAY_SIZE(taken) - MEM_MAP_MAX_RAM); /* a port keeps only a few */
     for (word_t i = 0; i < p->n_kernel_devices; i++) {
         taken[n++] = p->kernel_devices[i];
     }

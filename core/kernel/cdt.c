@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The capability derivation tree (seL4's MDB): a doubly linked list of slots in tree pre-order, with
- * the parent relation computed from the revocable/first_badged bits and the objects caps name (the
- * per-cap-type questions go to the hub, core/object/objecttype.c). */
+/* The capability derivation tree (seL4's MDB): a doubly linked list of slots in tree pre-order,
+ * with the parent relation computed from the revocable/first_badged bits and the objects caps name
+ * (the per-cap-type questions go to the hub, core/object/objecttype.c). */
 #include <kaal/cdt.h>
 #include <kaal/kernel.h>
 #include <kaal/objects.h>
@@ -30,12 +30,12 @@ bool cdt_is_parent_of(const cte_t *parent, const cte_t *child)
         badge = cap_endpoint_cap_get_badge(parent->cap);
         /* An unbadged endpoint cap parents everything to its object; a badged one only the caps
          * copied from it with the same badge (the next "first badged" cap starts a new family). */
-        return badge == 0 ||
-               (badge == cap_endpoint_cap_get_badge(child->cap) && !mdb_node_get_first_badged(child->mdb));
+        return badge == 0 || (badge == cap_endpoint_cap_get_badge(child->cap) &&
+                              !mdb_node_get_first_badged(child->mdb));
     case cap_notification_cap:
         badge = cap_notification_cap_get_badge(parent->cap);
-        return badge == 0 ||
-               (badge == cap_notification_cap_get_badge(child->cap) && !mdb_node_get_first_badged(child->mdb));
+        return badge == 0 || (badge == cap_notification_cap_get_badge(child->cap) &&
+                              !mdb_node_get_first_badged(child->mdb));
     default:
         return true;
     }
@@ -81,7 +81,8 @@ void cte_insert(cap_t new_cap, cte_t *src_slot, cte_t *dest_slot)
 
     /* A copy of an untyped takes over its free region: the source can no longer allocate from it
      * (seL4's setUntypedCapAsFull). */
-    if (cap_get_cap_type(src_cap) == cap_untyped_cap && cap_get_cap_type(new_cap) == cap_untyped_cap &&
+    if (cap_get_cap_type(src_cap) == cap_untyped_cap &&
+        cap_get_cap_type(new_cap) == cap_untyped_cap &&
         cap_untyped_cap_get_ptr(src_cap) == cap_untyped_cap_get_ptr(new_cap) &&
         cap_untyped_cap_get_block_size(src_cap) == cap_untyped_cap_get_block_size(new_cap)) {
         word_t block = cap_untyped_cap_get_block_size(src_cap);
@@ -210,7 +211,8 @@ static bool cap_removable(cap_t remainder, const cte_t *slot)
 /* Is remainder a zombie that sits in the first slot of the object it is clearing? */
 static bool cap_cyclic_zombie(cap_t remainder, const cte_t *slot)
 {
-    return cap_get_cap_type(remainder) == cap_zombie_cap && cap_zombie_cap_get_ptr(remainder) == cte_paddr(slot);
+    return cap_get_cap_type(remainder) == cap_zombie_cap &&
+           cap_zombie_cap_get_ptr(remainder) == cte_paddr(slot);
 }
 
 /* One step of clearing the zombie in slot. Exposed (the slot is the one being deleted): delete the
@@ -304,7 +306,8 @@ exception_t cte_revoke(cte_t *slot)
 {
     /* Children follow their parent in the list; each deletion unlinks one, so always look at the
      * current next slot. A preempted revoke restarts here and finds the rest. */
-    for (cte_t *next = mdb_next(slot); next != NULL && cdt_is_parent_of(slot, next); next = mdb_next(slot)) {
+    for (cte_t *next = mdb_next(slot); next != NULL && cdt_is_parent_of(slot, next);
+         next = mdb_next(slot)) {
         exception_t status = cte_delete(next, true);
         if (status != EXCEPTION_NONE) {
             return status;

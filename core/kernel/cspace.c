@@ -3,8 +3,8 @@
 #include <kaal/cspace.h>
 #include <kaal/invocation.h>
 
-exception_t cspace_resolve_address_bits(cap_t node, cptr_t cptr, word_t n_bits, struct resolve_result *res,
-                                        struct lookup_fault *lf)
+exception_t cspace_resolve_address_bits(cap_t node, cptr_t cptr, word_t n_bits,
+                                        struct resolve_result *res, struct lookup_fault *lf)
 {
     res->slot = NULL;
     res->bits_remaining = n_bits;
@@ -23,12 +23,15 @@ exception_t cspace_resolve_address_bits(cap_t node, cptr_t cptr, word_t n_bits, 
 
         word_t guard = (cptr >> ((n_bits - guard_bits) & (seL4_WordBits - 1))) & MASK(guard_bits);
         if (guard_bits > n_bits || guard != (cap_guard & MASK(guard_bits))) {
-            *lf = (struct lookup_fault){
-                .type = seL4_GuardMismatch, .bits_left = n_bits, .guard_found = cap_guard, .bits_found = guard_bits};
+            *lf = (struct lookup_fault){.type = seL4_GuardMismatch,
+                                        .bits_left = n_bits,
+                                        .guard_found = cap_guard,
+                                        .bits_found = guard_bits};
             return EXCEPTION_LOOKUP_FAULT;
         }
         if (level_bits > n_bits) {
-            *lf = (struct lookup_fault){.type = seL4_DepthMismatch, .bits_left = n_bits, .bits_found = level_bits};
+            *lf = (struct lookup_fault){
+                .type = seL4_DepthMismatch, .bits_left = n_bits, .bits_found = level_bits};
             return EXCEPTION_LOOKUP_FAULT;
         }
         word_t offset = (cptr >> (n_bits - level_bits)) & MASK(radix);
@@ -48,8 +51,8 @@ exception_t cspace_resolve_address_bits(cap_t node, cptr_t cptr, word_t n_bits, 
     }
 }
 
-exception_t cspace_lookup_slot_for_cnode_op(struct invocation_ctx *ctx, bool is_source, cap_t root, cptr_t cptr,
-                                            word_t depth, cte_t **slot)
+exception_t cspace_lookup_slot_for_cnode_op(struct invocation_ctx *ctx, bool is_source, cap_t root,
+                                            cptr_t cptr, word_t depth, cte_t **slot)
 {
     struct lookup_fault lf;
     struct resolve_result res;
@@ -66,22 +69,26 @@ exception_t cspace_lookup_slot_for_cnode_op(struct invocation_ctx *ctx, bool is_
         return syscall_error_failed_lookup(ctx, is_source, &lf);
     }
     if (res.bits_remaining != 0) {
-        lf = (struct lookup_fault){.type = seL4_DepthMismatch, .bits_left = res.bits_remaining, .bits_found = 0};
+        lf = (struct lookup_fault){
+            .type = seL4_DepthMismatch, .bits_left = res.bits_remaining, .bits_found = 0};
         return syscall_error_failed_lookup(ctx, is_source, &lf);
     }
     *slot = res.slot;
     return EXCEPTION_NONE;
 }
 
-exception_t cspace_lookup_slot_walk(struct tcb *thread, cptr_t cptr, cte_t **slot, struct lookup_fault *lf)
+exception_t cspace_lookup_slot_walk(struct tcb *thread, cptr_t cptr, cte_t **slot,
+                                    struct lookup_fault *lf)
 {
     struct resolve_result res;
-    exception_t status = cspace_resolve_address_bits(thread->ctes[TCB_CTABLE].cap, cptr, seL4_WordBits, &res, lf);
+    exception_t status =
+        cspace_resolve_address_bits(thread->ctes[TCB_CTABLE].cap, cptr, seL4_WordBits, &res, lf);
     *slot = res.slot;
     return status;
 }
 
-exception_t cspace_lookup_cap(struct tcb *thread, cptr_t cptr, cte_t **slot, cap_t *cap, struct lookup_fault *lf)
+exception_t cspace_lookup_cap(struct tcb *thread, cptr_t cptr, cte_t **slot, cap_t *cap,
+                              struct lookup_fault *lf)
 {
     exception_t status = cspace_lookup_slot(thread, cptr, slot, lf);
     if (status != EXCEPTION_NONE) {

@@ -34,13 +34,16 @@ static void print_cap(word_t index, const cte_t *slot)
     switch (tag) {
     case cap_endpoint_cap:
         kprintf(" obj %p badge 0x%lx rights %c%c%c%c", (void *)cap_endpoint_cap_get_ptr(cap),
-                (unsigned long)cap_endpoint_cap_get_badge(cap), cap_endpoint_cap_get_can_receive(cap) ? 'R' : '-',
-                cap_endpoint_cap_get_can_send(cap) ? 'W' : '-', cap_endpoint_cap_get_can_grant(cap) ? 'G' : '-',
+                (unsigned long)cap_endpoint_cap_get_badge(cap),
+                cap_endpoint_cap_get_can_receive(cap) ? 'R' : '-',
+                cap_endpoint_cap_get_can_send(cap) ? 'W' : '-',
+                cap_endpoint_cap_get_can_grant(cap) ? 'G' : '-',
                 cap_endpoint_cap_get_can_grant_reply(cap) ? 'P' : '-');
         break;
     case cap_notification_cap:
         kprintf(" obj %p badge 0x%lx rights %c%c", (void *)cap_notification_cap_get_ptr(cap),
-                (unsigned long)cap_notification_cap_get_badge(cap), cap_notification_cap_get_can_receive(cap) ? 'R' : '-',
+                (unsigned long)cap_notification_cap_get_badge(cap),
+                cap_notification_cap_get_can_receive(cap) ? 'R' : '-',
                 cap_notification_cap_get_can_send(cap) ? 'W' : '-');
         break;
     case cap_irq_handler_cap:
@@ -106,8 +109,8 @@ void debug_snapshot(void)
         cap_t cnode = q.cnode[k];
         word_t slots = BIT(cap_cnode_cap_get_radix(cnode));
         const cte_t *s = cnode_slots(cnode);
-        kprintf("KaaL snapshot: CNode %p (%lu slots) of thread \"%s\"\n", (void *)cap_cnode_cap_get_ptr(cnode),
-                (unsigned long)slots, q.owner[k]);
+        kprintf("KaaL snapshot: CNode %p (%lu slots) of thread \"%s\"\n",
+                (void *)cap_cnode_cap_get_ptr(cnode), (unsigned long)slots, q.owner[k]);
         for (word_t i = 0; i < slots; i++) {
             word_t tag = cap_get_cap_type(s[i].cap);
             if (tag == cap_null_cap) {

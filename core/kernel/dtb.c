@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Device tree parsing with libfdt: RAM, reserved memory and the initrd from a flattened device tree. */
+/* Device tree parsing with libfdt: RAM, reserved memory and the initrd from a flattened device
+ * tree. */
 #include <libfdt.h>
 
 #include <kaal/boot.h>
@@ -7,7 +8,8 @@
 
 /* Append [start, start + size) to a region array. Empty ranges are ignored; a range that runs past
  * the top of the address space is cut there. Returns false when the array is full. */
-static bool region_add(struct mem_region *regs, word_t *n, word_t max, uint64_t start, uint64_t size)
+static bool region_add(struct mem_region *regs, word_t *n, word_t max, uint64_t start,
+                       uint64_t size)
 {
     if (size == 0) {
         return true;
@@ -61,8 +63,8 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 
 /* Add every (address, size) pair of node's "reg" to regs, with the given cell counts. A node
  * without reg adds nothing. Returns 0, or -1 with *error. */
-static int add_reg(const void *dtb, int node, int ac, int sc, struct mem_region *regs, word_t *n, word_t max,
-                   const char **error)
+static int add_reg(const void *dtb, int node, int ac, int sc, struct mem_region *regs, word_t *n,
+                   word_t max, const char **error)
 {
     int len;
     const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
@@ -104,8 +106,10 @@ static int parse_ram(const void *dtb, struct mem_map *map, const char **error)
     if (node_cells(dtb, 0, &ac, &sc, error) != 0) {
         return -1;
     }
-    for (int node = fdt_node_offset_by_prop_value(dtb, -1, "device_type", "memory", sizeof("memory")); node >= 0;
-         node = fdt_node_offset_by_prop_value(dtb, node, "device_type", "memory", sizeof("memory"))) {
+    for (int node =
+             fdt_node_offset_by_prop_value(dtb, -1, "device_type", "memory", sizeof("memory"));
+         node >= 0; node = fdt_node_offset_by_prop_value(dtb, node, "device_type", "memory",
+                                                         sizeof("memory"))) {
         /* Only top-level memory nodes use the root's cell counts. */
         if (fdt_parent_offset(dtb, node) != 0) {
             continue;
@@ -150,7 +154,8 @@ static int parse_reserved(const void *dtb, struct mem_map *map, const char **err
         int child;
         fdt_for_each_subnode(child, dtb, rm)
         {
-            if (add_reg(dtb, child, ac, sc, map->reserved, &map->n_reserved, MEM_MAP_MAX_RESERVED, error) != 0) {
+            if (add_reg(dtb, child, ac, sc, map->reserved, &map->n_reserved, MEM_MAP_MAX_RESERVED,
+                        error) != 0) {
                 return -1;
             }
         }
@@ -224,7 +229,8 @@ int dtb_parse_memory(const void *dtb, size_t size, struct mem_map *map, const ch
         *error = "device tree: malformed structure block";
         return -1;
     }
-    if (parse_ram(dtb, map, error) != 0 || parse_reserved(dtb, map, error) != 0 || parse_initrd(dtb, map, error) != 0) {
+    if (parse_ram(dtb, map, error) != 0 || parse_reserved(dtb, map, error) != 0 ||
+        parse_initrd(dtb, map, error) != 0) {
         return -1;
     }
     return 0;

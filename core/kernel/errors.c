@@ -43,7 +43,8 @@ exception_t syscall_error_alignment(struct invocation_ctx *ctx)
     return set_error(ctx, seL4_AlignmentError);
 }
 
-exception_t syscall_error_failed_lookup(struct invocation_ctx *ctx, bool source, const struct lookup_fault *lf)
+exception_t syscall_error_failed_lookup(struct invocation_ctx *ctx, bool source,
+                                        const struct lookup_fault *lf)
 {
     set_error(ctx, seL4_FailedLookup);
     ctx->err.failed_lookup_source = source;

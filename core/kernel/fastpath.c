@@ -31,16 +31,19 @@
 #endif
 
 /* A cap's type from its first word: the tag is the word's top field, so one shift. */
-_Static_assert(cap_cap_type_WORD == 0 && cap_cap_type_SHIFT + cap_cap_type_WIDTH == 64, "the tag tops word 0");
+_Static_assert(cap_cap_type_WORD == 0 && cap_cap_type_SHIFT + cap_cap_type_WIDTH == 64,
+               "the tag tops word 0");
 #define CAP_TYPE(w0) ((w0) >> cap_cap_type_SHIFT)
 
 /* seL4_MessageInfo: length, extraCaps and capsUnwrapped are its low bits. A message the fastpath
  * carries has no extra caps and at most four words, all in registers (seL4's fastpath_mi_check),
  * and the sender left capsUnwrapped 0 (libsel4 always does; the slowpath clears it for the
  * receiver), so the info word passes unchanged: one compare of those bits. */
-#define MI_FASTPATH_BITS \
-    (seL4_MessageInfo_length_MASK | seL4_MessageInfo_extraCaps_MASK | seL4_MessageInfo_capsUnwrapped_MASK)
-_Static_assert(MI_FASTPATH_BITS == MASK(seL4_MessageInfo_label_SHIFT) && seL4_MessageInfo_length_SHIFT == 0,
+#define MI_FASTPATH_BITS                                              \
+    (seL4_MessageInfo_length_MASK | seL4_MessageInfo_extraCaps_MASK | \
+     seL4_MessageInfo_capsUnwrapped_MASK)
+_Static_assert(MI_FASTPATH_BITS == MASK(seL4_MessageInfo_label_SHIFT) &&
+                   seL4_MessageInfo_length_SHIFT == 0,
                "the compare covers the low bits below the label, the length lowest");
 #define MI_LENGTH seL4_MessageInfo_length_MASK
 
@@ -72,7 +75,8 @@ static inline const cte_t *fastpath_lookup_walk(cap_t node, cptr_t cptr)
         word_t guard_bits = cap_cnode_cap_get_guard_size_np(node);
         word_t level_bits = radix + guard_bits;
         word_t guard = (cptr >> ((n_bits - guard_bits) & (seL4_WordBits - 1))) & MASK(guard_bits);
-        if (guard_bits > n_bits || level_bits > n_bits || guard != (cap_cnode_cap_get_guard(node) & MASK(guard_bits))) {
+        if (guard_bits > n_bits || level_bits > n_bits ||
+            guard != (cap_cnode_cap_get_guard(node) & MASK(guard_bits))) {
             return &no_slot;
         }
         cte_t *slot = cnode_slots(node) + ((cptr >> (n_bits - level_bits)) & MASK(radix));
@@ -87,9 +91,10 @@ static inline const cte_t *fastpath_lookup_walk(cap_t node, cptr_t cptr)
     }
 }
 
-/* The slot cptr names in t's CSpace, or &no_slot. The usual CSpace is one CNode whose guard and radix
- * take all 64 bits: then the guard is the cptr's top (64 - radix) bits, exactly, and the index its
- * low radix bits. (A stored guard wider than its size never matches here; the walk decides.) */
+/* The slot cptr names in t's CSpace, or &no_slot. The usual CSpace is one CNode whose guard and
+ * radix take all 64 bits: then the guard is the cptr's top (64 - radix) bits, exactly, and the
+ * index its low radix bits. (A stored guard wider than its size never matches here; the walk
+ * decides.) */
 static inline const cte_t *fastpath_lookup(word_t off, const struct tcb *t, cptr_t cptr)
 {
     cap_t node = t->ctes[TCB_CTABLE].cap;
@@ -98,7 +103,8 @@ static inline const cte_t *fastpath_lookup(word_t off, const struct tcb *t, cptr
     }
     word_t radix = cap_cnode_cap_get_radix_np(node);
     word_t guard_size = cap_cnode_cap_get_guard_size_np(node);
-    if (LIKELY(radix + guard_size == seL4_WordBits && (cptr >> radix) == cap_cnode_cap_get_guard_np(node))) {
+    if (LIKELY(radix + guard_size == seL4_WordBits &&
+               (cptr >> radix) == cap_cnode_cap_get_guard_np(node))) {
         cte_t *slots = fp_ptov(off, cap_cnode_cap_get_ptr_np(node));
         return slots + ((cptr << guard_size) >> guard_size);
     }
@@ -124,20 +130,22 @@ _Static_assert(offsetof(struct tcb, ctes) == 0, "a TCB's slots start the object"
 /* The receiver's blocking_ipc_can_grant bit becomes the reply cap's can_grant bit by one right
  * shift of its state word. */
 #define GRANT_MOVE (thread_state_blocking_ipc_can_grant_SHIFT - cap_reply_cap_can_grant_SHIFT)
-_Static_assert(GRANT_MOVE > 0 && thread_state_blocking_ipc_can_grant_WORD == 0 && cap_reply_cap_can_grant_WORD == 0,
+_Static_assert(GRANT_MOVE > 0 && thread_state_blocking_ipc_can_grant_WORD == 0 &&
+                   cap_reply_cap_can_grant_WORD == 0,
                "one right shift within word 0");
-/* The words the fastpath reads and writes whole: an endpoint cap's rights and pointer, a reply cap's
- * TCB, a thread state's type and blocking object in word 0; an endpoint's state above its queue head
- * in word 0 (nothing is ever stored above the state), its tail alone in word 1; an MDB node's next
- * and prev in words of their own. */
+/* The words the fastpath reads and writes whole: an endpoint cap's rights and pointer, a reply
+ * cap's TCB, a thread state's type and blocking object in word 0; an endpoint's state above its
+ * queue head in word 0 (nothing is ever stored above the state), its tail alone in word 1; an MDB
+ * node's next and prev in words of their own. */
 _Static_assert(cap_endpoint_cap_ptr_WORD == 0 && cap_endpoint_cap_can_send_WORD == 0 &&
                    cap_endpoint_cap_can_receive_WORD == 0 && cap_endpoint_cap_can_grant_WORD == 0 &&
                    cap_endpoint_cap_can_grant_reply_WORD == 0 && cap_endpoint_cap_badge_WORD == 1 &&
                    cap_reply_cap_tcb_WORD == 0 && thread_state_ts_type_WORD == 0 &&
                    thread_state_blocking_object_WORD == 0,
                "cap and thread state words the fastpath reads");
-_Static_assert(endpoint_queue_head_WORD == 0 && endpoint_state_WORD == 0 && endpoint_queue_tail_WORD == 1 &&
-                   endpoint_queue_tail_SHIFT == 0 && mdb_node_next_WORD != mdb_node_prev_WORD,
+_Static_assert(endpoint_queue_head_WORD == 0 && endpoint_state_WORD == 0 &&
+                   endpoint_queue_tail_WORD == 1 && endpoint_queue_tail_SHIFT == 0 &&
+                   mdb_node_next_WORD != mdb_node_prev_WORD,
                "endpoint and MDB words the fastpath reads");
 
 bool fastpath_call(void)
@@ -153,8 +161,10 @@ bool fastpath_call(void)
     /* An endpoint cap with Send, and Grant or GrantReply (else the slowpath makes the caller
      * Inactive instead of giving the receiver a reply cap). */
     cap_t cap = slot->cap;
-    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap || !(cap.words[0] & cap_endpoint_cap_can_send_MASK) ||
-        !(cap.words[0] & (cap_endpoint_cap_can_grant_MASK | cap_endpoint_cap_can_grant_reply_MASK))) {
+    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap ||
+        !(cap.words[0] & cap_endpoint_cap_can_send_MASK) ||
+        !(cap.words[0] &
+          (cap_endpoint_cap_can_grant_MASK | cap_endpoint_cap_can_grant_reply_MASK))) {
         return false;
     }
     endpoint_t *ep = fp_ptov(off, cap_endpoint_cap_get_ptr_np(cap));
@@ -170,14 +180,16 @@ bool fastpath_call(void)
     /* The caller needs its master reply cap (the slowpath makes it on first use) and no stale
      * fault (the receiver would get a fault message). */
     cte_t *master = &cur->ctes[TCB_REPLY];
-    if (UNLIKELY(CAP_TYPE(master->cap.words[0]) != cap_reply_cap) || UNLIKELY(cur->fault[0] != seL4_Fault_NullFault)) {
+    if (UNLIKELY(CAP_TYPE(master->cap.words[0]) != cap_reply_cap) ||
+        UNLIKELY(cur->fault[0] != seL4_Fault_NullFault)) {
         return false;
     }
 
     /* Past this point nothing fails. The thread state type changes below flip bits, so they rely
      * on these. */
     kassert(thread_state_type(cur) == ThreadState_Running);
-    kassert(thread_state_type(dest) == ThreadState_BlockedOnReceive && !dest->sched_queued && !cur->sched_queued);
+    kassert(thread_state_type(dest) == ThreadState_BlockedOnReceive && !dest->sched_queued &&
+            !cur->sched_queued);
     kassert(dest->ep_prev == NULL && cap_get_cap_type(dest->ctes[TCB_CALLER].cap) == cap_null_cap);
 
     /* ep_dequeue of the queue head: the endpoint goes idle (both words 0) when it was alone. */
@@ -186,7 +198,8 @@ bool fastpath_call(void)
         ep->words[0] = 0;
         ep->words[1] = 0;
     } else {
-        ep->words[0] = KAAL_BF_PREP_NP(endpoint_queue_head, fp_vtop(off, next)) | KAAL_BF_PREP(endpoint_state, EP_RECV);
+        ep->words[0] = KAAL_BF_PREP_NP(endpoint_queue_head, fp_vtop(off, next)) |
+                       KAAL_BF_PREP(endpoint_state, EP_RECV);
         next->ep_prev = NULL;
         dest->ep_next = NULL;
     }
@@ -200,8 +213,10 @@ bool fastpath_call(void)
      * (ipc_setup_caller_cap): a one-shot reply cap (never revocable) inserted after the master. */
     word_t dest_state = dest->state.words[0];
     dest->state.words[0] =
-        dest_state ^ KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReceive ^ ThreadState_Running);
-    cur->state.words[0] ^= KAAL_BF_PREP(thread_state_ts_type, ThreadState_Running ^ ThreadState_BlockedOnReply);
+        dest_state ^
+        KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReceive ^ ThreadState_Running);
+    cur->state.words[0] ^=
+        KAAL_BF_PREP(thread_state_ts_type, ThreadState_Running ^ ThreadState_BlockedOnReply);
 
     paddr_t cur_pa = fp_vtop(off, cur);
     __asm__("" : "+r"(cur_pa)); /* keep the slot addresses below one add each from it */
@@ -220,9 +235,11 @@ bool fastpath_call(void)
     caller->mdb.words[mdb_node_next_WORD] = KAAL_BF_PREP_NP(mdb_node_next, after);
     caller->mdb.words[mdb_node_prev_WORD] = KAAL_BF_PREP_NP(mdb_node_prev, master_pa);
     if (LIKELY(after == 0)) {
-        master->mdb.words[mdb_node_next_WORD] = master_mdb | KAAL_BF_PREP_NP(mdb_node_next, caller_pa);
+        master->mdb.words[mdb_node_next_WORD] =
+            master_mdb | KAAL_BF_PREP_NP(mdb_node_next, caller_pa);
     } else {
-        ((cte_t *)fp_ptov(off, after))->mdb.words[mdb_node_prev_WORD] = KAAL_BF_PREP_NP(mdb_node_prev, caller_pa);
+        ((cte_t *)fp_ptov(off, after))->mdb.words[mdb_node_prev_WORD] =
+            KAAL_BF_PREP_NP(mdb_node_prev, caller_pa);
         master->mdb.words[mdb_node_next_WORD] =
             (master_mdb & ~mdb_node_next_MASK) | KAAL_BF_PREP_NP(mdb_node_next, caller_pa);
     }
@@ -241,7 +258,8 @@ bool fastpath_reply_recv(void)
     }
     const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
     cap_t cap = slot->cap;
-    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap || !(cap.words[0] & cap_endpoint_cap_can_receive_MASK)) {
+    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap ||
+        !(cap.words[0] & cap_endpoint_cap_can_receive_MASK)) {
         return false;
     }
     paddr_t ep_pa = cap_endpoint_cap_get_ptr_np(cap);
@@ -252,7 +270,8 @@ bool fastpath_reply_recv(void)
         return false;
     }
     if (UNLIKELY(cur->bound_notification != 0) &&
-        notification_get_state(*(notification_t *)fp_ptov(off, cur->bound_notification)) == NTFN_ACTIVE) {
+        notification_get_state(*(notification_t *)fp_ptov(off, cur->bound_notification)) ==
+            NTFN_ACTIVE) {
         return false;
     }
     /* Somebody to reply to, without a fault (a fault reply is the slowpath's), as urgent. */
@@ -272,23 +291,28 @@ bool fastpath_reply_recv(void)
     kassert(thread_state_type(caller) == ThreadState_BlockedOnReply && !caller->sched_queued);
     kassert(!cur->sched_queued && cur->ep_next == NULL && cur->ep_prev == NULL);
 
-    /* The reply: transfer, delete the one-shot reply cap (it finalises to nothing), wake the caller. */
+    /* The reply: transfer, delete the one-shot reply cap (it finalises to nothing), wake the
+     * caller. */
     fastpath_copy_mrs(cur, caller, info & MI_LENGTH);
     hal_reg_set(&caller->arch, REG_BADGE, 0);
     hal_reg_set(&caller->arch, REG_MSG_INFO, info);
     cte_unlink_and_clear(caller_slot);
-    caller->state.words[0] ^= KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReply ^ ThreadState_Running);
+    caller->state.words[0] ^=
+        KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReply ^ ThreadState_Running);
 
     /* The receive: block on ep at the queue tail (ep_block: badge 0, the cap's Grant right, no
      * grant-reply, not a call). */
     paddr_t cur_pa = fp_vtop(off, cur);
-    cur->state.words[0] = KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReceive) |
-                          KAAL_BF_PREP_NP(thread_state_blocking_object, ep_pa) |
-                          KAAL_BF_PREP(thread_state_blocking_ipc_can_grant, cap_endpoint_cap_get_can_grant_np(cap));
+    cur->state.words[0] =
+        KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReceive) |
+        KAAL_BF_PREP_NP(thread_state_blocking_object, ep_pa) |
+        KAAL_BF_PREP(thread_state_blocking_ipc_can_grant, cap_endpoint_cap_get_can_grant_np(cap));
     cur->state.words[thread_state_blocking_ipc_badge_WORD] = 0;
-    paddr_t tail_pa = ep->words[endpoint_queue_tail_WORD]; /* the queue tail is all the word holds */
+    paddr_t tail_pa =
+        ep->words[endpoint_queue_tail_WORD]; /* the queue tail is all the word holds */
     if (LIKELY(tail_pa == 0)) {
-        ep->words[0] = KAAL_BF_PREP_NP(endpoint_queue_head, cur_pa) | KAAL_BF_PREP(endpoint_state, EP_RECV);
+        ep->words[0] =
+            KAAL_BF_PREP_NP(endpoint_queue_head, cur_pa) | KAAL_BF_PREP(endpoint_state, EP_RECV);
     } else {
         struct tcb *tail = fp_ptov(off, tail_pa);
         cur->ep_prev = tail;

@@ -16,7 +16,8 @@
  *   UserException:  fault[1] = ESR (Number), fault[2] = Code
  *   VMFault:        fault[1] = address, fault[2] = instruction fault, fault[3] = FSR */
 
-void fault_set_cap_fault(struct tcb *t, cptr_t cptr, bool in_recv_phase, const struct lookup_fault *lf)
+void fault_set_cap_fault(struct tcb *t, cptr_t cptr, bool in_recv_phase,
+                         const struct lookup_fault *lf)
 {
     t->fault[0] = seL4_Fault_CapFault;
     t->fault[1] = cptr;
@@ -96,7 +97,8 @@ word_t fault_message(struct tcb *f, struct tcb *receiver, word_t *rbuf)
 /* ---- replies ----------------------------------------------------------------------------- */
 
 /* Copy the first n reply MRs of the replier (x2..x5, then its buffer) into the registers regs[]. */
-static void copy_reply_to_regs(struct tcb *faulting, struct tcb *replier, const enum user_reg *regs, word_t n)
+static void copy_reply_to_regs(struct tcb *faulting, struct tcb *replier, const enum user_reg *regs,
+                               word_t n)
 {
     const word_t *sbuf = thread_lookup_ipc_buffer(replier, false);
     for (word_t i = 0; i < n; i++) {
@@ -113,7 +115,8 @@ static void copy_reply_to_regs(struct tcb *faulting, struct tcb *replier, const 
 }
 
 static const enum user_reg syscall_reply_regs[] = {
-    REG_X0, REG_X1, REG_X2, REG_X3, REG_X4, REG_X5, REG_X6, REG_X7, REG_FAULT_IP, REG_SP, REG_NEXT_IP, REG_SPSR,
+    REG_X0, REG_X1, REG_X2,       REG_X3, REG_X4,      REG_X5,
+    REG_X6, REG_X7, REG_FAULT_IP, REG_SP, REG_NEXT_IP, REG_SPSR,
 };
 static const enum user_reg exception_reply_regs[] = {REG_FAULT_IP, REG_SP, REG_SPSR};
 
@@ -124,10 +127,12 @@ bool fault_handle_reply(struct tcb *f, struct tcb *replier)
     word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
     switch (f->fault[0]) {
     case seL4_Fault_UnknownSyscall:
-        copy_reply_to_regs(f, replier, syscall_reply_regs, MIN(length, ARRAY_SIZE(syscall_reply_regs)));
+        copy_reply_to_regs(f, replier, syscall_reply_regs,
+                           MIN(length, ARRAY_SIZE(syscall_reply_regs)));
         return label == 0;
     case seL4_Fault_UserException:
-        copy_reply_to_regs(f, replier, exception_reply_regs, MIN(length, ARRAY_SIZE(exception_reply_regs)));
+        copy_reply_to_regs(f, replier, exception_reply_regs,
+                           MIN(length, ARRAY_SIZE(exception_reply_regs)));
         return label == 0;
     default: /* CapFault, VMFault: the message is ignored and the thread restarts */
         return true;
@@ -141,7 +146,8 @@ static void print_fault(const word_t fault[4])
 {
     switch (fault[0]) {
     case seL4_Fault_CapFault:
-        kprintf("cap fault in %s phase at address %p", fault[2] ? "receive" : "send", (void *)fault[1]);
+        kprintf("cap fault in %s phase at address %p", fault[2] ? "receive" : "send",
+                (void *)fault[1]);
         break;
     case seL4_Fault_UnknownSyscall:
         kprintf("unknown syscall %ld", (long)fault[1]);
@@ -150,8 +156,8 @@ static void print_fault(const word_t fault[4])
         kprintf("user exception 0x%lx code %lu", (unsigned long)fault[1], (unsigned long)fault[2]);
         break;
     case seL4_Fault_VMFault:
-        kprintf("vm fault on %s at address %p with status 0x%lx", fault[2] ? "code" : "data", (void *)fault[1],
-                (unsigned long)fault[3]);
+        kprintf("vm fault on %s at address %p with status 0x%lx", fault[2] ? "code" : "data",
+                (void *)fault[1], (unsigned long)fault[3]);
         break;
     default:
         kprintf("fault %lu", (unsigned long)fault[0]);
@@ -166,7 +172,8 @@ static void double_fault(struct tcb *t, const word_t second[4])
     print_fault(second);
     kprintf("\nwhile trying to handle:\n");
     print_fault(t->fault);
-    kprintf("\nin thread %p \"%s\" at address %p\n", (void *)t, t->name, (void *)hal_reg_get(&t->arch, REG_FAULT_IP));
+    kprintf("\nin thread %p \"%s\" at address %p\n", (void *)t, t->name,
+            (void *)hal_reg_get(&t->arch, REG_FAULT_IP));
     t->fault[0] = seL4_Fault_NullFault;
     sched_set_thread_state(t, ThreadState_Inactive);
 }
@@ -180,8 +187,9 @@ void thread_handle_fault(struct tcb *t)
     if (cspace_lookup_cap(t, handler, &slot, &cap, &lf) == EXCEPTION_NONE &&
         cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_can_send(cap) &&
         (cap_endpoint_cap_get_can_grant(cap) || cap_endpoint_cap_get_can_grant_reply(cap))) {
-        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, IPC_BUFFER_UNKNOWN, cap_endpoint_cap_get_badge(cap),
-                cap_endpoint_cap_get_can_grant(cap), true, true, true);
+        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, IPC_BUFFER_UNKNOWN,
+                cap_endpoint_cap_get_badge(cap), cap_endpoint_cap_get_can_grant(cap), true, true,
+                true);
         return;
     }
     /* The second fault: a send-phase cap fault on the handler CPtr (its lookup failure, or a

@@ -12,7 +12,8 @@ static void irq_deliver(word_t irq)
 {
     cap_t cap = ks.irq_node[irq].cap; /* its IRQ-node slot (irq.c) */
     if (cap_get_cap_type(cap) == cap_notification_cap && cap_notification_cap_get_can_send(cap)) {
-        ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)), cap_notification_cap_get_badge(cap));
+        ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)),
+                    cap_notification_cap_get_badge(cap));
     } else {
         kprintf("KaaL: undelivered IRQ %lu (no notification set)\n", (unsigned long)irq);
     }

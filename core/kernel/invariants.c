@@ -17,7 +17,8 @@
 
 #define NO_IDX UINT32_MAX
 #define MAX_CAPS INVARIANTS_MAX_CAPS
-#define HASH_BITS 18 /* table of 4 * MAX_CAPS entries: slots and slot arrays stay below half full */
+/* A table of 4 * MAX_CAPS entries: slots and slot arrays stay below half full. */
+#define HASH_BITS 18
 #define HASH_SIZE (1u << HASH_BITS)
 #define MAX_UNTYPED_BITS 47
 #define MIN_UNTYPED_BITS 4
@@ -72,18 +73,20 @@ static char loc_buf[2][128];
  * takes %s (strings), and %x / %u (each a word_t: wrap narrower values in W()). */
 static bool fail(const char *fmt, ...);
 
-/* "slot 0x... (cnode 0x...[i]) untyped" for messages; two buffers so one message can name two caps. */
+/* "slot 0x... (cnode 0x...[i]) untyped" for messages; two buffers so one message can name two caps.
+ */
 static const char *loc(uint32_t i)
 {
     static unsigned which;
     char *buf = loc_buf[which++ & 1];
     const struct icap *c = &caps[i];
     if (c->found_in) {
-        ksnprintf(buf, sizeof(loc_buf[0]), "slot 0x%lx (array 0x%lx[%lu], %s cap)", (unsigned long)c->pa,
-                  (unsigned long)c->found_in, (unsigned long)c->index, cap_type_name(c->type));
-    } else {
-        ksnprintf(buf, sizeof(loc_buf[0]), "slot 0x%lx (found through MDB links, %s cap)", (unsigned long)c->pa,
+        ksnprintf(buf, sizeof(loc_buf[0]), "slot 0x%lx (array 0x%lx[%lu], %s cap)",
+                  (unsigned long)c->pa, (unsigned long)c->found_in, (unsigned long)c->index,
                   cap_type_name(c->type));
+    } else {
+        ksnprintf(buf, sizeof(loc_buf[0]), "slot 0x%lx (found through MDB links, %s cap)",
+                  (unsigned long)c->pa, cap_type_name(c->type));
     }
     return buf;
 }
@@ -140,7 +143,10 @@ static void hash_reset(void)
     hused = 0;
 }
 
-static uint32_t hash_slot(word_t key) { return (uint32_t)(((key >> 4) * 0x9e3779b97f4a7c15ull) >> (64 - HASH_BITS)); }
+static uint32_t hash_slot(word_t key)
+{
+    return (uint32_t)(((key >> 4) * 0x9e3779b97f4a7c15ull) >> (64 - HASH_BITS));
+}
 
 /* Find key; returns its value or NO_IDX. */
 static uint32_t hash_find(word_t key)
@@ -172,7 +178,10 @@ static bool hash_add(word_t key, uint32_t value)
 
 /* --- what a cap names --- */
 
-static bool region_in_ram(paddr_t base, word_t bits) { return bits < 64 && hal_phys_is_ram(base, BIT(bits)); }
+static bool region_in_ram(paddr_t base, word_t bits)
+{
+    return bits < 64 && hal_phys_is_ram(base, BIT(bits));
+}
 
 /* Decode the object memory of the cap in c (type already set) and check its shape: (c), (e). */
 static bool decode_cap(struct icap *c, uint32_t i)
@@ -190,7 +199,8 @@ static bool decode_cap(struct icap *c, uint32_t i)
         }
         word_t used = cap_untyped_cap_get_free_index(cap) << FREE_INDEX_UNIT_BITS;
         if (used > BIT(c->bits)) {
-            return fail("%s: untyped free index %x bytes is past its size %x", loc(i), used, W(BIT(c->bits)));
+            return fail("%s: untyped free index %x bytes is past its size %x", loc(i), used,
+                        W(BIT(c->bits)));
         }
         break;
     }
@@ -206,8 +216,9 @@ static bool decode_cap(struct icap *c, uint32_t i)
         word_t radix = cap_cnode_cap_get_radix(cap);
         word_t guard_size = cap_cnode_cap_get_guard_size(cap);
         if (radix < 1 || radix + guard_size > seL4_WordBits) {
-            return fail("%s: CNode radix %u with guard size %u (need radix >= 1, radix + guard size <= 64)", loc(i),
-                        radix, guard_size);
+            return fail(
+                "%s: CNode radix %u with guard size %u (need radix >= 1, radix + guard size <= 64)",
+                loc(i), radix, guard_size);
         }
         if (radix + seL4_SlotBits > MAX_UNTYPED_BITS) {
             return fail("%s: CNode radix %u is larger than any object", loc(i), radix);
@@ -223,12 +234,14 @@ static bool decode_cap(struct icap *c, uint32_t i)
     case cap_zombie_cap: {
         word_t zt = cap_zombie_cap_get_zombie_type(cap);
         word_t n = cap_zombie_cap_get_number(cap);
-        if (zt > ZOMBIE_TYPE_TCB || zt == 0 || (zt != ZOMBIE_TYPE_TCB && zt + seL4_SlotBits > MAX_UNTYPED_BITS)) {
+        if (zt > ZOMBIE_TYPE_TCB || zt == 0 ||
+            (zt != ZOMBIE_TYPE_TCB && zt + seL4_SlotBits > MAX_UNTYPED_BITS)) {
             return fail("%s: zombie type %u is neither a CNode radix nor a TCB", loc(i), zt);
         }
         word_t slots = zt == ZOMBIE_TYPE_TCB ? TCB_CNODE_ENTRIES : BIT(zt);
         if (n > slots) {
-            return fail("%s: zombie counts %u slots still to clear but its object has %u", loc(i), n, slots);
+            return fail("%s: zombie counts %u slots still to clear but its object has %u", loc(i),
+                        n, slots);
         }
         c->base = cap_zombie_cap_get_ptr(cap);
         c->bits = (uint8_t)(zt == ZOMBIE_TYPE_TCB ? seL4_TCBBits : zt + seL4_SlotBits);
@@ -272,7 +285,8 @@ static bool decode_cap(struct icap *c, uint32_t i)
         return fail("%s: invalid cap type tag %u", loc(i), W(c->type));
     }
     if (!IS_ALIGNED(c->base, c->bits)) {
-        return fail("%s: object at %x is not aligned to its size 2^%u", loc(i), c->base, W(c->bits));
+        return fail("%s: object at %x is not aligned to its size 2^%u", loc(i), c->base,
+                    W(c->bits));
     }
     if (!c->device && !region_in_ram(c->base, c->bits)) {
         return fail("%s: object [%x, +2^%u) is not in RAM", loc(i), c->base, W(c->bits));
@@ -296,7 +310,8 @@ static bool check_object_state(uint32_t i)
     case cap_endpoint_cap: {
         const endpoint_t *ep = PTOV(endpoint_t, c->base);
         word_t state = endpoint_get_state(*ep);
-        if (state > 2 || (state == 0 && (endpoint_get_queue_head(*ep) || endpoint_get_queue_tail(*ep)))) {
+        if (state > 2 ||
+            (state == 0 && (endpoint_get_queue_head(*ep) || endpoint_get_queue_tail(*ep)))) {
             return fail("%s: endpoint %x has state %u with queue head %x", loc(i), c->base, state,
                         W(endpoint_get_queue_head(*ep)));
         }
@@ -305,7 +320,8 @@ static bool check_object_state(uint32_t i)
     case cap_notification_cap: {
         const notification_t *n = PTOV(notification_t, c->base);
         if (notification_get_state(*n) > 2) {
-            return fail("%s: notification %x has state %u", loc(i), c->base, W(notification_get_state(*n)));
+            return fail("%s: notification %x has state %u", loc(i), c->base,
+                        W(notification_get_state(*n)));
         }
         return true;
     }
@@ -352,7 +368,8 @@ static bool add_slot(cte_t *slot, paddr_t found_in, word_t index)
     cap_t cap = slot->cap;
     switch (caps[i].type) {
     case cap_cnode_cap:
-        return add_array(caps[i].base, BIT(cap_cnode_cap_get_radix(cap)), BIT(cap_cnode_cap_get_radix(cap)));
+        return add_array(caps[i].base, BIT(cap_cnode_cap_get_radix(cap)),
+                         BIT(cap_cnode_cap_get_radix(cap)));
     case cap_thread_cap:
         return add_array(caps[i].base, TCB_CNODE_ENTRIES, TCB_CNODE_ENTRIES);
     case cap_zombie_cap: {
@@ -378,14 +395,16 @@ static bool scan_array(const struct slot_array *a)
         cte_t *slot = &slots[k];
         if (cap_get_cap_type(slot->cap) == cap_null_cap) {
             if (!mdb_is_empty(slot->mdb)) {
-                return fail("empty slot %x (array %x[%u]) has MDB links next %x prev %x", VTOP(slot), a->pa, k,
-                            W(mdb_node_get_next(slot->mdb)), W(mdb_node_get_prev(slot->mdb)));
+                return fail("empty slot %x (array %x[%u]) has MDB links next %x prev %x",
+                            VTOP(slot), a->pa, k, W(mdb_node_get_next(slot->mdb)),
+                            W(mdb_node_get_prev(slot->mdb)));
             }
             continue;
         }
         if (k >= a->live) {
-            return fail("slot %x (array %x[%u]) of a zombie holds a %s cap past the zombie's count %u", VTOP(slot),
-                        a->pa, k, cap_type_name(cap_get_cap_type(slot->cap)), a->live);
+            return fail(
+                "slot %x (array %x[%u]) of a zombie holds a %s cap past the zombie's count %u",
+                VTOP(slot), a->pa, k, cap_type_name(cap_get_cap_type(slot->cap)), a->live);
         }
         if (!add_slot(slot, a->pa, k)) {
             return false;
@@ -394,7 +413,8 @@ static bool scan_array(const struct slot_array *a)
     return true;
 }
 
-/* Follow one MDB link of cap i: the target must be a slot in RAM whose opposite link is i's slot. */
+/* Follow one MDB link of cap i: the target must be a slot in RAM whose opposite link is i's slot.
+ */
 static bool follow_link(uint32_t i, paddr_t target, bool is_next)
 {
     if (target == 0) {
@@ -407,7 +427,8 @@ static bool follow_link(uint32_t i, paddr_t target, bool is_next)
     cte_t *t = PTOV(cte_t, target);
     paddr_t back = is_next ? mdb_node_get_prev(t->mdb) : mdb_node_get_next(t->mdb);
     if (back != caps[i].pa) {
-        return fail("%s: MDB %s is %x but that slot's %s is %x", loc(i), dir, target, is_next ? "prev" : "next", back);
+        return fail("%s: MDB %s is %x but that slot's %s is %x", loc(i), dir, target,
+                    is_next ? "prev" : "next", back);
     }
     if (cap_get_cap_type(t->cap) == cap_null_cap) {
         return fail("%s: MDB %s link %x is an empty slot", loc(i), dir, target);
@@ -424,7 +445,8 @@ static bool discover(void)
     if (!add_array(root_tcb, TCB_CNODE_ENTRIES, TCB_CNODE_ENTRIES)) {
         return false;
     }
-    /* The IRQ node: each IRQ's notification cap (seL4's intStateIRQNode), in the derivation tree. */
+    /* The IRQ node: each IRQ's notification cap (seL4's intStateIRQNode), in the derivation tree.
+     */
     if (ks.irq_node != NULL && !add_array(VTOP(ks.irq_node), IRQ_NODE_SLOTS, IRQ_NODE_SLOTS)) {
         return false;
     }
@@ -445,7 +467,8 @@ static bool discover(void)
         }
         uint32_t i = next_cap++;
         mdb_node_t m = caps[i].slot->mdb;
-        if (!follow_link(i, mdb_node_get_next(m), true) || !follow_link(i, mdb_node_get_prev(m), false)) {
+        if (!follow_link(i, mdb_node_get_next(m), true) ||
+            !follow_link(i, mdb_node_get_prev(m), false)) {
             return false;
         }
     }
@@ -484,7 +507,8 @@ static bool same_region(const struct icap *a, const struct icap *b)
     cap_t ca = a->slot->cap, cb = b->slot->cap;
     switch (a->type) {
     case cap_untyped_cap:
-        return b->has_region && a->base <= b->base && b->base + BIT(b->bits) <= a->base + BIT(a->bits);
+        return b->has_region && a->base <= b->base &&
+               b->base + BIT(b->bits) <= a->base + BIT(a->bits);
     case cap_endpoint_cap:
     case cap_notification_cap:
     case cap_cnode_cap:
@@ -497,11 +521,14 @@ static bool same_region(const struct icap *a, const struct icap *b)
     case cap_reply_cap:
         return b->type == cap_reply_cap && cap_reply_cap_get_tcb(ca) == cap_reply_cap_get_tcb(cb);
     case cap_irq_control_cap:
-        return b->type == cap_irq_control_cap || b->type == cap_irq_handler_cap || b->type == cap_sgi_signal_cap;
+        return b->type == cap_irq_control_cap || b->type == cap_irq_handler_cap ||
+               b->type == cap_sgi_signal_cap;
     case cap_irq_handler_cap:
-        return b->type == cap_irq_handler_cap && cap_irq_handler_cap_get_irq(ca) == cap_irq_handler_cap_get_irq(cb);
+        return b->type == cap_irq_handler_cap &&
+               cap_irq_handler_cap_get_irq(ca) == cap_irq_handler_cap_get_irq(cb);
     case cap_sgi_signal_cap:
-        return b->type == cap_sgi_signal_cap && cap_sgi_signal_cap_get_irq(ca) == cap_sgi_signal_cap_get_irq(cb) &&
+        return b->type == cap_sgi_signal_cap &&
+               cap_sgi_signal_cap_get_irq(ca) == cap_sgi_signal_cap_get_irq(cb) &&
                cap_sgi_signal_cap_get_target(ca) == cap_sgi_signal_cap_get_target(cb);
     case cap_asid_control_cap:
     case cap_domain_cap:
@@ -558,7 +585,8 @@ static bool walk_mdb(void)
             }
             for (uint32_t k = 0; k + 1 < sp; k++) {
                 if (!is_parent(stack[k], c)) {
-                    return fail("%s follows its parent %s in the MDB list, but that cap's ancestor %s is not "
+                    return fail("%s follows its parent %s in the MDB list, but that cap's ancestor "
+                                "%s is not "
                                 "a parent of it (subtrees must be contiguous)",
                                 loc(c), loc(stack[sp - 1]), loc(stack[k]));
                 }
@@ -573,7 +601,8 @@ static bool walk_mdb(void)
     }
     for (uint32_t i = 0; i < n_caps; i++) {
         if (caps[i].order == NO_IDX) {
-            return fail("%s: on an MDB cycle with no head (no cap with an empty prev link)", loc(i));
+            return fail("%s: on an MDB cycle with no head (no cap with an empty prev link)",
+                        loc(i));
         }
     }
     return true;
@@ -581,8 +610,8 @@ static bool walk_mdb(void)
 
 static bool same_untyped_region(uint32_t a, uint32_t b)
 {
-    return caps[a].type == cap_untyped_cap && caps[b].type == cap_untyped_cap && caps[a].base == caps[b].base &&
-           caps[a].bits == caps[b].bits;
+    return caps[a].type == cap_untyped_cap && caps[b].type == cap_untyped_cap &&
+           caps[a].base == caps[b].base && caps[a].bits == caps[b].bits;
 }
 
 /* (c), (d): each cap against its nearest untyped ancestor. */
@@ -603,21 +632,23 @@ static bool check_untyped_children(void)
         const struct icap *c = &caps[i];
         uint32_t u = c->uparent;
         if (c->type == cap_untyped_cap && c->same_children > 1) {
-            return fail("%s: %u untyped children name its whole region (copies must form a chain)", loc(i),
-                        W(c->same_children));
+            return fail("%s: %u untyped children name its whole region (copies must form a chain)",
+                        loc(i), W(c->same_children));
         }
         if (c->type == cap_untyped_cap && c->same_children > 0 && c->other_children > 0) {
-            return fail("%s: has a child untyped naming its whole region and also %u other children", loc(i),
-                        W(c->other_children));
+            return fail(
+                "%s: has a child untyped naming its whole region and also %u other children",
+                loc(i), W(c->other_children));
         }
         if (u == NO_IDX || !c->has_region) {
             continue;
         }
         const struct icap *p = &caps[u];
-        word_t watermark = p->base + (cap_untyped_cap_get_free_index(p->slot->cap) << FREE_INDEX_UNIT_BITS);
+        word_t watermark =
+            p->base + (cap_untyped_cap_get_free_index(p->slot->cap) << FREE_INDEX_UNIT_BITS);
         if (c->base + BIT(c->bits) > watermark) {
-            return fail("%s: object [%x, +2^%u) lies above its untyped's watermark %x", loc(i), c->base, W(c->bits),
-                        watermark);
+            return fail("%s: object [%x, +2^%u) lies above its untyped's watermark %x", loc(i),
+                        c->base, W(c->bits), watermark);
         }
         bool may_be_device = c->type == cap_untyped_cap || c->type == cap_frame_cap;
         if (p->device && (!may_be_device || !c->device)) {
@@ -700,11 +731,12 @@ static bool check_untyped_group(const uint32_t *v, uint32_t n, uint32_t outer)
         }
     }
     if (heads != 1) {
-        return fail("%u unrelated untyped caps name region [%x, +2^%u), e.g. %s", W(heads), caps[v[0]].base,
-                    W(caps[v[0]].bits), loc(v[0]));
+        return fail("%u unrelated untyped caps name region [%x, +2^%u), e.g. %s", W(heads),
+                    caps[v[0]].base, W(caps[v[0]].bits), loc(v[0]));
     }
     uint32_t up = caps[head].uparent;
-    if (outer != NO_IDX && (up == NO_IDX || caps[up].base != caps[outer].base || caps[up].bits != caps[outer].bits)) {
+    if (outer != NO_IDX &&
+        (up == NO_IDX || caps[up].base != caps[outer].base || caps[up].bits != caps[outer].bits)) {
         return fail("%s lies inside %s but is not derived from it", loc(head), loc(outer));
     }
     return true;
@@ -730,8 +762,8 @@ static bool check_placement(void)
         }
         uint32_t outer = gsp > 0 ? groups[gsp - 1] : NO_IDX;
         if (outer != NO_IDX && region_end(x) > region_end(outer)) {
-            return fail("%s: object [%x, +2^%u) straddles the end of %s", loc(x), caps[x].base, W(caps[x].bits),
-                        loc(outer));
+            return fail("%s: object [%x, +2^%u) straddles the end of %s", loc(x), caps[x].base,
+                        W(caps[x].bits), loc(outer));
         }
         if (last_obj != NO_IDX && caps[x].base < region_end(last_obj)) {
             const struct icap *o = &caps[last_obj];
@@ -751,17 +783,18 @@ static bool check_placement(void)
             k += run;
             continue;
         }
-        /* A kernel object (or zombie) inside untyped memory must derive from the innermost untyped. */
+        /* A kernel object (or zombie) inside untyped memory must derive from the innermost untyped.
+         */
         uint32_t up = caps[x].uparent;
-        if (outer != NO_IDX &&
-            (up == NO_IDX || caps[up].base != caps[outer].base || caps[up].bits != caps[outer].bits)) {
+        if (outer != NO_IDX && (up == NO_IDX || caps[up].base != caps[outer].base ||
+                                caps[up].bits != caps[outer].bits)) {
             return fail("%s lies inside %s but is not derived from it", loc(x), loc(outer));
         }
         /* Caps to one object form one contiguous block of the MDB list. */
         uint32_t run = 1;
         uint32_t lo = caps[x].order, hi = caps[x].order;
-        while (k + run < n && caps[v[k + run]].type == caps[x].type && caps[v[k + run]].base == caps[x].base &&
-               caps[v[k + run]].bits == caps[x].bits) {
+        while (k + run < n && caps[v[k + run]].type == caps[x].type &&
+               caps[v[k + run]].base == caps[x].base && caps[v[k + run]].bits == caps[x].bits) {
             uint32_t o = caps[v[k + run]].order;
             lo = MIN(lo, o);
             hi = MAX(hi, o);
@@ -776,8 +809,9 @@ static bool check_placement(void)
                     break;
                 }
             }
-            return fail("the %u caps to object %x are not contiguous in the MDB list: %s sits among them", W(run),
-                        caps[x].base, loc(stray));
+            return fail(
+                "the %u caps to object %x are not contiguous in the MDB list: %s sits among them",
+                W(run), caps[x].base, loc(stray));
         }
         for (uint32_t r = 0; r < run; r++) {
             if (!check_object_state(v[k + r])) {

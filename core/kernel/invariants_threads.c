@@ -42,7 +42,8 @@ static uint32_t n_objs;
 static const cte_t *replies[MAX_OBJECTS]; /* slots of reply caps */
 static uint32_t n_replies;
 static bool objs_overflow;
-static paddr_t bad_thread_cap, bad_zombie; /* a thread cap to a dead TCB, a TCB zombie of a live one */
+static paddr_t bad_thread_cap,
+    bad_zombie; /* a thread cap to a dead TCB, a TCB zombie of a live one */
 static uint16_t irq_handlers[HAL_MAX_IRQ + 1];
 static char *why_buf;
 static size_t why_size;
@@ -55,7 +56,10 @@ static bool fail(const char *fmt, unsigned long a, unsigned long b, unsigned lon
     return false;
 }
 
-static uint32_t hash(word_t key) { return (uint32_t)(((key >> 3) * 0x9e3779b97f4a7c15ull) >> (64 - SET_BITS)); }
+static uint32_t hash(word_t key)
+{
+    return (uint32_t)(((key >> 3) * 0x9e3779b97f4a7c15ull) >> (64 - SET_BITS));
+}
 
 static uint32_t set_find(word_t key)
 {
@@ -85,7 +89,10 @@ static bool set_add(word_t key, uint32_t value)
     }
 }
 
-static bool in_ram(paddr_t pa, word_t bits) { return IS_ALIGNED(pa, bits) && hal_phys_is_ram(pa, BIT(bits)); }
+static bool in_ram(paddr_t pa, word_t bits)
+{
+    return IS_ALIGNED(pa, bits) && hal_phys_is_ram(pa, BIT(bits));
+}
 
 /* The record of the live TCB at pa, or NULL. */
 static struct tinfo *live(paddr_t pa)
@@ -126,14 +133,16 @@ bool inv_threads_begin(char *why, size_t why_len)
     for (struct tcb *t = sched_debug_first_thread(); t != NULL; t = t->debug_next) {
         paddr_t pa = VTOP(t);
         if (!in_ram(pa, seL4_TCBBits)) {
-            return fail("thread list: %lx (after %lx) is not a TCB object in RAM", pa, prev ? VTOP(prev) : 0, 0);
+            return fail("thread list: %lx (after %lx) is not a TCB object in RAM", pa,
+                        prev ? VTOP(prev) : 0, 0);
         }
         if (t->debug_prev != prev) {
             return fail("thread list: TCB %lx has prev %lx, but follows %lx", pa,
                         t->debug_prev ? VTOP(t->debug_prev) : 0, prev ? VTOP(prev) : 0);
         }
         if (n_thr >= MAX_THREADS) {
-            return fail("thread list: more than %lu threads for the checker's tables", MAX_THREADS, 0, 0);
+            return fail("thread list: more than %lu threads for the checker's tables", MAX_THREADS,
+                        0, 0);
         }
         if (!set_add(KEY_TCB(pa), n_thr)) {
             return fail("thread list: TCB %lx is on it twice (a cycle)", pa, 0, 0);
@@ -160,14 +169,16 @@ void inv_threads_note_cap(const cte_t *slot)
         return;
     }
     case cap_zombie_cap:
-        if (cap_zombie_cap_get_zombie_type(cap) == ZOMBIE_TYPE_TCB && live(cap_zombie_cap_get_ptr(cap)) != NULL) {
+        if (cap_zombie_cap_get_zombie_type(cap) == ZOMBIE_TYPE_TCB &&
+            live(cap_zombie_cap_get_ptr(cap)) != NULL) {
             bad_zombie = cap_zombie_cap_get_ptr(cap);
         }
         return;
     case cap_endpoint_cap:
     case cap_notification_cap: {
-        word_t key = cap_get_cap_type(cap) == cap_endpoint_cap ? KEY_EP(cap_endpoint_cap_get_ptr(cap))
-                                                               : KEY_NTFN(cap_notification_cap_get_ptr(cap));
+        word_t key = cap_get_cap_type(cap) == cap_endpoint_cap
+                         ? KEY_EP(cap_endpoint_cap_get_ptr(cap))
+                         : KEY_NTFN(cap_notification_cap_get_ptr(cap));
         if (n_objs < MAX_OBJECTS) {
             objs[n_objs++] = key;
         } else {
@@ -212,20 +223,23 @@ static bool check_reply_cap(const cte_t *slot)
     struct tcb *t = ti->t;
     if (cap_reply_cap_get_is_master(cap)) {
         if (slot != &t->ctes[TCB_REPLY]) {
-            return fail("master reply cap of TCB %lx sits in slot %lx, not in its own Reply slot", target, VTOP(slot),
-                        0);
+            return fail("master reply cap of TCB %lx sits in slot %lx, not in its own Reply slot",
+                        target, VTOP(slot), 0);
         }
         return true;
     }
     if (thread_state_type(t) != ThreadState_BlockedOnReply) {
-        return fail("reply cap in slot %lx names TCB %lx, which is not blocked on reply (state %lu)", VTOP(slot),
-                    target, thread_state_type(t));
+        return fail(
+            "reply cap in slot %lx names TCB %lx, which is not blocked on reply (state %lu)",
+            VTOP(slot), target, thread_state_type(t));
     }
     if (ti->reply_caps > 1) {
-        return fail("TCB %lx is named by %lu one-shot reply caps (at most one)", target, ti->reply_caps, 0);
+        return fail("TCB %lx is named by %lu one-shot reply caps (at most one)", target,
+                    ti->reply_caps, 0);
     }
     if (mdb_node_get_next(t->ctes[TCB_REPLY].mdb) != VTOP(slot)) {
-        return fail("reply cap in slot %lx to TCB %lx is not its master reply cap's child (master's next is %lx)",
+        return fail("reply cap in slot %lx to TCB %lx is not its master reply cap's child "
+                    "(master's next is %lx)",
                     VTOP(slot), target, mdb_node_get_next(t->ctes[TCB_REPLY].mdb));
     }
     return true;
@@ -244,7 +258,8 @@ static bool walk_ipc_queue(word_t key)
     bool is_ep = (key & 3) == 1;
     paddr_t obj = key & ~(word_t)3;
     if (!in_ram(obj, is_ep ? seL4_EndpointBits : seL4_NotificationBits)) {
-        return fail("%s %lx is not an object in RAM", (unsigned long)(is_ep ? "endpoint" : "notification"), obj, 0);
+        return fail("%s %lx is not an object in RAM",
+                    (unsigned long)(is_ep ? "endpoint" : "notification"), obj, 0);
     }
     paddr_t head, tail, bound = 0;
     word_t state, want;
@@ -273,8 +288,8 @@ static bool walk_ipc_queue(word_t key)
                 return fail("notification %lx is bound to %lx, not a live TCB", obj, bound, 0);
             }
             if (b->t->bound_notification != obj) {
-                return fail("notification %lx is bound to TCB %lx, whose bound notification is %lx", obj, bound,
-                            b->t->bound_notification);
+                return fail("notification %lx is bound to TCB %lx, whose bound notification is %lx",
+                            obj, bound, b->t->bound_notification);
             }
         }
     }
@@ -294,17 +309,20 @@ static bool walk_ipc_queue(word_t key)
     for (paddr_t pa = head; pa != 0;) {
         struct tinfo *ti = live(pa);
         if (ti == NULL) {
-            return fail("queue of %lx holds %lx (after %lx), not a live TCB", obj, pa, prev ? VTOP(prev) : 0);
+            return fail("queue of %lx holds %lx (after %lx), not a live TCB", obj, pa,
+                        prev ? VTOP(prev) : 0);
         }
         const struct tcb *t = ti->t;
         if (t->ep_prev != prev) {
-            return fail("queue of %lx: TCB %lx has prev %lx", obj, pa, t->ep_prev ? VTOP(t->ep_prev) : 0);
+            return fail("queue of %lx: TCB %lx has prev %lx", obj, pa,
+                        t->ep_prev ? VTOP(t->ep_prev) : 0);
         }
         if (thread_state_type(t) != want || thread_state_get_blocking_object(t->state) != obj) {
             return fail("queue of %lx holds TCB %lx, whose state %lu does not wait on it", obj, pa,
                         thread_state_type(t));
         }
-        if (want == ThreadState_BlockedOnReceive && thread_state_get_blocking_ipc_badge(t->state) != 0) {
+        if (want == ThreadState_BlockedOnReceive &&
+            thread_state_get_blocking_ipc_badge(t->state) != 0) {
             return fail("receiver TCB %lx on endpoint %lx carries badge %lx", pa, obj,
                         thread_state_get_blocking_ipc_badge(t->state));
         }
@@ -333,11 +351,13 @@ static bool walk_ready_queue(word_t dom, word_t prio, const struct sched_ready_q
     for (struct tcb *t = q->head; t != NULL; t = t->sched_next) {
         struct tinfo *ti = live_ptr(t);
         if (ti == NULL) {
-            return fail("ready queue (domain %lu, priority %lu) holds %lx, not a live TCB", dom, prio, VTOP(t));
+            return fail("ready queue (domain %lu, priority %lu) holds %lx, not a live TCB", dom,
+                        prio, VTOP(t));
         }
-        if (!t->sched_queued || !thread_state_runnable(thread_state_type(t)) || t->priority != prio ||
-            (CONFIG_NUM_DOMAINS > 1 && t->domain != dom)) {
-            return fail("ready queue (domain %lu, priority %lu) holds TCB %lx, which is not a queued runnable "
+        if (!t->sched_queued || !thread_state_runnable(thread_state_type(t)) ||
+            t->priority != prio || (CONFIG_NUM_DOMAINS > 1 && t->domain != dom)) {
+            return fail("ready queue (domain %lu, priority %lu) holds TCB %lx, which is not a "
+                        "queued runnable "
                         "thread of that priority and domain",
                         dom, prio, VTOP(t));
         }
@@ -351,8 +371,8 @@ static bool walk_ready_queue(word_t dom, word_t prio, const struct sched_ready_q
         prev = t;
     }
     if (q->tail != prev) {
-        return fail("ready queue (priority %lu) ends at TCB %lx but its tail is %lx", prio, prev ? VTOP(prev) : 0,
-                    q->tail ? VTOP(q->tail) : 0);
+        return fail("ready queue (priority %lu) ends at TCB %lx but its tail is %lx", prio,
+                    prev ? VTOP(prev) : 0, q->tail ? VTOP(q->tail) : 0);
     }
     return true;
 }
@@ -366,12 +386,14 @@ static bool check_ready_queues(bool full)
         const struct sched_ready_queue *queues = sched_debug_queues(dom);
         word_t l1 = *sched_debug_bitmap_l1(dom);
         if (SCHED_L2_WORDS < 64 && (l1 >> SCHED_L2_WORDS) != 0) {
-            return fail("domain %lu: level-1 bitmap %lx has bits past the level-2 words", dom, l1, 0);
+            return fail("domain %lu: level-1 bitmap %lx has bits past the level-2 words", dom, l1,
+                        0);
         }
         for (word_t w = 0; w < SCHED_L2_WORDS; w++) {
             word_t l2 = *sched_debug_bitmap_l2(dom, w);
             if (((l1 >> w) & 1) != (l2 != 0)) {
-                return fail("domain %lu: level-1 bitmap bit %lu disagrees with level-2 word %lx", dom, w, l2);
+                return fail("domain %lu: level-1 bitmap bit %lu disagrees with level-2 word %lx",
+                            dom, w, l2);
             }
             word_t todo = full ? ~(word_t)0 : l2;
             while (todo != 0) {
@@ -382,9 +404,11 @@ static bool check_ready_queues(bool full)
                     break;
                 }
                 const struct sched_ready_queue *q = &queues[prio];
-                if (((l2 >> b) & 1) != (q->head != NULL) || (q->head == NULL) != (q->tail == NULL)) {
-                    return fail("ready queue (domain %lu, priority %lu): bitmap bit %lu but head/tail disagree", dom,
-                                prio, (l2 >> b) & 1);
+                if (((l2 >> b) & 1) != (q->head != NULL) ||
+                    (q->head == NULL) != (q->tail == NULL)) {
+                    return fail("ready queue (domain %lu, priority %lu): bitmap bit %lu but "
+                                "head/tail disagree",
+                                dom, prio, (l2 >> b) & 1);
                 }
                 if (q->head != NULL && !walk_ready_queue(dom, prio, q)) {
                     return false;
@@ -405,8 +429,10 @@ static bool check_thread(struct tinfo *ti)
     if (ts > ThreadState_BlockedOnNotification) {
         return fail("TCB %lx has thread state %lu (only the idle thread idles)", pa, ts, 0);
     }
-    if (t->priority >= CONFIG_NUM_PRIORITIES || t->mcp >= CONFIG_NUM_PRIORITIES || t->domain >= CONFIG_NUM_DOMAINS) {
-        return fail("TCB %lx has priority %lu, MCP %lu or domain out of range", pa, t->priority, t->mcp);
+    if (t->priority >= CONFIG_NUM_PRIORITIES || t->mcp >= CONFIG_NUM_PRIORITIES ||
+        t->domain >= CONFIG_NUM_DOMAINS) {
+        return fail("TCB %lx has priority %lu, MCP %lu or domain out of range", pa, t->priority,
+                    t->mcp);
     }
     if (t->sched_queued && !thread_state_runnable(ts)) {
         return fail("TCB %lx is marked queued but its state %lu is not runnable", pa, ts, 0);
@@ -428,7 +454,8 @@ static bool check_thread(struct tinfo *ti)
             return false;
         }
         if (notification_get_bound_tcb(*PTOV(notification_t, t->bound_notification)) != pa) {
-            return fail("TCB %lx is bound to notification %lx, which is bound to %lx", pa, t->bound_notification,
+            return fail("TCB %lx is bound to notification %lx, which is bound to %lx", pa,
+                        t->bound_notification,
                         notification_get_bound_tcb(*PTOV(notification_t, t->bound_notification)));
         }
     }
@@ -438,14 +465,15 @@ static bool check_thread(struct tinfo *ti)
     if (cap_get_cap_type(master) != cap_null_cap &&
         (cap_get_cap_type(master) != cap_reply_cap || !cap_reply_cap_get_is_master(master) ||
          cap_reply_cap_get_tcb(master) != pa)) {
-        return fail("TCB %lx: its Reply slot holds a %s cap that is not its own master reply cap", pa,
-                    (unsigned long)cap_type_name(cap_get_cap_type(master)), 0);
+        return fail("TCB %lx: its Reply slot holds a %s cap that is not its own master reply cap",
+                    pa, (unsigned long)cap_type_name(cap_get_cap_type(master)), 0);
     }
     const cte_t *caller = &t->ctes[TCB_CALLER];
     if (cap_get_cap_type(caller->cap) != cap_null_cap) {
-        if (cap_get_cap_type(caller->cap) != cap_reply_cap || cap_reply_cap_get_is_master(caller->cap) ||
-            cap_reply_cap_get_tcb(caller->cap) == pa) {
-            return fail("TCB %lx: its Caller slot holds a %s cap that is not a one-shot reply cap to another thread",
+        if (cap_get_cap_type(caller->cap) != cap_reply_cap ||
+            cap_reply_cap_get_is_master(caller->cap) || cap_reply_cap_get_tcb(caller->cap) == pa) {
+            return fail("TCB %lx: its Caller slot holds a %s cap that is not a one-shot reply cap "
+                        "to another thread",
                         pa, (unsigned long)cap_type_name(cap_get_cap_type(caller->cap)), 0);
         }
         if (!check_reply_cap(caller)) {
@@ -459,32 +487,38 @@ static bool check_current_and_action(void)
 {
     struct tcb *idle = sched_idle_thread(), *cur = ks.cur_thread, *action = ks.sched_action;
     if (thread_state_type(idle) != ThreadState_IdleThreadState || idle->sched_queued) {
-        return fail("the idle thread has state %lu, queued %lu", thread_state_type(idle), idle->sched_queued, 0);
+        return fail("the idle thread has state %lu, queued %lu", thread_state_type(idle),
+                    idle->sched_queued, 0);
     }
     if (cur != idle && live_ptr(cur) == NULL) {
-        return fail("the current thread %lx is neither the idle thread nor a live TCB", VTOP(cur), 0, 0);
+        return fail("the current thread %lx is neither the idle thread nor a live TCB", VTOP(cur),
+                    0, 0);
     }
     if (action != SCHED_RESUME_CURRENT && action != SCHED_CHOOSE_NEW) {
         if (live_ptr(action) == NULL) {
             return fail("the scheduler action names %lx, not a live TCB", VTOP(action), 0, 0);
         }
         if (!thread_state_runnable(thread_state_type(action)) || action->sched_queued) {
-            return fail("the scheduler action names TCB %lx, which is not a runnable unqueued thread (state %lu)",
+            return fail("the scheduler action names TCB %lx, which is not a runnable unqueued "
+                        "thread (state %lu)",
                         VTOP(action), thread_state_type(action), 0);
         }
     }
     if (action == SCHED_RESUME_CURRENT && cur != idle &&
         (!thread_state_runnable(thread_state_type(cur)) || cur->sched_queued)) {
-        return fail("the current thread %lx keeps running but is not runnable or is queued (state %lu)", VTOP(cur),
-                    thread_state_type(cur), 0);
+        return fail(
+            "the current thread %lx keeps running but is not runnable or is queued (state %lu)",
+            VTOP(cur), thread_state_type(cur), 0);
     }
     for (uint32_t i = 0; i < n_thr; i++) {
         struct tcb *t = thr[i].t;
         if (t->sched_queued && thr[i].in_ready != 1) {
             return fail("TCB %lx is marked queued but is not in its ready queue", VTOP(t), 0, 0);
         }
-        if (thread_state_runnable(thread_state_type(t)) && t != cur && t != action && thr[i].in_ready != 1) {
-            return fail("TCB %lx is runnable but in no ready queue, and neither the current thread %lx nor the "
+        if (thread_state_runnable(thread_state_type(t)) && t != cur && t != action &&
+            thr[i].in_ready != 1) {
+            return fail("TCB %lx is runnable but in no ready queue, and neither the current thread "
+                        "%lx nor the "
                         "scheduler's choice %lx",
                         VTOP(t), cur ? VTOP(cur) : 0, (unsigned long)(uintptr_t)action);
         }
@@ -497,13 +531,16 @@ static bool check_current_and_action(void)
 static bool check_caps(void)
 {
     if (objs_overflow) {
-        return fail("more than %lu endpoint and notification caps for the checker's tables", MAX_OBJECTS, 0, 0);
+        return fail("more than %lu endpoint and notification caps for the checker's tables",
+                    MAX_OBJECTS, 0, 0);
     }
     if (bad_thread_cap != 0) {
-        return fail("a thread cap names %lx, not a live TCB (not on the scheduler's list)", bad_thread_cap, 0, 0);
+        return fail("a thread cap names %lx, not a live TCB (not on the scheduler's list)",
+                    bad_thread_cap, 0, 0);
     }
     if (bad_zombie != 0) {
-        return fail("a TCB zombie names %lx, which is still on the scheduler's list", bad_zombie, 0, 0);
+        return fail("a TCB zombie names %lx, which is still on the scheduler's list", bad_zombie, 0,
+                    0);
     }
     for (uint32_t i = 0; i < n_objs; i++) {
         set_add(KEY_NAMED(objs[i]), 0);
@@ -519,12 +556,14 @@ static bool check_caps(void)
     struct tcb *cur = ks.cur_thread, *action = ks.sched_action;
     for (uint32_t i = 0; i < n_thr; i++) {
         const struct tinfo *ti = &thr[i];
-        if (!ti->has_cap && ti->in_ready == 0 && ti->in_ipc == 0 && ti->reply_caps == 0 && ti->t != cur &&
-            ti->t != action) {
-            return fail("TCB %lx is unreachable: no cap, queue, reply cap or the current slot names it", VTOP(ti->t), 0,
-                        0);
+        if (!ti->has_cap && ti->in_ready == 0 && ti->in_ipc == 0 && ti->reply_caps == 0 &&
+            ti->t != cur && ti->t != action) {
+            return fail(
+                "TCB %lx is unreachable: no cap, queue, reply cap or the current slot names it",
+                VTOP(ti->t), 0, 0);
         }
-        if (ti->t->bound_notification != 0 && set_find(KEY_NAMED(KEY_NTFN(ti->t->bound_notification))) == NONE) {
+        if (ti->t->bound_notification != 0 &&
+            set_find(KEY_NAMED(KEY_NTFN(ti->t->bound_notification))) == NONE) {
             return fail("TCB %lx is bound to notification %lx, which no cap names", VTOP(ti->t),
                         ti->t->bound_notification, 0);
         }
@@ -535,8 +574,8 @@ static bool check_caps(void)
             return fail("IRQ %lu has invalid state %lu", irq, ks.irq_state[irq], 0);
         }
         if (signal != (irq_handlers[irq] > 0)) {
-            return fail("IRQ %lu is in state %lu but %lu IRQHandler caps name it", irq, ks.irq_state[irq],
-                        irq_handlers[irq]);
+            return fail("IRQ %lu is in state %lu but %lu IRQHandler caps name it", irq,
+                        ks.irq_state[irq], irq_handlers[irq]);
         }
         if (irq == HAL_TIMER_IRQ && signal) {
             return fail("IRQ %lu is the kernel's timer, yet it was issued", irq, 0, 0);
@@ -560,8 +599,8 @@ static bool check_irq_table(void)
             continue;
         }
         if (type != cap_notification_cap || ks.irq_state[irq] != IRQ_SIGNAL) {
-            return fail("IRQ %lu (state %lu): its IRQ-node slot holds a %s cap", irq, ks.irq_state[irq],
-                        (unsigned long)cap_type_name(type));
+            return fail("IRQ %lu (state %lu): its IRQ-node slot holds a %s cap", irq,
+                        ks.irq_state[irq], (unsigned long)cap_type_name(type));
         }
         if (!walk_ipc_queue(KEY_NTFN(cap_notification_cap_get_ptr(n)))) {
             return false;
@@ -587,8 +626,8 @@ bool inv_threads_check(bool full, char *why, size_t why_len)
         bool blocked = ts == ThreadState_BlockedOnSend || ts == ThreadState_BlockedOnReceive ||
                        ts == ThreadState_BlockedOnNotification;
         if (thr[i].in_ipc != (blocked ? 1 : 0)) {
-            return fail("TCB %lx is blocked on %lx (state %lu) but not in that object's queue", VTOP(thr[i].t),
-                        thread_state_get_blocking_object(thr[i].t->state), ts);
+            return fail("TCB %lx is blocked on %lx (state %lu) but not in that object's queue",
+                        VTOP(thr[i].t), thread_state_get_blocking_object(thr[i].t->state), ts);
         }
     }
     if (!check_current_and_action() || !check_irq_table() || (full && !check_caps())) {

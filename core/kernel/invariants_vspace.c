@@ -50,7 +50,10 @@ static bool fail(const char *fmt, unsigned long a, unsigned long b, unsigned lon
     return false;
 }
 
-static uint32_t hash(word_t key, unsigned bits) { return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - bits)); }
+static uint32_t hash(word_t key, unsigned bits)
+{
+    return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+}
 
 /* Add key to the set; false if it was there already. The set is never more than half full. */
 static bool set_add(word_t key)
@@ -110,7 +113,8 @@ static bool add_slot(cte_t *slot)
         return add_array(cap_thread_cap_get_tcb(cap), TCB_CNODE_ENTRIES);
     case cap_zombie_cap: {
         word_t zt = cap_zombie_cap_get_zombie_type(cap);
-        return add_array(cap_zombie_cap_get_ptr(cap), zt == ZOMBIE_TYPE_TCB ? TCB_CNODE_ENTRIES : BIT(zt));
+        return add_array(cap_zombie_cap_get_ptr(cap),
+                         zt == ZOMBIE_TYPE_TCB ? TCB_CNODE_ENTRIES : BIT(zt));
     }
     default:
         return true;
@@ -135,7 +139,8 @@ static bool discover(void)
             continue;
         }
         cte_t *s = slots[next_slot++];
-        cte_t *links[2] = {cte_from_paddr(mdb_node_get_next(s->mdb)), cte_from_paddr(mdb_node_get_prev(s->mdb))};
+        cte_t *links[2] = {cte_from_paddr(mdb_node_get_next(s->mdb)),
+                           cte_from_paddr(mdb_node_get_prev(s->mdb))};
         for (int k = 0; k < 2; k++) {
             if (links[k] != NULL && !add_slot(links[k])) {
                 return false;
@@ -157,7 +162,8 @@ static void index_build(void)
             if (cap_frame_cap_get_mapped_asid(cap) == ASID_INVALID) {
                 continue;
             }
-            key = IKEY_FRAME(cap_frame_cap_get_mapped_asid(cap), cap_frame_cap_get_mapped_vaddr(cap));
+            key =
+                IKEY_FRAME(cap_frame_cap_get_mapped_asid(cap), cap_frame_cap_get_mapped_vaddr(cap));
             break;
         case cap_page_table_cap:
             key = IKEY_PT(cap_page_table_cap_get_ptr(cap));
@@ -202,7 +208,8 @@ static bool check_caps(void)
             word_t base = cap_asid_pool_cap_get_asid_base(cap);
             paddr_t pa = cap_asid_pool_cap_get_ptr(cap);
             if (ASID_LOW(base) != 0 || ks.asid_table[ASID_HIGH(base)] != pa) {
-                return fail("ASID pool cap %lx (base %lu) is not in ks.asid_table at its base", pa, base, 0);
+                return fail("ASID pool cap %lx (base %lu) is not in ks.asid_table at its base", pa,
+                            base, 0);
             }
             pool_named[ASID_HIGH(base)] = true;
             break;
@@ -215,8 +222,10 @@ static bool check_caps(void)
             }
             uint32_t first = index_find(IKEY_VSPACE(cap_vspace_cap_get_ptr(cap)), NONE);
             cap_t other = slots[first]->cap;
-            if (cap_vspace_cap_get_is_mapped(other) != mapped || cap_vspace_cap_get_mapped_asid(other) != asid) {
-                return fail("caps to VSpace %lx disagree on its ASID (%lu, %lu)", cap_vspace_cap_get_ptr(cap), asid,
+            if (cap_vspace_cap_get_is_mapped(other) != mapped ||
+                cap_vspace_cap_get_mapped_asid(other) != asid) {
+                return fail("caps to VSpace %lx disagree on its ASID (%lu, %lu)",
+                            cap_vspace_cap_get_ptr(cap), asid,
                             cap_vspace_cap_get_mapped_asid(other));
             }
             break;
@@ -225,9 +234,12 @@ static bool check_caps(void)
             uint32_t first = index_find(IKEY_PT(cap_page_table_cap_get_ptr(cap)), NONE);
             cap_t other = slots[first]->cap;
             if (cap_page_table_cap_get_is_mapped(other) != cap_page_table_cap_get_is_mapped(cap) ||
-                cap_page_table_cap_get_mapped_asid(other) != cap_page_table_cap_get_mapped_asid(cap) ||
-                cap_page_table_cap_get_mapped_vaddr(other) != cap_page_table_cap_get_mapped_vaddr(cap)) {
-                return fail("caps to page table %lx disagree on its mapping", cap_page_table_cap_get_ptr(cap), 0, 0);
+                cap_page_table_cap_get_mapped_asid(other) !=
+                    cap_page_table_cap_get_mapped_asid(cap) ||
+                cap_page_table_cap_get_mapped_vaddr(other) !=
+                    cap_page_table_cap_get_mapped_vaddr(cap)) {
+                return fail("caps to page table %lx disagree on its mapping",
+                            cap_page_table_cap_get_ptr(cap), 0, 0);
             }
             break;
         }
@@ -236,8 +248,8 @@ static bool check_caps(void)
             word_t vaddr = cap_frame_cap_get_mapped_vaddr(cap);
             if (cap_frame_cap_get_mapped_asid(cap) != ASID_INVALID &&
                 (!IS_ALIGNED(vaddr, bits) || vaddr + MASK(bits) > seL4_UserTop)) {
-                return fail("frame cap %lx records an unaligned or non-user vaddr %lx", cap_frame_cap_get_base(cap),
-                            vaddr, 0);
+                return fail("frame cap %lx records an unaligned or non-user vaddr %lx",
+                            cap_frame_cap_get_base(cap), vaddr, 0);
             }
             break;
         }
@@ -247,7 +259,8 @@ static bool check_caps(void)
     }
     for (word_t high = 0; high < ASID_POOLS; high++) {
         if (ks.asid_table[high] != 0 && !pool_named[high]) {
-            return fail("ks.asid_table[%lu] = %lx is named by no ASID pool cap", high, ks.asid_table[high], 0);
+            return fail("ks.asid_table[%lu] = %lx is named by no ASID pool cap", high,
+                        ks.asid_table[high], 0);
         }
     }
     return true;
@@ -262,23 +275,27 @@ static bool check_page(word_t asid, word_t vaddr, word_t level, word_t pte)
     for (uint32_t i = index_find(IKEY_FRAME(asid, vaddr), NONE); i != NONE;
          i = index_find(IKEY_FRAME(asid, vaddr), i)) {
         cap_t cap = slots[i]->cap;
-        if (cap_frame_cap_get_base(cap) == base && frame_size_bits_of(cap_frame_cap_get_size(cap)) == bits) {
+        if (cap_frame_cap_get_base(cap) == base &&
+            frame_size_bits_of(cap_frame_cap_get_size(cap)) == bits) {
             return true;
         }
     }
-    return fail("frame %lx mapped at vaddr %lx of ASID %lu is recorded by no frame cap", base, vaddr, asid);
+    return fail("frame %lx mapped at vaddr %lx of ASID %lu is recorded by no frame cap", base,
+                vaddr, asid);
 }
 
 static bool check_table(word_t asid, word_t vaddr, word_t level, paddr_t pt)
 {
     if (!hal_phys_is_ram(pt, BIT(seL4_PageTableBits)) || !IS_ALIGNED(pt, seL4_PageTableBits)) {
-        return fail("table entry for vaddr %lx of ASID %lu points outside RAM (%lx)", vaddr, asid, pt);
+        return fail("table entry for vaddr %lx of ASID %lu points outside RAM (%lx)", vaddr, asid,
+                    pt);
     }
     if (set_has(KEY_ROOT(pt))) {
         return fail("VSpace root %lx is also a page table (ASID %lu, vaddr %lx)", pt, asid, vaddr);
     }
     if (!set_add(KEY_TABLE(pt))) {
-        return fail("page table %lx is mapped twice (again at ASID %lu, vaddr %lx)", pt, asid, vaddr);
+        return fail("page table %lx is mapped twice (again at ASID %lu, vaddr %lx)", pt, asid,
+                    vaddr);
     }
     uint32_t i = index_find(IKEY_PT(pt), NONE);
     if (i == NONE) {
@@ -287,7 +304,8 @@ static bool check_table(word_t asid, word_t vaddr, word_t level, paddr_t pt)
     cap_t cap = slots[i]->cap; /* check_caps made all caps to pt agree */
     if (!cap_page_table_cap_get_is_mapped(cap) || cap_page_table_cap_get_mapped_asid(cap) != asid ||
         cap_page_table_cap_get_mapped_vaddr(cap) != vaddr) {
-        return fail("page table %lx is at ASID %lu, vaddr %lx, but its caps record otherwise", pt, asid, vaddr);
+        return fail("page table %lx is at ASID %lu, vaddr %lx, but its caps record otherwise", pt,
+                    asid, vaddr);
     }
     const word_t *entries = PTOV(word_t, pt);
     for (word_t k = 0; k < HAL_PT_ENTRIES; k++) {
@@ -304,7 +322,8 @@ static bool check_table(word_t asid, word_t vaddr, word_t level, paddr_t pt)
                 return false;
             }
         } else if (entries[k] != HAL_PTE_INVALID) {
-            return fail("entry %lu of table %lx (level %lu) is neither a table, a page nor invalid", k, pt, level);
+            return fail("entry %lu of table %lx (level %lu) is neither a table, a page nor invalid",
+                        k, pt, level);
         }
     }
     return true;
@@ -329,13 +348,15 @@ static bool check_vspace(word_t asid, paddr_t root)
         word_t vaddr = k << HAL_PT_LEVEL_SHIFT(0);
         if (hal_pte_is_table(entries[k], 0)) {
             if (vaddr > seL4_UserTop) {
-                return fail("VSpace %lx (ASID %lu) has a table above seL4_UserTop (entry %lu)", root, asid, k);
+                return fail("VSpace %lx (ASID %lu) has a table above seL4_UserTop (entry %lu)",
+                            root, asid, k);
             }
             if (!check_table(asid, vaddr, 1, hal_pte_address(entries[k]))) {
                 return false;
             }
         } else if (entries[k] != HAL_PTE_INVALID) {
-            return fail("entry %lu of VSpace %lx (ASID %lu) is neither a table nor invalid", k, root, asid);
+            return fail("entry %lu of VSpace %lx (ASID %lu) is neither a table nor invalid", k,
+                        root, asid);
         }
     }
     return true;

@@ -27,7 +27,8 @@ word_t ipc_set_mr(struct tcb *t, word_t *buf, word_t i, word_t value)
 
 /* seL4 copyMRs: MR0..3 register to register, the rest buffer to buffer only when both threads
  * have one. Returns how many words were delivered. */
-static word_t copy_mrs(struct tcb *sender, const word_t *sbuf, struct tcb *receiver, word_t *rbuf, word_t n)
+static word_t copy_mrs(struct tcb *sender, const word_t *sbuf, struct tcb *receiver, word_t *rbuf,
+                       word_t n)
 {
     _Static_assert(N_MSG_REGISTERS == 4, "copy_mrs copies the message registers one by one");
     /* Only the registers the message covers change (docs/abi.md#registers). */
@@ -70,7 +71,8 @@ static word_t lookup_extra_caps(struct tcb *sender, const word_t *sbuf, word_t n
     }
     for (word_t i = 0; i < n; i++) {
         struct lookup_fault lf;
-        if (cspace_lookup_slot(sender, sbuf[KAAL_IPCBUF_CAPS_WORD(i)], &slots[i], &lf) != EXCEPTION_NONE) {
+        if (cspace_lookup_slot(sender, sbuf[KAAL_IPCBUF_CAPS_WORD(i)], &slots[i], &lf) !=
+            EXCEPTION_NONE) {
             return 0;
         }
     }
@@ -83,7 +85,8 @@ static cte_t *receive_slot(struct tcb *receiver, const word_t *rbuf)
     cte_t *slot;
     cap_t cnode;
     struct lookup_fault lf;
-    if (cspace_lookup_cap(receiver, rbuf[KAAL_IPCBUF_RECV_CNODE_WORD], &slot, &cnode, &lf) != EXCEPTION_NONE) {
+    if (cspace_lookup_cap(receiver, rbuf[KAAL_IPCBUF_RECV_CNODE_WORD], &slot, &cnode, &lf) !=
+        EXCEPTION_NONE) {
         return NULL;
     }
     /* The same checks as a CNode-op slot argument; the error words themselves are not used (the
@@ -92,7 +95,8 @@ static cte_t *receive_slot(struct tcb *receiver, const word_t *rbuf)
     scratch.thread = receiver;
     cte_t *dest;
     if (cspace_lookup_slot_for_cnode_op(&scratch, false, cnode, rbuf[KAAL_IPCBUF_RECV_INDEX_WORD],
-                                        rbuf[KAAL_IPCBUF_RECV_DEPTH_WORD], &dest) != EXCEPTION_NONE) {
+                                        rbuf[KAAL_IPCBUF_RECV_DEPTH_WORD],
+                                        &dest) != EXCEPTION_NONE) {
         return NULL;
     }
     return cap_get_cap_type(dest->cap) == cap_null_cap ? dest : NULL;
@@ -101,8 +105,8 @@ static cte_t *receive_slot(struct tcb *receiver, const word_t *rbuf)
 /* seL4 transferCaps: endpoint caps to ep itself are unwrapped (badge only); at most one other cap
  * is derived into the receive slot; anything that cannot go ends the transfer. Returns the
  * message info with extraCaps (caps dealt with) and capsUnwrapped set. */
-static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *slots[], word_t n, endpoint_t *ep,
-                                        struct tcb *receiver, word_t *rbuf)
+static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *slots[], word_t n,
+                                        endpoint_t *ep, struct tcb *receiver, word_t *rbuf)
 {
     info = seL4_MessageInfo_set_extraCaps(info, 0);
     info = seL4_MessageInfo_set_capsUnwrapped(info, 0);
@@ -114,7 +118,8 @@ static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *slots[],
     word_t i = 0;
     for (; i < n; i++) {
         cap_t cap = slots[i]->cap;
-        if (ep != NULL && cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_ptr(cap) == VTOP(ep)) {
+        if (ep != NULL && cap_get_cap_type(cap) == cap_endpoint_cap &&
+            cap_endpoint_cap_get_ptr(cap) == VTOP(ep)) {
             rbuf[KAAL_IPCBUF_CAPS_WORD(i)] = cap_endpoint_cap_get_badge(cap);
             unwrapped |= BIT(i);
             continue;
@@ -124,7 +129,8 @@ static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *slots[],
         }
         cap_t derived;
         struct syscall_error err;
-        if (cap_derive(slots[i], cap, &derived, &err) != EXCEPTION_NONE || cap_get_cap_type(derived) == cap_null_cap) {
+        if (cap_derive(slots[i], cap, &derived, &err) != EXCEPTION_NONE ||
+            cap_get_cap_type(derived) == cap_null_cap) {
             break;
         }
         cte_insert(derived, slots[i], dest);
@@ -137,7 +143,8 @@ static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *slots[],
 /* ---- transfers --------------------------------------------------------------------------- */
 
 /* Finish a normal transfer: the receiver's message info (length delivered, caps) and badge. */
-static inline void set_transfer_info(struct tcb *receiver, seL4_MessageInfo_t info, word_t sent, word_t badge)
+static inline void set_transfer_info(struct tcb *receiver, seL4_MessageInfo_t info, word_t sent,
+                                     word_t badge)
 {
     info = seL4_MessageInfo_set_length(info, sent);
     hal_reg_set(&receiver->arch, REG_MSG_INFO, info.words[0]);
@@ -146,9 +153,11 @@ static inline void set_transfer_info(struct tcb *receiver, seL4_MessageInfo_t in
 
 /* normal_transfer of a message with extra caps through a cap with Grant (kept out of line so the
  * common transfer stays small). */
-static __attribute__((noinline)) void normal_transfer_with_caps(struct tcb *sender, word_t *sbuf, endpoint_t *ep,
-                                                                word_t badge, struct tcb *receiver,
-                                                                seL4_MessageInfo_t info, word_t length, word_t ncaps)
+static __attribute__((noinline)) void normal_transfer_with_caps(struct tcb *sender, word_t *sbuf,
+                                                                endpoint_t *ep, word_t badge,
+                                                                struct tcb *receiver,
+                                                                seL4_MessageInfo_t info,
+                                                                word_t length, word_t ncaps)
 {
     if (sbuf == IPC_BUFFER_UNKNOWN) {
         sbuf = thread_lookup_ipc_buffer(sender, false);
@@ -166,8 +175,8 @@ static __attribute__((noinline)) void normal_transfer_with_caps(struct tcb *send
 /* seL4 doNormalTransfer. The IPC buffers are looked up only when the message needs them (words
  * beyond the registers, or caps to transfer): the lookups have no side effects, so this is seL4's
  * transfer without the lookups whose result would not be used. */
-static inline void normal_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant,
-                                   struct tcb *receiver)
+static inline void normal_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge,
+                                   bool grant, struct tcb *receiver)
 {
     seL4_MessageInfo_t info = {{hal_reg_get(&sender->arch, REG_MSG_INFO)}};
     word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
@@ -193,14 +202,16 @@ static inline void normal_transfer(struct tcb *sender, word_t *sbuf, endpoint_t 
     set_transfer_info(receiver, info, sent, badge);
 }
 
-void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver)
+void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant,
+                  struct tcb *receiver)
 {
     if (sender->fault[0] == seL4_Fault_NullFault) {
         normal_transfer(sender, sbuf, ep, badge, grant, receiver);
         return;
     }
     word_t sent = fault_message(sender, receiver, thread_lookup_ipc_buffer(receiver, true));
-    hal_reg_set(&receiver->arch, REG_MSG_INFO, seL4_MessageInfo_new(sender->fault[0], 0, 0, sent).words[0]);
+    hal_reg_set(&receiver->arch, REG_MSG_INFO,
+                seL4_MessageInfo_new(sender->fault[0], 0, 0, sent).words[0]);
     hal_reg_set(&receiver->arch, REG_BADGE, badge);
 }
 
@@ -226,7 +237,8 @@ void ipc_setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_gra
     /* A receiver drops its old reply cap before it receives (ipc_delete_caller_cap). */
     kassert(cap_get_cap_type(caller->cap) == cap_null_cap);
     /* cte_insert of the one-shot reply cap as the master's child: a reply cap is never revocable
-     * (seL4 isCapRevocable) and no untyped copy, so the insert is only the link after the master. */
+     * (seL4 isCapRevocable) and no untyped copy, so the insert is only the link after the master.
+     */
     paddr_t master_pa = VTOP(master);
     paddr_t caller_pa = VTOP(caller);
     paddr_t next = mdb_node_get_next(master->mdb);
@@ -250,9 +262,11 @@ static inline void delete_reply_cap(cte_t *slot)
 
 void ipc_delete_caller_cap(struct tcb *receiver) { delete_reply_cap(&receiver->ctes[TCB_CALLER]); }
 
-void ipc_reply_transfer(struct tcb *replier, word_t *sbuf, struct tcb *receiver, cte_t *slot, bool grant)
+void ipc_reply_transfer(struct tcb *replier, word_t *sbuf, struct tcb *receiver, cte_t *slot,
+                        bool grant)
 {
-    kassert(thread_state_type(receiver) == ThreadState_BlockedOnReply); /* a reply cap names only a caller */
+    kassert(thread_state_type(receiver) ==
+            ThreadState_BlockedOnReply); /* a reply cap names only a caller */
     if (receiver->fault[0] == seL4_Fault_NullFault) {
         ipc_transfer(replier, sbuf, NULL, 0, grant, receiver);
         delete_reply_cap(slot);
@@ -283,7 +297,8 @@ void ipc_handle_reply(void)
         struct tcb *caller = tcb_from_paddr(cap_reply_cap_get_tcb(slot->cap));
         /* The caller slot only ever receives one-shot reply caps to another thread. */
         kassert(!cap_reply_cap_get_is_master(slot->cap) && caller != t);
-        ipc_reply_transfer(t, IPC_BUFFER_UNKNOWN, caller, slot, cap_reply_cap_get_can_grant(slot->cap));
+        ipc_reply_transfer(t, IPC_BUFFER_UNKNOWN, caller, slot,
+                           cap_reply_cap_get_can_grant(slot->cap));
         return;
     }
     default:
@@ -308,7 +323,8 @@ void ipc_cancel(struct tcb *t)
         /* The one-shot reply cap to t sits right after its master reply cap in the tree. */
         cte_t *caller = cte_from_paddr(mdb_node_get_next(t->ctes[TCB_REPLY].mdb));
         if (caller != NULL && cap_get_cap_type(caller->cap) == cap_reply_cap &&
-            !cap_reply_cap_get_is_master(caller->cap) && cap_reply_cap_get_tcb(caller->cap) == VTOP(t)) {
+            !cap_reply_cap_get_is_master(caller->cap) &&
+            cap_reply_cap_get_tcb(caller->cap) == VTOP(t)) {
             cte_delete_one(caller);
         }
         return;
@@ -344,8 +360,8 @@ exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
         if (cap_reply_cap_get_is_master(cap)) {
             return invalid_invoked_cap(ctx, "attempted to invoke a master reply cap");
         }
-        ipc_reply_transfer(ctx->thread, ctx->ipc_buffer, tcb_from_paddr(cap_reply_cap_get_tcb(cap)), ctx->slot,
-                           cap_reply_cap_get_can_grant(cap));
+        ipc_reply_transfer(ctx->thread, ctx->ipc_buffer, tcb_from_paddr(cap_reply_cap_get_tcb(cap)),
+                           ctx->slot, cap_reply_cap_get_can_grant(cap));
         return EXCEPTION_NONE;
     default:
         kpanic("decode_ipc_invocation on a cap that is not endpoint, notification or reply");
@@ -387,8 +403,9 @@ void ipc_handle_recv(bool blocking)
         notification_t *ntfn = PTOV(notification_t, cap_notification_cap_get_ptr(cap));
         paddr_t bound = notification_get_bound_tcb(*ntfn);
         if (!cap_notification_cap_get_can_receive(cap) || (bound != 0 && bound != VTOP(t))) {
-            kuser_error("Recv: notification cap #%lx has no Read right or is bound to another thread",
-                        (unsigned long)cptr);
+            kuser_error(
+                "Recv: notification cap #%lx has no Read right or is bound to another thread",
+                (unsigned long)cptr);
             recv_cap_fault(t, cptr);
             return;
         }

@@ -7,10 +7,7 @@
 
 struct kernel_state ks;
 
-void kernel_state_reset(void)
-{
-    kmemset(&ks, 0, sizeof(ks));
-}
+void kernel_state_reset(void) { kmemset(&ks, 0, sizeof(ks)); }
 
 exception_t preemption_point(void)
 {

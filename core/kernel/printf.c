@@ -21,7 +21,8 @@ static void sink_put(struct sink *s, char c)
     s->count++;
 }
 
-static void put_number(struct sink *s, unsigned long long v, unsigned base, bool neg, int width, char pad)
+static void put_number(struct sink *s, unsigned long long v, unsigned base, bool neg, int width,
+                       char pad)
 {
     char tmp[24];
     int n = 0;
@@ -70,7 +71,8 @@ static int format(struct sink *s, const char *fmt, va_list ap)
         case 'd':
         case 'i': {
             long long v = longs ? va_arg(ap, long long) : va_arg(ap, int);
-            put_number(s, v < 0 ? -(unsigned long long)v : (unsigned long long)v, 10, v < 0, width, pad);
+            put_number(s, v < 0 ? -(unsigned long long)v : (unsigned long long)v, 10, v < 0, width,
+                       pad);
             break;
         }
         case 'u':
@@ -160,8 +162,8 @@ void kernel_user_error(const char *func, int line, const char *fmt, ...)
 void kassert_fail(const char *expr, const char *file, int line, const char *func)
 {
     struct tcb *t = ks.cur_thread;
-    kprintf("KaaL kernel panic: %s\n  at %s:%d in %s()\n  current thread %p \"%s\"\n", expr, file, line, func,
-            (void *)t, t ? t->name : "(none)");
+    kprintf("KaaL kernel panic: %s\n  at %s:%d in %s()\n  current thread %p \"%s\"\n", expr, file,
+            line, func, (void *)t, t ? t->name : "(none)");
     hal_panic_dump();
     hal_halt();
 }

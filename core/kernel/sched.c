@@ -73,9 +73,15 @@ static inline word_t highest_prio(word_t dom)
 }
 
 /* seL4 isHighestPrio: no queued thread in dom is more urgent than prio. */
-static inline bool is_highest_prio(word_t dom, word_t prio) { return sched.l1[dom] == 0 || prio >= highest_prio(dom); }
+static inline bool is_highest_prio(word_t dom, word_t prio)
+{
+    return sched.l1[dom] == 0 || prio >= highest_prio(dom);
+}
 
-static inline bool runnable(const struct tcb *t) { return thread_state_runnable(thread_state_type(t)); }
+static inline bool runnable(const struct tcb *t)
+{
+    return thread_state_runnable(thread_state_type(t));
+}
 
 /* Link t (runnable, not queued, not the idle thread) at the head / tail of its queue. */
 static inline void link_head(struct tcb *t)
@@ -133,7 +139,8 @@ void sched_append(struct tcb *t)
     }
 }
 
-/* The links of a thread off its queue are stale; only sched_queued says whether they mean anything. */
+/* The links of a thread off its queue are stale; only sched_queued says whether they mean anything.
+ */
 void sched_dequeue_queued(struct tcb *t)
 {
     kassert(t->sched_queued);
@@ -226,7 +233,8 @@ void sched_set_domain(struct tcb *t, word_t dom)
 static void next_domain(void)
 {
     word_t i = sched.dom_index + 1;
-    if (sched.dom_restart || i >= CONFIG_NUM_DOMAIN_SCHEDULES || sched_domain_schedule_is_end_marker(i)) {
+    if (sched.dom_restart || i >= CONFIG_NUM_DOMAIN_SCHEDULES ||
+        sched_domain_schedule_is_end_marker(i)) {
         i = sched.dom_start;
     }
     sched.dom_restart = false;
@@ -319,7 +327,8 @@ static inline void schedule(void)
     if (was_runnable) {
         if (!cur->sched_queued) {
             word_t dom = cur_dom();
-            if (sched.domain_time != 0 && dom_of(cur) == dom && is_highest_prio(dom, cur->priority)) {
+            if (sched.domain_time != 0 && dom_of(cur) == dom &&
+                is_highest_prio(dom, cur->priority)) {
                 return; /* chosen again at once */
             }
             link_head(cur);
@@ -468,7 +477,8 @@ static void dump_one(const struct tcb *t)
 {
     const char *where = t == ks.cur_thread ? "  (current)" : t->sched_queued ? "  (queued)" : "";
     kprintf("  %s: %s, priority %lu, domain %lu%s\n", t->name[0] ? t->name : "(unnamed)",
-            state_name(thread_state_type(t)), (unsigned long)t->priority, (unsigned long)t->domain, where);
+            state_name(thread_state_type(t)), (unsigned long)t->priority, (unsigned long)t->domain,
+            where);
 }
 
 struct tcb *sched_debug_first_thread(void) { return sched.debug_head; }
@@ -505,8 +515,8 @@ word_t *sched_debug_bitmap_l2(word_t dom, word_t word)
 
 void sched_debug_dump(void)
 {
-    kprintf("KaaL scheduler: domain %lu (%lu ticks left), threads:\n", (unsigned long)sched.cur_domain,
-            (unsigned long)sched.domain_time);
+    kprintf("KaaL scheduler: domain %lu (%lu ticks left), threads:\n",
+            (unsigned long)sched.cur_domain, (unsigned long)sched.domain_time);
     for (const struct tcb *t = sched.debug_head; t != NULL; t = t->debug_next) {
         dump_one(t);
     }

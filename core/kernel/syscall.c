@@ -2,7 +2,8 @@
 /* System call entry: decode x7; Send/NBSend/Call invoke the cap in x0 with the message in x1..x5
  * and the IPC buffer and reply (Call) with success or the seL4 error; Recv/NBRecv/Reply/ReplyRecv
  * go to IPC; Yield to the scheduler; the debug calls; anything else is an UnknownSyscall fault.
- * Register rule (docs/abi.md#registers): only x0..x5 ever change, and only the MRs a reply covers. */
+ * Register rule (docs/abi.md#registers): only x0..x5 ever change, and only the MRs a reply covers.
+ */
 #include <kaal/cspace.h>
 #include <kaal/debug.h>
 #include <kaal/fastpath.h>
@@ -16,7 +17,8 @@
 
 /* Write a kernel reply (label, words) into the thread's registers and IPC buffer: x0 = 0 badge,
  * x1 = message info; only MR0..MR(length-1) are written. */
-static void reply_from_kernel(struct tcb *t, word_t *buffer, word_t label, const word_t *mrs, word_t length)
+static void reply_from_kernel(struct tcb *t, word_t *buffer, word_t label, const word_t *mrs,
+                              word_t length)
 {
     word_t written = 0;
     for (; written < length; written++) {
@@ -38,11 +40,13 @@ static void reply_error(struct invocation_ctx *ctx)
     word_t n = syscall_error_words(&ctx->err, mrs);
     /* Words beyond the registers go through the writable view of the buffer, looked up now (as
      * seL4's replyFromKernel_error does); a register-sized error never needs it. */
-    reply_from_kernel(ctx->thread, n > N_MSG_REGISTERS ? inv_reply_buffer(ctx) : NULL, ctx->err.type, mrs, n);
+    reply_from_kernel(ctx->thread, n > N_MSG_REGISTERS ? inv_reply_buffer(ctx) : NULL,
+                      ctx->err.type, mrs, n);
 }
 
 /* Restart and Running are both runnable: changing one to the other moves no thread between ready
- * queues, so it is only the state word's type (what thread_set_state would do, without the call). */
+ * queues, so it is only the state word's type (what thread_set_state would do, without the call).
+ */
 static inline void set_runnable_state(struct tcb *t, word_t ts_type)
 {
     thread_state_ptr_set_ts_type(&t->state, ts_type);
@@ -55,14 +59,16 @@ static inline void invocation_done(struct tcb *t, bool is_call, word_t reply_len
     if (thread_state_type(t) == ThreadState_Restart) {
         if (is_call) {
             hal_reg_set(&t->arch, REG_BADGE, 0);
-            hal_reg_set(&t->arch, REG_MSG_INFO, seL4_MessageInfo_new(0, 0, 0, reply_length).words[0]);
+            hal_reg_set(&t->arch, REG_MSG_INFO,
+                        seL4_MessageInfo_new(0, 0, 0, reply_length).words[0]);
         }
         set_runnable_state(t, ThreadState_Running);
     }
 }
 
 /* handle_invocation's decoder path: every invocation but Send/Signal on an endpoint/notification
- * cap with Send right. Decodes (and performs) the invocation in ctx and completes the system call. */
+ * cap with Send right. Decodes (and performs) the invocation in ctx and completes the system call.
+ */
 static __attribute__((noinline)) exception_t invoke_object(struct invocation_ctx *ctx)
 {
     ctx->reply_length = 0;
@@ -89,7 +95,8 @@ static __attribute__((noinline)) exception_t invoke_object(struct invocation_ctx
 
 /* A cap lookup of an invocation failed: a blocking one takes a cap fault (send phase); NBSend
  * does nothing. */
-static __attribute__((noinline)) exception_t invocation_lookup_failed(struct tcb *t, cptr_t cptr, bool is_blocking,
+static __attribute__((noinline)) exception_t invocation_lookup_failed(struct tcb *t, cptr_t cptr,
+                                                                      bool is_blocking,
                                                                       const struct lookup_fault *lf)
 {
     kuser_error("lookup of cap #%lx for an invocation failed", (unsigned long)cptr);
@@ -105,8 +112,8 @@ static __attribute__((noinline)) exception_t invocation_lookup_failed(struct tcb
  * (ipc_send_or_signal, what decode_invocation would reach through decode_ipc_invocation) and the
  * call completes: true. False for every other invocation, which the caller gives to invoke_object.
  * buffer: the sender's, as ep_send needs it. */
-static inline __attribute__((always_inline)) bool invoke_send_or_signal(struct tcb *t, cap_t cap, word_t *buffer,
-                                                                        bool is_call, bool is_blocking)
+static inline __attribute__((always_inline)) bool
+invoke_send_or_signal(struct tcb *t, cap_t cap, word_t *buffer, bool is_call, bool is_blocking)
 {
     set_runnable_state(t, ThreadState_Restart);
     if (!ipc_send_or_signal(t, cap, buffer, is_call, is_blocking)) {
@@ -118,7 +125,8 @@ static inline __attribute__((always_inline)) bool invoke_send_or_signal(struct t
 
 /* seL4 lookupExtraCaps: the slots and caps of the n extra caps the buffer names go into ctx; false
  * (the lookup failure handled) when one cannot be found. */
-static __attribute__((noinline)) bool invocation_extra_caps(struct invocation_ctx *ctx, const word_t *buffer, word_t n)
+static __attribute__((noinline)) bool invocation_extra_caps(struct invocation_ctx *ctx,
+                                                            const word_t *buffer, word_t n)
 {
     for (word_t i = 0; i < n; i++) {
         cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];
@@ -136,7 +144,8 @@ static __attribute__((noinline)) bool invocation_extra_caps(struct invocation_ct
 /* handle_invocation for a message with words beyond the registers or extra caps: the buffer
  * (sender view) and the extra caps complete ctx. Without a buffer the message stops at the
  * registers and carries no caps. Out of line, so the register-only path stays small. */
-static __attribute__((noinline)) exception_t invoke_with_buffer(struct invocation_ctx *ctx, seL4_MessageInfo_t info)
+static __attribute__((noinline)) exception_t invoke_with_buffer(struct invocation_ctx *ctx,
+                                                                seL4_MessageInfo_t info)
 {
     struct tcb *t = ctx->thread;
     word_t *buffer = thread_lookup_ipc_buffer(t, false);
@@ -157,7 +166,8 @@ static __attribute__((noinline)) exception_t invoke_with_buffer(struct invocatio
 /* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). A register-only Send or Signal
  * is done at once; every other invocation gets its context, built here once and read by every
  * layer below. Inline: each system call gets its own copy with is_call and is_blocking known. */
-static inline __attribute__((always_inline)) exception_t handle_invocation(bool is_call, bool is_blocking)
+static inline __attribute__((always_inline)) exception_t handle_invocation(bool is_call,
+                                                                           bool is_blocking)
 {
     struct tcb *t = ks.cur_thread;
     seL4_MessageInfo_t info = {{hal_reg_get(&t->arch, REG_MSG_INFO)}};
@@ -199,7 +209,8 @@ static void debug_name_thread(struct tcb *t)
     cte_t *slot;
     cap_t cap;
     struct lookup_fault lf;
-    if (cspace_lookup_cap(t, cptr, &slot, &cap, &lf) != EXCEPTION_NONE || cap_get_cap_type(cap) != cap_thread_cap) {
+    if (cspace_lookup_cap(t, cptr, &slot, &cap, &lf) != EXCEPTION_NONE ||
+        cap_get_cap_type(cap) != cap_thread_cap) {
         kprintf("KaaL: DebugNameThread: cap #%lx is not a TCB cap; ignored\n", (unsigned long)cptr);
         return;
     }
@@ -211,7 +222,8 @@ static void debug_name_thread(struct tcb *t)
     const char *name = (const char *)&buf[KAAL_IPCBUF_MSG_WORD(0)];
     word_t max = seL4_MsgMaxLength * sizeof(word_t);
     if (kstrnlen(name, max) == max) {
-        kprintf("KaaL: DebugNameThread: name is not NUL-terminated within %lu bytes; ignored\n", (unsigned long)max);
+        kprintf("KaaL: DebugNameThread: name is not NUL-terminated within %lu bytes; ignored\n",
+                (unsigned long)max);
         return;
     }
     struct tcb *target = tcb_from_paddr(cap_thread_cap_get_tcb(cap));
@@ -266,7 +278,8 @@ static void handle_unknown_syscall(sword_t sysno)
 void kernel_handle_syscall(sword_t sysno)
 {
 #ifdef CONFIG_FASTPATH
-    if ((sysno == seL4_SysCall && fastpath_call()) || (sysno == seL4_SysReplyRecv && fastpath_reply_recv())) {
+    if ((sysno == seL4_SysCall && fastpath_call()) ||
+        (sysno == seL4_SysReplyRecv && fastpath_reply_recv())) {
         return;
     }
 #endif

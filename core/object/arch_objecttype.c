@@ -49,7 +49,8 @@ struct cap_region arch_cap_region(cap_t cap)
 {
     switch (cap_get_cap_type(cap)) {
     case cap_frame_cap:
-        return (struct cap_region){cap_frame_cap_get_base(cap), frame_size_bits_of(cap_frame_cap_get_size(cap))};
+        return (struct cap_region){cap_frame_cap_get_base(cap),
+                                   frame_size_bits_of(cap_frame_cap_get_size(cap))};
     case cap_page_table_cap:
         return (struct cap_region){cap_page_table_cap_get_ptr(cap), seL4_PageTableBits};
     case cap_vspace_cap:
@@ -109,7 +110,8 @@ bool arch_same_object_as(cap_t a, cap_t b)
 bool arch_cap_is_revocable(cap_t derived, cap_t src)
 {
     /* An SGI signal cap issued from IRQ control may have children (as an IRQ handler cap). */
-    return cap_get_cap_type(derived) == cap_sgi_signal_cap && cap_get_cap_type(src) == cap_irq_control_cap;
+    return cap_get_cap_type(derived) == cap_sgi_signal_cap &&
+           cap_get_cap_type(src) == cap_irq_control_cap;
 }
 
 /* ---- changing caps ----------------------------------------------------------------------- */
@@ -160,7 +162,8 @@ static word_t mask_vm_rights(word_t vm_rights, seL4_CapRights_t mask)
 cap_t arch_mask_rights(seL4_CapRights_t rights, cap_t cap)
 {
     if (cap_get_cap_type(cap) == cap_frame_cap) {
-        return cap_frame_cap_set_vm_rights(cap, mask_vm_rights(cap_frame_cap_get_vm_rights(cap), rights));
+        return cap_frame_cap_set_vm_rights(
+            cap, mask_vm_rights(cap_frame_cap_get_vm_rights(cap), rights));
     }
     return cap; /* the other AArch64 caps carry no rights */
 }
@@ -180,7 +183,8 @@ void arch_finalise_cap(cap_t cap, bool final)
     case cap_page_table_cap:
         /* Copies of a mapped table cap share its mapping: only the last one undoes it. */
         if (final && cap_page_table_cap_get_is_mapped(cap)) {
-            page_table_unmap(cap_page_table_cap_get_mapped_asid(cap), cap_page_table_cap_get_mapped_vaddr(cap),
+            page_table_unmap(cap_page_table_cap_get_mapped_asid(cap),
+                             cap_page_table_cap_get_mapped_vaddr(cap),
                              cap_page_table_cap_get_ptr(cap));
             hal_zero_phys(cap_page_table_cap_get_ptr(cap), BIT(seL4_PageTableBits));
             hal_cache_clean_new_memory(cap_page_table_cap_get_ptr(cap), BIT(seL4_PageTableBits));

@@ -46,7 +46,8 @@ static exception_t perform_asid_control_make_pool(cte_t *untyped_slot, cte_t *de
 {
     cap_t untyped = untyped_slot->cap;
     paddr_t pa = cap_untyped_cap_get_ptr(untyped);
-    cap_untyped_cap_ptr_set_free_index(&untyped_slot->cap, BIT(seL4_ASIDPoolBits) >> seL4_MinUntypedBits);
+    cap_untyped_cap_ptr_set_free_index(&untyped_slot->cap,
+                                       BIT(seL4_ASIDPoolBits) >> seL4_MinUntypedBits);
     hal_zero_phys(pa, BIT(seL4_ASIDPoolBits));
     cte_insert(cap_asid_pool_cap_new(pa, high << seL4_ASIDPoolIndexBits), untyped_slot, dest);
     ks.asid_table[high] = pa;
@@ -75,7 +76,8 @@ exception_t decode_asid_control_invocation(struct invocation_ctx *ctx)
     if (high == ASID_POOLS) {
         return syscall_error_delete_first(ctx);
     }
-    if (cap_get_cap_type(untyped) != cap_untyped_cap || cap_untyped_cap_get_block_size(untyped) != seL4_ASIDPoolBits ||
+    if (cap_get_cap_type(untyped) != cap_untyped_cap ||
+        cap_untyped_cap_get_block_size(untyped) != seL4_ASIDPoolBits ||
         cap_untyped_cap_get_is_device(untyped)) {
         return syscall_error_invalid_capability(ctx, 1);
     }
@@ -111,7 +113,8 @@ exception_t decode_asid_pool_invocation(struct invocation_ctx *ctx)
     if (ctx->label != ARMASIDPoolAssign) {
         return syscall_error_illegal_operation(ctx);
     }
-    if (ctx->nextra < KAAL_INV_ARMASIDPoolAssign_NCAPS) { /* no words: INV_TRUNCATED's length test is moot */
+    if (ctx->nextra <
+        KAAL_INV_ARMASIDPoolAssign_NCAPS) { /* no words: INV_TRUNCATED's length test is moot */
         return syscall_error_truncated_message(ctx);
     }
     cap_t vspace = ctx->extra_caps[0];
@@ -122,7 +125,8 @@ exception_t decode_asid_pool_invocation(struct invocation_ctx *ctx)
     paddr_t pool_pa = ks.asid_table[ASID_HIGH(base)];
     if (pool_pa == 0) {
         /* Not reachable while pools go with their last cap; kept as seL4 has it. */
-        return syscall_error_failed_lookup(ctx, false, &(struct lookup_fault){.type = seL4_InvalidRoot});
+        return syscall_error_failed_lookup(ctx, false,
+                                           &(struct lookup_fault){.type = seL4_InvalidRoot});
     }
     if (pool_pa != cap_asid_pool_cap_get_ptr(ctx->cap)) {
         return syscall_error_invalid_capability(ctx, 0);

@@ -33,7 +33,8 @@ static exception_t perform_cnode_move(cap_t cap, cte_t *src, cte_t *dest)
     return EXCEPTION_NONE;
 }
 
-static exception_t perform_cnode_rotate(cap_t src_cap, cap_t pivot_cap, cte_t *src, cte_t *pivot, cte_t *dest)
+static exception_t perform_cnode_rotate(cap_t src_cap, cap_t pivot_cap, cte_t *src, cte_t *pivot,
+                                        cte_t *dest)
 {
     if (src == dest) {
         cte_swap(src_cap, src, pivot_cap, pivot);
@@ -113,11 +114,13 @@ static exception_t decode_cnode_copy_like(struct invocation_ctx *ctx, cte_t *des
     switch (ctx->label) {
     case CNodeCopy:
     case CNodeMint: {
-        if (ctx->length < (ctx->label == CNodeCopy ? KAAL_INV_CNodeCopy_LEN : KAAL_INV_CNodeMint_LEN)) {
+        if (ctx->length <
+            (ctx->label == CNodeCopy ? KAAL_INV_CNodeCopy_LEN : KAAL_INV_CNodeMint_LEN)) {
             kuser_error("CNode %s: truncated message", ctx->label == CNodeCopy ? "Copy" : "Mint");
             return syscall_error_truncated_message(ctx);
         }
-        word_t rights = ctx->label == CNodeCopy ? INV_WORD(ctx, CNodeCopy, rights) : INV_WORD(ctx, CNodeMint, rights);
+        word_t rights = ctx->label == CNodeCopy ? INV_WORD(ctx, CNodeCopy, rights)
+                                                : INV_WORD(ctx, CNodeMint, rights);
         cap_t masked = cap_mask_rights(rights, src->cap);
         cap_t derived;
         status = cap_derive(src, masked, &derived, &ctx->err);
@@ -125,7 +128,9 @@ static exception_t decode_cnode_copy_like(struct invocation_ctx *ctx, cte_t *des
             kuser_error("CNode Copy/Mint: the source cap cannot be derived");
             return status;
         }
-        new_cap = ctx->label == CNodeCopy ? derived : cap_update_data(false, INV_WORD(ctx, CNodeMint, badge), derived);
+        new_cap = ctx->label == CNodeCopy
+                      ? derived
+                      : cap_update_data(false, INV_WORD(ctx, CNodeMint, badge), derived);
         break;
     }
     case CNodeMove:
@@ -145,7 +150,8 @@ static exception_t decode_cnode_copy_like(struct invocation_ctx *ctx, cte_t *des
         kuser_error("CNode Copy/Mint/Move/Mutate: the resulting cap would be invalid");
         return syscall_error_illegal_operation(ctx);
     }
-    return is_move ? perform_cnode_move(new_cap, src, dest) : perform_cnode_insert(new_cap, src, dest);
+    return is_move ? perform_cnode_move(new_cap, src, dest)
+                   : perform_cnode_insert(new_cap, src, dest);
 }
 
 static exception_t decode_cnode_rotate(struct invocation_ctx *ctx, cte_t *dest)
@@ -163,11 +169,13 @@ static exception_t decode_cnode_rotate(struct invocation_ctx *ctx, cte_t *dest)
     cap_t src_root = ctx->extra_caps[KAAL_CAP_CNodeRotate_src_root];
 
     cte_t *src, *pivot;
-    exception_t status = cspace_lookup_slot_for_cnode_op(ctx, true, src_root, src_index, src_depth, &src);
+    exception_t status =
+        cspace_lookup_slot_for_cnode_op(ctx, true, src_root, src_index, src_depth, &src);
     if (status != EXCEPTION_NONE) {
         return status;
     }
-    status = cspace_lookup_slot_for_cnode_op(ctx, true, pivot_root, pivot_index, pivot_depth, &pivot);
+    status =
+        cspace_lookup_slot_for_cnode_op(ctx, true, pivot_root, pivot_index, pivot_depth, &pivot);
     if (status != EXCEPTION_NONE) {
         return status;
     }
@@ -187,10 +195,12 @@ static exception_t decode_cnode_rotate(struct invocation_ctx *ctx, cte_t *dest)
     if (cap_get_cap_type(pivot->cap) == cap_null_cap) {
         return missing_cap(ctx, false, pivot_depth);
     }
-    /* The pivot's cap goes to dest with dest_badge; the source's goes to the pivot with pivot_badge. */
+    /* The pivot's cap goes to dest with dest_badge; the source's goes to the pivot with
+     * pivot_badge. */
     cap_t new_src_cap = cap_update_data(true, pivot_badge, src->cap);
     cap_t new_pivot_cap = cap_update_data(true, dest_badge, pivot->cap);
-    if (cap_get_cap_type(new_src_cap) == cap_null_cap || cap_get_cap_type(new_pivot_cap) == cap_null_cap) {
+    if (cap_get_cap_type(new_src_cap) == cap_null_cap ||
+        cap_get_cap_type(new_pivot_cap) == cap_null_cap) {
         kuser_error("CNode Rotate: a resulting cap would be invalid");
         return syscall_error_illegal_operation(ctx);
     }
@@ -217,7 +227,8 @@ exception_t decode_cnode_invocation(struct invocation_ctx *ctx)
     }
     /* Every CNode invocation names its (destination) slot in MR0/MR1 of the invoked CNode. */
     cte_t *dest;
-    exception_t status = cspace_lookup_slot_for_cnode_op(ctx, false, ctx->cap, inv_arg(ctx, 0), inv_arg(ctx, 1), &dest);
+    exception_t status = cspace_lookup_slot_for_cnode_op(ctx, false, ctx->cap, inv_arg(ctx, 0),
+                                                         inv_arg(ctx, 1), &dest);
     if (status != EXCEPTION_NONE) {
         kuser_error("CNode: the destination slot cannot be looked up");
         return status;

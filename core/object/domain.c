@@ -41,7 +41,8 @@ static exception_t decode_domain_set(struct invocation_ctx *ctx)
     }
     word_t dom = INV_WORD(ctx, DomainSetSet, domain); /* the whole word, as seL4 reads it */
     if (dom >= CONFIG_NUM_DOMAINS) {
-        kuser_error("DomainSet Set: domain %lu >= %u", (unsigned long)dom, (unsigned)CONFIG_NUM_DOMAINS);
+        kuser_error("DomainSet Set: domain %lu >= %u", (unsigned long)dom,
+                    (unsigned)CONFIG_NUM_DOMAINS);
         return syscall_error_invalid_argument(ctx, 0);
     }
     if (ctx->nextra < KAAL_INV_DomainSetSet_NCAPS) {

@@ -43,11 +43,12 @@ static void ep_dequeue(endpoint_t *ep, struct tcb *t)
 }
 
 /* Block t on ep in state ts_type with the blocking details, at the tail of the queue. */
-static void ep_block(endpoint_t *ep, struct tcb *t, word_t ts_type, enum ep_state state, word_t badge, bool can_grant,
-                     bool can_grant_reply, bool is_call)
+static void ep_block(endpoint_t *ep, struct tcb *t, word_t ts_type, enum ep_state state,
+                     word_t badge, bool can_grant, bool can_grant_reply, bool is_call)
 {
     /* All the blocking details at once (the type changes with its consequences below). */
-    t->state = thread_state_new(thread_state_type(t), VTOP(ep), can_grant, can_grant_reply, is_call, badge);
+    t->state = thread_state_new(thread_state_type(t), VTOP(ep), can_grant, can_grant_reply, is_call,
+                                badge);
     sched_set_thread_state(t, ts_type);
     ep_append(ep, t);
     endpoint_ptr_set_state(ep, state);
@@ -71,12 +72,13 @@ static inline void ep_dequeue_head(endpoint_t *ep, struct tcb *t)
     }
 }
 
-void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant, bool can_grant_reply,
-             bool blocking, bool is_call)
+void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant,
+             bool can_grant_reply, bool blocking, bool is_call)
 {
     if (endpoint_get_state(*ep) != EP_RECV) {
         if (blocking) {
-            ep_block(ep, sender, ThreadState_BlockedOnSend, EP_SEND, badge, can_grant, can_grant_reply, is_call);
+            ep_block(ep, sender, ThreadState_BlockedOnSend, EP_SEND, badge, can_grant,
+                     can_grant_reply, is_call);
         }
         return; /* NBSend with nobody waiting: the message is dropped */
     }
@@ -91,7 +93,8 @@ void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, boo
         if (can_grant || can_grant_reply) {
             ipc_setup_caller_cap(sender, receiver, reply_can_grant);
         } else {
-            sched_set_thread_state(sender, ThreadState_Inactive); /* seL4: a Call that cannot be answered */
+            sched_set_thread_state(sender,
+                                   ThreadState_Inactive); /* seL4: a Call that cannot be answered */
         }
     }
 }
@@ -103,8 +106,8 @@ void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blockin
     }
     if (endpoint_get_state(*ep) != EP_SEND) {
         if (blocking) {
-            ep_block(ep, receiver, ThreadState_BlockedOnReceive, EP_RECV, 0, cap_endpoint_cap_get_can_grant(ep_cap), 0,
-                     false);
+            ep_block(ep, receiver, ThreadState_BlockedOnReceive, EP_RECV, 0,
+                     cap_endpoint_cap_get_can_grant(ep_cap), 0, false);
         } else {
             hal_reg_set(&receiver->arch, REG_BADGE, 0); /* NBRecv with nothing pending */
         }

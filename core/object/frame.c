@@ -70,7 +70,8 @@ static exception_t decode_page_map(struct invocation_ctx *ctx)
     }
     cap_t cap = ctx->cap;
     word_t vaddr = INV_WORD(ctx, ARMPageMap, vaddr);
-    word_t rights = cap_frame_cap_get_vm_rights(cap_mask_rights(INV_WORD(ctx, ARMPageMap, rights), cap));
+    word_t rights =
+        cap_frame_cap_get_vm_rights(cap_mask_rights(INV_WORD(ctx, ARMPageMap, rights), cap));
     word_t attrs = INV_WORD(ctx, ARMPageMap, attr);
     word_t bits = frame_size_bits_of(cap_frame_cap_get_size(cap));
     paddr_t base = cap_frame_cap_get_base(cap);
@@ -82,7 +83,8 @@ static exception_t decode_page_map(struct invocation_ctx *ctx)
     word_t asid = cap_vspace_cap_get_mapped_asid(vspace);
     paddr_t root = asid_find_vspace(asid);
     if (root == 0) {
-        return syscall_error_failed_lookup(ctx, false, &(struct lookup_fault){.type = seL4_InvalidRoot});
+        return syscall_error_failed_lookup(ctx, false,
+                                           &(struct lookup_fault){.type = seL4_InvalidRoot});
     }
     if (root != cap_vspace_cap_get_ptr(vspace)) {
         return syscall_error_invalid_capability(ctx, 1);
@@ -110,7 +112,8 @@ static exception_t decode_page_map(struct invocation_ctx *ctx)
          * missing (bits left 39/30/21). Too low: a table sits where a large/huge page would go.
          * Nothing is printed (seL4 neither): mappers probe with this and add the missing table. */
         return syscall_error_failed_lookup(
-            ctx, false, &(struct lookup_fault){.type = seL4_MissingCapability, .bits_left = s.bits_left});
+            ctx, false,
+            &(struct lookup_fault){.type = seL4_MissingCapability, .bits_left = s.bits_left});
     }
     /* As seL4, an entry holding another frame is replaced; that frame's cap keeps a stale record,
      * which its Unmap recognises (the entry no longer names it) and ignores. */
@@ -141,7 +144,8 @@ static exception_t decode_page_flush(struct invocation_ctx *ctx)
     paddr_t root = asid_find_vspace(asid);
     if (root == 0) {
         kuser_error("Page flush: ASID %lu names no VSpace", (unsigned long)asid);
-        return syscall_error_failed_lookup(ctx, false, &(struct lookup_fault){.type = seL4_InvalidRoot});
+        return syscall_error_failed_lookup(ctx, false,
+                                           &(struct lookup_fault){.type = seL4_InvalidRoot});
     }
     word_t start = INV_WORD(ctx, ARMPageClean_Data, start_offset);
     word_t end = INV_WORD(ctx, ARMPageClean_Data, end_offset);

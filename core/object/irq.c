@@ -18,7 +18,10 @@
 #define SGI_TARGET_MAX 7u /* GICv2: eight CPU interfaces */
 
 /* Is the line in use: issued to user space, or the kernel's timer (never issuable)? */
-static bool irq_is_active(word_t irq) { return irq == HAL_TIMER_IRQ || ks.irq_state[irq] != IRQ_INACTIVE; }
+static bool irq_is_active(word_t irq)
+{
+    return irq == HAL_TIMER_IRQ || ks.irq_state[irq] != IRQ_INACTIVE;
+}
 
 /* ---- perform ----------------------------------------------------------------------------- */
 
@@ -70,7 +73,8 @@ static exception_t perform_irq_handler_clear(word_t irq)
 /* ---- decode ------------------------------------------------------------------------------ */
 
 /* The destination slot (index, depth) in the CNode cap `root`: it must be empty. */
-static exception_t lookup_empty_dest(struct invocation_ctx *ctx, cap_t root, word_t index, word_t depth, cte_t **dest)
+static exception_t lookup_empty_dest(struct invocation_ctx *ctx, cap_t root, word_t index,
+                                     word_t depth, cte_t **dest)
 {
     exception_t status = cspace_lookup_slot_for_cnode_op(ctx, false, root, index, depth, dest);
     if (status != EXCEPTION_NONE) {
@@ -139,8 +143,9 @@ static exception_t decode_irq_control_sgi(struct invocation_ctx *ctx)
         return syscall_error_invalid_argument(ctx, 1);
     }
     cte_t *dest;
-    exception_t status = lookup_empty_dest(ctx, ctx->extra_caps[0], INV_WORD(ctx, ARMIRQIssueSGISignal, index),
-                                           INV_WORD(ctx, ARMIRQIssueSGISignal, depth), &dest);
+    exception_t status =
+        lookup_empty_dest(ctx, ctx->extra_caps[0], INV_WORD(ctx, ARMIRQIssueSGISignal, index),
+                          INV_WORD(ctx, ARMIRQIssueSGISignal, depth), &dest);
     if (status != EXCEPTION_NONE) {
         return status;
     }
@@ -169,11 +174,13 @@ exception_t decode_irq_handler_invocation(struct invocation_ctx *ctx)
     case IRQAckIRQ:
         return perform_irq_handler_ack(irq);
     case IRQSetIRQHandler: {
-        if (ctx->nextra < KAAL_INV_IRQSetIRQHandler_NCAPS) { /* no words: only the cap can be missing */
+        if (ctx->nextra <
+            KAAL_INV_IRQSetIRQHandler_NCAPS) { /* no words: only the cap can be missing */
             return syscall_error_truncated_message(ctx);
         }
         cap_t ntfn = ctx->extra_caps[0];
-        if (cap_get_cap_type(ntfn) != cap_notification_cap || !cap_notification_cap_get_can_send(ntfn)) {
+        if (cap_get_cap_type(ntfn) != cap_notification_cap ||
+            !cap_notification_cap_get_can_send(ntfn)) {
             kuser_error("IRQHandler SetNotification: not a notification cap with Write right");
             return syscall_error_invalid_capability(ctx, 0); /* seL4 names cap 0 here */
         }
@@ -190,7 +197,8 @@ exception_t decode_irq_handler_invocation(struct invocation_ctx *ctx)
 exception_t decode_sgi_signal_invocation(struct invocation_ctx *ctx)
 {
     /* Any label sends the SGI (seL4's SGISignal cap). */
-    hal_irq_issue_sgi(cap_sgi_signal_cap_get_irq(ctx->cap), cap_sgi_signal_cap_get_target(ctx->cap));
+    hal_irq_issue_sgi(cap_sgi_signal_cap_get_irq(ctx->cap),
+                      cap_sgi_signal_cap_get_target(ctx->cap));
     return EXCEPTION_NONE;
 }
 

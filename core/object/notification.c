@@ -130,11 +130,15 @@ bool ntfn_take_bound_signal(struct tcb *t)
 
 /* ---- binding ----------------------------------------------------------------------------- */
 
-bool ntfn_has_waiters(const notification_t *ntfn) { return notification_get_state(*ntfn) == NTFN_WAITING; }
+bool ntfn_has_waiters(const notification_t *ntfn)
+{
+    return notification_get_state(*ntfn) == NTFN_WAITING;
+}
 
 void ntfn_bind(notification_t *ntfn, struct tcb *t)
 {
-    kassert(t->bound_notification == 0 && notification_get_bound_tcb(*ntfn) == 0); /* checked by decode */
+    kassert(t->bound_notification == 0 &&
+            notification_get_bound_tcb(*ntfn) == 0); /* checked by decode */
     notification_ptr_set_bound_tcb(ntfn, VTOP(t));
     t->bound_notification = VTOP(ntfn);
 }

@@ -83,13 +83,15 @@ static struct cap_region cap_region(cap_t cap)
     }
     switch (cap_get_cap_type(cap)) {
     case cap_untyped_cap:
-        return (struct cap_region){cap_untyped_cap_get_ptr(cap), cap_untyped_cap_get_block_size(cap)};
+        return (struct cap_region){cap_untyped_cap_get_ptr(cap),
+                                   cap_untyped_cap_get_block_size(cap)};
     case cap_endpoint_cap:
         return (struct cap_region){cap_endpoint_cap_get_ptr(cap), seL4_EndpointBits};
     case cap_notification_cap:
         return (struct cap_region){cap_notification_cap_get_ptr(cap), seL4_NotificationBits};
     case cap_cnode_cap:
-        return (struct cap_region){cap_cnode_cap_get_ptr(cap), cap_cnode_cap_get_radix(cap) + seL4_SlotBits};
+        return (struct cap_region){cap_cnode_cap_get_ptr(cap),
+                                   cap_cnode_cap_get_radix(cap) + seL4_SlotBits};
     case cap_thread_cap:
         return (struct cap_region){cap_thread_cap_get_tcb(cap), seL4_TCBBits};
     case cap_zombie_cap: {
@@ -141,7 +143,8 @@ bool cap_same_region_as(cap_t a, cap_t b)
     case cap_endpoint_cap:
         return tb == cap_endpoint_cap && cap_endpoint_cap_get_ptr(a) == cap_endpoint_cap_get_ptr(b);
     case cap_notification_cap:
-        return tb == cap_notification_cap && cap_notification_cap_get_ptr(a) == cap_notification_cap_get_ptr(b);
+        return tb == cap_notification_cap &&
+               cap_notification_cap_get_ptr(a) == cap_notification_cap_get_ptr(b);
     case cap_cnode_cap:
         return tb == cap_cnode_cap && cap_cnode_cap_get_ptr(a) == cap_cnode_cap_get_ptr(b) &&
                cap_cnode_cap_get_radix(a) == cap_cnode_cap_get_radix(b);
@@ -154,7 +157,8 @@ bool cap_same_region_as(cap_t a, cap_t b)
     case cap_irq_control_cap:
         return tb == cap_irq_control_cap || tb == cap_irq_handler_cap;
     case cap_irq_handler_cap:
-        return tb == cap_irq_handler_cap && cap_irq_handler_cap_get_irq(a) == cap_irq_handler_cap_get_irq(b);
+        return tb == cap_irq_handler_cap &&
+               cap_irq_handler_cap_get_irq(a) == cap_irq_handler_cap_get_irq(b);
     default:
         /* null and zombie caps name no region of their own */
         return cap_is_arch(a) && cap_is_arch(b) && arch_same_region_as(a, b);
@@ -261,21 +265,23 @@ cap_t cap_mask_rights(word_t rights, cap_t cap)
     seL4_CapRights_t r = {{rights}};
     switch (cap_get_cap_type(cap)) {
     case cap_endpoint_cap:
-        cap = cap_endpoint_cap_set_can_send(cap,
-                                            cap_endpoint_cap_get_can_send(cap) & seL4_CapRights_get_capAllowWrite(r));
+        cap = cap_endpoint_cap_set_can_send(cap, cap_endpoint_cap_get_can_send(cap) &
+                                                     seL4_CapRights_get_capAllowWrite(r));
         cap = cap_endpoint_cap_set_can_receive(cap, cap_endpoint_cap_get_can_receive(cap) &
                                                         seL4_CapRights_get_capAllowRead(r));
-        cap = cap_endpoint_cap_set_can_grant(cap,
-                                             cap_endpoint_cap_get_can_grant(cap) & seL4_CapRights_get_capAllowGrant(r));
-        return cap_endpoint_cap_set_can_grant_reply(cap, cap_endpoint_cap_get_can_grant_reply(cap) &
-                                                             seL4_CapRights_get_capAllowGrantReply(r));
+        cap = cap_endpoint_cap_set_can_grant(cap, cap_endpoint_cap_get_can_grant(cap) &
+                                                      seL4_CapRights_get_capAllowGrant(r));
+        return cap_endpoint_cap_set_can_grant_reply(cap,
+                                                    cap_endpoint_cap_get_can_grant_reply(cap) &
+                                                        seL4_CapRights_get_capAllowGrantReply(r));
     case cap_notification_cap:
         cap = cap_notification_cap_set_can_send(cap, cap_notification_cap_get_can_send(cap) &
                                                          seL4_CapRights_get_capAllowWrite(r));
         return cap_notification_cap_set_can_receive(cap, cap_notification_cap_get_can_receive(cap) &
                                                              seL4_CapRights_get_capAllowRead(r));
     case cap_reply_cap:
-        return cap_reply_cap_set_can_grant(cap, cap_reply_cap_get_can_grant(cap) & seL4_CapRights_get_capAllowGrant(r));
+        return cap_reply_cap_set_can_grant(cap, cap_reply_cap_get_can_grant(cap) &
+                                                    seL4_CapRights_get_capAllowGrant(r));
     default:
         return cap_is_arch(cap) ? arch_mask_rights(r, cap) : cap;
     }
@@ -312,7 +318,8 @@ cap_t object_finalise(cap_t cap, bool final)
             sched_tcb_destroyed(t);
             hal_tcb_destroy(&t->arch);
             if (t == ks.root_thread) {
-                ks.root_thread = NULL; /* no dangling pointer for the debug tools (hostsim, checker) */
+                ks.root_thread =
+                    NULL; /* no dangling pointer for the debug tools (hostsim, checker) */
             }
             /* The zombie clears the TCB's own slots, from the last to ctes[0]. */
             return cap_zombie_cap_new(VTOP(&t->ctes[0]), ZOMBIE_TYPE_TCB, TCB_CNODE_ENTRIES);

@@ -45,7 +45,8 @@ static exception_t perform_page_table_unmap(cte_t *pt_slot)
     cap_t cap = pt_slot->cap;
     if (cap_page_table_cap_get_is_mapped(cap)) {
         paddr_t pt = cap_page_table_cap_get_ptr(cap);
-        page_table_unmap(cap_page_table_cap_get_mapped_asid(cap), cap_page_table_cap_get_mapped_vaddr(cap), pt);
+        page_table_unmap(cap_page_table_cap_get_mapped_asid(cap),
+                         cap_page_table_cap_get_mapped_vaddr(cap), pt);
         hal_zero_phys(pt, BIT(seL4_PageTableBits));
         hal_cache_clean_new_memory(pt, BIT(seL4_PageTableBits));
     }
@@ -83,7 +84,8 @@ exception_t decode_page_table_invocation(struct invocation_ctx *ctx)
     word_t asid = cap_vspace_cap_get_mapped_asid(vspace);
     paddr_t root = asid_find_vspace(asid);
     if (root == 0) {
-        return syscall_error_failed_lookup(ctx, false, &(struct lookup_fault){.type = seL4_InvalidRoot});
+        return syscall_error_failed_lookup(ctx, false,
+                                           &(struct lookup_fault){.type = seL4_InvalidRoot});
     }
     if (root != cap_vspace_cap_get_ptr(vspace)) {
         return syscall_error_invalid_capability(ctx, 1);

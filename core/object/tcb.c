@@ -22,7 +22,8 @@ static const enum user_reg gp_regs[] = {
 #define N_GP_REGS ARRAY_SIZE(gp_regs)
 #define N_CONTEXT_REGS (N_FRAME_REGS + N_GP_REGS)
 _Static_assert(N_FRAME_REGS == 17 && N_GP_REGS == 19, "seL4_UserContext is 17 frame + 19 gp words");
-_Static_assert(sizeof(seL4_UserContext) == N_CONTEXT_REGS * sizeof(word_t), "one word per register");
+_Static_assert(sizeof(seL4_UserContext) == N_CONTEXT_REGS * sizeof(word_t),
+               "one word per register");
 
 /* UserContext index i -> kernel register. */
 static enum user_reg context_reg(word_t i)
@@ -32,7 +33,10 @@ static enum user_reg context_reg(word_t i)
 }
 
 /* A value user code writes into a register: SPSR as user_spsr_sanitise (<hal/regs.h>) says. */
-static word_t sanitise_register(enum user_reg r, word_t v) { return r == REG_SPSR ? user_spsr_sanitise(v) : v; }
+static word_t sanitise_register(enum user_reg r, word_t v)
+{
+    return r == REG_SPSR ? user_spsr_sanitise(v) : v;
+}
 
 /* The restart PC becomes the resume point (seL4 setNextPC(getRestartPC())). */
 static void next_ip_from_fault_ip(struct tcb *t)
@@ -54,8 +58,8 @@ static struct tcb *invoked_tcb(const struct invocation_ctx *ctx)
 
 /* ---- perform: arguments are valid; only preemption (slot deletion) can interrupt ----------- */
 
-static exception_t perform_tcb_read_registers(struct invocation_ctx *ctx, struct tcb *src, bool suspend_source,
-                                              word_t count)
+static exception_t perform_tcb_read_registers(struct invocation_ctx *ctx, struct tcb *src,
+                                              bool suspend_source, word_t count)
 {
     if (suspend_source) {
         thread_suspend(src);
@@ -66,13 +70,14 @@ static exception_t perform_tcb_read_registers(struct invocation_ctx *ctx, struct
     return EXCEPTION_NONE;
 }
 
-static exception_t perform_tcb_write_registers(struct invocation_ctx *ctx, struct tcb *dest, bool resume_target,
-                                               word_t count)
+static exception_t perform_tcb_write_registers(struct invocation_ctx *ctx, struct tcb *dest,
+                                               bool resume_target, word_t count)
 {
     count = MIN(count, (word_t)N_CONTEXT_REGS);
     for (word_t i = 0; i < count; i++) {
         enum user_reg r = context_reg(i);
-        hal_reg_set(&dest->arch, r, sanitise_register(r, inv_arg(ctx, KAAL_ARG_TCBWriteRegisters_regs_WORD + i)));
+        hal_reg_set(&dest->arch, r,
+                    sanitise_register(r, inv_arg(ctx, KAAL_ARG_TCBWriteRegisters_regs_WORD + i)));
     }
     next_ip_from_fault_ip(dest);
     if (resume_target) {
@@ -84,8 +89,9 @@ static exception_t perform_tcb_write_registers(struct invocation_ctx *ctx, struc
     return EXCEPTION_NONE;
 }
 
-static exception_t perform_tcb_copy_registers(struct tcb *dest, struct tcb *src, bool suspend_source,
-                                              bool resume_target, bool transfer_frame, bool transfer_integer)
+static exception_t perform_tcb_copy_registers(struct tcb *dest, struct tcb *src,
+                                              bool suspend_source, bool resume_target,
+                                              bool transfer_frame, bool transfer_integer)
 {
     if (suspend_source) {
         thread_suspend(src);
@@ -123,15 +129,16 @@ struct thread_control {
 /* Replace the cap in one of target's slots with new_cap derived from src, provided the source still
  * holds that object and the invoked TCB cap still exists after the old cap's deletion (which can
  * run finalisers that remove either). */
-static exception_t install_tcb_cap(struct invocation_ctx *ctx, struct tcb *target, word_t index, cap_t new_cap,
-                                   cte_t *src)
+static exception_t install_tcb_cap(struct invocation_ctx *ctx, struct tcb *target, word_t index,
+                                   cap_t new_cap, cte_t *src)
 {
     cte_t *slot = &target->ctes[index];
     exception_t status = cte_delete(slot, true);
     if (status != EXCEPTION_NONE) {
         return status;
     }
-    if (src != NULL && cap_same_object_as(new_cap, src->cap) && cap_same_object_as(ctx->cap, ctx->slot->cap)) {
+    if (src != NULL && cap_same_object_as(new_cap, src->cap) &&
+        cap_same_object_as(ctx->cap, ctx->slot->cap)) {
         cte_insert(new_cap, src, slot);
     }
     return EXCEPTION_NONE;
@@ -192,7 +199,8 @@ static exception_t perform_tcb_set_tls_base(struct tcb *t, word_t base)
     return EXCEPTION_NONE;
 }
 
-static exception_t perform_tcb_set_flags(struct invocation_ctx *ctx, struct tcb *t, word_t clear, word_t set)
+static exception_t perform_tcb_set_flags(struct invocation_ctx *ctx, struct tcb *t, word_t clear,
+                                         word_t set)
 {
     t->flags = (t->flags & ~clear) | (set & seL4_TCBFlag_MASK);
     inv_set_result(ctx, 0, t->flags);
@@ -231,7 +239,8 @@ static exception_t decode_tcb_write_registers(struct invocation_ctx *ctx)
     word_t count = INV_WORD(ctx, TCBWriteRegisters, count);
     /* seL4 compares the count before clamping it to the context size. */
     if (ctx->length - KAAL_ARG_TCBWriteRegisters_regs_WORD < count) {
-        kuser_error("TCB WriteRegisters: message too short for %lu registers", (unsigned long)count);
+        kuser_error("TCB WriteRegisters: message too short for %lu registers",
+                    (unsigned long)count);
         return syscall_error_truncated_message(ctx);
     }
     struct tcb *dest = invoked_tcb(ctx);
@@ -253,10 +262,12 @@ static exception_t decode_tcb_copy_registers(struct invocation_ctx *ctx)
         kuser_error("TCB CopyRegisters: the source is not a TCB cap");
         return syscall_error_invalid_capability(ctx, 1);
     }
-    return perform_tcb_copy_registers(
-        invoked_tcb(ctx), tcb_from_paddr(cap_thread_cap_get_tcb(src_cap)),
-        INV_BITS(ctx, TCBCopyRegisters, suspend_source), INV_BITS(ctx, TCBCopyRegisters, resume_target),
-        INV_BITS(ctx, TCBCopyRegisters, transfer_frame), INV_BITS(ctx, TCBCopyRegisters, transfer_integer));
+    return perform_tcb_copy_registers(invoked_tcb(ctx),
+                                      tcb_from_paddr(cap_thread_cap_get_tcb(src_cap)),
+                                      INV_BITS(ctx, TCBCopyRegisters, suspend_source),
+                                      INV_BITS(ctx, TCBCopyRegisters, resume_target),
+                                      INV_BITS(ctx, TCBCopyRegisters, transfer_frame),
+                                      INV_BITS(ctx, TCBCopyRegisters, transfer_integer));
 }
 
 /* seL4 checkValidIPCBuffer (AArch64): a non-device frame cap, and a 1 KiB aligned address. */
@@ -278,7 +289,8 @@ static exception_t check_ipc_buffer(struct invocation_ctx *ctx, word_t vaddr, ca
 }
 
 /* The buffer part of Configure / SetIPCBuffer: vaddr 0 means none (the cap is then ignored). */
-static exception_t decode_buffer(struct invocation_ctx *ctx, word_t vaddr, cte_t *src, struct thread_control *tc)
+static exception_t decode_buffer(struct invocation_ctx *ctx, word_t vaddr, cte_t *src,
+                                 struct thread_control *tc)
 {
     tc->update_buffer = true;
     tc->buffer = vaddr;
@@ -309,11 +321,13 @@ static bool slot_long_running_delete(const cte_t *slot)
 }
 
 /* The space part of Configure / SetSpace: the CNode (with its guard data) and the VSpace. */
-static exception_t decode_space(struct invocation_ctx *ctx, word_t fault_ep, word_t cspace_data, word_t vspace_data,
-                                cte_t *cspace_src, cte_t *vspace_src, struct thread_control *tc)
+static exception_t decode_space(struct invocation_ctx *ctx, word_t fault_ep, word_t cspace_data,
+                                word_t vspace_data, cte_t *cspace_src, cte_t *vspace_src,
+                                struct thread_control *tc)
 {
     struct tcb *target = invoked_tcb(ctx);
-    if (slot_long_running_delete(&target->ctes[TCB_CTABLE]) || slot_long_running_delete(&target->ctes[TCB_VTABLE])) {
+    if (slot_long_running_delete(&target->ctes[TCB_CTABLE]) ||
+        slot_long_running_delete(&target->ctes[TCB_VTABLE])) {
         kuser_error("TCB: the thread's CSpace or VSpace is being deleted");
         return syscall_error_illegal_operation(ctx);
     }
@@ -337,7 +351,8 @@ static exception_t decode_space(struct invocation_ctx *ctx, word_t fault_ep, wor
     if (status != EXCEPTION_NONE) {
         return status;
     }
-    if (cap_get_cap_type(tc->vspace_cap) != cap_vspace_cap || !cap_vspace_cap_get_is_mapped(tc->vspace_cap)) {
+    if (cap_get_cap_type(tc->vspace_cap) != cap_vspace_cap ||
+        !cap_vspace_cap_get_is_mapped(tc->vspace_cap)) {
         kuser_error("TCB: the VSpace root is not a VSpace cap with an ASID");
         return syscall_error_illegal_operation(ctx);
     }
@@ -360,10 +375,11 @@ static exception_t decode_tcb_configure(struct invocation_ctx *ctx)
     if (status != EXCEPTION_NONE) {
         return status;
     }
-    status =
-        decode_space(ctx, INV_WORD(ctx, TCBConfigure, fault_ep), INV_WORD(ctx, TCBConfigure, cspace_root_data),
-                     INV_WORD(ctx, TCBConfigure, vspace_root_data), ctx->extra_slots[KAAL_CAP_TCBConfigure_cspace_root],
-                     ctx->extra_slots[KAAL_CAP_TCBConfigure_vspace_root], &tc);
+    status = decode_space(ctx, INV_WORD(ctx, TCBConfigure, fault_ep),
+                          INV_WORD(ctx, TCBConfigure, cspace_root_data),
+                          INV_WORD(ctx, TCBConfigure, vspace_root_data),
+                          ctx->extra_slots[KAAL_CAP_TCBConfigure_cspace_root],
+                          ctx->extra_slots[KAAL_CAP_TCBConfigure_vspace_root], &tc);
     if (status != EXCEPTION_NONE) {
         return status;
     }
@@ -377,10 +393,11 @@ static exception_t decode_tcb_set_space(struct invocation_ctx *ctx)
         return syscall_error_truncated_message(ctx);
     }
     struct thread_control tc = {0};
-    exception_t status =
-        decode_space(ctx, INV_WORD(ctx, TCBSetSpace, fault_ep), INV_WORD(ctx, TCBSetSpace, cspace_root_data),
-                     INV_WORD(ctx, TCBSetSpace, vspace_root_data), ctx->extra_slots[KAAL_CAP_TCBSetSpace_cspace_root],
-                     ctx->extra_slots[KAAL_CAP_TCBSetSpace_vspace_root], &tc);
+    exception_t status = decode_space(ctx, INV_WORD(ctx, TCBSetSpace, fault_ep),
+                                      INV_WORD(ctx, TCBSetSpace, cspace_root_data),
+                                      INV_WORD(ctx, TCBSetSpace, vspace_root_data),
+                                      ctx->extra_slots[KAAL_CAP_TCBSetSpace_cspace_root],
+                                      ctx->extra_slots[KAAL_CAP_TCBSetSpace_vspace_root], &tc);
     if (status != EXCEPTION_NONE) {
         return status;
     }
@@ -409,7 +426,8 @@ static exception_t check_prio(struct invocation_ctx *ctx, word_t prio, cap_t aut
     const struct tcb *auth = tcb_from_paddr(cap_thread_cap_get_tcb(auth_cap));
     kassert(auth->mcp <= seL4_MaxPrio);
     if (prio > auth->mcp) {
-        kuser_error("TCB: priority %lu above the authority's MCP %lu", (unsigned long)prio, (unsigned long)auth->mcp);
+        kuser_error("TCB: priority %lu above the authority's MCP %lu", (unsigned long)prio,
+                    (unsigned long)auth->mcp);
         return syscall_error_range(ctx, seL4_MinPrio, auth->mcp);
     }
     return EXCEPTION_NONE;
@@ -537,7 +555,8 @@ exception_t decode_tcb_invocation(struct invocation_ctx *ctx)
             kuser_error("TCB SetFlags: truncated message");
             return syscall_error_truncated_message(ctx);
         }
-        return perform_tcb_set_flags(ctx, t, INV_WORD(ctx, TCBSetFlags, clear), INV_WORD(ctx, TCBSetFlags, set));
+        return perform_tcb_set_flags(ctx, t, INV_WORD(ctx, TCBSetFlags, clear),
+                                     INV_WORD(ctx, TCBSetFlags, set));
     default:
         kuser_error("TCB: illegal operation (label %lu)", (unsigned long)ctx->label);
         return syscall_error_illegal_operation(ctx);

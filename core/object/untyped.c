@@ -7,7 +7,8 @@
  * Reset zeroes and cleans [0, free index) before the free index drops to 0, and retype only hands
  * out memory above the free index, so new objects (frames above all) need no clearing of their
  * own. Boot keeps it by handing out untyped caps whose free index covers any memory it has not
- * zeroed (seL4 gives them the maximum free index, so the first retype resets, i.e. zeroes, them). */
+ * zeroed (seL4 gives them the maximum free index, so the first retype resets, i.e. zeroes, them).
+ */
 #include <kaal/cdt.h>
 #include <kaal/cspace.h>
 #include <kaal/kernel.h>
@@ -31,7 +32,8 @@ struct retype {
 
 static bool is_frame_type(word_t type)
 {
-    return type == seL4_ARM_SmallPageObject || type == seL4_ARM_LargePageObject || type == seL4_ARM_HugePageObject;
+    return type == seL4_ARM_SmallPageObject || type == seL4_ARM_LargePageObject ||
+           type == seL4_ARM_HugePageObject;
 }
 
 exception_t untyped_reset(cte_t *slot)
@@ -138,7 +140,8 @@ exception_t decode_untyped_invocation(struct invocation_ctx *ctx)
     cap_t node = root;
     if (node_depth != 0) {
         cte_t *node_slot;
-        exception_t status = cspace_lookup_slot_for_cnode_op(ctx, false, root, node_index, node_depth, &node_slot);
+        exception_t status =
+            cspace_lookup_slot_for_cnode_op(ctx, false, root, node_index, node_depth, &node_slot);
         if (status != EXCEPTION_NONE) {
             return status;
         }

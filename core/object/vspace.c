@@ -21,8 +21,8 @@ struct pt_slot vspace_lookup_pt_slot(paddr_t vspace_root_pa, word_t vaddr)
     return (struct pt_slot){.pte = pte, .level = level, .bits_left = HAL_PT_LEVEL_SHIFT(level)};
 }
 
-bool vspace_lookup(paddr_t vspace_root_pa, word_t vaddr, paddr_t *frame_pa, word_t *size_bits, word_t *rights,
-                   word_t *attrs)
+bool vspace_lookup(paddr_t vspace_root_pa, word_t vaddr, paddr_t *frame_pa, word_t *size_bits,
+                   word_t *rights, word_t *attrs)
 {
     if (vaddr > seL4_UserTop) {
         return false;
@@ -105,7 +105,8 @@ exception_t decode_vspace_invocation(struct invocation_ctx *ctx)
     paddr_t root = asid_find_vspace(asid);
     if (root == 0) {
         kuser_error("VSpace flush: ASID %lu names no VSpace", (unsigned long)asid);
-        return syscall_error_failed_lookup(ctx, false, &(struct lookup_fault){.type = seL4_InvalidRoot});
+        return syscall_error_failed_lookup(ctx, false,
+                                           &(struct lookup_fault){.type = seL4_InvalidRoot});
     }
     if (root != cap_vspace_cap_get_ptr(cap)) {
         kuser_error("VSpace flush: ASID %lu belongs to another VSpace", (unsigned long)asid);
@@ -124,6 +125,7 @@ exception_t decode_vspace_invocation(struct invocation_ctx *ctx)
         return syscall_error_illegal_operation(ctx);
     }
     /* perform: cannot fail */
-    vspace_cache_maintain(ctx->label, hal_pte_address(pte) + (start & MASK(s.bits_left)), end - start);
+    vspace_cache_maintain(ctx->label, hal_pte_address(pte) + (start & MASK(s.bits_left)),
+                          end - start);
     return EXCEPTION_NONE;
 }

@@ -7,11 +7,13 @@
 #include <hal_common/pte_bits.h>
 #include <kaal/structures.h>
 
-_Static_assert(HAL_PT_ENTRIES == PT_ENTRIES && HAL_PT_LEVELS == 4, "hal/mmu.h's table geometry is the descriptors'");
+_Static_assert(HAL_PT_ENTRIES == PT_ENTRIES && HAL_PT_LEVELS == 4,
+               "hal/mmu.h's table geometry is the descriptors'");
 _Static_assert(HAL_PT_LEVEL_SHIFT(0) == PT_L0_SHIFT && HAL_PT_LEVEL_SHIFT(1) == PT_L1_SHIFT &&
                    HAL_PT_LEVEL_SHIFT(2) == PT_L2_SHIFT && HAL_PT_LEVEL_SHIFT(3) == PT_L3_SHIFT,
                "hal/mmu.h's level shifts are the descriptors'");
-_Static_assert(HAL_PTE_INVALID == 0 && !(HAL_PTE_INVALID & PTE_VALID), "an invalid entry has the valid bit clear");
+_Static_assert(HAL_PTE_INVALID == 0 && !(HAL_PTE_INVALID & PTE_VALID),
+               "an invalid entry has the valid bit clear");
 
 word_t hal_pte_table(paddr_t next_table_pa) { return (next_table_pa & PTE_ADDR_MASK) | PTE_TABLE; }
 
@@ -39,7 +41,10 @@ word_t hal_pte_page(paddr_t frame_pa, word_t level, word_t rights, word_t attrs,
     return pte;
 }
 
-bool hal_pte_is_table(word_t pte, word_t level) { return level < 3 && (pte & PTE_TYPE_MASK) == PTE_TABLE; }
+bool hal_pte_is_table(word_t pte, word_t level)
+{
+    return level < 3 && (pte & PTE_TYPE_MASK) == PTE_TABLE;
+}
 
 bool hal_pte_is_page(word_t pte, word_t level)
 {

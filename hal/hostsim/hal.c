@@ -169,7 +169,9 @@ void hal_tcb_init(struct hal_tcb *arch)
     arch->regs[REG_SPSR] = USER_SPSR_INITIAL;
 }
 
-void hal_vspace_bindings_changed(void) { /* the shadow MMU looks the VSpace up at every switch */ }
+void hal_vspace_bindings_changed(void)
+{ /* the shadow MMU looks the VSpace up at every switch */
+}
 
 void hal_tcb_destroy(struct hal_tcb *arch) { (void)arch; /* hostsim keeps no FP/SIMD state */ }
 
@@ -189,7 +191,7 @@ static void cache_mark(paddr_t pa, word_t bytes, bool zeroed)
         if (zeroed) {
             hostsim_cache_pending_map[l / 8] |= (uint8_t)(1u << (l % 8));
         } else {
-            hostsim_cache_pending_map[l / 8] &= (uint8_t)~(1u << (l % 8));
+            hostsim_cache_pending_map[l / 8] &= (uint8_t) ~(1u << (l % 8));
         }
     }
 }
@@ -229,6 +231,7 @@ bool hostsim_cache_zeroed_not_cleaned(uint64_t pa, uint64_t bytes)
 
 void hostsim_bad_phys(paddr_t pa)
 {
-    fprintf(stderr, "hostsim: kernel touched physical address %#llx outside simulated RAM\n", (unsigned long long)pa);
+    fprintf(stderr, "hostsim: kernel touched physical address %#llx outside simulated RAM\n",
+            (unsigned long long)pa);
     abort();
 }

@@ -92,7 +92,8 @@ static enum hostsim_status svc_as(struct tcb *t, unsigned *count)
 /* A thread whose last svc was preempted (or restarted by the kernel) re-executes it first. */
 static bool restart_pending(const struct tcb *t)
 {
-    return t->arch.svc_pending != 0 && hal_reg_get(&t->arch, REG_NEXT_IP) == t->arch.svc_pending - 1 &&
+    return t->arch.svc_pending != 0 &&
+           hal_reg_get(&t->arch, REG_NEXT_IP) == t->arch.svc_pending - 1 &&
            hal_reg_get(&t->arch, REG_FAULT_IP) == t->arch.svc_pending - 1;
 }
 
@@ -147,7 +148,8 @@ enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts)
 
 uint64_t hostsim_current_thread(void)
 {
-    if (!machine_ready() || ks.cur_thread == NULL || thread_state_type(ks.cur_thread) == ThreadState_IdleThreadState) {
+    if (!machine_ready() || ks.cur_thread == NULL ||
+        thread_state_type(ks.cur_thread) == ThreadState_IdleThreadState) {
         return 0;
     }
     return VTOP(ks.cur_thread);
@@ -245,7 +247,10 @@ void hostsim_thread_regs(uint64_t thread, uint64_t regs[37])
     }
 }
 
-unsigned hostsim_thread_state(uint64_t thread) { return (unsigned)thread_state_type(PTOV(struct tcb, thread)); }
+unsigned hostsim_thread_state(uint64_t thread)
+{
+    return (unsigned)thread_state_type(PTOV(struct tcb, thread));
+}
 
 seL4_IPCBuffer *hostsim_thread_ipc_buffer(uint64_t thread)
 {
@@ -261,7 +266,8 @@ void hostsim_dump_state(void)
     }
     fprintf(stderr, "hostsim: thread \"%s\" registers:\n", t->name);
     for (int i = 0; i < N_USER_REGS; i++) {
-        fprintf(stderr, "  r%-2d %016llx%s", i, (unsigned long long)hal_reg_get(&t->arch, i), i % 4 == 3 ? "\n" : "");
+        fprintf(stderr, "  r%-2d %016llx%s", i, (unsigned long long)hal_reg_get(&t->arch, i),
+                i % 4 == 3 ? "\n" : "");
     }
     fprintf(stderr, "\n");
 }

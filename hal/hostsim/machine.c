@@ -21,7 +21,8 @@
 #include "user_internal.h"
 
 /*
- * Physical layout, as seL4's elfloader would leave it (docs/abi.md#qemu-virt-addresses, #observed-on-sel4):
+ * Physical layout, as seL4's elfloader would leave it (docs/abi.md#qemu-virt-addresses,
+ * #observed-on-sel4):
  *
  *   lowest RAM start (page aligned)   kernel image: empty on hostsim (the kernel is host code)
  *   dtb_pa = first free page          DTB copy, reserved with its exact size
@@ -108,7 +109,8 @@ static int ram_map(paddr_t base, word_t size, const char **error)
     hostsim_ram_size = size;
     /* The cache model's bitmap (hal.c), sparse like the RAM: a bit per line. */
     cache_map_bytes = size / HOSTSIM_CACHE_LINE / 8 + 1;
-    void *m = mmap(NULL, cache_map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *m = mmap(NULL, cache_map_bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED) {
         *error = "hostsim: cannot map the cache model";
         ram_unmap();
@@ -158,7 +160,8 @@ static paddr_t place_loader_images(const struct mem_map *map, size_t dtb_size)
  * redistributor). Everything else becomes device untypeds. */
 static void find_kernel_devices(const void *dtb)
 {
-    static const char *const gics[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic", "arm,gic-v3"};
+    static const char *const gics[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
+                                       "arm,gic-v3"};
     n_kernel_devices = 0;
     for (size_t g = 0; g < sizeof(gics) / sizeof(gics[0]) && n_kernel_devices == 0; g++) {
         int node = fdt_node_offset_by_compatible(dtb, -1, gics[g]);

@@ -64,7 +64,8 @@ static enum hostsim_run_status run_loop(void)
             kernel_handle_syscall((sword_t)hal_reg_get(&t->arch, REG_SYSCALL));
             break;
         case ENTRY_VM_FAULT:
-            kernel_handle_vm_fault(hostsim_entry.instruction, hostsim_entry.addr, hostsim_entry.esr);
+            kernel_handle_vm_fault(hostsim_entry.instruction, hostsim_entry.addr,
+                                   hostsim_entry.esr);
             break;
         case ENTRY_USER_EXCEPTION:
             kernel_handle_user_exception(hostsim_entry.esr);
@@ -77,8 +78,9 @@ static enum hostsim_run_status run_loop(void)
                 break;
             }
             if (uthread_any_blocked()) {
-                run_report("hostsim: deadlock: no thread can run, no interrupt is pending, and threads "
-                           "wait forever\n");
+                run_report(
+                    "hostsim: deadlock: no thread can run, no interrupt is pending, and threads "
+                    "wait forever\n");
                 return HOSTSIM_RUN_DEADLOCK;
             }
             return HOSTSIM_RUN_DONE;
@@ -123,8 +125,8 @@ enum hostsim_run_status hostsim_run_root(void (*entry)(seL4_BootInfo *bi))
     /* The hostsim crt0: the image's code is host code, its pages are the root task's stack. */
     struct tcb *t = ks.root_thread;
     const seL4_BootInfo *bi = ks.bootinfo;
-    word_t image_top =
-        HOSTSIM_WINDOW_BASE + (bi->userImageFrames.end - bi->userImageFrames.start) * (1ul << seL4_PageBits);
+    word_t image_top = HOSTSIM_WINDOW_BASE + (bi->userImageFrames.end - bi->userImageFrames.start) *
+                                                 (1ul << seL4_PageBits);
     hal_reg_set(&t->arch, REG_NEXT_IP, (word_t)entry);
     hal_reg_set(&t->arch, REG_FAULT_IP, (word_t)entry);
     hal_reg_set(&t->arch, REG_SP, image_top);

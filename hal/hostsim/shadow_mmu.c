@@ -89,7 +89,8 @@ static void walk(paddr_t root, word_t va, struct walk *w)
         if (!(pte & PTE_VALID)) {
             return;
         }
-        bool table_bit = (pte & PTE_TYPE_MASK) == PTE_TABLE; /* valid, bit 1 set: table (L0-2) or page (L3) */
+        bool table_bit =
+            (pte & PTE_TYPE_MASK) == PTE_TABLE; /* valid, bit 1 set: table (L0-2) or page (L3) */
         if (level < 3 && table_bit) {
             table = pte & PTE_ADDR_MASK;
             continue;
@@ -140,9 +141,11 @@ static int find_page(word_t page)
 
 static void unmap_range(word_t va, word_t size)
 {
-    void *p = mmap((void *)va, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    void *p = mmap((void *)va, size, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
-        fprintf(stderr, "hostsim: cannot empty the user window at %#lx: %s\n", (unsigned long)va, strerror(errno));
+        fprintf(stderr, "hostsim: cannot empty the user window at %#lx: %s\n", (unsigned long)va,
+                strerror(errno));
         abort();
     }
     /* Memcheck would report accesses to PROT_NONE pages before the fault reaches the handler. */
@@ -217,8 +220,8 @@ static bool materialise(word_t page, const struct walk *w)
         return false;
     }
     int prot = PROT_READ | (w->rights == VM_READ_WRITE ? PROT_WRITE : 0);
-    void *p =
-        mmap((void *)page, PAGE_BYTES, prot, MAP_SHARED | MAP_FIXED, fd, (off_t)(w->page_pa - hostsim_ram_base_pa));
+    void *p = mmap((void *)page, PAGE_BYTES, prot, MAP_SHARED | MAP_FIXED, fd,
+                   (off_t)(w->page_pa - hostsim_ram_base_pa));
     if (p == MAP_FAILED) {
         return false;
     }
@@ -270,8 +273,8 @@ static __attribute__((noinline)) void valgrind_precise_retry(ucontext_t *uc, wor
             operand16 = true;
         } else if (*ip == 0x67) {
             address32 = true;
-        } else if (*ip != 0xf0 && *ip != 0x26 && *ip != 0x2e && *ip != 0x36 && *ip != 0x3e && *ip != 0x64 &&
-                   *ip != 0x65) {
+        } else if (*ip != 0xf0 && *ip != 0x26 && *ip != 0x2e && *ip != 0x36 && *ip != 0x3e &&
+                   *ip != 0x64 && *ip != 0x65) {
             break;
         }
     }
@@ -281,7 +284,8 @@ static __attribute__((noinline)) void valgrind_precise_retry(ucontext_t *uc, wor
     uint8_t op = ip[0];
     unsigned modrm_reg = (ip[1] >> 3) & 7;
     bool call = op == 0xe8 || (op == 0xff && modrm_reg == 2);
-    bool push = (op >= 0x50 && op <= 0x57) || op == 0x68 || op == 0x6a || op == 0x9c || (op == 0xff && modrm_reg == 6);
+    bool push = (op >= 0x50 && op <= 0x57) || op == 0x68 || op == 0x6a || op == 0x9c ||
+                (op == 0xff && modrm_reg == 6);
     greg_t *rsp = &uc->uc_mcontext.gregs[REG_RSP];
     greg_t *rcx = &uc->uc_mcontext.gregs[REG_RCX];
     if ((call || push) && addr == (word_t)*rsp) {
@@ -294,10 +298,11 @@ static __attribute__((noinline)) void valgrind_precise_retry(ucontext_t *uc, wor
 static void crash(const char *why, word_t addr, word_t pc)
 {
     char msg[256];
-    int n = snprintf(msg, sizeof(msg), "hostsim: %s: address %#lx, pc %#lx (%s mode)\n", why, (unsigned long)addr,
-                     (unsigned long)pc, hostsim_user_mode ? "user" : "kernel");
+    int n = snprintf(msg, sizeof(msg), "hostsim: %s: address %#lx, pc %#lx (%s mode)\n", why,
+                     (unsigned long)addr, (unsigned long)pc, hostsim_user_mode ? "user" : "kernel");
     if (n > 0) {
-        ssize_t ignored = write(STDERR_FILENO, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+        ssize_t ignored =
+            write(STDERR_FILENO, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
         (void)ignored;
     }
     /* Back to the previous action (the default, or a sanitizer's reporter): the access is
@@ -320,8 +325,9 @@ static void segv_handler(int sig, siginfo_t *si, void *context)
         return;
     }
     if (!hostsim_user_mode || !uthread_current()) {
-        crash(addr >= HOSTSIM_WINDOW_BASE ? "the kernel or the simulator touched user memory (the user window)"
-                                          : "segmentation fault",
+        crash(addr >= HOSTSIM_WINDOW_BASE
+                  ? "the kernel or the simulator touched user memory (the user window)"
+                  : "segmentation fault",
               addr, pc);
         return;
     }
@@ -332,7 +338,8 @@ static void segv_handler(int sig, siginfo_t *si, void *context)
      * be a write the mapping forbids (Valgrind's synthetic faults do not always say). */
     bool instruction = pc == addr;
     word_t page = addr & ~(PAGE_BYTES - 1);
-    bool write = !instruction && ((uc->uc_mcontext.gregs[REG_ERR] & 2) != 0 || find_page(page) >= 0);
+    bool write =
+        !instruction && ((uc->uc_mcontext.gregs[REG_ERR] & 2) != 0 || find_page(page) >= 0);
     struct walk w;
     walk(window_root, addr, &w);
     word_t esr;
@@ -420,8 +427,8 @@ __attribute__((constructor)) static void window_reserve(void)
         return;
     }
     void *want = (void *)HOSTSIM_WINDOW_BASE;
-    void *p =
-        mmap(want, WINDOW_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    void *p = mmap(want, WINDOW_SIZE, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
     if (p == want) {
         window_reserved = true;
         VALGRIND_MAKE_MEM_DEFINED(want, WINDOW_SIZE);
@@ -476,18 +483,24 @@ bool hal_invariants_hold(char *why, size_t why_len)
         return true;
     }
     if (asid_find_vspace(window_asid) != window_root) {
-        snprintf(why, why_len, "hostsim user window: filled for VSpace %#lx with ASID %lu, but that ASID names %#lx",
-                 (unsigned long)window_root, (unsigned long)window_asid, (unsigned long)asid_find_vspace(window_asid));
+        snprintf(
+            why, why_len,
+            "hostsim user window: filled for VSpace %#lx with ASID %lu, but that ASID names %#lx",
+            (unsigned long)window_root, (unsigned long)window_asid,
+            (unsigned long)asid_find_vspace(window_asid));
         return false;
     }
     for (unsigned i = 0; i < n_pages; i++) {
         struct walk w;
         walk(window_root, pages[i].vaddr, &w);
-        if (!w.mapped || w.block_base != pages[i].block_base || w.block_size != pages[i].block_size) {
+        if (!w.mapped || w.block_base != pages[i].block_base ||
+            w.block_size != pages[i].block_size) {
             snprintf(why, why_len,
-                     "hostsim user window: page %#lx (ASID %lu) is no longer that translation of VSpace %#lx "
+                     "hostsim user window: page %#lx (ASID %lu) is no longer that translation of "
+                     "VSpace %#lx "
                      "(a mapping changed without a TLB invalidation)",
-                     (unsigned long)pages[i].vaddr, (unsigned long)window_asid, (unsigned long)window_root);
+                     (unsigned long)pages[i].vaddr, (unsigned long)window_asid,
+                     (unsigned long)window_root);
             return false;
         }
     }

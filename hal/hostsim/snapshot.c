@@ -73,7 +73,8 @@ static void ram_residency(unsigned char *vec, word_t n_pages)
             return;
         }
         hole = hole < end ? hole : end;
-        for (off_t i = data / (off_t)SNAP_PAGE; i < (hole + (off_t)SNAP_PAGE - 1) / (off_t)SNAP_PAGE; i++) {
+        for (off_t i = data / (off_t)SNAP_PAGE;
+             i < (hole + (off_t)SNAP_PAGE - 1) / (off_t)SNAP_PAGE; i++) {
             vec[i] = 1;
         }
         pos = hole;
@@ -126,7 +127,8 @@ struct hostsim_snapshot *hostsim_snapshot_take(void)
     }
     for (word_t i = 0; i < s->n_pages; i++) {
         if (s->page_of[i] != NO_PAGE) {
-            memcpy(s->pages + (size_t)s->page_of[i] * SNAP_PAGE, s->ram_host + i * SNAP_PAGE, SNAP_PAGE);
+            memcpy(s->pages + (size_t)s->page_of[i] * SNAP_PAGE, s->ram_host + i * SNAP_PAGE,
+                   SNAP_PAGE);
         }
     }
     s->ks = ks;
@@ -142,7 +144,8 @@ struct hostsim_snapshot *hostsim_snapshot_take(void)
 
 int hostsim_snapshot_restore(const struct hostsim_snapshot *s)
 {
-    if (s == NULL || !hostsim_booted || hostsim_ram_host != s->ram_host || hostsim_ram_size != s->ram_size) {
+    if (s == NULL || !hostsim_booted || hostsim_ram_host != s->ram_host ||
+        hostsim_ram_size != s->ram_size) {
         return -1; /* not the machine the snapshot was taken of (shut down or booted again) */
     }
     /* RAM: a page the host does not have is zero, as is a page absent from the snapshot. */
@@ -220,7 +223,8 @@ static bool first_diff(const char *area, uint64_t base, const void *then, const 
 
 int hostsim_snapshot_compare(const struct hostsim_snapshot *s, struct hostsim_snapshot_diff *d)
 {
-    if (s == NULL || !hostsim_booted || hostsim_ram_host != s->ram_host || hostsim_ram_size != s->ram_size) {
+    if (s == NULL || !hostsim_booted || hostsim_ram_host != s->ram_host ||
+        hostsim_ram_size != s->ram_size) {
         return -1;
     }
     static const uint8_t zero[SNAP_PAGE];
@@ -231,10 +235,11 @@ int hostsim_snapshot_compare(const struct hostsim_snapshot *s, struct hostsim_sn
     ram_residency(vec, s->n_pages);
     int differ = 0;
     for (word_t i = 0; i < s->n_pages && !differ; i++) {
-        const uint8_t *then = s->page_of[i] != NO_PAGE ? s->pages + (size_t)s->page_of[i] * SNAP_PAGE : zero;
+        const uint8_t *then =
+            s->page_of[i] != NO_PAGE ? s->pages + (size_t)s->page_of[i] * SNAP_PAGE : zero;
         if (then != zero || (vec[i] & 1)) {
-            differ =
-                first_diff("RAM", hostsim_ram_base_pa + i * SNAP_PAGE, then, s->ram_host + i * SNAP_PAGE, SNAP_PAGE, d);
+            differ = first_diff("RAM", hostsim_ram_base_pa + i * SNAP_PAGE, then,
+                                s->ram_host + i * SNAP_PAGE, SNAP_PAGE, d);
         }
     }
     free(vec);
@@ -244,7 +249,8 @@ int hostsim_snapshot_compare(const struct hostsim_snapshot *s, struct hostsim_sn
         differ = first_diff("ks", 0, &s->ks, &ks, sizeof(ks), d);
     }
     if (!differ) {
-        differ = first_diff("sched", 0, s->sched, sched, sched_size < s->sched_size ? sched_size : s->sched_size, d);
+        differ = first_diff("sched", 0, s->sched, sched,
+                            sched_size < s->sched_size ? sched_size : s->sched_size, d);
     }
     return differ;
 }

@@ -62,7 +62,8 @@ uint64_t uthread_switch_count(void);
 
 /* --- shadow_mmu.c --- */
 /* At the start of a run: reserve the window and install the SIGSEGV handler (once per process);
- * under Valgrind, user accesses below the window are not reported as errors. 0 or -1 with *error. */
+ * under Valgrind, user accesses below the window are not reported as errors. 0 or -1 with *error.
+ */
 int shadow_init(const char **error);
 /* At the end of a run: empty the window; addresses below it are checked again. */
 void shadow_run_end(void);

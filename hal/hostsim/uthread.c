@@ -79,14 +79,18 @@ static void *kernel_fake_stack;
 uint64_t uthread_switch_count(void) { return switches; }
 bool uthread_current(void) { return cur != NULL; }
 
-static struct tcb *tcb_of_arch(struct hal_tcb *a) { return (struct tcb *)((char *)a - offsetof(struct tcb, arch)); }
+static struct tcb *tcb_of_arch(struct hal_tcb *a)
+{
+    return (struct tcb *)((char *)a - offsetof(struct tcb, arch));
+}
 
 /* Is the owner's memory part of the machine now, and does it still name u? */
 static bool owner_valid(const struct uthread *u)
 {
     const uint8_t *p = (const uint8_t *)u->owner;
     return hostsim_ram_host != NULL && p >= hostsim_ram_host &&
-           p + sizeof(struct hal_tcb) <= hostsim_ram_host + hostsim_ram_size && u->owner->host == (word_t)u;
+           p + sizeof(struct hal_tcb) <= hostsim_ram_host + hostsim_ram_size &&
+           u->owner->host == (word_t)u;
 }
 
 static void stack_annotations_clear(const struct uthread *u)
@@ -96,7 +100,8 @@ static void stack_annotations_clear(const struct uthread *u)
     }
 #ifdef HOSTSIM_ASAN
     /* Frames abandoned or suspended here must not leave poison for other threads (or other
-     * VSpaces) that use the same addresses: they lose their redzones, nobody gets a false report. */
+     * VSpaces) that use the same addresses: they lose their redzones, nobody gets a false report.
+     */
     __asan_unpoison_memory_region((void *)u->stack_lo, u->stack_hi - u->stack_lo);
 #endif
     VALGRIND_MAKE_MEM_DEFINED((void *)u->stack_lo, u->stack_hi - u->stack_lo);
@@ -215,7 +220,8 @@ static void switch_to_user(struct uthread *u)
     cur = u;
     switches++;
 #ifdef HOSTSIM_ASAN
-    __sanitizer_start_switch_fiber(&kernel_fake_stack, (const void *)u->stack_lo, u->stack_hi - u->stack_lo);
+    __sanitizer_start_switch_fiber(&kernel_fake_stack, (const void *)u->stack_lo,
+                                   u->stack_hi - u->stack_lo);
 #endif
     hostsim_user_mode = 1;
     swapcontext(&kernel_ctx, &u->ctx);
@@ -228,7 +234,8 @@ static void switch_to_user(struct uthread *u)
 
 /* --- starting a host function as a thread --- */
 
-void hostsim_enter_user(const word_t *args, word_t pc, word_t sp) __attribute__((noreturn, visibility("hidden")));
+void hostsim_enter_user(const word_t *args, word_t pc, word_t sp)
+    __attribute__((noreturn, visibility("hidden")));
 void hostsim_uthread_returned(void) __attribute__((noreturn, visibility("hidden")));
 
 /* hostsim_enter_user(args, pc, sp): switch to the user stack sp (16-byte aligned) and call
@@ -283,7 +290,8 @@ static void launch_stack_init(void)
     if (launch_stack != NULL) {
         return;
     }
-    launch_stack = mmap(NULL, LAUNCH_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    launch_stack =
+        mmap(NULL, LAUNCH_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (launch_stack == MAP_FAILED) {
         fprintf(stderr, "hostsim: cannot map the launch stack\n");
         abort();
@@ -310,7 +318,8 @@ static void prepare_launch(struct uthread *u)
     }
     u->stack_hi = u->sp;
     u->stack_lo = u->sp > UT_STACK_GUESS ? u->sp - UT_STACK_GUESS : 0;
-    if (u->sp > HOSTSIM_WINDOW_BASE && u->sp <= HOSTSIM_WINDOW_END && u->stack_lo < HOSTSIM_WINDOW_BASE) {
+    if (u->sp > HOSTSIM_WINDOW_BASE && u->sp <= HOSTSIM_WINDOW_END &&
+        u->stack_lo < HOSTSIM_WINDOW_BASE) {
         u->stack_lo = HOSTSIM_WINDOW_BASE;
     }
     if (u->stack_hi > u->stack_lo) {

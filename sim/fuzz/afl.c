@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* AFL++ entry point in persistent mode: one process runs many inputs, each on a freshly booted
- * hostsim kernel (the boot is the reset, so no state leaks between inputs). Built with afl-clang-fast
- * it reads inputs from AFL++'s shared memory; built with another compiler it runs the files named on
- * its command line (or stdin) once each, which is how a crash AFL++ found is checked by hand. */
+ * hostsim kernel (the boot is the reset, so no state leaks between inputs). Built with
+ * afl-clang-fast it reads inputs from AFL++'s shared memory; built with another compiler it runs
+ * the files named on its command line (or stdin) once each, which is how a crash AFL++ found is
+ * checked by hand. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

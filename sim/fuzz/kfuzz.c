@@ -195,7 +195,8 @@ static int cptr_tag(uint64_t cptr)
 }
 
 /* An index in CNode v: an empty slot (want_empty) or a full one. */
-static uint64_t choose_index(struct in *in, const struct cnode_view *v, bool have_v, bool want_empty)
+static uint64_t choose_index(struct in *in, const struct cnode_view *v, bool have_v,
+                             bool want_empty)
 {
     uint8_t e = in_u8(in);
     if (e == KFUZZ_RAW) {
@@ -212,19 +213,22 @@ static uint64_t choose_index(struct in *in, const struct cnode_view *v, bool hav
     /* Empty slots are counted from the first free one after the boot caps (bootinfo empty.start)
      * and wrap; full ones from slot 0. e < 0x80 counts up, 0x80.. counts down from the last. */
     seL4_BootInfo *bi = hostsim_bootinfo();
-    unsigned start = want_empty && bi != NULL && v->slots == pool.root.slots ? (unsigned)bi->empty.start % n : 1;
+    unsigned start =
+        want_empty && bi != NULL && v->slots == pool.root.slots ? (unsigned)bi->empty.start % n : 1;
     unsigned matches = 0;
     uint16_t found[512];
     for (unsigned k = 0; k < n; k++) {
         unsigned s = (start + k) % n;
-        if ((cap_get_cap_type(v->slots[s].cap) == cap_null_cap) == want_empty && (s != 0 || !want_empty)) {
+        if ((cap_get_cap_type(v->slots[s].cap) == cap_null_cap) == want_empty &&
+            (s != 0 || !want_empty)) {
             found[matches++] = (uint16_t)s;
         }
     }
     if (matches == 0) {
         return view_index(v, e & MASK(v->radix));
     }
-    unsigned pick = e < KFUZZ_CAP_NEWEST ? found[e % matches] : found[matches - 1 - (e - KFUZZ_CAP_NEWEST) % matches];
+    unsigned pick = e < KFUZZ_CAP_NEWEST ? found[e % matches]
+                                         : found[matches - 1 - (e - KFUZZ_CAP_NEWEST) % matches];
     return view_index(v, pick);
 }
 
@@ -240,30 +244,78 @@ static uint64_t choose_depth(struct in *in, const struct cnode_view *v, bool hav
 /* ---- Argument kinds and the invocation table ---- */
 
 enum arg {
-    A_WORD, A_ZERO, A_SMALL, A_BADGE, A_RIGHTS, A_TYPE, A_SIZE, A_COUNT, A_VADDR, A_ATTR, A_PRIO, A_IRQ,
-    A_TRIGGER, A_DOMAIN, A_BUFFER, A_FLAGS, A_NREGS, A_OFFSET, A_REGS,
-    A_EP_CPTR,            /* a cptr word naming an endpoint (a fault endpoint) */
-    A_FULL, A_EMPTY, A_DEPTH, /* an index/depth relative to the CNode cap `ref` (R_INVOKED, R_CAP0..) */
+    A_WORD,
+    A_ZERO,
+    A_SMALL,
+    A_BADGE,
+    A_RIGHTS,
+    A_TYPE,
+    A_SIZE,
+    A_COUNT,
+    A_VADDR,
+    A_ATTR,
+    A_PRIO,
+    A_IRQ,
+    A_TRIGGER,
+    A_DOMAIN,
+    A_BUFFER,
+    A_FLAGS,
+    A_NREGS,
+    A_OFFSET,
+    A_REGS,
+    A_EP_CPTR, /* a cptr word naming an endpoint (a fault endpoint) */
+    A_FULL,
+    A_EMPTY,
+    A_DEPTH, /* an index/depth relative to the CNode cap `ref` (R_INVOKED, R_CAP0..) */
 };
 enum ref { R_INVOKED = 0, R_CAP0 = 1, R_CAP1 = 2, R_CAP2 = 3 };
 
-#define W(k, n) {A_##k, 0, n}
-#define WR(k, r, n) {A_##k, R_##r, n}
+#define W(k, n)     \
+    {               \
+        A_##k, 0, n \
+    }
+#define WR(k, r, n)     \
+    {                   \
+        A_##k, R_##r, n \
+    }
 
 /* Capability kinds are seL4's AArch64 cap tags; 0 means any cap. */
 const struct kfuzz_spec kfuzz_specs[] = {
-    {UntypedRetype, cap_untyped_cap, 6, {W(TYPE, "type"), W(SIZE, "size_bits"), W(ZERO, "node_index"),
-        W(ZERO, "node_depth"), WR(EMPTY, CAP0, "node_offset"), W(COUNT, "num_objects")}, 1, {cap_cnode_cap}},
+    {UntypedRetype,
+     cap_untyped_cap,
+     6,
+     {W(TYPE, "type"), W(SIZE, "size_bits"), W(ZERO, "node_index"), W(ZERO, "node_depth"),
+      WR(EMPTY, CAP0, "node_offset"), W(COUNT, "num_objects")},
+     1,
+     {cap_cnode_cap}},
     {TCBReadRegisters, cap_thread_cap, 2, {W(FLAGS, "flags"), W(NREGS, "count")}, 0, {0}},
-    {TCBWriteRegisters, cap_thread_cap, 38, {W(FLAGS, "flags"), W(NREGS, "count"), W(REGS, "regs")}, 0, {0}},
+    {TCBWriteRegisters,
+     cap_thread_cap,
+     38,
+     {W(FLAGS, "flags"), W(NREGS, "count"), W(REGS, "regs")},
+     0,
+     {0}},
     {TCBCopyRegisters, cap_thread_cap, 1, {W(FLAGS, "flags")}, 1, {cap_thread_cap}},
-    {TCBConfigure, cap_thread_cap, 4, {W(EP_CPTR, "fault_ep"), W(ZERO, "cspace_data"), W(ZERO, "vspace_data"),
-        W(BUFFER, "buffer")}, 3, {cap_cnode_cap, cap_vspace_cap, cap_frame_cap}},
+    {TCBConfigure,
+     cap_thread_cap,
+     4,
+     {W(EP_CPTR, "fault_ep"), W(ZERO, "cspace_data"), W(ZERO, "vspace_data"), W(BUFFER, "buffer")},
+     3,
+     {cap_cnode_cap, cap_vspace_cap, cap_frame_cap}},
     {TCBSetPriority, cap_thread_cap, 1, {W(PRIO, "priority")}, 1, {cap_thread_cap}},
     {TCBSetMCPriority, cap_thread_cap, 1, {W(PRIO, "mcp")}, 1, {cap_thread_cap}},
-    {TCBSetSchedParams, cap_thread_cap, 2, {W(PRIO, "mcp"), W(PRIO, "priority")}, 1, {cap_thread_cap}},
+    {TCBSetSchedParams,
+     cap_thread_cap,
+     2,
+     {W(PRIO, "mcp"), W(PRIO, "priority")},
+     1,
+     {cap_thread_cap}},
     {TCBSetIPCBuffer, cap_thread_cap, 1, {W(BUFFER, "buffer")}, 1, {cap_frame_cap}},
-    {TCBSetSpace, cap_thread_cap, 3, {W(EP_CPTR, "fault_ep"), W(ZERO, "cspace_data"), W(ZERO, "vspace_data")}, 2,
+    {TCBSetSpace,
+     cap_thread_cap,
+     3,
+     {W(EP_CPTR, "fault_ep"), W(ZERO, "cspace_data"), W(ZERO, "vspace_data")},
+     2,
      {cap_cnode_cap, cap_vspace_cap}},
     {TCBSuspend, cap_thread_cap, 0, {{0, 0, NULL}}, 0, {0}},
     {TCBResume, cap_thread_cap, 0, {{0, 0, NULL}}, 0, {0}},
@@ -271,38 +323,104 @@ const struct kfuzz_spec kfuzz_specs[] = {
     {TCBUnbindNotification, cap_thread_cap, 0, {{0, 0, NULL}}, 0, {0}},
     {TCBSetTLSBase, cap_thread_cap, 1, {W(WORD, "tls_base")}, 0, {0}},
     {TCBSetFlags, cap_thread_cap, 2, {W(SMALL, "clear"), W(SMALL, "set")}, 0, {0}},
-    {CNodeRevoke, cap_cnode_cap, 2, {WR(FULL, INVOKED, "index"), WR(DEPTH, INVOKED, "depth")}, 0, {0}},
-    {CNodeDelete, cap_cnode_cap, 2, {WR(FULL, INVOKED, "index"), WR(DEPTH, INVOKED, "depth")}, 0, {0}},
-    {CNodeCancelBadgedSends, cap_cnode_cap, 2, {WR(FULL, INVOKED, "index"), WR(DEPTH, INVOKED, "depth")}, 0, {0}},
-    {CNodeCopy, cap_cnode_cap, 5, {WR(EMPTY, INVOKED, "dest"), WR(DEPTH, INVOKED, "dest_depth"),
-        WR(FULL, CAP0, "src"), WR(DEPTH, CAP0, "src_depth"), W(RIGHTS, "rights")}, 1, {cap_cnode_cap}},
-    {CNodeMint, cap_cnode_cap, 6, {WR(EMPTY, INVOKED, "dest"), WR(DEPTH, INVOKED, "dest_depth"),
-        WR(FULL, CAP0, "src"), WR(DEPTH, CAP0, "src_depth"), W(RIGHTS, "rights"), W(BADGE, "badge")}, 1,
+    {CNodeRevoke,
+     cap_cnode_cap,
+     2,
+     {WR(FULL, INVOKED, "index"), WR(DEPTH, INVOKED, "depth")},
+     0,
+     {0}},
+    {CNodeDelete,
+     cap_cnode_cap,
+     2,
+     {WR(FULL, INVOKED, "index"), WR(DEPTH, INVOKED, "depth")},
+     0,
+     {0}},
+    {CNodeCancelBadgedSends,
+     cap_cnode_cap,
+     2,
+     {WR(FULL, INVOKED, "index"), WR(DEPTH, INVOKED, "depth")},
+     0,
+     {0}},
+    {CNodeCopy,
+     cap_cnode_cap,
+     5,
+     {WR(EMPTY, INVOKED, "dest"), WR(DEPTH, INVOKED, "dest_depth"), WR(FULL, CAP0, "src"),
+      WR(DEPTH, CAP0, "src_depth"), W(RIGHTS, "rights")},
+     1,
      {cap_cnode_cap}},
-    {CNodeMove, cap_cnode_cap, 4, {WR(EMPTY, INVOKED, "dest"), WR(DEPTH, INVOKED, "dest_depth"),
-        WR(FULL, CAP0, "src"), WR(DEPTH, CAP0, "src_depth")}, 1, {cap_cnode_cap}},
-    {CNodeMutate, cap_cnode_cap, 5, {WR(EMPTY, INVOKED, "dest"), WR(DEPTH, INVOKED, "dest_depth"),
-        WR(FULL, CAP0, "src"), WR(DEPTH, CAP0, "src_depth"), W(BADGE, "badge")}, 1, {cap_cnode_cap}},
-    {CNodeRotate, cap_cnode_cap, 8, {WR(EMPTY, INVOKED, "dest"), WR(DEPTH, INVOKED, "dest_depth"),
-        W(BADGE, "dest_badge"), WR(FULL, CAP0, "pivot"), WR(DEPTH, CAP0, "pivot_depth"), W(BADGE, "pivot_badge"),
-        WR(FULL, CAP1, "src"), WR(DEPTH, CAP1, "src_depth")}, 2, {cap_cnode_cap, cap_cnode_cap}},
-    {CNodeSaveCaller, cap_cnode_cap, 2, {WR(EMPTY, INVOKED, "index"), WR(DEPTH, INVOKED, "depth")}, 0, {0}},
-    {IRQIssueIRQHandler, cap_irq_control_cap, 3, {W(IRQ, "irq"), WR(EMPTY, CAP0, "index"),
-        WR(DEPTH, CAP0, "depth")}, 1, {cap_cnode_cap}},
+    {CNodeMint,
+     cap_cnode_cap,
+     6,
+     {WR(EMPTY, INVOKED, "dest"), WR(DEPTH, INVOKED, "dest_depth"), WR(FULL, CAP0, "src"),
+      WR(DEPTH, CAP0, "src_depth"), W(RIGHTS, "rights"), W(BADGE, "badge")},
+     1,
+     {cap_cnode_cap}},
+    {CNodeMove,
+     cap_cnode_cap,
+     4,
+     {WR(EMPTY, INVOKED, "dest"), WR(DEPTH, INVOKED, "dest_depth"), WR(FULL, CAP0, "src"),
+      WR(DEPTH, CAP0, "src_depth")},
+     1,
+     {cap_cnode_cap}},
+    {CNodeMutate,
+     cap_cnode_cap,
+     5,
+     {WR(EMPTY, INVOKED, "dest"), WR(DEPTH, INVOKED, "dest_depth"), WR(FULL, CAP0, "src"),
+      WR(DEPTH, CAP0, "src_depth"), W(BADGE, "badge")},
+     1,
+     {cap_cnode_cap}},
+    {CNodeRotate,
+     cap_cnode_cap,
+     8,
+     {WR(EMPTY, INVOKED, "dest"), WR(DEPTH, INVOKED, "dest_depth"), W(BADGE, "dest_badge"),
+      WR(FULL, CAP0, "pivot"), WR(DEPTH, CAP0, "pivot_depth"), W(BADGE, "pivot_badge"),
+      WR(FULL, CAP1, "src"), WR(DEPTH, CAP1, "src_depth")},
+     2,
+     {cap_cnode_cap, cap_cnode_cap}},
+    {CNodeSaveCaller,
+     cap_cnode_cap,
+     2,
+     {WR(EMPTY, INVOKED, "index"), WR(DEPTH, INVOKED, "depth")},
+     0,
+     {0}},
+    {IRQIssueIRQHandler,
+     cap_irq_control_cap,
+     3,
+     {W(IRQ, "irq"), WR(EMPTY, CAP0, "index"), WR(DEPTH, CAP0, "depth")},
+     1,
+     {cap_cnode_cap}},
     {IRQAckIRQ, cap_irq_handler_cap, 0, {{0, 0, NULL}}, 0, {0}},
     {IRQSetIRQHandler, cap_irq_handler_cap, 0, {{0, 0, NULL}}, 1, {cap_notification_cap}},
     {IRQClearIRQHandler, cap_irq_handler_cap, 0, {{0, 0, NULL}}, 0, {0}},
     {DomainSetSet, cap_domain_cap, 1, {W(DOMAIN, "domain")}, 1, {cap_thread_cap}},
-    {DomainScheduleConfigure, cap_domain_cap, 3, {W(SMALL, "index"), W(DOMAIN, "domain"), W(SMALL, "duration")},
-     0, {0}},
+    {DomainScheduleConfigure,
+     cap_domain_cap,
+     3,
+     {W(SMALL, "index"), W(DOMAIN, "domain"), W(SMALL, "duration")},
+     0,
+     {0}},
     {DomainScheduleSetStart, cap_domain_cap, 1, {W(SMALL, "index")}, 0, {0}},
     {ARMVSpaceClean_Data, cap_vspace_cap, 2, {W(VADDR, "start"), W(VADDR, "end")}, 0, {0}},
     {ARMVSpaceInvalidate_Data, cap_vspace_cap, 2, {W(VADDR, "start"), W(VADDR, "end")}, 0, {0}},
-    {ARMVSpaceCleanInvalidate_Data, cap_vspace_cap, 2, {W(VADDR, "start"), W(VADDR, "end")}, 0, {0}},
+    {ARMVSpaceCleanInvalidate_Data,
+     cap_vspace_cap,
+     2,
+     {W(VADDR, "start"), W(VADDR, "end")},
+     0,
+     {0}},
     {ARMVSpaceUnify_Instruction, cap_vspace_cap, 2, {W(VADDR, "start"), W(VADDR, "end")}, 0, {0}},
-    {ARMPageTableMap, cap_page_table_cap, 2, {W(VADDR, "vaddr"), W(ATTR, "attr")}, 1, {cap_vspace_cap}},
+    {ARMPageTableMap,
+     cap_page_table_cap,
+     2,
+     {W(VADDR, "vaddr"), W(ATTR, "attr")},
+     1,
+     {cap_vspace_cap}},
     {ARMPageTableUnmap, cap_page_table_cap, 0, {{0, 0, NULL}}, 0, {0}},
-    {ARMPageMap, cap_frame_cap, 3, {W(VADDR, "vaddr"), W(RIGHTS, "rights"), W(ATTR, "attr")}, 1,
+    {ARMPageMap,
+     cap_frame_cap,
+     3,
+     {W(VADDR, "vaddr"), W(RIGHTS, "rights"), W(ATTR, "attr")},
+     1,
      {cap_vspace_cap}},
     {ARMPageUnmap, cap_frame_cap, 0, {{0, 0, NULL}}, 0, {0}},
     {ARMPageClean_Data, cap_frame_cap, 2, {W(OFFSET, "start"), W(OFFSET, "end")}, 0, {0}},
@@ -310,21 +428,34 @@ const struct kfuzz_spec kfuzz_specs[] = {
     {ARMPageCleanInvalidate_Data, cap_frame_cap, 2, {W(OFFSET, "start"), W(OFFSET, "end")}, 0, {0}},
     {ARMPageUnify_Instruction, cap_frame_cap, 2, {W(OFFSET, "start"), W(OFFSET, "end")}, 0, {0}},
     {ARMPageGetAddress, cap_frame_cap, 0, {{0, 0, NULL}}, 0, {0}},
-    {ARMASIDControlMakePool, cap_asid_control_cap, 2, {WR(EMPTY, CAP1, "index"), WR(DEPTH, CAP1, "depth")}, 2,
+    {ARMASIDControlMakePool,
+     cap_asid_control_cap,
+     2,
+     {WR(EMPTY, CAP1, "index"), WR(DEPTH, CAP1, "depth")},
+     2,
      {cap_untyped_cap, cap_cnode_cap}},
     {ARMASIDPoolAssign, cap_asid_pool_cap, 0, {{0, 0, NULL}}, 1, {cap_vspace_cap}},
-    {ARMIRQIssueIRQHandlerTrigger, cap_irq_control_cap, 4, {W(IRQ, "irq"), W(TRIGGER, "trigger"),
-        WR(EMPTY, CAP0, "index"), WR(DEPTH, CAP0, "depth")}, 1, {cap_cnode_cap}},
-    {ARMIRQIssueSGISignal, cap_irq_control_cap, 4, {W(SMALL, "sgi"), W(SMALL, "target"), WR(EMPTY, CAP0, "index"),
-        WR(DEPTH, CAP0, "depth")}, 1, {cap_cnode_cap}},
+    {ARMIRQIssueIRQHandlerTrigger,
+     cap_irq_control_cap,
+     4,
+     {W(IRQ, "irq"), W(TRIGGER, "trigger"), WR(EMPTY, CAP0, "index"), WR(DEPTH, CAP0, "depth")},
+     1,
+     {cap_cnode_cap}},
+    {ARMIRQIssueSGISignal,
+     cap_irq_control_cap,
+     4,
+     {W(SMALL, "sgi"), W(SMALL, "target"), WR(EMPTY, CAP0, "index"), WR(DEPTH, CAP0, "depth")},
+     1,
+     {cap_cnode_cap}},
 };
 const unsigned kfuzz_n_specs = ARRAY_SIZE(kfuzz_specs);
 
 /* Untyped_Retype: types the object macro makes, weighted toward the ones deep states need. */
 static const uint8_t useful_types[KFUZZ_OBJECT_TYPES] = {
-    seL4_TCBObject,           seL4_EndpointObject,     seL4_EndpointObject, seL4_NotificationObject,
-    seL4_NotificationObject,  seL4_CapTableObject,     seL4_ARM_SmallPageObject, seL4_ARM_PageTableObject,
-    seL4_ARM_PageTableObject, seL4_ARM_VSpaceObject,   seL4_UntypedObject,
+    seL4_TCBObject,           seL4_EndpointObject,      seL4_EndpointObject,
+    seL4_NotificationObject,  seL4_NotificationObject,  seL4_CapTableObject,
+    seL4_ARM_SmallPageObject, seL4_ARM_PageTableObject, seL4_ARM_PageTableObject,
+    seL4_ARM_VSpaceObject,    seL4_UntypedObject,
 };
 
 /* Virtual addresses programs map at: a few 4 KiB pages in a few 2 MiB and 1 GiB regions. */
@@ -400,8 +531,8 @@ static struct {
     double boot_us;
     unsigned op_index;
     bool stop; /* the machine halted or the oracle fired: the rest of the input is skipped */
-    word_t root_cnode; /* the root thread's CSpace root after boot (physical address) */
-    unsigned n_buffers; /* thread IPC buffers mapped so far (op_thread) */
+    word_t root_cnode;             /* the root thread's CSpace root after boot (physical address) */
+    unsigned n_buffers;            /* thread IPC buffers mapped so far (op_thread) */
     struct hostsim_snapshot *snap; /* the booted machine every input starts from */
 } fz;
 
@@ -421,10 +552,12 @@ static void oracle(enum hostsim_status st, const char *what)
      * CSpace (its TCB or CNode deleted, or another CNode made its CSpace root by TCB_Configure or
      * TCB_SetSpace), caps it cannot reach still exist and nothing it reports means anything, so
      * the program ends here (not a finding; see docs/fuzzing.md). */
-    if (ks.root_thread == NULL || cap_get_cap_type(ks.root_thread->ctes[TCB_CTABLE].cap) != cap_cnode_cap ||
+    if (ks.root_thread == NULL ||
+        cap_get_cap_type(ks.root_thread->ctes[TCB_CTABLE].cap) != cap_cnode_cap ||
         cap_cnode_cap_get_ptr(ks.root_thread->ctes[TCB_CTABLE].cap) != fz.root_cnode) {
         if (fz.cfg.trace) {
-            fprintf(fz.cfg.trace, "kfuzz: the root thread has lost its boot CSpace: the program ends\n");
+            fprintf(fz.cfg.trace,
+                    "kfuzz: the root thread has lost its boot CSpace: the program ends\n");
         }
         fz.stop = true;
         return;
@@ -432,12 +565,14 @@ static void oracle(enum hostsim_status st, const char *what)
 #ifdef CONFIG_KERNEL_INVARIANTS
     if (fz.cfg.check == KFUZZ_CHECK_EVERY_ENTRY || fz.cfg.check == KFUZZ_CHECK_INCREMENTAL) {
         char why[400];
-        bool ok = fz.cfg.check == KFUZZ_CHECK_EVERY_ENTRY ? kernel_invariants_hold(why, sizeof(why))
-                                                          : kernel_invariants_after_entry(why, sizeof(why));
+        bool ok = fz.cfg.check == KFUZZ_CHECK_EVERY_ENTRY
+                      ? kernel_invariants_hold(why, sizeof(why))
+                      : kernel_invariants_after_entry(why, sizeof(why));
         /* Known false alarm (docs/fuzzing.md, "Findings"): the checker trusts the bootinfo frame,
          * which is user memory the program may rightly overwrite (through its IPC buffer). */
         if (!ok && strncmp(why, "bootinfo ", 9) != 0) {
-            snprintf(r->why, sizeof(r->why), "invariant failed after %s (op %u): %s", what, fz.op_index, why);
+            snprintf(r->why, sizeof(r->why), "invariant failed after %s (op %u): %s", what,
+                     fz.op_index, why);
             r->finding = true;
             fz.stop = true;
         }
@@ -447,8 +582,8 @@ static void oracle(enum hostsim_status st, const char *what)
 
 /* Make a system call as the current thread with registers regs (x7 = number), message words beyond
  * the fourth and extra caps in its IPC buffer. */
-static enum hostsim_status do_syscall(uint64_t regs[8], const uint64_t *mrs, unsigned n_mrs, const uint64_t *caps,
-                                      unsigned ncaps, const char *what)
+static enum hostsim_status do_syscall(uint64_t regs[8], const uint64_t *mrs, unsigned n_mrs,
+                                      const uint64_t *caps, unsigned ncaps, const char *what)
 {
     uint64_t in_regs[8];
     struct tcb *t = current_tcb();
@@ -469,7 +604,8 @@ static enum hostsim_status do_syscall(uint64_t regs[8], const uint64_t *mrs, uns
     memcpy(in_regs, regs, sizeof(in_regs));
     unsigned restarts = 0;
     if (fz.cfg.trace) {
-        kfuzz_trace_call(fz.cfg.trace, fz.op_index, VTOP(t), in_regs, cptr_tag(in_regs[0]), mrs, n_mrs, caps, ncaps);
+        kfuzz_trace_call(fz.cfg.trace, fz.op_index, VTOP(t), in_regs, cptr_tag(in_regs[0]), mrs,
+                         n_mrs, caps, ncaps);
     }
     enum hostsim_status st = hostsim_syscall_as_current(regs, &restarts);
     fz.res->syscalls++;
@@ -531,7 +667,8 @@ static void op_invoke(struct in *in, const struct kfuzz_spec *sp)
         if (a->kind == A_FULL || a->kind == A_EMPTY || a->kind == A_DEPTH) {
             struct cnode_view v;
             bool have = view_of_cptr(a->ref == R_INVOKED ? cptr : caps[a->ref - 1], &v);
-            words[w++] = a->kind == A_DEPTH ? choose_depth(in, &v, have) : choose_index(in, &v, have, a->kind == A_EMPTY);
+            words[w++] = a->kind == A_DEPTH ? choose_depth(in, &v, have)
+                                            : choose_index(in, &v, have, a->kind == A_EMPTY);
             continue;
         }
         words[w++] = choose_value(in, (enum arg)a->kind, words);
@@ -556,15 +693,17 @@ static void op_invoke(struct in *in, const struct kfuzz_spec *sp)
     }
     seL4_MessageInfo_t info = seL4_MessageInfo_new(sp->label, 0, ncaps, len);
     uint64_t regs[8] = {cptr, info.words[0], 0, 0, 0, 0, 0, (uint64_t)sysno};
-    do_syscall(regs, words, MIN(len, (unsigned)seL4_MsgMaxLength), caps, ncaps, kfuzz_label_name(sp->label));
+    do_syscall(regs, words, MIN(len, (unsigned)seL4_MsgMaxLength), caps, ncaps,
+               kfuzz_label_name(sp->label));
 }
 
 static void op_ipc(struct in *in)
 {
     uint8_t s = in_u8(in);
     enum kfuzz_ipc kind = (enum kfuzz_ipc)(s % 8);
-    static const int64_t sysnos[] = {seL4_SysSend, seL4_SysNBSend, seL4_SysCall,  seL4_SysRecv,
-                                     seL4_SysNBRecv, seL4_SysReply, seL4_SysReplyRecv, seL4_SysYield};
+    static const int64_t sysnos[] = {seL4_SysSend,      seL4_SysNBSend, seL4_SysCall,
+                                     seL4_SysRecv,      seL4_SysNBRecv, seL4_SysReply,
+                                     seL4_SysReplyRecv, seL4_SysYield};
     uint64_t regs[8] = {0};
     regs[7] = (uint64_t)sysnos[kind];
     uint64_t mrs[8] = {0}, caps[seL4_MsgMaxExtraCaps] = {0};
@@ -572,8 +711,8 @@ static void op_ipc(struct in *in)
     if (kind != KFUZZ_IPC_YIELD && kind != KFUZZ_IPC_REPLY) {
         regs[0] = choose_cap(in, (s / 8) % 2 ? cap_notification_cap : cap_endpoint_cap);
     }
-    if (kind == KFUZZ_IPC_SEND || kind == KFUZZ_IPC_NBSEND || kind == KFUZZ_IPC_CALL || kind == KFUZZ_IPC_REPLY ||
-        kind == KFUZZ_IPC_REPLYRECV) {
+    if (kind == KFUZZ_IPC_SEND || kind == KFUZZ_IPC_NBSEND || kind == KFUZZ_IPC_CALL ||
+        kind == KFUZZ_IPC_REPLY || kind == KFUZZ_IPC_REPLYRECV) {
         uint8_t shape = in_u8(in);
         n = shape % 6;
         ncaps = (shape / 8) % 4 == 3 ? 0 : (shape / 8) % 4; /* 0, 1 or 2 caps */
@@ -586,10 +725,12 @@ static void op_ipc(struct in *in)
         }
         regs[1] = seL4_MessageInfo_new(label, 0, ncaps, n).words[0];
     }
-    if (kind == KFUZZ_IPC_RECV || kind == KFUZZ_IPC_NBRECV || kind == KFUZZ_IPC_CALL || kind == KFUZZ_IPC_REPLYRECV) {
+    if (kind == KFUZZ_IPC_RECV || kind == KFUZZ_IPC_NBRECV || kind == KFUZZ_IPC_CALL ||
+        kind == KFUZZ_IPC_REPLYRECV) {
         set_receive_slot(in);
     }
-    static const char *names[] = {"Send", "NBSend", "Call", "Recv", "NBRecv", "Reply", "ReplyRecv", "Yield"};
+    static const char *names[] = {"Send",   "NBSend", "Call",      "Recv",
+                                  "NBRecv", "Reply",  "ReplyRecv", "Yield"};
     do_syscall(regs, mrs, n, caps, ncaps, names[kind]);
 }
 
@@ -604,7 +745,9 @@ static uint64_t retype_into_root(struct in *in, uint64_t type)
         return untyped;
     }
     uint64_t offset = pool.n_empty ? pool.empty[e % pool.n_empty] : e;
-    uint64_t size = type == seL4_UntypedObject ? 8 + cnt % 8 : type == seL4_CapTableObject ? 2 + cnt % 4 : 0;
+    uint64_t size = type == seL4_UntypedObject    ? 8 + cnt % 8
+                    : type == seL4_CapTableObject ? 2 + cnt % 4
+                                                  : 0;
     uint64_t words[6] = {type, size, 0, 0, offset, 1 + (cnt >> 6)};
     uint64_t caps[1] = {view_cptr(&pool.root, seL4_CapInitThreadCNode)};
     /* The CSpace root itself: its slot 2 holds a cap to it only in the root task's CSpace, so name
@@ -624,8 +767,8 @@ static uint64_t retype_into_root(struct in *in, uint64_t type)
 
 /* Invoke a table entry with the given decoded-arguments bytes prefix already consumed by the
  * caller's choices: used by the macros so each of their steps is a real invocation. */
-static void invoke_words(uint64_t cptr, uint64_t label, const uint64_t *words, unsigned n, const uint64_t *caps,
-                         unsigned ncaps)
+static void invoke_words(uint64_t cptr, uint64_t label, const uint64_t *words, unsigned n,
+                         const uint64_t *caps, unsigned ncaps)
 {
     seL4_MessageInfo_t info = seL4_MessageInfo_new(label, 0, ncaps, n);
     uint64_t regs[8] = {cptr, info.words[0], 0, 0, 0, 0, 0, (uint64_t)seL4_SysCall};
@@ -638,8 +781,8 @@ static void invoke_words(uint64_t cptr, uint64_t label, const uint64_t *words, u
 #define THREAD_BUFFERS 64u
 
 /* A frame of its own for a new thread's IPC buffer (so threads' messages and extra caps do not
- * overwrite each other's), retyped from `untyped` and mapped in the root VSpace. Returns its virtual
- * address, or 0 when any step fails (the thread then shares the root's buffer). */
+ * overwrite each other's), retyped from `untyped` and mapped in the root VSpace. Returns its
+ * virtual address, or 0 when any step fails (the thread then shares the root's buffer). */
 static uint64_t thread_buffer(uint64_t untyped, uint64_t *frame_cptr)
 {
     pool_refresh();
@@ -675,13 +818,16 @@ static void op_thread(struct in *in)
     if (!pool.valid || pool.n_of_tag[cap_thread_cap] == 0) {
         return;
     }
-    uint64_t tcb = view_cptr(&pool.root, pool.of_tag[cap_thread_cap][pool.n_of_tag[cap_thread_cap] - 1]);
+    uint64_t tcb =
+        view_cptr(&pool.root, pool.of_tag[cap_thread_cap][pool.n_of_tag[cap_thread_cap] - 1]);
     uint64_t cnode = view_cptr(&pool.root, seL4_CapInitThreadCNode);
     unsigned nv = pool.n_of_tag[cap_vspace_cap];
-    uint64_t vspace = nv ? view_cptr(&pool.root, pool.of_tag[cap_vspace_cap][vs % nv]) : seL4_CapInitThreadVSpace;
+    uint64_t vspace =
+        nv ? view_cptr(&pool.root, pool.of_tag[cap_vspace_cap][vs % nv]) : seL4_CapInitThreadVSpace;
     bool root_vspace = nv == 0 || pool.of_tag[cap_vspace_cap][vs % nv] == seL4_CapInitThreadVSpace;
     unsigned ne = pool.n_of_tag[cap_endpoint_cap];
-    uint64_t fault_ep = ne && ep >= 0x40 ? view_cptr(&pool.root, pool.of_tag[cap_endpoint_cap][ep % ne]) : 0;
+    uint64_t fault_ep =
+        ne && ep >= 0x40 ? view_cptr(&pool.root, pool.of_tag[cap_endpoint_cap][ep % ne]) : 0;
     seL4_BootInfo *bi = hostsim_bootinfo();
     uint64_t buffer = root_vspace && bi ? (uint64_t)(uintptr_t)bi->ipcBuffer : 0;
     uint64_t buffer_cap = buffer ? view_cptr(&pool.root, seL4_CapInitThreadIPCBuffer) : 0;
@@ -751,8 +897,8 @@ static void op_fault(struct in *in)
     enum hostsim_fault kind = (enum hostsim_fault)(k % 3);
     static const char *names[] = {"VM data fault", "VM instruction fault", "user exception"};
     if (fz.cfg.trace) {
-        fprintf(fz.cfg.trace, "#%u %s thread=%#" PRIx64 " addr=%#" PRIx64 " esr=%#" PRIx64 "\n", fz.op_index,
-                names[k % 3], hostsim_current_thread(), addr, esr);
+        fprintf(fz.cfg.trace, "#%u %s thread=%#" PRIx64 " addr=%#" PRIx64 " esr=%#" PRIx64 "\n",
+                fz.op_index, names[k % 3], hostsim_current_thread(), addr, esr);
     }
     enum hostsim_status st = hostsim_fault_as_current(kind, addr, esr);
     fz.res->entries++;
@@ -807,13 +953,17 @@ static void op_raw(struct in *in)
     uint64_t regs[8] = {0};
     uint8_t k = in_u8(in);
     /* 0xf0..: a number no system call has (an UnknownSyscall fault), else one of -1..-16. */
-    int64_t sysno = k >= 0xf0 ? (k == KFUZZ_RAW ? (int64_t)in_u64(in) : 0x100 + (k & 0xf)) : -(int64_t)(1 + k % 16);
+    int64_t sysno = k >= 0xf0 ? (k == KFUZZ_RAW ? (int64_t)in_u64(in) : 0x100 + (k & 0xf))
+                              : -(int64_t)(1 + k % 16);
     if (sysno == seL4_SysDebugHalt) {
         sysno = seL4_SysDebugSnapshot;
     }
     for (int i = 0; i < 6; i++) {
         uint8_t b = in_u8(in);
-        regs[i] = b == KFUZZ_RAW ? in_u64(in) : b < 0x80 && pool.valid && pool.n_full ? view_cptr(&pool.root, pool.full[b % pool.n_full]) : b;
+        regs[i] = b == KFUZZ_RAW ? in_u64(in)
+                  : b < 0x80 && pool.valid && pool.n_full
+                      ? view_cptr(&pool.root, pool.full[b % pool.n_full])
+                      : b;
     }
     regs[7] = (uint64_t)sysno;
     do_syscall(regs, NULL, 0, NULL, 0, "raw system call");
@@ -911,17 +1061,21 @@ void kfuzz_run(const uint8_t *data, size_t size, struct kfuzz_result *result)
     fz.n_buffers = 0;
     boot();
 #ifdef CONFIG_KERNEL_INVARIANTS
-    kernel_invariants_incremental_reset(fz.cfg.check_period ? fz.cfg.check_period : KFUZZ_DEFAULT_CHECK_PERIOD);
+    kernel_invariants_incremental_reset(fz.cfg.check_period ? fz.cfg.check_period
+                                                            : KFUZZ_DEFAULT_CHECK_PERIOD);
 #endif
     if (fz.cfg.trace) {
-        fprintf(fz.cfg.trace, "kfuzz: %zu bytes, fresh kernel (root CNode %u slots, bootinfo empty from %" PRIu64 ")\n",
+        fprintf(fz.cfg.trace,
+                "kfuzz: %zu bytes, fresh kernel (root CNode %u slots, bootinfo empty from %" PRIu64
+                ")\n",
                 size, 1u << CONFIG_ROOT_CNODE_SIZE_BITS, (uint64_t)hostsim_bootinfo()->empty.start);
     }
     run_program(data, size);
     if (fz.cfg.trace) {
-        fprintf(fz.cfg.trace, "kfuzz: %u ops, %u kernel entries, %u system calls, %u error replies%s%s\n", result->ops,
-                result->entries, result->syscalls, result->errors, result->finding ? "; FINDING: " : "",
-                result->finding ? result->why : "");
+        fprintf(fz.cfg.trace,
+                "kfuzz: %u ops, %u kernel entries, %u system calls, %u error replies%s%s\n",
+                result->ops, result->entries, result->syscalls, result->errors,
+                result->finding ? "; FINDING: " : "", result->finding ? result->why : "");
     }
     if (result->finding && fz.cfg.abort_on_finding) {
         fprintf(stderr, "kfuzz: FINDING: %s\nkfuzz: the input as a trace:\n", result->why);
@@ -997,10 +1151,11 @@ int kfuzz_init(const struct kfuzz_config *config, const char **error)
     /* The table must agree with the ABI's message lengths and cap counts. */
     for (unsigned i = 0; i < kfuzz_n_specs; i++) {
         const struct kfuzz_spec *sp = &kfuzz_specs[i];
-        if (sp->nwords != kfuzz_label_length(sp->label) || sp->ncaps != kfuzz_label_ncaps(sp->label)) {
+        if (sp->nwords != kfuzz_label_length(sp->label) ||
+            sp->ncaps != kfuzz_label_ncaps(sp->label)) {
             fprintf(stderr, "kfuzz: table entry %s: %u words %u caps, the ABI says %u and %u\n",
-                    kfuzz_label_name(sp->label), sp->nwords, sp->ncaps, kfuzz_label_length(sp->label),
-                    kfuzz_label_ncaps(sp->label));
+                    kfuzz_label_name(sp->label), sp->nwords, sp->ncaps,
+                    kfuzz_label_length(sp->label), kfuzz_label_ncaps(sp->label));
             *error = "kfuzz: the invocation table disagrees with core/abi/invocations.def";
             return -1;
         }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The hostsim system-call fuzzer's core: decode an input's bytes into a program of kernel entries
- * (invocations, IPC, ticks, interrupts, faults) drawn from the capabilities the program holds, run it
- * on a freshly booted kernel with the invariant oracle after every entry, and print it as a trace. */
+ * (invocations, IPC, ticks, interrupts, faults) drawn from the capabilities the program holds, run
+ * it on a freshly booted kernel with the invariant oracle after every entry, and print it as a
+ * trace. */
 #ifndef KFUZZ_H
 #define KFUZZ_H
 
@@ -30,8 +31,9 @@ enum kfuzz_check {
 struct kfuzz_config {
     const char *dtb_path; /* NULL: $KFUZZ_DTB, else the fuzzer's tests/fuzz/fuzz.dtb */
     enum kfuzz_check check;
-    unsigned check_period; /* KFUZZ_CHECK_INCREMENTAL: full check every this many entries (0: default) */
-    FILE *trace;           /* when not NULL, every operation and its result is printed here */
+    unsigned
+        check_period; /* KFUZZ_CHECK_INCREMENTAL: full check every this many entries (0: default) */
+    FILE *trace;      /* when not NULL, every operation and its result is printed here */
     bool abort_on_finding; /* abort() after reporting a finding (the engines' crash signal) */
     bool fresh_boot;       /* boot for every input (default: boot once, restore a snapshot) */
 };

@@ -34,11 +34,12 @@ unsigned kfuzz_label_length(uint64_t label);
 unsigned kfuzz_label_ncaps(uint64_t label);
 const char *kfuzz_status_name(int status);
 
-/* Trace lines for one system call made as thread `thread` on a cap with tag `tag` (-1: unknown): before (registers, message words,
- * extra caps) and after (registers and IPC buffer it got back). */
-void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t regs[8], int tag, const uint64_t *mrs,
-                      unsigned n_mrs, const uint64_t *caps, unsigned ncaps);
-void kfuzz_trace_result(FILE *out, const uint64_t in[8], const uint64_t regs[8], const seL4_IPCBuffer *buf,
-                        int status, unsigned restarts);
+/* Trace lines for one system call made as thread `thread` on a cap with tag `tag` (-1: unknown):
+ * before (registers, message words, extra caps) and after (registers and IPC buffer it got back).
+ */
+void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t regs[8], int tag,
+                      const uint64_t *mrs, unsigned n_mrs, const uint64_t *caps, unsigned ncaps);
+void kfuzz_trace_result(FILE *out, const uint64_t in[8], const uint64_t regs[8],
+                        const seL4_IPCBuffer *buf, int status, unsigned restarts);
 
 #endif

@@ -6,8 +6,9 @@
 
 /* An operation starts with one byte; its range selects the kind (so that a mutated byte mostly
  * stays a valid operation). Encoders write the range's first value. */
-#define KFUZZ_OP_INVOKE 0    /* [0, 112): an invocation from the label table, arguments from the pool */
-#define KFUZZ_OP_IPC 112     /* [112, 160): Send/NBSend/Call/Recv/NBRecv/Reply/ReplyRecv/Yield */
+#define KFUZZ_OP_INVOKE \
+    0                    /* [0, 112): an invocation from the label table, arguments from the pool */
+#define KFUZZ_OP_IPC 112 /* [112, 160): Send/NBSend/Call/Recv/NBRecv/Reply/ReplyRecv/Yield */
 #define KFUZZ_OP_OBJECT 160  /* [160, 180): retype a useful object into the next free slot */
 #define KFUZZ_OP_THREAD 180  /* [180, 192): retype a TCB, configure, set priority, resume */
 #define KFUZZ_OP_TICK 192    /* [192, 204): timer ticks */
@@ -33,15 +34,23 @@
 
 /* The byte after an invocation: below KFUZZ_MUT_NONE_END a clean Call; then one corruption. */
 #define KFUZZ_MUT_NONE_END 200
-#define KFUZZ_MUT_WORD 200    /* [200, 220): the word (b % 8) becomes the next 8 bytes */
-#define KFUZZ_MUT_LENGTH 220  /* [220, 230): the message length becomes the next byte % 128 */
-#define KFUZZ_MUT_NCAPS 230   /* [230, 240): the extra-cap count becomes b % 4 */
-#define KFUZZ_MUT_SEND 240    /* [240, 248): sent with Send, not Call */
-#define KFUZZ_MUT_NBSEND 248  /* [248, 256): sent with NBSend */
+#define KFUZZ_MUT_WORD 200   /* [200, 220): the word (b % 8) becomes the next 8 bytes */
+#define KFUZZ_MUT_LENGTH 220 /* [220, 230): the message length becomes the next byte % 128 */
+#define KFUZZ_MUT_NCAPS 230  /* [230, 240): the extra-cap count becomes b % 4 */
+#define KFUZZ_MUT_SEND 240   /* [240, 248): sent with Send, not Call */
+#define KFUZZ_MUT_NBSEND 248 /* [248, 256): sent with NBSend */
 
 /* IPC operation sub-byte: s % 8 is the system call, (s / 8) % 2 picks endpoint or notification. */
-enum kfuzz_ipc { KFUZZ_IPC_SEND, KFUZZ_IPC_NBSEND, KFUZZ_IPC_CALL, KFUZZ_IPC_RECV, KFUZZ_IPC_NBRECV,
-                 KFUZZ_IPC_REPLY, KFUZZ_IPC_REPLYRECV, KFUZZ_IPC_YIELD };
+enum kfuzz_ipc {
+    KFUZZ_IPC_SEND,
+    KFUZZ_IPC_NBSEND,
+    KFUZZ_IPC_CALL,
+    KFUZZ_IPC_RECV,
+    KFUZZ_IPC_NBRECV,
+    KFUZZ_IPC_REPLY,
+    KFUZZ_IPC_REPLYRECV,
+    KFUZZ_IPC_YIELD
+};
 
 /* Object macro: the type byte indexes this table. */
 #define KFUZZ_OBJECT_TYPES 11

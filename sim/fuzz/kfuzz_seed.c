@@ -84,12 +84,18 @@ static void mint(struct kfuzz_enc *e, int dest, int src, int rights, int badge)
 {
     invoke(e, CNodeMint, 8, 0, 0, dest, DEF, src, DEF, rights, badge);
 }
-static void move(struct kfuzz_enc *e, int dest, int src) { invoke(e, CNodeMove, 6, 0, 0, dest, DEF, src, DEF); }
+static void move(struct kfuzz_enc *e, int dest, int src)
+{
+    invoke(e, CNodeMove, 6, 0, 0, dest, DEF, src, DEF);
+}
 static void mutate(struct kfuzz_enc *e, int dest, int src, int badge)
 {
     invoke(e, CNodeMutate, 7, 0, 0, dest, DEF, src, DEF, badge);
 }
-static void slot_op(struct kfuzz_enc *e, uint64_t label, int slot) { invoke(e, label, 3, 0, slot, DEF); }
+static void slot_op(struct kfuzz_enc *e, uint64_t label, int slot)
+{
+    invoke(e, label, 3, 0, slot, DEF);
+}
 /* Untyped_Retype from an untyped choice into the CSpace root. */
 static void retype(struct kfuzz_enc *e, int untyped, int type, int size_byte, int count_byte)
 {
@@ -116,7 +122,8 @@ static void raw(struct kfuzz_enc *e, uint64_t v)
 
 /* Untyped_Retype with exact size bits and count (raw words, beyond the decoder's typical values),
  * into the CNode chosen by cnode (0: the CSpace root). */
-static void retype_raw(struct kfuzz_enc *e, int untyped, int cnode, int type, uint64_t size_bits, uint64_t count)
+static void retype_raw(struct kfuzz_enc *e, int untyped, int cnode, int type, uint64_t size_bits,
+                       uint64_t count)
 {
     b(e, 5, KFUZZ_OP_INVOKE, spec_index(UntypedRetype), untyped, cnode, type);
     raw(e, size_bits);
@@ -163,7 +170,8 @@ static int big_seeds(const char *dir)
     retype_raw(&e, NEWEST, 0, seL4_CapTableObject, 14, 1);
     bad |= write_seed(dir, "big-untyped", &e);
 
-    /* Threads whose CSpace is a large CNode, blocked on endpoints while their untyped is revoked. */
+    /* Threads whose CSpace is a large CNode, blocked on endpoints while their untyped is revoked.
+     */
     memset(&e, 0, sizeof(e));
     retype_raw(&e, ram_untyped, 0, seL4_UntypedObject, 23, 1);
     retype_raw(&e, NEWEST, 0, seL4_EndpointObject, 0, 2);
@@ -213,7 +221,8 @@ int main(int argc, char **argv)
 {
     bool big = argc == 3 && strcmp(argv[1], "--big") == 0;
     if (argc != 2 && !big) {
-        fprintf(stderr, "usage: kaal-fuzz-seeds [--big] OUTDIR   (--big: the seeds for tests/fuzz/fuzz-big.dtb)\n");
+        fprintf(stderr, "usage: kaal-fuzz-seeds [--big] OUTDIR   (--big: the seeds for "
+                        "tests/fuzz/fuzz-big.dtb)\n");
         return 2;
     }
     if (big) {
@@ -235,7 +244,8 @@ int main(int argc, char **argv)
     struct kfuzz_enc e;
     int bad = 0;
 
-    /* check_cnode: copy, mint with badges, move, mutate, rotate, delete, revoke over fresh objects. */
+    /* check_cnode: copy, mint with badges, move, mutate, rotate, delete, revoke over fresh objects.
+     */
     memset(&e, 0, sizeof(e));
     object(&e, OBJ_EP, 0);
     object(&e, OBJ_NTFN, 0);
@@ -273,7 +283,8 @@ int main(int argc, char **argv)
     retype(&e, 0x80 + 0, seL4_UntypedObject, 0, 2);
     bad |= write_seed(argv[1], "untyped-tree", &e);
 
-    /* check_vspace / check_asid: a VSpace in a new ASID pool, three page tables and a frame mapped. */
+    /* check_vspace / check_asid: a VSpace in a new ASID pool, three page tables and a frame mapped.
+     */
     memset(&e, 0, sizeof(e));
     object(&e, OBJ_UNTYPED, 4);
     invoke(&e, ARMASIDControlMakePool, 4, 0, NEWEST, 0, 0, DEF);
@@ -438,7 +449,7 @@ int main(int argc, char **argv)
     b(&e, 6, 0x0a, 1, 2, 3, 4, NEWEST);
     ipc(&e, KFUZZ_IPC_CALL, 0x82); /* thread 3: badge 1, a Call with the notification cap */
     b(&e, 5, 0x0d, 0x33, KFUZZ_CAP_SLOT, first_free + 1, 0);
-    b(&e, 2, KFUZZ_OP_IRQ, 33);                                          /* nobody runs: the line wakes the root */
+    b(&e, 2, KFUZZ_OP_IRQ, 33); /* nobody runs: the line wakes the root */
     invoke(&e, CNodeCancelBadgedSends, 4, 0, 0xe0, first_free + 3, DEF); /* badge 2 */
     ipc(&e, KFUZZ_IPC_RECV, 0);
     kfuzz_enc_byte(&e, 0);
@@ -562,7 +573,7 @@ int main(int argc, char **argv)
     b(&e, 8, KFUZZ_OP_RAW, 0xf3, 1, 2, 3, 4, 5, 6); /* the other: an unknown system call */
     b(&e, 2, KFUZZ_OP_IRQ, 33);
     invoke(&e, CNodeDelete, 4, 0, 0xe0, first_free + 1, DEF); /* the notification, a waiter on it */
-    ipc(&e, KFUZZ_IPC_RECV, 0);                               /* the root receives the UnknownSyscall fault */
+    ipc(&e, KFUZZ_IPC_RECV, 0); /* the root receives the UnknownSyscall fault */
     kfuzz_enc_byte(&e, 0);
     b(&e, 8, KFUZZ_OP_IPC, KFUZZ_IPC_REPLY, 0x05, 1, 2, 3, 4, 5); /* new x0..x4 */
     b(&e, 2, KFUZZ_OP_TICK, 3);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The fuzzer's trace printer: a system call as a readable line (system call, invoked cap, label and
- * named arguments from the invocation table) and its result (seL4 error with its words, or success). */
+ * named arguments from the invocation table) and its result (seL4 error with its words, or
+ * success). */
 #include <inttypes.h>
 #include <string.h>
 
@@ -49,8 +50,8 @@ unsigned kfuzz_label_ncaps(uint64_t label)
 static const char *syscall_name(int64_t n)
 {
     switch (n) {
-#define KFUZZ_SYSCALL(name, num)                                                                   \
-    case num:                                                                                      \
+#define KFUZZ_SYSCALL(name, num) \
+    case num:                    \
         return #name;
         KAAL_SYSCALL_TABLE(KFUZZ_SYSCALL)
 #undef KFUZZ_SYSCALL
@@ -62,8 +63,8 @@ static const char *syscall_name(int64_t n)
 static const char *error_name(uint64_t e)
 {
     switch (e) {
-#define KFUZZ_ERROR(name, num)                                                                     \
-    case num:                                                                                      \
+#define KFUZZ_ERROR(name, num) \
+    case num:                  \
         return #name;
         KAAL_ERROR_TABLE(KFUZZ_ERROR)
 #undef KFUZZ_ERROR
@@ -92,10 +93,10 @@ const char *kfuzz_status_name(int status)
 static const char *tag_name(int tag)
 {
     static const char *names[32] = {
-        [0] = "[null]",       [1] = "[frame]",        [2] = "[untyped]",      [3] = "[page table]",
-        [4] = "[endpoint]",   [6] = "[notification]", [8] = "[reply]",        [9] = "[vspace]",
-        [10] = "[cnode]",     [11] = "[asid control]", [12] = "[thread]",     [13] = "[asid pool]",
-        [14] = "[irq control]", [16] = "[irq handler]", [18] = "[zombie]",    [20] = "[domain]",
+        [0] = "[null]",         [1] = "[frame]",         [2] = "[untyped]", [3] = "[page table]",
+        [4] = "[endpoint]",     [6] = "[notification]",  [8] = "[reply]",   [9] = "[vspace]",
+        [10] = "[cnode]",       [11] = "[asid control]", [12] = "[thread]", [13] = "[asid pool]",
+        [14] = "[irq control]", [16] = "[irq handler]",  [18] = "[zombie]", [20] = "[domain]",
         [27] = "[sgi signal]",
     };
     if (tag < 0) {
@@ -120,12 +121,12 @@ static bool is_send_like(int64_t n)
            n == seL4_SysReplyRecv;
 }
 
-void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t regs[8], int tag, const uint64_t *mrs,
-                      unsigned n_mrs, const uint64_t *caps, unsigned ncaps)
+void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t regs[8], int tag,
+                      const uint64_t *mrs, unsigned n_mrs, const uint64_t *caps, unsigned ncaps)
 {
     int64_t n = (int64_t)regs[7];
-    fprintf(out, "#%u thread %#" PRIx64 "%s: %s", op, thread, thread == hostsim_root_thread() ? " (root)" : "",
-            syscall_name(n));
+    fprintf(out, "#%u thread %#" PRIx64 "%s: %s", op, thread,
+            thread == hostsim_root_thread() ? " (root)" : "", syscall_name(n));
     if (!is_send_like(n)) {
         fprintf(out, "(x0=%#" PRIx64 "%s%s", regs[0], tag >= 0 ? " " : "", tag_name(tag));
         fprintf(out, ", x1=%#" PRIx64 ", x2=%#" PRIx64 ")\n", regs[1], regs[2]);
@@ -135,8 +136,9 @@ void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t re
     uint64_t label = seL4_MessageInfo_get_label(info);
     unsigned len = (unsigned)seL4_MessageInfo_get_length(info);
     const struct kfuzz_spec *sp = spec_for(label);
-    fprintf(out, "(cptr=%#" PRIx64 "%s%s, label=%" PRIu64 "%s%s, length=%u, extraCaps=%u", regs[0], tag >= 0 ? " " : "",
-            tag_name(tag), label, sp ? " " : "", sp ? kfuzz_label_name(label) : "", len, ncaps);
+    fprintf(out, "(cptr=%#" PRIx64 "%s%s, label=%" PRIu64 "%s%s, length=%u, extraCaps=%u", regs[0],
+            tag >= 0 ? " " : "", tag_name(tag), label, sp ? " " : "",
+            sp ? kfuzz_label_name(label) : "", len, ncaps);
     unsigned shown = n_mrs < len ? n_mrs : len;
     for (unsigned i = 0; i < shown && i < 12; i++) {
         const char *name = NULL;
@@ -158,15 +160,15 @@ void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t re
     fprintf(out, ")\n");
 }
 
-void kfuzz_trace_result(FILE *out, const uint64_t in[8], const uint64_t regs[8], const seL4_IPCBuffer *buf,
-                        int status, unsigned restarts)
+void kfuzz_trace_result(FILE *out, const uint64_t in[8], const uint64_t regs[8],
+                        const seL4_IPCBuffer *buf, int status, unsigned restarts)
 {
     fprintf(out, "    -> %s", kfuzz_status_name(status));
     if (restarts) {
         fprintf(out, " after %u restarts", restarts);
     }
-    if (status == HOSTSIM_OK && (int64_t)in[7] <= seL4_SysCall && (int64_t)in[7] >= seL4_SysNBRecv &&
-        (int64_t)in[7] != seL4_SysYield) {
+    if (status == HOSTSIM_OK && (int64_t)in[7] <= seL4_SysCall &&
+        (int64_t)in[7] >= seL4_SysNBRecv && (int64_t)in[7] != seL4_SysYield) {
         seL4_MessageInfo_t info = {{regs[1]}};
         uint64_t label = seL4_MessageInfo_get_label(info), len = seL4_MessageInfo_get_length(info);
         const char *err = (int64_t)in[7] == seL4_SysCall ? error_name(label) : NULL;
@@ -175,10 +177,15 @@ void kfuzz_trace_result(FILE *out, const uint64_t in[8], const uint64_t regs[8],
         } else {
             fprintf(out, ": label %" PRIu64, label);
         }
-        fprintf(out, " badge=%#" PRIx64 " length=%" PRIu64 " extraCaps=%" PRIu64 " unwrapped=%#" PRIx64, regs[0], len,
-                (uint64_t)seL4_MessageInfo_get_extraCaps(info), (uint64_t)seL4_MessageInfo_get_capsUnwrapped(info));
+        fprintf(out,
+                " badge=%#" PRIx64 " length=%" PRIu64 " extraCaps=%" PRIu64 " unwrapped=%#" PRIx64,
+                regs[0], len, (uint64_t)seL4_MessageInfo_get_extraCaps(info),
+                (uint64_t)seL4_MessageInfo_get_capsUnwrapped(info));
         for (uint64_t i = 0; i < len && i < 8; i++) {
-            fprintf(out, "%s%#" PRIx64, i ? ", " : " [", i < 4 ? regs[2 + i] : buf ? buf->msg[i] : 0);
+            fprintf(out, "%s%#" PRIx64, i ? ", " : " [",
+                    i < 4 ? regs[2 + i]
+                    : buf ? buf->msg[i]
+                          : 0);
         }
         if (len > 0) {
             fprintf(out, "%s]", len > 8 ? ", ..." : "");

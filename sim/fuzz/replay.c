@@ -18,7 +18,10 @@
 static char *inputs[MAX_INPUTS];
 static unsigned n_inputs;
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static void add_path(const char *path)
 {
@@ -37,7 +40,8 @@ static void add_path(const char *path)
     struct dirent *e;
     unsigned first = n_inputs;
     while (d != NULL && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || strcmp(e->d_name, "README.md") == 0 || strcmp(e->d_name, "meson.build") == 0) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "README.md") == 0 ||
+            strcmp(e->d_name, "meson.build") == 0) {
             continue;
         }
         char full[4096];
@@ -105,10 +109,12 @@ static int check_snapshot(void)
                 k++;
             }
             size_t from = k > 200 ? k - 200 : 0;
-            printf("not ok %u - %s: traces differ at byte %zu\n# booted:   %.300s\n# restored: %.300s\n", i + 1,
-                   inputs[i], k, booted + from, restored[i] + from);
+            printf("not ok %u - %s: traces differ at byte %zu\n# booted:   %.300s\n# restored: "
+                   "%.300s\n",
+                   i + 1, inputs[i], k, booted + from, restored[i] + from);
         } else {
-            printf("ok %u - %s (restored == booted, %zu trace bytes)\n", i + 1, inputs[i], strlen(booted));
+            printf("ok %u - %s (restored == booted, %zu trace bytes)\n", i + 1, inputs[i],
+                   strlen(booted));
         }
         free(booted);
         free(restored[i]);
@@ -136,10 +142,9 @@ int main(int argc, char **argv)
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
             cfg.dtb_path = argv[i] + 6;
         } else if (argv[i][0] == '-') {
-            fprintf(
-                stderr,
-                "usage: kaal-fuzz-replay [--trace | --check-snapshot] [--fresh-boot] [--check=end|incremental|none] [--dtb=FILE] "
-                "FILE|DIR...\n");
+            fprintf(stderr, "usage: kaal-fuzz-replay [--trace | --check-snapshot] [--fresh-boot] "
+                            "[--check=end|incremental|none] [--dtb=FILE] "
+                            "FILE|DIR...\n");
             return 2;
         } else {
             add_path(argv[i]);
@@ -168,11 +173,12 @@ int main(int argc, char **argv)
             failed++;
             printf("not ok %u - %s: %s\n", i + 1, inputs[i], r.why);
         } else {
-            printf("ok %u - %s (%u ops, %u kernel entries, %u errors)\n", i + 1, inputs[i], r.ops, r.entries,
-                   r.errors);
+            printf("ok %u - %s (%u ops, %u kernel entries, %u errors)\n", i + 1, inputs[i], r.ops,
+                   r.entries, r.errors);
         }
         fflush(stdout);
     }
-    printf("# %u inputs, %lu ops, %lu kernel entries, %u findings\n", n_inputs, ops, entries, failed);
+    printf("# %u inputs, %lu ops, %lu kernel entries, %u findings\n", n_inputs, ops, entries,
+           failed);
     return failed ? 1 : 0;
 }

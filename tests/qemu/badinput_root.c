@@ -2,11 +2,12 @@
 /* Bad input from user mode, on QEMU: a child thread that executes garbage, jumps to kernel
  * addresses, touches kernel and device memory it has no mapping for, or floods interrupts must
  * not hurt the kernel or other threads. The root task (priority 255) is the child's fault handler:
- * each bad action must arrive as the seL4 fault docs/abi.md#faults describes, with the right address,
- * and afterwards a witness thread (same priority as the child, same address space) must still be
- * running, with its callee-saved registers intact, and the kernel must still answer system calls.
- * Prints one "ok"/"not ok" line per case and "N passed, M failed"; tests/qemu/run-badinput.sh
- * judges the console. Built on libkaal (crt0, TLS, allocators), like the conformance suite. */
+ * each bad action must arrive as the seL4 fault docs/abi.md#faults describes, with the right
+ * address, and afterwards a witness thread (same priority as the child, same address space) must
+ * still be running, with its callee-saved registers intact, and the kernel must still answer system
+ * calls. Prints one "ok"/"not ok" line per case and "N passed, M failed";
+ * tests/qemu/run-badinput.sh judges the console. Built on libkaal (crt0, TLS, allocators), like the
+ * conformance suite. */
 #include <kaal/alloc.h>
 #include <kaal/bootinfo.h>
 #include <kaal/print.h>
@@ -47,8 +48,8 @@ __asm__(".pushsection .text.badinput, \"ax\"\n"
         "  ldr x1, [sp]\n"
         "  brk #1\n"
         ".popsection\n");
-extern const char bad_garbage[], bad_unallocated[], bad_brk[], bad_sysreg[], bad_eret[], bad_hvc[], bad_smc[],
-    bad_svc[], bad_jump[], bad_load[], bad_store[], bad_sp[];
+extern const char bad_garbage[], bad_unallocated[], bad_brk[], bad_sysreg[], bad_eret[], bad_hvc[],
+    bad_smc[], bad_svc[], bad_jump[], bad_load[], bad_store[], bad_sp[];
 
 #define STACK_SIZE 4096
 static _Alignas(16) unsigned char child_stack[STACK_SIZE];
@@ -157,8 +158,8 @@ static seL4_CPtr alloc(seL4_Word type)
 static seL4_CPtr make_thread(const char *name, seL4_Word priority)
 {
     seL4_CPtr tcb = alloc(seL4_TCBObject);
-    if (sys_tcb_configure(tcb, fault_ep, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0, 0, seL4_CapNull) !=
-            seL4_NoError ||
+    if (sys_tcb_configure(tcb, fault_ep, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0, 0,
+                          seL4_CapNull) != seL4_NoError ||
         sys_tcb_set_priority(tcb, seL4_CapInitThreadTCB, priority) != seL4_NoError) {
         kaal_puts("badinput: cannot configure a thread\n");
     }
@@ -252,13 +253,17 @@ static void case_flood(void)
     const seL4_Word sgi = 1, rounds = 2000, max_rounds = 200000;
     seL4_CPtr handler = kaal_slots_alloc(&slots), signal = kaal_slots_alloc(&slots);
     seL4_CPtr ntfn = alloc(seL4_NotificationObject);
-    EXPECT_EQ(sys_irq_control_get(seL4_CapIRQControl, sgi, seL4_CapInitThreadCNode, handler, 64), seL4_NoError);
+    EXPECT_EQ(sys_irq_control_get(seL4_CapIRQControl, sgi, seL4_CapInitThreadCNode, handler, 64),
+              seL4_NoError);
     EXPECT_EQ(sys_irq_handler_set_notification(handler, ntfn), seL4_NoError);
-    EXPECT_EQ(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, sgi, 0, seL4_CapInitThreadCNode, signal, 64),
+    EXPECT_EQ(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, sgi, 0, seL4_CapInitThreadCNode,
+                                               signal, 64),
               seL4_NoError);
     /* The kernel's timer line is not for users. */
     seL4_CPtr timer = kaal_slots_alloc(&slots);
-    EXPECT(sys_irq_control_get(seL4_CapIRQControl, 27, seL4_CapInitThreadCNode, timer, 64) != seL4_NoError, 0, 1);
+    EXPECT(sys_irq_control_get(seL4_CapIRQControl, 27, seL4_CapInitThreadCNode, timer, 64) !=
+               seL4_NoError,
+           0, 1);
     if (failure != 0) {
         report("interrupts/sgi_flood");
         return;
@@ -277,7 +282,8 @@ static void case_flood(void)
         EXPECT_EQ(sys_irq_handler_ack(handler), seL4_NoError);
     }
     EXPECT(witness_rounds - witness_before >= 512, witness_rounds - witness_before, 512);
-    EXPECT(flood_sent + 1 >= delivered, flood_sent, delivered); /* the last one may not be counted yet */
+    EXPECT(flood_sent + 1 >= delivered, flood_sent,
+           delivered); /* the last one may not be counted yet */
     seL4_Word witness_during = witness_rounds - witness_before;
     check_witness();
     EXPECT_EQ(sys_tcb_suspend(flooder_tcb), seL4_NoError);
@@ -320,7 +326,8 @@ int kaal_root_main(const seL4_BootInfo *bi)
     case_user_exception("garbage/misaligned_pc", bad_garbage + 2, 0x22);
     case_unknown_syscall();
 
-    /* Jumps into the kernel's half and to nowhere: instruction aborts, VMFault with prefetch = 1. */
+    /* Jumps into the kernel's half and to nowhere: instruction aborts, VMFault with prefetch = 1.
+     */
     case_vm_fault("jump/kernel_image", bad_jump, 0xffffffffc0000000ul, 1);
     case_vm_fault("jump/kernel_entry_vector", bad_jump, 0xffffffffc0000800ul, 1);
     case_vm_fault("jump/physical_window", bad_jump, 0xffffff8040000000ul, 1);

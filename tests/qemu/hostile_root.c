@@ -176,8 +176,8 @@ __asm__(".pushsection .text.hostile, \"ax\"\n"
         "p_garbage_svc_insn: svc #0\n"
         "  brk #8\n"
         ".popsection\n");
-extern const char p_nzcv[], p_ssbs_set[], p_ssbs_clear[], p_dit_set[], p_dit_clear[], p_tco_set[], p_branches[],
-    p_fpsimd[], p_sp_syscall[], p_garbage_svc[], p_garbage_svc_insn[];
+extern const char p_nzcv[], p_ssbs_set[], p_ssbs_clear[], p_dit_set[], p_dit_clear[], p_tco_set[],
+    p_branches[], p_fpsimd[], p_sp_syscall[], p_garbage_svc[], p_garbage_svc_insn[];
 
 /* One-instruction probes: the instruction, then brk #7. x0 is the address operand. */
 #define ONE(name, insn)                                \
@@ -353,8 +353,8 @@ static seL4_CPtr alloc(seL4_Word type, seL4_Word size_bits)
 static seL4_CPtr make_thread(const char *name, seL4_Word priority)
 {
     seL4_CPtr tcb = alloc(seL4_TCBObject, 0);
-    if (sys_tcb_configure(tcb, fault_ep, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0, 0, seL4_CapNull) !=
-            seL4_NoError ||
+    if (sys_tcb_configure(tcb, fault_ep, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0, 0,
+                          seL4_CapNull) != seL4_NoError ||
         sys_tcb_set_priority(tcb, seL4_CapInitThreadTCB, priority) != seL4_NoError) {
         kaal_puts("hostile: cannot configure a thread\n");
     }
@@ -501,7 +501,9 @@ static unsigned probe(const char *name, const char *pc, seL4_Word arg, unsigned 
     if (print) {
         kaal_puts("hostile: ");
         kaal_puts(name);
-        kaal_puts(got == A_RAN ? ": ran\n" : got == A_VMFAULT ? ": VMFault\n" : ": UserException ESR ");
+        kaal_puts(got == A_RAN       ? ": ran\n"
+                  : got == A_VMFAULT ? ": VMFault\n"
+                                     : ": UserException ESR ");
         if (got != A_RAN && got != A_VMFAULT) {
             kaal_put_hex(mr[seL4_UserException_Number]);
             kaal_puts("\n");
@@ -518,7 +520,8 @@ static unsigned probe(const char *name, const char *pc, seL4_Word arg, unsigned 
 /* A PSTATE bit: set it (or find the CPU has no such field: an undefined instruction), keep it
  * across a system call and timer interrupts, see it in the fault's SPSR; then clear it. Returns
  * whether the CPU has the field. */
-static int case_pstate_bit(const char *name, const char *set, const char *clear, seL4_Word bit, int expected)
+static int case_pstate_bit(const char *name, const char *set, const char *clear, seL4_Word bit,
+                           int expected)
 {
     result[0] = 0xdead;
     enum outcome o = run_probe(set, (seL4_Word)result);
@@ -595,7 +598,8 @@ static void case_sp_syscall(void)
     result[0] = 0;
     EXPECT_EQ(run_probe(p_sp_syscall, (seL4_Word)result), RAN);
     EXPECT_EQ(result[0], (seL4_Word)(child_stack + STACK_SIZE) - 13);
-    /* A misaligned SP used for a load: SP alignment fault (EC 0x26) if SCTLR_EL1.SA0, else it runs. */
+    /* A misaligned SP used for a load: SP alignment fault (EC 0x26) if SCTLR_EL1.SA0, else it runs.
+     */
     check_kernel();
     check_witness();
     report("sp/misaligned_across_syscall");
@@ -638,8 +642,9 @@ static void case_sysregs(void)
     };
     for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
         seL4_Word arg = regs[i].pc == i_exclusive ? (seL4_Word)&result[0]
-                        : regs[i].pc == i_sp_load ? (seL4_Word)&result[3] + 4 /* in its memory, misaligned */
-                                                  : (seL4_Word)0x5eedull;
+                        : regs[i].pc == i_sp_load
+                            ? (seL4_Word)&result[3] + 4 /* in its memory, misaligned */
+                            : (seL4_Word)0x5eedull;
         probe(regs[i].name, regs[i].pc, arg, regs[i].allowed, 1);
         if (failure != 0) {
             kaal_puts("hostile: (failed at ");
@@ -675,7 +680,8 @@ static void case_cache(const char *name, seL4_Word addr, unsigned mapped_allowed
             /* Unmapped or kernel address: the VMFault seL4 gives (a data abort with CM set).
              * Clean and invalidate by VA may also do nothing there (QEMU does not translate the
              * address of dc cvac/civac/cvau/cvap and ic ivau); dc zva writes, so it faults. An op
-             * that traps anyway (dc zva without SCTLR_EL1.DZE, an absent dc cvap) may trap first. */
+             * that traps anyway (dc zva without SCTLR_EL1.DZE, an absent dc cvap) may trap first.
+             */
             allowed = (allowed & ~A_RAN) | A_VMFAULT | (ops[i].may_ignore ? A_RAN : 0);
         }
         probe(ops[i].name, ops[i].pc, addr, allowed, 0);
@@ -700,7 +706,8 @@ static void case_garbage_svc(seL4_Word trials)
 {
     seL4_Word regs[31];
     seL4_Word returned = 0, unknown = 0, faults = 0, blocked = 0, messages = 0;
-    EXPECT_EQ(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 150), seL4_NoError);
+    EXPECT_EQ(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 150),
+              seL4_NoError);
     for (seL4_Word t = 0; t < trials && failure == 0; t++) {
         for (unsigned i = 0; i < 31; i++) {
             seL4_Word r = rng();
@@ -710,9 +717,9 @@ static void case_garbage_svc(seL4_Word trials)
         seL4_Word pick = rng() % 4;
         if (pick != 0) {
             /* A real system call number, except the debug calls that print or halt. */
-            static const seL4_Word nums[] = {(seL4_Word)-1,  (seL4_Word)-2, (seL4_Word)-3, (seL4_Word)-4,
-                                             (seL4_Word)-5,  (seL4_Word)-6, (seL4_Word)-7, (seL4_Word)-8,
-                                             (seL4_Word)-12, (seL4_Word)-14};
+            static const seL4_Word nums[] = {
+                (seL4_Word)-1, (seL4_Word)-2, (seL4_Word)-3, (seL4_Word)-4,  (seL4_Word)-5,
+                (seL4_Word)-6, (seL4_Word)-7, (seL4_Word)-8, (seL4_Word)-12, (seL4_Word)-14};
             regs[7] = nums[rng() % (sizeof(nums) / sizeof(nums[0]))];
         } else if (regs[7] >= (seL4_Word)-14) {
             regs[7] = 0x1000 + (regs[7] & 0xff); /* not a system call */
@@ -735,7 +742,8 @@ static void case_garbage_svc(seL4_Word trials)
                 EXPECT_EQ(m8, (seL4_Word)p_garbage_svc_insn);
                 EXPECT_EQ(m12, regs[7]);
                 unknown++;
-            } else if (label == seL4_Fault_UserException && (sys_get_mr(seL4_UserException_Number) >> 26) == EC_BRK) {
+            } else if (label == seL4_Fault_UserException &&
+                       (sys_get_mr(seL4_UserException_Number) >> 26) == EC_BRK) {
                 EXPECT_EQ(m0, (seL4_Word)p_garbage_svc_insn + 4); /* FaultIP: the brk #8 */
                 returned++;
             } else if (label == seL4_Fault_CapFault) {
@@ -757,7 +765,8 @@ static void case_garbage_svc(seL4_Word trials)
             kaal_puts("\n");
         }
     }
-    EXPECT_EQ(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255), seL4_NoError);
+    EXPECT_EQ(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255),
+              seL4_NoError);
     kaal_puts("hostile: garbage svc: ");
     kaal_put_dec(returned);
     kaal_puts(" returned, ");
@@ -779,11 +788,12 @@ static void garbage_thread_init(void)
     garbage_cnode = alloc(seL4_CapTableObject, 2);
     garbage_tcb = alloc(seL4_TCBObject, 0);
     seL4_CPtr ntfn = alloc(seL4_NotificationObject, 0), ep = alloc(seL4_EndpointObject, 0);
-    seL4_Error e =
-        sys_cnode_mint(garbage_cnode, 0, 2, seL4_CapInitThreadCNode, fault_ep, 64, seL4_AllRights, GARBAGE_BADGE);
+    seL4_Error e = sys_cnode_mint(garbage_cnode, 0, 2, seL4_CapInitThreadCNode, fault_ep, 64,
+                                  seL4_AllRights, GARBAGE_BADGE);
     e |= sys_cnode_copy(garbage_cnode, 1, 2, seL4_CapInitThreadCNode, ntfn, 64, seL4_AllRights);
     e |= sys_cnode_copy(garbage_cnode, 2, 2, seL4_CapInitThreadCNode, ep, 64, seL4_AllRights);
-    e |= sys_cnode_copy(garbage_cnode, 3, 2, seL4_CapInitThreadCNode, garbage_tcb, 64, seL4_AllRights);
+    e |= sys_cnode_copy(garbage_cnode, 3, 2, seL4_CapInitThreadCNode, garbage_tcb, 64,
+                        seL4_AllRights);
     e |= sys_tcb_configure(garbage_tcb, 0, garbage_cnode, seL4_CNode_CapData_new(0, 62).words[0],
                            seL4_CapInitThreadVSpace, 0, 0, seL4_CapNull);
     sys_debug_name_thread(garbage_tcb, "garbage-svc");

@@ -26,7 +26,8 @@ static void syscall_raw(struct regs *r)
     register word_t x6 __asm__("x6") = r->x[6];
     register word_t x7 __asm__("x7") = r->x[7];
     __asm__ volatile("svc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6), "+r"(x7)
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
+                       "+r"(x7)
                      :
                      : "memory");
     r->x[0] = x0, r->x[1] = x1, r->x[2] = x2, r->x[3] = x3;
@@ -92,7 +93,8 @@ static void check(int ok, const char *what, word_t got, word_t want)
 
 /* A Call of `label` on cap with MR0..MR3 in x2..x5 and x6 = a sentinel; the rest of the message
  * (MR4 on) and the extra caps are already in the IPC buffer. */
-static void invoke(struct regs *r, word_t cap, word_t label, word_t extra_caps, word_t length, const word_t mr[4])
+static void invoke(struct regs *r, word_t cap, word_t label, word_t extra_caps, word_t length,
+                   const word_t mr[4])
 {
     r->x[0] = cap;
     r->x[1] = seL4_MessageInfo_new(label, 0, extra_caps, length).words[0];
@@ -104,8 +106,8 @@ static void invoke(struct regs *r, word_t cap, word_t label, word_t extra_caps, 
     syscall_raw(r);
 }
 
-static void check_reply(const char *what, const struct regs *r, const word_t before[4], word_t label, word_t length,
-                        const word_t *mrs)
+static void check_reply(const char *what, const struct regs *r, const word_t before[4],
+                        word_t label, word_t length, const word_t *mrs)
 {
     seL4_MessageInfo_t info = {{r->x[1]}};
     put_str("  ");
@@ -147,12 +149,13 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
     put_char('\n');
 
     /* DebugCapIdentify on slots 0..16 (docs/abi.md#observed-on-sel4) and the first untyped. */
-    static const word_t want_tags[17] = {KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_THREAD,      KAAL_CAP_TAG_CNODE,
-                                         KAAL_CAP_TAG_VSPACE,    KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL,
-                                         KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
-                                         KAAL_CAP_TAG_FRAME,     KAAL_CAP_TAG_FRAME,       KAAL_CAP_TAG_DOMAIN,
-                                         KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
-                                         KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_PAGE_TABLE};
+    static const word_t want_tags[17] = {
+        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_THREAD,      KAAL_CAP_TAG_CNODE,
+        KAAL_CAP_TAG_VSPACE,    KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL,
+        KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_FRAME,     KAAL_CAP_TAG_FRAME,       KAAL_CAP_TAG_DOMAIN,
+        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_PAGE_TABLE};
     put_str("smoke: cap types 0..16:");
     for (word_t i = 0; i < 17; i++) {
         word_t tag = cap_identify(i);
@@ -161,7 +164,8 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
         check(tag == want_tags[i], "DebugCapIdentify slot", i, want_tags[i]);
     }
     put_char('\n');
-    CHECK_EQ("DebugCapIdentify first untyped", cap_identify(bi->untyped.start), KAAL_CAP_TAG_UNTYPED);
+    CHECK_EQ("DebugCapIdentify first untyped", cap_identify(bi->untyped.start),
+             KAAL_CAP_TAG_UNTYPED);
 
     /* TLS register is the thread's own: set it, make a system call, read it back. */
     __asm__ volatile("msr tpidr_el0, %0" ::"r"(0x7715ul));
@@ -208,7 +212,8 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
     if (seL4_MessageInfo_get_label(info) == 0) {
         word_t pa = r.x[2];
         check_reply("ARM_Page_GetAddress (bootinfo frame)", &r, getaddr, 0, 1, &pa);
-        check((pa & 0xfff) == 0 && pa >= 0x40000000, "bootinfo frame address is page-aligned RAM", pa, 0);
+        check((pa & 0xfff) == 0 && pa >= 0x40000000, "bootinfo frame address is page-aligned RAM",
+              pa, 0);
     } else {
         put_str("  ARM_Page_GetAddress: not implemented yet (error ");
         put_num(seL4_MessageInfo_get_label(info), 10);
@@ -230,7 +235,10 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
      * diagnostic, the thread becomes inactive, and the machine powers off. */
     put_str("smoke: now faulting on purpose (store to 0x8)\n");
     word_t unmapped = 0x8;
-    __asm__("" : "+r"(unmapped)); /* an address GCC cannot see (it warns of a store to a constant near 0) */
+    __asm__(
+        ""
+        : "+r"(
+            unmapped)); /* an address GCC cannot see (it warns of a store to a constant near 0) */
     *(volatile word_t *)unmapped = 1;
     put_str("smoke: FAIL: still running after the fault\n");
     for (;;) {

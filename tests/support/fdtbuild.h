@@ -98,7 +98,8 @@ static inline void *fdtb_build(const struct fdtb_spec *s, size_t *size)
     ck_assert_int_eq(fdt_begin_node(fdt, "chosen"), 0);
     if (s->initrd) {
         if (s->initrd_cells == 1) {
-            ck_assert_int_eq(fdt_property_u32(fdt, "linux,initrd-start", (uint32_t)s->initrd_start), 0);
+            ck_assert_int_eq(fdt_property_u32(fdt, "linux,initrd-start", (uint32_t)s->initrd_start),
+                             0);
             ck_assert_int_eq(fdt_property_u32(fdt, "linux,initrd-end", (uint32_t)s->initrd_end), 0);
         } else {
             ck_assert_int_eq(fdt_property_u64(fdt, "linux,initrd-start", s->initrd_start), 0);
@@ -119,7 +120,8 @@ static inline void *fdtb_guarded_copy(const void *blob, size_t size)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t span = (size + page - 1) / page * page;
-    uint8_t *base = mmap(NULL, span + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *base =
+        mmap(NULL, span + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ck_assert(base != MAP_FAILED);
     ck_assert_int_eq(mprotect(base + span, page, PROT_NONE), 0);
     uint8_t *p = base + ((span - size) & ~(size_t)7);

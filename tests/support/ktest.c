@@ -41,8 +41,8 @@ void ktest_boot(const char *dtb_name)
 void ktest_setup(void) { ktest_boot(KTEST_DTB_SMALL); }
 void ktest_teardown(void) { hostsim_shutdown(); }
 
-struct ktest_reply ktest_syscall(int64_t sysno, uint64_t cptr, uint64_t info, unsigned n, const uint64_t *mrs,
-                                 unsigned ncaps, const uint64_t *caps)
+struct ktest_reply ktest_syscall(int64_t sysno, uint64_t cptr, uint64_t info, unsigned n,
+                                 const uint64_t *mrs, unsigned ncaps, const uint64_t *caps)
 {
     struct ktest_reply r;
     memset(&r, 0, sizeof(r));
@@ -71,52 +71,56 @@ struct ktest_reply ktest_syscall(int64_t sysno, uint64_t cptr, uint64_t info, un
     return r;
 }
 
-struct ktest_reply ktest_call(uint64_t cptr, uint64_t label, unsigned n, const uint64_t *mrs, unsigned ncaps,
-                              const uint64_t *caps)
+struct ktest_reply ktest_call(uint64_t cptr, uint64_t label, unsigned n, const uint64_t *mrs,
+                              unsigned ncaps, const uint64_t *caps)
 {
     seL4_MessageInfo_t info = seL4_MessageInfo_new(label, 0, ncaps, n);
     return ktest_syscall(seL4_SysCall, cptr, info.words[0], n, mrs, ncaps, caps);
 }
 
-#define CALL(cptr, label, caps, ...)                                                               \
-    ktest_call((cptr), (label), sizeof((uint64_t[]){__VA_ARGS__}) / 8, (uint64_t[]){__VA_ARGS__},         \
+#define CALL(cptr, label, caps, ...)                                                              \
+    ktest_call((cptr), (label), sizeof((uint64_t[]){__VA_ARGS__}) / 8, (uint64_t[]){__VA_ARGS__}, \
                sizeof(caps) / 8, (caps))
 
-struct ktest_reply ktest_cnode_copy(uint64_t root, uint64_t dest, uint64_t dest_depth, uint64_t src_root, uint64_t src,
-                                    uint64_t src_depth, uint64_t rights)
+struct ktest_reply ktest_cnode_copy(uint64_t root, uint64_t dest, uint64_t dest_depth,
+                                    uint64_t src_root, uint64_t src, uint64_t src_depth,
+                                    uint64_t rights)
 {
     uint64_t caps[] = {src_root};
     return CALL(root, CNodeCopy, caps, dest, dest_depth, src, src_depth, rights);
 }
 
-struct ktest_reply ktest_cnode_mint(uint64_t root, uint64_t dest, uint64_t dest_depth, uint64_t src_root, uint64_t src,
-                                    uint64_t src_depth, uint64_t rights, uint64_t badge)
+struct ktest_reply ktest_cnode_mint(uint64_t root, uint64_t dest, uint64_t dest_depth,
+                                    uint64_t src_root, uint64_t src, uint64_t src_depth,
+                                    uint64_t rights, uint64_t badge)
 {
     uint64_t caps[] = {src_root};
     return CALL(root, CNodeMint, caps, dest, dest_depth, src, src_depth, rights, badge);
 }
 
-struct ktest_reply ktest_cnode_move(uint64_t root, uint64_t dest, uint64_t dest_depth, uint64_t src_root, uint64_t src,
-                                    uint64_t src_depth)
+struct ktest_reply ktest_cnode_move(uint64_t root, uint64_t dest, uint64_t dest_depth,
+                                    uint64_t src_root, uint64_t src, uint64_t src_depth)
 {
     uint64_t caps[] = {src_root};
     return CALL(root, CNodeMove, caps, dest, dest_depth, src, src_depth);
 }
 
-struct ktest_reply ktest_cnode_mutate(uint64_t root, uint64_t dest, uint64_t dest_depth, uint64_t src_root,
-                                      uint64_t src, uint64_t src_depth, uint64_t badge)
+struct ktest_reply ktest_cnode_mutate(uint64_t root, uint64_t dest, uint64_t dest_depth,
+                                      uint64_t src_root, uint64_t src, uint64_t src_depth,
+                                      uint64_t badge)
 {
     uint64_t caps[] = {src_root};
     return CALL(root, CNodeMutate, caps, dest, dest_depth, src, src_depth, badge);
 }
 
-struct ktest_reply ktest_cnode_rotate(uint64_t root, uint64_t dest, uint64_t dest_depth, uint64_t dest_badge,
-                                      uint64_t pivot_root, uint64_t pivot, uint64_t pivot_depth, uint64_t pivot_badge,
-                                      uint64_t src_root, uint64_t src, uint64_t src_depth)
+struct ktest_reply ktest_cnode_rotate(uint64_t root, uint64_t dest, uint64_t dest_depth,
+                                      uint64_t dest_badge, uint64_t pivot_root, uint64_t pivot,
+                                      uint64_t pivot_depth, uint64_t pivot_badge, uint64_t src_root,
+                                      uint64_t src, uint64_t src_depth)
 {
     uint64_t caps[] = {pivot_root, src_root};
-    return CALL(root, CNodeRotate, caps, dest, dest_depth, dest_badge, pivot, pivot_depth, pivot_badge, src,
-                src_depth);
+    return CALL(root, CNodeRotate, caps, dest, dest_depth, dest_badge, pivot, pivot_depth,
+                pivot_badge, src, src_depth);
 }
 
 static struct ktest_reply slot_op(uint64_t label, uint64_t root, uint64_t index, uint64_t depth)
@@ -146,10 +150,12 @@ struct ktest_reply ktest_cnode_cancel_badged_sends(uint64_t root, uint64_t index
 }
 
 struct ktest_reply ktest_retype(uint64_t untyped, uint64_t type, uint64_t size_bits, uint64_t root,
-                                uint64_t node_index, uint64_t node_depth, uint64_t node_offset, uint64_t num)
+                                uint64_t node_index, uint64_t node_depth, uint64_t node_offset,
+                                uint64_t num)
 {
     uint64_t caps[] = {root};
-    return CALL(untyped, UntypedRetype, caps, type, size_bits, node_index, node_depth, node_offset, num);
+    return CALL(untyped, UntypedRetype, caps, type, size_bits, node_index, node_depth, node_offset,
+                num);
 }
 
 uint64_t ktest_cap_type(uint64_t cptr)
@@ -159,10 +165,7 @@ uint64_t ktest_cap_type(uint64_t cptr)
     return r.badge;
 }
 
-uint64_t ktest_first_empty(void)
-{
-    return hostsim_bootinfo()->empty.start;
-}
+uint64_t ktest_first_empty(void) { return hostsim_bootinfo()->empty.start; }
 
 uint64_t ktest_untyped(unsigned min_bits)
 {

@@ -7,7 +7,8 @@
 
 START_TEST(test_message_info_bits)
 {
-    /* docs/abi.md#message-info: label=1 -> 0x1000; capsUnwrapped=1 -> 0x200; extraCaps=1 -> 0x80; length=1 -> 0x1. */
+    /* docs/abi.md#message-info: label=1 -> 0x1000; capsUnwrapped=1 -> 0x200; extraCaps=1 -> 0x80;
+     * length=1 -> 0x1. */
     ck_assert_uint_eq(seL4_MessageInfo_new(1, 0, 0, 0).words[0], 0x1000);
     ck_assert_uint_eq(seL4_MessageInfo_new(0, 1, 0, 0).words[0], 0x200);
     ck_assert_uint_eq(seL4_MessageInfo_new(0, 0, 1, 0).words[0], 0x80);
@@ -23,25 +24,26 @@ END_TEST
 /* One field of a packed word of type T, starting from init: all ones through the checked setter
  * change exactly the bits P_F_MASK names in word P_F_WORD; the checked getter, the raw getter and
  * KAAL_BF_GET read them back; KAAL_BF_PREP places them; the raw setter clears exactly them. */
-#define CHECK_FIELD(T, init, P, F)                                                                      \
-    do {                                                                                                \
-        const T before = init;                                                                          \
-        T x = before;                                                                                   \
-        uint64_t ones = MASK(P##_##F##_WIDTH);                                                          \
-        ck_assert_uint_eq(P##_##F##_MASK, ones << P##_##F##_SHIFT);                                     \
-        P##_ptr_set_##F(&x, ones);                                                                      \
-        for (unsigned w = 0; w < sizeof(x.words) / sizeof(x.words[0]); w++) {                           \
-            ck_assert_msg((x.words[w] ^ before.words[w]) == (w == P##_##F##_WORD ? P##_##F##_MASK : 0), \
-                          #P "." #F ": word %u", w);                                                    \
-        }                                                                                               \
-        ck_assert_uint_eq(P##_get_##F(x), ones);                                                        \
-        ck_assert_uint_eq(P##_get_##F##_np(x), ones);                                                   \
-        ck_assert_uint_eq(KAAL_BF_GET(x.words[P##_##F##_WORD], P##_##F), ones);                         \
-        ck_assert_uint_eq(KAAL_BF_PREP(P##_##F, ones), P##_##F##_MASK);                                 \
-        ck_assert_uint_eq(KAAL_BF_PREP_NP(P##_##F, ones), P##_##F##_MASK);                              \
-        P##_ptr_set_##F##_np(&x, 0);                                                                    \
-        ck_assert_mem_eq(&x, &before, sizeof(x));                                                       \
-        count++;                                                                                        \
+#define CHECK_FIELD(T, init, P, F)                                              \
+    do {                                                                        \
+        const T before = init;                                                  \
+        T x = before;                                                           \
+        uint64_t ones = MASK(P##_##F##_WIDTH);                                  \
+        ck_assert_uint_eq(P##_##F##_MASK, ones << P##_##F##_SHIFT);             \
+        P##_ptr_set_##F(&x, ones);                                              \
+        for (unsigned w = 0; w < sizeof(x.words) / sizeof(x.words[0]); w++) {   \
+            ck_assert_msg((x.words[w] ^ before.words[w]) ==                     \
+                              (w == P##_##F##_WORD ? P##_##F##_MASK : 0),       \
+                          #P "." #F ": word %u", w);                            \
+        }                                                                       \
+        ck_assert_uint_eq(P##_get_##F(x), ones);                                \
+        ck_assert_uint_eq(P##_get_##F##_np(x), ones);                           \
+        ck_assert_uint_eq(KAAL_BF_GET(x.words[P##_##F##_WORD], P##_##F), ones); \
+        ck_assert_uint_eq(KAAL_BF_PREP(P##_##F, ones), P##_##F##_MASK);         \
+        ck_assert_uint_eq(KAAL_BF_PREP_NP(P##_##F, ones), P##_##F##_MASK);      \
+        P##_ptr_set_##F##_np(&x, 0);                                            \
+        ck_assert_mem_eq(&x, &before, sizeof(x));                               \
+        count++;                                                                \
     } while (0);
 
 #define ZERO(T) ((T){{0}})
@@ -53,8 +55,9 @@ END_TEST
 #define RIGHTS_FIELD(P, F) CHECK_FIELD(seL4_CapRights_t, ZERO(seL4_CapRights_t), P, F)
 #define CAPDATA_FIELD(P, F) CHECK_FIELD(seL4_CNode_CapData_t, ZERO(seL4_CNode_CapData_t), P, F)
 /* A cap variant's fields start from a cap of that variant with every field 0 (the tag set). */
-#define CAP_FIELD(P, F) \
-    CHECK_FIELD(cap_t, ((cap_t){.words = {[cap_cap_type_WORD] = KAAL_BF_PREP(cap_cap_type, P)}}), P, F)
+#define CAP_FIELD(P, F)                                                                           \
+    CHECK_FIELD(cap_t, ((cap_t){.words = {[cap_cap_type_WORD] = KAAL_BF_PREP(cap_cap_type, P)}}), \
+                P, F)
 #define CAP_VARIANT_FIELDS(P) P##_FIELDS(CAP_FIELD)
 
 START_TEST(test_generated_layout_constants)
@@ -128,7 +131,8 @@ END_TEST
 
 START_TEST(test_argument_packing)
 {
-    /* Bool at bit 0, Uint8 at bits 8..15 share MR0; the count follows in MR1 (docs/abi.md#invocations). */
+    /* Bool at bit 0, Uint8 at bits 8..15 share MR0; the count follows in MR1
+     * (docs/abi.md#invocations). */
     ck_assert_int_eq(KAAL_ARG_TCBReadRegisters_suspend_source_WORD, 0);
     ck_assert_int_eq(KAAL_ARG_TCBReadRegisters_arch_flags_BIT, 8);
     ck_assert_int_eq(KAAL_ARG_TCBReadRegisters_count_WORD, 1);

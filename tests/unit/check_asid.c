@@ -34,11 +34,13 @@ START_TEST(test_make_pool)
     struct ktest_reply r = ktest_retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, vt_slots(1), 1);
     ERR(r, seL4_NotEnoughMemory, 1);
     ck_assert_uint_eq(r.mr[0], 0);
-    /* The pool is the untyped's child: MakePool refuses it now, and revoking it removes the pool. */
+    /* The pool is the untyped's child: MakePool refuses it now, and revoking it removes the pool.
+     */
     ERR(make_pool(ut, ROOT, vt_slots(1), 64), seL4_RevokeFirst, 0);
     uint64_t vs = vt_make(seL4_ARM_VSpaceObject, 1);
     OK(asid_assign(pool, vs));
-    ck_assert_uint_eq(vt_asid_of(vs), ASID_POOL_ENTRIES); /* the pool's first ASID: only ASID 0 is skipped */
+    ck_assert_uint_eq(vt_asid_of(vs),
+                      ASID_POOL_ENTRIES); /* the pool's first ASID: only ASID 0 is skipped */
     OK(ktest_cnode_revoke(ROOT, ut, 64));
     check_invariants();
     ck_assert_uint_eq(ktest_cap_type(pool), KAAL_CAP_TAG_NULL);
@@ -63,10 +65,10 @@ START_TEST(test_make_pool_errors)
     uint64_t dest = vt_slots(1);
     uint64_t caps[] = {ut, ROOT};
 
-    ERR(ktest_call(seL4_CapASIDControl, ARMASIDPoolAssign, 2, (uint64_t[]){dest, 64}, 2, caps), seL4_IllegalOperation,
-        0);
-    ERR(ktest_call(seL4_CapASIDControl, ARMASIDControlMakePool, 1, (uint64_t[]){dest}, 2, caps), seL4_TruncatedMessage,
-        0);
+    ERR(ktest_call(seL4_CapASIDControl, ARMASIDPoolAssign, 2, (uint64_t[]){dest, 64}, 2, caps),
+        seL4_IllegalOperation, 0);
+    ERR(ktest_call(seL4_CapASIDControl, ARMASIDControlMakePool, 1, (uint64_t[]){dest}, 2, caps),
+        seL4_TruncatedMessage, 0);
     ERR(ktest_call(seL4_CapASIDControl, ARMASIDControlMakePool, 2, (uint64_t[]){dest, 64}, 1, caps),
         seL4_TruncatedMessage, 0);
     struct ktest_reply r = make_pool(ep, ROOT, dest, 64);
@@ -79,7 +81,8 @@ START_TEST(test_make_pool_errors)
     seL4_BootInfo *bi = hostsim_bootinfo();
     uint64_t dev = 0;
     for (uint64_t s = bi->untyped.start; s < bi->untyped.end && dev == 0; s++) {
-        if (bi->untypedList[s - bi->untyped.start].isDevice && bi->untypedList[s - bi->untyped.start].sizeBits >= 12) {
+        if (bi->untypedList[s - bi->untyped.start].isDevice &&
+            bi->untypedList[s - bi->untyped.start].sizeBits >= 12) {
             dev = s;
         }
     }
@@ -99,7 +102,8 @@ START_TEST(test_make_pool_errors)
     ck_assert_uint_eq(r.mr[1], 64);
     ERR(make_pool(ut, ROOT, ep, 64), seL4_DeleteFirst, 0);
     uint64_t bad_root[] = {ut, ep};
-    r = ktest_call(seL4_CapASIDControl, ARMASIDControlMakePool, 2, (uint64_t[]){dest, 64}, 2, bad_root);
+    r = ktest_call(seL4_CapASIDControl, ARMASIDControlMakePool, 2, (uint64_t[]){dest, 64}, 2,
+                   bad_root);
     ERR(r, seL4_FailedLookup, 2);
     ck_assert_uint_eq(r.mr[0], 0);
     ck_assert_uint_eq(r.mr[1], seL4_InvalidRoot);
@@ -117,7 +121,8 @@ START_TEST(test_make_pool_exhaustion)
     uint64_t pools = vt_slots(ASID_POOLS);
     for (unsigned i = 0; i < ASID_POOLS - 1; i++) {
         OK(make_pool(ut + i, ROOT, pools + i, 64));
-        ck_assert_uint_eq(cap_asid_pool_cap_get_asid_base(cap_of(pools + i)), (i + 1) * ASID_POOL_ENTRIES);
+        ck_assert_uint_eq(cap_asid_pool_cap_get_asid_base(cap_of(pools + i)),
+                          (i + 1) * ASID_POOL_ENTRIES);
     }
     check_invariants();
     ERR(make_pool(ut + ASID_POOLS - 1, ROOT, pools + ASID_POOLS - 1, 64), seL4_DeleteFirst, 0);
@@ -160,7 +165,8 @@ START_TEST(test_assign)
     OK(ktest_cnode_copy(ROOT, copy, 64, ROOT, vs + 2, 64, seL4_AllRights));
     ck_assert_uint_eq(vt_asid_of(copy), 2);
     uint64_t bare = vt_make(seL4_ARM_VSpaceObject, 1);
-    ERR(ktest_cnode_copy(ROOT, vt_slots(1), 64, ROOT, bare, 64, seL4_AllRights), seL4_IllegalOperation, 0);
+    ERR(ktest_cnode_copy(ROOT, vt_slots(1), 64, ROOT, bare, 64, seL4_AllRights),
+        seL4_IllegalOperation, 0);
     check_invariants();
 }
 END_TEST
@@ -172,7 +178,8 @@ START_TEST(test_assign_errors)
     uint64_t ep = vt_make(seL4_EndpointObject, 1);
     uint64_t bare = vt_make(seL4_ARM_VSpaceObject, 1);
     ERR(ktest_call(ROOT_POOL, ARMASIDPoolAssign, 0, NULL, 0, NULL), seL4_TruncatedMessage, 0);
-    ERR(ktest_call(ROOT_POOL, ARMASIDControlMakePool, 2, (uint64_t[]){0, 64}, 2, (uint64_t[]){bare, ROOT}),
+    ERR(ktest_call(ROOT_POOL, ARMASIDControlMakePool, 2, (uint64_t[]){0, 64}, 2,
+                   (uint64_t[]){bare, ROOT}),
         seL4_IllegalOperation, 0);
     struct ktest_reply r = asid_assign(ROOT_POOL, ep);
     ERR(r, seL4_InvalidCapability, 1);
@@ -182,7 +189,8 @@ START_TEST(test_assign_errors)
     ck_assert_uint_eq(r.mr[0], 1);
     r = asid_assign(ROOT_POOL, ROOT_VSPACE);
     ERR(r, seL4_InvalidCapability, 1);
-    ERR(ktest_call(seL4_CapASIDControl, ARMASIDPoolAssign, 0, NULL, 1, (uint64_t[]){bare}), seL4_IllegalOperation, 0);
+    ERR(ktest_call(seL4_CapASIDControl, ARMASIDPoolAssign, 0, NULL, 1, (uint64_t[]){bare}),
+        seL4_IllegalOperation, 0);
     ck_assert(!cap_vspace_cap_get_is_mapped(cap_of(bare)));
     check_invariants();
 }
@@ -290,7 +298,8 @@ static Suite *asid_suite(void)
         const char *name;
         const TTest *tests[4];
     } cases[] = {
-        {"asid_control_make_pool", {test_make_pool, test_make_pool_errors, test_make_pool_exhaustion}},
+        {"asid_control_make_pool",
+         {test_make_pool, test_make_pool_errors, test_make_pool_exhaustion}},
         {"asid_pool_assign", {test_assign, test_assign_errors, test_assign_exhaustion}},
         {"asid_pool_delete", {test_delete_pool, test_delete_boot_pool}},
     };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for kernel boot on the hostsim machine: the initial caps, bootinfo, untyped list, root
- * address space and root thread seL4 builds (docs/abi.md#boot, #observed-on-sel4), reboot, and boot errors. */
+ * address space and root thread seL4 builds (docs/abi.md#boot, #observed-on-sel4), reboot, and boot
+ * errors. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -83,14 +84,16 @@ static uint64_t leaf_pte(uint64_t vaddr)
 START_TEST(test_cap_identify)
 {
     static const uint64_t expect[17] = {
-        KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_THREAD,       KAAL_CAP_TAG_CNODE,     KAAL_CAP_TAG_VSPACE,
-        KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL, KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,
-        KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_FRAME,        KAAL_CAP_TAG_FRAME,     KAAL_CAP_TAG_DOMAIN,
-        KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,         KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,
-        KAAL_CAP_TAG_PAGE_TABLE};
+        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_THREAD,      KAAL_CAP_TAG_CNODE,
+        KAAL_CAP_TAG_VSPACE,    KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL,
+        KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_FRAME,     KAAL_CAP_TAG_FRAME,       KAAL_CAP_TAG_DOMAIN,
+        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_PAGE_TABLE};
     for (uint64_t s = 0; s <= 16; s++) {
-        ck_assert_msg(ktest_cap_type(s) == expect[s], "slot %llu: type %llu, expected %llu", (unsigned long long)s,
-                      (unsigned long long)ktest_cap_type(s), (unsigned long long)expect[s]);
+        ck_assert_msg(ktest_cap_type(s) == expect[s], "slot %llu: type %llu, expected %llu",
+                      (unsigned long long)s, (unsigned long long)ktest_cap_type(s),
+                      (unsigned long long)expect[s]);
     }
     seL4_BootInfo *bi = hostsim_bootinfo();
     ck_assert_uint_eq(ktest_cap_type(bi->untyped.start), KAAL_CAP_TAG_UNTYPED);
@@ -200,7 +203,8 @@ START_TEST(test_bootinfo_regions)
         ck_assert_uint_eq(cap_untyped_cap_get_ptr(c), d->paddr);
         ck_assert_uint_eq(cap_untyped_cap_get_block_size(c), d->sizeBits);
         ck_assert_uint_eq(cap_untyped_cap_get_is_device(c), d->isDevice);
-        ck_assert_uint_eq(cap_untyped_cap_get_free_index(c), 1ull << (d->sizeBits - 4)); /* starts full */
+        ck_assert_uint_eq(cap_untyped_cap_get_free_index(c),
+                          1ull << (d->sizeBits - 4)); /* starts full */
         ck_assert_uint_eq(d->padding[0] | d->padding[5], 0);
     }
     for (uint64_t s = bi->empty.start; s < bi->empty.end; s += 97) {
@@ -223,7 +227,8 @@ START_TEST(test_extra_bootinfo)
     ck_assert_uint_eq(fdt_magic(blob), FDT_MAGIC);
     ck_assert_int_eq(memcmp(blob, dtb, dtb_size), 0);
     /* Mapped right after the bootinfo frame. */
-    ck_assert_uint_eq(cap_frame_cap_get_mapped_vaddr(slot_cap(bi->extraBIPages.start)), ui_v_end() + 0x2000);
+    ck_assert_uint_eq(cap_frame_cap_get_mapped_vaddr(slot_cap(bi->extraBIPages.start)),
+                      ui_v_end() + 0x2000);
     ck_assert_uint_eq(PTE_ADDR(leaf_pte(ui_v_end() + 0x2000)), base);
     free(dtb);
 }
@@ -332,8 +337,8 @@ START_TEST(test_untyped_ram_coverage)
     }
     for (uint64_t s = bi->userImagePaging.start; s < bi->extraBIPages.end; s++) {
         cap_t c = slot_cap(s);
-        uint64_t pa =
-            cap_get_cap_type(c) == cap_page_table_cap ? cap_page_table_cap_get_ptr(c) : cap_frame_cap_get_base(c);
+        uint64_t pa = cap_get_cap_type(c) == cap_page_table_cap ? cap_page_table_cap_get_ptr(c)
+                                                                : cap_frame_cap_get_base(c);
         ranges_remove(fr, &n, (struct range){pa, pa + 4096});
         lo = pa < lo ? pa : lo;
         hi = pa + 4096 > hi ? pa + 4096 : hi;
@@ -358,7 +363,8 @@ START_TEST(test_untyped_ram_coverage)
         for (int k = 0; k < n; k++) {
             inside = inside || (d->paddr >= fr[k].start && end <= fr[k].end);
         }
-        ck_assert_msg(inside, "RAM untyped %#llx/%u is not free RAM", (unsigned long long)d->paddr, d->sizeBits);
+        ck_assert_msg(inside, "RAM untyped %#llx/%u is not free RAM", (unsigned long long)d->paddr,
+                      d->sizeBits);
         got += 1ull << d->sizeBits;
     }
     ck_assert_uint_eq(got, expect);
@@ -373,9 +379,11 @@ START_TEST(test_untyped_virt_layout)
     static const struct {
         uint64_t paddr;
         unsigned bits;
-    } head[] = {{0x0, 27}, {0x8001000, 12}, {0x8002000, 13}, {0x8004000, 14}, {0x8008000, 15}, {0x8011000, 12}},
-      tail[] = {{0x80000000, 31},   {0x100000000, 32},  {0x200000000, 33},  {0x400000000, 34}, {0x800000000, 35},
-                {0x1000000000, 36}, {0x2000000000, 37}, {0x4000000000, 38}, {0x8000000000, 39}};
+    } head[] = {{0x0, 27},       {0x8001000, 12}, {0x8002000, 13},
+                {0x8004000, 14}, {0x8008000, 15}, {0x8011000, 12}},
+      tail[] = {{0x80000000, 31},   {0x100000000, 32},  {0x200000000, 33},
+                {0x400000000, 34},  {0x800000000, 35},  {0x1000000000, 36},
+                {0x2000000000, 37}, {0x4000000000, 38}, {0x8000000000, 39}};
     for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
         ck_assert_uint_eq(bi->untypedList[i].paddr, head[i].paddr);
         ck_assert_uint_eq(bi->untypedList[i].sizeBits, head[i].bits);
@@ -396,7 +404,8 @@ START_TEST(test_untyped_virt_layout)
     /* The root-server objects sit at the top of RAM: the last RAM untyped ends below 2 GiB, the
      * bootinfo frame is above all RAM untypeds' starts. */
     uint64_t last = bi->untyped.end - bi->untyped.start - 1;
-    ck_assert_uint_le(bi->untypedList[last].paddr + (1ull << bi->untypedList[last].sizeBits), 0x80000000);
+    ck_assert_uint_le(bi->untypedList[last].paddr + (1ull << bi->untypedList[last].sizeBits),
+                      0x80000000);
     ck_assert_uint_ge(cap_frame_cap_get_base(slot_cap(seL4_CapBootInfoFrame)), 0x7fc00000);
 }
 END_TEST
@@ -435,7 +444,8 @@ START_TEST(test_paging_and_frames)
         unsigned level = (unsigned)(s - bi->userImagePaging.start); /* one table per level here */
         ck_assert_uint_eq(cap_page_table_cap_get_is_mapped(c), 1);
         ck_assert_uint_eq(cap_page_table_cap_get_mapped_asid(c), 1);
-        ck_assert_uint_eq(cap_page_table_cap_get_mapped_vaddr(c), ROUND_DOWN(UI_VBASE, bits[level]));
+        ck_assert_uint_eq(cap_page_table_cap_get_mapped_vaddr(c),
+                          ROUND_DOWN(UI_VBASE, bits[level]));
     }
     for (uint64_t s = bi->userImageFrames.start; s < bi->userImageFrames.end; s++) {
         cap_t c = slot_cap(s);
@@ -506,8 +516,9 @@ START_TEST(test_root_thread)
                       cap_frame_cap_get_base(slot_cap(seL4_CapInitThreadIPCBuffer)));
     ck_assert_uint_eq(cap_get_cap_type(t->ctes[TCB_REPLY].cap), cap_null_cap);
     /* The IPC buffer hostsim hands to tests is that frame. */
-    ck_assert_ptr_eq(hostsim_root_ipc_buffer(),
-                     hostsim_phys_to_host(cap_frame_cap_get_base(slot_cap(seL4_CapInitThreadIPCBuffer)), 4096));
+    ck_assert_ptr_eq(
+        hostsim_root_ipc_buffer(),
+        hostsim_phys_to_host(cap_frame_cap_get_base(slot_cap(seL4_CapInitThreadIPCBuffer)), 4096));
 }
 END_TEST
 
@@ -532,8 +543,8 @@ static size_t small_ram_pages_touched(size_t *total)
 }
 
 /* Twenty boots in a row, each a complete machine. A boot's work is bounded by what it sets up (the
- * kernel's and the root task's images, bootinfo, the root CNode, page tables), never proportional to
- * RAM: it touches the same small number of pages every time, far from all of RAM. Boot time is a
+ * kernel's and the root task's images, bootinfo, the root CNode, page tables), never proportional
+ * to RAM: it touches the same small number of pages every time, far from all of RAM. Boot time is a
  * benchmark (bench/bench_hostsim.c, `boot small.dtb`), not a test. */
 START_TEST(test_reboot_bounded_work)
 {
@@ -546,10 +557,11 @@ START_TEST(test_reboot_bounded_work)
         size_t touched = small_ram_pages_touched(&total);
         if (i == 0) {
             first = touched;
-            fprintf(stderr, "# hostsim boot (small.dtb) touches %zu of %zu RAM pages\n", touched, total);
+            fprintf(stderr, "# hostsim boot (small.dtb) touches %zu of %zu RAM pages\n", touched,
+                    total);
         }
         ck_assert_uint_gt(touched, 0);
-        ck_assert_uint_eq(touched, first); /* the same work every boot */
+        ck_assert_uint_eq(touched, first);      /* the same work every boot */
         ck_assert_uint_lt(touched, total / 16); /* under 4 MiB of the 64 */
     }
 }
@@ -562,7 +574,8 @@ START_TEST(test_reboot_virt)
         ck_assert_uint_eq(ktest_cap_type(16), KAAL_CAP_TAG_PAGE_TABLE);
     }
     ktest_boot(KTEST_DTB_SMALL);
-    ck_assert_uint_eq(hostsim_bootinfo()->extraBIPages.end - hostsim_bootinfo()->extraBIPages.start, 1);
+    ck_assert_uint_eq(hostsim_bootinfo()->extraBIPages.end - hostsim_bootinfo()->extraBIPages.start,
+                      1);
 }
 END_TEST
 
@@ -602,7 +615,8 @@ START_TEST(test_ram_errors)
     struct fdtb_spec s = {.mem = tiny, .n_mem = 1};
     void *dtb = fdtb_build(&s, &size);
     ck_assert_int_eq(hostsim_boot(dtb, size, &error), -1);
-    ck_assert_msg(strstr(error, "not enough free RAM") || strstr(error, "no room"), "error: %s", error);
+    ck_assert_msg(strstr(error, "not enough free RAM") || strstr(error, "no room"), "error: %s",
+                  error);
     ck_assert_ptr_null(hostsim_bootinfo());
     free(dtb);
     /* Fully reserved RAM leaves no room even for the loader's images. */

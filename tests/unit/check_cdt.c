@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The capability derivation tree: badged families, revocation, final-cap detection, deletion with
- * finalisation (zombies, cyclic CNodes, TCBs), and delete/revoke under forced preemption. Actions go
- * through invocations; the tree itself is checked directly in kernel memory. */
+ * finalisation (zombies, cyclic CNodes, TCBs), and delete/revoke under forced preemption. Actions
+ * go through invocations; the tree itself is checked directly in kernel memory. */
 #include "ktest.h"
 
 #include <stdlib.h>
@@ -38,13 +38,15 @@ static bool skip_invariants; /* see run_tree_op */
 static void assert_root_mdb_consistent(void)
 {
     char why[256] = "";
-    ck_assert_msg(skip_invariants || kernel_invariants_hold(why, sizeof(why)), "invariant broken: %s", why);
+    ck_assert_msg(skip_invariants || kernel_invariants_hold(why, sizeof(why)),
+                  "invariant broken: %s", why);
     for (uint64_t i = 0; i < (1ull << root_radix()); i++) {
         cte_t *s = root_slot(i);
         cte_t *next = cte_from_paddr(mdb_node_get_next(s->mdb));
         cte_t *prev = cte_from_paddr(mdb_node_get_prev(s->mdb));
         if (cap_get_cap_type(s->cap) == cap_null_cap) {
-            ck_assert_msg(next == NULL && prev == NULL, "empty slot %llu has links", (unsigned long long)i);
+            ck_assert_msg(next == NULL && prev == NULL, "empty slot %llu has links",
+                          (unsigned long long)i);
             continue;
         }
         if (next != NULL) {
@@ -296,7 +298,8 @@ static void *run_tree_op(enum tree_op op, unsigned interval, unsigned *restarts,
     uint64_t u = ktest_first_empty();
     uint64_t big = build_big_tree(u);
     hostsim_set_preempt_interval(interval);
-    struct ktest_reply r = op == OP_REVOKE_UNTYPED ? ktest_cnode_revoke(ROOT, u, 64) : ktest_cnode_delete(ROOT, big, 64);
+    struct ktest_reply r = op == OP_REVOKE_UNTYPED ? ktest_cnode_revoke(ROOT, u, 64)
+                                                   : ktest_cnode_delete(ROOT, big, 64);
     hostsim_set_preempt_interval(0);
     ktest_assert_ok(r);
     *restarts = r.restarts;
@@ -333,10 +336,7 @@ START_TEST(test_revoke_preempted)
 }
 END_TEST
 
-START_TEST(test_delete_preempted)
-{
-    preempted_matches_unpreempted(OP_DELETE_CNODE, (unsigned)_i);
-}
+START_TEST(test_delete_preempted) { preempted_matches_unpreempted(OP_DELETE_CNODE, (unsigned)_i); }
 END_TEST
 
 static TCase *fixture_tcase(const char *name)

@@ -10,7 +10,10 @@
 #define ROOT seL4_CapInitThreadCNode
 
 static uint64_t root_radix(void) { return hostsim_bootinfo()->initThreadCNodeSizeBits; }
-static cte_t *root_slot(uint64_t i) { return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i; }
+static cte_t *root_slot(uint64_t i)
+{
+    return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i;
+}
 
 static uint64_t E0; /* first free slot; tests use E0, E0 + 1, ... */
 
@@ -41,7 +44,8 @@ static void assert_range_1_64(struct ktest_reply r)
 }
 
 /* Call a CNode label with n raw words and ncaps extra caps. */
-static struct ktest_reply raw(uint64_t label, unsigned n, const uint64_t *mrs, unsigned ncaps, const uint64_t *caps)
+static struct ktest_reply raw(uint64_t label, unsigned n, const uint64_t *mrs, unsigned ncaps,
+                              const uint64_t *caps)
 {
     return ktest_call(ROOT, label, n, mrs, ncaps, caps);
 }
@@ -106,13 +110,16 @@ START_TEST(test_copy_errors)
 {
     retype(seL4_EndpointObject, 0, E0);
     /* Occupied destination. */
-    ERR(ktest_cnode_copy(ROOT, seL4_CapInitThreadTCB, 64, ROOT, E0, 64, seL4_AllRights), seL4_DeleteFirst, 0);
+    ERR(ktest_cnode_copy(ROOT, seL4_CapInitThreadTCB, 64, ROOT, E0, 64, seL4_AllRights),
+        seL4_DeleteFirst, 0);
     /* Empty source. */
-    assert_failed_lookup_missing(ktest_cnode_copy(ROOT, E0 + 1, 64, ROOT, E0 + 2, 64, seL4_AllRights), 1, 64);
+    assert_failed_lookup_missing(
+        ktest_cnode_copy(ROOT, E0 + 1, 64, ROOT, E0 + 2, 64, seL4_AllRights), 1, 64);
     /* Source depth out of range. */
     assert_range_1_64(ktest_cnode_copy(ROOT, E0 + 1, 64, ROOT, E0, 0, seL4_AllRights));
     /* The IRQ control cap cannot be copied. */
-    ERR(ktest_cnode_copy(ROOT, E0 + 1, 64, ROOT, seL4_CapIRQControl, 64, seL4_AllRights), seL4_IllegalOperation, 0);
+    ERR(ktest_cnode_copy(ROOT, E0 + 1, 64, ROOT, seL4_CapIRQControl, 64, seL4_AllRights),
+        seL4_IllegalOperation, 0);
     /* An untyped with children cannot be copied. */
     uint64_t ut = ktest_untyped(12);
     ERR(ktest_cnode_copy(ROOT, E0 + 1, 64, ROOT, ut, 64, seL4_AllRights), seL4_RevokeFirst, 0);
@@ -161,15 +168,18 @@ START_TEST(test_mint_errors)
     retype(seL4_EndpointObject, 0, E0);
     OK(ktest_cnode_mint(ROOT, E0 + 1, 64, ROOT, E0, 64, seL4_AllRights, 7));
     /* Re-badging a badged cap gives a null cap: IllegalOperation. */
-    ERR(ktest_cnode_mint(ROOT, E0 + 2, 64, ROOT, E0 + 1, 64, seL4_AllRights, 8), seL4_IllegalOperation, 0);
+    ERR(ktest_cnode_mint(ROOT, E0 + 2, 64, ROOT, E0 + 1, 64, seL4_AllRights, 8),
+        seL4_IllegalOperation, 0);
     /* Guard size + radix > 64. */
     uint64_t gs = 65 - root_radix();
-    ERR(ktest_cnode_mint(ROOT, E0 + 2, 64, ROOT, ROOT, 64, seL4_AllRights, gs), seL4_IllegalOperation, 0);
+    ERR(ktest_cnode_mint(ROOT, E0 + 2, 64, ROOT, ROOT, 64, seL4_AllRights, gs),
+        seL4_IllegalOperation, 0);
     ck_assert_uint_eq(ktest_cap_type(E0 + 2), KAAL_CAP_TAG_NULL);
     /* Exactly 64 is fine. */
     OK(ktest_cnode_mint(ROOT, E0 + 2, 64, ROOT, ROOT, 64, seL4_AllRights, gs - 1));
     ERR(ktest_cnode_mint(ROOT, E0 + 2, 64, ROOT, E0, 64, seL4_AllRights, 1), seL4_DeleteFirst, 0);
-    assert_failed_lookup_missing(ktest_cnode_mint(ROOT, E0 + 3, 64, ROOT, E0 + 4, 64, seL4_AllRights, 1), 1, 64);
+    assert_failed_lookup_missing(
+        ktest_cnode_mint(ROOT, E0 + 3, 64, ROOT, E0 + 4, 64, seL4_AllRights, 1), 1, 64);
     uint64_t mrs[6] = {E0 + 3, 64, E0, 64, seL4_AllRights, 1};
     uint64_t caps[1] = {ROOT};
     ERR(raw(CNodeMint, 5, mrs, 1, caps), seL4_TruncatedMessage, 0);
@@ -237,7 +247,8 @@ START_TEST(test_mutate_errors)
     ERR(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, E0, 64, 0), seL4_IllegalOperation, 0);
     ERR(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, E0, 64, 5), seL4_IllegalOperation, 0);
     ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_ENDPOINT);
-    ERR(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, ROOT, 64, 63), seL4_IllegalOperation, 0); /* 63 + radix > 64 */
+    ERR(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, ROOT, 64, 63), seL4_IllegalOperation,
+        0); /* 63 + radix > 64 */
     ERR(ktest_cnode_mutate(ROOT, E0, 64, ROOT, seL4_CapDomain, 64, 0), seL4_DeleteFirst, 0);
     assert_failed_lookup_missing(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, E0 + 2, 64, 0), 1, 64);
     uint64_t mrs[5] = {E0 + 1, 64, seL4_CapDomain, 64, 0};
@@ -273,14 +284,18 @@ START_TEST(test_rotate_errors)
     OK(ktest_cnode_copy(ROOT, pivot, 64, ROOT, seL4_CapDomain, 64, seL4_AllRights));
     OK(ktest_cnode_copy(ROOT, src, 64, ROOT, seL4_CapInitThreadTCB, 64, seL4_AllRights));
     /* The pivot must differ from src and dest. */
-    ERR(ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, src, 64, 0, ROOT, src, 64), seL4_IllegalOperation, 0);
-    ERR(ktest_cnode_rotate(ROOT, pivot, 64, 0, ROOT, pivot, 64, 0, ROOT, src, 64), seL4_IllegalOperation, 0);
+    ERR(ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, src, 64, 0, ROOT, src, 64),
+        seL4_IllegalOperation, 0);
+    ERR(ktest_cnode_rotate(ROOT, pivot, 64, 0, ROOT, pivot, 64, 0, ROOT, src, 64),
+        seL4_IllegalOperation, 0);
     /* dest occupied (and not src). */
-    ERR(ktest_cnode_rotate(ROOT, seL4_CapIRQControl, 64, 0, ROOT, pivot, 64, 0, ROOT, src, 64), seL4_DeleteFirst,
-        0);
+    ERR(ktest_cnode_rotate(ROOT, seL4_CapIRQControl, 64, 0, ROOT, pivot, 64, 0, ROOT, src, 64),
+        seL4_DeleteFirst, 0);
     /* Empty src (flag 1) and empty pivot (flag 0). */
-    assert_failed_lookup_missing(ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, pivot, 64, 0, ROOT, E0 + 9, 64), 1, 64);
-    assert_failed_lookup_missing(ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, E0 + 9, 64, 0, ROOT, src, 64), 0, 64);
+    assert_failed_lookup_missing(
+        ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, pivot, 64, 0, ROOT, E0 + 9, 64), 1, 64);
+    assert_failed_lookup_missing(
+        ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, E0 + 9, 64, 0, ROOT, src, 64), 0, 64);
     /* Lookup failures of src and pivot both count as source. */
     struct ktest_reply r = ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, pivot, 0, 0, ROOT, src, 64);
     assert_range_1_64(r);
@@ -289,8 +304,10 @@ START_TEST(test_rotate_errors)
     ck_assert_uint_eq(r.mr[0], 1);
     /* Endpoint caps become null under preserve mode. */
     retype(seL4_EndpointObject, 0, ep);
-    ERR(ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, ep, 64, 0, ROOT, src, 64), seL4_IllegalOperation, 0);
-    ERR(ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, pivot, 64, 0, ROOT, ep, 64), seL4_IllegalOperation, 0);
+    ERR(ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, ep, 64, 0, ROOT, src, 64),
+        seL4_IllegalOperation, 0);
+    ERR(ktest_cnode_rotate(ROOT, dest, 64, 0, ROOT, pivot, 64, 0, ROOT, ep, 64),
+        seL4_IllegalOperation, 0);
     /* Short: 7 words, or one extra cap. */
     uint64_t mrs[8] = {dest, 64, 0, pivot, 64, 0, src, 64};
     uint64_t caps[2] = {ROOT, ROOT};

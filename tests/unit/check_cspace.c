@@ -13,8 +13,8 @@
 static uint64_t root_radix(void) { return hostsim_bootinfo()->initThreadCNodeSizeBits; }
 
 /* Assert a FailedLookup reply: source flag, lookup type and the type's extra words. */
-static void assert_failed_lookup(struct ktest_reply r, uint64_t source, uint64_t type, unsigned nwords,
-                                 const uint64_t *words)
+static void assert_failed_lookup(struct ktest_reply r, uint64_t source, uint64_t type,
+                                 unsigned nwords, const uint64_t *words)
 {
     ck_assert_int_eq(r.status, HOSTSIM_OK);
     ck_assert_uint_eq(r.label, seL4_FailedLookup);
@@ -63,7 +63,8 @@ END_TEST
 
 START_TEST(test_guard_mismatch_destination)
 {
-    struct ktest_reply r = ktest_cnode_copy(ROOT, 1ull << 63, 64, ROOT, seL4_CapInitThreadTCB, 64, seL4_AllRights);
+    struct ktest_reply r =
+        ktest_cnode_copy(ROOT, 1ull << 63, 64, ROOT, seL4_CapInitThreadTCB, 64, seL4_AllRights);
     uint64_t w[] = {64, 0, 64 - root_radix()};
     assert_failed_lookup(r, 0, seL4_GuardMismatch, 3, w);
 }
@@ -98,7 +99,8 @@ START_TEST(test_depth_mismatch_bits_left)
     /* Put the endpoint into slot 5 of the new CNode, then address 8 bits: 4 are left over at the
      * endpoint, which is not a CNode. */
     OK(ktest_cnode_copy(c, 5, 4, ROOT, ep, 64, seL4_AllRights));
-    struct ktest_reply r = ktest_cnode_copy(ROOT, ktest_first_empty() + 2, 64, c, 5 << 4, 8, seL4_AllRights);
+    struct ktest_reply r =
+        ktest_cnode_copy(ROOT, ktest_first_empty() + 2, 64, c, 5 << 4, 8, seL4_AllRights);
     uint64_t w[] = {4, 0};
     assert_failed_lookup(r, 1, seL4_DepthMismatch, 2, w);
 }
@@ -118,8 +120,10 @@ START_TEST(test_two_levels)
     uint64_t dest = c1 + 3;
     OK(ktest_cnode_copy(ROOT, dest, 64, c1, (1 << 4) | 5, 8, seL4_AllRights));
     ck_assert_uint_eq(ktest_cap_type(dest), KAAL_CAP_TAG_ENDPOINT);
-    /* Depth 6 reaches c2 with 2 bits left, but c2 needs 4: DepthMismatch(bitsLeft 2, bitsFound 4). */
-    struct ktest_reply r = ktest_cnode_copy(ROOT, dest + 1, 64, c1, (1 << 2) | 1, 6, seL4_AllRights);
+    /* Depth 6 reaches c2 with 2 bits left, but c2 needs 4: DepthMismatch(bitsLeft 2, bitsFound 4).
+     */
+    struct ktest_reply r =
+        ktest_cnode_copy(ROOT, dest + 1, 64, c1, (1 << 2) | 1, 6, seL4_AllRights);
     uint64_t w[] = {2, 4};
     assert_failed_lookup(r, 1, seL4_DepthMismatch, 2, w);
     /* An empty slot in the second level: MissingCapability with bitsLeft = the depth asked. */
@@ -157,10 +161,12 @@ START_TEST(test_invalid_root)
 {
     uint64_t dest = ktest_first_empty();
     /* The source root is the TCB cap, not a CNode. */
-    struct ktest_reply r = ktest_cnode_copy(ROOT, dest, 64, seL4_CapInitThreadTCB, 1, 64, seL4_AllRights);
+    struct ktest_reply r =
+        ktest_cnode_copy(ROOT, dest, 64, seL4_CapInitThreadTCB, 1, 64, seL4_AllRights);
     assert_failed_lookup(r, 1, seL4_InvalidRoot, 0, NULL);
     /* Rotate's pivot root is looked up as a source too. */
-    r = ktest_cnode_rotate(ROOT, dest, 64, 0, seL4_CapInitThreadTCB, 1, 64, 0, ROOT, seL4_CapDomain, 64);
+    r = ktest_cnode_rotate(ROOT, dest, 64, 0, seL4_CapInitThreadTCB, 1, 64, 0, ROOT, seL4_CapDomain,
+                           64);
     assert_failed_lookup(r, 1, seL4_InvalidRoot, 0, NULL);
 }
 END_TEST
@@ -198,8 +204,10 @@ START_TEST(test_lookup_slot_inline_matches_walk)
             if (radix + gs > 64) {
                 continue;
             }
-            word_t guard = 0x5a5a5a5a5a5a5a5aull & MASK(gs < 58 ? gs : 58); /* the guard field has 58 bits */
-            t.ctes[TCB_CTABLE].cap = cap_cnode_cap_new(cap_cnode_cap_get_ptr(boot), radix, gs, guard);
+            word_t guard =
+                0x5a5a5a5a5a5a5a5aull & MASK(gs < 58 ? gs : 58); /* the guard field has 58 bits */
+            t.ctes[TCB_CTABLE].cap =
+                cap_cnode_cap_new(cap_cnode_cap_get_ptr(boot), radix, gs, guard);
             for (unsigned i = 0; i < 200; i++) {
                 x ^= x << 13;
                 x ^= x >> 7;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* DomainSet invocations (docs/abi.md#invocations, #invocation-semantics): DomainSet_Set, ScheduleConfigure and
- * ScheduleSetStart with every error and its words; with more than one domain (-Dnum_domains=4),
- * threads run only in the current domain. */
+/* DomainSet invocations (docs/abi.md#invocations, #invocation-semantics): DomainSet_Set,
+ * ScheduleConfigure and ScheduleSetStart with every error and its words; with more than one domain
+ * (-Dnum_domains=4), threads run only in the current domain. */
 #include "threads_support.h"
 
 #define DOMAIN seL4_CapDomain
@@ -60,7 +60,8 @@ START_TEST(test_domain_set)
     uint64_t dom = 0;
     ERR(ktest_call(DOMAIN, DomainSetSet, 0, &dom, 1, (uint64_t[]){E0}), seL4_TruncatedMessage, 0);
     /* The domain is checked before the cap is looked at. */
-    assert_invalid_argument(ktest_call(DOMAIN, DomainSetSet, 1, (uint64_t[]){CONFIG_NUM_DOMAINS}, 0, NULL), 0);
+    assert_invalid_argument(
+        ktest_call(DOMAIN, DomainSetSet, 1, (uint64_t[]){CONFIG_NUM_DOMAINS}, 0, NULL), 0);
     assert_invalid_argument(domain_set(CONFIG_NUM_DOMAINS, E0), 0);
     assert_invalid_argument(domain_set(0x100, E0), 0); /* the whole word, not its low byte */
     ERR(ktest_call(DOMAIN, DomainSetSet, 1, &dom, 0, NULL), seL4_TruncatedMessage, 0);
@@ -78,9 +79,11 @@ END_TEST
 
 START_TEST(test_schedule_configure)
 {
-    ERR(ktest_call(DOMAIN, DomainScheduleConfigure, 2, (uint64_t[]){0, 0, 5}, 0, NULL), seL4_TruncatedMessage, 0);
+    ERR(ktest_call(DOMAIN, DomainScheduleConfigure, 2, (uint64_t[]){0, 0, 5}, 0, NULL),
+        seL4_TruncatedMessage, 0);
     /* Only entries 0 .. CONFIG_NUM_DOMAIN_SCHEDULES - 2: the last one stays an end marker. */
-    assert_range(schedule_configure(CONFIG_NUM_DOMAIN_SCHEDULES - 1, 0, 5), 0, CONFIG_NUM_DOMAIN_SCHEDULES - 2);
+    assert_range(schedule_configure(CONFIG_NUM_DOMAIN_SCHEDULES - 1, 0, 5), 0,
+                 CONFIG_NUM_DOMAIN_SCHEDULES - 2);
     assert_range(schedule_configure(~0ull, 0, 5), 0, CONFIG_NUM_DOMAIN_SCHEDULES - 2);
     assert_range(schedule_configure(0, CONFIG_NUM_DOMAINS, 5), 0, CONFIG_NUM_DOMAINS - 1);
     assert_invalid_argument(schedule_configure(0, 0, 1ull << 56), 2);
@@ -102,9 +105,12 @@ END_TEST
 
 START_TEST(test_schedule_set_start)
 {
-    ERR(ktest_call(DOMAIN, DomainScheduleSetStart, 0, (uint64_t[]){0}, 0, NULL), seL4_TruncatedMessage, 0);
-    assert_range(schedule_set_start(CONFIG_NUM_DOMAIN_SCHEDULES), 0, CONFIG_NUM_DOMAIN_SCHEDULES - 1);
-    assert_invalid_argument(schedule_set_start(CONFIG_NUM_DOMAIN_SCHEDULES - 1), 0); /* an end marker */
+    ERR(ktest_call(DOMAIN, DomainScheduleSetStart, 0, (uint64_t[]){0}, 0, NULL),
+        seL4_TruncatedMessage, 0);
+    assert_range(schedule_set_start(CONFIG_NUM_DOMAIN_SCHEDULES), 0,
+                 CONFIG_NUM_DOMAIN_SCHEDULES - 1);
+    assert_invalid_argument(schedule_set_start(CONFIG_NUM_DOMAIN_SCHEDULES - 1),
+                            0); /* an end marker */
     OK(schedule_set_start(0));
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
     ck_assert_uint_eq(sched_current_domain(), 0);

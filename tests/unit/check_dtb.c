@@ -17,13 +17,13 @@ static int parse(const void *blob, size_t size, struct mem_map *map, const char 
     return r;
 }
 
-#define assert_rejected(blob, size, text)                                                                        \
-    do {                                                                                                         \
-        struct mem_map m_;                                                                                       \
-        const char *e_ = NULL;                                                                                   \
-        ck_assert_int_eq(parse((blob), (size), &m_, &e_), -1);                                                   \
-        ck_assert_msg(e_ != NULL && strstr(e_, (text)) != NULL, "error \"%s\" lacks \"%s\"", e_ ? e_ : "(null)", \
-                      (text));                                                                                   \
+#define assert_rejected(blob, size, text)                                                    \
+    do {                                                                                     \
+        struct mem_map m_;                                                                   \
+        const char *e_ = NULL;                                                               \
+        ck_assert_int_eq(parse((blob), (size), &m_, &e_), -1);                               \
+        ck_assert_msg(e_ != NULL && strstr(e_, (text)) != NULL, "error \"%s\" lacks \"%s\"", \
+                      e_ ? e_ : "(null)", (text));                                           \
     } while (0)
 
 START_TEST(test_qemu_virt_ram)
@@ -65,12 +65,19 @@ END_TEST
 START_TEST(test_sort_merge)
 {
     /* Two nodes, out of order, overlapping and touching; reservations likewise. */
-    const uint64_t mem[][2] = {
-        {0x80000000, 0x1000}, {0x40000000, 0x1000000}, {0x40800000, 0x1000000}, {0x41800000, 0x1000}};
+    const uint64_t mem[][2] = {{0x80000000, 0x1000},
+                               {0x40000000, 0x1000000},
+                               {0x40800000, 0x1000000},
+                               {0x41800000, 0x1000}};
     const uint64_t rsv[][2] = {{0x40100000, 0x1000}, {0x40000000, 0x2000}};
     const uint64_t resmem[][2] = {{0x40001000, 0x2000}, {0x50000000, 0x1000}};
-    struct fdtb_spec s = {
-        .mem = mem, .n_mem = 4, .mem_per_node = 2, .rsv = rsv, .n_rsv = 2, .resmem = resmem, .n_resmem = 2};
+    struct fdtb_spec s = {.mem = mem,
+                          .n_mem = 4,
+                          .mem_per_node = 2,
+                          .rsv = rsv,
+                          .n_rsv = 2,
+                          .resmem = resmem,
+                          .n_resmem = 2};
     size_t size;
     void *dtb = fdtb_build(&s, &size);
     struct mem_map map;
@@ -94,7 +101,8 @@ START_TEST(test_one_cell)
 {
     const uint64_t mem[][2] = {{0x40000000, 0x8000000}};
     const uint64_t resmem[][2] = {{0x40400000, 0x1000}};
-    struct fdtb_spec s = {.ac = 1, .sc = 1, .mem = mem, .n_mem = 1, .resmem = resmem, .n_resmem = 1};
+    struct fdtb_spec s = {
+        .ac = 1, .sc = 1, .mem = mem, .n_mem = 1, .resmem = resmem, .n_resmem = 1};
     size_t size;
     void *dtb = fdtb_build(&s, &size);
     struct mem_map map;
@@ -126,8 +134,12 @@ START_TEST(test_initrd)
         ck_assert_uint_eq(map.initrd_end, 0x44123000);
         free(dtb);
     }
-    struct fdtb_spec bad = {
-        .mem = mem, .n_mem = 1, .initrd = true, .initrd_cells = 2, .initrd_start = 0x5000, .initrd_end = 0x4000};
+    struct fdtb_spec bad = {.mem = mem,
+                            .n_mem = 1,
+                            .initrd = true,
+                            .initrd_cells = 2,
+                            .initrd_start = 0x5000,
+                            .initrd_end = 0x4000};
     size_t size;
     void *dtb = fdtb_build(&bad, &size);
     assert_rejected(dtb, size, "initrd");
@@ -179,9 +191,10 @@ START_TEST(test_garbage)
     }
     assert_rejected(buf, sizeof(buf), "bad magic");
     /* A valid magic and sizes in front of garbage. */
-    fdt32_t hdr[10] = {cpu_to_fdt32(FDT_MAGIC), cpu_to_fdt32(sizeof(buf)), cpu_to_fdt32(0x38), cpu_to_fdt32(0x200),
-                       cpu_to_fdt32(0x28),      cpu_to_fdt32(17),          cpu_to_fdt32(16),   0,
-                       cpu_to_fdt32(0x100),     cpu_to_fdt32(0x800)};
+    fdt32_t hdr[10] = {
+        cpu_to_fdt32(FDT_MAGIC), cpu_to_fdt32(sizeof(buf)), cpu_to_fdt32(0x38), cpu_to_fdt32(0x200),
+        cpu_to_fdt32(0x28),      cpu_to_fdt32(17),          cpu_to_fdt32(16),   0,
+        cpu_to_fdt32(0x100),     cpu_to_fdt32(0x800)};
     memcpy(buf, hdr, sizeof(hdr));
     assert_rejected(buf, sizeof(buf), "device tree");
 }
@@ -239,7 +252,8 @@ START_TEST(test_too_many_regions)
         mem[i][0] = 0x40000000ull + (uint64_t)i * 0x200000;
         mem[i][1] = 0x100000;
     }
-    struct fdtb_spec s = {.mem = (const uint64_t(*)[2])mem, .n_mem = MEM_MAP_MAX_RAM + 1, .mem_per_node = 4};
+    struct fdtb_spec s = {
+        .mem = (const uint64_t(*)[2])mem, .n_mem = MEM_MAP_MAX_RAM + 1, .mem_per_node = 4};
     size_t size;
     void *dtb = fdtb_build(&s, &size);
     assert_rejected(dtb, size, "too many memory regions");

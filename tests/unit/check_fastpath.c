@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The IPC fastpath (core/kernel/fastpath.c) against the slowpath, differentially: each case sets
  * up a Call or ReplyRecv by puppet threads, snapshots the whole machine (simulated RAM, which holds
- * every kernel object with its registers, caps and MDB links; the kernel globals ks; the scheduler's
- * state), runs fastpath_call() / fastpath_reply_recv() directly, snapshots the result, goes back to
- * the first snapshot and runs kernel_handle_syscall_slowpath() plus the exit path, and requires the
- * two results to be byte for byte identical (hostsim_snapshot_compare). The state the fastpath
- * leaves must also be final: on aarch64 it resumes the other thread without the scheduler pass, so
- * running kernel_exit() after it must change nothing. A case the fastpath declines must leave the
- * machine exactly as it was. Every slowpath result passes the invariant checker.
+ * every kernel object with its registers, caps and MDB links; the kernel globals ks; the
+ * scheduler's state), runs fastpath_call() / fastpath_reply_recv() directly, snapshots the result,
+ * goes back to the first snapshot and runs kernel_handle_syscall_slowpath() plus the exit path, and
+ * requires the two results to be byte for byte identical (hostsim_snapshot_compare). The state the
+ * fastpath leaves must also be final: on aarch64 it resumes the other thread without the scheduler
+ * pass, so running kernel_exit() after it must change nothing. A case the fastpath declines must
+ * leave the machine exactly as it was. Every slowpath result passes the invariant checker.
  *
  * The cases the fastpath must take (docs/performance.md, "The fastpath") are asserted taken; the
  * conditions it must decline are asserted declined; a few conditions the fastpath may handle
@@ -82,8 +82,9 @@ static const char *describe(uint64_t pa)
             continue;
         }
         size_t off = pa - base;
-        int n = snprintf(buf, sizeof(buf), "TCB %#llx (%s, priority %llu) +%zu: ", (unsigned long long)base,
-                         t == ks.root_thread ? "root" : "puppet", (unsigned long long)t->priority, off);
+        int n = snprintf(
+            buf, sizeof(buf), "TCB %#llx (%s, priority %llu) +%zu: ", (unsigned long long)base,
+            t == ks.root_thread ? "root" : "puppet", (unsigned long long)t->priority, off);
         size_t left = sizeof(buf) - (size_t)n;
         if (off < sizeof(t->ctes)) {
             snprintf(buf + n, left, "ctes[%zu] word %zu (cap 0-1, mdb 2-3)", off / sizeof(cte_t),
@@ -95,7 +96,8 @@ static const char *describe(uint64_t pa)
         } else {
             snprintf(buf + n, left, "?");
             for (size_t i = 0; i < sizeof(tcb_fields) / sizeof(tcb_fields[0]); i++) {
-                if (off >= tcb_fields[i].offset && off < tcb_fields[i].offset + tcb_fields[i].size) {
+                if (off >= tcb_fields[i].offset &&
+                    off < tcb_fields[i].offset + tcb_fields[i].size) {
                     snprintf(buf + n, left, "%s", tcb_fields[i].name);
                 }
             }
@@ -119,8 +121,8 @@ static void assert_same(const struct hostsim_snapshot *s, const char *what)
         } else {
             snprintf(where, sizeof(where), "%s +%llu", d.area, (unsigned long long)d.offset);
         }
-        ck_abort_msg("%s: first difference at %s: %#llx, expected %#llx", what, where, (unsigned long long)d.now,
-                     (unsigned long long)d.then);
+        ck_abort_msg("%s: first difference at %s: %#llx, expected %#llx", what, where,
+                     (unsigned long long)d.now, (unsigned long long)d.then);
     }
 }
 
@@ -129,7 +131,8 @@ static void assert_same(const struct hostsim_snapshot *s, const char *what)
 static void check_invariants(void)
 {
     char why[512];
-    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "kernel invariants after the slowpath: %s", why);
+    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)),
+                  "kernel invariants after the slowpath: %s", why);
 }
 
 /* The current thread executes `svc #0` with x0 = cptr, x1 = info, MR i = base + i for i < n (MR4..
@@ -138,7 +141,8 @@ static void check_invariants(void)
 static void enter(int64_t sysno, uint64_t cptr, uint64_t info, unsigned n, uint64_t base)
 {
     struct tcb *t = ks.cur_thread;
-    ck_assert_msg(t != NULL && thread_state_type(t) == ThreadState_Running, "no running current thread");
+    ck_assert_msg(t != NULL && thread_state_type(t) == ThreadState_Running,
+                  "no running current thread");
     hal_reg_set(&t->arch, REG_X0, cptr);
     hal_reg_set(&t->arch, REG_X1, info);
     for (unsigned i = 0; i < 4; i++) {
@@ -167,7 +171,8 @@ static bool differential(int64_t sysno, enum want want)
         want = DECLINED; /* the fastpath leaves every case to the slowpath with several domains */
     }
     ck_assert(sysno == seL4_SysCall || sysno == seL4_SysReplyRecv);
-    ck_assert_msg(hal_irq_get_active() == HAL_IRQ_NONE, "an interrupt is pending: the port would take it first");
+    ck_assert_msg(hal_irq_get_active() == HAL_IRQ_NONE,
+                  "an interrupt is pending: the port would take it first");
     struct hostsim_snapshot *before = hostsim_snapshot_take();
     ck_assert_ptr_nonnull(before);
     bool taken = sysno == seL4_SysCall ? fastpath_call() : fastpath_reply_recv();
@@ -176,19 +181,22 @@ static bool differential(int64_t sysno, enum want want)
         fast = hostsim_snapshot_take();
         ck_assert_ptr_nonnull(fast);
         kernel_exit();
-        assert_same(fast, "the exit path after the fastpath (which aarch64 skips) changed the state");
+        assert_same(fast,
+                    "the exit path after the fastpath (which aarch64 skips) changed the state");
         ck_assert_int_eq(hostsim_snapshot_restore(before), 0);
         assert_same(before, "restoring the snapshot");
     } else {
         assert_same(before, "the fastpath declined but changed the state");
     }
     ck_assert_msg(want != TAKEN || taken, "the fastpath declined a case it covers");
-    ck_assert_msg(want != DECLINED || !taken, "the fastpath took a case it must leave to the slowpath");
+    ck_assert_msg(want != DECLINED || !taken,
+                  "the fastpath took a case it must leave to the slowpath");
     kernel_handle_syscall_slowpath(sysno);
     kernel_exit();
     check_invariants();
     if (taken) {
-        assert_same(fast, "fastpath and slowpath results differ (slowpath value, expected fastpath value)");
+        assert_same(
+            fast, "fastpath and slowpath results differ (slowpath value, expected fastpath value)");
     }
     hostsim_snapshot_free(fast);
     hostsim_snapshot_free(before);
@@ -225,7 +233,8 @@ static uint64_t receiver(uint64_t prio, uint64_t cptr, bool with_buffer)
     return t;
 }
 
-/* A thread with CSpace root `cnode` (a root slot, used as it is) and VSpace `vspace`, not started. */
+/* A thread with CSpace root `cnode` (a root slot, used as it is) and VSpace `vspace`, not started.
+ */
 static uint64_t make_thread_in(uint64_t prio, uint64_t cnode, uint64_t vspace, bool with_buffer)
 {
     uint64_t tcb = retype_obj(seL4_TCBObject, 0);
@@ -290,8 +299,10 @@ static uint64_t two_level_cspace(uint64_t ep_cap)
     uint64_t l1 = retype_obj(seL4_CapTableObject, 4);
     uint64_t l2 = retype_obj(seL4_CapTableObject, 6);
     uint64_t ntfn = retype_obj(seL4_NotificationObject, 0);
-    OK(ktest_cnode_mint(l1, 3, 4, ROOT, l2, 64, seL4_AllRights, seL4_CNode_CapData_new(0, 46).words[0]));
-    OK(ktest_cnode_mint(l1, 4, 4, ROOT, l2, 64, seL4_AllRights, seL4_CNode_CapData_new(0, 50).words[0]));
+    OK(ktest_cnode_mint(l1, 3, 4, ROOT, l2, 64, seL4_AllRights,
+                        seL4_CNode_CapData_new(0, 46).words[0]));
+    OK(ktest_cnode_mint(l1, 4, 4, ROOT, l2, 64, seL4_AllRights,
+                        seL4_CNode_CapData_new(0, 50).words[0]));
     OK(ktest_cnode_copy(l1, 5, 4, ROOT, ntfn, 64, seL4_AllRights));
     OK(ktest_cnode_copy(l1, 6, 4, ROOT, ep_cap, 64, seL4_AllRights));
     for (uint64_t i = 0; i < 10; i++) {
@@ -307,7 +318,8 @@ static bool call_diff(uint64_t cptr, uint64_t label, unsigned n, unsigned ncaps,
     return differential(seL4_SysCall, want);
 }
 
-static bool reply_recv_diff(uint64_t cptr, uint64_t label, unsigned n, unsigned ncaps, enum want want)
+static bool reply_recv_diff(uint64_t cptr, uint64_t label, unsigned n, unsigned ncaps,
+                            enum want want)
 {
     enter(seL4_SysReplyRecv, cptr, info_of(label, ncaps, n), n, 0x4e9170000ull + 0x100 * n);
     return differential(seL4_SysReplyRecv, want);
@@ -355,7 +367,8 @@ START_TEST(test_call_rights)
     uint64_t r = receiver(200, recv_cap, true);
     start_thread(100, 0, true);
     call_diff(call_cap, 0xfff, 2, 0, TAKEN);
-    ck_assert_uint_eq(cap_reply_cap_get_can_grant(tcb_ptr(r)->ctes[TCB_CALLER].cap), _i / 4 ? 0 : 1);
+    ck_assert_uint_eq(cap_reply_cap_get_can_grant(tcb_ptr(r)->ctes[TCB_CALLER].cap),
+                      _i / 4 ? 0 : 1);
 }
 END_TEST
 
@@ -368,7 +381,8 @@ START_TEST(test_call_raw_info)
     enter(seL4_SysCall, ep, raw_info(_i & 1 ? MASK(52) : 0x55, unwrapped, 2), 2, 0x800);
     differential(seL4_SysCall, unwrapped ? DECLINED : TAKEN);
     ck_assert_uint_eq(unwrapped_of(reg_of(r, REG_X1)), 0);
-    ck_assert_uint_eq(seL4_MessageInfo_get_label((seL4_MessageInfo_t){{reg_of(r, REG_X1)}}), _i & 1 ? MASK(52) : 0x55);
+    ck_assert_uint_eq(seL4_MessageInfo_get_label((seL4_MessageInfo_t){{reg_of(r, REG_X1)}}),
+                      _i & 1 ? MASK(52) : 0x55);
 }
 END_TEST
 
@@ -448,7 +462,8 @@ START_TEST(test_call_root_second_time)
 }
 END_TEST
 
-/* The caller's CSpace has two levels and a guard: the endpoint cap in L2, or in L1 with bits left. */
+/* The caller's CSpace has two levels and a guard: the endpoint cap in L2, or in L1 with bits left.
+ */
 START_TEST(test_call_two_level_cspace)
 {
     uint64_t cs = two_level_cspace(ep);
@@ -480,7 +495,8 @@ END_TEST
 
 START_TEST(test_call_decline_message)
 {
-    /* Extra caps (1..3, the cap in the buffer), or more than four words (5, the maximum, beyond). */
+    /* Extra caps (1..3, the cap in the buffer), or more than four words (5, the maximum, beyond).
+     */
     static const unsigned cases[][2] = {{1, 1}, {3, 0}, {0, 5}, {0, 120}, {0, 127}};
     receiver(200, ep, true);
     uint64_t c = start_thread(100, 0, true);
@@ -503,7 +519,8 @@ END_TEST
 
 START_TEST(test_call_decline_lookup_two_level)
 {
-    static const uint64_t cptrs[] = {CS_L2_BAD_GUARD, CS_L2(10), CS_L2_TOO_DEEP, CS_L1(5), CS_L1(7)};
+    static const uint64_t cptrs[] = {CS_L2_BAD_GUARD, CS_L2(10), CS_L2_TOO_DEEP, CS_L1(5),
+                                     CS_L1(7)};
     uint64_t cs = two_level_cspace(ep);
     receiver(200, ep, true);
     resume(make_thread_in(100, cs, seL4_CapInitThreadVSpace, true));
@@ -560,7 +577,8 @@ START_TEST(test_call_decline_stale_fault)
     receiver(200, ep, true);
     uint64_t c = make_thread(100, fault_ep, true);
     resume(c);
-    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_DATA, 0xdead000, 0x92000007), HOSTSIM_BLOCKED);
+    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_DATA, 0xdead000, 0x92000007),
+                     HOSTSIM_BLOCKED);
     ck_assert_uint_eq(state_of(c), ThreadState_BlockedOnSend);
     resume(c); /* cancels the fault IPC; the fault word stays */
     ck_assert_uint_ne(tcb_ptr(c)->fault[0], seL4_Fault_NullFault);
@@ -583,7 +601,8 @@ END_TEST
 
 /* Server s (priority sp) waits in Recv on recv_cap; client c (cp) Calls call_cap with two words;
  * s is then current with a reply cap to c. */
-static void serve(uint64_t *s, uint64_t *c, uint64_t sp, uint64_t cp, uint64_t recv_cap, uint64_t call_cap)
+static void serve(uint64_t *s, uint64_t *c, uint64_t sp, uint64_t cp, uint64_t recv_cap,
+                  uint64_t call_cap)
 {
     *s = receiver(sp, recv_cap, true);
     *c = start_thread(cp, 0, true);
@@ -615,7 +634,8 @@ START_TEST(test_reply_recv_raw_info)
     enter(seL4_SysReplyRecv, ep, raw_info(_i & 1 ? MASK(52) : 0x55, unwrapped, 3), 3, 0x900);
     differential(seL4_SysReplyRecv, unwrapped ? DECLINED : TAKEN);
     ck_assert_uint_eq(unwrapped_of(reg_of(c, REG_X1)), 0);
-    ck_assert_uint_eq(seL4_MessageInfo_get_label((seL4_MessageInfo_t){{reg_of(c, REG_X1)}}), _i & 1 ? MASK(52) : 0x55);
+    ck_assert_uint_eq(seL4_MessageInfo_get_label((seL4_MessageInfo_t){{reg_of(c, REG_X1)}}),
+                      _i & 1 ? MASK(52) : 0x55);
 }
 END_TEST
 
@@ -648,7 +668,8 @@ START_TEST(test_reply_recv_rights)
 {
     uint64_t ep2 = retype_obj(seL4_EndpointObject, 0);
     uint64_t first = mint(ep, _i & 1 ? seL4_CanRead : seL4_AllRights, 0);
-    uint64_t again = mint(_i & 4 ? ep2 : ep, _i & 2 ? seL4_CanRead : seL4_AllRights, _i & 2 ? 0 : 0x42);
+    uint64_t again =
+        mint(_i & 4 ? ep2 : ep, _i & 2 ? seL4_CanRead : seL4_AllRights, _i & 2 ? 0 : 0x42);
     uint64_t s, c;
     serve(&s, &c, 100, 200, first, ep);
     ck_assert_uint_eq(cap_reply_cap_get_can_grant(cur()->ctes[TCB_CALLER].cap), _i & 1 ? 0 : 1);
@@ -790,7 +811,8 @@ START_TEST(test_reply_recv_decline_sender_waiting)
     resume_as_current(d, d); /* d runs at once */
     uint64_t regs[8];
     fill_msg(regs, d, 0x700, 1);
-    ck_assert_int_eq(sys_as(d, _i ? seL4_SysCall : seL4_SysSend, ep, info_of(1, 0, 1), regs), HOSTSIM_BLOCKED);
+    ck_assert_int_eq(sys_as(d, _i ? seL4_SysCall : seL4_SysSend, ep, info_of(1, 0, 1), regs),
+                     HOSTSIM_BLOCKED);
     assert_current(s);
     reply_recv_diff(ep, 1, 1, 0, DECLINED);
 }
@@ -810,7 +832,8 @@ START_TEST(test_reply_recv_decline_bound_signal)
     ck_assert_int_eq(sys_as(c, seL4_SysCall, ep, info_of(3, 0, 2), regs), HOSTSIM_BLOCKED);
     assert_current(s);
     fill_msg(regs, s, 0, 0);
-    ck_assert_int_eq(sys_as(s, seL4_SysSend, ntfn, info_of(0, 0, 0), regs), HOSTSIM_OK); /* Signal */
+    ck_assert_int_eq(sys_as(s, seL4_SysSend, ntfn, info_of(0, 0, 0), regs),
+                     HOSTSIM_OK); /* Signal */
     reply_recv_diff(ep, 1, 1, 0, DECLINED);
 }
 END_TEST
@@ -841,7 +864,8 @@ START_TEST(test_reply_recv_decline_fault_reply)
     uint64_t c = make_thread(200, ep, true);
     resume(c);
     if (_i == 0) {
-        ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_DATA, 0xdead000, 0x92000007), HOSTSIM_BLOCKED);
+        ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_DATA, 0xdead000, 0x92000007),
+                         HOSTSIM_BLOCKED);
     } else {
         uint64_t regs[8];
         fill_msg(regs, c, 0, 0);
@@ -893,13 +917,15 @@ static unsigned rnd(unsigned n)
 START_TEST(test_random_mix)
 {
     rng_state = 0x9e3779b97f4a7c15ull * (uint64_t)(_i + 1);
-    static const uint64_t rights[] = {seL4_AllRights, seL4_CanRead | seL4_CanWrite | seL4_CanGrantReply,
+    static const uint64_t rights[] = {seL4_AllRights,
+                                      seL4_CanRead | seL4_CanWrite | seL4_CanGrantReply,
                                       seL4_CanWrite | seL4_CanGrant, seL4_CanRead, seL4_CanWrite};
     static const uint64_t prios[] = {50, 100, 100, 150, 200};
     uint64_t ep2 = retype_obj(seL4_EndpointObject, 0);
     uint64_t caps[8];
     for (unsigned i = 0; i < 8; i++) {
-        caps[i] = mint(i % 2 ? ep2 : ep, rnd(2) ? seL4_AllRights : rights[rnd(5)], rnd(3) ? rnd(1000) : 0);
+        caps[i] = mint(i % 2 ? ep2 : ep, rnd(2) ? seL4_AllRights : rights[rnd(5)],
+                       rnd(3) ? rnd(1000) : 0);
     }
     uint64_t servers[3], clients[4];
     for (unsigned i = 0; i < 3; i++) {
@@ -976,7 +1002,8 @@ static Suite *fastpath_suite(void)
     tcase_add_loop_test(tc, test_reply_recv_vspace_fpu_either, 0, 4);
     tcase_add_test(tc, test_round_trips);
     tc = tcase(s, "random_mix");
-    tcase_add_loop_test(tc, test_random_mix, 0, RUNNING_ON_VALGRIND ? 4 : 16); /* memcheck: 4 of the 16 seeds */
+    tcase_add_loop_test(tc, test_random_mix, 0,
+                        RUNNING_ON_VALGRIND ? 4 : 16); /* memcheck: 4 of the 16 seeds */
     tc = tcase(s, "reply_recv_declined");
     tcase_add_loop_test(tc, test_reply_recv_decline_message, 0, 4);
     tcase_add_loop_test(tc, test_reply_recv_decline_cap, 0, 4);

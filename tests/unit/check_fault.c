@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Faults delivered to a handler thread as a Call on the faulting thread's fault endpoint: each
- * fault type's message layout and length (docs/abi.md#faults), each reply's effect (docs/abi.md#fault-replies), and
- * double faults. */
+ * fault type's message layout and length (docs/abi.md#faults), each reply's effect
+ * (docs/abi.md#fault-replies), and double faults. */
 #include "puppets.h"
 
 #define BADGE 0x77u
@@ -45,7 +45,10 @@ static TCase *tcase(Suite *s, const char *name)
 }
 
 /* Message register i the handler received. */
-static uint64_t hmr(unsigned i) { return i < 4 ? reg_of(handler, REG_X2 + i) : buf_of(handler)->msg[i]; }
+static uint64_t hmr(unsigned i)
+{
+    return i < 4 ? reg_of(handler, REG_X2 + i) : buf_of(handler)->msg[i];
+}
 
 /* The handler got the fault: badge, label, length, reply cap. */
 static void assert_fault_msg(uint64_t label, uint64_t len)
@@ -162,7 +165,8 @@ END_TEST
 START_TEST(test_user_exception)
 {
     start_pair(true, fep_cap);
-    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_USER_EXCEPTION, 0, 0x02000000), HOSTSIM_BLOCKED);
+    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_USER_EXCEPTION, 0, 0x02000000),
+                     HOSTSIM_BLOCKED);
     assert_fault_msg(seL4_Fault_UserException, 5);
     ck_assert_uint_eq(hmr(0), SVC_PC);
     ck_assert_uint_eq(hmr(1), F_SP);
@@ -181,7 +185,8 @@ END_TEST
 START_TEST(test_user_exception_reply_label_stops)
 {
     start_pair(true, fep_cap);
-    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_USER_EXCEPTION, 0, 0x1e000000), HOSTSIM_BLOCKED);
+    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_USER_EXCEPTION, 0, 0x1e000000),
+                     HOSTSIM_BLOCKED);
     handler_reply(5, 0, NULL);
     ck_assert_uint_eq(state_of(faulter), ThreadState_Inactive);
 }
@@ -192,7 +197,8 @@ END_TEST
 START_TEST(test_vm_fault_data)
 {
     start_pair(true, fep_cap);
-    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_DATA, 0x8, 0x92000046), HOSTSIM_BLOCKED);
+    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_DATA, 0x8, 0x92000046),
+                     HOSTSIM_BLOCKED);
     assert_fault_msg(seL4_Fault_VMFault, 4);
     ck_assert_uint_eq(hmr(seL4_VMFault_IP), SVC_PC);
     ck_assert_uint_eq(hmr(seL4_VMFault_Addr), 0x8);
@@ -208,7 +214,8 @@ END_TEST
 START_TEST(test_vm_fault_instruction)
 {
     start_pair(false, fep_cap);
-    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_INSTRUCTION, SVC_PC, 0x82000006), HOSTSIM_BLOCKED);
+    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_INSTRUCTION, SVC_PC, 0x82000006),
+                     HOSTSIM_BLOCKED);
     assert_fault_msg(seL4_Fault_VMFault, 4);
     ck_assert_uint_eq(hmr(seL4_VMFault_Addr), SVC_PC);
     ck_assert_uint_eq(hmr(seL4_VMFault_PrefetchFault), 1);
@@ -239,7 +246,8 @@ END_TEST
 /* The state of the notification in root slot nt. */
 static uint64_t ntfn_state(uint64_t nt)
 {
-    return notification_get_state(*PTOV(notification_t, cap_notification_cap_get_ptr(root_slot(nt)->cap)));
+    return notification_get_state(
+        *PTOV(notification_t, cap_notification_cap_get_ptr(root_slot(nt)->cap)));
 }
 
 START_TEST(test_cap_fault_extra_cap)
@@ -300,7 +308,8 @@ START_TEST(test_double_fault_no_handler)
     const char *out = hostsim_console_take();
     hostsim_console_capture(false);
     ck_assert_ptr_nonnull(strstr(out, "Caught cap fault in send phase at address 0x0"));
-    ck_assert_ptr_nonnull(strstr(out, "while trying to handle:\ncap fault in send phase at address 0xdead"));
+    ck_assert_ptr_nonnull(
+        strstr(out, "while trying to handle:\ncap fault in send phase at address 0xdead"));
     ck_assert_uint_eq(state_of(faulter), ThreadState_Inactive);
     assert_current(seL4_CapInitThreadTCB);
 }

@@ -71,11 +71,13 @@ struct u_reply {
 };
 
 /* One system call through the trap, message words MR0..MR(n-1) (MR4+ in the IPC buffer). */
-static struct u_reply u_syscall(int64_t sysno, uint64_t cptr, uint64_t label, unsigned n, const uint64_t *mrs,
-                                unsigned ncaps, const uint64_t *caps)
+static struct u_reply u_syscall(int64_t sysno, uint64_t cptr, uint64_t label, unsigned n,
+                                const uint64_t *mrs, unsigned ncaps, const uint64_t *caps)
 {
     seL4_IPCBuffer *buf = bi->ipcBuffer;
-    uint64_t r[8] = {cptr, seL4_MessageInfo_new(label, 0, ncaps, n).words[0], 0, 0, 0, 0, 0x6666, (uint64_t)sysno};
+    uint64_t r[8] = {
+        cptr,           seL4_MessageInfo_new(label, 0, ncaps, n).words[0], 0, 0, 0, 0, 0x6666,
+        (uint64_t)sysno};
     for (unsigned i = 0; i < n; i++) {
         if (i < 4) {
             r[2 + i] = mrs[i];
@@ -88,14 +90,17 @@ static struct u_reply u_syscall(int64_t sysno, uint64_t cptr, uint64_t label, un
     }
     hostsim_user_trap(r);
     seL4_MessageInfo_t info = {{r[1]}};
-    struct u_reply out = {
-        r[0], seL4_MessageInfo_get_label(info), seL4_MessageInfo_get_length(info), {r[2], r[3], r[4], r[5]}, r[6],
-        r[7]};
+    struct u_reply out = {r[0],
+                          seL4_MessageInfo_get_label(info),
+                          seL4_MessageInfo_get_length(info),
+                          {r[2], r[3], r[4], r[5]},
+                          r[6],
+                          r[7]};
     return out;
 }
 
-static struct u_reply u_call(uint64_t cptr, uint64_t label, unsigned n, const uint64_t *mrs, unsigned ncaps,
-                             const uint64_t *caps)
+static struct u_reply u_call(uint64_t cptr, uint64_t label, unsigned n, const uint64_t *mrs,
+                             unsigned ncaps, const uint64_t *caps)
 {
     return u_syscall(seL4_SysCall, cptr, label, n, mrs, ncaps, caps);
 }
@@ -141,7 +146,7 @@ static struct {
     uint64_t exc_label, exc_mr[4];
     uint64_t thread_stack, thread_arg, thread_marker_written;
     uint64_t suspend_label;
-    uint64_t identify_ok; /* DebugCapIdentify round trips that named the CNode */
+    uint64_t identify_ok;                /* DebugCapIdentify round trips that named the CNode */
     uint64_t step, step_label, step_mr0; /* how far root_handler got, and the last error */
 } R;
 
@@ -167,7 +172,8 @@ static void root_syscalls(seL4_BootInfo *boot)
     R.x7_after = r.x7;
     R.copy_type = u_cap_identify(dest);
 
-    R.locals_ok = a == 0x1111111111111111ull && b == 0x2222222222222222ull && c == ((uint64_t)(uintptr_t)boot ^ 0x5a5a);
+    R.locals_ok = a == 0x1111111111111111ull && b == 0x2222222222222222ull &&
+                  c == ((uint64_t)(uintptr_t)boot ^ 0x5a5a);
     R.tpidr_ok = hostsim_tpidr_el0 == 0x7e57;
     R.window_pages_inside = hostsim_window_pages();
 
@@ -190,8 +196,9 @@ START_TEST(test_root_syscalls)
     ck_assert(R.locals_ok);
     ck_assert(R.tpidr_ok);
     /* The root's stack lives in its user image, inside the window. */
-    uint64_t top = HOSTSIM_WINDOW_BASE +
-                   (hostsim_bootinfo()->userImageFrames.end - hostsim_bootinfo()->userImageFrames.start) * 4096;
+    uint64_t top = HOSTSIM_WINDOW_BASE + (hostsim_bootinfo()->userImageFrames.end -
+                                          hostsim_bootinfo()->userImageFrames.start) *
+                                             4096;
     ck_assert(R.stack_addr >= HOSTSIM_WINDOW_BASE && R.stack_addr < top);
     ck_assert_uint_gt(R.window_pages_inside, 0);
     /* After the run the window is empty again. */
@@ -326,13 +333,15 @@ START_TEST(test_fault_translation_l3)
     uint64_t addr = HOSTSIM_WINDOW_BASE + 0x20008;
     ck_assert_ptr_nonnull(root_leaf(addr));
     ck_assert_uint_eq(*root_leaf(addr), 0);
-    expect_fault_text(root_load, addr, "vm fault on data at address 0x420008 with status 0x92000007");
+    expect_fault_text(root_load, addr,
+                      "vm fault on data at address 0x420008 with status 0x92000007");
 }
 END_TEST
 
 START_TEST(test_fault_translation_l2)
 {
-    expect_fault_text(root_store, 0x3000000, "vm fault on data at address 0x3000000 with status 0x92000046");
+    expect_fault_text(root_store, 0x3000000,
+                      "vm fault on data at address 0x3000000 with status 0x92000046");
 }
 END_TEST
 
@@ -341,7 +350,8 @@ START_TEST(test_fault_instruction)
     if (RUNNING_ON_VALGRIND) {
         return; /* memcheck reports the jump itself as an error */
     }
-    expect_fault_text(root_jump, 0x3000000, "vm fault on code at address 0x3000000 with status 0x82000006");
+    expect_fault_text(root_jump, 0x3000000,
+                      "vm fault on code at address 0x3000000 with status 0x82000006");
 }
 END_TEST
 
@@ -408,7 +418,8 @@ START_TEST(test_second_thread_fault_handler)
     ro_target = (volatile uint64_t *)(uintptr_t)(HOSTSIM_WINDOW_BASE + 0x2018);
     ck_assert_int_eq(hostsim_run_root(root_handler), HOSTSIM_RUN_DONE);
     ck_assert_uint_eq(R.thread_arg, 0xa76);
-    ck_assert(R.thread_stack < HOSTSIM_WINDOW_BASE + 0x8000 && R.thread_stack >= HOSTSIM_WINDOW_BASE + 0x4000);
+    ck_assert(R.thread_stack < HOSTSIM_WINDOW_BASE + 0x8000 &&
+              R.thread_stack >= HOSTSIM_WINDOW_BASE + 0x4000);
     ck_assert_uint_eq(R.fault_label, seL4_Fault_VMFault);
     ck_assert_uint_eq(R.fault_len, seL4_VMFault_Length);
     ck_assert_uint_eq(R.fault_mr[seL4_VMFault_Addr], HOSTSIM_WINDOW_BASE + 0x2018);
@@ -445,8 +456,9 @@ START_TEST(test_puppet_self_rewind_bounded)
 {
     uint64_t flags[1] = {0x1f}; /* suspend source, resume target, frame, integer registers */
     uint64_t caps[1] = {seL4_CapInitThreadTCB};
-    struct ktest_reply r = ktest_syscall(seL4_SysNBSend, seL4_CapInitThreadTCB,
-                                         seL4_MessageInfo_new(TCBCopyRegisters, 0, 1, 1).words[0], 1, flags, 1, caps);
+    struct ktest_reply r =
+        ktest_syscall(seL4_SysNBSend, seL4_CapInitThreadTCB,
+                      seL4_MessageInfo_new(TCBCopyRegisters, 0, 1, 1).words[0], 1, flags, 1, caps);
     ck_assert_int_eq(r.status, HOSTSIM_BLOCKED);
     ck_assert_uint_eq(r.restarts, 64);
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
@@ -467,10 +479,10 @@ START_TEST(test_snapshot_restore)
     struct kernel_state ks_before = ks;
     for (int round = 0; round < 2; round++) {
         uint64_t slot = ktest_first_empty();
-        ktest_assert_ok(
-            ktest_retype(ktest_untyped(16), seL4_CapTableObject, 4, seL4_CapInitThreadCNode, 0, 0, slot, 1));
-        ktest_assert_ok(
-            ktest_retype(ktest_untyped(12), seL4_EndpointObject, 0, seL4_CapInitThreadCNode, 0, 0, slot + 1, 1));
+        ktest_assert_ok(ktest_retype(ktest_untyped(16), seL4_CapTableObject, 4,
+                                     seL4_CapInitThreadCNode, 0, 0, slot, 1));
+        ktest_assert_ok(ktest_retype(ktest_untyped(12), seL4_EndpointObject, 0,
+                                     seL4_CapInitThreadCNode, 0, 0, slot + 1, 1));
         hostsim_raise_irq(40);
         hostsim_set_preempt_interval(3);
         ck_assert_int_ne(memcmp(before, hostsim_ram_host, ram), 0);

@@ -18,7 +18,8 @@
 
 static char why[512];
 
-#define assert_holds() ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "invariants broken: %s", why)
+#define assert_holds() \
+    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "invariants broken: %s", why)
 
 /* The period the incremental tests use: the full check runs on every INC_PERIOD-th entry. */
 #define INC_PERIOD 4
@@ -38,21 +39,23 @@ static unsigned incremental_catches(void)
 
 /* The checker must fail, and its reason must mention `needle`; so must the incremental form
  * within INC_PERIOD entries (at the latest when its full check runs). */
-#define assert_broken(needle)                                                                                  \
-    do {                                                                                                       \
-        ck_assert_msg(!kernel_invariants_hold(why, sizeof(why)), "corruption not detected");                   \
-        ck_assert_msg(strstr(why, (needle)) != NULL, "reason \"%s\" does not mention \"%s\"", why, (needle));  \
-        ck_assert_msg(incremental_catches() != 0, "the incremental form missed it");                           \
-        ck_assert_msg(strstr(why, (needle)) != NULL, "incremental reason \"%s\" does not mention \"%s\"", why, \
-                      (needle));                                                                               \
+#define assert_broken(needle)                                                                      \
+    do {                                                                                           \
+        ck_assert_msg(!kernel_invariants_hold(why, sizeof(why)), "corruption not detected");       \
+        ck_assert_msg(strstr(why, (needle)) != NULL, "reason \"%s\" does not mention \"%s\"", why, \
+                      (needle));                                                                   \
+        ck_assert_msg(incremental_catches() != 0, "the incremental form missed it");               \
+        ck_assert_msg(strstr(why, (needle)) != NULL,                                               \
+                      "incremental reason \"%s\" does not mention \"%s\"", why, (needle));         \
     } while (0)
 
 /* assert_broken, and the quick check alone (after every entry of the incremental form) sees it. */
-#define assert_broken_quick(needle)                                                                                 \
-    do {                                                                                                            \
-        assert_broken(needle);                                                                                      \
-        ck_assert_msg(!kernel_invariants_quick(why, sizeof(why)), "the quick check missed it");                     \
-        ck_assert_msg(strstr(why, (needle)) != NULL, "quick reason \"%s\" does not mention \"%s\"", why, (needle)); \
+#define assert_broken_quick(needle)                                                             \
+    do {                                                                                        \
+        assert_broken(needle);                                                                  \
+        ck_assert_msg(!kernel_invariants_quick(why, sizeof(why)), "the quick check missed it"); \
+        ck_assert_msg(strstr(why, (needle)) != NULL,                                            \
+                      "quick reason \"%s\" does not mention \"%s\"", why, (needle));            \
     } while (0)
 
 #define assert_holds_all()                                                                       \
@@ -62,7 +65,10 @@ static unsigned incremental_catches(void)
         ck_assert_msg(incremental_catches() == 0, "incremental form broken: %s", why);           \
     } while (0)
 
-static cte_t *root_slots(void) { return PTOV(cte_t, cap_cnode_cap_get_ptr(ks.root_thread->ctes[TCB_CTABLE].cap)); }
+static cte_t *root_slots(void)
+{
+    return PTOV(cte_t, cap_cnode_cap_get_ptr(ks.root_thread->ctes[TCB_CTABLE].cap));
+}
 static cte_t *root_slot(uint64_t i) { return &root_slots()[i]; }
 
 /* Retype `num` objects of `type` from the smallest untyped of at least min_bits into root slots
@@ -74,7 +80,8 @@ static uint64_t make(uint64_t type, uint64_t size_bits, uint64_t num, unsigned m
     while (ktest_cap_type(dest) != cap_null_cap) {
         dest++;
     }
-    struct ktest_reply r = ktest_retype(ut, type, size_bits, seL4_CapInitThreadCNode, 0, 0, dest, num);
+    struct ktest_reply r =
+        ktest_retype(ut, type, size_bits, seL4_CapInitThreadCNode, 0, 0, dest, num);
     ktest_assert_ok(r);
     return dest;
 }
@@ -134,41 +141,45 @@ START_TEST(test_valid_operations)
 
     uint64_t free_slot = ktest_first_empty() + 200;
     /* Copies, badged mints, a copy of a badged cap, a guarded CNode. */
-    ktest_assert_ok(
-        ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot, 64, seL4_CapInitThreadCNode, ep, 64, seL4_AllRights));
+    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot, 64,
+                                     seL4_CapInitThreadCNode, ep, 64, seL4_AllRights));
     assert_holds();
-    ktest_assert_ok(ktest_cnode_mint(seL4_CapInitThreadCNode, free_slot + 1, 64, seL4_CapInitThreadCNode, ep, 64,
-                                     seL4_AllRights, 42));
+    ktest_assert_ok(ktest_cnode_mint(seL4_CapInitThreadCNode, free_slot + 1, 64,
+                                     seL4_CapInitThreadCNode, ep, 64, seL4_AllRights, 42));
     assert_holds();
-    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot + 2, 64, seL4_CapInitThreadCNode, free_slot + 1,
-                                     64, seL4_CanWrite));
+    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot + 2, 64,
+                                     seL4_CapInitThreadCNode, free_slot + 1, 64, seL4_CanWrite));
     assert_holds();
-    ktest_assert_ok(ktest_cnode_mint(seL4_CapInitThreadCNode, free_slot + 3, 64, seL4_CapInitThreadCNode, nt, 64,
-                                     seL4_AllRights, 7));
+    ktest_assert_ok(ktest_cnode_mint(seL4_CapInitThreadCNode, free_slot + 3, 64,
+                                     seL4_CapInitThreadCNode, nt, 64, seL4_AllRights, 7));
     assert_holds();
-    ktest_assert_ok(ktest_cnode_mint(seL4_CapInitThreadCNode, free_slot + 4, 64, seL4_CapInitThreadCNode, cn, 64,
-                                     seL4_AllRights, seL4_CNode_CapData_new(0, 60).words[0]));
+    ktest_assert_ok(ktest_cnode_mint(seL4_CapInitThreadCNode, free_slot + 4, 64,
+                                     seL4_CapInitThreadCNode, cn, 64, seL4_AllRights,
+                                     seL4_CNode_CapData_new(0, 60).words[0]));
     assert_holds();
     /* Children of a child untyped, inside a child CNode addressed through it. */
-    ktest_assert_ok(ktest_retype(ut, seL4_EndpointObject, 0, seL4_CapInitThreadCNode, cn, 64, 0, 4));
+    ktest_assert_ok(
+        ktest_retype(ut, seL4_EndpointObject, 0, seL4_CapInitThreadCNode, cn, 64, 0, 4));
     assert_holds();
     /* Copy of an untyped with no children marks the original full. */
-    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot + 5, 64, seL4_CapInitThreadCNode, ut + 1, 64,
-                                     seL4_AllRights));
+    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, free_slot + 5, 64,
+                                     seL4_CapInitThreadCNode, ut + 1, 64, seL4_AllRights));
     assert_holds();
-    ktest_assert_ok(ktest_retype(free_slot + 5, seL4_NotificationObject, 0, seL4_CapInitThreadCNode, cn, 64, 4, 2));
+    ktest_assert_ok(ktest_retype(free_slot + 5, seL4_NotificationObject, 0, seL4_CapInitThreadCNode,
+                                 cn, 64, 4, 2));
     assert_holds();
     /* Moves, mutate, rotate, delete, revoke. */
-    ktest_assert_ok(
-        ktest_cnode_move(seL4_CapInitThreadCNode, free_slot + 6, 64, seL4_CapInitThreadCNode, free_slot, 64));
+    ktest_assert_ok(ktest_cnode_move(seL4_CapInitThreadCNode, free_slot + 6, 64,
+                                     seL4_CapInitThreadCNode, free_slot, 64));
     assert_holds();
-    ktest_assert_ok(ktest_cnode_mutate(seL4_CapInitThreadCNode, free_slot + 7, 64, seL4_CapInitThreadCNode,
-                                       free_slot + 4, 64, seL4_CNode_CapData_new(0, 59).words[0]));
+    ktest_assert_ok(ktest_cnode_mutate(seL4_CapInitThreadCNode, free_slot + 7, 64,
+                                       seL4_CapInitThreadCNode, free_slot + 4, 64,
+                                       seL4_CNode_CapData_new(0, 59).words[0]));
     assert_holds();
     /* Swap the guarded CNode cap with the frame cap (dest == src). */
-    ktest_assert_ok(ktest_cnode_rotate(seL4_CapInitThreadCNode, free_slot + 7, 64, 0, seL4_CapInitThreadCNode, frame,
-                                       64, seL4_CNode_CapData_new(0, 60).words[0], seL4_CapInitThreadCNode,
-                                       free_slot + 7, 64));
+    ktest_assert_ok(ktest_cnode_rotate(
+        seL4_CapInitThreadCNode, free_slot + 7, 64, 0, seL4_CapInitThreadCNode, frame, 64,
+        seL4_CNode_CapData_new(0, 60).words[0], seL4_CapInitThreadCNode, free_slot + 7, 64));
     assert_holds();
     ktest_assert_ok(ktest_cnode_delete(seL4_CapInitThreadCNode, free_slot + 1, 64));
     assert_holds();
@@ -181,7 +192,8 @@ START_TEST(test_valid_operations)
     ktest_assert_ok(ktest_cnode_delete(seL4_CapInitThreadCNode, ut, 64));
     assert_holds();
     /* A CNode that holds the only cap to itself stays live (unreachable), still consistent. */
-    ktest_assert_ok(ktest_cnode_copy(cn + 1, 1, 4, seL4_CapInitThreadCNode, cn + 1, 64, seL4_AllRights));
+    ktest_assert_ok(
+        ktest_cnode_copy(cn + 1, 1, 4, seL4_CapInitThreadCNode, cn + 1, 64, seL4_AllRights));
     ktest_assert_ok(ktest_cnode_delete(seL4_CapInitThreadCNode, cn + 1, 64));
     assert_holds();
     /* Revoking an untyped deletes everything under it. */
@@ -194,7 +206,8 @@ START_TEST(test_preempted_revoke_states)
 {
     uint64_t cn = make(seL4_CapTableObject, 8, 1, 14);
     uint64_t ut = ktest_untyped(16);
-    ktest_assert_ok(ktest_retype(ut, seL4_EndpointObject, 0, seL4_CapInitThreadCNode, cn, 64, 0, 200));
+    ktest_assert_ok(
+        ktest_retype(ut, seL4_EndpointObject, 0, seL4_CapInitThreadCNode, cn, 64, 0, 200));
     assert_holds();
     hostsim_set_preempt_interval(1);
     struct ktest_reply r = ktest_cnode_revoke(seL4_CapInitThreadCNode, ut, 64);
@@ -225,7 +238,8 @@ END_TEST
 
 START_TEST(test_catches_linked_empty_slot)
 {
-    mdb_node_ptr_set_next(&root_slot(ktest_first_empty() + 7)->mdb, VTOP(root_slot(seL4_CapDomain)));
+    mdb_node_ptr_set_next(&root_slot(ktest_first_empty() + 7)->mdb,
+                          VTOP(root_slot(seL4_CapDomain)));
     assert_broken("empty slot");
 }
 END_TEST
@@ -254,8 +268,8 @@ START_TEST(test_catches_split_object_block)
 {
     uint64_t ep = make(seL4_EndpointObject, 0, 2, 12);
     uint64_t copy = ktest_first_empty() + 100;
-    ktest_assert_ok(
-        ktest_cnode_copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode, ep, 64, seL4_AllRights));
+    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode, ep,
+                                     64, seL4_AllRights));
     assert_holds();
     /* Move the copy of the first endpoint's cap to just after the second endpoint's cap. */
     unlink_slot(root_slot(copy));
@@ -274,13 +288,15 @@ START_TEST(test_catches_badged_cap_under_other_object)
 {
     uint64_t ep = make(seL4_EndpointObject, 0, 2, 12);
     uint64_t badged = ktest_first_empty() + 100;
-    ktest_assert_ok(
-        ktest_cnode_mint(seL4_CapInitThreadCNode, badged, 64, seL4_CapInitThreadCNode, ep, 64, seL4_AllRights, 5));
-    ktest_assert_ok(
-        ktest_cnode_copy(seL4_CapInitThreadCNode, badged + 1, 64, seL4_CapInitThreadCNode, badged, 64, seL4_AllRights));
+    ktest_assert_ok(ktest_cnode_mint(seL4_CapInitThreadCNode, badged, 64, seL4_CapInitThreadCNode,
+                                     ep, 64, seL4_AllRights, 5));
+    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, badged + 1, 64,
+                                     seL4_CapInitThreadCNode, badged, 64, seL4_AllRights));
     assert_holds();
-    /* Point the badged copy at the other endpoint: it now sits in a run of caps to another object. */
-    cap_endpoint_cap_ptr_set_ptr(&root_slot(badged + 1)->cap, cap_endpoint_cap_get_ptr(root_slot(ep + 1)->cap));
+    /* Point the badged copy at the other endpoint: it now sits in a run of caps to another object.
+     */
+    cap_endpoint_cap_ptr_set_ptr(&root_slot(badged + 1)->cap,
+                                 cap_endpoint_cap_get_ptr(root_slot(ep + 1)->cap));
     assert_broken("contiguous");
 }
 END_TEST
@@ -305,7 +321,8 @@ START_TEST(test_catches_overlapping_objects)
 {
     uint64_t ep = make(seL4_EndpointObject, 0, 1, 12);
     uint64_t cn = make(seL4_CapTableObject, 2, 1, 12);
-    cap_endpoint_cap_ptr_set_ptr(&root_slot(ep)->cap, cap_cnode_cap_get_ptr(root_slot(cn)->cap) + 16);
+    cap_endpoint_cap_ptr_set_ptr(&root_slot(ep)->cap,
+                                 cap_cnode_cap_get_ptr(root_slot(cn)->cap) + 16);
     assert_broken("overlaps");
 }
 END_TEST
@@ -369,8 +386,8 @@ START_TEST(test_catches_copy_without_full_parent)
 {
     uint64_t ut = make(seL4_UntypedObject, 12, 1, 14);
     uint64_t copy = ktest_first_empty() + 100;
-    ktest_assert_ok(
-        ktest_cnode_copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode, ut, 64, seL4_AllRights));
+    ktest_assert_ok(ktest_cnode_copy(seL4_CapInitThreadCNode, copy, 64, seL4_CapInitThreadCNode, ut,
+                                     64, seL4_AllRights));
     assert_holds();
     cap_untyped_cap_ptr_set_free_index(&root_slot(ut)->cap, 0);
     assert_broken("watermark");
@@ -418,7 +435,8 @@ START_TEST(test_catches_cap_past_zombie_count)
     uint64_t cn = make(seL4_CapTableObject, 2, 1, 12);
     cap_t c = root_slot(cn)->cap;
     /* Put a cap in the CNode's last slot, then claim only 3 slots are left to clear. */
-    ktest_assert_ok(ktest_cnode_copy(cn, 3, 2, seL4_CapInitThreadCNode, seL4_CapDomain, 64, seL4_AllRights));
+    ktest_assert_ok(
+        ktest_cnode_copy(cn, 3, 2, seL4_CapInitThreadCNode, seL4_CapDomain, 64, seL4_AllRights));
     root_slot(cn)->cap = cap_zombie_cap_new(cap_cnode_cap_get_ptr(c), 2, 3);
     assert_broken("zombie");
 }
@@ -445,7 +463,10 @@ static struct scene {
     struct tcb *r, *s, *c, *w, *q1, *q2, *b;
 } sc;
 
-static struct tcb *tcb_in(uint64_t slot) { return PTOV(struct tcb, cap_thread_cap_get_tcb(root_slot(slot)->cap)); }
+static struct tcb *tcb_in(uint64_t slot)
+{
+    return PTOV(struct tcb, cap_thread_cap_get_tcb(root_slot(slot)->cap));
+}
 
 static uint64_t scene_thread(uint64_t prio)
 {
@@ -459,7 +480,8 @@ static uint64_t scene_thread(uint64_t prio)
     return tcb;
 }
 
-/* Resume thread `tcb` (priority above the root's: it runs) and make it do system call sysno on cptr. */
+/* Resume thread `tcb` (priority above the root's: it runs) and make it do system call sysno on
+ * cptr. */
 static void run_as(uint64_t tcb, int64_t sysno, uint64_t cptr, uint64_t info)
 {
     ktest_assert_ok(ktest_call(tcb, TCBResume, 0, NULL, 0, NULL));
@@ -476,7 +498,8 @@ static void build_scene(void)
     sc.ep2 = make(seL4_EndpointObject, 0, 1, 18);
     sc.nt = make(seL4_NotificationObject, 0, 1, 18);
     sc.nb = make(seL4_NotificationObject, 0, 1, 18);
-    uint64_t r = scene_thread(100), s = scene_thread(100), c = scene_thread(100), w = scene_thread(100);
+    uint64_t r = scene_thread(100), s = scene_thread(100), c = scene_thread(100),
+             w = scene_thread(100);
     uint64_t q1 = scene_thread(5), q2 = scene_thread(5), b = scene_thread(5);
     run_as(r, seL4_SysRecv, sc.ep, 0);
     run_as(s, seL4_SysRecv, sc.ep2, 0);
@@ -510,7 +533,10 @@ static void build_scene(void)
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
 }
 
-static endpoint_t *scene_ep(void) { return PTOV(endpoint_t, cap_endpoint_cap_get_ptr(root_slot(sc.ep)->cap)); }
+static endpoint_t *scene_ep(void)
+{
+    return PTOV(endpoint_t, cap_endpoint_cap_get_ptr(root_slot(sc.ep)->cap));
+}
 static notification_t *scene_nt(uint64_t slot)
 {
     return PTOV(notification_t, cap_notification_cap_get_ptr(root_slot(slot)->cap));
@@ -570,7 +596,8 @@ END_TEST
 START_TEST(test_catches_ipc_queue_cycle)
 {
     build_scene();
-    sc.w->ep_next = sc.s; /* the last waiter links back to the first: seen at the first's prev link */
+    sc.w->ep_next =
+        sc.s; /* the last waiter links back to the first: seen at the first's prev link */
     assert_broken_quick("has prev");
 }
 END_TEST
@@ -775,7 +802,8 @@ START_TEST(test_catches_irq_binding_of_revoked_notification)
     for (uint64_t i = 0; i < (1u << CONFIG_ROOT_CNODE_SIZE_BITS); i++) {
         cte_t *c = root_slot(i);
         if (cap_get_cap_type(c->cap) == cap_untyped_cap && cap_untyped_cap_get_ptr(c->cap) <= obj &&
-            obj < cap_untyped_cap_get_ptr(c->cap) + (1ull << cap_untyped_cap_get_block_size(c->cap)) &&
+            obj < cap_untyped_cap_get_ptr(c->cap) +
+                      (1ull << cap_untyped_cap_get_block_size(c->cap)) &&
             cap_untyped_cap_get_free_index(c->cap) != 0) {
             c->cap = cap_untyped_cap_set_free_index(c->cap, 0);
         }
@@ -791,7 +819,8 @@ START_TEST(test_catches_unreachable_thread)
     cte_t *s = NULL;
     for (uint64_t i = ktest_first_empty(); i < 4096 && s == NULL; i++) {
         cte_t *c = root_slot(i);
-        if (cap_get_cap_type(c->cap) == cap_thread_cap && cap_thread_cap_get_tcb(c->cap) == VTOP(sc.b)) {
+        if (cap_get_cap_type(c->cap) == cap_thread_cap &&
+            cap_thread_cap_get_tcb(c->cap) == VTOP(sc.b)) {
             s = c;
         }
     }
@@ -811,7 +840,8 @@ START_TEST(test_catches_tcb_zombie_of_live_thread)
     cte_t *cap = NULL;
     for (uint64_t i = ktest_first_empty(); i < 4096 && cap == NULL; i++) {
         cte_t *c = root_slot(i);
-        if (cap_get_cap_type(c->cap) == cap_thread_cap && cap_thread_cap_get_tcb(c->cap) == VTOP(sc.b)) {
+        if (cap_get_cap_type(c->cap) == cap_thread_cap &&
+            cap_thread_cap_get_tcb(c->cap) == VTOP(sc.b)) {
             cap = c;
         }
     }

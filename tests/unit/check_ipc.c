@@ -30,8 +30,8 @@ static void block_recv(uint64_t t, uint64_t cptr)
 }
 
 /* The root thread sends (label, len words base + i) on cptr with ncaps extra caps. */
-static struct ktest_reply root_send(int64_t sysno, uint64_t cptr, uint64_t label, unsigned len, uint64_t base,
-                                    unsigned ncaps, const uint64_t *caps)
+static struct ktest_reply root_send(int64_t sysno, uint64_t cptr, uint64_t label, unsigned len,
+                                    uint64_t base, unsigned ncaps, const uint64_t *caps)
 {
     uint64_t mrs[seL4_MsgMaxLength + 8];
     for (unsigned i = 0; i < len && i < seL4_MsgMaxLength + 8; i++) {
@@ -138,9 +138,11 @@ START_TEST(test_nbsend_and_nbrecv)
 {
     /* Nobody waits: NBSend drops the message and returns. */
     ck_assert_int_eq(root_send(seL4_SysNBSend, ep, 1, 2, 0, 0, NULL).status, HOSTSIM_OK);
-    ck_assert_uint_eq(endpoint_get_state(*PTOV(endpoint_t, cap_endpoint_cap_get_ptr(root_slot(ep)->cap))), 0);
+    ck_assert_uint_eq(
+        endpoint_get_state(*PTOV(endpoint_t, cap_endpoint_cap_get_ptr(root_slot(ep)->cap))), 0);
     /* Nothing pending: NBRecv writes x0 = 0 and nothing else. */
-    uint64_t regs[8] = {ep, SENT(1), SENT(2), SENT(3), SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysNBRecv};
+    uint64_t regs[8] = {ep,      SENT(1), SENT(2), SENT(3),
+                        SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysNBRecv};
     ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
     ck_assert_uint_eq(regs[0], 0);
     for (int i = 1; i < 7; i++) {
@@ -151,7 +153,8 @@ START_TEST(test_nbsend_and_nbrecv)
     uint64_t b = start_thread(150, 0, true);
     fill_msg(regs, b, 0x40, 1);
     ck_assert_int_eq(sys_as(b, seL4_SysSend, b9, info_of(2, 0, 1), regs), HOSTSIM_BLOCKED);
-    uint64_t r2[8] = {ep, SENT(1), SENT(2), SENT(3), SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysNBRecv};
+    uint64_t r2[8] = {ep,      SENT(1), SENT(2), SENT(3),
+                      SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysNBRecv};
     ck_assert_int_eq(hostsim_root_syscall(r2, NULL), HOSTSIM_OK);
     ck_assert_uint_eq(r2[0], 9);
     ck_assert_uint_eq(length_of(r2[1]), 1);
@@ -170,10 +173,12 @@ START_TEST(test_fifo_senders)
         s[i] = start_thread(100 + i, 0, true);
         uint64_t regs[8];
         fill_msg(regs, s[i], 0x10 * (i + 1), 1);
-        ck_assert_int_eq(sys_as(s[i], seL4_SysSend, badged[i], info_of(0, 0, 1), regs), HOSTSIM_BLOCKED);
+        ck_assert_int_eq(sys_as(s[i], seL4_SysSend, badged[i], info_of(0, 0, 1), regs),
+                         HOSTSIM_BLOCKED);
     }
     for (int i = 0; i < 3; i++) {
-        uint64_t regs[8] = {ep, 0, SENT(2), SENT(3), SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysRecv};
+        uint64_t regs[8] = {ep,      0,       SENT(2), SENT(3),
+                            SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysRecv};
         ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
         ck_assert_uint_eq(regs[0], (uint64_t)i + 1); /* in the order they queued */
         ck_assert_uint_eq(regs[2], 0x10ull * (i + 1));
@@ -181,7 +186,8 @@ START_TEST(test_fifo_senders)
         assert_current(s[i]);
         uint64_t r3[8];
         fill_msg(r3, s[i], 0, 0);
-        ck_assert_int_eq(sys_as(s[i], seL4_SysRecv, 0, 0, r3), HOSTSIM_STOPPED); /* a null cap: it stops */
+        ck_assert_int_eq(sys_as(s[i], seL4_SysRecv, 0, 0, r3),
+                         HOSTSIM_STOPPED); /* a null cap: it stops */
     }
 }
 END_TEST
@@ -194,7 +200,8 @@ START_TEST(test_call_reply)
     block_recv(a, ep);
     struct ktest_reply r;
     /* Root calls: a receives with a reply cap in its caller slot; the root blocks on reply. */
-    uint64_t regs[8] = {ep, info_of(5, 0, 2), 0x11, 0x22, SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysCall};
+    uint64_t regs[8] = {ep,      info_of(5, 0, 2), 0x11,    0x22,
+                        SENT(4), SENT(5),          SENT(6), (uint64_t)seL4_SysCall};
     ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_BLOCKED);
     ck_assert_uint_eq(hostsim_thread_state(hostsim_root_thread()), ThreadState_BlockedOnReply);
     assert_current(a);
@@ -205,7 +212,8 @@ START_TEST(test_call_reply)
     uint64_t ar[8];
     fill_msg(ar, a, 0x77, 1);
     ck_assert_int_eq(sys_as(a, seL4_SysReply, SENT(0), info_of(9, 0, 1), ar), HOSTSIM_OK);
-    ck_assert_uint_eq(cap_get_cap_type(tcb_ptr(a)->ctes[TCB_CALLER].cap), cap_null_cap); /* one shot */
+    ck_assert_uint_eq(cap_get_cap_type(tcb_ptr(a)->ctes[TCB_CALLER].cap),
+                      cap_null_cap); /* one shot */
     ck_assert_uint_eq(hostsim_thread_state(hostsim_root_thread()), ThreadState_Running);
     uint64_t rr[37];
     hostsim_thread_regs(hostsim_root_thread(), rr);
@@ -264,7 +272,8 @@ START_TEST(test_save_caller_and_send_on_reply_cap)
     ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_BLOCKED);
     /* a saves the reply cap (CNode_SaveCaller), then answers with Send on it. */
     uint64_t saved = alloc_slot();
-    uint64_t ar[8] = {ROOT, info_of(CNodeSaveCaller, 0, 2), saved, 64, 0, 0, 0, (uint64_t)seL4_SysCall};
+    uint64_t ar[8] = {ROOT, info_of(CNodeSaveCaller, 0, 2), saved, 64, 0, 0,
+                      0,    (uint64_t)seL4_SysCall};
     ck_assert_int_eq(hostsim_syscall_as_current(ar, NULL), HOSTSIM_OK);
     ck_assert_uint_eq(label_of(ar[1]), 0);
     ck_assert_uint_eq(cap_get_cap_type(root_slot(saved)->cap), cap_reply_cap);
@@ -376,7 +385,8 @@ static uint64_t direct_send(uint64_t b, unsigned len, uint64_t ncaps)
     fill_msg(regs, b, 0x400, len);
     ck_assert_int_eq(sys_as(b, seL4_SysSend, ep, info_of(2, ncaps, len), regs), HOSTSIM_OK);
     assert_current(a);
-    ck_assert_uint_eq(state_of(b), ThreadState_Running); /* no fault: the sender is just preempted */
+    ck_assert_uint_eq(state_of(b),
+                      ThreadState_Running); /* no fault: the sender is just preempted */
     return a;
 }
 
@@ -503,7 +513,8 @@ START_TEST(test_cancel_badged_sends_real_senders)
         resume(s[i]);
         uint64_t regs[8];
         fill_msg(regs, s[i], 0, 0);
-        ck_assert_int_eq(sys_as(s[i], seL4_SysSend, caps[i], info_of(0, 0, 0), regs), HOSTSIM_BLOCKED);
+        ck_assert_int_eq(sys_as(s[i], seL4_SysSend, caps[i], info_of(0, 0, 0), regs),
+                         HOSTSIM_BLOCKED);
     }
     OK(ktest_cnode_cancel_badged_sends(ROOT, b42, 64));
     /* The released senders (higher priority than root) restart their Send: it blocks again. */

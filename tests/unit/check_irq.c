@@ -14,7 +14,8 @@ static struct ktest_reply irq_get(uint64_t irq, uint64_t index, uint64_t depth)
     return ktest_call(seL4_CapIRQControl, IRQIssueIRQHandler, 3, w, 1, &root);
 }
 
-static struct ktest_reply irq_get_trigger(uint64_t irq, uint64_t trigger, uint64_t index, uint64_t depth)
+static struct ktest_reply irq_get_trigger(uint64_t irq, uint64_t trigger, uint64_t index,
+                                          uint64_t depth)
 {
     uint64_t w[4] = {irq, trigger, index, depth}, root = ROOT;
     return ktest_call(seL4_CapIRQControl, ARMIRQIssueIRQHandlerTrigger, 4, w, 1, &root);
@@ -68,9 +69,12 @@ START_TEST(test_get_errors)
     ERR(irq_get(27, alloc_slot(), 64), seL4_RevokeFirst, 0); /* the kernel's timer */
     ERR(irq_get(41, h, 64), seL4_DeleteFirst, 0);
     ERR(irq_get(41, alloc_slot(), 0), seL4_RangeError, 2);
-    uint64_t w[3] = {41, alloc_slot(), 64}, root = ROOT; /* three words: the calls below send up to 3 */
-    ERR(ktest_call(seL4_CapIRQControl, IRQIssueIRQHandler, 2, w, 1, &root), seL4_TruncatedMessage, 0);
-    ERR(ktest_call(seL4_CapIRQControl, IRQIssueIRQHandler, 3, w, 0, NULL), seL4_TruncatedMessage, 0);
+    uint64_t w[3] = {41, alloc_slot(), 64},
+             root = ROOT; /* three words: the calls below send up to 3 */
+    ERR(ktest_call(seL4_CapIRQControl, IRQIssueIRQHandler, 2, w, 1, &root), seL4_TruncatedMessage,
+        0);
+    ERR(ktest_call(seL4_CapIRQControl, IRQIssueIRQHandler, 3, w, 0, NULL), seL4_TruncatedMessage,
+        0);
     ERR(ktest_call(seL4_CapIRQControl, IRQAckIRQ, 3, w, 1, &root), seL4_IllegalOperation, 0);
     /* Deleting the handler frees the line again. */
     OK(ktest_cnode_delete(ROOT, h, 64));

@@ -27,7 +27,8 @@ static struct ktest_reply root_signal(int64_t sysno, uint64_t cptr)
 /* Root Poll / Wait on cptr with sentinels in x1..x6; returns x0 and checks nothing else changed. */
 static uint64_t root_recv(int64_t sysno, uint64_t cptr)
 {
-    uint64_t regs[8] = {cptr, SENT(1), SENT(2), SENT(3), SENT(4), SENT(5), SENT(6), (uint64_t)sysno};
+    uint64_t regs[8] = {cptr,    SENT(1), SENT(2), SENT(3),
+                        SENT(4), SENT(5), SENT(6), (uint64_t)sysno};
     ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
     for (int i = 1; i < 7; i++) {
         ck_assert_uint_eq(regs[i], SENT(i));
@@ -44,14 +45,16 @@ START_TEST(test_signal_then_poll_ors_badges)
     ck_assert_uint_eq(root_recv(seL4_SysNBRecv, nt), 0x5);
     ck_assert_uint_eq(root_recv(seL4_SysNBRecv, nt), 0); /* the word was cleared */
     ck_assert_int_eq(root_signal(seL4_SysSend, b4).status, HOSTSIM_OK);
-    ck_assert_uint_eq(root_recv(seL4_SysRecv, nt), 0x4); /* Wait with a pending word returns at once */
+    ck_assert_uint_eq(root_recv(seL4_SysRecv, nt),
+                      0x4); /* Wait with a pending word returns at once */
 }
 END_TEST
 
 START_TEST(test_call_on_notification_empty_reply)
 {
     uint64_t b2 = mint(nt, seL4_AllRights, 0x2);
-    uint64_t regs[8] = {b2, info_of(3, 0, 2), SENT(2), SENT(3), SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysCall};
+    uint64_t regs[8] = {b2,      info_of(3, 0, 2), SENT(2), SENT(3),
+                        SENT(4), SENT(5),          SENT(6), (uint64_t)seL4_SysCall};
     ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
     ck_assert_uint_eq(regs[0], 0);
     ck_assert_uint_eq(regs[1], 0); /* label 0, length 0 */

@@ -24,21 +24,27 @@ static size_t every_cap(struct cap_case *c)
 {
     size_t n = 0;
     c[n++] = (struct cap_case){cap_null_cap_new(), "null", false, 0, 0};
-    c[n++] = (struct cap_case){cap_frame_cap_new(PA, FRAME_LARGE, VM_READ_WRITE, 0, 0, 0), "frame", true, PA,
-                               seL4_LargePageBits};
+    c[n++] = (struct cap_case){cap_frame_cap_new(PA, FRAME_LARGE, VM_READ_WRITE, 0, 0, 0), "frame",
+                               true, PA, seL4_LargePageBits};
     c[n++] = (struct cap_case){cap_untyped_cap_new(PA, 21, 0, 0), "untyped", false, PA, 21};
-    c[n++] = (struct cap_case){cap_page_table_cap_new(PA, 0, 0, 0), "page_table", true, PA, seL4_PageTableBits};
-    c[n++] = (struct cap_case){cap_endpoint_cap_new(PA, 1, 1, 1, 1, 0), "endpoint", false, PA, seL4_EndpointBits};
-    c[n++] = (struct cap_case){cap_notification_cap_new(PA, 1, 1, 0), "notification", false, PA, seL4_NotificationBits};
+    c[n++] = (struct cap_case){cap_page_table_cap_new(PA, 0, 0, 0), "page_table", true, PA,
+                               seL4_PageTableBits};
+    c[n++] = (struct cap_case){cap_endpoint_cap_new(PA, 1, 1, 1, 1, 0), "endpoint", false, PA,
+                               seL4_EndpointBits};
+    c[n++] = (struct cap_case){cap_notification_cap_new(PA, 1, 1, 0), "notification", false, PA,
+                               seL4_NotificationBits};
     c[n++] = (struct cap_case){cap_reply_cap_new(PA, 0, 1), "reply", false, 0, 0};
     c[n++] = (struct cap_case){cap_vspace_cap_new(PA, 0, 0), "vspace", true, PA, seL4_VSpaceBits};
-    c[n++] = (struct cap_case){cap_cnode_cap_new(PA, 6, 0, 0), "cnode", false, PA, 6 + seL4_SlotBits};
+    c[n++] =
+        (struct cap_case){cap_cnode_cap_new(PA, 6, 0, 0), "cnode", false, PA, 6 + seL4_SlotBits};
     c[n++] = (struct cap_case){cap_asid_control_cap_new(), "asid_control", true, 0, 0};
     c[n++] = (struct cap_case){cap_thread_cap_new(PA), "thread", false, PA, seL4_TCBBits};
-    c[n++] = (struct cap_case){cap_asid_pool_cap_new(PA, 0), "asid_pool", true, PA, seL4_ASIDPoolBits};
+    c[n++] =
+        (struct cap_case){cap_asid_pool_cap_new(PA, 0), "asid_pool", true, PA, seL4_ASIDPoolBits};
     c[n++] = (struct cap_case){cap_irq_control_cap_new(), "irq_control", false, 0, 0};
     c[n++] = (struct cap_case){cap_irq_handler_cap_new(33), "irq_handler", false, 0, 0};
-    c[n++] = (struct cap_case){cap_zombie_cap_new(PA, ZOMBIE_TYPE_TCB, 5), "zombie", false, PA, seL4_TCBBits};
+    c[n++] = (struct cap_case){cap_zombie_cap_new(PA, ZOMBIE_TYPE_TCB, 5), "zombie", false, PA,
+                               seL4_TCBBits};
     c[n++] = (struct cap_case){cap_domain_cap_new(), "domain", false, 0, 0};
     c[n++] = (struct cap_case){cap_sgi_signal_cap_new(3, 0), "sgi_signal", true, 0, 0};
     return n;
@@ -63,9 +69,10 @@ START_TEST(test_every_cap_type)
         /* Every cap that names something is its own region, and the same object as itself (an
          * untyped cap never is: each one owns its region). */
         if (tag != cap_null_cap && tag != cap_zombie_cap) {
-            ck_assert_msg(cap_same_region_as(c[i].cap, c[i].cap), "%s: same region as itself", c[i].name);
-            ck_assert_msg(cap_same_object_as(c[i].cap, c[i].cap) == (tag != cap_untyped_cap), "%s: same object",
+            ck_assert_msg(cap_same_region_as(c[i].cap, c[i].cap), "%s: same region as itself",
                           c[i].name);
+            ck_assert_msg(cap_same_object_as(c[i].cap, c[i].cap) == (tag != cap_untyped_cap),
+                          "%s: same object", c[i].name);
         }
     }
     /* Tags no cap type uses, on either side of the arch hand-off. */
@@ -100,10 +107,12 @@ START_TEST(test_frames_same_region_not_same_object)
     ck_assert(cap_same_region_as(large, small));
     ck_assert(!cap_same_object_as(large, small));  /* other size */
     ck_assert(!cap_same_object_as(large, device)); /* other kind */
-    ck_assert(cap_same_object_as(large, cap_frame_cap_new(PA, FRAME_LARGE, VM_READ_ONLY, 0, 3, 0x200000)));
+    ck_assert(cap_same_object_as(large,
+                                 cap_frame_cap_new(PA, FRAME_LARGE, VM_READ_ONLY, 0, 3, 0x200000)));
     /* An arch cap and a generic one never match, in either order. */
     ck_assert(!cap_same_object_as(large, cap_untyped_cap_new(PA, 21, 0, 0)));
-    ck_assert(!cap_same_object_as(cap_endpoint_cap_new(PA, 1, 1, 1, 1, 0), cap_vspace_cap_new(PA, 0, 0)));
+    ck_assert(
+        !cap_same_object_as(cap_endpoint_cap_new(PA, 1, 1, 1, 1, 0), cap_vspace_cap_new(PA, 0, 0)));
     /* IRQ control is the region of every handler cap but not the same object. */
     ck_assert(cap_same_region_as(cap_irq_control_cap_new(), cap_irq_handler_cap_new(33)));
     ck_assert(!cap_same_object_as(cap_irq_control_cap_new(), cap_irq_handler_cap_new(33)));
@@ -117,9 +126,11 @@ END_TEST
 START_TEST(test_revocable)
 {
     cap_t ep = cap_endpoint_cap_new(PA, 1, 1, 1, 1, 0);
-    ck_assert(cap_is_revocable(cap_endpoint_cap_set_badge(ep, 9), ep)); /* a new badge starts a family */
+    ck_assert(
+        cap_is_revocable(cap_endpoint_cap_set_badge(ep, 9), ep)); /* a new badge starts a family */
     ck_assert(!cap_is_revocable(ep, ep));
-    ck_assert(cap_is_revocable(cap_untyped_cap_new(PA, 21, 0, 0), cap_untyped_cap_new(PA, 21, 0, 0)));
+    ck_assert(
+        cap_is_revocable(cap_untyped_cap_new(PA, 21, 0, 0), cap_untyped_cap_new(PA, 21, 0, 0)));
     ck_assert(cap_is_revocable(cap_irq_handler_cap_new(33), cap_irq_control_cap_new()));
     ck_assert(!cap_is_revocable(cap_irq_handler_cap_new(33), cap_irq_handler_cap_new(33)));
     ck_assert(cap_is_revocable(cap_sgi_signal_cap_new(3, 0), cap_irq_control_cap_new())); /* arch */
@@ -144,11 +155,13 @@ START_TEST(test_derive)
     ck_assert_uint_eq(cap_frame_cap_get_base(out), PA);
     /* Unmapped tables and VSpaces are refused (IllegalOperation) and the result is the null cap. */
     out = mapped;
-    ck_assert_int_eq(cap_derive(NULL, cap_page_table_cap_new(PA, 0, 0, 0), &out, &err), EXCEPTION_SYSCALL_ERROR);
+    ck_assert_int_eq(cap_derive(NULL, cap_page_table_cap_new(PA, 0, 0, 0), &out, &err),
+                     EXCEPTION_SYSCALL_ERROR);
     ck_assert_uint_eq(err.type, seL4_IllegalOperation);
     ck_assert_uint_eq(cap_get_cap_type(out), cap_null_cap);
     out = mapped;
-    ck_assert_int_eq(cap_derive(NULL, cap_vspace_cap_new(PA, 0, 0), &out, &err), EXCEPTION_SYSCALL_ERROR);
+    ck_assert_int_eq(cap_derive(NULL, cap_vspace_cap_new(PA, 0, 0), &out, &err),
+                     EXCEPTION_SYSCALL_ERROR);
     ck_assert_uint_eq(cap_get_cap_type(out), cap_null_cap);
     cap_t pt = cap_page_table_cap_new(PA, 1, 5, 0x200000);
     ck_assert_int_eq(cap_derive(NULL, pt, &out, &err), EXCEPTION_NONE);
@@ -170,9 +183,11 @@ END_TEST
 START_TEST(test_mask_rights)
 {
     cap_t rw = cap_frame_cap_new(PA, FRAME_SMALL, VM_READ_WRITE, 0, 0, 0);
-    ck_assert_uint_eq(cap_frame_cap_get_vm_rights(cap_mask_rights(seL4_AllRights, rw)), VM_READ_WRITE);
+    ck_assert_uint_eq(cap_frame_cap_get_vm_rights(cap_mask_rights(seL4_AllRights, rw)),
+                      VM_READ_WRITE);
     ck_assert_uint_eq(cap_frame_cap_get_vm_rights(cap_mask_rights(seL4_CanRead, rw)), VM_READ_ONLY);
-    ck_assert_uint_eq(cap_frame_cap_get_vm_rights(cap_mask_rights(seL4_CanWrite, rw)), VM_KERNEL_ONLY);
+    ck_assert_uint_eq(cap_frame_cap_get_vm_rights(cap_mask_rights(seL4_CanWrite, rw)),
+                      VM_KERNEL_ONLY);
     cap_t ep = cap_mask_rights(seL4_CanRead, cap_endpoint_cap_new(PA, 1, 1, 1, 1, 0));
     ck_assert_uint_eq(cap_endpoint_cap_get_can_send(ep), 0);
     ck_assert_uint_eq(cap_endpoint_cap_get_can_receive(ep), 1);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Randomized CNode and Untyped invocations as the root thread: after every one the kernel has not
- * panicked, its invariants hold, and a Call's reply is a valid seL4 error with its length (docs/abi.md#errors).
- * Seeded and reproducible: KTEST_SEED (default below), KTEST_RANDOM_ITERATIONS (default 100000). */
+ * panicked, its invariants hold, and a Call's reply is a valid seL4 error with its length
+ * (docs/abi.md#errors). Seeded and reproducible: KTEST_SEED (default below),
+ * KTEST_RANDOM_ITERATIONS (default 100000). */
 #include "ktest.h"
 
 #include <inttypes.h>
@@ -100,7 +101,8 @@ static const char *sys_name(int64_t sysno)
 static void describe(const struct op *o, char *buf, size_t size)
 {
     int n = snprintf(buf, size,
-                     "%s %s: cptr=%#" PRIx64 " (cap type %lu) label=%" PRIu64 " (%s) length=%u extraCaps=%u mr=[",
+                     "%s %s: cptr=%#" PRIx64 " (cap type %lu) label=%" PRIu64
+                     " (%s) length=%u extraCaps=%u mr=[",
                      o->what, sys_name(o->sysno), o->cptr, (unsigned long)o->invoked_type, o->label,
                      label_name(o->label), o->length, o->ncaps);
     for (unsigned i = 0; i < MIN(o->length, 10u) && n > 0 && (size_t)n < size; i++) {
@@ -159,7 +161,10 @@ static void reboot(void)
 
 /* The root task's own TCB and CNode caps (slots 1, 2): destructive operations spare them mostly,
  * or the rest of the run between reboots would only see InvalidCapability. */
-static bool precious(uint64_t slot) { return slot == seL4_CapInitThreadTCB || slot == seL4_CapInitThreadCNode; }
+static bool precious(uint64_t slot)
+{
+    return slot == seL4_CapInitThreadTCB || slot == seL4_CapInitThreadCNode;
+}
 
 /* A pool slot holding a cap (sources), or an empty one (destinations); any pool slot if none. */
 static uint64_t full_slot(void)
@@ -172,7 +177,10 @@ static uint64_t full_slot(void)
     }
     return below(st.pool_end);
 }
-static uint64_t empty_slot(void) { return st.n_empty ? st.empty[below(st.n_empty)] : below(st.pool_end); }
+static uint64_t empty_slot(void)
+{
+    return st.n_empty ? st.empty[below(st.n_empty)] : below(st.pool_end);
+}
 
 /* A root-CNode slot: mostly from the pool, sometimes anywhere, sometimes a random word. */
 static uint64_t any_cptr(void)
@@ -193,7 +201,8 @@ static uint64_t any_cptr(void)
 static uint64_t random_depth(void) { return chance(50) ? below(256) : below(70); }
 
 /* A (root, index, depth) triple naming a slot for a CNode argument: through the root CNode (depth
- * 64), or through a child CNode cap given as the root (its guard + radix bits, maybe two levels). */
+ * 64), or through a child CNode cap given as the root (its guard + radix bits, maybe two levels).
+ */
 struct addr {
     uint64_t root, index, depth;
 };
@@ -214,7 +223,8 @@ static struct addr slot_addr(enum slot_kind kind)
         uint64_t guard = cap_cnode_cap_get_guard(c) & MASK(gs);
         a.root = s;
         a.depth = gs + radix;
-        a.index = (guard << radix) | below(BIT(radix)); /* gs + radix <= 64: the shift keeps the guard */
+        a.index =
+            (guard << radix) | below(BIT(radix)); /* gs + radix <= 64: the shift keeps the guard */
         if (chance(20)) {
             a.index ^= BIT(below(a.depth ? a.depth : 1)); /* a guard mismatch or another slot */
         }
@@ -239,7 +249,10 @@ static uint64_t random_rights(void) { return chance(85) ? below(16) : rnd(); }
 static uint64_t random_badge(void)
 {
     unsigned r = (unsigned)below(10);
-    return r < 3 ? 0 : r < 7 ? below(1000) : r < 9 ? seL4_CNode_CapData_new(below(1000), below(70)).words[0] : rnd();
+    return r < 3   ? 0
+           : r < 7 ? below(1000)
+           : r < 9 ? seL4_CNode_CapData_new(below(1000), below(70)).words[0]
+                   : rnd();
 }
 
 static uint64_t retype_size_bits(uint64_t type)
@@ -289,8 +302,10 @@ static void generate(struct op *o)
         }
         o->mr[0] = type;
         o->mr[1] = retype_size_bits(type);
-        uint64_t off = window == st.pool_end && st.n_empty && chance(80) ? empty_slot() : below(window);
-        o->mr[4] = chance(90) ? off : (chance(50) ? below(BIT(CONFIG_ROOT_CNODE_SIZE_BITS)) : rnd());
+        uint64_t off =
+            window == st.pool_end && st.n_empty && chance(80) ? empty_slot() : below(window);
+        o->mr[4] =
+            chance(90) ? off : (chance(50) ? below(BIT(CONFIG_ROOT_CNODE_SIZE_BITS)) : rnd());
         o->mr[5] = chance(80) ? 1 + below(4) : below(301);
         o->length = KAAL_INV_UntypedRetype_LEN;
         o->ncaps = 1;
@@ -325,8 +340,9 @@ static void generate(struct op *o)
             o->length = KAAL_INV_CNodeMutate_LEN;
         }
     } else if (r < 83) {
-        static const uint64_t labels[] = {CNodeDelete,    CNodeRevoke, CNodeDelete, CNodeRevoke, CNodeCancelBadgedSends,
-                                          CNodeSaveCaller};
+        static const uint64_t labels[] = {
+            CNodeDelete,    CNodeRevoke, CNodeDelete, CNodeRevoke, CNodeCancelBadgedSends,
+            CNodeSaveCaller};
         o->label = labels[below(ARRAY_SIZE(labels))];
         o->what = "slot op";
         struct addr a = slot_addr(SLOT_FULL);
@@ -413,7 +429,8 @@ static int error_length(const struct ktest_reply *r)
     case seL4_RangeError:
         return 2;
     case seL4_FailedLookup:
-        return r->mr[1] >= seL4_InvalidRoot && r->mr[1] <= seL4_GuardMismatch ? 1 + (int)r->mr[1] : -1;
+        return r->mr[1] >= seL4_InvalidRoot && r->mr[1] <= seL4_GuardMismatch ? 1 + (int)r->mr[1]
+                                                                              : -1;
     default:
         return -1;
     }
@@ -426,9 +443,11 @@ static const char *check_reply(const struct op *o, const struct ktest_reply *r)
 {
     static char msg[256];
     if (r->label == seL4_NoError) {
-        bool cnode_or_untyped = o->invoked_type == cap_cnode_cap || o->invoked_type == cap_untyped_cap;
+        bool cnode_or_untyped =
+            o->invoked_type == cap_cnode_cap || o->invoked_type == cap_untyped_cap;
         if (cnode_or_untyped && r->length != 0) {
-            snprintf(msg, sizeof(msg), "success reply with %" PRIu64 " words (CNode/Untyped results are empty)",
+            snprintf(msg, sizeof(msg),
+                     "success reply with %" PRIu64 " words (CNode/Untyped results are empty)",
                      r->length);
             return msg;
         }
@@ -445,8 +464,9 @@ static const char *check_reply(const struct op *o, const struct ktest_reply *r)
     }
     if (len < 0 || r->length != (uint64_t)len) {
         snprintf(msg, sizeof(msg),
-                 "error %" PRIu64 " with length %" PRIu64 " (expected %d; mr0 %#" PRIx64 " mr1 %#" PRIx64 ")", r->label,
-                 r->length, len, r->mr[0], r->mr[1]);
+                 "error %" PRIu64 " with length %" PRIu64 " (expected %d; mr0 %#" PRIx64
+                 " mr1 %#" PRIx64 ")",
+                 r->label, r->length, len, r->mr[0], r->mr[1]);
         return msg;
     }
     if (r->label == seL4_FailedLookup && r->mr[0] > 1) {
@@ -454,11 +474,13 @@ static const char *check_reply(const struct op *o, const struct ktest_reply *r)
         return msg;
     }
     if (r->label == seL4_RangeError && r->mr[0] > r->mr[1]) {
-        snprintf(msg, sizeof(msg), "RangeError(%" PRIu64 ", %" PRIu64 ") has min > max", r->mr[0], r->mr[1]);
+        snprintf(msg, sizeof(msg), "RangeError(%" PRIu64 ", %" PRIu64 ") has min > max", r->mr[0],
+                 r->mr[1]);
         return msg;
     }
     if (r->extra_caps != 0 || r->caps_unwrapped != 0 || r->badge != 0) {
-        snprintf(msg, sizeof(msg), "error reply with extraCaps %" PRIu64 " capsUnwrapped %" PRIu64 " badge %#" PRIx64,
+        snprintf(msg, sizeof(msg),
+                 "error reply with extraCaps %" PRIu64 " capsUnwrapped %" PRIu64 " badge %#" PRIx64,
                  r->extra_caps, r->caps_unwrapped, r->badge);
         return msg;
     }
@@ -485,8 +507,10 @@ START_TEST(test_random_invocations)
     rng_state = seed;
     memset(&st, 0, sizeof(st));
     st.pool_end = ktest_first_empty() + POOL_EXTRA;
-    fprintf(stderr, "check_random: seed %#" PRIx64 " (KTEST_SEED), %lu iterations (KTEST_RANDOM_ITERATIONS)\n", seed,
-            iterations);
+    fprintf(stderr,
+            "check_random: seed %#" PRIx64
+            " (KTEST_SEED), %lu iterations (KTEST_RANDOM_ITERATIONS)\n",
+            seed, iterations);
 
     unsigned preempt_left = 0;
     char why[512];
@@ -513,8 +537,9 @@ START_TEST(test_random_invocations)
         generate(&o);
         o.invoked_type = invoked_type(o.cptr);
         seL4_MessageInfo_t info = seL4_MessageInfo_new(o.label, 0, o.ncaps, o.length);
-        struct ktest_reply r = ktest_syscall(o.sysno, o.cptr, info.words[0], MIN(o.length, (unsigned)seL4_MsgMaxLength),
-                                             o.mr, o.ncaps, o.caps);
+        struct ktest_reply r =
+            ktest_syscall(o.sysno, o.cptr, info.words[0],
+                          MIN(o.length, (unsigned)seL4_MsgMaxLength), o.mr, o.ncaps, o.caps);
         st.by_label[o.label < 64 ? o.label : 63]++;
         st.restarts += r.restarts;
         if (preempt_left > 0) {
@@ -540,7 +565,8 @@ START_TEST(test_random_invocations)
                      "check_random failed: seed %#" PRIx64
                      " iteration %lu (op %lu since boot %lu): %s\n  invocation: %s\n"
                      "  reproduce: KTEST_SEED=%#" PRIx64 " KTEST_RANDOM_ITERATIONS=%lu %s",
-                     seed, it, it % REBOOT_EVERY, st.reboots, wrong, desc, seed, it + 1, "build/tests/check_random");
+                     seed, it, it % REBOOT_EVERY, st.reboots, wrong, desc, seed, it + 1,
+                     "build/tests/check_random");
             fprintf(stderr, "%s\n", report);
             ck_abort_msg("%s", report);
         }
@@ -564,8 +590,7 @@ START_TEST(test_random_invocations)
             "check_random: %lu invocations (invariant check after each); %lu reboots (%lu after "
             "losing the root CNode cap), "
             "%lu revives after faults, %lu ops under forced preemption, %lu restarts\n",
-            iterations, st.reboots, st.lost_root, st.revives, st.preempted_ops,
-            st.restarts);
+            iterations, st.reboots, st.lost_root, st.revives, st.preempted_ops, st.restarts);
     fprintf(stderr, "check_random: successes by label:");
     for (unsigned l = 0; l < 64; l++) {
         if (st.ok_by_label[l]) {

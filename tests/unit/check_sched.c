@@ -93,7 +93,8 @@ START_TEST(test_yield_round_robin)
     OK(resume(C));
     ck_assert_uint_eq(current(), root());
     /* Resume queues each at the head of its priority (seL4 restart), behind the running root. */
-    uint64_t order[] = {handle_at(C), handle_at(B), handle_at(A), root(), handle_at(C), handle_at(B)};
+    uint64_t order[] = {handle_at(C), handle_at(B), handle_at(A),
+                        root(),       handle_at(C), handle_at(B)};
     for (unsigned i = 0; i < ARRAY_SIZE(order); i++) {
         yield_current();
         ck_assert_msg(current() == order[i], "step %u", i);
@@ -227,7 +228,10 @@ static struct model {
     unsigned sched_dom[CONFIG_NUM_DOMAIN_SCHEDULES], sched_dur[CONFIG_NUM_DOMAIN_SCHEDULES];
 } m;
 
-static bool m_runnable(int i) { return m.state[i] == ThreadState_Running || m.state[i] == ThreadState_Restart; }
+static bool m_runnable(int i)
+{
+    return m.state[i] == ThreadState_Running || m.state[i] == ThreadState_Restart;
+}
 
 static int m_find(int i)
 {
@@ -311,7 +315,8 @@ static void m_choose_new(void)
 {
     if (m.domain_time == 0) {
         unsigned i = m.dom_index + 1;
-        if (m.dom_restart || i >= CONFIG_NUM_DOMAIN_SCHEDULES || (m.sched_dom[i] == 0 && m.sched_dur[i] == 0)) {
+        if (m.dom_restart || i >= CONFIG_NUM_DOMAIN_SCHEDULES ||
+            (m.sched_dom[i] == 0 && m.sched_dur[i] == 0)) {
             i = m.dom_start;
         }
         m.dom_restart = false;
@@ -460,8 +465,9 @@ static void model_run(uint64_t seed, unsigned steps)
     m.action = M_RESUME;
     m_compare(0);
 
-    static const int blocked[] = {ThreadState_Inactive, ThreadState_BlockedOnReceive, ThreadState_BlockedOnSend,
-                                  ThreadState_BlockedOnReply, ThreadState_BlockedOnNotification};
+    static const int blocked[] = {ThreadState_Inactive, ThreadState_BlockedOnReceive,
+                                  ThreadState_BlockedOnSend, ThreadState_BlockedOnReply,
+                                  ThreadState_BlockedOnNotification};
     for (unsigned step = 1; step <= steps; step++) {
         int i = (int)rnd(MODEL_N);
         struct tcb *t = m.t[i];
@@ -483,7 +489,8 @@ static void model_run(uint64_t seed, unsigned steps)
             m_set_state(who, ts);
             break;
         }
-        case 4: /* restart (Resume: Restart, enqueue, possibleSwitchTo) or an IPC cancel (no switch) */
+        case 4: /* restart (Resume: Restart, enqueue, possibleSwitchTo) or an IPC cancel (no switch)
+                 */
             if (!m_runnable(i)) {
                 bool resume = rnd(2);
                 sched_set_thread_state(t, ThreadState_Restart);
@@ -596,7 +603,8 @@ START_TEST(test_model_corners)
     sched_set_thread_state(&c, ThreadState_Running);
     sched_possible_switch_to(&c);
     kernel_exit(); /* equal priority: behind the root */
-    ck_assert(ks.cur_thread == root && sched_debug_queue_head(0, 100) == &c && c.sched_next == NULL);
+    ck_assert(ks.cur_thread == root && sched_debug_queue_head(0, 100) == &c &&
+              c.sched_next == NULL);
     /* The root blocks: c runs; c wakes the root (equal): the root goes behind c. */
     sched_set_thread_state(root, ThreadState_BlockedOnReceive);
     kernel_exit();

@@ -11,7 +11,8 @@ static void root_buffer_read_only(void)
 {
     uint64_t ro = E0;
     OK(ktest_cnode_mint(ROOT, ro, 64, ROOT, seL4_CapInitThreadIPCBuffer, 64, seL4_CanRead, 0));
-    uint64_t mrs[1] = {hostsim_bootinfo()->ipcBuffer ? (uint64_t)(uintptr_t)hostsim_bootinfo()->ipcBuffer : 0};
+    uint64_t mrs[1] = {
+        hostsim_bootinfo()->ipcBuffer ? (uint64_t)(uintptr_t)hostsim_bootinfo()->ipcBuffer : 0};
     uint64_t caps[1] = {ro};
     OK(ktest_call(ROOT_TCB, TCBSetIPCBuffer, 1, mrs, 1, caps));
 }
@@ -22,7 +23,8 @@ START_TEST(test_error_reply_stops_at_registers_without_writable_buffer)
     uint64_t bad_src = 1ull << 40;
     struct ktest_reply r = ktest_cnode_copy(ROOT, E0 + 1, 64, ROOT, bad_src, 64, seL4_AllRights);
     ktest_assert_error(r, seL4_FailedLookup, 5);
-    /* MR4 held the rights argument (AllRights); the reply overwrote it with bitsFound = guard size. */
+    /* MR4 held the rights argument (AllRights); the reply overwrote it with bitsFound = guard size.
+     */
     ck_assert_uint_eq(r.mr[4], 64 - hostsim_bootinfo()->initThreadCNodeSizeBits);
 
     root_buffer_read_only();
@@ -82,10 +84,13 @@ START_TEST(test_debug_snapshot_dumps_cspaces_and_derivation)
     ck_assert_int_eq(r.status, HOSTSIM_OK);
 
     char want[256];
-    ck_assert_msg(strstr(out, "KaaL snapshot: CNode") && strstr(out, "of thread \"rootserver\""), "%s", out);
+    ck_assert_msg(strstr(out, "KaaL snapshot: CNode") && strstr(out, "of thread \"rootserver\""),
+                  "%s", out);
     /* The badged cap's line names its slot and its parent: the original endpoint cap's slot. */
-    snprintf(want, sizeof(want), "  0x%04llx: endpoint obj 0x%llx badge 0x77 rights RWGP at 0x%llx parent 0x%llx\n",
-             (unsigned long long)badged, (unsigned long long)cap_endpoint_cap_get_ptr(root_slot(ep)->cap),
+    snprintf(want, sizeof(want),
+             "  0x%04llx: endpoint obj 0x%llx badge 0x77 rights RWGP at 0x%llx parent 0x%llx\n",
+             (unsigned long long)badged,
+             (unsigned long long)cap_endpoint_cap_get_ptr(root_slot(ep)->cap),
              (unsigned long long)VTOP(root_slot(badged)), (unsigned long long)VTOP(root_slot(ep)));
     ck_assert_msg(strstr(out, want) != NULL, "missing line\n%s\nin\n%.2000s", want, out);
     /* The nested CNode is printed once, with the copy in its slot 3 (a child of the original). */

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* TCB invocations through the root thread: each one's success and every error it can return, with
- * the error's extra words and reply length (docs/abi.md#invocations, #invocation-semantics, #errors, #user-context). */
+ * the error's extra words and reply length (docs/abi.md#invocations, #invocation-semantics,
+ * #errors, #user-context). */
 #include "threads_support.h"
 
 #include <kaal/cdt.h>
 
 enum { N_CTX = 36 };
 
-static uint64_t T; /* a configured, Inactive thread at priority 0 (slot T, its buffer frame T + 1) */
+static uint64_t
+    T; /* a configured, Inactive thread at priority 0 (slot T, its buffer frame T + 1) */
 
 static void setup(void)
 {
@@ -31,7 +33,8 @@ static struct ktest_reply read_regs(uint64_t tcb, uint64_t flags, uint64_t count
 }
 
 /* WriteRegisters with count values vals[0..count) and message length len (>= 2). */
-static struct ktest_reply write_regs(uint64_t tcb, uint64_t flags, uint64_t count, const uint64_t *vals, unsigned len)
+static struct ktest_reply write_regs(uint64_t tcb, uint64_t flags, uint64_t count,
+                                     const uint64_t *vals, unsigned len)
 {
     uint64_t mrs[120] = {flags, count};
     for (unsigned i = 2; i < len; i++) {
@@ -113,10 +116,12 @@ END_TEST
  * sanitiseRegister). */
 START_TEST(test_spsr_cpu_saved_kept_user_written_sanitised)
 {
-    const uint64_t saved = 0x60000040ul | (1ul << 24) | (1ul << 12) | (2ul << 10); /* ZC, DIT, SSBS, BTYPE 2 */
+    const uint64_t saved =
+        0x60000040ul | (1ul << 24) | (1ul << 12) | (2ul << 10); /* ZC, DIT, SSBS, BTYPE 2 */
     uint64_t h = handle_at(T);
     hal_reg_set(&tcb_from_paddr(h)->arch, REG_SPSR, saved);
-    ck_assert_uint_eq(saved & SPSR_KERNEL_OWNED, USER_SPSR_INITIAL); /* a CPU's save: kernel bits intact */
+    ck_assert_uint_eq(saved & SPSR_KERNEL_OWNED,
+                      USER_SPSR_INITIAL); /* a CPU's save: kernel bits intact */
     struct ktest_reply r = read_regs(T, 0, 3);
     ktest_assert_ok(r);
     ck_assert_uint_eq(r.mr[2], saved);
@@ -125,7 +130,8 @@ START_TEST(test_spsr_cpu_saved_kept_user_written_sanitised)
     ck_assert_uint_eq(reg_of(h, REG_SPSR), 0x60000040ul);
     ck_assert_uint_eq(user_spsr_sanitise(saved), 0x60000040ul);
     ck_assert_uint_eq(user_spsr_sanitise(~0ul), 0xf0000040ul);
-    ck_assert_uint_eq(user_spsr_sanitise(0x3c5), USER_SPSR_INITIAL); /* EL1h with masks: not a user mode */
+    ck_assert_uint_eq(user_spsr_sanitise(0x3c5),
+                      USER_SPSR_INITIAL); /* EL1h with masks: not a user mode */
 }
 END_TEST
 
@@ -264,7 +270,8 @@ START_TEST(test_configure_errors)
     OK(configure(T, 0, 0, 0x10400, ROOT, ROOT_VSPACE, T + 1));
     /* The CSpace root must be a CNode (after the guard data). */
     ERR(configure(T, 0, 0, 0x10000, ROOT_VSPACE, ROOT_VSPACE, T + 1), seL4_IllegalOperation, 0);
-    ERR(configure(T, 0, 60, 0x10000, ROOT, ROOT_VSPACE, T + 1), seL4_IllegalOperation, 0); /* 60 + 12 > 64 */
+    ERR(configure(T, 0, 60, 0x10000, ROOT, ROOT_VSPACE, T + 1), seL4_IllegalOperation,
+        0); /* 60 + 12 > 64 */
     /* The VSpace root must be a VSpace with an ASID. */
     ERR(configure(T, 0, 0, 0x10000, ROOT, ROOT, T + 1), seL4_IllegalOperation, 0);
     retype_into(seL4_ARM_VSpaceObject, 0, E0);
@@ -338,7 +345,8 @@ static void assert_range(struct ktest_reply r, uint64_t lo, uint64_t hi)
 START_TEST(test_set_priority)
 {
     ERR(tcb_call(T, TCBSetPriority, 1, (uint64_t[]){5}, 0, NULL), seL4_TruncatedMessage, 0);
-    ERR(tcb_call(T, TCBSetPriority, 0, (uint64_t[]){5}, 1, (uint64_t[]){ROOT_TCB}), seL4_TruncatedMessage, 0);
+    ERR(tcb_call(T, TCBSetPriority, 0, (uint64_t[]){5}, 1, (uint64_t[]){ROOT_TCB}),
+        seL4_TruncatedMessage, 0);
     struct ktest_reply r = set_priority(T, ROOT, 5);
     ERR(r, seL4_InvalidCapability, 1);
     ck_assert_uint_eq(r.mr[0], 1);
@@ -374,8 +382,10 @@ START_TEST(test_set_sched_params)
     uint64_t caps[1] = {ROOT_TCB};
     ERR(tcb_call(T, TCBSetSchedParams, 1, (uint64_t[]){1, 1}, 1, caps), seL4_TruncatedMessage, 0);
     ERR(tcb_call(T, TCBSetSchedParams, 2, (uint64_t[]){1, 1}, 0, caps), seL4_TruncatedMessage, 0);
-    ERR(tcb_call(T, TCBSetSchedParams, 2, (uint64_t[]){1, 1}, 1, (uint64_t[]){ROOT}), seL4_InvalidCapability, 1);
-    assert_range(tcb_call(T, TCBSetSchedParams, 2, (uint64_t[]){256, 1}, 1, caps), 0, 255); /* MCP checked first */
+    ERR(tcb_call(T, TCBSetSchedParams, 2, (uint64_t[]){1, 1}, 1, (uint64_t[]){ROOT}),
+        seL4_InvalidCapability, 1);
+    assert_range(tcb_call(T, TCBSetSchedParams, 2, (uint64_t[]){256, 1}, 1, caps), 0,
+                 255); /* MCP checked first */
     assert_range(tcb_call(T, TCBSetSchedParams, 2, (uint64_t[]){1, 256}, 1, caps), 0, 255);
     ck_assert_uint_eq(tcb_at(T)->mcp, 0);
     OK(tcb_call(T, TCBSetSchedParams, 2, (uint64_t[]){50, 40}, 1, caps));
@@ -424,7 +434,8 @@ START_TEST(test_bind_notification)
 
     OK(tcb_call(T, TCBBindNotification, 0, NULL, 1, (uint64_t[]){N}));
     notification_t *ntfn = PTOV(notification_t, cap_notification_cap_get_ptr(root_slot(N)->cap));
-    ck_assert_uint_eq(tcb_at(T)->bound_notification, cap_notification_cap_get_ptr(root_slot(N)->cap));
+    ck_assert_uint_eq(tcb_at(T)->bound_notification,
+                      cap_notification_cap_get_ptr(root_slot(N)->cap));
     ck_assert_uint_eq(notification_get_bound_tcb(*ntfn), handle_at(T));
     /* T is bound already; N is bound already. */
     ERR(tcb_call(T, TCBBindNotification, 0, NULL, 1, (uint64_t[]){N2}), seL4_IllegalOperation, 0);

@@ -12,7 +12,8 @@
 static uint64_t root_radix(void) { return hostsim_bootinfo()->initThreadCNodeSizeBits; }
 
 /* Retype num objects of type from ut into the root CNode at slot. */
-static struct ktest_reply retype_root(uint64_t ut, uint64_t type, uint64_t bits, uint64_t slot, uint64_t num)
+static struct ktest_reply retype_root(uint64_t ut, uint64_t type, uint64_t bits, uint64_t slot,
+                                      uint64_t num)
 {
     return ktest_retype(ut, type, bits, ROOT, 0, 0, slot, num);
 }
@@ -25,7 +26,8 @@ static uint64_t device_untyped(unsigned min_bits, unsigned max_bits)
     unsigned best_bits = 64;
     for (uint64_t s = bi->untyped.start; s < bi->untyped.end; s++) {
         const seL4_UntypedDesc *d = &bi->untypedList[s - bi->untyped.start];
-        if (d->isDevice && d->sizeBits >= min_bits && d->sizeBits <= max_bits && d->sizeBits < best_bits) {
+        if (d->isDevice && d->sizeBits >= min_bits && d->sizeBits <= max_bits &&
+            d->sizeBits < best_bits) {
             best = s;
             best_bits = d->sizeBits;
         }
@@ -73,10 +75,14 @@ START_TEST(test_create_every_type)
     static const struct {
         uint64_t type, bits, tag;
     } types[] = {
-        {seL4_UntypedObject, 12, KAAL_CAP_TAG_UNTYPED},    {seL4_TCBObject, 0, KAAL_CAP_TAG_THREAD},
-        {seL4_EndpointObject, 0, KAAL_CAP_TAG_ENDPOINT},         {seL4_NotificationObject, 0, KAAL_CAP_TAG_NOTIFICATION},
-        {seL4_CapTableObject, 4, KAAL_CAP_TAG_CNODE},      {seL4_ARM_VSpaceObject, 0, KAAL_CAP_TAG_VSPACE},
-        {seL4_ARM_SmallPageObject, 0, KAAL_CAP_TAG_FRAME}, {seL4_ARM_LargePageObject, 0, KAAL_CAP_TAG_FRAME},
+        {seL4_UntypedObject, 12, KAAL_CAP_TAG_UNTYPED},
+        {seL4_TCBObject, 0, KAAL_CAP_TAG_THREAD},
+        {seL4_EndpointObject, 0, KAAL_CAP_TAG_ENDPOINT},
+        {seL4_NotificationObject, 0, KAAL_CAP_TAG_NOTIFICATION},
+        {seL4_CapTableObject, 4, KAAL_CAP_TAG_CNODE},
+        {seL4_ARM_VSpaceObject, 0, KAAL_CAP_TAG_VSPACE},
+        {seL4_ARM_SmallPageObject, 0, KAAL_CAP_TAG_FRAME},
+        {seL4_ARM_LargePageObject, 0, KAAL_CAP_TAG_FRAME},
         {seL4_ARM_PageTableObject, 0, KAAL_CAP_TAG_PAGE_TABLE},
     };
     uint64_t ut = ktest_untyped(23);
@@ -121,9 +127,15 @@ START_TEST(test_size_bits_per_type)
     static const struct {
         uint64_t type, bits, fit;
     } types[] = {
-        {seL4_UntypedObject, 4, 256},     {seL4_UntypedObject, 10, 4},       {seL4_TCBObject, 0, 2},
-        {seL4_EndpointObject, 0, 256},    {seL4_NotificationObject, 0, 128}, {seL4_CapTableObject, 1, 64},
-        {seL4_CapTableObject, 7, 1},      {seL4_ARM_VSpaceObject, 0, 1},     {seL4_ARM_SmallPageObject, 0, 1},
+        {seL4_UntypedObject, 4, 256},
+        {seL4_UntypedObject, 10, 4},
+        {seL4_TCBObject, 0, 2},
+        {seL4_EndpointObject, 0, 256},
+        {seL4_NotificationObject, 0, 128},
+        {seL4_CapTableObject, 1, 64},
+        {seL4_CapTableObject, 7, 1},
+        {seL4_ARM_VSpaceObject, 0, 1},
+        {seL4_ARM_SmallPageObject, 0, 1},
         {seL4_ARM_PageTableObject, 0, 1},
     };
     const size_t ntypes = sizeof(types) / sizeof(types[0]);
@@ -134,7 +146,8 @@ START_TEST(test_size_bits_per_type)
     for (size_t i = 0; i < ntypes; i++) {
         uint64_t ut = uts + i;
         if (types[i].fit < 256) {
-            assert_not_enough_memory(retype_root(ut, types[i].type, types[i].bits, slot, types[i].fit + 1), 4096);
+            assert_not_enough_memory(
+                retype_root(ut, types[i].type, types[i].bits, slot, types[i].fit + 1), 4096);
         }
         OK(retype_root(ut, types[i].type, types[i].bits, slot, types[i].fit));
         slot += types[i].fit;
@@ -245,7 +258,7 @@ START_TEST(test_error_type_and_size)
     uint64_t ut = ktest_untyped(12);
     uint64_t slot = ktest_first_empty();
     assert_invalid_argument(retype_root(ut, seL4_ObjectTypeCount, 0, slot, 1), 0);
-    assert_invalid_argument(retype_root(ut, 0xfffe, 0, slot, 1), 0);      /* VCPU: not in this config */
+    assert_invalid_argument(retype_root(ut, 0xfffe, 0, slot, 1), 0); /* VCPU: not in this config */
     assert_invalid_argument(retype_root(ut, UINT64_MAX, 64, slot, 0), 0); /* type checked first */
     /* size_bits >= 64 is a range error for every type, even those that ignore it. */
     assert_range(retype_root(ut, seL4_TCBObject, 64, slot, 1), 0, 47);
@@ -372,13 +385,15 @@ START_TEST(test_device_untyped)
     ck_assert_msg(dev != 0, "no device untyped between 2^16 and 2^46 bytes");
     uint64_t dev_bits = ktest_untyped_desc(dev)->sizeBits;
     uint64_t slot = ktest_first_empty();
-    static const uint64_t kernel_types[] = {seL4_TCBObject,      seL4_EndpointObject,   seL4_NotificationObject,
-                                            seL4_CapTableObject, seL4_ARM_VSpaceObject, seL4_ARM_PageTableObject};
+    static const uint64_t kernel_types[] = {seL4_TCBObject,          seL4_EndpointObject,
+                                            seL4_NotificationObject, seL4_CapTableObject,
+                                            seL4_ARM_VSpaceObject,   seL4_ARM_PageTableObject};
     for (size_t i = 0; i < sizeof(kernel_types) / sizeof(kernel_types[0]); i++) {
         assert_invalid_argument(retype_root(dev, kernel_types[i], 1, slot, 1), 1);
     }
     /* NotEnoughMemory is checked before the device rule. */
-    assert_not_enough_memory(retype_root(dev, seL4_CapTableObject, dev_bits - 4, slot, 1), 1ull << dev_bits);
+    assert_not_enough_memory(retype_root(dev, seL4_CapTableObject, dev_bits - 4, slot, 1),
+                             1ull << dev_bits);
     ck_assert_uint_eq(ktest_cap_type(slot), KAAL_CAP_TAG_NULL);
 
     OK(retype_root(dev, seL4_ARM_SmallPageObject, 0, slot, 2));
@@ -595,7 +610,8 @@ START_TEST(test_reset_preempted_partial_untyped)
     OK(r);
     ck_assert_uint_gt(r.restarts, 0);
     ck_assert(phys_is_zero(base, 1 << 20));
-    assert_not_enough_memory(retype_root(ut, seL4_CapTableObject, 15, slot + 256, 1), (1 << 20) - 4096);
+    assert_not_enough_memory(retype_root(ut, seL4_CapTableObject, 15, slot + 256, 1),
+                             (1 << 20) - 4096);
 }
 END_TEST
 

@@ -71,7 +71,8 @@ START_TEST(test_pt_map_levels)
         ck_assert(cap_page_table_cap_get_is_mapped(cap));
         ck_assert_uint_eq(cap_page_table_cap_get_mapped_asid(cap), vt_asid_of(vs));
         /* The cap records the start of the range the table's slot covers one level up. */
-        ck_assert_uint_eq(cap_page_table_cap_get_mapped_vaddr(cap), v & ~MASK(HAL_PT_LEVEL_SHIFT(level - 1)));
+        ck_assert_uint_eq(cap_page_table_cap_get_mapped_vaddr(cap),
+                          v & ~MASK(HAL_PT_LEVEL_SHIFT(level - 1)));
         struct pt_slot s = vspace_lookup_pt_slot(vt_root_of(vs), v);
         ck_assert_uint_eq(s.level, level);
     }
@@ -80,7 +81,8 @@ START_TEST(test_pt_map_levels)
      * placed there is a level-2 table. */
     OK(pt_map(pts + 3, vs, v + GIB));
     ck_assert_uint_eq(cap_page_table_cap_get_mapped_vaddr(cap_of(pts + 3)), (v + GIB) & ~MASK(30));
-    ck_assert_uint_eq(vspace_lookup_pt_slot(vt_root_of(vs), v + GIB).level, 2); /* its (empty) slot */
+    ck_assert_uint_eq(vspace_lookup_pt_slot(vt_root_of(vs), v + GIB).level,
+                      2); /* its (empty) slot */
     check_invariants();
     /* The root task's image region has all its tables already. */
     ERR(pt_map(pts + 4, ROOT_VSPACE, 0x400000), seL4_DeleteFirst, 0);
@@ -186,7 +188,8 @@ START_TEST(test_page_map_rights_and_attributes)
 
     OK(page_map(f, vs, V0, RW, CACHED));
     check_invariants();
-    ck_assert_uint_eq(vt_lookup(vs, V0 + 0x123, &bits, &rights, &attrs), cap_frame_cap_get_base(cap_of(f)));
+    ck_assert_uint_eq(vt_lookup(vs, V0 + 0x123, &bits, &rights, &attrs),
+                      cap_frame_cap_get_base(cap_of(f)));
     ck_assert_uint_eq(bits, 12);
     ck_assert_uint_eq(rights, VM_READ_WRITE);
     ck_assert_uint_eq(attrs, seL4_ARM_PageCacheable);
@@ -251,7 +254,8 @@ START_TEST(test_page_map_large_and_huge)
     map_tables(vs, V0, 1);
     OK(page_map(huge, vs, V0, RW, CACHED)); /* a level-1 block */
     check_invariants();
-    ck_assert_uint_eq(vt_lookup(vs, V0 + 0x3456789, &bits, NULL, NULL), cap_frame_cap_get_base(cap_of(huge)));
+    ck_assert_uint_eq(vt_lookup(vs, V0 + 0x3456789, &bits, NULL, NULL),
+                      cap_frame_cap_get_base(cap_of(huge)));
     ck_assert_uint_eq(bits, 30);
     assert_failed_lookup_bits(page_map(large, vs, V0 + GIB, RW, CACHED), 30);
     map_tables(vs, V0 + GIB, 1);
@@ -299,7 +303,8 @@ START_TEST(test_page_map_errors)
     uint64_t caps[] = {vs};
 
     ERR(ktest_call(f, ARMPageMap, 2, (uint64_t[]){V0, RW}, 1, caps), seL4_TruncatedMessage, 0);
-    ERR(ktest_call(f, ARMPageMap, 3, (uint64_t[]){V0, RW, CACHED}, 0, NULL), seL4_TruncatedMessage, 0);
+    ERR(ktest_call(f, ARMPageMap, 3, (uint64_t[]){V0, RW, CACHED}, 0, NULL), seL4_TruncatedMessage,
+        0);
     ERR(ktest_call(f, ARMPageTableMap, 2, (uint64_t[]){V0, 0}, 1, caps), seL4_IllegalOperation, 0);
     ERR(ktest_call(f, ARMASIDPoolAssign, 0, NULL, 1, caps), seL4_IllegalOperation, 0);
     assert_error_word(page_map(f, f + 1, V0, RW, CACHED), seL4_InvalidCapability, 1);
@@ -308,7 +313,8 @@ START_TEST(test_page_map_errors)
     ERR(page_map(large, vs, V0 + PAGE, RW, CACHED), seL4_AlignmentError, 0);
     assert_error_word(page_map(f, vs, seL4_UserTop + 1, RW, CACHED), seL4_InvalidArgument, 0);
     /* The whole frame must fit below seL4_UserTop. */
-    assert_error_word(page_map(large, vs, (seL4_UserTop + 1) - MIB2 + MIB2, RW, CACHED), seL4_InvalidArgument, 0);
+    assert_error_word(page_map(large, vs, (seL4_UserTop + 1) - MIB2 + MIB2, RW, CACHED),
+                      seL4_InvalidArgument, 0);
     assert_failed_lookup_bits(page_map(large, vs, (seL4_UserTop + 1) - MIB2, RW, CACHED), 39);
     /* The VSpace check comes before alignment. */
     assert_error_word(page_map(f, bare, V0 + 1, RW, CACHED), seL4_InvalidCapability, 1);
@@ -448,17 +454,19 @@ START_TEST(test_page_get_address)
     /* The boot frames: the IPC buffer's address is what the root VSpace maps at its vaddr. */
     r = page_get_address(seL4_CapInitThreadIPCBuffer);
     ktest_assert_ok(r);
-    ck_assert_uint_eq(r.mr[0], vt_lookup(ROOT_VSPACE, (uint64_t)hostsim_bootinfo()->ipcBuffer, NULL, NULL, NULL));
+    ck_assert_uint_eq(
+        r.mr[0], vt_lookup(ROOT_VSPACE, (uint64_t)hostsim_bootinfo()->ipcBuffer, NULL, NULL, NULL));
     check_invariants();
 }
 END_TEST
 
 /* ---- cache maintenance ---- */
 
-static const uint64_t page_flush_labels[] = {ARMPageClean_Data, ARMPageInvalidate_Data, ARMPageCleanInvalidate_Data,
-                                             ARMPageUnify_Instruction};
+static const uint64_t page_flush_labels[] = {ARMPageClean_Data, ARMPageInvalidate_Data,
+                                             ARMPageCleanInvalidate_Data, ARMPageUnify_Instruction};
 static const uint64_t vspace_flush_labels[] = {ARMVSpaceClean_Data, ARMVSpaceInvalidate_Data,
-                                               ARMVSpaceCleanInvalidate_Data, ARMVSpaceUnify_Instruction};
+                                               ARMVSpaceCleanInvalidate_Data,
+                                               ARMVSpaceUnify_Instruction};
 
 START_TEST(test_page_flush)
 {
@@ -552,7 +560,8 @@ START_TEST(test_vspace_flush)
         ERR(r, seL4_RangeError, 2);
         ck_assert_uint_eq(r.mr[1], V0 + GIB + MIB2 - 1);
     }
-    ERR(vspace_flush(vs, ARMVSpaceInvalidate_Data, V0 + PAGE, V0 + PAGE + 64), seL4_IllegalOperation, 0);
+    ERR(vspace_flush(vs, ARMVSpaceInvalidate_Data, V0 + PAGE, V0 + PAGE + 64),
+        seL4_IllegalOperation, 0);
     OK(vspace_flush(vs, ARMVSpaceClean_Data, V0 + PAGE, V0 + PAGE + 64));
     /* Labels that are not a VSpace's. */
     ERR(ktest_call(vs, ARMPageUnmap, 0, NULL, 0, NULL), seL4_IllegalOperation, 0);
@@ -737,13 +746,15 @@ static Suite *vspace_suite(void)
         {"page_table_map", {test_pt_map_levels, test_pt_map_errors}},
         {"page_table_unmap", {test_pt_unmap}},
         {"page_map",
-         {test_page_map_rights_and_attributes, test_page_map_large_and_huge, test_page_map_failed_lookup_bits,
-          test_page_map_errors, test_page_remap, test_same_frame_two_vspaces}},
+         {test_page_map_rights_and_attributes, test_page_map_large_and_huge,
+          test_page_map_failed_lookup_bits, test_page_map_errors, test_page_remap,
+          test_same_frame_two_vspaces}},
         {"page_unmap", {test_page_unmap}},
         {"page_get_address", {test_page_get_address}},
         {"page_flush", {test_page_flush, test_page_flush_without_pool}},
         {"vspace_flush", {test_vspace_flush}},
-        {"arch_finalise_cap", {test_delete_frame, test_delete_table, test_delete_vspace, test_revoke_untyped}},
+        {"arch_finalise_cap",
+         {test_delete_frame, test_delete_table, test_delete_vspace, test_revoke_untyped}},
         {"vspace_invariants_hold", {test_invariants_catch_corruption}},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -32,7 +32,10 @@ static inline void puppet_setup(void)
     OK(ktest_call(seL4_CapInitThreadTCB, TCBSetPriority, 1, &prio, 1, &auth));
 }
 
-static inline cte_t *root_slot(uint64_t i) { return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i; }
+static inline cte_t *root_slot(uint64_t i)
+{
+    return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i;
+}
 
 static inline uint64_t retype_obj(uint64_t type, uint64_t bits)
 {
@@ -49,7 +52,8 @@ static inline uint64_t mint(uint64_t src, uint64_t rights, uint64_t badge)
 }
 
 /* A puppet thread: a TCB sharing the root's CSpace and VSpace, with fault endpoint CPtr fault_ep,
- * priority prio and (if with_buffer) its own IPC buffer frame. Not started. Returns its TCB slot. */
+ * priority prio and (if with_buffer) its own IPC buffer frame. Not started. Returns its TCB slot.
+ */
 static inline uint64_t make_thread(uint64_t prio, uint64_t fault_ep, bool with_buffer)
 {
     uint64_t tcb = retype_obj(seL4_TCBObject, 0);
@@ -62,13 +66,20 @@ static inline uint64_t make_thread(uint64_t prio, uint64_t fault_ep, bool with_b
     return tcb;
 }
 
-/* The cap type tag in a root CNode slot, read directly (DebugCapIdentify needs the root current). */
+/* The cap type tag in a root CNode slot, read directly (DebugCapIdentify needs the root current).
+ */
 static inline uint64_t slot_type(uint64_t i) { return cap_get_cap_type(root_slot(i)->cap); }
 
-static inline uint64_t thread_of(uint64_t tcb_slot) { return cap_thread_cap_get_tcb(root_slot(tcb_slot)->cap); }
+static inline uint64_t thread_of(uint64_t tcb_slot)
+{
+    return cap_thread_cap_get_tcb(root_slot(tcb_slot)->cap);
+}
 static inline struct tcb *tcb_ptr(uint64_t tcb_slot) { return tcb_from_paddr(thread_of(tcb_slot)); }
 
-static inline void resume(uint64_t tcb_slot) { OK(ktest_call(tcb_slot, TCBResume, 0, NULL, 0, NULL)); }
+static inline void resume(uint64_t tcb_slot)
+{
+    OK(ktest_call(tcb_slot, TCBResume, 0, NULL, 0, NULL));
+}
 
 /* make_thread + Resume: with a priority above the root's it becomes the current thread. */
 static inline uint64_t start_thread(uint64_t prio, uint64_t fault_ep, bool with_buffer)
@@ -78,8 +89,14 @@ static inline uint64_t start_thread(uint64_t prio, uint64_t fault_ep, bool with_
     return t;
 }
 
-static inline seL4_IPCBuffer *buf_of(uint64_t tcb_slot) { return hostsim_thread_ipc_buffer(thread_of(tcb_slot)); }
-static inline unsigned state_of(uint64_t tcb_slot) { return hostsim_thread_state(thread_of(tcb_slot)); }
+static inline seL4_IPCBuffer *buf_of(uint64_t tcb_slot)
+{
+    return hostsim_thread_ipc_buffer(thread_of(tcb_slot));
+}
+static inline unsigned state_of(uint64_t tcb_slot)
+{
+    return hostsim_thread_state(thread_of(tcb_slot));
+}
 
 static inline uint64_t reg_of(uint64_t tcb_slot, int r)
 {
@@ -97,7 +114,8 @@ static inline void assert_current(uint64_t tcb_slot)
 
 /* A system call as thread `who` (which must be current) with x0..x7 = regs; x2..x5 not given in
  * mrs are set to sentinels. Returns the status; regs holds x0..x7 afterwards. */
-static inline enum hostsim_status sys_as(uint64_t who, int64_t sysno, uint64_t x0, uint64_t info, uint64_t regs[8])
+static inline enum hostsim_status sys_as(uint64_t who, int64_t sysno, uint64_t x0, uint64_t info,
+                                         uint64_t regs[8])
 {
     assert_current(who);
     regs[0] = x0;
@@ -126,9 +144,18 @@ static inline void fill_msg(uint64_t regs[8], uint64_t who, uint64_t base, unsig
     }
 }
 
-static inline uint64_t label_of(uint64_t info) { return seL4_MessageInfo_get_label((seL4_MessageInfo_t){{info}}); }
-static inline uint64_t length_of(uint64_t info) { return seL4_MessageInfo_get_length((seL4_MessageInfo_t){{info}}); }
-static inline uint64_t extra_of(uint64_t info) { return seL4_MessageInfo_get_extraCaps((seL4_MessageInfo_t){{info}}); }
+static inline uint64_t label_of(uint64_t info)
+{
+    return seL4_MessageInfo_get_label((seL4_MessageInfo_t){{info}});
+}
+static inline uint64_t length_of(uint64_t info)
+{
+    return seL4_MessageInfo_get_length((seL4_MessageInfo_t){{info}});
+}
+static inline uint64_t extra_of(uint64_t info)
+{
+    return seL4_MessageInfo_get_extraCaps((seL4_MessageInfo_t){{info}});
+}
 static inline uint64_t unwrapped_of(uint64_t info)
 {
     return seL4_MessageInfo_get_capsUnwrapped((seL4_MessageInfo_t){{info}});

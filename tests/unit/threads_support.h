@@ -17,10 +17,16 @@
 #define ROOT_VSPACE seL4_CapInitThreadVSpace
 static uint64_t E0; /* first free root CNode slot; tests use E0, E0 + 1, ... */
 
-static inline cte_t *root_slot(uint64_t i) { return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i; }
+static inline cte_t *root_slot(uint64_t i)
+{
+    return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i;
+}
 
 /* The TCB (kernel pointer / hostsim handle) named by the thread cap in root slot i. */
-static inline struct tcb *tcb_at(uint64_t i) { return tcb_from_paddr(cap_thread_cap_get_tcb(root_slot(i)->cap)); }
+static inline struct tcb *tcb_at(uint64_t i)
+{
+    return tcb_from_paddr(cap_thread_cap_get_tcb(root_slot(i)->cap));
+}
 static inline uint64_t handle_at(uint64_t i) { return cap_thread_cap_get_tcb(root_slot(i)->cap); }
 
 static inline void retype_into(uint64_t type, uint64_t bits, uint64_t slot)
@@ -28,14 +34,15 @@ static inline void retype_into(uint64_t type, uint64_t bits, uint64_t slot)
     OK(ktest_retype(ktest_untyped(16), type, bits, ROOT, 0, 0, slot, 1));
 }
 
-static inline struct ktest_reply tcb_call(uint64_t tcb, uint64_t label, unsigned n, const uint64_t *mrs, unsigned ncaps,
-                                          const uint64_t *caps)
+static inline struct ktest_reply tcb_call(uint64_t tcb, uint64_t label, unsigned n,
+                                          const uint64_t *mrs, unsigned ncaps, const uint64_t *caps)
 {
     return ktest_call(tcb, label, n, mrs, ncaps, caps);
 }
 
-static inline struct ktest_reply configure(uint64_t tcb, uint64_t fault_ep, uint64_t cdata, uint64_t buffer,
-                                           uint64_t cnode, uint64_t vspace, uint64_t frame)
+static inline struct ktest_reply configure(uint64_t tcb, uint64_t fault_ep, uint64_t cdata,
+                                           uint64_t buffer, uint64_t cnode, uint64_t vspace,
+                                           uint64_t frame)
 {
     uint64_t mrs[4] = {fault_ep, cdata, 0, buffer};
     uint64_t caps[3] = {cnode, vspace, frame};
@@ -54,8 +61,14 @@ static inline struct ktest_reply write_pc_sp(uint64_t tcb, bool resume, uint64_t
     return tcb_call(tcb, TCBWriteRegisters, 4, mrs, 0, NULL);
 }
 
-static inline struct ktest_reply resume(uint64_t tcb) { return tcb_call(tcb, TCBResume, 0, NULL, 0, NULL); }
-static inline struct ktest_reply suspend(uint64_t tcb) { return tcb_call(tcb, TCBSuspend, 0, NULL, 0, NULL); }
+static inline struct ktest_reply resume(uint64_t tcb)
+{
+    return tcb_call(tcb, TCBResume, 0, NULL, 0, NULL);
+}
+static inline struct ktest_reply suspend(uint64_t tcb)
+{
+    return tcb_call(tcb, TCBSuspend, 0, NULL, 0, NULL);
+}
 
 /* A thread in root slot `slot` with a frame for its IPC buffer in slot + 1: the root's CSpace and
  * VSpace, IPC buffer at 0x10000, pc = 0x400000 + 0x1000 * slot, priority prio (MCP 0), Inactive. */
@@ -69,15 +82,17 @@ static inline void make_thread(uint64_t slot, uint64_t prio)
 }
 
 /* A system call as the thread the kernel runs now (its IPC buffer carries MR4.. and the caps). */
-static inline struct ktest_reply cur_syscall(int64_t sysno, uint64_t cptr, uint64_t label, unsigned n,
-                                             const uint64_t *mrs, unsigned ncaps, const uint64_t *caps)
+static inline struct ktest_reply cur_syscall(int64_t sysno, uint64_t cptr, uint64_t label,
+                                             unsigned n, const uint64_t *mrs, unsigned ncaps,
+                                             const uint64_t *caps)
 {
     struct ktest_reply r;
     memset(&r, 0, sizeof(r));
     uint64_t cur = hostsim_current_thread();
     ck_assert_msg(cur != 0, "no thread is current");
     seL4_IPCBuffer *buf = hostsim_thread_ipc_buffer(cur);
-    uint64_t regs[8] = {cptr, seL4_MessageInfo_new(label, 0, ncaps, n).words[0], 0, 0, 0, 0, 0, (uint64_t)sysno};
+    uint64_t regs[8] = {
+        cptr, seL4_MessageInfo_new(label, 0, ncaps, n).words[0], 0, 0, 0, 0, 0, (uint64_t)sysno};
     for (unsigned i = 0; i < n; i++) {
         if (i < 4) {
             regs[2 + i] = mrs[i];
@@ -99,8 +114,8 @@ static inline struct ktest_reply cur_syscall(int64_t sysno, uint64_t cptr, uint6
     return r;
 }
 
-static inline struct ktest_reply cur_call(uint64_t cptr, uint64_t label, unsigned n, const uint64_t *mrs,
-                                          unsigned ncaps, const uint64_t *caps)
+static inline struct ktest_reply cur_call(uint64_t cptr, uint64_t label, unsigned n,
+                                          const uint64_t *mrs, unsigned ncaps, const uint64_t *caps)
 {
     return cur_syscall(seL4_SysCall, cptr, label, n, mrs, ncaps, caps);
 }

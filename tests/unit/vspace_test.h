@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Shared by check_vspace.c and check_asid.c: typed wrappers for the VSpace invocations (words placed
- * exactly as libsel4's stubs place them), object creation in the root CNode, and the invariant
- * checks run after each operation. */
+/* Shared by check_vspace.c and check_asid.c: typed wrappers for the VSpace invocations (words
+ * placed exactly as libsel4's stubs place them), object creation in the root CNode, and the
+ * invariant checks run after each operation. */
 #ifndef VSPACE_TEST_H
 #define VSPACE_TEST_H
 
@@ -18,7 +18,10 @@
 /* ktest_assert_ok/_error on a call made exactly once. */
 
 /* The root CNode's slot i and the cap in it, read from the kernel. */
-static inline cte_t *slot_of(uint64_t i) { return &cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap)[i]; }
+static inline cte_t *slot_of(uint64_t i)
+{
+    return &cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap)[i];
+}
 static inline cap_t cap_of(uint64_t i) { return slot_of(i)->cap; }
 
 /* Both invariant checkers hold (the VSpace one and the general one). */
@@ -31,8 +34,8 @@ static inline void check_invariants(void)
 
 /* ---- invocations ---- */
 
-static inline struct ktest_reply page_map(uint64_t frame, uint64_t vspace, uint64_t vaddr, uint64_t rights,
-                                          uint64_t attr)
+static inline struct ktest_reply page_map(uint64_t frame, uint64_t vspace, uint64_t vaddr,
+                                          uint64_t rights, uint64_t attr)
 {
     uint64_t mrs[] = {vaddr, rights, attr}, caps[] = {vspace};
     return ktest_call(frame, ARMPageMap, 3, mrs, 1, caps);
@@ -46,7 +49,8 @@ static inline struct ktest_reply page_get_address(uint64_t frame)
     return ktest_call(frame, ARMPageGetAddress, 0, NULL, 0, NULL);
 }
 /* label: ARMPageClean_Data .. ARMPageUnify_Instruction. */
-static inline struct ktest_reply page_flush(uint64_t frame, uint64_t label, uint64_t start, uint64_t end)
+static inline struct ktest_reply page_flush(uint64_t frame, uint64_t label, uint64_t start,
+                                            uint64_t end)
 {
     uint64_t mrs[] = {start, end};
     return ktest_call(frame, label, 2, mrs, 0, NULL);
@@ -56,14 +60,19 @@ static inline struct ktest_reply pt_map(uint64_t pt, uint64_t vspace, uint64_t v
     uint64_t mrs[] = {vaddr, seL4_ARM_Default_VMAttributes}, caps[] = {vspace};
     return ktest_call(pt, ARMPageTableMap, 2, mrs, 1, caps);
 }
-static inline struct ktest_reply pt_unmap(uint64_t pt) { return ktest_call(pt, ARMPageTableUnmap, 0, NULL, 0, NULL); }
+static inline struct ktest_reply pt_unmap(uint64_t pt)
+{
+    return ktest_call(pt, ARMPageTableUnmap, 0, NULL, 0, NULL);
+}
 /* label: ARMVSpaceClean_Data .. ARMVSpaceUnify_Instruction. */
-static inline struct ktest_reply vspace_flush(uint64_t vspace, uint64_t label, uint64_t start, uint64_t end)
+static inline struct ktest_reply vspace_flush(uint64_t vspace, uint64_t label, uint64_t start,
+                                              uint64_t end)
 {
     uint64_t mrs[] = {start, end};
     return ktest_call(vspace, label, 2, mrs, 0, NULL);
 }
-static inline struct ktest_reply make_pool(uint64_t untyped, uint64_t root, uint64_t index, uint64_t depth)
+static inline struct ktest_reply make_pool(uint64_t untyped, uint64_t root, uint64_t index,
+                                           uint64_t depth)
 {
     uint64_t mrs[] = {index, depth}, caps[] = {untyped, root};
     return ktest_call(seL4_CapASIDControl, ARMASIDControlMakePool, 2, mrs, 2, caps);
@@ -94,7 +103,10 @@ static inline uint64_t vt_make_from(uint64_t ut, uint64_t type, uint64_t size_bi
     OK(ktest_retype(ut, type, size_bits, ROOT, 0, 0, s, n));
     return s;
 }
-static inline uint64_t vt_make(uint64_t type, uint64_t n) { return vt_make_from(ktest_untyped(24), type, 0, n); }
+static inline uint64_t vt_make(uint64_t type, uint64_t n)
+{
+    return vt_make_from(ktest_untyped(24), type, 0, n);
+}
 
 /* A new VSpace with an ASID from the root task's pool. */
 static inline uint64_t vt_vspace(void)
@@ -104,10 +116,14 @@ static inline uint64_t vt_vspace(void)
     return vs;
 }
 static inline paddr_t vt_root_of(uint64_t vs) { return cap_vspace_cap_get_ptr(cap_of(vs)); }
-static inline uint64_t vt_asid_of(uint64_t vs) { return cap_vspace_cap_get_mapped_asid(cap_of(vs)); }
+static inline uint64_t vt_asid_of(uint64_t vs)
+{
+    return cap_vspace_cap_get_mapped_asid(cap_of(vs));
+}
 
 /* What vs maps at vaddr: the frame's base, or 0 when nothing is mapped there. */
-static inline paddr_t vt_lookup(uint64_t vs, uint64_t vaddr, word_t *bits, word_t *rights, word_t *attrs)
+static inline paddr_t vt_lookup(uint64_t vs, uint64_t vaddr, word_t *bits, word_t *rights,
+                                word_t *attrs)
 {
     paddr_t pa;
     return vspace_lookup(vt_root_of(vs), vaddr, &pa, bits, rights, attrs) ? pa : 0;

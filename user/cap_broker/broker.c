@@ -19,7 +19,8 @@ void kaal_broker_init(struct kaal_broker *b, const seL4_BootInfo *bi)
 
 seL4_CPtr kaal_broker_slot(struct kaal_broker *b) { return kaal_slots_alloc(&b->slots); }
 
-seL4_Error kaal_broker_alloc(struct kaal_broker *b, seL4_Word type, seL4_Word size_bits, seL4_CPtr *cap)
+seL4_Error kaal_broker_alloc(struct kaal_broker *b, seL4_Word type, seL4_Word size_bits,
+                             seL4_CPtr *cap)
 {
     if (b->slots.next >= b->slots.end) {
         return seL4_NotEnoughMemory;
@@ -33,8 +34,8 @@ seL4_Error kaal_broker_copy(struct kaal_broker *b, seL4_CPtr cap, seL4_CPtr *cop
     if (slot == seL4_CapNull) {
         return seL4_NotEnoughMemory;
     }
-    seL4_Error err = sys_cnode_copy(seL4_CapInitThreadCNode, slot, seL4_WordBits, seL4_CapInitThreadCNode, cap,
-                                    seL4_WordBits, seL4_AllRights);
+    seL4_Error err = sys_cnode_copy(seL4_CapInitThreadCNode, slot, seL4_WordBits,
+                                    seL4_CapInitThreadCNode, cap, seL4_WordBits, seL4_AllRights);
     *copy = slot;
     return err;
 }
@@ -102,8 +103,8 @@ seL4_Error kaal_broker_device_frame(struct kaal_broker *b, seL4_Word paddr, seL4
         if (first == seL4_CapNull || b->n_pieces + 2 > KAAL_BROKER_DEVICE_PIECES) {
             return seL4_NotEnoughMemory;
         }
-        seL4_Error err =
-            sys_untyped_retype(b->piece[p].cap, seL4_UntypedObject, bits, seL4_CapInitThreadCNode, 0, 0, first, 2);
+        seL4_Error err = sys_untyped_retype(b->piece[p].cap, seL4_UntypedObject, bits,
+                                            seL4_CapInitThreadCNode, 0, 0, first, 2);
         if (err != seL4_NoError) {
             return err;
         }
@@ -117,8 +118,8 @@ seL4_Error kaal_broker_device_frame(struct kaal_broker *b, seL4_Word paddr, seL4
     if (slot == seL4_CapNull) {
         return seL4_NotEnoughMemory;
     }
-    seL4_Error err =
-        sys_untyped_retype(b->piece[p].cap, seL4_ARM_SmallPageObject, 0, seL4_CapInitThreadCNode, 0, 0, slot, 1);
+    seL4_Error err = sys_untyped_retype(b->piece[p].cap, seL4_ARM_SmallPageObject, 0,
+                                        seL4_CapInitThreadCNode, 0, 0, slot, 1);
     if (err == seL4_NoError) {
         b->piece[p].used = 1;
         *cap = slot;
@@ -132,7 +133,8 @@ seL4_Error kaal_broker_irq(struct kaal_broker *b, seL4_Word irq, seL4_CPtr *cap)
     if (slot == seL4_CapNull) {
         return seL4_NotEnoughMemory;
     }
-    seL4_Error err = sys_irq_control_get(seL4_CapIRQControl, irq, seL4_CapInitThreadCNode, slot, seL4_WordBits);
+    seL4_Error err =
+        sys_irq_control_get(seL4_CapIRQControl, irq, seL4_CapInitThreadCNode, slot, seL4_WordBits);
     if (err == seL4_NoError) {
         *cap = slot;
     }
@@ -154,7 +156,8 @@ seL4_Error kaal_broker_vspace(struct kaal_broker *b, seL4_CPtr *vspace)
 /* vaddr >> this: the prefix a level-n table (n = 1..3) is found by. */
 static unsigned table_shift(unsigned level) { return 48u - 9u * level; }
 
-static int table_known(const struct kaal_broker *b, seL4_CPtr vspace, unsigned level, seL4_Word vaddr)
+static int table_known(const struct kaal_broker *b, seL4_CPtr vspace, unsigned level,
+                       seL4_Word vaddr)
 {
     for (unsigned i = 0; i < b->n_tables; i++) {
         if (b->table[i].vspace == vspace && b->table[i].level == level &&
@@ -185,7 +188,8 @@ static int vspace_fresh(const struct kaal_broker *b, seL4_CPtr vspace)
     return 0;
 }
 
-static seL4_Error new_table(struct kaal_broker *b, seL4_CPtr vspace, unsigned level, seL4_Word vaddr)
+static seL4_Error new_table(struct kaal_broker *b, seL4_CPtr vspace, unsigned level,
+                            seL4_Word vaddr)
 {
     seL4_CPtr pt;
     seL4_Error err = kaal_broker_alloc(b, seL4_ARM_PageTableObject, 0, &pt);
@@ -198,8 +202,8 @@ static seL4_Error new_table(struct kaal_broker *b, seL4_CPtr vspace, unsigned le
     return err;
 }
 
-seL4_Error kaal_broker_map(struct kaal_broker *b, seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
-                           seL4_CapRights_t rights, seL4_Word attr)
+seL4_Error kaal_broker_map(struct kaal_broker *b, seL4_CPtr vspace, seL4_CPtr frame,
+                           seL4_Word vaddr, seL4_CapRights_t rights, seL4_Word attr)
 {
     if (vspace_fresh(b, vspace)) {
         /* Its tables are all known: make the missing ones top-down. */

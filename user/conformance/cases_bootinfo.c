@@ -22,8 +22,12 @@ static void case_fixed_fields(struct conf_env *env)
 static void case_initial_caps(struct conf_env *env)
 {
     static const unsigned char want[seL4_NumInitialCaps] = {
-        KAAL_CAP_TAG_NULL, KAAL_CAP_TAG_THREAD, KAAL_CAP_TAG_CNODE, KAAL_CAP_TAG_VSPACE, KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL, KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,
-        KAAL_CAP_TAG_NULL, KAAL_CAP_TAG_FRAME,  KAAL_CAP_TAG_FRAME, KAAL_CAP_TAG_DOMAIN, KAAL_CAP_TAG_NULL,       KAAL_CAP_TAG_NULL,         KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_THREAD,      KAAL_CAP_TAG_CNODE,
+        KAAL_CAP_TAG_VSPACE,    KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL,
+        KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_FRAME,     KAAL_CAP_TAG_FRAME,       KAAL_CAP_TAG_DOMAIN,
+        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_NULL,
     };
     for (seL4_CPtr s = 0; s < seL4_NumInitialCaps; s++) {
         CONF_EQ(conf_tag(s), want[s]);
@@ -36,10 +40,11 @@ static void case_slot_regions(struct conf_env *env)
     const seL4_BootInfo *bi = env->bi;
     CONF_EQ(bi->userImagePaging.start, seL4_NumInitialCaps);
     CONF_CHECK(bi->userImagePaging.end > bi->userImagePaging.start);
-    CONF_EQ(bi->extraBIPages.start == bi->extraBIPages.end ? bi->userImagePaging.end : bi->extraBIPages.start,
+    CONF_EQ(bi->extraBIPages.start == bi->extraBIPages.end ? bi->userImagePaging.end
+                                                           : bi->extraBIPages.start,
             bi->userImagePaging.end);
     seL4_Word after_extra = bi->extraBIPages.start == bi->extraBIPages.end ? bi->userImagePaging.end
-                                                                            : bi->extraBIPages.end;
+                                                                           : bi->extraBIPages.end;
     CONF_EQ(bi->userImageFrames.start, after_extra);
     CONF_CHECK(bi->userImageFrames.end > bi->userImageFrames.start);
     CONF_EQ(bi->untyped.start, bi->userImageFrames.end);
@@ -92,7 +97,8 @@ static void case_untyped_list(struct conf_env *env)
         }
         for (seL4_Word j = 0; j < i; j++) {
             const seL4_UntypedDesc *v = &bi->untypedList[j];
-            CONF_CHECK(u->paddr + (1ull << u->sizeBits) <= v->paddr || v->paddr + (1ull << v->sizeBits) <= u->paddr);
+            CONF_CHECK(u->paddr + (1ull << u->sizeBits) <= v->paddr ||
+                       v->paddr + (1ull << v->sizeBits) <= u->paddr);
         }
     }
     CONF_CHECK(seen_ram);
@@ -127,7 +133,8 @@ static void case_ipc_buffer(struct conf_env *env)
     CONF_EQ(ipc & ((1u << seL4_PageBits) - 1), 0);
     CONF_CHECK(ipc + (1u << seL4_PageBits) <= seL4_UserTop);
     if (env->user_mode) {
-        /* The IPC buffer frame, then the bootinfo frame (docs/abi.md#root-task-start); the library found it. */
+        /* The IPC buffer frame, then the bootinfo frame (docs/abi.md#root-task-start); the library
+         * found it. */
         CONF_EQ((seL4_Word)(uintptr_t)bi, ipc + (1u << seL4_PageBits));
         CONF_EQ((seL4_Word)(uintptr_t)sys_get_ipc_buffer(), ipc);
     }
@@ -141,8 +148,8 @@ static void case_ipc_buffer(struct conf_env *env)
     CONF_ERR(sys_arm_page_map(seL4_CapInitThreadIPCBuffer, seL4_CapInitThreadVSpace, ipc + 0x100000,
                               seL4_ReadWrite, seL4_ARM_Default_VMAttributes),
              seL4_InvalidArgument);
-    CONF_ERR(sys_arm_page_map(seL4_CapInitThreadIPCBuffer, seL4_CapInitThreadVSpace, ipc, seL4_ReadWrite,
-                              seL4_ARM_Default_VMAttributes),
+    CONF_ERR(sys_arm_page_map(seL4_CapInitThreadIPCBuffer, seL4_CapInitThreadVSpace, ipc,
+                              seL4_ReadWrite, seL4_ARM_Default_VMAttributes),
              seL4_NoError); /* the same address: allowed (a remap) */
 }
 
@@ -165,14 +172,15 @@ static void case_extra_fdt(struct conf_env *env)
     CONF_CHECK(fdt != 0);
     const seL4_BootInfoHeader *h = kaal_bootinfo_find_chunk(bi, SEL4_BOOTINFO_HEADER_FDT);
     CONF_EQ(h->len, bi->extraLen);
-    CONF_EQ(be32(fdt), 0xd00dfeedu);  /* FDT magic */
-    CONF_EQ(be32(fdt + 4), size);     /* totalsize */
+    CONF_EQ(be32(fdt), 0xd00dfeedu); /* FDT magic */
+    CONF_EQ(be32(fdt + 4), size);    /* totalsize */
 }
 
 /* The root VSpace has its ASID: assigning another is refused. */
 static void case_root_vspace_has_asid(struct conf_env *env)
 {
-    CONF_ERR(sys_arm_asid_pool_assign(seL4_CapInitThreadASIDPool, seL4_CapInitThreadVSpace), seL4_InvalidCapability);
+    CONF_ERR(sys_arm_asid_pool_assign(seL4_CapInitThreadASIDPool, seL4_CapInitThreadVSpace),
+             seL4_InvalidCapability);
     CONF_EQ(seL4_GetMR(0), 1);
 }
 
@@ -188,9 +196,9 @@ static void case_image_frames_mapped(struct conf_env *env)
 }
 
 static const struct conf_case cases[] = {
-    CONF_CASE(fixed_fields),       CONF_CASE(initial_caps),         CONF_CASE(slot_regions),
-    CONF_CASE(region_cap_types),   CONF_CASE(untyped_list),         CONF_CASE(untyped_caps_match_list),
-    CONF_CASE(ipc_buffer),         CONF_CASE(extra_fdt),            CONF_CASE(root_vspace_has_asid),
+    CONF_CASE(fixed_fields),        CONF_CASE(initial_caps), CONF_CASE(slot_regions),
+    CONF_CASE(region_cap_types),    CONF_CASE(untyped_list), CONF_CASE(untyped_caps_match_list),
+    CONF_CASE(ipc_buffer),          CONF_CASE(extra_fdt),    CONF_CASE(root_vspace_has_asid),
     CONF_CASE(image_frames_mapped),
 };
 const struct conf_area conf_area_bootinfo = CONF_AREA("bootinfo", cases);

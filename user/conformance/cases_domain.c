@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: the DomainSet cap (docs/abi.md#invocation-semantics) with this build's CONFIG_NUM_DOMAINS (1) and
- * CONFIG_NUM_DOMAIN_SCHEDULES (2): every thread is in domain 0, the error cases and their words. */
+/* Conformance: the DomainSet cap (docs/abi.md#invocation-semantics) with this build's
+ * CONFIG_NUM_DOMAINS (1) and CONFIG_NUM_DOMAIN_SCHEDULES (2): every thread is in domain 0, the
+ * error cases and their words. */
 #include <kaal/gen_config.h>
 
 #include "harness.h"
@@ -24,10 +25,13 @@ static void case_domain_set(struct conf_env *env)
 static void case_domain_schedule_configure_errors(struct conf_env *env)
 {
     (void)env;
-    CONF_ERR(sys_domain_set_schedule_configure(seL4_CapDomain, CONFIG_NUM_DOMAIN_SCHEDULES - 1, 0, 1), seL4_RangeError);
+    CONF_ERR(
+        sys_domain_set_schedule_configure(seL4_CapDomain, CONFIG_NUM_DOMAIN_SCHEDULES - 1, 0, 1),
+        seL4_RangeError);
     CONF_EQ(seL4_GetMR(0), 0);
     CONF_EQ(seL4_GetMR(1), CONFIG_NUM_DOMAIN_SCHEDULES - 2);
-    CONF_ERR(sys_domain_set_schedule_configure(seL4_CapDomain, 0, CONFIG_NUM_DOMAINS, 1), seL4_RangeError);
+    CONF_ERR(sys_domain_set_schedule_configure(seL4_CapDomain, 0, CONFIG_NUM_DOMAINS, 1),
+             seL4_RangeError);
     CONF_EQ(seL4_GetMR(0), 0);
     CONF_EQ(seL4_GetMR(1), CONFIG_NUM_DOMAINS - 1);
     /* The start entry cannot become an end marker (duration 0). */
@@ -39,7 +43,8 @@ static void case_domain_schedule_configure_errors(struct conf_env *env)
 static void case_domain_schedule_set_start_errors(struct conf_env *env)
 {
     (void)env;
-    CONF_ERR(sys_domain_set_schedule_set_start(seL4_CapDomain, CONFIG_NUM_DOMAIN_SCHEDULES), seL4_RangeError);
+    CONF_ERR(sys_domain_set_schedule_set_start(seL4_CapDomain, CONFIG_NUM_DOMAIN_SCHEDULES),
+             seL4_RangeError);
     CONF_EQ(seL4_GetMR(0), 0);
     CONF_EQ(seL4_GetMR(1), CONFIG_NUM_DOMAIN_SCHEDULES - 1);
     CONF_ERR(sys_domain_set_schedule_set_start(seL4_CapDomain, CONFIG_NUM_DOMAIN_SCHEDULES - 1),

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: faults (docs/abi.md#faults, #observed-on-sel4): VM faults on read, write, a read-only page, execute
- * of an execute-never or unmapped page, with the exact ESR and FAR; UnknownSyscall with its 13
- * words and resume by reply; an undefined instruction (UserException, ESR 0x02000000) and resume by
- * reply; cap faults in the send and receive phase; the fault handler looked up in the faulting
- * thread's own CSpace; double faults; replies that resume and replies that stop. The root task is
- * the fault handler: it receives on the fault endpoint. */
+/* Conformance: faults (docs/abi.md#faults, #observed-on-sel4): VM faults on read, write, a
+ * read-only page, execute of an execute-never or unmapped page, with the exact ESR and FAR;
+ * UnknownSyscall with its 13 words and resume by reply; an undefined instruction (UserException,
+ * ESR 0x02000000) and resume by reply; cap faults in the send and receive phase; the fault handler
+ * looked up in the faulting thread's own CSpace; double faults; replies that resume and replies
+ * that stop. The root task is the fault handler: it receives on the fault endpoint. */
 #include "harness.h"
 
 #define ROOT seL4_CapInitThreadCNode
@@ -29,7 +29,8 @@ static void handler_make(struct conf_env *env, struct handler *h)
     h->ep = conf_alloc(env, seL4_EndpointObject, 0);
     h->badged = conf_slot(env);
     if (!conf_failed()) {
-        seL4_Error err = sys_cnode_mint(ROOT, h->badged, DEPTH, ROOT, h->ep, DEPTH, seL4_AllRights, BADGE);
+        seL4_Error err =
+            sys_cnode_mint(ROOT, h->badged, DEPTH, ROOT, h->ep, DEPTH, seL4_AllRights, BADGE);
         if (err != seL4_NoError) {
             conf_fail(__FILE__, __LINE__, "handler_make: mint", (seL4_Word)err, 0, 1);
         }
@@ -37,7 +38,10 @@ static void handler_make(struct conf_env *env, struct handler *h)
 }
 
 /* Receive one fault: its info, with the MRs readable by seL4_GetMR. */
-static seL4_MessageInfo_t take_fault(struct handler *h, seL4_Word *badge) { return sys_recv(h->ep, badge); }
+static seL4_MessageInfo_t take_fault(struct handler *h, seL4_Word *badge)
+{
+    return sys_recv(h->ep, badge);
+}
 
 static seL4_Word fault_pc(seL4_CPtr tcb)
 {
@@ -64,8 +68,8 @@ static void writer(struct conf_thread *t)
     t->out[2] = 2;
 }
 
-static void vm_fault_case(struct conf_env *env, struct conf_thread *tp, conf_thread_fn fn, seL4_Word addr,
-                          seL4_Word esr)
+static void vm_fault_case(struct conf_env *env, struct conf_thread *tp, conf_thread_fn fn,
+                          seL4_Word addr, seL4_Word esr)
 {
 #define t (*tp)
     struct handler h;
@@ -108,7 +112,8 @@ static void case_vm_fault_write(struct conf_env *env)
 static void case_vm_fault_read_only_then_resume(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
-    seL4_CPtr frame = conf_map_frame(env, CONF_UNMAPPED_VA, seL4_CanRead, seL4_ARM_Default_VMAttributes);
+    seL4_CPtr frame =
+        conf_map_frame(env, CONF_UNMAPPED_VA, seL4_CanRead, seL4_ARM_Default_VMAttributes);
     CONF_CHECK(!conf_failed());
     struct conf_thread t;
     vm_fault_case(env, &t, writer, CONF_UNMAPPED_VA + 0x40, ESR_DABT_PERM_L3_WRITE);
@@ -177,7 +182,8 @@ static void exec_fault_case(struct conf_env *env, seL4_Word addr, seL4_Word esr)
 static void case_vm_fault_execute_never(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
-    conf_map_frame(env, CONF_UNMAPPED_VA, seL4_ReadWrite, seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+    conf_map_frame(env, CONF_UNMAPPED_VA, seL4_ReadWrite,
+                   seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
     CONF_CHECK(!conf_failed());
     exec_fault_case(env, CONF_UNMAPPED_VA + 0x80, ESR_IABT_PERM_L3);
 }
@@ -213,7 +219,8 @@ static void case_undefined_instruction(struct conf_env *env)
     CONF_EQ(seL4_GetMR(seL4_UserException_Number), ESR_UNKNOWN);
     CONF_EQ(seL4_GetMR(seL4_UserException_Code), 0);
     /* EL0t with only FIQ masked; the thread's own PSTATE bits (NZCV, and on newer CPUs SSBS, DIT,
-     * BTYPE: an undefined instruction right after a blr leaves BTYPE set) are whatever they were. */
+     * BTYPE: an undefined instruction right after a blr leaves BTYPE set) are whatever they were.
+     */
     CONF_EQ(seL4_GetMR(seL4_UserException_SPSR) & 0x3dfull, 0x40);
     seL4_Word sp = seL4_GetMR(seL4_UserException_SP);
     seL4_UserContext c;
@@ -307,7 +314,7 @@ static void case_unknown_syscall(struct conf_env *env)
     CONF_EQ(mr[7], 5);
     CONF_EQ(mr[seL4_UnknownSyscall_Syscall], 5);
     seL4_Word ip = mr[seL4_UnknownSyscall_FaultIP];
-    CONF_EQ(mr[seL4_UnknownSyscall_LR], ip + 4); /* ELR: the instruction after the svc */
+    CONF_EQ(mr[seL4_UnknownSyscall_LR], ip + 4);            /* ELR: the instruction after the svc */
     CONF_EQ(mr[seL4_UnknownSyscall_SPSR] & 0x3dfull, 0x40); /* EL0t, FIQ masked (as above) */
     seL4_UserContext c;
     CONF_OK(sys_tcb_read_registers(t.tcb, 0, 0, NREGS, &c));
@@ -373,7 +380,8 @@ static void case_cap_fault_recv_phase(struct conf_env *env)
     CONF_REQUIRE_THREADS(env);
     struct handler h;
     handler_make(env, &h);
-    seL4_CPtr n = conf_alloc(env, seL4_NotificationObject, 0), s1 = conf_slot(env), s2 = conf_slot(env);
+    seL4_CPtr n = conf_alloc(env, seL4_NotificationObject, 0), s1 = conf_slot(env),
+              s2 = conf_slot(env);
     struct conf_thread t;
     conf_thread_make(env, &t, bad_call, PRIO, h.badged);
     CONF_CHECK(!conf_failed());
@@ -416,7 +424,8 @@ static void case_cap_fault_missing_rights(struct conf_env *env)
     CONF_REQUIRE_THREADS(env);
     struct handler h;
     handler_make(env, &h);
-    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0), n = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0),
+              n = conf_alloc(env, seL4_NotificationObject, 0);
     seL4_CPtr no_read = conf_slot(env), no_write = conf_slot(env);
     CONF_CHECK(!conf_failed());
     CONF_OK(sys_cnode_copy(ROOT, no_read, DEPTH, ROOT, ep, DEPTH, seL4_NoRead));
@@ -465,7 +474,8 @@ static void case_cap_fault_guard_mismatch(struct conf_env *env)
     CONF_EQ(seL4_GetMR(seL4_CapFault_LookupFailureType), seL4_GuardMismatch);
     CONF_EQ(seL4_GetMR(seL4_CapFault_BitsLeft), 64);
     CONF_EQ(seL4_GetMR(seL4_CapFault_GuardMismatch_GuardFound), 0);
-    CONF_EQ(seL4_GetMR(seL4_CapFault_GuardMismatch_BitsFound), 64 - env->bi->initThreadCNodeSizeBits);
+    CONF_EQ(seL4_GetMR(seL4_CapFault_GuardMismatch_BitsFound),
+            64 - env->bi->initThreadCNodeSizeBits);
     /* The thread stays blocked until the handler replies; suspending it ends the case. */
     CONF_OK(sys_tcb_suspend(t.tcb));
 }
@@ -485,7 +495,8 @@ static void case_fault_handler_in_own_cspace(struct conf_env *env)
     CONF_OK(sys_cnode_copy(cn, 1, 4, ROOT, h.badged, DEPTH, seL4_AllRights));
     CONF_OK(sys_cnode_copy(cn, 2, 4, ROOT, t.tcb, DEPTH, seL4_AllRights));
     CONF_OK(sys_cnode_copy(cn, 3, 4, ROOT, t.done, DEPTH, seL4_AllRights));
-    CONF_OK(sys_tcb_set_space(t.tcb, 1, cn, seL4_CNode_CapData_new(0, 60).words[0], seL4_CapInitThreadVSpace, 0));
+    CONF_OK(sys_tcb_set_space(t.tcb, 1, cn, seL4_CNode_CapData_new(0, 60).words[0],
+                              seL4_CapInitThreadVSpace, 0));
     seL4_CPtr tcb = t.tcb, done = t.done;
     t.tcb = 2;
     t.done = 3;
@@ -531,11 +542,13 @@ static void case_vm_fault_other_vspace(struct conf_env *env)
     CONF_EQ(seL4_GetMR(seL4_VMFault_PrefetchFault), 0);
     CONF_EQ(seL4_GetMR(seL4_VMFault_FSR), ESR_DABT_L2_READ);
     /* Its frame: written through a mapping in the root's VSpace, then mapped in the thread's. */
-    seL4_CPtr other = conf_map_frame(env, CONF_UNMAPPED_VA + 0x10000, seL4_ReadWrite, seL4_ARM_Default_VMAttributes);
+    seL4_CPtr other = conf_map_frame(env, CONF_UNMAPPED_VA + 0x10000, seL4_ReadWrite,
+                                     seL4_ARM_Default_VMAttributes);
     CONF_CHECK(!conf_failed());
     *(volatile seL4_Word *)(uintptr_t)(CONF_UNMAPPED_VA + 0x10028) = 0xbbbb;
     seL4_CPtr copy = conf_copy(env, other, seL4_AllRights);
-    conf_map_frame_in(env, vs, copy, CONF_UNMAPPED_VA, seL4_ReadWrite, seL4_ARM_Default_VMAttributes);
+    conf_map_frame_in(env, vs, copy, CONF_UNMAPPED_VA, seL4_ReadWrite,
+                      seL4_ARM_Default_VMAttributes);
     CONF_CHECK(!conf_failed());
     empty_reply();
     conf_thread_join(&t);

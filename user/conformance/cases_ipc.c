@@ -10,7 +10,10 @@
 #define DEPTH seL4_WordBits
 #define PRIO CONF_THREAD_PRIO
 
-static seL4_Word mr_value(seL4_Word len, seL4_Word i) { return (len << 32) | (i * 0x10001u) | 0x8000u; }
+static seL4_Word mr_value(seL4_Word len, seL4_Word i)
+{
+    return (len << 32) | (i * 0x10001u) | 0x8000u;
+}
 
 static seL4_CPtr mint(struct conf_env *env, seL4_CPtr cap, seL4_CapRights_t rights, seL4_Word badge)
 {
@@ -87,7 +90,9 @@ static void server_echo(struct conf_thread *t)
         for (seL4_Word i = 0; i < len; i++) {
             sys_set_mr((int)i, sys_get_mr((int)i) + 1);
         }
-        info = sys_reply_recv(t->arg[0], seL4_MessageInfo_new(seL4_MessageInfo_get_label(info) + 1, 0, 0, len), &badge);
+        info = sys_reply_recv(t->arg[0],
+                              seL4_MessageInfo_new(seL4_MessageInfo_get_label(info) + 1, 0, 0, len),
+                              &badge);
     }
 }
 
@@ -209,8 +214,8 @@ static void cap_receiver(struct conf_thread *t)
     t->out[3] = sys_get_mr(0);
 }
 
-static void send_caps(struct conf_env *env, seL4_CPtr via, seL4_CPtr recv_ep, seL4_CPtr slot, const seL4_CPtr *caps,
-                      unsigned n, struct conf_thread *t)
+static void send_caps(struct conf_env *env, seL4_CPtr via, seL4_CPtr recv_ep, seL4_CPtr slot,
+                      const seL4_CPtr *caps, unsigned n, struct conf_thread *t)
 {
     conf_thread_make(env, t, cap_receiver, PRIO, 0);
     if (conf_failed()) {
@@ -231,7 +236,8 @@ static void send_caps(struct conf_env *env, seL4_CPtr via, seL4_CPtr recv_ep, se
 static void case_cap_transfer_grant(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
-    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0), n = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0),
+              n = conf_alloc(env, seL4_NotificationObject, 0);
     seL4_CPtr slot = conf_slot(env);
     CONF_CHECK(!conf_failed());
     seL4_CPtr nb = mint(env, n, seL4_CanWrite, 0x66);
@@ -252,7 +258,8 @@ static void case_cap_transfer_grant(struct conf_env *env)
 static void case_cap_transfer_needs_grant(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
-    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0), n = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0),
+              n = conf_alloc(env, seL4_NotificationObject, 0);
     seL4_CPtr slot = conf_slot(env);
     CONF_CHECK(!conf_failed());
     seL4_CPtr no_grant = mint(env, ep, seL4_ReadWrite, 0);
@@ -268,7 +275,8 @@ static void case_cap_transfer_needs_grant(struct conf_env *env)
 static void case_cap_unwrapping(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
-    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0), n = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0),
+              n = conf_alloc(env, seL4_NotificationObject, 0);
     seL4_CPtr slot = conf_slot(env);
     CONF_CHECK(!conf_failed());
     seL4_CPtr caps[2] = {mint(env, ep, seL4_AllRights, 0x33), n};
@@ -284,7 +292,8 @@ static void case_cap_unwrapping(struct conf_env *env)
 static void case_cap_receive_slot(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
-    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0), n = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0),
+              n = conf_alloc(env, seL4_NotificationObject, 0);
     seL4_CPtr ep2 = conf_alloc(env, seL4_EndpointObject, 0), slot = conf_slot(env);
     CONF_CHECK(!conf_failed());
     seL4_CPtr caps[2] = {n, ep2};
@@ -416,7 +425,8 @@ static void bound_receiver(struct conf_thread *t)
 static void case_bound_notification(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
-    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0), n = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0),
+              n = conf_alloc(env, seL4_NotificationObject, 0);
     struct conf_thread t;
     conf_thread_make(env, &t, bound_receiver, PRIO, 0);
     CONF_CHECK(!conf_failed());

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: interrupts (docs/abi.md#invocation-semantics): IRQControl_Get and GetTrigger with their
- * errors, IRQHandler SetNotification/Ack/Clear, IssueSGISignal and its errors, an SGI delivered
- * to a notification through an IRQHandler (the one interrupt user code can raise on both ports),
- * and the IRQ's notification cap under Revoke and Delete. */
+/* Conformance: interrupts (docs/abi.md#invocation-semantics): IRQControl_Get and GetTrigger with
+ * their errors, IRQHandler SetNotification/Ack/Clear, IssueSGISignal and its errors, an SGI
+ * delivered to a notification through an IRQHandler (the one interrupt user code can raise on both
+ * ports), and the IRQ's notification cap under Revoke and Delete. */
 #include "harness.h"
 
 #define ROOT seL4_CapInitThreadCNode
@@ -14,11 +14,13 @@
 static void case_irq_control_get_errors(struct conf_env *env)
 {
     seL4_CPtr s1 = conf_slot(env), s2 = conf_slot(env);
-    CONF_ERR(sys_irq_control_get(seL4_CapIRQControl, MAX_IRQ + 1, ROOT, s1, DEPTH), seL4_RangeError);
+    CONF_ERR(sys_irq_control_get(seL4_CapIRQControl, MAX_IRQ + 1, ROOT, s1, DEPTH),
+             seL4_RangeError);
     CONF_EQ(seL4_GetMR(0), 0);
     CONF_EQ(seL4_GetMR(1), MAX_IRQ);
     CONF_ERR(sys_irq_control_get(seL4_CapIRQControl, TIMER_IRQ, ROOT, s1, DEPTH), seL4_RevokeFirst);
-    CONF_ERR(sys_irq_control_get(seL4_CapIRQControl, SPARE_IRQ, ROOT, seL4_CapInitThreadTCB, DEPTH), seL4_DeleteFirst);
+    CONF_ERR(sys_irq_control_get(seL4_CapIRQControl, SPARE_IRQ, ROOT, seL4_CapInitThreadTCB, DEPTH),
+             seL4_DeleteFirst);
     CONF_ERR(sys_irq_control_get(seL4_CapIRQControl, SPARE_IRQ, ROOT, s1, 0), seL4_RangeError);
     CONF_OK(sys_irq_control_get(seL4_CapIRQControl, SPARE_IRQ, ROOT, s1, DEPTH));
     CONF_EQ(conf_tag(s1), KAAL_CAP_TAG_IRQ_HANDLER);
@@ -34,11 +36,13 @@ static void case_irq_control_get_errors(struct conf_env *env)
 static void case_irq_control_get_trigger(struct conf_env *env)
 {
     seL4_CPtr s1 = conf_slot(env), s2 = conf_slot(env);
-    CONF_ERR(sys_irq_control_get_trigger(seL4_CapIRQControl, MAX_IRQ + 1, 1, ROOT, s1, DEPTH), seL4_RangeError);
+    CONF_ERR(sys_irq_control_get_trigger(seL4_CapIRQControl, MAX_IRQ + 1, 1, ROOT, s1, DEPTH),
+             seL4_RangeError);
     CONF_EQ(seL4_GetMR(1), MAX_IRQ);
     CONF_OK(sys_irq_control_get_trigger(seL4_CapIRQControl, SPARE_IRQ, 1, ROOT, s1, DEPTH));
     CONF_EQ(conf_tag(s1), KAAL_CAP_TAG_IRQ_HANDLER);
-    CONF_ERR(sys_irq_control_get_trigger(seL4_CapIRQControl, SPARE_IRQ, 0, ROOT, s2, DEPTH), seL4_RevokeFirst);
+    CONF_ERR(sys_irq_control_get_trigger(seL4_CapIRQControl, SPARE_IRQ, 0, ROOT, s2, DEPTH),
+             seL4_RevokeFirst);
 }
 
 static void case_irq_handler_invocations(struct conf_env *env)
@@ -63,12 +67,15 @@ static void case_irq_handler_invocations(struct conf_env *env)
 static void case_issue_sgi_errors(struct conf_env *env)
 {
     seL4_CPtr s = conf_slot(env);
-    CONF_ERR(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, 16, 0, ROOT, s, DEPTH), seL4_RangeError);
+    CONF_ERR(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, 16, 0, ROOT, s, DEPTH),
+             seL4_RangeError);
     CONF_EQ(seL4_GetMR(0), 0);
     CONF_EQ(seL4_GetMR(1), 15);
-    CONF_ERR(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, 1, 8, ROOT, s, DEPTH), seL4_InvalidArgument);
+    CONF_ERR(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, 1, 8, ROOT, s, DEPTH),
+             seL4_InvalidArgument);
     CONF_EQ(seL4_GetMR(0), 1);
-    CONF_ERR(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, 1, 0, ROOT, seL4_CapInitThreadTCB, DEPTH),
+    CONF_ERR(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, 1, 0, ROOT, seL4_CapInitThreadTCB,
+                                              DEPTH),
              seL4_DeleteFirst);
     CONF_OK(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, 1, 0, ROOT, s, DEPTH));
     CONF_CHECK(conf_tag(s) != KAAL_CAP_TAG_NULL);
@@ -80,7 +87,8 @@ static void case_issue_sgi_errors(struct conf_env *env)
  * the architecture allows. So this case does not look at the mask.) */
 static void case_sgi_signals_notification(struct conf_env *env)
 {
-    seL4_CPtr h = conf_slot(env), sgi = conf_slot(env), n = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr h = conf_slot(env), sgi = conf_slot(env),
+              n = conf_alloc(env, seL4_NotificationObject, 0);
     seL4_CPtr nb = conf_slot(env);
     CONF_CHECK(!conf_failed());
     const seL4_Word intid = 2;
@@ -128,15 +136,19 @@ static seL4_Word raise_and_poll(seL4_CPtr sgi, seL4_CPtr n, const struct sentine
  * (it hangs on under the original), and Revoke of the original then takes it. */
 static void case_revoke_unbinds_irq(struct conf_env *env)
 {
-    seL4_CPtr h = conf_slot(env), sgi = conf_slot(env), n = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr h = conf_slot(env), sgi = conf_slot(env),
+              n = conf_alloc(env, seL4_NotificationObject, 0);
     seL4_CPtr nb1 = conf_slot(env), nb2 = conf_slot(env), nb3 = conf_slot(env);
-    struct sentinel sentinel = {conf_slot(env), conf_slot(env), conf_alloc(env, seL4_NotificationObject, 0)};
+    struct sentinel sentinel = {conf_slot(env), conf_slot(env),
+                                conf_alloc(env, seL4_NotificationObject, 0)};
     seL4_CPtr sentinel_badged = conf_slot(env);
     CONF_CHECK(!conf_failed());
     const seL4_Word intid = 3;
     CONF_OK(sys_irq_control_get(seL4_CapIRQControl, intid + 1, ROOT, sentinel.handler, DEPTH));
-    CONF_OK(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, intid + 1, 0, ROOT, sentinel.sgi, DEPTH));
-    CONF_OK(sys_cnode_mint(ROOT, sentinel_badged, DEPTH, ROOT, sentinel.ntfn, DEPTH, seL4_AllRights, 1));
+    CONF_OK(sys_irq_control_issue_sgi_signal(seL4_CapIRQControl, intid + 1, 0, ROOT, sentinel.sgi,
+                                             DEPTH));
+    CONF_OK(sys_cnode_mint(ROOT, sentinel_badged, DEPTH, ROOT, sentinel.ntfn, DEPTH, seL4_AllRights,
+                           1));
     CONF_OK(sys_irq_handler_set_notification(sentinel.handler, sentinel_badged));
     CONF_OK(sys_irq_handler_ack(sentinel.handler));
     CONF_OK(sys_irq_control_get(seL4_CapIRQControl, intid, ROOT, h, DEPTH));
@@ -161,7 +173,8 @@ static void case_revoke_unbinds_irq(struct conf_env *env)
     sys_signal(sgi);
     sys_wait(n, &word);
     CONF_EQ(word, 0x200);
-    /* Delete the minted cap: the IRQ's copy stays and signals on; Revoke of the original takes it. */
+    /* Delete the minted cap: the IRQ's copy stays and signals on; Revoke of the original takes it.
+     */
     CONF_OK(sys_irq_handler_ack(h));
     CONF_OK(sys_cnode_delete(ROOT, nb2, DEPTH));
     word = 0;
@@ -183,7 +196,8 @@ static void case_revoke_unbinds_irq(struct conf_env *env)
 }
 
 static const struct conf_case cases[] = {
-    CONF_CASE(irq_control_get_errors), CONF_CASE(irq_control_get_trigger),  CONF_CASE(irq_handler_invocations),
-    CONF_CASE(issue_sgi_errors),       CONF_CASE(sgi_signals_notification), CONF_CASE(revoke_unbinds_irq),
+    CONF_CASE(irq_control_get_errors),   CONF_CASE(irq_control_get_trigger),
+    CONF_CASE(irq_handler_invocations),  CONF_CASE(issue_sgi_errors),
+    CONF_CASE(sgi_signals_notification), CONF_CASE(revoke_unbinds_irq),
 };
 const struct conf_area conf_area_irq = CONF_AREA("irq", cases);

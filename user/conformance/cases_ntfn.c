@@ -104,7 +104,8 @@ static void case_waiters_fifo(struct conf_env *env)
 static void case_bind_errors(struct conf_env *env)
 {
     seL4_CPtr t1 = conf_alloc(env, seL4_TCBObject, 0), t2 = conf_alloc(env, seL4_TCBObject, 0);
-    seL4_CPtr n = conf_alloc(env, seL4_NotificationObject, 0), n2 = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr n = conf_alloc(env, seL4_NotificationObject, 0),
+              n2 = conf_alloc(env, seL4_NotificationObject, 0);
     seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
     CONF_CHECK(!conf_failed());
     seL4_CPtr no_read = mint(env, n2, seL4_CanWrite, 0);
@@ -124,7 +125,8 @@ static void case_bind_errors(struct conf_env *env)
 static void case_bind_with_waiter(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
-    seL4_CPtr n = conf_alloc(env, seL4_NotificationObject, 0), other = conf_alloc(env, seL4_TCBObject, 0);
+    seL4_CPtr n = conf_alloc(env, seL4_NotificationObject, 0),
+              other = conf_alloc(env, seL4_TCBObject, 0);
     struct conf_thread t;
     conf_thread_make(env, &t, waiter, PRIO, 0);
     CONF_CHECK(!conf_failed());

@@ -119,8 +119,9 @@ static void fp_set(struct conf_thread *t, seL4_Word k, seL4_Word r, seL4_Word *w
 
 static void root_fpu(int disabled, seL4_Error *err)
 {
-    seL4_TCB_SetFlags_t f = sys_tcb_set_flags(seL4_CapInitThreadTCB, disabled ? 0 : seL4_TCBFlag_fpuDisabled,
-                                              disabled ? seL4_TCBFlag_fpuDisabled : 0);
+    seL4_TCB_SetFlags_t f =
+        sys_tcb_set_flags(seL4_CapInitThreadTCB, disabled ? 0 : seL4_TCBFlag_fpuDisabled,
+                          disabled ? seL4_TCBFlag_fpuDisabled : 0);
     *err = f.error;
 }
 
@@ -134,8 +135,8 @@ static void let_threads_block(void)
 static void check_fp_thread(struct conf_thread *t, seL4_Word min_checks)
 {
     if (t->out[OUT_BAD] != 0) {
-        conf_fail(__FILE__, __LINE__, "FP/SIMD state changed across switches (word OUT_BAD_WORD)", t->out[OUT_BAD_GOT],
-                  t->out[OUT_BAD_WANT], 1);
+        conf_fail(__FILE__, __LINE__, "FP/SIMD state changed across switches (word OUT_BAD_WORD)",
+                  t->out[OUT_BAD_GOT], t->out[OUT_BAD_WANT], 1);
         return;
     }
     if (t->out[OUT_CHECKS] < min_checks) {
@@ -177,7 +178,8 @@ static void case_fp_isolation_ordered_switches(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
 #if !defined(KAAL_ARCH_AARCH64)
-    CONF_SKIP("hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
+    CONF_SKIP(
+        "hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
 #else
     enum { A, B, C };
     /* A->C->A, A->C->B->A, A->B->C->B->A, B->C->B, C->C, ... */
@@ -242,7 +244,8 @@ static void fp_server(struct conf_thread *t)
         }
         t->out[OUT_TURNS]++;
         m0++;
-        (void)sys_reply_recv_with_mrs(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 1), NULL, &m0, NULL, NULL, NULL);
+        (void)sys_reply_recv_with_mrs(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 1), NULL, &m0, NULL,
+                                      NULL, NULL);
     }
 }
 
@@ -310,7 +313,8 @@ static void case_fp_isolation_fastpath_server(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
 #if !defined(KAAL_ARCH_AARCH64)
-    CONF_SKIP("hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
+    CONF_SKIP(
+        "hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
 #else
     fp_fastpath_case(env, 0);
 #endif
@@ -320,7 +324,8 @@ static void case_fp_isolation_fastpath_fp_server(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
 #if !defined(KAAL_ARCH_AARCH64)
-    CONF_SKIP("hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
+    CONF_SKIP(
+        "hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
 #else
     fp_fastpath_case(env, 1);
 #endif
@@ -354,7 +359,8 @@ static void case_fp_kept_across_timer_preemption(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
 #if !defined(KAAL_ARCH_AARCH64)
-    CONF_SKIP("hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
+    CONF_SKIP(
+        "hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
 #else
     struct conf_thread a, b;
     conf_thread_make(env, &a, fp_spinner, PRIO, 0);
@@ -385,7 +391,8 @@ static void fp_faulter(struct conf_thread *t)
     seL4_Word want[FP_WORDS];
     for (seL4_Word r = 0; r < FAULT_ROUNDS; r++) {
         fp_set(t, 1, r, want);
-        t->out[8 + r] = *(volatile seL4_Word *)(uintptr_t)(CONF_UNMAPPED_VA + (r + 1) * PAGE); /* faults */
+        t->out[8 + r] =
+            *(volatile seL4_Word *)(uintptr_t)(CONF_UNMAPPED_VA + (r + 1) * PAGE); /* faults */
         fp_check(t, want);
         t->out[OUT_TURNS]++;
     }
@@ -404,8 +411,8 @@ static void fp_fault_handler(struct conf_thread *t)
         t->out[OUT_TURNS]++;
         seL4_Word addr = sys_get_mr(seL4_VMFault_Addr);
         if (seL4_MessageInfo_get_label(info) != seL4_Fault_VMFault || r >= FAULT_ROUNDS ||
-            sys_arm_page_map(frames[r], seL4_CapInitThreadVSpace, addr & ~(PAGE - 1), seL4_ReadWrite,
-                             seL4_ARM_Default_VMAttributes) != seL4_NoError) {
+            sys_arm_page_map(frames[r], seL4_CapInitThreadVSpace, addr & ~(PAGE - 1),
+                             seL4_ReadWrite, seL4_ARM_Default_VMAttributes) != seL4_NoError) {
             t->out[OUT_REPLY_BAD]++;
             return;
         }
@@ -418,7 +425,8 @@ static void case_fp_kept_across_fault_handling(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
 #if !defined(KAAL_ARCH_AARCH64)
-    CONF_SKIP("hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
+    CONF_SKIP(
+        "hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
 #else
     seL4_Error err;
     root_fpu(1, &err);
@@ -472,15 +480,16 @@ static void fp_reader(struct conf_thread *t)
 static void tcb_from(struct conf_thread *t, seL4_CPtr ut, seL4_CPtr slot)
 {
     CONF_OK(sys_untyped_retype(ut, seL4_TCBObject, 0, ROOT, 0, 0, slot, 1));
-    CONF_OK(sys_tcb_configure(slot, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0, (seL4_Word)(uintptr_t)t->ipc_buffer,
-                              t->ipc_frame));
+    CONF_OK(sys_tcb_configure(slot, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0,
+                              (seL4_Word)(uintptr_t)t->ipc_buffer, t->ipc_frame));
     CONF_OK(sys_tcb_set_sched_params(slot, seL4_CapInitThreadTCB, PRIO, PRIO));
     t->tcb = slot;
 }
 
 /* D loads its values and ends; from then on only fpuDisabled threads run (the root), so the
  * registers still hold D's state when its TCB is deleted (ut revoked). */
-static void run_fp_owner_then_delete(struct conf_env *env, struct conf_thread *d, seL4_CPtr ut, seL4_CPtr slot)
+static void run_fp_owner_then_delete(struct conf_env *env, struct conf_thread *d, seL4_CPtr ut,
+                                     seL4_CPtr slot)
 {
     seL4_Error err;
     root_fpu(1, &err);
@@ -501,7 +510,8 @@ static void check_all_zero(const seL4_Word *w, unsigned n)
 {
     for (unsigned i = 0; i < n; i++) {
         if (w[i] != 0) {
-            conf_fail(__FILE__, __LINE__, "a word is not zero (got: the word, want: its index)", w[i], i, 1);
+            conf_fail(__FILE__, __LINE__, "a word is not zero (got: the word, want: its index)",
+                      w[i], i, 1);
             return;
         }
     }
@@ -513,7 +523,8 @@ static void case_fp_owner_deleted_tcb_memory_reused(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
 #if !defined(KAAL_ARCH_AARCH64)
-    CONF_SKIP("hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
+    CONF_SKIP(
+        "hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
 #else
     seL4_CPtr ut = conf_untyped(env, seL4_TCBBits), slot = conf_slot(env);
     CONF_CHECK(!conf_failed());
@@ -538,12 +549,14 @@ static void case_fp_owner_deleted_tcb_memory_reused(struct conf_env *env)
 }
 
 /* D's memory becomes a frame; an FP/SIMD thread then runs (the CPU changes owners): the frame
- * stays zero (nothing saves D's state into memory D no longer owns) and the thread starts at zero. */
+ * stays zero (nothing saves D's state into memory D no longer owns) and the thread starts at zero.
+ */
 static void case_fp_owner_deleted_memory_becomes_frame(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
 #if !defined(KAAL_ARCH_AARCH64)
-    CONF_SKIP("hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
+    CONF_SKIP(
+        "hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
 #else
     seL4_CPtr ut = conf_untyped(env, seL4_PageBits), slot = conf_slot(env), frame = conf_slot(env);
     CONF_CHECK(!conf_failed());
@@ -590,7 +603,8 @@ static void case_fp_owner_deletes_itself(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
 #if !defined(KAAL_ARCH_AARCH64)
-    CONF_SKIP("hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
+    CONF_SKIP(
+        "hostsim threads share the host's FP/SIMD registers: the kernel does not switch them");
 #else
     seL4_CPtr ut = conf_untyped(env, seL4_TCBBits), slot = conf_slot(env);
     CONF_CHECK(!conf_failed());
@@ -649,7 +663,8 @@ enum wake {
 #endif
 #endif
 #if defined(CONF_NO_FAULT_ON_RESUME)
-#define REQUIRE_FAULT_ON_RESUME() CONF_SKIP("hostsim under ASan cannot fault a thread while it switches to its context")
+#define REQUIRE_FAULT_ON_RESUME() \
+    CONF_SKIP("hostsim under ASan cannot fault a thread while it switches to its context")
 #else
 #define REQUIRE_FAULT_ON_RESUME() \
     do {                          \
@@ -667,7 +682,8 @@ static void vs_reader(struct conf_thread *t)
 
 struct vs_case {
     struct conf_env *env;
-    seL4_CPtr ep, msg, fault; /* the endpoint; T's badged caps to it: for its Calls, as its fault handler */
+    seL4_CPtr ep, msg,
+        fault; /* the endpoint; T's badged caps to it: for its Calls, as its fault handler */
     struct conf_thread t;
     unsigned next_value;
 };
@@ -725,7 +741,10 @@ static seL4_CPtr vs_make(struct vs_case *c, seL4_CPtr pool, seL4_CPtr ut, seL4_W
 }
 
 /* Give T the VSpace (its VTable slot gets a copy of the cap). */
-static void vs_set(struct vs_case *c, seL4_CPtr vs) { CONF_OK(sys_tcb_set_space(c->t.tcb, c->fault, ROOT, 0, vs, 0)); }
+static void vs_set(struct vs_case *c, seL4_CPtr vs)
+{
+    CONF_OK(sys_tcb_set_space(c->t.tcb, c->fault, ROOT, 0, vs, 0));
+}
 
 /* Start T; it reads VX and Calls: the root receives that word, which must be want. */
 static void vs_start(struct vs_case *c, seL4_Word want)
@@ -786,7 +805,8 @@ static void vs_expect_fault_after(struct vs_case *c, enum wake how)
     seL4_Word badge = 0, m0 = 0;
     seL4_MessageInfo_t info = vs_wake(c, how, &badge, &m0);
     if (badge == BADGE_MSG) {
-        conf_fail(__FILE__, __LINE__, "T ran in a VSpace (it read this word) where it has none", m0, 0, 1);
+        conf_fail(__FILE__, __LINE__, "T ran in a VSpace (it read this word) where it has none", m0,
+                  0, 1);
         return;
     }
     CONF_EQ(badge, BADGE_FAULT);

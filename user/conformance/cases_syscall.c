@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: the register rules of each system call (docs/abi.md#registers): the kernel writes only
- * x0–x5, a reply writes only the MRs its length covers, Yield and DebugSnapshot change nothing,
- * non-blocking calls with nothing to do write only the badge. On aarch64 the cases also check
- * that x6 and x8–x17 and TPIDR_EL0 survive the `svc` (hostsim's user code is host code, whose
+/* Conformance: the register rules of each system call (docs/abi.md#registers): the kernel writes
+ * only x0–x5, a reply writes only the MRs its length covers, Yield and DebugSnapshot change
+ * nothing, non-blocking calls with nothing to do write only the badge. On aarch64 the cases also
+ * check that x6 and x8–x17 and TPIDR_EL0 survive the `svc` (hostsim's user code is host code, whose
  * registers are not the AArch64 file: there only x0–x5 are the ABI). */
 #include "harness.h"
 
@@ -34,17 +34,19 @@ static unsigned raw_syscall_checked(seL4_Word sys, struct raw *r)
     register seL4_Word x4 __asm__("x4") = r->x[4];
     register seL4_Word x5 __asm__("x5") = r->x[5];
     register seL4_Word x7 __asm__("x7") = sys;
-    __asm__ volatile("mov x6, #0x606\n mov x8, #0x808\n mov x9, #0x909\n mov x10, #0xa0a\n"
-                     "mov x11, #0xb0b\n mov x12, #0xc0c\n mov x13, #0xd0d\n mov x14, #0xe0e\n"
-                     "mov x15, #0xf0f\n mov x16, #0x1616\n mov x17, #0x1717\n"
-                     "svc #0\n"
-                     "stp x6, x8, [%[a], #0]\n stp x9, x10, [%[a], #16]\n stp x11, x12, [%[a], #32]\n"
-                     "stp x13, x14, [%[a], #48]\n stp x15, x16, [%[a], #64]\n str x17, [%[a], #80]\n"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
-                     : "r"(x7), [a] "r"(after)
-                     : "x6", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+    __asm__ volatile(
+        "mov x6, #0x606\n mov x8, #0x808\n mov x9, #0x909\n mov x10, #0xa0a\n"
+        "mov x11, #0xb0b\n mov x12, #0xc0c\n mov x13, #0xd0d\n mov x14, #0xe0e\n"
+        "mov x15, #0xf0f\n mov x16, #0x1616\n mov x17, #0x1717\n"
+        "svc #0\n"
+        "stp x6, x8, [%[a], #0]\n stp x9, x10, [%[a], #16]\n stp x11, x12, [%[a], #32]\n"
+        "stp x13, x14, [%[a], #48]\n stp x15, x16, [%[a], #64]\n str x17, [%[a], #80]\n"
+        : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
+        : "r"(x7), [a] "r"(after)
+        : "x6", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
     r->x[0] = x0, r->x[1] = x1, r->x[2] = x2, r->x[3] = x3, r->x[4] = x4, r->x[5] = x5;
-    static const seL4_Word want[11] = {0x606, 0x808, 0x909, 0xa0a, 0xb0b, 0xc0c, 0xd0d, 0xe0e, 0xf0f, 0x1616, 0x1717};
+    static const seL4_Word want[11] = {0x606, 0x808, 0x909, 0xa0a,  0xb0b, 0xc0c,
+                                       0xd0d, 0xe0e, 0xf0f, 0x1616, 0x1717};
     unsigned changed = kaal_arch_get_tls_base() != tls;
     for (int i = 0; i < 11; i++) {
         changed += after[i] != want[i];
@@ -59,7 +61,8 @@ static unsigned raw_syscall_checked(seL4_Word sys, struct raw *r)
 }
 #endif
 
-/* A successful Call whose reply has one word: x0 = 0, x1 = length 1, x2 = the result, x3–x5 kept. */
+/* A successful Call whose reply has one word: x0 = 0, x1 = length 1, x2 = the result, x3–x5 kept.
+ */
 static void case_call_writes_reply_length_only(struct conf_env *env)
 {
     (void)env;
@@ -190,7 +193,8 @@ static void case_recv_notification_writes_x0_only(struct conf_env *env)
     }
 }
 
-/* NBSend on an empty slot does nothing (no fault: the root thread has no handler and would stop). */
+/* NBSend on an empty slot does nothing (no fault: the root thread has no handler and would stop).
+ */
 static void case_nbsend_invalid_cap_is_silent(struct conf_env *env)
 {
     seL4_CPtr empty = conf_slot(env);

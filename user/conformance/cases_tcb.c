@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conformance: TCB invocations (docs/abi.md#invocation-semantics, #user-context): ReadRegisters, WriteRegisters and
- * CopyRegisters in seL4_UserContext order, SPSR sanitising, TLS base (SetTLSBase, TPIDR_EL0 kept
- * per thread), SetFlags, Configure/SetIPCBuffer checks, priorities and MCP, suspend and resume,
- * starting a thread with arguments in registers. */
+/* Conformance: TCB invocations (docs/abi.md#invocation-semantics, #user-context): ReadRegisters,
+ * WriteRegisters and CopyRegisters in seL4_UserContext order, SPSR sanitising, TLS base
+ * (SetTLSBase, TPIDR_EL0 kept per thread), SetFlags, Configure/SetIPCBuffer checks, priorities and
+ * MCP, suspend and resume, starting a thread with arguments in registers. */
 #include "harness.h"
 
 #define ROOT seL4_CapInitThreadCNode
@@ -139,7 +139,8 @@ static void case_copy_registers(struct conf_env *env)
     for (unsigned i = 0; i < NREGS; i++) {
         CONF_EQ(words(&out)[i], words(&in)[i]);
     }
-    CONF_ERR(sys_tcb_copy_registers(dst, seL4_CapInitThreadCNode, 0, 0, 1, 1, 0), seL4_InvalidCapability);
+    CONF_ERR(sys_tcb_copy_registers(dst, seL4_CapInitThreadCNode, 0, 0, 1, 1, 0),
+             seL4_InvalidCapability);
     CONF_EQ(seL4_GetMR(0), 1);
 }
 
@@ -169,7 +170,8 @@ static void case_tls_base(struct conf_env *env)
     seL4_Word root_tls = kaal_arch_get_tls_base();
     conf_thread_start(&t);
     /* The root drops below the thread: it runs until its Recv blocks. */
-    CONF_OK(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, CONF_THREAD_PRIO - 1));
+    CONF_OK(
+        sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, CONF_THREAD_PRIO - 1));
     CONF_OK(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255));
     CONF_EQ(t.out[0], t.tls);
     CONF_EQ(kaal_arch_get_tls_base(), root_tls);
@@ -207,15 +209,19 @@ static void case_set_flags(struct conf_env *env)
 
 static void case_configure_errors(struct conf_env *env)
 {
-    seL4_CPtr tcb = conf_alloc(env, seL4_TCBObject, 0), frame = conf_alloc(env, seL4_ARM_SmallPageObject, 0);
+    seL4_CPtr tcb = conf_alloc(env, seL4_TCBObject, 0),
+              frame = conf_alloc(env, seL4_ARM_SmallPageObject, 0);
     seL4_CPtr no_asid = conf_alloc(env, seL4_ARM_VSpaceObject, 0);
     CONF_CHECK(!conf_failed());
-    CONF_ERR(sys_tcb_configure(tcb, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000200, frame), seL4_AlignmentError);
-    CONF_ERR(sys_tcb_configure(tcb, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000400, seL4_CapInitThreadTCB),
+    CONF_ERR(sys_tcb_configure(tcb, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000200, frame),
+             seL4_AlignmentError);
+    CONF_ERR(sys_tcb_configure(tcb, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000400,
+                               seL4_CapInitThreadTCB),
              seL4_IllegalOperation);
     CONF_ERR(sys_tcb_configure(tcb, 0, ROOT, 0, no_asid, 0, 0, frame), seL4_IllegalOperation);
-    CONF_ERR(sys_tcb_configure(tcb, 0, seL4_CapInitThreadTCB, 0, seL4_CapInitThreadVSpace, 0, 0, frame),
-             seL4_IllegalOperation);
+    CONF_ERR(
+        sys_tcb_configure(tcb, 0, seL4_CapInitThreadTCB, 0, seL4_CapInitThreadVSpace, 0, 0, frame),
+        seL4_IllegalOperation);
     CONF_OK(sys_tcb_configure(tcb, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000400, frame));
     CONF_ERR(sys_tcb_set_ipc_buffer(tcb, 0x10000008, frame), seL4_AlignmentError);
     CONF_ERR(sys_tcb_set_ipc_buffer(tcb, 0x10000000, ROOT), seL4_IllegalOperation);
@@ -284,7 +290,8 @@ static void case_suspend_resume(struct conf_env *env)
 
 /* WriteRegisters with resume starts a thread at pc with x0..x5 as its arguments. */
 static volatile seL4_Word six_args_seen[6];
-static void six_args(seL4_Word a0, seL4_Word a1, seL4_Word a2, seL4_Word a3, seL4_Word a4, seL4_Word a5)
+static void six_args(seL4_Word a0, seL4_Word a1, seL4_Word a2, seL4_Word a3, seL4_Word a4,
+                     seL4_Word a5)
 {
     six_args_seen[0] = a0, six_args_seen[1] = a1, six_args_seen[2] = a2;
     six_args_seen[3] = a3, six_args_seen[4] = a4, six_args_seen[5] = a5;

@@ -17,17 +17,38 @@ static void retype_one(struct conf_env *env, seL4_Word type, seL4_Word size_bits
     CONF_EQ(conf_tag(s), tag);
 }
 
-static void case_retype_untyped(struct conf_env *env) { retype_one(env, seL4_UntypedObject, 4, KAAL_CAP_TAG_UNTYPED); }
-static void case_retype_tcb(struct conf_env *env) { retype_one(env, seL4_TCBObject, 0, KAAL_CAP_TAG_THREAD); }
-static void case_retype_endpoint(struct conf_env *env) { retype_one(env, seL4_EndpointObject, 0, KAAL_CAP_TAG_ENDPOINT); }
+static void case_retype_untyped(struct conf_env *env)
+{
+    retype_one(env, seL4_UntypedObject, 4, KAAL_CAP_TAG_UNTYPED);
+}
+static void case_retype_tcb(struct conf_env *env)
+{
+    retype_one(env, seL4_TCBObject, 0, KAAL_CAP_TAG_THREAD);
+}
+static void case_retype_endpoint(struct conf_env *env)
+{
+    retype_one(env, seL4_EndpointObject, 0, KAAL_CAP_TAG_ENDPOINT);
+}
 static void case_retype_notification(struct conf_env *env)
 {
     retype_one(env, seL4_NotificationObject, 0, KAAL_CAP_TAG_NOTIFICATION);
 }
-static void case_retype_cnode(struct conf_env *env) { retype_one(env, seL4_CapTableObject, 1, KAAL_CAP_TAG_CNODE); }
-static void case_retype_vspace(struct conf_env *env) { retype_one(env, seL4_ARM_VSpaceObject, 0, KAAL_CAP_TAG_VSPACE); }
-static void case_retype_small_page(struct conf_env *env) { retype_one(env, seL4_ARM_SmallPageObject, 0, KAAL_CAP_TAG_FRAME); }
-static void case_retype_large_page(struct conf_env *env) { retype_one(env, seL4_ARM_LargePageObject, 0, KAAL_CAP_TAG_FRAME); }
+static void case_retype_cnode(struct conf_env *env)
+{
+    retype_one(env, seL4_CapTableObject, 1, KAAL_CAP_TAG_CNODE);
+}
+static void case_retype_vspace(struct conf_env *env)
+{
+    retype_one(env, seL4_ARM_VSpaceObject, 0, KAAL_CAP_TAG_VSPACE);
+}
+static void case_retype_small_page(struct conf_env *env)
+{
+    retype_one(env, seL4_ARM_SmallPageObject, 0, KAAL_CAP_TAG_FRAME);
+}
+static void case_retype_large_page(struct conf_env *env)
+{
+    retype_one(env, seL4_ARM_LargePageObject, 0, KAAL_CAP_TAG_FRAME);
+}
 static void case_retype_page_table(struct conf_env *env)
 {
     retype_one(env, seL4_ARM_PageTableObject, 0, KAAL_CAP_TAG_PAGE_TABLE);
@@ -60,15 +81,18 @@ static void case_retype_huge_page_device(struct conf_env *env)
 static void case_retype_invalid_type(struct conf_env *env)
 {
     seL4_CPtr ut = conf_untyped(env, 16), s = conf_slot(env);
-    CONF_ERR(sys_untyped_retype(ut, seL4_ObjectTypeCount, 0, ROOT, 0, 0, s, 1), seL4_InvalidArgument);
+    CONF_ERR(sys_untyped_retype(ut, seL4_ObjectTypeCount, 0, ROOT, 0, 0, s, 1),
+             seL4_InvalidArgument);
     CONF_EQ(seL4_GetMR(0), 0);
-    CONF_ERR(sys_untyped_retype(ut, seL4_ARM_VCPUObject, 0, ROOT, 0, 0, s, 1), seL4_InvalidArgument);
+    CONF_ERR(sys_untyped_retype(ut, seL4_ARM_VCPUObject, 0, ROOT, 0, 0, s, 1),
+             seL4_InvalidArgument);
 }
 
 static void case_retype_bad_sizes(struct conf_env *env)
 {
     seL4_CPtr ut = conf_untyped(env, 16), s = conf_slot(env);
-    CONF_ERR(sys_untyped_retype(ut, seL4_CapTableObject, 0, ROOT, 0, 0, s, 1), seL4_InvalidArgument);
+    CONF_ERR(sys_untyped_retype(ut, seL4_CapTableObject, 0, ROOT, 0, 0, s, 1),
+             seL4_InvalidArgument);
     CONF_EQ(seL4_GetMR(0), 1);
     CONF_ERR(sys_untyped_retype(ut, seL4_UntypedObject, 3, ROOT, 0, 0, s, 1), seL4_InvalidArgument);
     CONF_EQ(seL4_GetMR(0), 1);
@@ -84,7 +108,8 @@ static void case_retype_num_objects(struct conf_env *env)
     CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, s, 0), seL4_RangeError);
     CONF_EQ(seL4_GetMR(0), 1);
     CONF_EQ(seL4_GetMR(1), CONFIG_RETYPE_FAN_OUT_LIMIT);
-    CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, s, CONFIG_RETYPE_FAN_OUT_LIMIT + 1),
+    CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, s,
+                                CONFIG_RETYPE_FAN_OUT_LIMIT + 1),
              seL4_RangeError);
 }
 
@@ -94,27 +119,32 @@ static void case_retype_fan_out(struct conf_env *env)
     seL4_CPtr ut = conf_untyped(env, 16);
     seL4_CPtr cn = conf_alloc(env, seL4_CapTableObject, 9);
     CONF_CHECK(!conf_failed());
-    CONF_OK(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 0, CONFIG_RETYPE_FAN_OUT_LIMIT));
+    CONF_OK(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 0,
+                               CONFIG_RETYPE_FAN_OUT_LIMIT));
     seL4_CPtr out = conf_slot(env);
     CONF_OK(sys_cnode_move(ROOT, out, DEPTH, cn, CONFIG_RETYPE_FAN_OUT_LIMIT - 1, 9));
     CONF_EQ(conf_tag(out), KAAL_CAP_TAG_ENDPOINT);
     /* A window past the end of the CNode: RangeError(1, slots left). */
-    CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 500, 13), seL4_RangeError);
+    CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 500, 13),
+             seL4_RangeError);
     CONF_EQ(seL4_GetMR(0), 1);
     CONF_EQ(seL4_GetMR(1), 12);
     /* An offset past the end: RangeError(0, slots - 1). */
-    CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 512, 1), seL4_RangeError);
+    CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 512, 1),
+             seL4_RangeError);
     CONF_EQ(seL4_GetMR(0), 0);
     CONF_EQ(seL4_GetMR(1), 511);
     /* An occupied slot in the window. */
-    CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 0, 1), seL4_DeleteFirst);
+    CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, cn, DEPTH, 0, 1),
+             seL4_DeleteFirst);
 }
 
 static void case_retype_dest_not_cnode(struct conf_env *env)
 {
     seL4_CPtr ut = conf_untyped(env, 16);
-    CONF_ERR(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, seL4_CapInitThreadTCB, DEPTH, 0, 1),
-             seL4_FailedLookup);
+    CONF_ERR(
+        sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, seL4_CapInitThreadTCB, DEPTH, 0, 1),
+        seL4_FailedLookup);
     CONF_EQ(seL4_GetMR(0), 0);
     CONF_EQ(seL4_GetMR(1), seL4_MissingCapability);
     CONF_EQ(seL4_GetMR(2), DEPTH);
@@ -134,16 +164,19 @@ static void case_retype_placement(struct conf_env *env)
     CONF_OK(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, ep, 1));
     CONF_OK(sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ROOT, 0, 0, p2, 1));
     CONF_EQ(sys_arm_page_get_address(p2).paddr, base + 4096);
-    CONF_ERR(sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ROOT, 0, 0, p3, 1), seL4_NotEnoughMemory);
+    CONF_ERR(sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ROOT, 0, 0, p3, 1),
+             seL4_NotEnoughMemory);
     CONF_EQ(seL4_GetMR(0), 0);
 }
 
 static void case_retype_not_enough_memory(struct conf_env *env)
 {
     seL4_CPtr ut = conf_untyped(env, 12), s = conf_slot(env);
-    CONF_ERR(sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ROOT, 0, 0, s, 2), seL4_NotEnoughMemory);
+    CONF_ERR(sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ROOT, 0, 0, s, 2),
+             seL4_NotEnoughMemory);
     CONF_EQ(seL4_GetMR(0), 4096);
-    CONF_ERR(sys_untyped_retype(ut, seL4_ARM_LargePageObject, 0, ROOT, 0, 0, s, 1), seL4_NotEnoughMemory);
+    CONF_ERR(sys_untyped_retype(ut, seL4_ARM_LargePageObject, 0, ROOT, 0, 0, s, 1),
+             seL4_NotEnoughMemory);
     CONF_EQ(seL4_GetMR(0), 4096);
 }
 
@@ -155,11 +188,23 @@ static void case_retype_not_untyped(struct conf_env *env)
 }
 
 static const struct conf_case cases[] = {
-    CONF_CASE(retype_untyped),      CONF_CASE(retype_tcb),          CONF_CASE(retype_endpoint),
-    CONF_CASE(retype_notification), CONF_CASE(retype_cnode),        CONF_CASE(retype_vspace),
-    CONF_CASE(retype_small_page),   CONF_CASE(retype_large_page),   CONF_CASE(retype_page_table),
-    CONF_CASE(retype_huge_page_device), CONF_CASE(retype_invalid_type), CONF_CASE(retype_bad_sizes),
-    CONF_CASE(retype_num_objects),  CONF_CASE(retype_fan_out),      CONF_CASE(retype_dest_not_cnode),
-    CONF_CASE(retype_placement),    CONF_CASE(retype_not_enough_memory), CONF_CASE(retype_not_untyped),
+    CONF_CASE(retype_untyped),
+    CONF_CASE(retype_tcb),
+    CONF_CASE(retype_endpoint),
+    CONF_CASE(retype_notification),
+    CONF_CASE(retype_cnode),
+    CONF_CASE(retype_vspace),
+    CONF_CASE(retype_small_page),
+    CONF_CASE(retype_large_page),
+    CONF_CASE(retype_page_table),
+    CONF_CASE(retype_huge_page_device),
+    CONF_CASE(retype_invalid_type),
+    CONF_CASE(retype_bad_sizes),
+    CONF_CASE(retype_num_objects),
+    CONF_CASE(retype_fan_out),
+    CONF_CASE(retype_dest_not_cnode),
+    CONF_CASE(retype_placement),
+    CONF_CASE(retype_not_enough_memory),
+    CONF_CASE(retype_not_untyped),
 };
 const struct conf_area conf_area_untyped = CONF_AREA("untyped", cases);

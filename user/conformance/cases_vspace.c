@@ -6,7 +6,7 @@
 #define ROOT seL4_CapInitThreadCNode
 #define DEPTH seL4_WordBits
 #define ATTR seL4_ARM_Default_VMAttributes
-#define VA 0x10000000ull       /* in a fresh VSpace */
+#define VA 0x10000000ull /* in a fresh VSpace */
 /* In the root VSpace, for touching: inside the image's 2 MiB-aligned neighbourhood but above it,
  * and inside hostsim's user window [0x400000, 0x4000000). */
 #define ROOT_VA 0x3000000ull
@@ -41,18 +41,22 @@ static void case_make_pool_errors(struct conf_env *env)
 {
     seL4_CPtr big = conf_untyped(env, 13), ut = conf_untyped(env, 12), pool = conf_slot(env);
     CONF_CHECK(!conf_failed());
-    CONF_ERR(sys_arm_asid_control_make_pool(seL4_CapASIDControl, big, ROOT, pool, DEPTH), seL4_InvalidCapability);
+    CONF_ERR(sys_arm_asid_control_make_pool(seL4_CapASIDControl, big, ROOT, pool, DEPTH),
+             seL4_InvalidCapability);
     CONF_EQ(mr(0), 1);
-    CONF_ERR(sys_arm_asid_control_make_pool(seL4_CapASIDControl, seL4_CapInitThreadTCB, ROOT, pool, DEPTH),
+    CONF_ERR(sys_arm_asid_control_make_pool(seL4_CapASIDControl, seL4_CapInitThreadTCB, ROOT, pool,
+                                            DEPTH),
              seL4_InvalidCapability);
     /* An untyped with children. */
     seL4_CPtr child = conf_slot(env);
     CONF_OK(sys_untyped_retype(ut, seL4_EndpointObject, 0, ROOT, 0, 0, child, 1));
-    CONF_ERR(sys_arm_asid_control_make_pool(seL4_CapASIDControl, ut, ROOT, pool, DEPTH), seL4_RevokeFirst);
+    CONF_ERR(sys_arm_asid_control_make_pool(seL4_CapASIDControl, ut, ROOT, pool, DEPTH),
+             seL4_RevokeFirst);
     CONF_OK(sys_cnode_revoke(ROOT, ut, DEPTH));
     /* An occupied destination. */
-    CONF_ERR(sys_arm_asid_control_make_pool(seL4_CapASIDControl, ut, ROOT, seL4_CapInitThreadTCB, DEPTH),
-             seL4_DeleteFirst);
+    CONF_ERR(
+        sys_arm_asid_control_make_pool(seL4_CapASIDControl, ut, ROOT, seL4_CapInitThreadTCB, DEPTH),
+        seL4_DeleteFirst);
     CONF_OK(sys_arm_asid_control_make_pool(seL4_CapASIDControl, ut, ROOT, pool, DEPTH));
 }
 
@@ -92,11 +96,14 @@ static void case_asid_pool_assign_errors(struct conf_env *env)
 {
     seL4_CPtr vs = conf_vspace(env);
     CONF_CHECK(!conf_failed());
-    CONF_ERR(sys_arm_asid_pool_assign(seL4_CapInitThreadASIDPool, vs), seL4_InvalidCapability); /* has one */
+    CONF_ERR(sys_arm_asid_pool_assign(seL4_CapInitThreadASIDPool, vs),
+             seL4_InvalidCapability); /* has one */
     CONF_EQ(mr(0), 1);
-    CONF_ERR(sys_arm_asid_pool_assign(seL4_CapInitThreadASIDPool, seL4_CapInitThreadTCB), seL4_InvalidCapability);
+    CONF_ERR(sys_arm_asid_pool_assign(seL4_CapInitThreadASIDPool, seL4_CapInitThreadTCB),
+             seL4_InvalidCapability);
     seL4_Word none[1] = {0};
-    CONF_EQ(conf_raw_call(seL4_CapInitThreadASIDPool, ARMASIDPoolAssign, 0, 0, none), seL4_TruncatedMessage);
+    CONF_EQ(conf_raw_call(seL4_CapInitThreadASIDPool, ARMASIDPoolAssign, 0, 0, none),
+            seL4_TruncatedMessage);
 }
 
 /* PageTable_Map fills the first empty level on the path: L1, L2, L3, then DeleteFirst. */
@@ -167,7 +174,8 @@ static void case_page_map_missing_tables(struct conf_env *env)
 static void case_page_map_errors(struct conf_env *env)
 {
     seL4_CPtr large = conf_alloc(env, seL4_ARM_LargePageObject, 0); /* first: 2 MiB aligned */
-    seL4_CPtr vs = conf_vspace(env), vs2 = conf_vspace(env), no_asid = conf_alloc(env, seL4_ARM_VSpaceObject, 0);
+    seL4_CPtr vs = conf_vspace(env), vs2 = conf_vspace(env),
+              no_asid = conf_alloc(env, seL4_ARM_VSpaceObject, 0);
     seL4_CPtr frame = conf_alloc(env, seL4_ARM_SmallPageObject, 0);
     CONF_CHECK(!conf_failed());
     map_tables(env, vs, VA);
@@ -175,10 +183,12 @@ static void case_page_map_errors(struct conf_env *env)
     CONF_CHECK(!conf_failed());
     CONF_ERR(sys_arm_page_map(frame, no_asid, VA, seL4_ReadWrite, ATTR), seL4_InvalidCapability);
     CONF_EQ(mr(0), 1);
-    CONF_ERR(sys_arm_page_map(frame, seL4_CapInitThreadTCB, VA, seL4_ReadWrite, ATTR), seL4_InvalidCapability);
+    CONF_ERR(sys_arm_page_map(frame, seL4_CapInitThreadTCB, VA, seL4_ReadWrite, ATTR),
+             seL4_InvalidCapability);
     CONF_ERR(sys_arm_page_map(frame, vs, VA + 8, seL4_ReadWrite, ATTR), seL4_AlignmentError);
     CONF_ERR(sys_arm_page_map(large, vs, VA + 4096, seL4_ReadWrite, ATTR), seL4_AlignmentError);
-    CONF_ERR(sys_arm_page_map(frame, vs, seL4_UserTop + 1, seL4_ReadWrite, ATTR), seL4_InvalidArgument);
+    CONF_ERR(sys_arm_page_map(frame, vs, seL4_UserTop + 1, seL4_ReadWrite, ATTR),
+             seL4_InvalidArgument);
     CONF_OK(sys_arm_page_map(frame, vs, VA, seL4_ReadWrite, ATTR));
     /* Remapping: same ASID and address only (rights and attributes may change). */
     CONF_OK(sys_arm_page_map(frame, vs, VA, seL4_CanRead, ATTR));
@@ -205,7 +215,8 @@ static void case_page_unmap(struct conf_env *env)
 static void case_page_get_address(struct conf_env *env)
 {
     seL4_CPtr ut = conf_untyped(env, 21);
-    seL4_CPtr p1 = conf_slot(env), p2 = conf_slot(env), large = conf_slot(env), ut2 = conf_untyped(env, 21);
+    seL4_CPtr p1 = conf_slot(env), p2 = conf_slot(env), large = conf_slot(env),
+              ut2 = conf_untyped(env, 21);
     CONF_CHECK(!conf_failed());
     CONF_OK(sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ROOT, 0, 0, p1, 1));
     CONF_OK(sys_untyped_retype(ut, seL4_ARM_SmallPageObject, 0, ROOT, 0, 0, p2, 1));
@@ -267,14 +278,16 @@ static void case_vspace_flush(struct conf_env *env)
 /* One frame in two VSpaces with different rights: two caps to it (a frame cap maps once). */
 static void case_frame_shared_two_vspaces(struct conf_env *env)
 {
-    seL4_CPtr a = conf_vspace(env), b = conf_vspace(env), frame = conf_alloc(env, seL4_ARM_SmallPageObject, 0);
+    seL4_CPtr a = conf_vspace(env), b = conf_vspace(env),
+              frame = conf_alloc(env, seL4_ARM_SmallPageObject, 0);
     CONF_CHECK(!conf_failed());
     map_tables(env, a, VA);
     map_tables(env, b, VA + 0x200000);
     seL4_CPtr ro = conf_copy(env, frame, seL4_CanRead);
     CONF_CHECK(!conf_failed());
     CONF_OK(sys_arm_page_map(frame, a, VA, seL4_ReadWrite, ATTR));
-    CONF_OK(sys_arm_page_map(ro, b, VA + 0x200000, seL4_ReadWrite, ATTR)); /* rights: cap ∩ mask = read */
+    CONF_OK(sys_arm_page_map(ro, b, VA + 0x200000, seL4_ReadWrite,
+                             ATTR)); /* rights: cap ∩ mask = read */
     CONF_EQ(sys_arm_page_get_address(ro).paddr, sys_arm_page_get_address(frame).paddr);
     /* The read-only mapping is not writable: Invalidate (which needs RW) is refused there. */
     CONF_ERR(sys_arm_page_invalidate_data(ro, 0, 64), seL4_IllegalOperation);
@@ -286,8 +299,8 @@ static void case_frame_shared_two_vspaces(struct conf_env *env)
 
 /* --- touching memory in the root's own VSpace --- */
 
-static seL4_CPtr map_root_frame(struct conf_env *env, seL4_CPtr frame, seL4_Word vaddr, seL4_CapRights_t rights,
-                                seL4_Word attr)
+static seL4_CPtr map_root_frame(struct conf_env *env, seL4_CPtr frame, seL4_Word vaddr,
+                                seL4_CapRights_t rights, seL4_Word attr)
 {
     map_tables(env, seL4_CapInitThreadVSpace, vaddr);
     seL4_Error err = sys_arm_page_map(frame, seL4_CapInitThreadVSpace, vaddr, rights, attr);
@@ -316,7 +329,8 @@ static void case_touch_rw_and_ro_alias(struct conf_env *env)
     CONF_EQ(ro[511], 0xfeed);
     /* Unmapped and mapped again elsewhere: the contents stay. */
     CONF_OK(sys_arm_page_unmap(frame));
-    CONF_OK(sys_arm_page_map(frame, seL4_CapInitThreadVSpace, ROOT_VA + 8192, seL4_ReadWrite, ATTR));
+    CONF_OK(
+        sys_arm_page_map(frame, seL4_CapInitThreadVSpace, ROOT_VA + 8192, seL4_ReadWrite, ATTR));
     CONF_EQ(((volatile seL4_Word *)(uintptr_t)(ROOT_VA + 8192))[0], 0x1234567887654321ull);
 }
 

@@ -21,8 +21,8 @@ void conf_thread_entry(struct conf_thread *t)
     }
 }
 
-seL4_CPtr conf_map_frame_in(struct conf_env *env, seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
-                            seL4_CapRights_t rights, seL4_Word attr)
+seL4_CPtr conf_map_frame_in(struct conf_env *env, seL4_CPtr vspace, seL4_CPtr frame,
+                            seL4_Word vaddr, seL4_CapRights_t rights, seL4_Word attr)
 {
     if (frame == seL4_CapNull) {
         return seL4_CapNull;
@@ -43,10 +43,11 @@ seL4_CPtr conf_map_frame_in(struct conf_env *env, seL4_CPtr vspace, seL4_CPtr fr
     return frame;
 }
 
-seL4_CPtr conf_map_frame(struct conf_env *env, seL4_Word vaddr, seL4_CapRights_t rights, seL4_Word attr)
+seL4_CPtr conf_map_frame(struct conf_env *env, seL4_Word vaddr, seL4_CapRights_t rights,
+                         seL4_Word attr)
 {
-    return conf_map_frame_in(env, seL4_CapInitThreadVSpace, conf_alloc(env, seL4_ARM_SmallPageObject, 0), vaddr, rights,
-                             attr);
+    return conf_map_frame_in(env, seL4_CapInitThreadVSpace,
+                             conf_alloc(env, seL4_ARM_SmallPageObject, 0), vaddr, rights, attr);
 }
 
 #define IMAGE_VADDR 0x400000ull
@@ -54,10 +55,11 @@ seL4_CPtr conf_map_frame(struct conf_env *env, seL4_Word vaddr, seL4_CapRights_t
 void conf_map_image_in(struct conf_env *env, seL4_CPtr vs)
 {
     const seL4_BootInfo *bi = env->bi;
-    for (seL4_CPtr f = bi->userImageFrames.start; f < bi->userImageFrames.end && !conf_failed(); f++) {
+    for (seL4_CPtr f = bi->userImageFrames.start; f < bi->userImageFrames.end && !conf_failed();
+         f++) {
         seL4_CPtr copy = conf_copy(env, f, seL4_AllRights);
-        (void)conf_map_frame_in(env, vs, copy, IMAGE_VADDR + (f - bi->userImageFrames.start) * PAGE, seL4_ReadWrite,
-                                seL4_ARM_Default_VMAttributes);
+        (void)conf_map_frame_in(env, vs, copy, IMAGE_VADDR + (f - bi->userImageFrames.start) * PAGE,
+                                seL4_ReadWrite, seL4_ARM_Default_VMAttributes);
     }
 }
 
@@ -71,15 +73,17 @@ seL4_CPtr conf_vspace_with_image(struct conf_env *env)
 void conf_thread_map_in(struct conf_env *env, struct conf_thread *t, seL4_CPtr vspace)
 {
     for (unsigned p = 0; p < CONF_THREAD_STACK_PAGES && !conf_failed(); p++) {
-        (void)conf_map_frame_in(env, vspace, conf_copy(env, t->stack_frames[p], seL4_AllRights), t->base + p * PAGE,
-                                seL4_ReadWrite, seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+        (void)conf_map_frame_in(env, vspace, conf_copy(env, t->stack_frames[p], seL4_AllRights),
+                                t->base + p * PAGE, seL4_ReadWrite,
+                                seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
     }
     (void)conf_map_frame_in(env, vspace, conf_copy(env, t->ipc_frame, seL4_AllRights),
                             (seL4_Word)(uintptr_t)t->ipc_buffer, seL4_ReadWrite,
                             seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
 }
 
-void conf_thread_move_vspace(struct conf_env *env, struct conf_thread *t, seL4_CPtr vspace, seL4_CPtr fault_ep)
+void conf_thread_move_vspace(struct conf_env *env, struct conf_thread *t, seL4_CPtr vspace,
+                             seL4_CPtr fault_ep)
 {
     conf_thread_map_in(env, t, vspace);
     if (conf_failed()) {
@@ -87,12 +91,13 @@ void conf_thread_move_vspace(struct conf_env *env, struct conf_thread *t, seL4_C
     }
     seL4_Error err = sys_tcb_set_space(t->tcb, fault_ep, seL4_CapInitThreadCNode, 0, vspace, 0);
     if (err != seL4_NoError) {
-        conf_fail(__FILE__, __LINE__, "conf_thread_move_vspace: TCB_SetSpace", (seL4_Word)err, 0, 1);
+        conf_fail(__FILE__, __LINE__, "conf_thread_move_vspace: TCB_SetSpace", (seL4_Word)err, 0,
+                  1);
     }
 }
 
-void conf_thread_make(struct conf_env *env, struct conf_thread *t, conf_thread_fn fn, seL4_Word prio,
-                      seL4_CPtr fault_ep)
+void conf_thread_make(struct conf_env *env, struct conf_thread *t, conf_thread_fn fn,
+                      seL4_Word prio, seL4_CPtr fault_ep)
 {
     for (unsigned i = 0; i < sizeof(*t); i++) {
         ((volatile unsigned char *)t)[i] = 0;
@@ -104,14 +109,15 @@ void conf_thread_make(struct conf_env *env, struct conf_thread *t, conf_thread_f
     seL4_Word base = CONF_THREAD_VA + env->threads++ * CONF_THREAD_STRIDE;
     t->base = base;
     for (unsigned p = 0; p < CONF_THREAD_STACK_PAGES; p++) {
-        t->stack_frames[p] =
-            conf_map_frame(env, base + p * PAGE, seL4_ReadWrite, seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+        t->stack_frames[p] = conf_map_frame(env, base + p * PAGE, seL4_ReadWrite,
+                                            seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
         if (t->stack_frames[p] == seL4_CapNull) {
             return;
         }
     }
     seL4_Word buf = base + CONF_THREAD_STACK_PAGES * PAGE;
-    t->ipc_frame = conf_map_frame(env, buf, seL4_ReadWrite, seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+    t->ipc_frame = conf_map_frame(env, buf, seL4_ReadWrite,
+                                  seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
     t->tcb = conf_alloc(env, seL4_TCBObject, 0);
     t->done = conf_alloc(env, seL4_NotificationObject, 0);
     if (conf_failed()) {
@@ -121,7 +127,8 @@ void conf_thread_make(struct conf_env *env, struct conf_thread *t, conf_thread_f
     t->ipc_buffer = (seL4_IPCBuffer *)(uintptr_t)buf;
     t->tls = buf - KAAL_TLS_BLOCK_SIZE;
     t->stack_top = t->tls - 64;
-    seL4_Error err = sys_tcb_configure(t->tcb, fault_ep, ROOT, 0, seL4_CapInitThreadVSpace, 0, buf, t->ipc_frame);
+    seL4_Error err = sys_tcb_configure(t->tcb, fault_ep, ROOT, 0, seL4_CapInitThreadVSpace, 0, buf,
+                                       t->ipc_frame);
     if (err != seL4_NoError) {
         conf_fail(__FILE__, __LINE__, "conf_thread_make: TCB_Configure", (seL4_Word)err, 0, 1);
         return;
@@ -145,12 +152,13 @@ void conf_thread_start_as(struct conf_thread *t, seL4_CPtr tcb)
     regs.x0 = (seL4_Word)(uintptr_t)t;
     seL4_Error err = sys_tcb_write_registers(tcb, 1, 0, 4, &regs);
     if (err != seL4_NoError) {
-        conf_fail(__FILE__, __LINE__, "conf_thread_start: TCB_WriteRegisters", (seL4_Word)err, 0, 1);
+        conf_fail(__FILE__, __LINE__, "conf_thread_start: TCB_WriteRegisters", (seL4_Word)err, 0,
+                  1);
     }
 }
 
-void conf_thread_spawn(struct conf_env *env, struct conf_thread *t, conf_thread_fn fn, seL4_Word prio,
-                       seL4_CPtr fault_ep)
+void conf_thread_spawn(struct conf_env *env, struct conf_thread *t, conf_thread_fn fn,
+                       seL4_Word prio, seL4_CPtr fault_ep)
 {
     conf_thread_make(env, t, fn, prio, fault_ep);
     if (!conf_failed()) {

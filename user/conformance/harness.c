@@ -8,10 +8,9 @@
 
 /* The registration table: one entry per area file. Add new areas here. */
 static const struct conf_area *const areas[] = {
-    &conf_area_bootinfo, &conf_area_cnode,  &conf_area_cspace, &conf_area_untyped,
-    &conf_area_vspace,   &conf_area_syscall, &conf_area_tcb,    &conf_area_ipc,
-    &conf_area_fault,    &conf_area_sched,   &conf_area_ntfn,   &conf_area_irq,
-    &conf_area_domain,   &conf_area_switch,
+    &conf_area_bootinfo, &conf_area_cnode, &conf_area_cspace, &conf_area_untyped, &conf_area_vspace,
+    &conf_area_syscall,  &conf_area_tcb,   &conf_area_ipc,    &conf_area_fault,   &conf_area_sched,
+    &conf_area_ntfn,     &conf_area_irq,   &conf_area_domain, &conf_area_switch,
 };
 
 static struct {
@@ -21,7 +20,8 @@ static struct {
     seL4_Word got, want;
 } result;
 
-void conf_fail(const char *file, int line, const char *what, seL4_Word got, seL4_Word want, int has_values)
+void conf_fail(const char *file, int line, const char *what, seL4_Word got, seL4_Word want,
+               int has_values)
 {
     if (result.failed) {
         return; /* keep the first reason */
@@ -66,13 +66,17 @@ seL4_CPtr conf_alloc(struct conf_env *env, seL4_Word type, seL4_Word size_bits)
     seL4_CPtr cap = seL4_CapNull;
     seL4_Error err = kaal_untyped_alloc(&env->pool, type, size_bits, &cap);
     if (err != seL4_NoError) {
-        conf_fail(__FILE__, __LINE__, "conf_alloc: retype from the case untyped", (seL4_Word)err, 0, 1);
+        conf_fail(__FILE__, __LINE__, "conf_alloc: retype from the case untyped", (seL4_Word)err, 0,
+                  1);
         return seL4_CapNull;
     }
     return cap;
 }
 
-seL4_CPtr conf_untyped(struct conf_env *env, unsigned bits) { return conf_alloc(env, seL4_UntypedObject, bits); }
+seL4_CPtr conf_untyped(struct conf_env *env, unsigned bits)
+{
+    return conf_alloc(env, seL4_UntypedObject, bits);
+}
 
 seL4_CPtr conf_vspace(struct conf_env *env)
 {
@@ -89,15 +93,16 @@ seL4_CPtr conf_vspace(struct conf_env *env)
 seL4_CPtr conf_copy(struct conf_env *env, seL4_CPtr src, seL4_CapRights_t rights)
 {
     seL4_CPtr dst = conf_slot(env);
-    seL4_Error err = sys_cnode_copy(seL4_CapInitThreadCNode, dst, seL4_WordBits, seL4_CapInitThreadCNode, src,
-                                    seL4_WordBits, rights);
+    seL4_Error err = sys_cnode_copy(seL4_CapInitThreadCNode, dst, seL4_WordBits,
+                                    seL4_CapInitThreadCNode, src, seL4_WordBits, rights);
     if (err != seL4_NoError) {
         conf_fail(__FILE__, __LINE__, "conf_copy: CNode_Copy", (seL4_Word)err, 0, 1);
     }
     return dst;
 }
 
-seL4_Word conf_raw_call(seL4_CPtr cap, seL4_Word label, seL4_Word length, seL4_Word extra_caps, const seL4_Word *mrs)
+seL4_Word conf_raw_call(seL4_CPtr cap, seL4_Word label, seL4_Word length, seL4_Word extra_caps,
+                        const seL4_Word *mrs)
 {
     seL4_Word mr[4] = {0, 0, 0, 0};
     for (seL4_Word i = 0; i < length; i++) {
@@ -107,8 +112,8 @@ seL4_Word conf_raw_call(seL4_CPtr cap, seL4_Word label, seL4_Word length, seL4_W
             sys_set_mr((int)i, mrs[i]);
         }
     }
-    seL4_MessageInfo_t info = sys_call_with_mrs(cap, seL4_MessageInfo_new(label, 0, extra_caps, length), &mr[0],
-                                                &mr[1], &mr[2], &mr[3]);
+    seL4_MessageInfo_t info = sys_call_with_mrs(
+        cap, seL4_MessageInfo_new(label, 0, extra_caps, length), &mr[0], &mr[1], &mr[2], &mr[3]);
     for (int i = 0; i < 4; i++) {
         sys_set_mr(i, mr[i]);
     }
@@ -185,8 +190,8 @@ unsigned conf_run_all(const seL4_BootInfo *bi)
     seL4_CPtr case_ut = kaal_slots_alloc(&root_slots);
     seL4_CPtr big = kaal_bootinfo_find_untyped_at_least(bi, CONF_CASE_UNTYPED_BITS, 0);
     if (case_ut == seL4_CapNull || big == seL4_CapNull ||
-        sys_untyped_retype(big, seL4_UntypedObject, CONF_CASE_UNTYPED_BITS, seL4_CapInitThreadCNode, 0, 0, case_ut,
-                           1) != seL4_NoError) {
+        sys_untyped_retype(big, seL4_UntypedObject, CONF_CASE_UNTYPED_BITS, seL4_CapInitThreadCNode,
+                           0, 0, case_ut, 1) != seL4_NoError) {
         kaal_puts("conformance: cannot set up the case untyped (no RAM untyped of 4 MiB?)\n");
         kaal_puts("0 passed, 1 failed\n");
         return 1;
@@ -201,13 +206,15 @@ unsigned conf_run_all(const seL4_BootInfo *bi)
             env.untyped = case_ut;
             env.user_mode = kaal_root_user_mode();
             env.threads = 0;
-            kaal_slots_init(&env.slots, seL4_CapInitThreadCNode, seL4_WordBits, root_slots.next, root_slots.end);
+            kaal_slots_init(&env.slots, seL4_CapInitThreadCNode, seL4_WordBits, root_slots.next,
+                            root_slots.end);
             kaal_untyped_init(&env.pool, &env.slots);
             kaal_untyped_add(&env.pool, case_ut, CONF_CASE_UNTYPED_BITS);
             result.failed = result.skipped = 0;
             area->cases[c].run(&env);
             if (!teardown(&env, root_slots.next) && !result.failed) {
-                conf_fail(__FILE__, __LINE__, "teardown: the case's slots are not empty afterwards", 0, 0, 0);
+                conf_fail(__FILE__, __LINE__, "teardown: the case's slots are not empty afterwards",
+                          0, 0, 0);
             }
             print_result(++n, area->name, area->cases[c].name);
             if (result.failed) {

@@ -29,7 +29,8 @@ seL4_Word dddk_irq_wait(seL4_CPtr ntfn)
 
 seL4_Error dddk_irq_ack(seL4_CPtr irq_handler) { return sys_irq_handler_ack(irq_handler); }
 
-int dddk_irq_loop(seL4_CPtr ntfn, seL4_CPtr irq_handler, int (*handle)(void *ctx, seL4_Word badge), void *ctx)
+int dddk_irq_loop(seL4_CPtr ntfn, seL4_CPtr irq_handler, int (*handle)(void *ctx, seL4_Word badge),
+                  void *ctx)
 {
     for (;;) {
         int rc = handle(ctx, dddk_irq_wait(ntfn));
@@ -71,7 +72,8 @@ int dddk_fdt_find(const void *fdt, const char *compatible, struct dddk_device *o
     int sc = parent >= 0 ? fdt_size_cells(fdt, parent) : 1;
     int len;
     const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-    if (reg == 0 || ac < 1 || ac > 2 || sc < 0 || sc > 2 || len < (int)sizeof(fdt32_t) * (ac + sc)) {
+    if (reg == 0 || ac < 1 || ac > 2 || sc < 0 || sc > 2 ||
+        len < (int)sizeof(fdt32_t) * (ac + sc)) {
         return -1;
     }
     out->reg_base = read_cells(reg, ac);

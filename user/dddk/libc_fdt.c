@@ -11,6 +11,7 @@ uintptr_t __stack_chk_guard = 0x4b61614c2d666474ul;
 void __stack_chk_fail(void)
 {
     for (;;) {
-        __asm__ volatile("brk #0x5c"); /* a user exception: the thread's fault handler hears of it */
+        __asm__ volatile(
+            "brk #0x5c"); /* a user exception: the thread's fault handler hears of it */
     }
 }

@@ -68,19 +68,23 @@ static int start_driver(seL4_CPtr ep, seL4_CPtr *irq_out)
 
     seL4_CPtr frame, irq, ntfn, ntfn_badged;
     struct kaal_component *c = &comps[COMP_DRIVER];
-    if (check(kaal_broker_device_frame(&broker, uart.reg_base & ~0xffful, &frame), "device frame") ||
+    if (check(kaal_broker_device_frame(&broker, uart.reg_base & ~0xffful, &frame),
+              "device frame") ||
         check(kaal_broker_irq(&broker, uart.irq, &irq), "IRQ handler") ||
         check(kaal_broker_alloc(&broker, seL4_NotificationObject, 0, &ntfn), "notification")) {
         return -1;
     }
     ntfn_badged = kaal_broker_slot(&broker);
-    if (check(sys_cnode_mint(seL4_CapInitThreadCNode, ntfn_badged, seL4_WordBits, seL4_CapInitThreadCNode, ntfn,
-                             seL4_WordBits, seL4_AllRights, PL011_IRQ_BADGE),
+    if (check(sys_cnode_mint(seL4_CapInitThreadCNode, ntfn_badged, seL4_WordBits,
+                             seL4_CapInitThreadCNode, ntfn, seL4_WordBits, seL4_AllRights,
+                             PL011_IRQ_BADGE),
               "badge") ||
         check(sys_irq_handler_set_notification(irq, ntfn_badged), "IRQHandler_SetNotification") ||
-        check(kaal_component_create(&broker, c, "uart", pl011_driver_main, 200, ep, BADGE_FAULT | COMP_DRIVER),
+        check(kaal_component_create(&broker, c, "uart", pl011_driver_main, 200, ep,
+                                    BADGE_FAULT | COMP_DRIVER),
               "driver component") ||
-        check(kaal_component_map_region(c, "uart", frame, 1, seL4_ReadWrite, seL4_ARM_ExecuteNever), "UART map") ||
+        check(kaal_component_map_region(c, "uart", frame, 1, seL4_ReadWrite, seL4_ARM_ExecuteNever),
+              "UART map") ||
         check(sys_tcb_bind_notification(c->tcb, ntfn), "bind notification")) {
         return -1;
     }
@@ -102,9 +106,10 @@ static void serve_fault(seL4_CPtr ep, seL4_CPtr saved)
     seL4_Word archive_size, elf_size;
     const void *archive = kaal_components_archive(&archive_size);
     const void *elf = kaal_cpio_find(archive, archive_size, "faulty", &elf_size);
-    seL4_Error err =
-        elf ? kaal_component_create_elf(&broker, c, "faulty", elf, elf_size, 100, ep, BADGE_FAULT | COMP_FAULTY)
-            : kaal_component_create(&broker, c, "faulty", faulty_main, 100, ep, BADGE_FAULT | COMP_FAULTY);
+    seL4_Error err = elf ? kaal_component_create_elf(&broker, c, "faulty", elf, elf_size, 100, ep,
+                                                     BADGE_FAULT | COMP_FAULTY)
+                         : kaal_component_create(&broker, c, "faulty", faulty_main, 100, ep,
+                                                 BADGE_FAULT | COMP_FAULTY);
     if (elf) {
         kaal_puts("demo root: 'faulty' loaded from its ELF image in the component archive\n");
     }
@@ -144,24 +149,30 @@ int kaal_root_main(const seL4_BootInfo *bi)
         start_driver(root_ep, &irq) != 0) {
         return 1;
     }
-    struct kaal_component *drv = &comps[COMP_DRIVER], *sh = &comps[COMP_SHELL], *hello = &comps[COMP_HELLO];
+    struct kaal_component *drv = &comps[COMP_DRIVER], *sh = &comps[COMP_SHELL],
+                          *hello = &comps[COMP_HELLO];
     /* The tutorial's component: an endpoint it receives on, a badged copy for the shell. */
     seL4_CPtr hello_ep;
     if (check(kaal_broker_alloc(&broker, seL4_EndpointObject, 0, &hello_ep), "hello endpoint") ||
-        check(kaal_component_create(&broker, hello, "hello", hello_main, 150, root_ep, BADGE_FAULT | COMP_HELLO),
+        check(kaal_component_create(&broker, hello, "hello", hello_main, 150, root_ep,
+                                    BADGE_FAULT | COMP_HELLO),
               "hello component") ||
-        check(kaal_component_grant(hello, "ep", hello_ep, seL4_AllRights, 0, 0), "grant hello ep") ||
+        check(kaal_component_grant(hello, "ep", hello_ep, seL4_AllRights, 0, 0),
+              "grant hello ep") ||
         check(kaal_component_start(hello), "start hello")) {
         return 1;
     }
     if (check(kaal_component_grant(drv, "ep", drv_ep, seL4_AllRights, 0, 0), "grant ep") ||
         check(kaal_component_grant(drv, "irq", irq, seL4_AllRights, 0, 0), "grant irq") ||
-        check(kaal_component_create(&broker, sh, "shell", shell_main, 100, root_ep, BADGE_FAULT | COMP_SHELL),
+        check(kaal_component_create(&broker, sh, "shell", shell_main, 100, root_ep,
+                                    BADGE_FAULT | COMP_SHELL),
               "shell component") ||
         check(kaal_component_grant(sh, "uart", drv_ep, seL4_AllRights, 1, 0), "grant uart") ||
-        check(kaal_component_grant(sh, "root", root_ep, seL4_AllRights, BADGE_SHELL, 0), "grant root") ||
+        check(kaal_component_grant(sh, "root", root_ep, seL4_AllRights, BADGE_SHELL, 0),
+              "grant root") ||
         check(kaal_component_grant(sh, "hello", hello_ep, seL4_AllRights, 7, 0), "grant hello") ||
-        check(kaal_component_start(drv), "start driver") || check(kaal_component_start(sh), "start shell")) {
+        check(kaal_component_start(drv), "start driver") ||
+        check(kaal_component_start(sh), "start shell")) {
         return 1;
     }
     seL4_CPtr saved = kaal_broker_slot(&broker);

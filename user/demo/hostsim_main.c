@@ -86,10 +86,11 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--dtb") == 0 && i + 1 < argc) {
             dtb = argv[++i];
         } else {
-            fprintf(stderr,
-                    "usage: %s [--dtb FILE]\nThe KaaL demo on hostsim: a shell over the PL011 driver; "
-                    "the UART is this terminal (stdin/stdout). Type 'help'; 'exit' powers off.\n",
-                    argv[0]);
+            fprintf(
+                stderr,
+                "usage: %s [--dtb FILE]\nThe KaaL demo on hostsim: a shell over the PL011 driver; "
+                "the UART is this terminal (stdin/stdout). Type 'help'; 'exit' powers off.\n",
+                argv[0]);
             return strcmp(argv[i], "--help") == 0 ? 0 : 2;
         }
     }

@@ -20,7 +20,8 @@ static void copy_bytes(void *dst, const void *src, seL4_Word n)
 
 seL4_Word kaal_ring_format(void *mem, seL4_Word bytes, seL4_Word slot_size)
 {
-    if (slot_size < 2 * sizeof(seL4_Word) || slot_size % sizeof(seL4_Word) || bytes <= KAAL_RING_HEADER_BYTES) {
+    if (slot_size < 2 * sizeof(seL4_Word) || slot_size % sizeof(seL4_Word) ||
+        bytes <= KAAL_RING_HEADER_BYTES) {
         return 0;
     }
     seL4_Word fit = (bytes - KAAL_RING_HEADER_BYTES) / slot_size, capacity = 1;
@@ -51,7 +52,10 @@ void kaal_ring_attach(struct kaal_ring *r, void *mem, seL4_CPtr wake_peer, seL4_
     r->signals = r->waits = 0;
 }
 
-seL4_Word kaal_ring_count(const struct kaal_ring *r) { return LOAD_ACQ(&r->hdr->head) - LOAD_ACQ(&r->hdr->tail); }
+seL4_Word kaal_ring_count(const struct kaal_ring *r)
+{
+    return LOAD_ACQ(&r->hdr->head) - LOAD_ACQ(&r->hdr->tail);
+}
 
 /* After publishing: wake the other side if it said it sleeps. */
 static void wake(struct kaal_ring *r, seL4_Word *flag)

@@ -85,10 +85,12 @@ static void local_tests(void)
             ok &= kaal_ring_try_pop(&r, got, sizeof(got)) == (long)MSG_BYTES && matches(got, out++);
         }
     }
-    check(ok && r.hdr->head > 8000 && kaal_ring_count(&r) == 0, "wrap-around: 9000 messages in order");
+    check(ok && r.hdr->head > 8000 && kaal_ring_count(&r) == 0,
+          "wrap-around: 9000 messages in order");
     fill(msg, 1);
     kaal_ring_try_push(&r, msg, 3);
-    check(kaal_ring_try_pop(&r, got, 2) == 3 && got[0] == msg[0] && got[1] == msg[1], "short buffer: truncated copy");
+    check(kaal_ring_try_pop(&r, got, 2) == 3 && got[0] == msg[0] && got[1] == msg[1],
+          "short buffer: truncated copy");
 }
 
 /* --- two components --- */
@@ -128,8 +130,8 @@ static void shared_test(struct kaal_broker *b)
     seL4_CPtr first = seL4_CapNull, frame, ntfn_p, ntfn_c, done;
     int ok = 1;
     for (seL4_Word i = 0; i < SHARED_PAGES && ok; i++) {
-        ok =
-            kaal_broker_alloc(b, seL4_ARM_SmallPageObject, 0, &frame) == seL4_NoError && (i == 0 || frame == first + i);
+        ok = kaal_broker_alloc(b, seL4_ARM_SmallPageObject, 0, &frame) == seL4_NoError &&
+             (i == 0 || frame == first + i);
         if (i == 0) {
             first = frame;
         }
@@ -137,12 +139,17 @@ static void shared_test(struct kaal_broker *b)
     ok = ok && kaal_broker_alloc(b, seL4_NotificationObject, 0, &ntfn_p) == seL4_NoError &&
          kaal_broker_alloc(b, seL4_NotificationObject, 0, &ntfn_c) == seL4_NoError &&
          kaal_broker_alloc(b, seL4_EndpointObject, 0, &done) == seL4_NoError;
-    ok = ok && kaal_component_create(b, &prod, "producer", producer_main, 100, seL4_CapNull, 0) == seL4_NoError &&
-         kaal_component_create(b, &cons, "consumer", consumer_main, 100, seL4_CapNull, 0) == seL4_NoError &&
+    ok = ok &&
+         kaal_component_create(b, &prod, "producer", producer_main, 100, seL4_CapNull, 0) ==
+             seL4_NoError &&
+         kaal_component_create(b, &cons, "consumer", consumer_main, 100, seL4_CapNull, 0) ==
+             seL4_NoError &&
          kaal_component_map_region(&prod, "ring", first, SHARED_PAGES, seL4_ReadWrite,
-                                   seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever) == seL4_NoError &&
+                                   seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever) ==
+             seL4_NoError &&
          kaal_component_map_region(&cons, "ring", first, SHARED_PAGES, seL4_ReadWrite,
-                                   seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever) == seL4_NoError &&
+                                   seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever) ==
+             seL4_NoError &&
          kaal_component_grant(&prod, "wake", ntfn_c, seL4_AllRights, 0, 0) == seL4_NoError &&
          kaal_component_grant(&prod, "wait", ntfn_p, seL4_AllRights, 0, 0) == seL4_NoError &&
          kaal_component_grant(&cons, "wake", ntfn_p, seL4_AllRights, 0, 0) == seL4_NoError &&
@@ -150,10 +157,12 @@ static void shared_test(struct kaal_broker *b)
          kaal_component_grant(&cons, "done", done, seL4_AllRights, 1, 0) == seL4_NoError;
     /* The root task formats the ring through its own mapping of the frames. */
     for (seL4_Word i = 0; i < SHARED_PAGES && ok; i++) {
-        ok = kaal_broker_map(b, seL4_CapInitThreadVSpace, first + i, 0x3800000ul + i * 4096, seL4_ReadWrite,
+        ok = kaal_broker_map(b, seL4_CapInitThreadVSpace, first + i, 0x3800000ul + i * 4096,
+                             seL4_ReadWrite,
                              seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever) == seL4_NoError;
     }
-    seL4_Word capacity = ok ? kaal_ring_format((void *)(0x3800000ul), SHARED_PAGES * 4096, SLOT) : 0;
+    seL4_Word capacity =
+        ok ? kaal_ring_format((void *)(0x3800000ul), SHARED_PAGES * 4096, SLOT) : 0;
     check(ok && capacity == 512, "two address spaces: ring set up (capacity 512)");
     if (!ok) {
         return;

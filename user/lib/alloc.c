@@ -5,7 +5,8 @@
 #include <kaal/bootinfo.h>
 #include <kaal/sys.h>
 
-void kaal_slots_init(struct kaal_slots *s, seL4_CPtr cnode, seL4_Word depth, seL4_CPtr first, seL4_CPtr end)
+void kaal_slots_init(struct kaal_slots *s, seL4_CPtr cnode, seL4_Word depth, seL4_CPtr first,
+                     seL4_CPtr end)
 {
     s->cnode = cnode;
     s->depth = depth;
@@ -40,17 +41,28 @@ void kaal_slots_reset(struct kaal_slots *s, seL4_CPtr mark)
 unsigned kaal_object_size_bits(seL4_Word type, seL4_Word size_bits)
 {
     switch (type) {
-    case seL4_UntypedObject: return (unsigned)size_bits;
-    case seL4_TCBObject: return seL4_TCBBits;
-    case seL4_EndpointObject: return seL4_EndpointBits;
-    case seL4_NotificationObject: return seL4_NotificationBits;
-    case seL4_CapTableObject: return (unsigned)(seL4_SlotBits + size_bits);
-    case seL4_ARM_HugePageObject: return seL4_HugePageBits;
-    case seL4_ARM_VSpaceObject: return seL4_VSpaceBits;
-    case seL4_ARM_SmallPageObject: return seL4_PageBits;
-    case seL4_ARM_LargePageObject: return seL4_LargePageBits;
-    case seL4_ARM_PageTableObject: return seL4_PageTableBits;
-    default: return 0;
+    case seL4_UntypedObject:
+        return (unsigned)size_bits;
+    case seL4_TCBObject:
+        return seL4_TCBBits;
+    case seL4_EndpointObject:
+        return seL4_EndpointBits;
+    case seL4_NotificationObject:
+        return seL4_NotificationBits;
+    case seL4_CapTableObject:
+        return (unsigned)(seL4_SlotBits + size_bits);
+    case seL4_ARM_HugePageObject:
+        return seL4_HugePageBits;
+    case seL4_ARM_VSpaceObject:
+        return seL4_VSpaceBits;
+    case seL4_ARM_SmallPageObject:
+        return seL4_PageBits;
+    case seL4_ARM_LargePageObject:
+        return seL4_LargePageBits;
+    case seL4_ARM_PageTableObject:
+        return seL4_PageTableBits;
+    default:
+        return 0;
     }
 }
 
@@ -73,7 +85,8 @@ int kaal_untyped_add(struct kaal_untyped_pool *p, seL4_CPtr cap, unsigned size_b
     return 0;
 }
 
-unsigned kaal_untyped_add_bootinfo(struct kaal_untyped_pool *p, const seL4_BootInfo *bi, unsigned min_bits)
+unsigned kaal_untyped_add_bootinfo(struct kaal_untyped_pool *p, const seL4_BootInfo *bi,
+                                   unsigned min_bits)
 {
     seL4_Word n = kaal_bootinfo_untyped_count(bi);
     unsigned added = 0;
@@ -90,7 +103,10 @@ unsigned kaal_untyped_add_bootinfo(struct kaal_untyped_pool *p, const seL4_BootI
     return added;
 }
 
-static seL4_Word align_up(seL4_Word v, unsigned bits) { return (v + (1ull << bits) - 1) & ~((1ull << bits) - 1); }
+static seL4_Word align_up(seL4_Word v, unsigned bits)
+{
+    return (v + (1ull << bits) - 1) & ~((1ull << bits) - 1);
+}
 
 /* Room for 2^obj bytes in untyped i, as the kernel will place it: at the free index aligned up. */
 static int fits(const struct kaal_untyped_pool *p, unsigned i, unsigned obj)
@@ -102,7 +118,8 @@ static int fits(const struct kaal_untyped_pool *p, unsigned i, unsigned obj)
     return at + (1ull << obj) <= (1ull << p->ut[i].size_bits) && at >= p->ut[i].used;
 }
 
-seL4_Error kaal_untyped_alloc(struct kaal_untyped_pool *p, seL4_Word type, seL4_Word size_bits, seL4_CPtr *cap)
+seL4_Error kaal_untyped_alloc(struct kaal_untyped_pool *p, seL4_Word type, seL4_Word size_bits,
+                              seL4_CPtr *cap)
 {
     unsigned obj = kaal_object_size_bits(type, size_bits);
     if (obj == 0 && type != seL4_UntypedObject) {
@@ -112,7 +129,8 @@ seL4_Error kaal_untyped_alloc(struct kaal_untyped_pool *p, seL4_Word type, seL4_
         /* Best fit: the smallest untyped with room; big ones only if nothing smaller fits. */
         unsigned best = p->count;
         for (unsigned i = 0; i < p->count; i++) {
-            if (fits(p, i, obj) && (best == p->count || p->ut[i].size_bits < p->ut[best].size_bits)) {
+            if (fits(p, i, obj) &&
+                (best == p->count || p->ut[i].size_bits < p->ut[best].size_bits)) {
                 best = i;
             }
         }
@@ -123,7 +141,8 @@ seL4_Error kaal_untyped_alloc(struct kaal_untyped_pool *p, seL4_Word type, seL4_
         if (slot == seL4_CapNull) {
             return seL4_RangeError;
         }
-        seL4_Error err = sys_untyped_retype(p->ut[best].cap, type, size_bits, p->slots->cnode, 0, 0, slot, 1);
+        seL4_Error err =
+            sys_untyped_retype(p->ut[best].cap, type, size_bits, p->slots->cnode, 0, 0, slot, 1);
         if (err == seL4_NotEnoughMemory) {
             /* Someone else used it (or our bookkeeping is behind): never again, try the next. */
             p->ut[best].full = 1;

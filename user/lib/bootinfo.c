@@ -21,7 +21,8 @@ static seL4_CPtr found(const seL4_BootInfo *bi, seL4_Word i, seL4_Word *index)
     return bi->untyped.start + i;
 }
 
-seL4_CPtr kaal_bootinfo_find_untyped(const seL4_BootInfo *bi, unsigned size_bits, int device, seL4_Word *index)
+seL4_CPtr kaal_bootinfo_find_untyped(const seL4_BootInfo *bi, unsigned size_bits, int device,
+                                     seL4_Word *index)
 {
     seL4_Word n = kaal_bootinfo_untyped_count(bi);
     for (seL4_Word i = 0; i < n; i++) {
@@ -33,7 +34,8 @@ seL4_CPtr kaal_bootinfo_find_untyped(const seL4_BootInfo *bi, unsigned size_bits
     return seL4_CapNull;
 }
 
-seL4_CPtr kaal_bootinfo_find_untyped_at_least(const seL4_BootInfo *bi, unsigned min_bits, seL4_Word *index)
+seL4_CPtr kaal_bootinfo_find_untyped_at_least(const seL4_BootInfo *bi, unsigned min_bits,
+                                              seL4_Word *index)
 {
     seL4_Word n = kaal_bootinfo_untyped_count(bi), best = n;
     for (seL4_Word i = 0; i < n; i++) {
@@ -46,7 +48,8 @@ seL4_CPtr kaal_bootinfo_find_untyped_at_least(const seL4_BootInfo *bi, unsigned 
     return best == n ? seL4_CapNull : found(bi, best, index);
 }
 
-seL4_CPtr kaal_bootinfo_find_untyped_by_paddr(const seL4_BootInfo *bi, seL4_Word paddr, seL4_Word *index)
+seL4_CPtr kaal_bootinfo_find_untyped_by_paddr(const seL4_BootInfo *bi, seL4_Word paddr,
+                                              seL4_Word *index)
 {
     seL4_Word n = kaal_bootinfo_untyped_count(bi);
     for (seL4_Word i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* A tiny formatter for user code without libc: everything ends in one DebugPutChar per character. */
+/* A tiny formatter for user code without libc: everything ends in one DebugPutChar per character.
+ */
 #include <kaal/print.h>
 
 #include <kaal/sys.h>

@@ -15,11 +15,21 @@ static const char *const cap_type_names[] = {
 
 /* The fixed root CNode slots 0..15 (docs/abi.md#initial-caps). */
 static const char *const initial_cap_names[seL4_NumInitialCaps] = {
-    "seL4_CapNull",           "seL4_CapInitThreadTCB",      "seL4_CapInitThreadCNode",
-    "seL4_CapInitThreadVSpace", "seL4_CapIRQControl",       "seL4_CapASIDControl",
-    "seL4_CapInitThreadASIDPool", "seL4_CapIOPortControl",  "seL4_CapIOSpace",
-    "seL4_CapBootInfoFrame",  "seL4_CapInitThreadIPCBuffer", "seL4_CapDomain",
-    "seL4_CapSMMUSIDControl", "seL4_CapSMMUCBControl",      "seL4_CapInitThreadSC",
+    "seL4_CapNull",
+    "seL4_CapInitThreadTCB",
+    "seL4_CapInitThreadCNode",
+    "seL4_CapInitThreadVSpace",
+    "seL4_CapIRQControl",
+    "seL4_CapASIDControl",
+    "seL4_CapInitThreadASIDPool",
+    "seL4_CapIOPortControl",
+    "seL4_CapIOSpace",
+    "seL4_CapBootInfoFrame",
+    "seL4_CapInitThreadIPCBuffer",
+    "seL4_CapDomain",
+    "seL4_CapSMMUSIDControl",
+    "seL4_CapSMMUCBControl",
+    "seL4_CapInitThreadSC",
     "seL4_CapSMC",
 };
 
@@ -158,12 +168,14 @@ static void check_bootinfo(const seL4_BootInfo *bi, seL4_Word n_untyped)
 {
     kaal_puts("checks:\n");
     seL4_Word bits = bi->initThreadCNodeSizeBits;
-    check(bits >= 4 && bits < 64 && bi->empty.end == (1ull << bits), "empty region ends at the end of the root CNode");
+    check(bits >= 4 && bits < 64 && bi->empty.end == (1ull << bits),
+          "empty region ends at the end of the root CNode");
     check(bi->empty.start >= seL4_NumInitialCaps && bi->empty.start <= bi->empty.end,
           "empty region starts after the initial caps");
     check(bi->untyped.start >= seL4_NumInitialCaps && bi->untyped.end <= bi->empty.start,
           "untyped region lies between the initial caps and the empty region");
-    check(bi->untyped.end - bi->untyped.start <= KAAL_BOOTINFO_UNTYPED_SLOTS, "untyped list fits the bootinfo frame");
+    check(bi->untyped.end - bi->untyped.start <= KAAL_BOOTINFO_UNTYPED_SLOTS,
+          "untyped list fits the bootinfo frame");
     check(n_untyped > 0, "at least one untyped");
 
     int all_untyped = 1;
@@ -173,9 +185,12 @@ static void check_bootinfo(const seL4_BootInfo *bi, seL4_Word n_untyped)
         }
     }
     check(all_untyped, "every slot of the untyped region holds an untyped cap");
-    check(sys_debug_cap_identify(bi->empty.start) == KAAL_CAP_TAG_NULL, "the first empty slot is empty");
-    check(sys_debug_cap_identify(seL4_CapInitThreadCNode) == KAAL_CAP_TAG_CNODE, "slot 2 holds the root CNode");
-    check(sys_debug_cap_identify(seL4_CapInitThreadTCB) == KAAL_CAP_TAG_THREAD, "slot 1 holds the root thread");
+    check(sys_debug_cap_identify(bi->empty.start) == KAAL_CAP_TAG_NULL,
+          "the first empty slot is empty");
+    check(sys_debug_cap_identify(seL4_CapInitThreadCNode) == KAAL_CAP_TAG_CNODE,
+          "slot 2 holds the root CNode");
+    check(sys_debug_cap_identify(seL4_CapInitThreadTCB) == KAAL_CAP_TAG_THREAD,
+          "slot 1 holds the root thread");
 }
 
 int summary_main(const seL4_BootInfo *bi)

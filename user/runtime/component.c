@@ -37,7 +37,8 @@ seL4_CPtr kaal_component_cap(const struct kaal_component_args *args, const char 
     return seL4_CapNull;
 }
 
-void *kaal_component_region(const struct kaal_component_args *args, const char *name, seL4_Word *size)
+void *kaal_component_region(const struct kaal_component_args *args, const char *name,
+                            seL4_Word *size)
 {
     for (seL4_Word i = 0; i < args->n_regions; i++) {
         if (name_eq(args->regions[i].name, name)) {
@@ -66,15 +67,15 @@ static void component_entry(struct kaal_component_args *args, kaal_component_mai
 
 /* Mint cap into the component's slot dest (its CNode as the root task holds it: no guard, so
  * depth = its radix). */
-static seL4_Error mint_into(struct kaal_component *c, seL4_Word dest, seL4_CPtr cap, seL4_CapRights_t rights,
-                            seL4_Word badge)
+static seL4_Error mint_into(struct kaal_component *c, seL4_Word dest, seL4_CPtr cap,
+                            seL4_CapRights_t rights, seL4_Word badge)
 {
     if (badge == 0) {
-        return sys_cnode_copy(c->cnode, dest, KAAL_COMPONENT_CNODE_BITS, seL4_CapInitThreadCNode, cap, seL4_WordBits,
-                              rights);
+        return sys_cnode_copy(c->cnode, dest, KAAL_COMPONENT_CNODE_BITS, seL4_CapInitThreadCNode,
+                              cap, seL4_WordBits, rights);
     }
-    return sys_cnode_mint(c->cnode, dest, KAAL_COMPONENT_CNODE_BITS, seL4_CapInitThreadCNode, cap, seL4_WordBits,
-                          rights, badge);
+    return sys_cnode_mint(c->cnode, dest, KAAL_COMPONENT_CNODE_BITS, seL4_CapInitThreadCNode, cap,
+                          seL4_WordBits, rights, badge);
 }
 
 /* Map n fresh RW pages into the component at vaddr; *first gets the first frame's slot. */
@@ -84,8 +85,9 @@ static seL4_Error map_fresh(struct kaal_component *c, seL4_Word vaddr, unsigned 
         seL4_CPtr frame;
         seL4_Error err = kaal_broker_alloc(c->broker, seL4_ARM_SmallPageObject, 0, &frame);
         if (err == seL4_NoError) {
-            err = kaal_broker_map(c->broker, c->vspace, frame, vaddr + i * PAGE_SIZE, seL4_ReadWrite,
-                                  seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+            err =
+                kaal_broker_map(c->broker, c->vspace, frame, vaddr + i * PAGE_SIZE, seL4_ReadWrite,
+                                seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
         }
         if (err != seL4_NoError) {
             return err;
@@ -106,7 +108,8 @@ static seL4_Error map_code(struct kaal_component *c)
         seL4_CPtr copy;
         seL4_Error err = kaal_broker_copy(c->broker, f, &copy);
         if (err == seL4_NoError) {
-            err = kaal_broker_map(c->broker, c->vspace, copy, 0x400000ul + (f - bi->userImageFrames.start) * PAGE_SIZE,
+            err = kaal_broker_map(c->broker, c->vspace, copy,
+                                  0x400000ul + (f - bi->userImageFrames.start) * PAGE_SIZE,
                                   seL4_CanRead, seL4_ARM_Default_VMAttributes);
         }
         if (err != seL4_NoError) {
@@ -119,8 +122,9 @@ static seL4_Error map_code(struct kaal_component *c)
     return seL4_NoError;
 }
 
-seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_component *c, const char *name,
-                                      seL4_Word priority, seL4_CPtr fault_ep, seL4_Word fault_badge)
+seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_component *c,
+                                      const char *name, seL4_Word priority, seL4_CPtr fault_ep,
+                                      seL4_Word fault_badge)
 {
     unsigned char *raw = (unsigned char *)&c->args;
     for (seL4_Word i = 0; i < sizeof(c->args); i++) {
@@ -137,22 +141,25 @@ seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_compone
 
     seL4_Error err;
     if ((err = kaal_broker_alloc(b, seL4_CapTableObject, KAAL_COMPONENT_CNODE_BITS, &c->cnode)) ||
-        (err = kaal_broker_vspace(b, &c->vspace)) || (err = kaal_broker_alloc(b, seL4_TCBObject, 0, &c->tcb))) {
+        (err = kaal_broker_vspace(b, &c->vspace)) ||
+        (err = kaal_broker_alloc(b, seL4_TCBObject, 0, &c->tcb))) {
         return err;
     }
     /* Its own CNode, guarded so that a CPtr resolves with all 64 bits (guard 0). */
     seL4_Word guard = seL4_CNode_CapData_new(0, seL4_WordBits - KAAL_COMPONENT_CNODE_BITS).words[0];
-    if ((err = sys_cnode_mint(c->cnode, KAAL_COMPONENT_CNODE, KAAL_COMPONENT_CNODE_BITS, seL4_CapInitThreadCNode,
-                              c->cnode, seL4_WordBits, seL4_AllRights, guard)) ||
-        (err = sys_cnode_copy(c->cnode, KAAL_COMPONENT_TCB, KAAL_COMPONENT_CNODE_BITS, seL4_CapInitThreadCNode, c->tcb,
-                              seL4_WordBits, seL4_AllRights)) ||
-        (err = sys_cnode_copy(c->cnode, KAAL_COMPONENT_VSPACE, KAAL_COMPONENT_CNODE_BITS, seL4_CapInitThreadCNode,
-                              c->vspace, seL4_WordBits, seL4_AllRights))) {
+    if ((err = sys_cnode_mint(c->cnode, KAAL_COMPONENT_CNODE, KAAL_COMPONENT_CNODE_BITS,
+                              seL4_CapInitThreadCNode, c->cnode, seL4_WordBits, seL4_AllRights,
+                              guard)) ||
+        (err = sys_cnode_copy(c->cnode, KAAL_COMPONENT_TCB, KAAL_COMPONENT_CNODE_BITS,
+                              seL4_CapInitThreadCNode, c->tcb, seL4_WordBits, seL4_AllRights)) ||
+        (err = sys_cnode_copy(c->cnode, KAAL_COMPONENT_VSPACE, KAAL_COMPONENT_CNODE_BITS,
+                              seL4_CapInitThreadCNode, c->vspace, seL4_WordBits, seL4_AllRights))) {
         return err;
     }
     if (fault_ep != seL4_CapNull &&
-        (err = sys_cnode_mint(c->cnode, KAAL_COMPONENT_FAULT_EP, KAAL_COMPONENT_CNODE_BITS, seL4_CapInitThreadCNode,
-                              fault_ep, seL4_WordBits, seL4_AllRights, fault_badge))) {
+        (err = sys_cnode_mint(c->cnode, KAAL_COMPONENT_FAULT_EP, KAAL_COMPONENT_CNODE_BITS,
+                              seL4_CapInitThreadCNode, fault_ep, seL4_WordBits, seL4_AllRights,
+                              fault_badge))) {
         return err;
     }
     if ((err = map_fresh(c, KAAL_COMPONENT_STACK_VADDR, KAAL_COMPONENT_STACK_PAGES, 0)) ||
@@ -160,8 +167,9 @@ seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_compone
         (err = kaal_broker_alloc(b, seL4_ARM_SmallPageObject, 0, &c->args_frame))) {
         return err;
     }
-    if ((err = sys_tcb_configure(c->tcb, fault_ep != seL4_CapNull ? KAAL_COMPONENT_FAULT_EP : seL4_CapNull, c->cnode,
-                                 guard, c->vspace, 0, KAAL_COMPONENT_IPC_VADDR, c->ipc_frame)) ||
+    if ((err = sys_tcb_configure(
+             c->tcb, fault_ep != seL4_CapNull ? KAAL_COMPONENT_FAULT_EP : seL4_CapNull, c->cnode,
+             guard, c->vspace, 0, KAAL_COMPONENT_IPC_VADDR, c->ipc_frame)) ||
         (err = sys_tcb_set_sched_params(c->tcb, seL4_CapInitThreadTCB, priority, priority))) {
         return err;
     }
@@ -173,8 +181,8 @@ seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_compone
 }
 
 seL4_Error kaal_component_create(struct kaal_broker *b, struct kaal_component *c, const char *name,
-                                 kaal_component_main_fn main, seL4_Word priority, seL4_CPtr fault_ep,
-                                 seL4_Word fault_badge)
+                                 kaal_component_main_fn main, seL4_Word priority,
+                                 seL4_CPtr fault_ep, seL4_Word fault_badge)
 {
     seL4_Error err = kaal_component_create_bare(b, c, name, priority, fault_ep, fault_badge);
     if (err == seL4_NoError) {
@@ -184,8 +192,8 @@ seL4_Error kaal_component_create(struct kaal_broker *b, struct kaal_component *c
     return err;
 }
 
-seL4_Error kaal_component_grant(struct kaal_component *c, const char *name, seL4_CPtr cap, seL4_CapRights_t rights,
-                                seL4_Word badge, seL4_CPtr *slot)
+seL4_Error kaal_component_grant(struct kaal_component *c, const char *name, seL4_CPtr cap,
+                                seL4_CapRights_t rights, seL4_Word badge, seL4_CPtr *slot)
 {
     seL4_Word n = c->args.n_caps;
     seL4_Word dest = c->args.first_free;
@@ -206,8 +214,9 @@ seL4_Error kaal_component_grant(struct kaal_component *c, const char *name, seL4
     return seL4_NoError;
 }
 
-seL4_Error kaal_component_map_region(struct kaal_component *c, const char *name, seL4_CPtr first_frame,
-                                     seL4_Word n_frames, seL4_CapRights_t rights, seL4_Word attr)
+seL4_Error kaal_component_map_region(struct kaal_component *c, const char *name,
+                                     seL4_CPtr first_frame, seL4_Word n_frames,
+                                     seL4_CapRights_t rights, seL4_Word attr)
 {
     seL4_Word n = c->args.n_regions;
     if (n >= KAAL_COMPONENT_MAX_REGIONS) {
@@ -248,8 +257,9 @@ seL4_Error kaal_component_start(struct kaal_component *c)
         return seL4_NotEnoughMemory;
     }
     seL4_Word scratch = KAAL_ROOT_SCRATCH_VADDR + scratch_used++ * PAGE_SIZE;
-    seL4_Error err = kaal_broker_map(c->broker, seL4_CapInitThreadVSpace, c->args_frame, scratch, seL4_ReadWrite,
-                                     seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+    seL4_Error err =
+        kaal_broker_map(c->broker, seL4_CapInitThreadVSpace, c->args_frame, scratch, seL4_ReadWrite,
+                        seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
     if (err != seL4_NoError) {
         return err;
     }
@@ -259,7 +269,8 @@ seL4_Error kaal_component_start(struct kaal_component *c)
         dst[i] = src[i];
     }
     if ((err = sys_arm_page_unmap(c->args_frame)) ||
-        (err = kaal_broker_map(c->broker, c->vspace, c->args_frame, KAAL_COMPONENT_ARGS_VADDR, seL4_ReadWrite,
+        (err = kaal_broker_map(c->broker, c->vspace, c->args_frame, KAAL_COMPONENT_ARGS_VADDR,
+                               seL4_ReadWrite,
                                seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever))) {
         return err;
     }

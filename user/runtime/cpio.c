@@ -29,16 +29,17 @@ static int hex8(const char *p, seL4_Word *out)
 static seL4_Word pad4(seL4_Word n) { return (n + 3) & ~(seL4_Word)3; }
 
 /* Walk to entry i (or to the one named name when name != NULL). */
-static const char *walk(const void *archive, seL4_Word size, const char *name, unsigned index, const void **data,
-                        seL4_Word *data_size)
+static const char *walk(const void *archive, seL4_Word size, const char *name, unsigned index,
+                        const void **data, seL4_Word *data_size)
 {
     const char *a = archive;
     seL4_Word off = 0;
     for (unsigned i = 0;; i++) {
         seL4_Word fsize, nsize;
-        if (off + HEADER > size || a[off] != '0' || a[off + 1] != '7' || a[off + 2] != '0' || a[off + 3] != '7' ||
-            a[off + 4] != '0' || a[off + 5] != '1' || hex8(a + off + 54, &fsize) || hex8(a + off + 94, &nsize) ||
-            nsize == 0 || off + HEADER + nsize > size || a[off + HEADER + nsize - 1] != 0) {
+        if (off + HEADER > size || a[off] != '0' || a[off + 1] != '7' || a[off + 2] != '0' ||
+            a[off + 3] != '7' || a[off + 4] != '0' || a[off + 5] != '1' ||
+            hex8(a + off + 54, &fsize) || hex8(a + off + 94, &nsize) || nsize == 0 ||
+            off + HEADER + nsize > size || a[off + HEADER + nsize - 1] != 0) {
             return 0;
         }
         const char *entry_name = a + off + HEADER;
@@ -74,7 +75,8 @@ static const char *walk(const void *archive, seL4_Word size, const char *name, u
     }
 }
 
-const void *kaal_cpio_find(const void *archive, seL4_Word archive_size, const char *name, seL4_Word *size)
+const void *kaal_cpio_find(const void *archive, seL4_Word archive_size, const char *name,
+                           seL4_Word *size)
 {
     const void *data = 0;
     seL4_Word n = 0;

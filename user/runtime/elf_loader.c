@@ -52,13 +52,14 @@ static int overlaps_layout(seL4_Word lo, seL4_Word hi)
     return hi > KAAL_COMPONENT_STACK_VADDR - PAGE_SIZE && lo < 0x4000000ul;
 }
 
-static seL4_Error load(struct kaal_component *c, const unsigned char *elf, seL4_Word size, seL4_Word *entry)
+static seL4_Error load(struct kaal_component *c, const unsigned char *elf, seL4_Word size,
+                       seL4_Word *entry)
 {
     const struct elf64_ehdr *eh = (const void *)elf;
     if (size < sizeof(*eh) || eh->ident[0] != 0x7f || eh->ident[1] != 'E' || eh->ident[2] != 'L' ||
-        eh->ident[3] != 'F' || eh->ident[4] != 2 || eh->type != ET_EXEC || eh->machine != EM_AARCH64 ||
-        eh->phentsize != sizeof(struct elf64_phdr) || eh->phoff > size ||
-        (size - eh->phoff) / sizeof(struct elf64_phdr) < eh->phnum) {
+        eh->ident[3] != 'F' || eh->ident[4] != 2 || eh->type != ET_EXEC ||
+        eh->machine != EM_AARCH64 || eh->phentsize != sizeof(struct elf64_phdr) ||
+        eh->phoff > size || (size - eh->phoff) / sizeof(struct elf64_phdr) < eh->phnum) {
         return seL4_InvalidArgument;
     }
     static struct page pages[MAX_PAGES]; /* the root task's own data: one load at a time */
@@ -70,10 +71,12 @@ static seL4_Error load(struct kaal_component *c, const unsigned char *elf, seL4_
             continue;
         }
         if (p->filesz > p->memsz || p->offset > size || size - p->offset < p->filesz ||
-            p->vaddr + p->memsz < p->vaddr || overlaps_layout(p->vaddr, p->vaddr + p->memsz) || p->vaddr < PAGE_SIZE) {
+            p->vaddr + p->memsz < p->vaddr || overlaps_layout(p->vaddr, p->vaddr + p->memsz) ||
+            p->vaddr < PAGE_SIZE) {
             return seL4_InvalidArgument;
         }
-        for (seL4_Word va = p->vaddr & ~(PAGE_SIZE - 1); va < p->vaddr + p->memsz; va += PAGE_SIZE) {
+        for (seL4_Word va = p->vaddr & ~(PAGE_SIZE - 1); va < p->vaddr + p->memsz;
+             va += PAGE_SIZE) {
             unsigned k = 0;
             while (k < n && pages[k].vaddr != va) {
                 k++;
@@ -85,10 +88,12 @@ static seL4_Error load(struct kaal_component *c, const unsigned char *elf, seL4_
                 pages[n].vaddr = va;
                 pages[n].flags = 0;
                 pages[n].scratch = LOAD_SCRATCH_VADDR + scratch_used++ * PAGE_SIZE;
-                seL4_Error err = kaal_broker_alloc(c->broker, seL4_ARM_SmallPageObject, 0, &pages[n].frame);
+                seL4_Error err =
+                    kaal_broker_alloc(c->broker, seL4_ARM_SmallPageObject, 0, &pages[n].frame);
                 if (err == seL4_NoError) {
-                    err = kaal_broker_map(c->broker, seL4_CapInitThreadVSpace, pages[n].frame, pages[n].scratch,
-                                          seL4_ReadWrite, seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
+                    err = kaal_broker_map(c->broker, seL4_CapInitThreadVSpace, pages[n].frame,
+                                          pages[n].scratch, seL4_ReadWrite,
+                                          seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
                 }
                 if (err != seL4_NoError) {
                     return err;
@@ -96,9 +101,11 @@ static seL4_Error load(struct kaal_component *c, const unsigned char *elf, seL4_
                 n++;
             }
             pages[k].flags |= p->flags;
-            /* The file's bytes that fall in this page (fresh frames are zero: .bss needs nothing). */
+            /* The file's bytes that fall in this page (fresh frames are zero: .bss needs nothing).
+             */
             seL4_Word lo = va > p->vaddr ? va : p->vaddr;
-            seL4_Word hi = va + PAGE_SIZE < p->vaddr + p->filesz ? va + PAGE_SIZE : p->vaddr + p->filesz;
+            seL4_Word hi =
+                va + PAGE_SIZE < p->vaddr + p->filesz ? va + PAGE_SIZE : p->vaddr + p->filesz;
             volatile unsigned char *dst = (volatile unsigned char *)pages[k].scratch;
             for (seL4_Word a = lo; a < hi; a++) {
                 dst[a - va] = elf[p->offset + (a - p->vaddr)];
@@ -111,10 +118,10 @@ static seL4_Error load(struct kaal_component *c, const unsigned char *elf, seL4_
     for (unsigned k = 0; k < n; k++) {
         seL4_Error err = sys_arm_page_unmap(pages[k].frame);
         if (err == seL4_NoError) {
-            err =
-                kaal_broker_map(c->broker, c->vspace, pages[k].frame, pages[k].vaddr,
-                                (pages[k].flags & PF_W) ? seL4_ReadWrite : seL4_CanRead,
-                                seL4_ARM_Default_VMAttributes | ((pages[k].flags & PF_X) ? 0 : seL4_ARM_ExecuteNever));
+            err = kaal_broker_map(c->broker, c->vspace, pages[k].frame, pages[k].vaddr,
+                                  (pages[k].flags & PF_W) ? seL4_ReadWrite : seL4_CanRead,
+                                  seL4_ARM_Default_VMAttributes |
+                                      ((pages[k].flags & PF_X) ? 0 : seL4_ARM_ExecuteNever));
         }
         if (err != seL4_NoError) {
             return err;
@@ -124,8 +131,9 @@ static seL4_Error load(struct kaal_component *c, const unsigned char *elf, seL4_
     return seL4_NoError;
 }
 
-seL4_Error kaal_component_create_elf(struct kaal_broker *b, struct kaal_component *c, const char *name, const void *elf,
-                                     seL4_Word elf_size, seL4_Word priority, seL4_CPtr fault_ep, seL4_Word fault_badge)
+seL4_Error kaal_component_create_elf(struct kaal_broker *b, struct kaal_component *c,
+                                     const char *name, const void *elf, seL4_Word elf_size,
+                                     seL4_Word priority, seL4_CPtr fault_ep, seL4_Word fault_badge)
 {
     seL4_Error err = kaal_component_create_bare(b, c, name, priority, fault_ep, fault_badge);
     if (err != seL4_NoError) {

@@ -224,7 +224,9 @@ static void cmd_fault(struct shell *s)
     }
     seL4_Word fsc = fsr & 0x3f;
     sh_puts(s, "fault handler: component 'faulty' took a VM fault: ");
-    sh_puts(s, instr ? "an instruction fetch" : (fsr & (1ul << 6)) ? "a data write" : "a data read");
+    sh_puts(s, instr                ? "an instruction fetch"
+               : (fsr & (1ul << 6)) ? "a data write"
+                                    : "a data read");
     sh_puts(s, " at address ");
     sh_hex(s, addr);
     sh_puts(s, " (pc ");
@@ -278,8 +280,10 @@ static void run_line(struct shell *s, char *line)
     } else if (str_eq(line, "caps")) {
         cmd_caps(s);
     } else if (str_eq(line, "snapshot")) {
-        sh_puts(s, "snapshot: every thread's CSpace and the derivation tree follow on the kernel console\n"
-                   "          (render them with tools/snapshot2dot.py)\n");
+        sh_puts(
+            s,
+            "snapshot: every thread's CSpace and the derivation tree follow on the kernel console\n"
+            "          (render them with tools/snapshot2dot.py)\n");
         sh_flush(s);
         sys_debug_snapshot();
     } else if (str_eq(line, "threads")) {
@@ -319,8 +323,9 @@ void shell_main(const struct kaal_component_args *args)
     s.out_len = 0;
     s.in_len = s.in_pos = 0;
     s.after_cr = 0;
-    sh_puts(&s, "\nKaaL demo shell: the shell and the UART driver run in their own address spaces.\n"
-                "Type 'help'.\n");
+    sh_puts(&s,
+            "\nKaaL demo shell: the shell and the UART driver run in their own address spaces.\n"
+            "Type 'help'.\n");
     char line[LINE_MAX];
     for (;;) {
         sh_puts(&s, "kaal> ");

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* kassert: invariants the kernel itself keeps. Never for user input (docs/internals.md#rules-the-code-keeps). */
+/* kassert: invariants the kernel itself keeps. Never for user input
+ * (docs/internals.md#rules-the-code-keeps). */
 #ifndef KAAL_ASSERT_H
 #define KAAL_ASSERT_H
 

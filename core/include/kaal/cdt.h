@@ -37,7 +37,8 @@ void cte_delete_one(cte_t *slot);
  * uses it to drop a one-shot reply cap. */
 static inline void cte_unlink_and_clear(cte_t *slot)
 {
-    kassert(cap_get_cap_type(slot->cap) != cap_null_cap); /* callers check: an empty slot is unlinked */
+    kassert(cap_get_cap_type(slot->cap) !=
+            cap_null_cap); /* callers check: an empty slot is unlinked */
     mdb_node_t mdb = slot->mdb;
     cte_t *prev = cte_from_paddr(mdb_node_get_prev(mdb));
     cte_t *next = cte_from_paddr(mdb_node_get_next(mdb));
@@ -46,8 +47,8 @@ static inline void cte_unlink_and_clear(cte_t *slot)
     }
     if (next != NULL) {
         mdb_node_ptr_set_prev(&next->mdb, cte_paddr(prev));
-        mdb_node_ptr_set_first_badged(&next->mdb,
-                                      mdb_node_get_first_badged(next->mdb) | mdb_node_get_first_badged(mdb));
+        mdb_node_ptr_set_first_badged(&next->mdb, mdb_node_get_first_badged(next->mdb) |
+                                                      mdb_node_get_first_badged(mdb));
     }
     slot->cap = cap_null_cap_new();
     slot->mdb = mdb_node_new(0, 0, 0, 0);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The kernel's two error layers (docs/internals.md#rules-the-code-keeps): an internal result enum, and the user-visible
- * seL4 error with its extra words, filled by one helper per kind into an explicit context. */
+/* The kernel's two error layers (docs/internals.md#rules-the-code-keeps): an internal result enum,
+ * and the user-visible seL4 error with its extra words, filled by one helper per kind into an
+ * explicit context. */
 #ifndef KAAL_ERRORS_H
 #define KAAL_ERRORS_H
 
@@ -8,16 +9,17 @@
 #include <kaal/abi/abi.h>
 
 typedef enum {
-    EXCEPTION_NONE = 0,       /* success */
-    EXCEPTION_SYSCALL_ERROR,  /* a bad argument: the caller gets an seL4 error reply */
-    EXCEPTION_LOOKUP_FAULT,   /* a cap lookup failed: details in the lookup_fault */
-    EXCEPTION_FAULT,          /* the thread must take a fault (delivered to its handler) */
-    EXCEPTION_PREEMPTED,      /* an interrupt is pending: the system call restarts later */
+    EXCEPTION_NONE = 0,      /* success */
+    EXCEPTION_SYSCALL_ERROR, /* a bad argument: the caller gets an seL4 error reply */
+    EXCEPTION_LOOKUP_FAULT,  /* a cap lookup failed: details in the lookup_fault */
+    EXCEPTION_FAULT,         /* the thread must take a fault (delivered to its handler) */
+    EXCEPTION_PREEMPTED,     /* an interrupt is pending: the system call restarts later */
 } exception_t;
 
 /* Why a capability lookup failed (seL4_InvalidRoot ... seL4_GuardMismatch). */
 struct lookup_fault {
-    word_t type;        /* seL4_InvalidRoot, seL4_MissingCapability, seL4_DepthMismatch, seL4_GuardMismatch */
+    word_t
+        type; /* seL4_InvalidRoot, seL4_MissingCapability, seL4_DepthMismatch, seL4_GuardMismatch */
     word_t bits_left;   /* MissingCapability, DepthMismatch, GuardMismatch */
     word_t bits_found;  /* DepthMismatch, GuardMismatch */
     word_t guard_found; /* GuardMismatch */
@@ -25,7 +27,7 @@ struct lookup_fault {
 
 /* A user-visible error and its extra words (docs/abi.md#errors). */
 struct syscall_error {
-    word_t type; /* seL4_Error */
+    word_t type;               /* seL4_Error */
     word_t invalid_argument;   /* InvalidArgument: MR0 */
     word_t invalid_capability; /* InvalidCapability: MR0 */
     word_t range_min, range_max;

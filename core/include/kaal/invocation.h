@@ -9,24 +9,25 @@
 
 struct invocation_ctx {
     /* Set by the syscall layer before decode. */
-    struct tcb *thread;  /* the invoker */
-    word_t label;        /* message label */
-    word_t length;       /* message length in words (already clamped to seL4_MsgMaxLength, and to the
-                          * registers when there is no buffer) */
-    word_t *ipc_buffer;  /* invoker's IPC buffer (sender view) to read arguments and extra cap addresses
-                          * from; looked up only when the message needs it (length > N_MSG_REGISTERS or
-                          * extra caps), else NULL */
-    cte_t *slot;         /* slot of the invoked cap */
-    cap_t cap;           /* the invoked cap */
-    word_t nextra;       /* extra caps found (<= 3) */
+    struct tcb *thread; /* the invoker */
+    word_t label;       /* message label */
+    word_t length;      /* message length in words (already clamped to seL4_MsgMaxLength, and to the
+                         * registers when there is no buffer) */
+    word_t *ipc_buffer; /* invoker's IPC buffer (sender view) to read arguments and extra cap
+                         * addresses from; looked up only when the message needs it (length >
+                         * N_MSG_REGISTERS or extra caps), else NULL */
+    cte_t *slot;        /* slot of the invoked cap */
+    cap_t cap;          /* the invoked cap */
+    word_t nextra;      /* extra caps found (<= 3) */
     cte_t *extra_slots[seL4_MsgMaxExtraCaps]; /* [0, nextra) are set; decoders check nextra first */
     cap_t extra_caps[seL4_MsgMaxExtraCaps];   /* [0, nextra) are set */
-    bool is_call;        /* Call (a reply is expected) or Send */
-    bool is_blocking;    /* Send/Call block; NBSend does not */
+    bool is_call;                             /* Call (a reply is expected) or Send */
+    bool is_blocking;                         /* Send/Call block; NBSend does not */
     bool reply_buffer_known; /* reply_buffer has been looked up (inv_reply_buffer) */
-    word_t *reply_buffer;    /* where kernel reply words beyond the registers go: the buffer only if it is
-                              * writable (receiver view, as seL4's replies), else NULL and replies stop at the
-                              * registers. Looked up when first needed: use inv_reply_buffer() */
+    word_t
+        *reply_buffer; /* where kernel reply words beyond the registers go: the buffer only if it is
+                        * writable (receiver view, as seL4's replies), else NULL and replies stop at
+                        * the registers. Looked up when first needed: use inv_reply_buffer() */
 
     /* Filled by decode/perform. */
     struct syscall_error err; /* valid when EXCEPTION_SYSCALL_ERROR is returned */
@@ -35,7 +36,8 @@ struct invocation_ctx {
 
 /* Message register i of the invocation: x2..x5 for i < 4, the IPC buffer beyond (0 without one). */
 word_t inv_arg(const struct invocation_ctx *ctx, word_t i);
-/* The invoker's buffer for reply words beyond the registers (writable view), or NULL; looked up once. */
+/* The invoker's buffer for reply words beyond the registers (writable view), or NULL; looked up
+ * once. */
 word_t *inv_reply_buffer(struct invocation_ctx *ctx);
 /* Write result word i of a successful invocation's reply and grow reply_length to cover it. */
 void inv_set_result(struct invocation_ctx *ctx, word_t i, word_t value);
@@ -43,11 +45,11 @@ void inv_set_result(struct invocation_ctx *ctx, word_t i, word_t value);
 /* Argument helpers from the generated positions: the kernel reads whole words (as seL4 does);
  * INV_BITS extracts a sub-word field (Bool, Uint8 sharing a word). */
 #define INV_WORD(ctx, inv, arg) inv_arg((ctx), KAAL_ARG_##inv##_##arg##_WORD)
-#define INV_BITS(ctx, inv, arg)                                                                    \
-    ((inv_arg((ctx), KAAL_ARG_##inv##_##arg##_WORD) >> KAAL_ARG_##inv##_##arg##_BIT) &              \
+#define INV_BITS(ctx, inv, arg)                                                        \
+    ((inv_arg((ctx), KAAL_ARG_##inv##_##arg##_WORD) >> KAAL_ARG_##inv##_##arg##_BIT) & \
      MASK(KAAL_ARG_##inv##_##arg##_WIDTH))
 /* True when the message is too short for invocation inv. */
-#define INV_TRUNCATED(ctx, inv)                                                                    \
+#define INV_TRUNCATED(ctx, inv) \
     ((ctx)->length < KAAL_INV_##inv##_LEN || (ctx)->nextra < KAAL_INV_##inv##_NCAPS)
 
 /* One-line error helpers: fill ctx->err and return EXCEPTION_SYSCALL_ERROR. */
@@ -56,7 +58,8 @@ exception_t syscall_error_invalid_capability(struct invocation_ctx *ctx, word_t 
 exception_t syscall_error_illegal_operation(struct invocation_ctx *ctx);
 exception_t syscall_error_range(struct invocation_ctx *ctx, word_t min, word_t max);
 exception_t syscall_error_alignment(struct invocation_ctx *ctx);
-exception_t syscall_error_failed_lookup(struct invocation_ctx *ctx, bool source, const struct lookup_fault *lf);
+exception_t syscall_error_failed_lookup(struct invocation_ctx *ctx, bool source,
+                                        const struct lookup_fault *lf);
 exception_t syscall_error_truncated_message(struct invocation_ctx *ctx);
 exception_t syscall_error_delete_first(struct invocation_ctx *ctx);
 exception_t syscall_error_revoke_first(struct invocation_ctx *ctx);

@@ -19,8 +19,8 @@ enum ntfn_state { NTFN_IDLE = 0, NTFN_WAITING = 1, NTFN_ACTIVE = 2 };
  * leaves the sender Inactive); otherwise a blocking sender queues (BlockedOnSend) and a
  * non-blocking one's message is dropped. Used for Send/NBSend/Call and for fault messages. sbuf:
  * the sender's buffer as for ipc_transfer. */
-void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant, bool can_grant_reply,
-             bool blocking, bool is_call);
+void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant,
+             bool can_grant_reply, bool blocking, bool is_call);
 /* seL4 receiveIPC: receiver receives on ep through ep_cap (its Grant right decides the reply
  * cap's). A pending bound-notification signal wins; then a queued sender; else block (or, non
  * blocking, x0 = 0). */
@@ -30,15 +30,18 @@ void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blockin
  * rights), or on a notification cap with it (Signal): performed, and true; false for any other cap
  * (the caller answers it). The one implementation of these invocations: decode_ipc_invocation and
  * the syscall layer's shortcut for them both use it. sbuf: the sender's buffer as for ep_send. */
-static inline bool ipc_send_or_signal(struct tcb *t, cap_t cap, word_t *sbuf, bool is_call, bool is_blocking)
+static inline bool ipc_send_or_signal(struct tcb *t, cap_t cap, word_t *sbuf, bool is_call,
+                                      bool is_blocking)
 {
     if (cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_can_send(cap)) {
-        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, sbuf, cap_endpoint_cap_get_badge(cap),
-                cap_endpoint_cap_get_can_grant(cap), cap_endpoint_cap_get_can_grant_reply(cap), is_blocking, is_call);
+        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, sbuf,
+                cap_endpoint_cap_get_badge(cap), cap_endpoint_cap_get_can_grant(cap),
+                cap_endpoint_cap_get_can_grant_reply(cap), is_blocking, is_call);
         return true;
     }
     if (cap_get_cap_type(cap) == cap_notification_cap && cap_notification_cap_get_can_send(cap)) {
-        ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)), cap_notification_cap_get_badge(cap));
+        ntfn_signal(PTOV(notification_t, cap_notification_cap_get_ptr(cap)),
+                    cap_notification_cap_get_badge(cap));
         return true;
     }
     return false;
@@ -62,14 +65,16 @@ word_t ipc_set_mr(struct tcb *t, word_t *buf, word_t i, word_t value);
  * badge in x0 and caps (only with grant). ep is the endpoint used (for unwrapping), or NULL. sbuf
  * is the sender's IPC buffer (sender view) or IPC_BUFFER_UNKNOWN; NULL is allowed when the sender
  * has none or when its message has neither words beyond the registers nor extra caps. */
-void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant, struct tcb *receiver);
+void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant,
+                  struct tcb *receiver);
 /* seL4 setupCallerCap: sender blocks on reply; receiver gets a one-shot reply cap to it. */
 void ipc_setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_grant);
 /* seL4 deleteCallerCap: drop the receiver's unused reply cap before it receives again. */
 void ipc_delete_caller_cap(struct tcb *receiver);
 /* seL4 doReplyTransfer: replier answers receiver (BlockedOnReply) through the reply cap in slot,
  * which is consumed. sbuf: the replier's buffer as for ipc_transfer. */
-void ipc_reply_transfer(struct tcb *replier, word_t *sbuf, struct tcb *receiver, cte_t *slot, bool grant);
+void ipc_reply_transfer(struct tcb *replier, word_t *sbuf, struct tcb *receiver, cte_t *slot,
+                        bool grant);
 /* seL4 handleReply: the current thread replies through its TCB_CALLER reply cap, if any. */
 void ipc_handle_reply(void);
 /* Recv / NBRecv on the cap in x0 of the current thread (seL4 handleRecv). */
@@ -82,6 +87,7 @@ word_t fault_message(struct tcb *faulting, struct tcb *receiver, word_t *receive
 /* seL4 handleFaultReply: apply replier's reply to faulting's registers; true if it restarts. */
 bool fault_handle_reply(struct tcb *faulting, struct tcb *replier);
 /* Record a cap fault for cptr on t (in_recv_phase: in a receive). */
-void fault_set_cap_fault(struct tcb *t, cptr_t cptr, bool in_recv_phase, const struct lookup_fault *lf);
+void fault_set_cap_fault(struct tcb *t, cptr_t cptr, bool in_recv_phase,
+                         const struct lookup_fault *lf);
 
 #endif

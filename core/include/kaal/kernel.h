@@ -7,13 +7,13 @@
 #include <kaal/structures.h>
 
 struct kernel_state {
-    struct tcb *cur_thread;   /* the thread whose registers the port restores on exit */
+    struct tcb *cur_thread; /* the thread whose registers the port restores on exit */
     /* Owned by the scheduler (sched.h): what the exit path does next (seL4 ksSchedulerAction),
      * SCHED_RESUME_CURRENT, SCHED_CHOOSE_NEW or the woken thread to switch to. */
     struct tcb *sched_action;
-    struct tcb *root_thread;  /* the root task's TCB */
-    seL4_BootInfo *bootinfo;  /* kernel pointer to the root task's bootinfo frame */
-    word_t work_units;        /* work done since the last preemption check */
+    struct tcb *root_thread; /* the root task's TCB */
+    seL4_BootInfo *bootinfo; /* kernel pointer to the root task's bootinfo frame */
+    word_t work_units;       /* work done since the last preemption check */
 
     /* Owned by the VSpace layer: the ASID pool of each high ASID (physical address, 0: none). */
     paddr_t asid_table[1u << seL4_NumASIDPoolsBits];
@@ -29,7 +29,8 @@ struct kernel_state {
 /* Slots of the IRQ node, and its size as a power of two (at least one slot per IRQ). */
 #define IRQ_NODE_SLOTS (HAL_MAX_IRQ + 1)
 #define IRQ_NODE_BITS (seL4_SlotBits + 8)
-_Static_assert(IRQ_NODE_SLOTS <= 1u << (IRQ_NODE_BITS - seL4_SlotBits), "the IRQ node holds every IRQ");
+_Static_assert(IRQ_NODE_SLOTS <= 1u << (IRQ_NODE_BITS - seL4_SlotBits),
+               "the IRQ node holds every IRQ");
 
 enum irq_state { IRQ_INACTIVE = 0, IRQ_SIGNAL = 1 };
 

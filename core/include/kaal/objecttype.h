@@ -43,7 +43,8 @@ static inline bool cap_region_within(struct cap_region r, paddr_t base, paddr_t 
 word_t cap_object_size_bits(cap_t cap);
 /* Physical address of the object a cap names, or 0. */
 paddr_t cap_object_paddr(cap_t cap);
-/* The ABI's name of a cap type tag ("cnode", "thread", ...; "?" for an unknown tag), for diagnostics. */
+/* The ABI's name of a cap type tag ("cnode", "thread", ...; "?" for an unknown tag), for
+ * diagnostics. */
 const char *cap_type_name(word_t tag);
 /* seL4's sameRegionAs: does b name (part of) what a names? An untyped covers its whole region. */
 bool cap_same_region_as(cap_t a, cap_t b);
@@ -72,12 +73,14 @@ cap_t object_finalise(cap_t cap, bool final);
 /* Dispatch an invocation on ctx->cap to its object's decoder (decode, then perform). */
 exception_t decode_invocation(struct invocation_ctx *ctx);
 
-/* ---- the arch hand-off (core/object/arch_objecttype.c): cap_is_arch caps, arch object types ---- */
+/* ---- the arch hand-off (core/object/arch_objecttype.c): cap_is_arch caps, arch object types ----
+ */
 
 word_t arch_object_size_bits(word_t type);
 cap_t arch_object_create(word_t type, paddr_t pa, bool device);
 struct cap_region arch_cap_region(cap_t cap);
-/* cap_region_within(arch_cap_region(cap), base, top), with no call on the way (an untyped's Retype). */
+/* cap_region_within(arch_cap_region(cap), base, top), with no call on the way (an untyped's
+ * Retype). */
 bool arch_cap_within(cap_t cap, paddr_t base, paddr_t top);
 bool arch_same_region_as(cap_t a, cap_t b);
 bool arch_same_object_as(cap_t a, cap_t b);

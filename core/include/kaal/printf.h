@@ -18,7 +18,8 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((forma
  * and handle (e.g. Page_Map finding no page table, the probe every mapper makes) prints nothing. */
 #ifdef CONFIG_PRINTING
 #define kuser_error(...) kernel_user_error(__func__, __LINE__, __VA_ARGS__)
-void kernel_user_error(const char *func, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void kernel_user_error(const char *func, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 #else
 #define kuser_error(...) ((void)0)
 #endif

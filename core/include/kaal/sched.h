@@ -38,7 +38,8 @@ static inline void sched_dequeue(struct tcb *t)
  * (and re-queues the current thread if it is still runnable). */
 void sched_reschedule_required(void);
 /* t just became runnable: run it at the next exit if it should preempt the current thread (same
- * domain, higher priority), else queue it. Inline for the common case (one domain, no action yet). */
+ * domain, higher priority), else queue it. Inline for the common case (one domain, no action yet).
+ */
 void sched_possible_switch_to_general(struct tcb *t);
 static inline void sched_possible_switch_to(struct tcb *t)
 {

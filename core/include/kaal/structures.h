@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Kernel object layouts: capability slots (CTEs), TCBs, and the packed words generated from structures.bf. */
+/* Kernel object layouts: capability slots (CTEs), TCBs, and the packed words generated from
+ * structures.bf. */
 #ifndef KAAL_STRUCTURES_H
 #define KAAL_STRUCTURES_H
 
@@ -33,11 +34,11 @@ enum vm_rights { VM_KERNEL_ONLY = 0, VM_READ_ONLY = 1, VM_READ_WRITE = 3 };
 
 /* The slots every TCB object carries in its first bytes (seL4's TCB CNode). */
 enum tcb_cnode_index {
-    TCB_CTABLE = 0,  /* CSpace root */
-    TCB_VTABLE = 1,  /* VSpace root */
-    TCB_REPLY = 2,   /* master reply cap */
-    TCB_CALLER = 3,  /* one-shot reply cap of the thread that last called this one */
-    TCB_BUFFER = 4,  /* IPC buffer frame */
+    TCB_CTABLE = 0, /* CSpace root */
+    TCB_VTABLE = 1, /* VSpace root */
+    TCB_REPLY = 2,  /* master reply cap */
+    TCB_CALLER = 3, /* one-shot reply cap of the thread that last called this one */
+    TCB_BUFFER = 4, /* IPC buffer frame */
     TCB_CNODE_ENTRIES = 5,
 };
 
@@ -68,10 +69,10 @@ struct tcb {
     word_t mcp;
     word_t domain;
     word_t time_slice;
-    word_t flags;        /* seL4_TCBFlag_* */
+    word_t flags;                        /* seL4_TCBFlag_* */
     struct tcb *sched_next, *sched_prev; /* ready queue links (valid while sched_queued) */
-    bool sched_queued;                    /* in its (domain, priority) ready queue */
-    struct tcb *debug_next, *debug_prev;  /* the scheduler's list of every TCB (debug dump) */
+    bool sched_queued;                   /* in its (domain, priority) ready queue */
+    struct tcb *debug_next, *debug_prev; /* the scheduler's list of every TCB (debug dump) */
     struct tcb *ep_next, *ep_prev;
     paddr_t bound_notification;
 

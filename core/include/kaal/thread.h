@@ -21,17 +21,25 @@ static inline word_t *thread_lookup_ipc_buffer(struct tcb *thread, bool is_recei
         return NULL;
     }
     /* Frame sizes 0, 1, 2: 4 KiB, 2 MiB, 1 GiB (one translation level, 9 bits, apart). */
-    _Static_assert(seL4_LargePageBits == seL4_PageBits + 9 && seL4_HugePageBits == seL4_PageBits + 18,
+    _Static_assert(seL4_LargePageBits == seL4_PageBits + 9 &&
+                       seL4_HugePageBits == seL4_PageBits + 18,
                    "frame size n is seL4_PageBits + 9 * n bits");
     word_t bits = seL4_PageBits + 9 * cap_frame_cap_get_size(buf);
-    paddr_t pa = cap_frame_cap_get_base(buf) + (thread->ipc_buffer & MASK(bits) & ~MASK(seL4_IPCBufferSizeBits));
+    paddr_t pa = cap_frame_cap_get_base(buf) +
+                 (thread->ipc_buffer & MASK(bits) & ~MASK(seL4_IPCBufferSizeBits));
     return PTOV(word_t, pa);
 }
 
-static inline word_t thread_state_type(const struct tcb *t) { return thread_state_get_ts_type(t->state); }
+static inline word_t thread_state_type(const struct tcb *t)
+{
+    return thread_state_get_ts_type(t->state);
+}
 /* Set t's state word's type with its scheduling consequences: the same as sched_set_thread_state
  * (seL4 setThreadState), under the name the thread layer uses. */
-static inline void thread_set_state(struct tcb *t, word_t ts_type) { sched_set_thread_state(t, ts_type); }
+static inline void thread_set_state(struct tcb *t, word_t ts_type)
+{
+    sched_set_thread_state(t, ts_type);
+}
 
 /* Make a Restart thread run again from its FaultIP (NextIP := FaultIP, state Running). Called by
  * kernel_exit for the thread the scheduler chose (runnable or the idle thread) when it is not

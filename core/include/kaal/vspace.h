@@ -10,7 +10,8 @@
 #include <kaal/kernel.h>
 #include <kaal/structures.h>
 
-/* ASIDs (docs/abi.md#address-space): 7 high bits pick the pool in ks.asid_table, 9 low bits the entry in the pool. */
+/* ASIDs (docs/abi.md#address-space): 7 high bits pick the pool in ks.asid_table, 9 low bits the
+ * entry in the pool. */
 #define ASID_POOLS BIT(seL4_NumASIDPoolsBits)         /* 128 */
 #define ASID_POOL_ENTRIES BIT(seL4_ASIDPoolIndexBits) /* 512 */
 #define ASID_HIGH(asid) ((word_t)(asid) >> seL4_ASIDPoolIndexBits)
@@ -33,8 +34,8 @@
  * Reads only; never fails otherwise. The result is what user code may do at vaddr right now (it
  * changes only through kernel entries, each followed by hal_tlb_invalidate_* when an entry
  * is removed or replaced). vspace_root_pa must be a VSpace object (e.g. a VSpace cap's ptr). */
-bool vspace_lookup(paddr_t vspace_root_pa, word_t vaddr, paddr_t *frame_pa, word_t *size_bits, word_t *rights,
-                   word_t *attrs);
+bool vspace_lookup(paddr_t vspace_root_pa, word_t vaddr, paddr_t *frame_pa, word_t *size_bits,
+                   word_t *rights, word_t *attrs);
 
 /* The ASID pool that holds asid, or NULL when its high part has none. */
 static inline asid_pool_t *asid_pool_of(word_t asid)

@@ -11,21 +11,25 @@
 #include "internal.h"
 
 /* An absolute symbol NAME = value in this file's object, which the generator reads back. */
-#define ASM_CONST(name, value) __asm__ volatile(".globl " #name "\n\t.set " #name ", %c0" ::"i"(value))
+#define ASM_CONST(name, value) \
+    __asm__ volatile(".globl " #name "\n\t.set " #name ", %c0" ::"i"(value))
 
 /* The register save area (struct hal_tcb) starts with regs[], in register order (x0..x30 at 8 *
  * their number); the entry and exit move these pairs with one stp/ldp each. */
-_Static_assert(offsetof(struct hal_tcb, regs) == 0 && REG_X0 == 0 && REG_X30 == 30, "regs[] in register order");
-_Static_assert(REG_SP == REG_X30 + 1 && REG_SPSR == REG_NEXT_IP + 1 && REG_TPIDR == REG_FAULT_IP + 1 &&
-                   REG_TPIDRRO == REG_TPIDR + 1,
+_Static_assert(offsetof(struct hal_tcb, regs) == 0 && REG_X0 == 0 && REG_X30 == 30,
+               "regs[] in register order");
+_Static_assert(REG_SP == REG_X30 + 1 && REG_SPSR == REG_NEXT_IP + 1 &&
+                   REG_TPIDR == REG_FAULT_IP + 1 && REG_TPIDRRO == REG_TPIDR + 1,
                "x30/SP_EL0, NextIP/SPSR, FaultIP/TPIDR_EL0 and TPIDR_EL0/TPIDRRO_EL0 are pairs");
 _Static_assert(offsetof(struct hal_tcb, vspace_epoch) == offsetof(struct hal_tcb, vspace_ttbr0) + 8,
                "the cached TTBR0 value and its epoch are a pair");
-/* struct trap_frame: x0..x30 in register order, then ELR, SPSR, ESR, FAR (pairs x30/ELR, SPSR/ESR). */
+/* struct trap_frame: x0..x30 in register order, then ELR, SPSR, ESR, FAR (pairs x30/ELR, SPSR/ESR).
+ */
 _Static_assert(offsetof(struct trap_frame, x) == 0 && offsetof(struct trap_frame, elr) == 31 * 8 &&
                    offsetof(struct trap_frame, esr) == offsetof(struct trap_frame, spsr) + 8,
                "trap_frame pairs");
-_Static_assert(seL4_TCBFlag_fpuDisabled == BIT(__builtin_ctzl(seL4_TCBFlag_fpuDisabled)), "one flag bit");
+_Static_assert(seL4_TCBFlag_fpuDisabled == BIT(__builtin_ctzl(seL4_TCBFlag_fpuDisabled)),
+               "one flag bit");
 
 void asm_offsets(void);
 void asm_offsets(void)

@@ -11,8 +11,8 @@
 #include "internal.h"
 
 /* Device pages the kernel keeps for itself: the GIC's, as seL4 reserves them (GICv2: one page of
- * the distributor and of the CPU interface, so the untyped list matches seL4's, docs/abi.md#initial-caps). The UART
- * stays available to user space. Filled by gic_probe. */
+ * the distributor and of the CPU interface, so the untyped list matches seL4's,
+ * docs/abi.md#initial-caps). The UART stays available to user space. Filled by gic_probe. */
 static struct mem_region kernel_devices[2];
 
 static struct mem_map boot_mem_map;
@@ -20,7 +20,8 @@ static struct mem_map boot_mem_map;
 static void print_mem_map(const struct mem_map *map)
 {
     for (word_t i = 0; i < map->n_ram; i++) {
-        kprintf("  RAM      [%016lx, %016lx)\n", (unsigned long)map->ram[i].start, (unsigned long)map->ram[i].end);
+        kprintf("  RAM      [%016lx, %016lx)\n", (unsigned long)map->ram[i].start,
+                (unsigned long)map->ram[i].end);
     }
     for (word_t i = 0; i < map->n_reserved; i++) {
         kprintf("  reserved [%016lx, %016lx)\n", (unsigned long)map->reserved[i].start,
@@ -28,8 +29,8 @@ static void print_mem_map(const struct mem_map *map)
     }
 }
 
-/* The loader's TTBR1 maps the 1 GiB from KERNEL_PHYS_BASE (docs/abi.md#loader-mmu-state): that much is known to be
- * RAM before the device tree is read, so the physical window starts with it. */
+/* The loader's TTBR1 maps the 1 GiB from KERNEL_PHYS_BASE (docs/abi.md#loader-mmu-state): that much
+ * is known to be RAM before the device tree is read, so the physical window starts with it. */
 #define BOOT_RAM_SIZE (UL(1) << PT_L1_SHIFT)
 
 /* The loader's device tree, if it is one the kernel can read: NULL and *why otherwise. */
@@ -51,8 +52,8 @@ static const void *handoff_dtb(word_t dtb_paddr, word_t dtb_size, const char **w
     return dtb;
 }
 
-void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v_entry, word_t dtb_paddr,
-                  word_t dtb_size)
+void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v_entry,
+                  word_t dtb_paddr, word_t dtb_size)
 {
     mmu_init(KERNEL_PHYS_BASE, KERNEL_PHYS_BASE + BOOT_RAM_SIZE);
     console_init();
@@ -61,12 +62,12 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
     const void *dtb = handoff_dtb(dtb_paddr, dtb_size, &why);
     psci_init(dtb);
     kprintf("\nKaaL kernel (AArch64, EL1) booting\n");
-    kprintf("  handoff: user image [%lx, %lx) pv_offset %lx entry %lx, dtb %lx size %lx\n", (unsigned long)ui_p_start,
-            (unsigned long)ui_p_end, (unsigned long)pv_offset, (unsigned long)v_entry, (unsigned long)dtb_paddr,
-            (unsigned long)dtb_size);
+    kprintf("  handoff: user image [%lx, %lx) pv_offset %lx entry %lx, dtb %lx size %lx\n",
+            (unsigned long)ui_p_start, (unsigned long)ui_p_end, (unsigned long)pv_offset,
+            (unsigned long)v_entry, (unsigned long)dtb_paddr, (unsigned long)dtb_size);
     kprintf("  kernel image [%lx, %lx) at %p, own page tables active\n",
-            (unsigned long)kernel_image_vtop(_kernel_start), (unsigned long)kernel_image_vtop(_kernel_end),
-            (void *)_kernel_start);
+            (unsigned long)kernel_image_vtop(_kernel_start),
+            (unsigned long)kernel_image_vtop(_kernel_end), (void *)_kernel_start);
     if (dtb == NULL) {
         kprintf("KaaL: no usable device tree (%s): nothing to boot from\n", why);
         hal_halt();
@@ -81,7 +82,8 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
         for (word_t i = 0; i < boot_mem_map.n_ram; i++) {
             if (mmu_map_phys_window(boot_mem_map.ram[i].start, boot_mem_map.ram[i].end) != 0) {
                 kprintf("KaaL: RAM [%lx, %lx) does not fit the physical window\n",
-                        (unsigned long)boot_mem_map.ram[i].start, (unsigned long)boot_mem_map.ram[i].end);
+                        (unsigned long)boot_mem_map.ram[i].start,
+                        (unsigned long)boot_mem_map.ram[i].end);
             }
         }
     }
@@ -92,8 +94,10 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
     }
     aarch64_cpu_init();
     gic_init();
-    kprintf("KaaL: GICv%d: distributor %lx, %s %lx\n", gic_version(), (unsigned long)kernel_devices[0].start,
-            gic_version() == 3 ? "redistributor" : "CPU interface", (unsigned long)kernel_devices[1].start);
+    kprintf("KaaL: GICv%d: distributor %lx, %s %lx\n", gic_version(),
+            (unsigned long)kernel_devices[0].start,
+            gic_version() == 3 ? "redistributor" : "CPU interface",
+            (unsigned long)kernel_devices[1].start);
 
     struct boot_params params = {
         .dtb = dtb,
@@ -116,16 +120,18 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
     const seL4_BootInfo *bi = ks.bootinfo;
     if (bi != NULL) {
         kprintf("KaaL: kernel_boot done: %lu untyped caps in slots [%lu, %lu), empty [%lu, %lu)\n",
-                (unsigned long)(bi->untyped.end - bi->untyped.start), (unsigned long)bi->untyped.start,
-                (unsigned long)bi->untyped.end, (unsigned long)bi->empty.start, (unsigned long)bi->empty.end);
+                (unsigned long)(bi->untyped.end - bi->untyped.start),
+                (unsigned long)bi->untyped.start, (unsigned long)bi->untyped.end,
+                (unsigned long)bi->empty.start, (unsigned long)bi->empty.end);
     } else {
         kprintf("KaaL: kernel_boot done\n");
     }
     timer_init();
     aarch64_pmu_init();
-    kprintf("KaaL: timer: EL1 virtual timer, PPI %lu, %lu Hz counter, tick %u ms; entering the root task at %lx\n",
-            (unsigned long)HAL_TIMER_IRQ, (unsigned long)timer_frequency(), (unsigned)CONFIG_TIMER_TICK_MS,
-            (unsigned long)v_entry);
+    kprintf("KaaL: timer: EL1 virtual timer, PPI %lu, %lu Hz counter, tick %u ms; entering the "
+            "root task at %lx\n",
+            (unsigned long)HAL_TIMER_IRQ, (unsigned long)timer_frequency(),
+            (unsigned)CONFIG_TIMER_TICK_MS, (unsigned long)v_entry);
     /* Boot is over: from here on the kernel runs only on entries from user mode or the idle loop,
      * each ending in aarch64_exit. libfdt (SIMD) is not called again. */
     aarch64_exit();

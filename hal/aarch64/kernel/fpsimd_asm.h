@@ -8,6 +8,9 @@
 #ifndef KAAL_AARCH64_FPSIMD_ASM_H
 #define KAAL_AARCH64_FPSIMD_ASM_H
 
+/* Assembler, not C: clang-format leaves it alone. */
+/* clang-format off */
+
 /* Save into the area at \area (clobbered: it ends at the FPSR word), \t1, \t2. */
 .macro FPSIMD_SAVE area, t1, t2
     st1     {v0.16b, v1.16b, v2.16b, v3.16b}, [\area], #64
@@ -38,4 +41,5 @@
     msr     fpcr, \t2
 .endm
 
+/* clang-format on */
 #endif

@@ -76,7 +76,8 @@ static int read_reg(const void *dtb, int node, paddr_t base[2], word_t size[2])
     int n = 0;
     for (int i = 0; i < 2 && (i + 1) * (ac + sc) * 4 <= len; i++, n++) {
         const fdt32_t *cell = reg + i * (ac + sc);
-        base[i] = ac == 2 ? ((paddr_t)fdt32_to_cpu(cell[0]) << 32) | fdt32_to_cpu(cell[1]) : fdt32_to_cpu(cell[0]);
+        base[i] = ac == 2 ? ((paddr_t)fdt32_to_cpu(cell[0]) << 32) | fdt32_to_cpu(cell[1])
+                          : fdt32_to_cpu(cell[0]);
         size[i] = sc == 2 ? ((word_t)fdt32_to_cpu(cell[ac]) << 32) | fdt32_to_cpu(cell[ac + 1])
                           : (sc == 1 ? fdt32_to_cpu(cell[ac]) : 0);
     }
@@ -91,7 +92,8 @@ int gic_probe(const void *dtb, struct mem_region devices[2], const char **error)
     if (node >= 0) {
         gic.version = 3;
     } else {
-        static const char *const v2_names[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic"};
+        static const char *const v2_names[] = {"arm,cortex-a15-gic", "arm,gic-400",
+                                               "arm,cortex-a9-gic"};
         for (word_t i = 0; i < ARRAY_SIZE(v2_names) && node < 0; i++) {
             node = fdt_node_offset_by_compatible(dtb, -1, v2_names[i]);
         }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* AArch64 implementation of the HAL contract: halt (PSCI), kernel exceptions and the panic dump,
- * threads and memory. (Interrupts: gic.c; entry and exit: trap.c; VSpaces: mmu.c and hal/common/pte.c.) */
+ * threads and memory. (Interrupts: gic.c; entry and exit: trap.c; VSpaces: mmu.c and
+ * hal/common/pte.c.) */
 #include <hal/hal.h>
 #include <kaal/kernel.h>
 #include <kaal/printf.h>
@@ -140,7 +141,8 @@ static const char *const vector_names[16] = {
 static void dump_esr(word_t esr, word_t far, word_t elr)
 {
     word_t ec = (esr >> 26) & 0x3f;
-    kprintf("  ESR_EL1 %016lx: class 0x%lx = %s", (unsigned long)esr, (unsigned long)ec, esr_class_name(ec));
+    kprintf("  ESR_EL1 %016lx: class 0x%lx = %s", (unsigned long)esr, (unsigned long)ec,
+            esr_class_name(ec));
     if (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) {
         word_t fsc = esr & 0x3f;
         kprintf(", %s at level %lu", fault_status_name(fsc), (unsigned long)(fsc & 3));
@@ -161,9 +163,10 @@ static void dump_current_thread(void)
         kprintf("  current thread: none (booting)\n");
         return;
     }
-    kprintf("  current thread %p \"%s\": user PC %016lx SP_EL0 %016lx FaultIP %016lx x7 %lx\n", (const void *)t,
-            t->name, (unsigned long)t->arch.regs[REG_NEXT_IP], (unsigned long)t->arch.regs[REG_SP],
-            (unsigned long)t->arch.regs[REG_FAULT_IP], (unsigned long)t->arch.regs[REG_X7]);
+    kprintf("  current thread %p \"%s\": user PC %016lx SP_EL0 %016lx FaultIP %016lx x7 %lx\n",
+            (const void *)t, t->name, (unsigned long)t->arch.regs[REG_NEXT_IP],
+            (unsigned long)t->arch.regs[REG_SP], (unsigned long)t->arch.regs[REG_FAULT_IP],
+            (unsigned long)t->arch.regs[REG_X7]);
 }
 
 void hal_panic_dump(void)
@@ -171,7 +174,8 @@ void hal_panic_dump(void)
     dump_current_thread();
     if (last_trap != NULL) {
         dump_esr(last_trap->esr, last_trap->far, last_trap->elr);
-        kprintf("  SPSR_EL1 %016lx  LR %016lx\n", (unsigned long)last_trap->spsr, (unsigned long)last_trap->x[30]);
+        kprintf("  SPSR_EL1 %016lx  LR %016lx\n", (unsigned long)last_trap->spsr,
+                (unsigned long)last_trap->x[30]);
         for (int i = 0; i < 30; i += 2) {
             kprintf("  x%2d %016lx  x%2d %016lx\n", i, (unsigned long)last_trap->x[i], i + 1,
                     (unsigned long)last_trap->x[i + 1]);
@@ -179,12 +183,16 @@ void hal_panic_dump(void)
         return;
     }
     word_t esr, far, elr;
-    __asm__ volatile("mrs %0, esr_el1; mrs %1, far_el1; mrs %2, elr_el1" : "=r"(esr), "=r"(far), "=r"(elr));
+    __asm__ volatile("mrs %0, esr_el1; mrs %1, far_el1; mrs %2, elr_el1"
+                     : "=r"(esr), "=r"(far), "=r"(elr));
     kprintf("  (no exception taken; last exception registers follow, possibly stale)\n");
     dump_esr(esr, far, elr);
 }
 
-static bool in_idle_loop(word_t pc) { return pc >= (word_t)aarch64_idle && pc < (word_t)aarch64_idle_end; }
+static bool in_idle_loop(word_t pc)
+{
+    return pc >= (word_t)aarch64_idle && pc < (word_t)aarch64_idle_end;
+}
 
 void aarch64_trap(struct trap_frame *frame, word_t vector)
 {

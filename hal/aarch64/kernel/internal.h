@@ -15,7 +15,8 @@ struct trap_frame {
     word_t far;
     word_t pad;
 };
-_Static_assert(sizeof(struct trap_frame) == 36 * 8, "trap_frame: 16-byte multiple (head.S: asm_offsets.c)");
+_Static_assert(sizeof(struct trap_frame) == 36 * 8,
+               "trap_frame: 16-byte multiple (head.S: asm_offsets.c)");
 
 struct hal_tcb;
 
@@ -33,9 +34,10 @@ extern char kernel_stack_base[], kernel_stack_top[];
 /* Linker script symbols: the kernel image, virtual. */
 extern char _kernel_start[], _kernel_end[], __bss_start[], __bss_end[];
 
-/* C entry from _start with the loader's registers (docs/abi.md#loader-registers). Does not return. */
-void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v_entry, word_t dtb_paddr,
-                  word_t dtb_size) NORETURN;
+/* C entry from _start with the loader's registers (docs/abi.md#loader-registers). Does not return.
+ */
+void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v_entry,
+                  word_t dtb_paddr, word_t dtb_size) NORETURN;
 /* Exception taken at EL1 (vectors 0-7, and the AArch32 EL0 vectors 12-15): an IRQ in the idle loop
  * goes to aarch64_idle_irq; everything else is a kernel bug and panics with the registers. */
 void aarch64_trap(struct trap_frame *frame, word_t vector) NORETURN;
@@ -51,15 +53,15 @@ void aarch64_idle_irq(void) NORETURN;
  * registers) or idle; powers off when nothing can ever run again. Kernel stack, IRQs masked. */
 void aarch64_exit(void) NORETURN;
 /* head.S: resume t (Running, chosen by the scheduler, its SPSR sane): TTBR0_EL1 for its VSpace
- * (aarch64_vspace_refresh), CPACR_EL1 for its FP/SIMD use (saving the owner's FP/SIMD state and loading its own when
- * another thread's is in the registers), its registers; SP_EL1 is left pointing at its struct
- * hal_tcb for the next entry. The tail of aarch64_exit and the IPC fastpath's exit
- * (HAL_FASTPATH_EXIT, hal_port.h). Does not return. */
+ * (aarch64_vspace_refresh), CPACR_EL1 for its FP/SIMD use (saving the owner's FP/SIMD state and
+ * loading its own when another thread's is in the registers), its registers; SP_EL1 is left
+ * pointing at its struct hal_tcb for the next entry. The tail of aarch64_exit and the IPC
+ * fastpath's exit (HAL_FASTPATH_EXIT, hal_port.h). Does not return. */
 struct tcb;
 void aarch64_resume(struct tcb *t) NORETURN;
-/* trap.c, called by aarch64_resume when t's cached TTBR0_EL1 value (struct hal_tcb) is stale: compute
- * it by seL4's setVMRoot rule (tcb_vspace) and cache it for the current epoch. Kernel stack, IRQs
- * masked. */
+/* trap.c, called by aarch64_resume when t's cached TTBR0_EL1 value (struct hal_tcb) is stale:
+ * compute it by seL4's setVMRoot rule (tcb_vspace) and cache it for the current epoch. Kernel
+ * stack, IRQs masked. */
 void aarch64_vspace_refresh(struct tcb *t);
 /* trap.c: a system call (the vector stored FaultIP): the slowpath, then aarch64_exit. */
 void aarch64_svc_entry(void) NORETURN;
@@ -71,7 +73,7 @@ struct aarch64_cpu {
     word_t cpacr;          /* CPACR_EL1 as last written (_start enabled FP/SIMD at EL0 and EL1) */
     word_t vspace_epoch;   /* bumped by hal_vspace_bindings_changed; struct hal_tcb's cache */
     word_t empty_ttbr0;    /* the empty table with the reserved ASID 0 (aarch64_cpu_init) */
-    word_t fp_loads;       /* FP/SIMD loads so far (aarch64_resume; debug builds), printed at power-off */
+    word_t fp_loads; /* FP/SIMD loads so far (aarch64_resume; debug builds), printed at power-off */
 };
 extern struct aarch64_cpu aarch64_cpu;
 /* Once the kernel's tables are built: fill in aarch64_cpu.empty_ttbr0. */
@@ -92,9 +94,9 @@ void gic_enable_kernel_irq(word_t irq);
 /* Is any line unmasked for user space (hal_irq_unmask)? */
 bool gic_user_irq_enabled(void);
 
-/* timer.c: the EL1 virtual timer ticking every CONFIG_TIMER_TICK_MS; CNTKCTL_EL1: EL0 reads only the
- * virtual count, and only with CONFIG_EXPORT_VCNT_USER. Boot, after
- * gic_init. timer_reload starts the next period (and clears the pending tick). */
+/* timer.c: the EL1 virtual timer ticking every CONFIG_TIMER_TICK_MS; CNTKCTL_EL1: EL0 reads only
+ * the virtual count, and only with CONFIG_EXPORT_VCNT_USER. Boot, after gic_init. timer_reload
+ * starts the next period (and clears the pending tick). */
 void timer_init(void);
 /* Benchmark builds: export the PMU cycle counter to EL0 (pmu.c); a no-op otherwise. Boot, once. */
 void aarch64_pmu_init(void);

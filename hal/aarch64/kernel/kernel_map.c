@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel's own translation tables (TTBR1): its image, the physical window and the device
- * window (docs/abi.md#qemu-virt-addresses). Built at boot from .bss; the loader's tables are dropped. */
+ * window (docs/abi.md#qemu-virt-addresses). Built at boot from .bss; the loader's tables are
+ * dropped. */
 #include <hal/hal.h>
 #include <kaal/assert.h>
 #include <kaal/string.h>
@@ -36,7 +37,8 @@ bool aarch64_phys_is_ram(paddr_t pa, word_t bytes)
 {
     for (word_t i = 0; i < n_ram_ranges; i++) {
         const struct mem_region *r = &ram_ranges[i];
-        if (pa >= r->start && bytes <= r->end - r->start && pa - r->start <= r->end - r->start - bytes) {
+        if (pa >= r->start && bytes <= r->end - r->start &&
+            pa - r->start <= r->end - r->start - bytes) {
             return true;
         }
     }
@@ -45,7 +47,10 @@ bool aarch64_phys_is_ram(paddr_t pa, word_t bytes)
 
 paddr_t kernel_image_vtop(const void *p) { return (word_t)p - KERNEL_ELF_BASE + KERNEL_PHYS_BASE; }
 
-static pte_t table_desc(const pte_t *table) { return (kernel_image_vtop(table) & PTE_ADDR_MASK) | PTE_TABLE; }
+static pte_t table_desc(const pte_t *table)
+{
+    return (kernel_image_vtop(table) & PTE_ADDR_MASK) | PTE_TABLE;
+}
 
 static word_t l1_index(word_t va) { return (va >> PT_L1_SHIFT) & (PT_ENTRIES - 1); }
 static word_t l2_index(word_t va) { return (va >> PT_L2_SHIFT) & (PT_ENTRIES - 1); }
@@ -100,7 +105,8 @@ void mmu_map_device(word_t va, paddr_t pa, word_t size)
 {
     kassert(va >= KDEV_BASE && IS_ALIGNED(va | pa | size, PT_L3_SHIFT));
     for (word_t off = 0; off < size; off += UL(1) << PT_L3_SHIFT) {
-        device_l3[((va + off - KDEV_BASE) >> PT_L3_SHIFT) & (PT_ENTRIES - 1)] = (pa + off) | DEVICE_ATTRS | PTE_PAGE;
+        device_l3[((va + off - KDEV_BASE) >> PT_L3_SHIFT) & (PT_ENTRIES - 1)] =
+            (pa + off) | DEVICE_ATTRS | PTE_PAGE;
     }
     /* The entries were invalid, so no TLB holds them: a barrier before first use is enough. */
     __asm__ volatile("dsb ishst; isb" ::: "memory");
@@ -125,7 +131,8 @@ void mmu_init(paddr_t ram_start, paddr_t ram_end)
      * segment, as seL4's image). The last L2 slot is the device window. */
     word_t image_size = ROUND_UP((word_t)_kernel_end - KERNEL_ELF_BASE, PT_L2_SHIFT);
     for (word_t off = 0; off < image_size; off += MIB2) {
-        image_l2[l2_index(KERNEL_ELF_BASE + off)] = (KERNEL_PHYS_BASE + off) | IMAGE_ATTRS | PTE_BLOCK;
+        image_l2[l2_index(KERNEL_ELF_BASE + off)] =
+            (KERNEL_PHYS_BASE + off) | IMAGE_ATTRS | PTE_BLOCK;
     }
     /* Device window: 4 KiB pages at KDEV_BASE. The PL011 now; the GIC pages with its driver. */
     device_l3[0] = VIRT_UART_PADDR | DEVICE_ATTRS | PTE_PAGE;
@@ -138,8 +145,8 @@ void mmu_init(paddr_t ram_start, paddr_t ram_end)
 
     word_t sctlr;
     __asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
-    /* Keep M, C, I; EL0 may read CTR_EL0 and do cache maintenance by VA (docs/abi.md#tls-fpu-and-system-registers);
-     * unaligned accesses allowed (A = 0). */
+    /* Keep M, C, I; EL0 may read CTR_EL0 and do cache maintenance by VA
+     * (docs/abi.md#tls-fpu-and-system-registers); unaligned accesses allowed (A = 0). */
     sctlr |= SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_UCT | SCTLR_UCI | SCTLR_SA;
     sctlr &= ~SCTLR_A;
     __asm__ volatile("msr sctlr_el1, %0; isb" ::"r"(sctlr) : "memory");

@@ -30,7 +30,8 @@ void hal_pte_store(word_t *slot, word_t pte)
 
 void hal_tlb_invalidate_asid(word_t asid)
 {
-    __asm__ volatile("dsb ishst; tlbi aside1is, %0; dsb ish; isb" ::"r"(asid << TTBR_ASID_SHIFT) : "memory");
+    __asm__ volatile("dsb ishst; tlbi aside1is, %0; dsb ish; isb" ::"r"(asid << TTBR_ASID_SHIFT)
+                     : "memory");
 }
 
 void hal_tlb_invalidate_va(word_t asid, word_t vaddr)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Benchmark builds (-Dbenchmarks=true, CONFIG_EXPORT_PMU_USER): let EL0 read the PMU cycle
- * counter, as seL4 does with KernelArmExportPMUUser (docs/abi.md#tls-fpu-and-system-registers). Under QEMU with
+ * counter, as seL4 does with KernelArmExportPMUUser (docs/abi.md#tls-fpu-and-system-registers).
+ * Under QEMU with
  * `-icount shift=0` PMCCNTR_EL0 advances by one per instruction, which is how the benchmarks
  * count instructions (docs/performance.md). */
 #include <hal/hal.h>

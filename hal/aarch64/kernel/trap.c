@@ -81,7 +81,8 @@ bool hal_invariants_hold(char *why, size_t why_len)
     for (uint32_t i = 0; i < kernel_invariants_thread_count(); i++) {
         const struct tcb *t = kernel_invariants_thread(i);
         if (t->arch.vspace_epoch == cpu.vspace_epoch && t->arch.vspace_ttbr0 != thread_ttbr0(t)) {
-            ksnprintf(why, why_len, "aarch64: TCB %lx caches TTBR0 %lx for this epoch, but its VTable gives %lx",
+            ksnprintf(why, why_len,
+                      "aarch64: TCB %lx caches TTBR0 %lx for this epoch, but its VTable gives %lx",
                       (unsigned long)VTOP(t), (unsigned long)t->arch.vspace_ttbr0,
                       (unsigned long)thread_ttbr0(t));
             return false;
@@ -107,20 +108,24 @@ void aarch64_exit(void)
     if (t != NULL && thread_state_type(t) == ThreadState_Running) {
         /* Only the bits the kernel owns are its invariant: the rest is the thread's (regs.h). */
         kassert((hal_reg_get(&t->arch, REG_SPSR) & SPSR_KERNEL_OWNED) == USER_SPSR_INITIAL);
-        kassert(t->arch.vspace_epoch != cpu.vspace_epoch || t->arch.vspace_ttbr0 == thread_ttbr0(t));
+        kassert(t->arch.vspace_epoch != cpu.vspace_epoch ||
+                t->arch.vspace_ttbr0 == thread_ttbr0(t));
         aarch64_resume(t);
     }
     fpu_release();
     if (machine_is_done()) {
         kprintf("KaaL: no runnable thread and nothing left that could wake one (root thread %s); "
                 "powering off\n",
-                ks.root_thread != NULL && thread_state_type(ks.root_thread) == ThreadState_Inactive ? "inactive"
-                                                                                                    : "blocked");
-        kprintf("KaaL: kernel entries: %lu system calls, %lu VM faults, %lu user exceptions, %lu IRQs "
-                "from EL0, %lu from idle (%lu timer ticks); %lu FP/SIMD loads\n",
-                (unsigned long)entries.syscalls, (unsigned long)entries.vm_faults,
-                (unsigned long)entries.user_exceptions, (unsigned long)entries.user_irqs,
-                (unsigned long)entries.idle_irqs, (unsigned long)timer_ticks(), (unsigned long)cpu.fp_loads);
+                ks.root_thread != NULL && thread_state_type(ks.root_thread) == ThreadState_Inactive
+                    ? "inactive"
+                    : "blocked");
+        kprintf(
+            "KaaL: kernel entries: %lu system calls, %lu VM faults, %lu user exceptions, %lu IRQs "
+            "from EL0, %lu from idle (%lu timer ticks); %lu FP/SIMD loads\n",
+            (unsigned long)entries.syscalls, (unsigned long)entries.vm_faults,
+            (unsigned long)entries.user_exceptions, (unsigned long)entries.user_irqs,
+            (unsigned long)entries.idle_irqs, (unsigned long)timer_ticks(),
+            (unsigned long)cpu.fp_loads);
         hal_halt();
     }
     aarch64_idle();
@@ -139,7 +144,8 @@ void aarch64_svc_entry(void)
 
 void aarch64_el0_entry(word_t kind, struct hal_tcb *arch)
 {
-    kassert(ks.cur_thread != NULL && arch == &ks.cur_thread->arch); /* SP_EL1 named the current thread */
+    kassert(ks.cur_thread != NULL &&
+            arch == &ks.cur_thread->arch); /* SP_EL1 named the current thread */
     word_t elr = hal_reg_get(arch, REG_NEXT_IP);
     switch (kind) {
     case EL0_SYNC: {
@@ -156,7 +162,8 @@ void aarch64_el0_entry(word_t kind, struct hal_tcb *arch)
             entries.vm_faults++;
             kernel_handle_vm_fault(true, elr, esr);
             break;
-        default: /* undefined instruction, FP trap, misaligned PC/SP, BRK, HVC/SMC, ... (docs/abi.md#faults) */
+        default: /* undefined instruction, FP trap, misaligned PC/SP, BRK, HVC/SMC, ...
+                    (docs/abi.md#faults) */
             hal_reg_set(arch, REG_FAULT_IP, elr);
             entries.user_exceptions++;
             kernel_handle_user_exception(esr);

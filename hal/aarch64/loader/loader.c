@@ -2,7 +2,8 @@
 /* KaaL's loader: unpacks the kernel ELF, a device tree and the root task into RAM as seL4's
  * elfloader does on qemu-arm-virt (docs/abi.md#qemu-virt-addresses), turns the MMU on in the state
  * of docs/abi.md#loader-mmu-state and enters
- * the kernel with x0..x5 of docs/abi.md#loader-registers. Runs at EL1 with the MMU off (built with -mstrict-align). */
+ * the kernel with x0..x5 of docs/abi.md#loader-registers. Runs at EL1 with the MMU off (built with
+ * -mstrict-align). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -170,7 +171,8 @@ static void elf_check(const uint8_t *elf, word_t size, const char *what)
     }
     for (int i = 0; i < eh->phnum; i++) {
         const struct elf64_phdr *ph = elf_phdr(elf, i);
-        if (ph->type == PT_LOAD && (ph->offset > size || ph->filesz > size - ph->offset || ph->filesz > ph->memsz)) {
+        if (ph->type == PT_LOAD &&
+            (ph->offset > size || ph->filesz > size - ph->offset || ph->filesz > ph->memsz)) {
             puts_uart(what);
             fail(" has a segment outside the file");
         }
@@ -186,10 +188,14 @@ static struct elf_info elf_scan(const uint8_t *elf)
         if (ph->type != PT_LOAD || ph->memsz == 0) {
             continue;
         }
-        if (ph->vaddr < info.v_start) info.v_start = ph->vaddr;
-        if (ph->vaddr + ph->memsz > info.v_end) info.v_end = ph->vaddr + ph->memsz;
-        if (ph->paddr < info.p_start) info.p_start = ph->paddr;
-        if (ph->paddr + ph->memsz > info.p_end) info.p_end = ph->paddr + ph->memsz;
+        if (ph->vaddr < info.v_start)
+            info.v_start = ph->vaddr;
+        if (ph->vaddr + ph->memsz > info.v_end)
+            info.v_end = ph->vaddr + ph->memsz;
+        if (ph->paddr < info.p_start)
+            info.p_start = ph->paddr;
+        if (ph->paddr + ph->memsz > info.p_end)
+            info.p_end = ph->paddr + ph->memsz;
     }
     if (info.v_end == 0) {
         fail("an ELF image has no loadable segment");
@@ -297,8 +303,8 @@ void loader_main(word_t x0)
     memcpy(dtb_copy, dtb_src, dtb_size); /* the kernel is about to be loaded over QEMU's copy */
     put_be32(dtb_copy + 4, (uint32_t)dtb_size);
 
-    /* 2. Where everything goes (docs/abi.md#qemu-virt-addresses): the kernel at its p_paddr, the DTB on the next
-     *    page after it, the root task on the page after the DTB. */
+    /* 2. Where everything goes (docs/abi.md#qemu-virt-addresses): the kernel at its p_paddr, the
+     * DTB on the next page after it, the root task on the page after the DTB. */
     const uint8_t *kelf = payload_kernel_start;
     elf_check(kelf, (word_t)(payload_kernel_end - payload_kernel_start), "the kernel");
     struct elf_info k = elf_scan(kelf);
@@ -317,7 +323,8 @@ void loader_main(word_t x0)
         ui_entry = r.entry;
     }
     if (overlaps(k.p_start, ui_p_end, (word_t)__loader_start, (word_t)__loader_end)) {
-        fail("kernel + DTB + root task do not fit below the loader (see hal/aarch64/loader/loader.ld)");
+        fail("kernel + DTB + root task do not fit below the loader (see "
+             "hal/aarch64/loader/loader.ld)");
     }
 
     /* 3. Unpack. */

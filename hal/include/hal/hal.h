@@ -8,8 +8,8 @@
 #include <kaal/types.h>
 #include <hal/regs.h>
 
-/* --- Provided by the port header <hal_port/hal_port.h> (static inline, or macros of these types) ---
- *   struct hal_tcb                      saved registers (word_t regs[N_USER_REGS]) and FP state
+/* --- Provided by the port header <hal_port/hal_port.h> (static inline, or macros of these types)
+ * --- struct hal_tcb                      saved registers (word_t regs[N_USER_REGS]) and FP state
  *   void *hal_ptov(paddr_t pa)          kernel pointer for a RAM physical address (pa must be RAM)
  *   paddr_t hal_vtop(const void *p)     inverse of hal_ptov
  *   bool hal_phys_is_ram(paddr_t pa, word_t bytes)  is [pa, pa + bytes) RAM? (any context; lets
@@ -31,13 +31,18 @@
 #include <hal_port/hal_port.h>
 
 _Static_assert(__builtin_types_compatible_p(__typeof__(hal_ptov((paddr_t)0)), void *), "hal_ptov");
-_Static_assert(__builtin_types_compatible_p(__typeof__(hal_vtop((const void *)0)), paddr_t), "hal_vtop");
-_Static_assert(__builtin_types_compatible_p(__typeof__(hal_phys_is_ram((paddr_t)0, 0)), bool), "hal_phys_is_ram");
-_Static_assert(__builtin_types_compatible_p(__typeof__(hal_reg_get((const struct hal_tcb *)0, REG_X0)), word_t),
+_Static_assert(__builtin_types_compatible_p(__typeof__(hal_vtop((const void *)0)), paddr_t),
+               "hal_vtop");
+_Static_assert(__builtin_types_compatible_p(__typeof__(hal_phys_is_ram((paddr_t)0, 0)), bool),
+               "hal_phys_is_ram");
+_Static_assert(__builtin_types_compatible_p(
+                   __typeof__(hal_reg_get((const struct hal_tcb *)0, REG_X0)), word_t),
                "hal_reg_get");
-_Static_assert(__builtin_types_compatible_p(__typeof__(hal_reg_set((struct hal_tcb *)0, REG_X0, 0)), void),
+_Static_assert(__builtin_types_compatible_p(__typeof__(hal_reg_set((struct hal_tcb *)0, REG_X0, 0)),
+                                            void),
                "hal_reg_set");
-_Static_assert(__builtin_types_compatible_p(__typeof__(HAL_WINDOW_OFFSET), word_t), "HAL_WINDOW_OFFSET");
+_Static_assert(__builtin_types_compatible_p(__typeof__(HAL_WINDOW_OFFSET), word_t),
+               "HAL_WINDOW_OFFSET");
 #if !defined(HAL_FASTPATH_EXIT) || !defined(HAL_MAX_IRQ) || !defined(HAL_TIMER_IRQ)
 #error "the port header must define HAL_FASTPATH_EXIT, HAL_MAX_IRQ and HAL_TIMER_IRQ"
 #endif

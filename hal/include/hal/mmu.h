@@ -78,10 +78,10 @@ void hal_tlb_invalidate_va(word_t asid, word_t vaddr);
  * The range [pa, pa + size) lies inside one user frame (size > 0); the port works on whole cache
  * lines covering it, through its own mapping of physical memory. A range outside RAM (a device
  * frame) has no kernel mapping and is left alone; on hostsim, where the host's caches are
- * coherent, these do nothing at all. clean: write dirty lines back to the point of coherency; invalidate: discard lines
- * (partial lines at either end are cleaned first, so bytes outside the range are kept);
- * clean_invalidate: both; unify_instruction: clean to the point of unification and invalidate
- * the instruction cache, so code written through the data side can be executed. */
+ * coherent, these do nothing at all. clean: write dirty lines back to the point of coherency;
+ * invalidate: discard lines (partial lines at either end are cleaned first, so bytes outside the
+ * range are kept); clean_invalidate: both; unify_instruction: clean to the point of unification and
+ * invalidate the instruction cache, so code written through the data side can be executed. */
 void hal_cache_clean_data(paddr_t pa, word_t size);
 void hal_cache_invalidate_data(paddr_t pa, word_t size);
 void hal_cache_clean_invalidate_data(paddr_t pa, word_t size);

@@ -8,9 +8,36 @@
 
 enum user_reg {
     REG_X0 = 0, /* X0..X30 are 0..30 */
-    REG_X1, REG_X2, REG_X3, REG_X4, REG_X5, REG_X6, REG_X7, REG_X8, REG_X9, REG_X10,
-    REG_X11, REG_X12, REG_X13, REG_X14, REG_X15, REG_X16, REG_X17, REG_X18, REG_X19, REG_X20,
-    REG_X21, REG_X22, REG_X23, REG_X24, REG_X25, REG_X26, REG_X27, REG_X28, REG_X29, REG_X30,
+    REG_X1,
+    REG_X2,
+    REG_X3,
+    REG_X4,
+    REG_X5,
+    REG_X6,
+    REG_X7,
+    REG_X8,
+    REG_X9,
+    REG_X10,
+    REG_X11,
+    REG_X12,
+    REG_X13,
+    REG_X14,
+    REG_X15,
+    REG_X16,
+    REG_X17,
+    REG_X18,
+    REG_X19,
+    REG_X20,
+    REG_X21,
+    REG_X22,
+    REG_X23,
+    REG_X24,
+    REG_X25,
+    REG_X26,
+    REG_X27,
+    REG_X28,
+    REG_X29,
+    REG_X30,
     REG_SP = 31,       /* SP_EL0 */
     REG_NEXT_IP = 32,  /* ELR_EL1: where the thread resumes */
     REG_SPSR = 33,     /* SPSR_EL1 */
@@ -28,7 +55,8 @@ enum user_reg {
 #define REG_SYSCALL REG_X7
 #define N_MSG_REGISTERS 4
 
-/* SPSR for a thread entering EL0: EL0t, FIQ masked (the debug-build value, docs/abi.md#root-task-start). */
+/* SPSR for a thread entering EL0: EL0t, FIQ masked (the debug-build value,
+ * docs/abi.md#root-task-start). */
 #define USER_SPSR_INITIAL 0x40ul
 
 /* Who owns which PSTATE bits of a thread (the saved SPSR_EL1; docs/aarch64.md, "PSTATE").
@@ -43,8 +71,11 @@ enum user_reg {
  * every other bit set to USER_SPSR_INITIAL (docs/abi.md#invocation-semantics). TCB_CopyRegisters
  * copies a value that was
  * one or the other, unchanged (as seL4). A bit a future CPU adds is left alone. */
-#define SPSR_KERNEL_OWNED 0x00f023dful /* M[4:0], F, I, A, D, ALLINT, IL, SS, PAN, UAO */
+#define SPSR_KERNEL_OWNED 0x00f023dful  /* M[4:0], F, I, A, D, ALLINT, IL, SS, PAN, UAO */
 #define SPSR_USER_WRITABLE 0xf0000000ul /* NZCV: what WriteRegisters and fault replies may set */
-static inline word_t user_spsr_sanitise(word_t v) { return (v & SPSR_USER_WRITABLE) | USER_SPSR_INITIAL; }
+static inline word_t user_spsr_sanitise(word_t v)
+{
+    return (v & SPSR_USER_WRITABLE) | USER_SPSR_INITIAL;
+}
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* libkaal's port file for aarch64: the system call instruction and the TLS slot of the IPC buffer
- * pointer. Everything else in libkaal is shared by the ports. Installed as <kaal/arch/syscall.h>. */
+ * pointer. Everything else in libkaal is shared by the ports. Installed as <kaal/arch/syscall.h>.
+ */
 #ifndef KAAL_ARCH_SYSCALL_H
 #define KAAL_ARCH_SYSCALL_H
 
@@ -8,11 +9,11 @@
 
 #define KAAL_ARCH_AARCH64 1
 
-/* `svc #0` with x7 = sys and x0..x5 in and out (docs/abi.md#registers: the kernel writes only x0..x5 and
- * preserves every other register, so only those are outputs; "memory" because the kernel reads
- * and writes the IPC buffer). */
-static inline void kaal_arch_syscall(seL4_Word sys, seL4_Word *a0, seL4_Word *a1, seL4_Word *a2, seL4_Word *a3,
-                                     seL4_Word *a4, seL4_Word *a5)
+/* `svc #0` with x7 = sys and x0..x5 in and out (docs/abi.md#registers: the kernel writes only
+ * x0..x5 and preserves every other register, so only those are outputs; "memory" because the kernel
+ * reads and writes the IPC buffer). */
+static inline void kaal_arch_syscall(seL4_Word sys, seL4_Word *a0, seL4_Word *a1, seL4_Word *a2,
+                                     seL4_Word *a3, seL4_Word *a4, seL4_Word *a5)
 {
     register seL4_Word x0 __asm__("x0") = *a0;
     register seL4_Word x1 __asm__("x1") = *a1;
@@ -41,6 +42,9 @@ static inline seL4_Word kaal_arch_get_tls_base(void)
     __asm__ volatile("mrs %0, tpidr_el0" : "=r"(v));
     return v;
 }
-static inline void kaal_arch_set_tls_base(seL4_Word v) { __asm__ volatile("msr tpidr_el0, %0" : : "r"(v)); }
+static inline void kaal_arch_set_tls_base(seL4_Word v)
+{
+    __asm__ volatile("msr tpidr_el0, %0" : : "r"(v));
+}
 
 #endif

@@ -11,7 +11,8 @@
  * the thread cannot continue (it faulted, or the kernel halted).
  *
  * The simulator installs a function that enters the simulated kernel as the root thread
- * (hostsim_root_syscall); libkaal's sys_* calls then go through it too (user/arch/hostsim/port.c). */
+ * (hostsim_root_syscall); libkaal's sys_* calls then go through it too (user/arch/hostsim/port.c).
+ */
 typedef int (*kaal_syscall_fn)(seL4_Word regs[8]);
 
 /* Install the system call entry. Called once by the port's start-up glue, before any call. */
@@ -23,8 +24,8 @@ int kaal_syscall(seL4_Word regs[8]);
 /* seL4_DebugPutChar: print one character on the kernel console. */
 void kaal_debug_put_char(char c);
 
-/* seL4_DebugCapIdentify: the cap type tag (docs/abi.md#cap-types) of the cap cptr names in the caller's
- * CSpace at depth 64; 0 (null) if the slot is empty or the lookup fails. */
+/* seL4_DebugCapIdentify: the cap type tag (docs/abi.md#cap-types) of the cap cptr names in the
+ * caller's CSpace at depth 64; 0 (null) if the slot is empty or the lookup fails. */
 seL4_Word kaal_debug_cap_identify(seL4_CPtr cptr);
 
 #endif

@@ -7,10 +7,7 @@
 
 #include "kaal_syscall.h"
 
-static void no_trap(seL4_Word regs[8])
-{
-    (void)regs; /* no kernel to enter: registers unchanged */
-}
+static void no_trap(seL4_Word regs[8]) { (void)regs; /* no kernel to enter: registers unchanged */ }
 
 kaal_hostsim_trap_fn kaal_hostsim_trap = no_trap;
 

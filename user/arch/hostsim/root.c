@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Root-task start-up on hostsim: boot the machine from a device tree and run kaal_root_main() as the
- * root task. Host code (it uses the hostsim machine API and stdio), linked into the executable
+/* Root-task start-up on hostsim: boot the machine from a device tree and run kaal_root_main() as
+ * the root task. Host code (it uses the hostsim machine API and stdio), linked into the executable
  * that carries the root task, e.g. kaal-conformance.
  *
  * Two ways to run it:
@@ -61,13 +61,14 @@ static void root_entry(seL4_BootInfo *bi)
 
 static void usage(FILE *out, const char *prog)
 {
-    fprintf(out,
-            "usage: %s [--dtb FILE] [--shim]\n"
-            "Boot the hostsim kernel from a device tree (default: %s) and run this root task.\n"
-            "  --shim   run it as host code making the root thread's system calls, not in user mode\n"
-            "Exit status: the root task's (0 = success); 3 boot failed; 4 the kernel halted or the\n"
-            "root thread stopped before the root task returned.\n",
-            prog, KAAL_HOSTSIM_DEFAULT_DTB);
+    fprintf(
+        out,
+        "usage: %s [--dtb FILE] [--shim]\n"
+        "Boot the hostsim kernel from a device tree (default: %s) and run this root task.\n"
+        "  --shim   run it as host code making the root thread's system calls, not in user mode\n"
+        "Exit status: the root task's (0 = success); 3 boot failed; 4 the kernel halted or the\n"
+        "root thread stopped before the root task returned.\n",
+        prog, KAAL_HOSTSIM_DEFAULT_DTB);
 }
 
 int kaal_hostsim_root_main(int argc, char **argv)
@@ -116,8 +117,8 @@ int kaal_hostsim_root_main(int argc, char **argv)
         enum hostsim_run_status st = hostsim_run_root(root_entry);
         status = kaal_root_status();
         if (st != HOSTSIM_RUN_DONE || status < 0) {
-            fprintf(stderr, "%s: the run ended with status %d before the root task returned\n", argv[0],
-                    (int)st);
+            fprintf(stderr, "%s: the run ended with status %d before the root task returned\n",
+                    argv[0], (int)st);
             status = 4;
         }
 #else

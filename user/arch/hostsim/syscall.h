@@ -21,8 +21,8 @@ extern kaal_hostsim_trap_fn kaal_hostsim_trap;
  * saved and restored per thread by the kernel); until then it is one word in port.c. */
 extern seL4_Word *kaal_hostsim_tpidr_el0;
 
-static inline void kaal_arch_syscall(seL4_Word sys, seL4_Word *a0, seL4_Word *a1, seL4_Word *a2, seL4_Word *a3,
-                                     seL4_Word *a4, seL4_Word *a5)
+static inline void kaal_arch_syscall(seL4_Word sys, seL4_Word *a0, seL4_Word *a1, seL4_Word *a2,
+                                     seL4_Word *a3, seL4_Word *a4, seL4_Word *a5)
 {
     seL4_Word r[8] = {*a0, *a1, *a2, *a3, *a4, *a5, 0, sys};
     kaal_hostsim_trap(r);

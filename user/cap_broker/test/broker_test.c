@@ -33,12 +33,24 @@ int kaal_root_main(const seL4_BootInfo *bi)
     kaal_puts("broker test\n");
     kaal_broker_init(&b, bi);
     seL4_CPtr c;
-    check(kaal_broker_alloc(&b, seL4_EndpointObject, 0, &c) == seL4_NoError && cap_type(c) == KAAL_CAP_TAG_ENDPOINT, "endpoint");
-    check(kaal_broker_alloc(&b, seL4_NotificationObject, 0, &c) == seL4_NoError && cap_type(c) == KAAL_CAP_TAG_NOTIFICATION, "notification");
-    check(kaal_broker_alloc(&b, seL4_TCBObject, 0, &c) == seL4_NoError && cap_type(c) == KAAL_CAP_TAG_THREAD, "tcb");
-    check(kaal_broker_alloc(&b, seL4_CapTableObject, 6, &c) == seL4_NoError && cap_type(c) == KAAL_CAP_TAG_CNODE, "cnode");
-    check(kaal_broker_alloc(&b, seL4_ARM_SmallPageObject, 0, &c) == seL4_NoError && cap_type(c) == KAAL_CAP_TAG_FRAME, "frame");
-    check(kaal_broker_alloc(&b, seL4_UntypedObject, 16, &c) == seL4_NoError && cap_type(c) == KAAL_CAP_TAG_UNTYPED, "untyped");
+    check(kaal_broker_alloc(&b, seL4_EndpointObject, 0, &c) == seL4_NoError &&
+              cap_type(c) == KAAL_CAP_TAG_ENDPOINT,
+          "endpoint");
+    check(kaal_broker_alloc(&b, seL4_NotificationObject, 0, &c) == seL4_NoError &&
+              cap_type(c) == KAAL_CAP_TAG_NOTIFICATION,
+          "notification");
+    check(kaal_broker_alloc(&b, seL4_TCBObject, 0, &c) == seL4_NoError &&
+              cap_type(c) == KAAL_CAP_TAG_THREAD,
+          "tcb");
+    check(kaal_broker_alloc(&b, seL4_CapTableObject, 6, &c) == seL4_NoError &&
+              cap_type(c) == KAAL_CAP_TAG_CNODE,
+          "cnode");
+    check(kaal_broker_alloc(&b, seL4_ARM_SmallPageObject, 0, &c) == seL4_NoError &&
+              cap_type(c) == KAAL_CAP_TAG_FRAME,
+          "frame");
+    check(kaal_broker_alloc(&b, seL4_UntypedObject, 16, &c) == seL4_NoError &&
+              cap_type(c) == KAAL_CAP_TAG_UNTYPED,
+          "untyped");
 
     /* Page tables on demand: a frame at a fresh 1 GiB region needs three levels of tables. */
     seL4_CPtr f;
@@ -54,26 +66,35 @@ int kaal_root_main(const seL4_BootInfo *bi)
     struct dddk_device uart = {0x9000000, 0x1000, 33, 1};
     seL4_Word size;
     dddk_fdt_find(kaal_bootinfo_fdt(bi, &size), "arm,pl011", &uart);
-    check(uart.reg_base == 0x9000000 && uart.irq == 33, "device tree: arm,pl011 at 0x9000000, interrupt 33");
+    check(uart.reg_base == 0x9000000 && uart.irq == 33,
+          "device tree: arm,pl011 at 0x9000000, interrupt 33");
     seL4_CPtr dev;
-    check(kaal_broker_device_frame(&b, uart.reg_base, &dev) == seL4_NoError && cap_type(dev) == KAAL_CAP_TAG_FRAME,
+    check(kaal_broker_device_frame(&b, uart.reg_base, &dev) == seL4_NoError &&
+              cap_type(dev) == KAAL_CAP_TAG_FRAME,
           "device frame at the UART's address");
     seL4_ARM_Page_GetAddress_t a = sys_arm_page_get_address(dev);
-    check(a.error == seL4_NoError && a.paddr == uart.reg_base, "its physical address is the UART's");
-    check(kaal_broker_device_frame(&b, uart.reg_base, &dev) == seL4_InvalidArgument, "the same page twice: refused");
+    check(a.error == seL4_NoError && a.paddr == uart.reg_base,
+          "its physical address is the UART's");
+    check(kaal_broker_device_frame(&b, uart.reg_base, &dev) == seL4_InvalidArgument,
+          "the same page twice: refused");
     check(kaal_broker_device_frame(&b, uart.reg_base + 0x2000, &dev) == seL4_NoError &&
               sys_arm_page_get_address(dev).paddr == uart.reg_base + 0x2000,
           "a neighbouring page from the split pieces");
-    check(kaal_broker_device_frame(&b, uart.reg_base + 1, &dev) == seL4_AlignmentError, "misaligned: refused");
-    check(kaal_broker_device_frame(&b, bi->untypedList[bi->untyped.end - bi->untyped.start - 1].paddr, &dev) ==
-              seL4_InvalidArgument,
+    check(kaal_broker_device_frame(&b, uart.reg_base + 1, &dev) == seL4_AlignmentError,
+          "misaligned: refused");
+    check(kaal_broker_device_frame(&b,
+                                   bi->untypedList[bi->untyped.end - bi->untyped.start - 1].paddr,
+                                   &dev) == seL4_InvalidArgument,
           "RAM is not device memory: refused");
 
     /* IRQ handlers. */
     seL4_CPtr irq;
-    check(kaal_broker_irq(&b, uart.irq, &irq) == seL4_NoError && cap_type(irq) == KAAL_CAP_TAG_IRQ_HANDLER, "IRQ handler");
+    check(kaal_broker_irq(&b, uart.irq, &irq) == seL4_NoError &&
+              cap_type(irq) == KAAL_CAP_TAG_IRQ_HANDLER,
+          "IRQ handler");
     seL4_CPtr again;
-    check(kaal_broker_irq(&b, uart.irq, &again) == seL4_RevokeFirst, "the same IRQ twice: RevokeFirst");
+    check(kaal_broker_irq(&b, uart.irq, &again) == seL4_RevokeFirst,
+          "the same IRQ twice: RevokeFirst");
     /* Give it back (an IRQ left with a handler keeps the machine from powering off at the end). */
     check(sys_cnode_delete(seL4_CapInitThreadCNode, irq, seL4_WordBits) == seL4_NoError &&
               kaal_broker_irq(&b, uart.irq, &irq) == seL4_NoError &&
@@ -110,7 +131,8 @@ int kaal_root_main(const seL4_BootInfo *bi)
         kaal_put_dec(last);
         kaal_puts("\n");
     }
-    check(n == 4 && last == seL4_NotEnoughMemory, "out of memory: 4 pages from 16 KiB, then NotEnoughMemory");
+    check(n == 4 && last == seL4_NotEnoughMemory,
+          "out of memory: 4 pages from 16 KiB, then NotEnoughMemory");
     kaal_put_dec(passed);
     kaal_puts(" passed, ");
     kaal_put_dec(failed);

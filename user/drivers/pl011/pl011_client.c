@@ -20,7 +20,8 @@ int pl011_write(seL4_CPtr ep, const char *buf, seL4_Word n)
         seL4_Word chunk = n > PL011_MAX_BYTES ? PL011_MAX_BYTES : n;
         sys_set_mr(0, chunk);
         pack(buf, chunk);
-        seL4_MessageInfo_t info = sys_call(ep, seL4_MessageInfo_new(PL011_WRITE, 0, 0, 1 + (chunk + 7) / 8));
+        seL4_MessageInfo_t info =
+            sys_call(ep, seL4_MessageInfo_new(PL011_WRITE, 0, 0, 1 + (chunk + 7) / 8));
         if (seL4_MessageInfo_get_label(info) != 0) {
             return -1;
         }

@@ -38,7 +38,8 @@ static void drain_rx(struct driver *d)
     while (!(dddk_read32(d->base + UART_FR) & FR_RXFE)) {
         char c = (char)(dddk_read32(d->base + UART_DR) & 0xff);
         if (d->rx_tail - d->rx_head < RX_SIZE) {
-            d->rx[d->rx_tail++ % RX_SIZE] = c; /* a full buffer drops input, as a FIFO overrun would */
+            d->rx[d->rx_tail++ % RX_SIZE] =
+                c; /* a full buffer drops input, as a FIFO overrun would */
         }
     }
 }
@@ -116,7 +117,8 @@ void pl011_driver_main(const struct kaal_component_args *args)
             drain_rx(&d); /* bytes that came without an interrupt yet */
             if (d.rx_head != d.rx_tail || d.reader_waiting) {
                 sys_reply(seL4_MessageInfo_new(0, 0, 0, take_rx(&d, d.reader_waiting ? 0 : max)));
-            } else if (sys_cnode_save_caller(KAAL_COMPONENT_CNODE, d.reader_slot, seL4_WordBits) == seL4_NoError) {
+            } else if (sys_cnode_save_caller(KAAL_COMPONENT_CNODE, d.reader_slot, seL4_WordBits) ==
+                       seL4_NoError) {
                 d.reader_waiting = 1;
                 d.reader_max = max;
             }

@@ -15,7 +15,8 @@ struct kaal_slots {
 };
 /* Slots of the root CNode's empty region. */
 void kaal_slots_init_bootinfo(struct kaal_slots *s, const seL4_BootInfo *bi);
-void kaal_slots_init(struct kaal_slots *s, seL4_CPtr cnode, seL4_Word depth, seL4_CPtr first, seL4_CPtr end);
+void kaal_slots_init(struct kaal_slots *s, seL4_CPtr cnode, seL4_Word depth, seL4_CPtr first,
+                     seL4_CPtr end);
 /* One slot (seL4_CapNull when none is left). */
 seL4_CPtr kaal_slots_alloc(struct kaal_slots *s);
 /* n consecutive slots; returns the first (seL4_CapNull when fewer than n are left). */
@@ -32,8 +33,8 @@ struct kaal_untyped_pool {
     struct {
         seL4_CPtr cap;
         unsigned char size_bits;
-        unsigned char full;  /* a retype found it out of room */
-        seL4_Word used;      /* bytes allocated so far, as the kernel's free index moves */
+        unsigned char full; /* a retype found it out of room */
+        seL4_Word used;     /* bytes allocated so far, as the kernel's free index moves */
     } ut[KAAL_UNTYPED_POOL_MAX];
 };
 /* An empty pool that takes its destination slots from slots. */
@@ -43,13 +44,15 @@ void kaal_untyped_init(struct kaal_untyped_pool *p, struct kaal_slots *slots);
 int kaal_untyped_add(struct kaal_untyped_pool *p, seL4_CPtr cap, unsigned size_bits);
 /* Add every non-device untyped of the bootinfo of at least 2^min_bits bytes (largest first, up to
  * the pool's capacity). Returns how many were added. */
-unsigned kaal_untyped_add_bootinfo(struct kaal_untyped_pool *p, const seL4_BootInfo *bi, unsigned min_bits);
+unsigned kaal_untyped_add_bootinfo(struct kaal_untyped_pool *p, const seL4_BootInfo *bi,
+                                   unsigned min_bits);
 /* Retype one object of this type (size_bits as Untyped_Retype takes it) into a new slot, from
  * the smallest untyped with room (best fit, so big untypeds stay whole for big requests; carve
  * one with kaal_untyped_split()). The pool mirrors each untyped's free index, so it knows where
  * the kernel will place the object; an untyped that answers NotEnoughMemory anyway is marked
  * full and the next one is tried. Returns the seL4_Error; *cap gets the new cap's slot. */
-seL4_Error kaal_untyped_alloc(struct kaal_untyped_pool *p, seL4_Word type, seL4_Word size_bits, seL4_CPtr *cap);
+seL4_Error kaal_untyped_alloc(struct kaal_untyped_pool *p, seL4_Word type, seL4_Word size_bits,
+                              seL4_CPtr *cap);
 /* Retype a child untyped of 2^size_bits bytes and add it to the pool (splitting a big one). */
 seL4_Error kaal_untyped_split(struct kaal_untyped_pool *p, unsigned size_bits, seL4_CPtr *cap);
 /* Size in bytes (log2) of an object as Untyped_Retype allocates it (0 for an unknown type). */

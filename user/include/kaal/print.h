@@ -17,7 +17,8 @@ void kaal_put_hex_width(seL4_Word v, unsigned digits);
 /* v in decimal; the _width form right-aligns it in width columns. */
 void kaal_put_dec(seL4_Word v);
 void kaal_put_dec_width(seL4_Word v, unsigned width);
-/* A byte count, human readable: "16 B", "4 KiB", "1.5 GiB" (binary units, one decimal, truncated). */
+/* A byte count, human readable: "16 B", "4 KiB", "1.5 GiB" (binary units, one decimal, truncated).
+ */
 void kaal_put_size(seL4_Word bytes);
 
 #endif

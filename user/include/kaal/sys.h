@@ -15,25 +15,33 @@
 
 /* The calling thread's IPC buffer (kept in thread-local storage, as libsel4 keeps it). */
 static inline seL4_IPCBuffer *sys_get_ipc_buffer(void) { return *kaal_arch_ipc_buffer_slot(); }
-static inline void sys_set_ipc_buffer(seL4_IPCBuffer *buffer) { *kaal_arch_ipc_buffer_slot() = buffer; }
+static inline void sys_set_ipc_buffer(seL4_IPCBuffer *buffer)
+{
+    *kaal_arch_ipc_buffer_slot() = buffer;
+}
 
 static inline seL4_Word sys_get_mr(int i) { return sys_get_ipc_buffer()->msg[i]; }
 static inline void sys_set_mr(int i, seL4_Word v) { sys_get_ipc_buffer()->msg[i] = v; }
 static inline seL4_Word sys_get_user_data(void) { return sys_get_ipc_buffer()->userData; }
 static inline void sys_set_user_data(seL4_Word v) { sys_get_ipc_buffer()->userData = v; }
 /* Sending: the CPtr of extra cap i. Receiving: the badge of unwrapped cap i (same word). */
-static inline void sys_set_cap(int i, seL4_CPtr cptr) { sys_get_ipc_buffer()->caps_or_badges[i] = cptr; }
+static inline void sys_set_cap(int i, seL4_CPtr cptr)
+{
+    sys_get_ipc_buffer()->caps_or_badges[i] = cptr;
+}
 static inline seL4_CPtr sys_get_cap(int i) { return sys_get_ipc_buffer()->caps_or_badges[i]; }
 static inline seL4_Word sys_get_badge(int i) { return sys_get_ipc_buffer()->caps_or_badges[i]; }
 /* Where a received cap goes: (index, depth) in the CNode receive_cnode names. */
-static inline void sys_set_cap_receive_path(seL4_CPtr receive_cnode, seL4_CPtr index, seL4_Word depth)
+static inline void sys_set_cap_receive_path(seL4_CPtr receive_cnode, seL4_CPtr index,
+                                            seL4_Word depth)
 {
     seL4_IPCBuffer *b = sys_get_ipc_buffer();
     b->receiveCNode = receive_cnode;
     b->receiveIndex = index;
     b->receiveDepth = depth;
 }
-static inline void sys_get_cap_receive_path(seL4_CPtr *receive_cnode, seL4_CPtr *index, seL4_Word *depth)
+static inline void sys_get_cap_receive_path(seL4_CPtr *receive_cnode, seL4_CPtr *index,
+                                            seL4_Word *depth)
 {
     seL4_IPCBuffer *b = sys_get_ipc_buffer();
     if (receive_cnode) {
@@ -61,40 +69,41 @@ static inline void kaal_mr_out(seL4_Word *p, seL4_Word v)
 }
 
 /* Send on dest (endpoint IPC, notification signal, reply cap, or a kernel invocation). */
-static inline void sys_send_with_mrs(seL4_CPtr dest, seL4_MessageInfo_t info, seL4_Word *mr0, seL4_Word *mr1,
-                                     seL4_Word *mr2, seL4_Word *mr3)
+static inline void sys_send_with_mrs(seL4_CPtr dest, seL4_MessageInfo_t info, seL4_Word *mr0,
+                                     seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
 {
-    seL4_Word x0 = dest, x1 = info.words[0], x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1), x4 = kaal_mr_in(mr2),
-              x5 = kaal_mr_in(mr3);
+    seL4_Word x0 = dest, x1 = info.words[0], x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1),
+              x4 = kaal_mr_in(mr2), x5 = kaal_mr_in(mr3);
     kaal_arch_syscall((seL4_Word)seL4_SysSend, &x0, &x1, &x2, &x3, &x4, &x5);
 }
 static inline void sys_send(seL4_CPtr dest, seL4_MessageInfo_t info)
 {
-    seL4_Word x0 = dest, x1 = info.words[0], x2 = sys_get_mr(0), x3 = sys_get_mr(1), x4 = sys_get_mr(2),
-              x5 = sys_get_mr(3);
+    seL4_Word x0 = dest, x1 = info.words[0], x2 = sys_get_mr(0), x3 = sys_get_mr(1),
+              x4 = sys_get_mr(2), x5 = sys_get_mr(3);
     kaal_arch_syscall((seL4_Word)seL4_SysSend, &x0, &x1, &x2, &x3, &x4, &x5);
 }
 /* Send that never blocks: with no receiver waiting the message is dropped. */
-static inline void sys_nbsend_with_mrs(seL4_CPtr dest, seL4_MessageInfo_t info, seL4_Word *mr0, seL4_Word *mr1,
-                                       seL4_Word *mr2, seL4_Word *mr3)
+static inline void sys_nbsend_with_mrs(seL4_CPtr dest, seL4_MessageInfo_t info, seL4_Word *mr0,
+                                       seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
 {
-    seL4_Word x0 = dest, x1 = info.words[0], x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1), x4 = kaal_mr_in(mr2),
-              x5 = kaal_mr_in(mr3);
+    seL4_Word x0 = dest, x1 = info.words[0], x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1),
+              x4 = kaal_mr_in(mr2), x5 = kaal_mr_in(mr3);
     kaal_arch_syscall((seL4_Word)seL4_SysNBSend, &x0, &x1, &x2, &x3, &x4, &x5);
 }
 static inline void sys_nbsend(seL4_CPtr dest, seL4_MessageInfo_t info)
 {
-    seL4_Word x0 = dest, x1 = info.words[0], x2 = sys_get_mr(0), x3 = sys_get_mr(1), x4 = sys_get_mr(2),
-              x5 = sys_get_mr(3);
+    seL4_Word x0 = dest, x1 = info.words[0], x2 = sys_get_mr(0), x3 = sys_get_mr(1),
+              x4 = sys_get_mr(2), x5 = sys_get_mr(3);
     kaal_arch_syscall((seL4_Word)seL4_SysNBSend, &x0, &x1, &x2, &x3, &x4, &x5);
 }
 
 /* Send and wait for the reply (invocations: the reply's label is the seL4_Error). */
-static inline seL4_MessageInfo_t sys_call_with_mrs(seL4_CPtr dest, seL4_MessageInfo_t info, seL4_Word *mr0,
-                                                   seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
+static inline seL4_MessageInfo_t sys_call_with_mrs(seL4_CPtr dest, seL4_MessageInfo_t info,
+                                                   seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
+                                                   seL4_Word *mr3)
 {
-    seL4_Word x0 = dest, x1 = info.words[0], x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1), x4 = kaal_mr_in(mr2),
-              x5 = kaal_mr_in(mr3);
+    seL4_Word x0 = dest, x1 = info.words[0], x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1),
+              x4 = kaal_mr_in(mr2), x5 = kaal_mr_in(mr3);
     kaal_arch_syscall((seL4_Word)seL4_SysCall, &x0, &x1, &x2, &x3, &x4, &x5);
     kaal_mr_out(mr0, x2), kaal_mr_out(mr1, x3), kaal_mr_out(mr2, x4), kaal_mr_out(mr3, x5);
     seL4_MessageInfo_t out = {{x1}};
@@ -102,8 +111,8 @@ static inline seL4_MessageInfo_t sys_call_with_mrs(seL4_CPtr dest, seL4_MessageI
 }
 static inline seL4_MessageInfo_t sys_call(seL4_CPtr dest, seL4_MessageInfo_t info)
 {
-    seL4_Word x0 = dest, x1 = info.words[0], x2 = sys_get_mr(0), x3 = sys_get_mr(1), x4 = sys_get_mr(2),
-              x5 = sys_get_mr(3);
+    seL4_Word x0 = dest, x1 = info.words[0], x2 = sys_get_mr(0), x3 = sys_get_mr(1),
+              x4 = sys_get_mr(2), x5 = sys_get_mr(3);
     kaal_arch_syscall((seL4_Word)seL4_SysCall, &x0, &x1, &x2, &x3, &x4, &x5);
     sys_set_mr(0, x2), sys_set_mr(1, x3), sys_set_mr(2, x4), sys_set_mr(3, x5);
     seL4_MessageInfo_t out = {{x1}};
@@ -111,23 +120,24 @@ static inline seL4_MessageInfo_t sys_call(seL4_CPtr dest, seL4_MessageInfo_t inf
 }
 
 /* Reply to the thread in the caller slot (nothing happens if there is none). */
-static inline void sys_reply_with_mrs(seL4_MessageInfo_t info, seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
-                                      seL4_Word *mr3)
+static inline void sys_reply_with_mrs(seL4_MessageInfo_t info, seL4_Word *mr0, seL4_Word *mr1,
+                                      seL4_Word *mr2, seL4_Word *mr3)
 {
-    seL4_Word x0 = 0, x1 = info.words[0], x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1), x4 = kaal_mr_in(mr2),
-              x5 = kaal_mr_in(mr3);
+    seL4_Word x0 = 0, x1 = info.words[0], x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1),
+              x4 = kaal_mr_in(mr2), x5 = kaal_mr_in(mr3);
     kaal_arch_syscall((seL4_Word)seL4_SysReply, &x0, &x1, &x2, &x3, &x4, &x5);
 }
 static inline void sys_reply(seL4_MessageInfo_t info)
 {
-    seL4_Word x0 = 0, x1 = info.words[0], x2 = sys_get_mr(0), x3 = sys_get_mr(1), x4 = sys_get_mr(2),
-              x5 = sys_get_mr(3);
+    seL4_Word x0 = 0, x1 = info.words[0], x2 = sys_get_mr(0), x3 = sys_get_mr(1),
+              x4 = sys_get_mr(2), x5 = sys_get_mr(3);
     kaal_arch_syscall((seL4_Word)seL4_SysReply, &x0, &x1, &x2, &x3, &x4, &x5);
 }
 
 /* Receive on src (endpoint or notification); *sender (if not NULL) gets the badge. */
-static inline seL4_MessageInfo_t kaal_recv_common(seL4_Word sys, seL4_CPtr src, seL4_Word *sender, seL4_Word *mr0,
-                                                  seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3, int to_buffer)
+static inline seL4_MessageInfo_t kaal_recv_common(seL4_Word sys, seL4_CPtr src, seL4_Word *sender,
+                                                  seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
+                                                  seL4_Word *mr3, int to_buffer)
 {
     seL4_Word x0 = src, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0;
     kaal_arch_syscall(sys, &x0, &x1, &x2, &x3, &x4, &x5);
@@ -144,8 +154,8 @@ static inline seL4_MessageInfo_t sys_recv(seL4_CPtr src, seL4_Word *sender)
 {
     return kaal_recv_common((seL4_Word)seL4_SysRecv, src, sender, 0, 0, 0, 0, 1);
 }
-static inline seL4_MessageInfo_t sys_recv_with_mrs(seL4_CPtr src, seL4_Word *sender, seL4_Word *mr0, seL4_Word *mr1,
-                                                   seL4_Word *mr2, seL4_Word *mr3)
+static inline seL4_MessageInfo_t sys_recv_with_mrs(seL4_CPtr src, seL4_Word *sender, seL4_Word *mr0,
+                                                   seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
 {
     return kaal_recv_common((seL4_Word)seL4_SysRecv, src, sender, mr0, mr1, mr2, mr3, 0);
 }
@@ -156,22 +166,24 @@ static inline seL4_MessageInfo_t sys_nbrecv(seL4_CPtr src, seL4_Word *sender)
 }
 
 /* Reply to the caller, then receive on src. */
-static inline seL4_MessageInfo_t sys_reply_recv(seL4_CPtr src, seL4_MessageInfo_t info, seL4_Word *sender)
+static inline seL4_MessageInfo_t sys_reply_recv(seL4_CPtr src, seL4_MessageInfo_t info,
+                                                seL4_Word *sender)
 {
-    seL4_Word x0 = src, x1 = info.words[0], x2 = sys_get_mr(0), x3 = sys_get_mr(1), x4 = sys_get_mr(2),
-              x5 = sys_get_mr(3);
+    seL4_Word x0 = src, x1 = info.words[0], x2 = sys_get_mr(0), x3 = sys_get_mr(1),
+              x4 = sys_get_mr(2), x5 = sys_get_mr(3);
     kaal_arch_syscall((seL4_Word)seL4_SysReplyRecv, &x0, &x1, &x2, &x3, &x4, &x5);
     sys_set_mr(0, x2), sys_set_mr(1, x3), sys_set_mr(2, x4), sys_set_mr(3, x5);
     kaal_mr_out(sender, x0);
     seL4_MessageInfo_t out = {{x1}};
     return out;
 }
-static inline seL4_MessageInfo_t sys_reply_recv_with_mrs(seL4_CPtr src, seL4_MessageInfo_t info, seL4_Word *sender,
-                                                         seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
+static inline seL4_MessageInfo_t sys_reply_recv_with_mrs(seL4_CPtr src, seL4_MessageInfo_t info,
+                                                         seL4_Word *sender, seL4_Word *mr0,
+                                                         seL4_Word *mr1, seL4_Word *mr2,
                                                          seL4_Word *mr3)
 {
-    seL4_Word x0 = src, x1 = info.words[0], x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1), x4 = kaal_mr_in(mr2),
-              x5 = kaal_mr_in(mr3);
+    seL4_Word x0 = src, x1 = info.words[0], x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1),
+              x4 = kaal_mr_in(mr2), x5 = kaal_mr_in(mr3);
     kaal_arch_syscall((seL4_Word)seL4_SysReplyRecv, &x0, &x1, &x2, &x3, &x4, &x5);
     kaal_mr_out(mr0, x2), kaal_mr_out(mr1, x3), kaal_mr_out(mr2, x4), kaal_mr_out(mr3, x5);
     kaal_mr_out(sender, x0);
@@ -193,7 +205,10 @@ static inline void sys_signal(seL4_CPtr dest)
     kaal_arch_syscall((seL4_Word)seL4_SysSend, &x0, &x1, &x2, &x3, &x4, &x5);
 }
 static inline void sys_wait(seL4_CPtr src, seL4_Word *sender) { (void)sys_recv(src, sender); }
-static inline seL4_MessageInfo_t sys_poll(seL4_CPtr src, seL4_Word *sender) { return sys_nbrecv(src, sender); }
+static inline seL4_MessageInfo_t sys_poll(seL4_CPtr src, seL4_Word *sender)
+{
+    return sys_nbrecv(src, sender);
+}
 
 /* --- Debug system calls (debug kernels) --- */
 static inline void sys_debug_put_char(char c)

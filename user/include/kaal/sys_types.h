@@ -29,7 +29,8 @@ typedef seL4_CPtr seL4_ARM_ASIDPool;
 typedef seL4_CPtr seL4_ARM_SMC;
 typedef seL4_CPtr seL4_ARM_PageDirectory; /* older libsel4 spelling */
 
-/* VM attributes of Page_Map / PageTable_Map (docs/abi.md#invocation-semantics; the values are in constants.h). */
+/* VM attributes of Page_Map / PageTable_Map (docs/abi.md#invocation-semantics; the values are in
+ * constants.h). */
 typedef seL4_Word seL4_ARM_VMAttributes;
 
 /* The SMC call context (ARM_SMC_Call): x0..x7. */

@@ -55,8 +55,8 @@ typedef struct seL4_UntypedDesc {
     seL4_Uint8 padding[sizeof(seL4_Word) - 2 * sizeof(seL4_Uint8)];
 } seL4_UntypedDesc;
 
-/* The bootinfo frame (docs/abi.md#bootinfo). The ABI fixes 230 list entries; a smaller configured maximum only
- * limits how many the kernel fills, so the layout never changes. */
+/* The bootinfo frame (docs/abi.md#bootinfo). The ABI fixes 230 list entries; a smaller configured
+ * maximum only limits how many the kernel fills, so the layout never changes. */
 #define KAAL_BOOTINFO_UNTYPED_SLOTS 230
 
 typedef struct seL4_BootInfo {
@@ -89,7 +89,8 @@ _Static_assert(offsetof(seL4_BootInfo, initThreadCNodeSizeBits) == 136, "cnode b
 _Static_assert(offsetof(seL4_BootInfo, initThreadDomain) == 144, "domain at 144");
 _Static_assert(offsetof(seL4_BootInfo, untyped) == 152, "untyped at 152");
 _Static_assert(offsetof(seL4_BootInfo, untypedList) == 168, "untypedList at 168");
-_Static_assert(offsetof(seL4_BootInfo, untypedList) + sizeof(((seL4_BootInfo *)0)->untypedList) == 3848,
+_Static_assert(offsetof(seL4_BootInfo, untypedList) + sizeof(((seL4_BootInfo *)0)->untypedList) ==
+                   3848,
                "struct payload is 3848 bytes");
 _Static_assert(sizeof(seL4_BootInfo) == 4096, "bootinfo fills one frame");
 
@@ -121,7 +122,8 @@ enum seL4_RootCNodeCapSlots {
 };
 #define seL4_CapInitThreadPD seL4_CapInitThreadVSpace
 
-/* seL4_UserContext: the ReadRegisters/WriteRegisters/CopyRegisters order (docs/abi.md#user-context). */
+/* seL4_UserContext: the ReadRegisters/WriteRegisters/CopyRegisters order
+ * (docs/abi.md#user-context). */
 typedef struct seL4_UserContext_ {
     seL4_Word pc, sp, spsr, x0, x1, x2, x3, x4, x5, x6, x7, x8, x16, x17, x18, x29, x30;
     seL4_Word x9, x10, x11, x12, x13, x14, x15, x19, x20, x21, x22, x23, x24, x25, x26, x27, x28;

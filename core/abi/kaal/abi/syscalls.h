@@ -4,20 +4,20 @@
 #ifndef KAAL_ABI_SYSCALLS_H
 #define KAAL_ABI_SYSCALLS_H
 
-#define KAAL_SYSCALL_TABLE(X)                                                                      \
-    X(Call, -1)                                                                                    \
-    X(ReplyRecv, -2)                                                                               \
-    X(Send, -3)                                                                                    \
-    X(NBSend, -4)                                                                                  \
-    X(Recv, -5)                                                                                    \
-    X(Reply, -6)                                                                                   \
-    X(Yield, -7)                                                                                   \
-    X(NBRecv, -8)                                                                                  \
-    X(DebugPutChar, -9)                                                                            \
-    X(DebugDumpScheduler, -10)                                                                     \
-    X(DebugHalt, -11)                                                                              \
-    X(DebugCapIdentify, -12)                                                                       \
-    X(DebugSnapshot, -13)                                                                          \
+#define KAAL_SYSCALL_TABLE(X)  \
+    X(Call, -1)                \
+    X(ReplyRecv, -2)           \
+    X(Send, -3)                \
+    X(NBSend, -4)              \
+    X(Recv, -5)                \
+    X(Reply, -6)               \
+    X(Yield, -7)               \
+    X(NBRecv, -8)              \
+    X(DebugPutChar, -9)        \
+    X(DebugDumpScheduler, -10) \
+    X(DebugHalt, -11)          \
+    X(DebugCapIdentify, -12)   \
+    X(DebugSnapshot, -13)      \
     X(DebugNameThread, -14)
 
 typedef enum {

@@ -27,8 +27,8 @@ struct hal_tcb {
 };
 _Static_assert(sizeof(struct hal_tcb) == 848, "hal_tcb size");
 
-/* The kernel's physical window (docs/abi.md#qemu-virt-addresses): PPTR_BASE + pa <-> pa. Only RAM is mapped there
- * (the port maps every /memory range of the device tree at boot). */
+/* The kernel's physical window (docs/abi.md#qemu-virt-addresses): PPTR_BASE + pa <-> pa. Only RAM
+ * is mapped there (the port maps every /memory range of the device tree at boot). */
 static inline void *hal_ptov(paddr_t pa) { return (void *)(PPTR_BASE + pa); }
 
 /* Inverse of hal_ptov. Also accepts pointers into the kernel image (statically allocated
@@ -65,7 +65,10 @@ bool aarch64_fastpath_exit(struct tcb *t);
 /* Is [pa, pa + bytes) RAM mapped in the physical window? The port records the RAM ranges it
  * maps at boot (kernel/kernel_map.c). Any context. */
 bool aarch64_phys_is_ram(paddr_t pa, word_t bytes);
-static inline bool hal_phys_is_ram(paddr_t pa, word_t bytes) { return aarch64_phys_is_ram(pa, bytes); }
+static inline bool hal_phys_is_ram(paddr_t pa, word_t bytes)
+{
+    return aarch64_phys_is_ram(pa, bytes);
+}
 
 /* A thread's saved registers (hal.h). Macros rather than static inline functions, with _Generic
  * for the type check a function would make: so GCC folds the register's offset into every access,
@@ -73,6 +76,7 @@ static inline bool hal_phys_is_ram(paddr_t pa, word_t bytes) { return aarch64_ph
  * across the fastpath (one more instruction per fastpath_call). */
 #define hal_reg_get(t, r) \
     (_Generic((t), struct hal_tcb * : (t), const struct hal_tcb * : (t))->regs[(enum user_reg)(r)])
-#define hal_reg_set(t, r, v) ((void)(_Generic((t), struct hal_tcb * : (t))->regs[(enum user_reg)(r)] = (word_t)(v)))
+#define hal_reg_set(t, r, v) \
+    ((void)(_Generic((t), struct hal_tcb * : (t))->regs[(enum user_reg)(r)] = (word_t)(v)))
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* AArch64 port: addresses, register values and descriptor bits shared by the kernel, its entry
- * assembly and KaaL's loader. Usable from C and assembly. Values are seL4's (docs/abi.md#loader-handoff). */
+ * assembly and KaaL's loader. Usable from C and assembly. Values are seL4's
+ * (docs/abi.md#loader-handoff). */
 #ifndef HAL_PORT_MACHINE_H
 #define HAL_PORT_MACHINE_H
 
@@ -41,7 +42,8 @@
  * <hal_common/pte_bits.h> --- */
 #define MAIR_EL1_VALUE UL(0x0000aaff440c0400)
 
-/* --- TCR_EL1 (docs/abi.md#loader-mmu-state); IPS is filled in at run time from ID_AA64MMFR0_EL1.PARange --- */
+/* --- TCR_EL1 (docs/abi.md#loader-mmu-state); IPS is filled in at run time from
+ * ID_AA64MMFR0_EL1.PARange --- */
 #define TCR_T0SZ(n) ((n) << 0)
 #define TCR_IRGN0_WBWA (UL(1) << 8)
 #define TCR_ORGN0_WBWA (UL(1) << 10)
@@ -52,9 +54,9 @@
 #define TCR_TG1_4K (UL(2) << 30)
 #define TCR_IPS_SHIFT 32
 #define TCR_AS (UL(1) << 36)
-#define TCR_EL1_VALUE                                                                                      \
-    (TCR_T0SZ(UL(16)) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_TG0_4K | TCR_T1SZ(UL(16)) | TCR_IRGN1_WBWA | \
-     TCR_ORGN1_WBWA | TCR_TG1_4K | TCR_AS)
+#define TCR_EL1_VALUE                                                                     \
+    (TCR_T0SZ(UL(16)) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_TG0_4K | TCR_T1SZ(UL(16)) | \
+     TCR_IRGN1_WBWA | TCR_ORGN1_WBWA | TCR_TG1_4K | TCR_AS)
 
 /* --- SCTLR_EL1 --- */
 #define SCTLR_M (UL(1) << 0)

@@ -20,11 +20,11 @@ void hostsim_shutdown(void);
 
 /* Result of one system call made for a thread. */
 enum hostsim_status {
-    HOSTSIM_OK = 0,        /* the call returned to the thread */
-    HOSTSIM_STOPPED = 1,   /* the thread is Inactive afterwards (e.g. a fault with no handler) */
-    HOSTSIM_HALTED = 2,    /* the kernel halted (DebugHalt or a kernel panic) */
-    HOSTSIM_BLOCKED = 3,   /* the thread blocked in the kernel (IPC); its call completes later */
-    HOSTSIM_IDLE = 4,      /* no thread to act as: the kernel runs its idle thread */
+    HOSTSIM_OK = 0,      /* the call returned to the thread */
+    HOSTSIM_STOPPED = 1, /* the thread is Inactive afterwards (e.g. a fault with no handler) */
+    HOSTSIM_HALTED = 2,  /* the kernel halted (DebugHalt or a kernel panic) */
+    HOSTSIM_BLOCKED = 3, /* the thread blocked in the kernel (IPC); its call completes later */
+    HOSTSIM_IDLE = 4,    /* no thread to act as: the kernel runs its idle thread */
 };
 
 /* Execute `svc #0` as the root thread with x0..x7 = regs[0..7] (x7 = system call number).
@@ -67,7 +67,11 @@ void *hostsim_phys_to_host(uint64_t pa, size_t size);
  * instruction: addr = the PC) with syndrome esr, or a user exception with ESR esr. Returns
  * HOSTSIM_BLOCKED when the fault went to a handler, HOSTSIM_STOPPED on a double fault (the
  * thread is Inactive), HOSTSIM_IDLE when no thread is current. */
-enum hostsim_fault { HOSTSIM_FAULT_VM_DATA, HOSTSIM_FAULT_VM_INSTRUCTION, HOSTSIM_FAULT_USER_EXCEPTION };
+enum hostsim_fault {
+    HOSTSIM_FAULT_VM_DATA,
+    HOSTSIM_FAULT_VM_INSTRUCTION,
+    HOSTSIM_FAULT_USER_EXCEPTION
+};
 enum hostsim_status hostsim_fault_as_current(enum hostsim_fault kind, uint64_t addr, uint64_t esr);
 
 /* --- The virtual interrupt controller ---

@@ -28,10 +28,11 @@ extern uint64_t hostsim_tpidr_el0;
 
 /* How a run ended. */
 enum hostsim_run_status {
-    HOSTSIM_RUN_DONE = 0,     /* nothing runnable and nothing waiting: every thread is Inactive */
-    HOSTSIM_RUN_DEADLOCK = 1, /* nothing runnable, no interrupt pending, and some thread is blocked */
-    HOSTSIM_RUN_HALTED = 2,   /* the kernel halted (DebugHalt or a panic) */
-    HOSTSIM_RUN_ERROR = 3,    /* no machine is booted, or the user window could not be reserved */
+    HOSTSIM_RUN_DONE = 0, /* nothing runnable and nothing waiting: every thread is Inactive */
+    HOSTSIM_RUN_DEADLOCK =
+        1,                  /* nothing runnable, no interrupt pending, and some thread is blocked */
+    HOSTSIM_RUN_HALTED = 2, /* the kernel halted (DebugHalt or a panic) */
+    HOSTSIM_RUN_ERROR = 3,  /* no machine is booted, or the user window could not be reserved */
 };
 
 /* Run the booted machine: exit the kernel to its current thread and keep going (system calls,
@@ -49,8 +50,8 @@ enum hostsim_run_status hostsim_run_root(void (*entry)(seL4_BootInfo *bi));
 
 /* The system call instruction (`svc #0`) for user code. regs[0..7] = x0..x7 (x7 = number). Returns
  * when the kernel resumes the thread, with regs[0..5] = the thread's x0..x5 afterwards; regs[6]
- * and regs[7] are left alone (docs/abi.md#registers). Inside a run it traps into the kernel from the current
- * thread's host context; outside one it makes the call as the kernel's current thread
+ * and regs[7] are left alone (docs/abi.md#registers). Inside a run it traps into the kernel from
+ * the current thread's host context; outside one it makes the call as the kernel's current thread
  * (hostsim_syscall_as_current), so the same user library works in kernel unit tests. */
 void hostsim_user_trap(uint64_t regs[8]);
 

@@ -45,7 +45,8 @@ void kaal_broker_init(struct kaal_broker *b, const seL4_BootInfo *bi);
 /* An empty root-CNode slot, or seL4_CapNull when none is left. */
 seL4_CPtr kaal_broker_slot(struct kaal_broker *b);
 /* A new object (type, size_bits as Untyped_Retype takes them) in a new slot. */
-seL4_Error kaal_broker_alloc(struct kaal_broker *b, seL4_Word type, seL4_Word size_bits, seL4_CPtr *cap);
+seL4_Error kaal_broker_alloc(struct kaal_broker *b, seL4_Word type, seL4_Word size_bits,
+                             seL4_CPtr *cap);
 /* A 4 KiB frame cap for the device page at paddr (page aligned). seL4_InvalidArgument when no
  * device untyped covers it or that page was given out already. */
 seL4_Error kaal_broker_device_frame(struct kaal_broker *b, seL4_Word paddr, seL4_CPtr *cap);
@@ -54,8 +55,8 @@ seL4_Error kaal_broker_irq(struct kaal_broker *b, seL4_Word irq, seL4_CPtr *cap)
 /* A new VSpace with an ASID from the initial pool (its tables are then tracked: see above). */
 seL4_Error kaal_broker_vspace(struct kaal_broker *b, seL4_CPtr *vspace);
 /* Map frame into vspace at vaddr, creating the page tables it needs from the broker. */
-seL4_Error kaal_broker_map(struct kaal_broker *b, seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
-                           seL4_CapRights_t rights, seL4_Word attr);
+seL4_Error kaal_broker_map(struct kaal_broker *b, seL4_CPtr vspace, seL4_CPtr frame,
+                           seL4_Word vaddr, seL4_CapRights_t rights, seL4_Word attr);
 /* A copy of cap in a new slot (for mapping one frame a second time). */
 seL4_Error kaal_broker_copy(struct kaal_broker *b, seL4_CPtr cap, seL4_CPtr *copy);
 

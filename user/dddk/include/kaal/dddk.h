@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The driver kit: register access for memory-mapped devices, the interrupt wait-and-acknowledge
- * step, and device-tree lookups (register base, interrupt number) in the extra-bootinfo device tree.
+ * step, and device-tree lookups (register base, interrupt number) in the extra-bootinfo device
+ * tree.
  *
  * On hostsim a device frame has no host memory behind it: the port's device models answer the
  * accesses. dddk_read32/dddk_write32 are then calls into the model (through dddk_hostsim_mmio,
@@ -40,7 +41,8 @@ seL4_Error dddk_irq_ack(seL4_CPtr irq_handler);
  * (service the device, e.g. drain its FIFO and clear its interrupt), then acknowledge the handler;
  * until handle returns non-zero, which is returned. (A driver that also serves clients binds ntfn
  * to its TCB and waits on its endpoint instead, as user/drivers/pl011 does.) */
-int dddk_irq_loop(seL4_CPtr ntfn, seL4_CPtr irq_handler, int (*handle)(void *ctx, seL4_Word badge), void *ctx);
+int dddk_irq_loop(seL4_CPtr ntfn, seL4_CPtr irq_handler, int (*handle)(void *ctx, seL4_Word badge),
+                  void *ctx);
 
 /* A device in the device tree: the first enabled node compatible with `compatible`. */
 struct dddk_device {

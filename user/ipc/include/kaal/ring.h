@@ -26,7 +26,7 @@ struct kaal_ring_header {
     _Alignas(64) seL4_Word consumer_waiting;
     _Alignas(64) seL4_Word producer_waiting;
     _Alignas(64) seL4_Word capacity; /* slots, a power of two (set by kaal_ring_format) */
-    seL4_Word slot_size;             /* bytes per slot, a multiple of 8, including the length word */
+    seL4_Word slot_size; /* bytes per slot, a multiple of 8, including the length word */
 };
 
 /* One side's view of a ring. */
@@ -46,7 +46,10 @@ seL4_Word kaal_ring_format(void *mem, seL4_Word bytes, seL4_Word slot_size);
 /* Attach to a formatted ring. */
 void kaal_ring_attach(struct kaal_ring *r, void *mem, seL4_CPtr wake_peer, seL4_CPtr wait_self);
 /* The largest message a slot holds. */
-static inline seL4_Word kaal_ring_max_message(const struct kaal_ring *r) { return r->slot_size - sizeof(seL4_Word); }
+static inline seL4_Word kaal_ring_max_message(const struct kaal_ring *r)
+{
+    return r->slot_size - sizeof(seL4_Word);
+}
 
 /* Producer. try: 0, or -1 when the ring is full (or len too large: -2). push: waits while full. */
 int kaal_ring_try_push(struct kaal_ring *r, const void *msg, seL4_Word len);

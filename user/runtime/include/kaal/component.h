@@ -16,7 +16,8 @@
  * VSpace maps that image read-only and executable at the same address (so it can run the code and
  * read constants, never write the root task's data: components keep their state on their stack).
  * On hostsim a component's code is host code (a host function, as every hostsim user thread's is),
- * and its stack, args, IPC buffer and mappings are real pages of its own VSpace in the user window. */
+ * and its stack, args, IPC buffer and mappings are real pages of its own VSpace in the user window.
+ */
 #ifndef KAAL_COMPONENT_H
 #define KAAL_COMPONENT_H
 
@@ -36,7 +37,8 @@
 #define KAAL_COMPONENT_STACK_PAGES 16
 #define KAAL_COMPONENT_ARGS_VADDR (KAAL_COMPONENT_STACK_VADDR + KAAL_COMPONENT_STACK_PAGES * 4096ul)
 #define KAAL_COMPONENT_IPC_VADDR (KAAL_COMPONENT_ARGS_VADDR + 4096ul)
-#define KAAL_COMPONENT_REGION_VADDR 0x2100000ul /* shared regions and device frames, in grant order */
+#define KAAL_COMPONENT_REGION_VADDR \
+    0x2100000ul /* shared regions and device frames, in grant order */
 
 #define KAAL_COMPONENT_MAX_CAPS 24
 #define KAAL_COMPONENT_MAX_REGIONS 8
@@ -70,15 +72,16 @@ struct kaal_component_args {
 /* The slot of the granted cap called name, or seL4_CapNull. */
 seL4_CPtr kaal_component_cap(const struct kaal_component_args *args, const char *name);
 /* The address of the region called name (NULL if none); *size gets its size. */
-void *kaal_component_region(const struct kaal_component_args *args, const char *name, seL4_Word *size);
+void *kaal_component_region(const struct kaal_component_args *args, const char *name,
+                            seL4_Word *size);
 
 /* --- the root task's side --- */
 struct kaal_component {
     struct kaal_broker *broker;
     seL4_CPtr tcb, cnode, vspace, ipc_frame, args_frame;
-    seL4_Word next_region;           /* next free address for regions */
-    kaal_component_main_fn main;     /* a function of the root task's image (kaal_component_create) */
-    seL4_Word entry;                 /* or an ELF image's entry point (kaal_component_create_elf) */
+    seL4_Word next_region;       /* next free address for regions */
+    kaal_component_main_fn main; /* a function of the root task's image (kaal_component_create) */
+    seL4_Word entry;             /* or an ELF image's entry point (kaal_component_create_elf) */
     struct kaal_component_args args; /* what it will find at start */
 };
 
@@ -86,21 +89,23 @@ struct kaal_component {
  * mapping; fault_ep (a cap in the root CNode, or seL4_CapNull) is minted with fault_badge into its
  * fault slot and becomes its fault handler. Nothing runs yet. */
 seL4_Error kaal_component_create(struct kaal_broker *b, struct kaal_component *c, const char *name,
-                                 kaal_component_main_fn main, seL4_Word priority, seL4_CPtr fault_ep,
-                                 seL4_Word fault_badge);
+                                 kaal_component_main_fn main, seL4_Word priority,
+                                 seL4_CPtr fault_ep, seL4_Word fault_badge);
 /* The same without any code: for loaders (kaal_component_create_elf) that map the code themselves
  * and set c->entry. */
-seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_component *c, const char *name,
-                                      seL4_Word priority, seL4_CPtr fault_ep, seL4_Word fault_badge);
+seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_component *c,
+                                      const char *name, seL4_Word priority, seL4_CPtr fault_ep,
+                                      seL4_Word fault_badge);
 /* Grant cap (a root-CNode slot) to it under name, minted with rights and badge (badge 0: a copy).
  * *slot (if not NULL) gets its slot in the component's CNode. */
-seL4_Error kaal_component_grant(struct kaal_component *c, const char *name, seL4_CPtr cap, seL4_CapRights_t rights,
-                                seL4_Word badge, seL4_CPtr *slot);
+seL4_Error kaal_component_grant(struct kaal_component *c, const char *name, seL4_CPtr cap,
+                                seL4_CapRights_t rights, seL4_Word badge, seL4_CPtr *slot);
 /* Map frames (consecutive root-CNode slots, each mapped once so far at most) into it as a region
  * called name; rights and attributes as Page_Map takes them. The frames are copied first, so the
  * caller may map them itself as well (shared memory). */
-seL4_Error kaal_component_map_region(struct kaal_component *c, const char *name, seL4_CPtr first_frame,
-                                     seL4_Word n_frames, seL4_CapRights_t rights, seL4_Word attr);
+seL4_Error kaal_component_map_region(struct kaal_component *c, const char *name,
+                                     seL4_CPtr first_frame, seL4_Word n_frames,
+                                     seL4_CapRights_t rights, seL4_Word attr);
 /* Set a start-up word (0..3). */
 void kaal_component_set_word(struct kaal_component *c, unsigned i, seL4_Word v);
 /* Write its start-up page and start it. */

@@ -15,7 +15,8 @@
 
 /* The file called name in a newc CPIO archive: its data (NULL when absent or the archive is
  * malformed); *size gets its length. */
-const void *kaal_cpio_find(const void *archive, seL4_Word archive_size, const char *name, seL4_Word *size);
+const void *kaal_cpio_find(const void *archive, seL4_Word archive_size, const char *name,
+                           seL4_Word *size);
 /* The i-th file's name (NULL past the last). */
 const char *kaal_cpio_name(const void *archive, seL4_Word archive_size, unsigned i);
 
@@ -27,7 +28,8 @@ const void *kaal_components_archive(seL4_Word *size);
  * are loaded into fresh frames (writable segments RW, executable ones executable) and it starts
  * at the image's entry point. seL4_InvalidArgument for an image that is not a static AArch64
  * executable, or whose segments overlap the component's fixed layout. */
-seL4_Error kaal_component_create_elf(struct kaal_broker *b, struct kaal_component *c, const char *name, const void *elf,
-                                     seL4_Word elf_size, seL4_Word priority, seL4_CPtr fault_ep, seL4_Word fault_badge);
+seL4_Error kaal_component_create_elf(struct kaal_broker *b, struct kaal_component *c,
+                                     const char *name, const void *elf, seL4_Word elf_size,
+                                     seL4_Word priority, seL4_CPtr fault_ep, seL4_Word fault_badge);
 
 #endif

@@ -9,10 +9,10 @@
 
 /* Root-task service requests (Call on the "root" cap). */
 enum root_label {
-    ROOT_FAULT = 1,    /* start a component that dereferences a bad pointer; reply when its fault has
-                          been handled: MR0 = fault IP, MR1 = address, MR2 = instruction fault?, MR3 =
-                          FSR (ESR), MR4 = fault type (seL4_Fault_*) */
-    ROOT_EXIT = 2,     /* stop every component and power off (no reply) */
+    ROOT_FAULT = 1, /* start a component that dereferences a bad pointer; reply when its fault has
+                       been handled: MR0 = fault IP, MR1 = address, MR2 = instruction fault?, MR3 =
+                       FSR (ESR), MR4 = fault type (seL4_Fault_*) */
+    ROOT_EXIT = 2,  /* stop every component and power off (no reply) */
     ROOT_SNAPSHOT = 3, /* the root task prints its CSpace on the kernel console (DebugSnapshot) */
 };
 
