@@ -9,6 +9,7 @@
 
 #include "kaal_syscall.h"
 #include "kfuzz.h"
+#include "run_elf.h"
 #include "summary.h"
 
 #ifndef KAAL_SOURCE_ROOT
@@ -54,6 +55,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: kaal-sim [--dtb FILE] [--trace] [--help]\n"
+            "       kaal-sim --elf ROOT_TASK.elf | --image LOADER_IMAGE.elf [--dtb FILE] [--mem SIZE]\n"
+            "                [--tick N] [--trace]\n"
             "       kaal-sim --replay FILE\n"
             "\n"
             "Boot the KaaL kernel inside this process (the hostsim port) from a device tree and run the\n"
@@ -62,12 +65,20 @@ static void usage(FILE *out)
             "\n"
             "  --dtb FILE   device tree to boot from (default: %s)\n"
             "  --trace      print every system call of the root task, decoded, with its result\n"
+            "               (--elf, --image: every kernel entry with the user PC)\n"
+            "  --elf FILE   run a statically linked AArch64 root task on the emulated EL0 instead\n"
+            "               (placed, booted and started as the aarch64 loader and kernel do)\n"
+            "  --image FILE run the root task inside a KaaL loader image (kaal-*-image.elf) so\n"
+            "  --mem SIZE   RAM size (bytes, or with K, M or G) written into the device tree\n"
+            "  --tick N     timer tick every N emulated instructions (default: QEMU -icount\n"
+            "               shift=0's rate; 0: no timer)\n"
             "  --replay FILE  run one fuzzer input (docs/fuzzing.md) on a fresh kernel and print it\n"
             "               as a trace; exit 1 if the kernel halted or an invariant failed\n"
             "  --help       show this help\n"
             "\n"
             "Exit status: 0 the root task ran and its checks passed; 1 a root task check failed;\n"
-            "2 usage error; 3 boot failed; 4 the kernel halted or the root thread stopped.\n",
+            "2 usage error; 3 boot failed; 4 the kernel halted or the root thread stopped.\n"
+            "With --elf or --image: 0 the machine stopped by itself (no thread can run again).\n",
             DEFAULT_DTB);
 }
 
@@ -94,9 +105,24 @@ static int replay(const char *path)
     return r.finding ? 1 : 0;
 }
 
+/* "64M", "1G", "4096": bytes, or 0 when malformed. */
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+    if (errno != 0 || end == s || (shift != 0 && end[1] != '\0') || (shift == 0 && *end != '\0') ||
+        v > (~0ull >> shift)) {
+        return 0;
+    }
+    return (uint64_t)v << shift;
+}
+
 int main(int argc, char **argv)
 {
     const char *dtb_path = DEFAULT_DTB;
+    struct run_elf_options elf = {0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -105,6 +131,23 @@ int main(int argc, char **argv)
             dtb_path = argv[++i];
         } else if (strcmp(argv[i], "--trace") == 0) {
             trace_syscalls = true;
+            elf.trace = true;
+        } else if ((strcmp(argv[i], "--elf") == 0 || strcmp(argv[i], "--image") == 0) && i + 1 < argc) {
+            elf.is_image = strcmp(argv[i], "--image") == 0;
+            elf.path = argv[++i];
+        } else if (strcmp(argv[i], "--mem") == 0 && i + 1 < argc) {
+            if ((elf.mem = parse_size(argv[++i])) == 0) {
+                fprintf(stderr, "kaal-sim: --mem wants a size such as 512M or 1G, not '%s'\n", argv[i]);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--tick") == 0 && i + 1 < argc) {
+            char *end;
+            elf.tick = strtoull(argv[++i], &end, 0);
+            elf.tick_set = true;
+            if (*end != '\0' || end == argv[i]) {
+                fprintf(stderr, "kaal-sim: --tick wants a number of instructions, not '%s'\n", argv[i]);
+                return EXIT_USAGE;
+            }
         } else if (strcmp(argv[i], "--replay") == 0 && i + 1 < argc) {
             return replay(argv[i + 1]);
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
@@ -145,6 +188,18 @@ int main(int argc, char **argv)
         return EXIT_BOOT;
     }
 
+    if ((elf.mem != 0 || elf.tick_set) && elf.path == NULL) {
+        fprintf(stderr, "kaal-sim: --mem and --tick need --elf or --image\n");
+        free(dtb);
+        return EXIT_USAGE;
+    }
+    if (elf.path != NULL) {
+        fprintf(stderr, "kaal-sim: booting the hostsim kernel from %s with %s on the emulated EL0\n", dtb_path,
+                elf.path);
+        int st = run_elf(&elf, dtb, size);
+        free(dtb);
+        return st;
+    }
     fprintf(stderr, "kaal-sim: booting the hostsim kernel from %s (%zu bytes)\n", dtb_path, size);
     const char *error = NULL;
     int r = hostsim_boot(dtb, size, &error);

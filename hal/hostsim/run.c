@@ -49,6 +49,10 @@ static void resume_user(void)
         root = 0;
         asid = 0;
     }
+    if (hostsim_emu_active) {
+        emu_run(t); /* AArch64 user code: the emulator keeps its own page map (emu_el0.c) */
+        return;
+    }
     shadow_switch(root, asid);
     uthread_run(t);
 }
@@ -68,6 +72,9 @@ static enum hostsim_run_status run_loop(void)
             break;
         case ENTRY_USER_EXCEPTION:
             kernel_handle_user_exception(hostsim_entry.esr);
+            break;
+        case ENTRY_INTERRUPT: /* an emulated thread's instruction budget ran out: the timer fired */
+            kernel_handle_interrupt_entry();
             break;
         case ENTRY_NONE:
             /* Idle. Time is virtual: with nothing runnable it moves on to the next interrupt, and

@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* hostsim's emulated EL0: user threads whose code is AArch64, executed by the Unicorn engine (a
+ * library packaging QEMU's AArch64 translator), while the kernel stays host code.
+ *
+ * - Registers: a thread's AArch64 state lives in its struct hal_tcb (regs[]: x0-x30, SP_EL0, PC,
+ *   SPSR, TPIDR_EL0, TPIDRRO_EL0; fpsimd[]: V0-V31, FPSR, FPCR) and is written into the engine
+ *   before it runs and read back when it enters the kernel, so ReadRegisters, WriteRegisters,
+ *   CopyRegisters and fault messages see what they see on hardware.
+ * - Memory: the engine's address space is the thread's VSpace, built page by page on demand. A miss
+ *   walks the VSpace (shadow_walk, the shadow MMU's walk) and maps the simulated RAM page itself
+ *   with the page's rights and execute permission; a missing or forbidden access becomes the
+ *   data or instruction abort hardware raises (ESR, FAR). Every page is dropped when another
+ *   VSpace or ASID runs and on TLB invalidation of its ASID or address (the TLB's lifetime).
+ * - Exceptions: `svc` enters the kernel as a system call; an undefined instruction (including
+ *   privileged ones: the engine runs at EL0), a breakpoint or a misaligned PC becomes the
+ *   UserException with hardware's ESR; FP/SIMD use by a thread with seL4_TCBFlag_fpuDisabled
+ *   traps before it executes (EC 0x07), as CPACR_EL1 makes it on hardware.
+ * - Time: user instructions are the virtual clock; every `tick` of them the timer interrupt fires,
+ *   before the next instruction, so preemption is deterministic.
+ *
+ * Unicorn reports exceptions by QEMU's internal number without the syndrome, so this file forms the
+ * ESR itself from the exception number and the instruction word. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicorn/unicorn.h>
+
+#include <hal/hal.h>
+#include <hal/mmu.h>
+#include <hostsim/emu.h>
+#include <hostsim/hostsim.h>
+#include <kaal/gen_config.h>
+#include <kaal/kernel.h>
+#include <kaal/thread.h>
+#include <kaal/vspace.h>
+
+#include "internal.h"
+#include "user_internal.h"
+
+#define PAGE_BYTES 4096ul
+
+/* QEMU's exception numbers as Unicorn's UC_HOOK_INTR reports them (target/arm/cpu.h). */
+#define EXCP_UDEF 1
+#define EXCP_SWI 2
+#define EXCP_BKPT 7
+
+/* ESR_EL1 (Arm ARM D17.2.37): exception classes, IL. */
+#define ESR_IL (1ul << 25)
+#define EC_UNKNOWN 0x00ul
+#define EC_FP_ACCESS 0x07ul
+#define EC_PC_ALIGN 0x22ul
+#define EC_BRK 0x3cul
+#define ESR_EC(ec) ((word_t)(ec) << 26)
+/* An FP/SIMD access trap from AArch64 state: CV = 1, COND = 0xE in the ISS, as QEMU reports it. */
+#define ESR_FP_TRAP (ESR_EC(EC_FP_ACCESS) | ESR_IL | (1ul << 24) | (0xeul << 20))
+/* SPSR's condition flags (NZCV, bits 31:28): the PSTATE bits user code changes. */
+#define SPSR_NZCV 0xf0000000ul
+
+/* Where uc_emu_start stops by address: no user instruction can be there (above seL4_UserTop,
+ * so a branch there is an instruction abort). */
+#define STOP_ADDRESS 0xfffffffffffffffcull
+
+/* The trampoline that drops the engine to EL0 once: Unicorn starts at EL1, and only an exception
+ * return recomputes the execution state; register writes do not. msr spsr_el1, xzr; msr elr_el1,
+ * x0; eret. */
+#define TRAMPOLINE_VA 0x1000ull
+static const uint32_t trampoline_code[] = {0xd518401f, 0xd5184020, 0xd69f03e0};
+
+bool hostsim_emu_active;
+
+/* What ended the engine's run. */
+enum stop_reason { STOP_NONE, STOP_SYSCALL, STOP_EXCEPTION, STOP_FAULT, STOP_TICK };
+
+struct mapped_page {
+    word_t vaddr;
+    word_t block_base, block_size;
+    bool exec;
+};
+
+static struct {
+    uc_engine *uc;
+    paddr_t root; /* the VSpace whose pages are mapped */
+    word_t asid;
+    struct mapped_page *pages;
+    size_t n_pages, cap_pages;
+    struct tcb *thread; /* running */
+    enum stop_reason stop;
+    word_t esr;       /* STOP_EXCEPTION, STOP_FAULT */
+    word_t far;       /* STOP_FAULT */
+    bool instruction; /* STOP_FAULT: instruction abort */
+    uint64_t tick;    /* instructions per timer tick, 0: no timer */
+    uint64_t next_tick;
+    FILE *trace;
+    struct hostsim_emu_stats stats;
+    int reg_ids[N_USER_REGS];
+} emu = {.tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u};
+
+void hostsim_emu_set_tick(uint64_t n)
+{
+    emu.tick = n;
+    emu.next_tick = emu.stats.instructions + n;
+}
+
+void hostsim_emu_trace(FILE *out) { emu.trace = out; }
+void hostsim_emu_stats(struct hostsim_emu_stats *out) { *out = emu.stats; }
+
+static void fatal(const char *what, uc_err e)
+{
+    fprintf(stderr, "hostsim: emulator: %s: %s\n", what, uc_strerror(e));
+    abort();
+}
+
+/* --- the page map --- */
+
+/* Drop the page at index i (Unicorn forgets its translated code there too). */
+static void page_drop(size_t i)
+{
+    struct mapped_page *p = &emu.pages[i];
+    if (p->exec) {
+        uc_ctl_remove_cache(emu.uc, p->vaddr, p->vaddr + PAGE_BYTES);
+    }
+    uc_err e = uc_mem_unmap(emu.uc, p->vaddr, PAGE_BYTES);
+    if (e != UC_ERR_OK) {
+        fatal("unmap a user page", e);
+    }
+    emu.pages[i] = emu.pages[--emu.n_pages];
+}
+
+static void flush_all(void)
+{
+    if (emu.n_pages == 0) {
+        return;
+    }
+    while (emu.n_pages > 0) {
+        page_drop(emu.n_pages - 1);
+    }
+    emu.stats.flushes++;
+}
+
+void emu_invalidate_asid(word_t asid)
+{
+    if (emu.uc != NULL && asid == emu.asid) {
+        flush_all();
+    }
+}
+
+void emu_invalidate_va(word_t asid, word_t vaddr)
+{
+    if (emu.uc == NULL || asid != emu.asid) {
+        return;
+    }
+    for (size_t i = 0; i < emu.n_pages;) {
+        if (vaddr - emu.pages[i].block_base < emu.pages[i].block_size) {
+            page_drop(i);
+        } else {
+            i++;
+        }
+    }
+}
+
+/* Map the simulated RAM page the walk found at page, with its rights. */
+static bool page_map(word_t page, const struct walk *w)
+{
+    if (emu.n_pages == emu.cap_pages) {
+        size_t cap = emu.cap_pages ? emu.cap_pages * 2 : 256;
+        struct mapped_page *p = realloc(emu.pages, cap * sizeof(*p));
+        if (p == NULL) {
+            fprintf(stderr, "hostsim: emulator: out of host memory for the page map\n");
+            abort();
+        }
+        emu.pages = p;
+        emu.cap_pages = cap;
+    }
+    uint32_t prot = UC_PROT_READ | (w->rights == VM_READ_WRITE ? UC_PROT_WRITE : 0) | (w->xn ? 0 : UC_PROT_EXEC);
+    uc_err e = uc_mem_map_ptr(emu.uc, page, PAGE_BYTES, prot, hal_ptov(w->page_pa));
+    if (e != UC_ERR_OK) {
+        fatal("map a user page", e);
+    }
+    emu.pages[emu.n_pages++] = (struct mapped_page){page, w->block_base, w->block_size, !w->xn};
+    emu.stats.refills++;
+    return true;
+}
+
+/* --- faults --- */
+
+static void record_fault(bool instruction, bool write, word_t addr, word_t fsc)
+{
+    emu.stop = STOP_FAULT;
+    emu.instruction = instruction;
+    emu.far = addr;
+    emu.esr = shadow_abort_esr(instruction, write, fsc);
+}
+
+/* An access to an address the engine has no page for: map it if the VSpace allows that kind of
+ * access (the TLB refill), else record the abort hardware would raise. */
+static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void *data)
+{
+    (void)uc, (void)size, (void)value, (void)data;
+    bool instruction = type == UC_MEM_FETCH_UNMAPPED;
+    bool write = type == UC_MEM_WRITE_UNMAPPED;
+    struct walk w;
+    shadow_walk(emu.root, addr, &w);
+    if (!w.mapped) {
+        record_fault(instruction, write, addr, FSC_TRANSLATION(w.level));
+    } else if (w.rights == VM_KERNEL_ONLY || (instruction && w.xn) || (write && w.rights != VM_READ_WRITE)) {
+        record_fault(instruction, write, addr, FSC_PERMISSION(w.level));
+    } else if (!hostsim_is_ram(w.page_pa, PAGE_BYTES)) {
+        record_fault(instruction, write, addr, FSC_EXTERNAL); /* a device frame: no device answers */
+    } else {
+        return page_map(addr & ~(PAGE_BYTES - 1), &w);
+    }
+    uc_emu_stop(emu.uc);
+    return false;
+}
+
+/* An access the page's rights forbid (the page is mapped with exactly its VSpace rights). */
+static bool hook_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void *data)
+{
+    (void)uc, (void)size, (void)value, (void)data;
+    struct walk w;
+    shadow_walk(emu.root, addr, &w);
+    record_fault(type == UC_MEM_FETCH_PROT, type == UC_MEM_WRITE_PROT, addr, FSC_PERMISSION(w.level));
+    uc_emu_stop(emu.uc);
+    return false;
+}
+
+/* --- instructions --- */
+
+/* The instruction word at pc, if its page is mapped. */
+static bool fetch_word(word_t pc, uint32_t *insn)
+{
+    return uc_mem_read(emu.uc, pc, insn, sizeof(*insn)) == UC_ERR_OK;
+}
+
+/* Does the instruction use the FP/SIMD registers (what CPACR_EL1.FPEN traps)? The scalar FP and
+ * Advanced SIMD data-processing group and the SIMD&FP loads and stores (op0 = x11x: bits 27 and 26
+ * set), and MRS/MSR of FPCR and FPSR. */
+static bool is_fpsimd(uint32_t insn)
+{
+    return (insn & 0x0c000000u) == 0x0c000000u || (insn & 0xffdfffc0u) == 0xd51b4400u;
+}
+
+/* Before every instruction: the virtual clock, and the FP/SIMD trap of an fpuDisabled thread. */
+static void hook_code(uc_engine *uc, uint64_t pc, uint32_t size, void *data)
+{
+    (void)size, (void)data;
+    if (emu.tick != 0 && emu.stats.instructions >= emu.next_tick) {
+        emu.next_tick = emu.stats.instructions + emu.tick;
+        emu.stop = STOP_TICK;
+        uc_emu_stop(uc); /* the instruction does not execute */
+        return;
+    }
+    if (emu.thread->flags & seL4_TCBFlag_fpuDisabled) {
+        uint32_t insn;
+        if (fetch_word(pc, &insn) && is_fpsimd(insn)) {
+            emu.stop = STOP_EXCEPTION;
+            emu.esr = ESR_FP_TRAP;
+            uc_emu_stop(uc);
+            return;
+        }
+    }
+    emu.stats.instructions++;
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *data)
+{
+    (void)data;
+    uint64_t pc = 0;
+    uc_reg_read(uc, UC_ARM64_REG_PC, &pc);
+    uint32_t insn = 0;
+    switch (intno) {
+    case EXCP_SWI: /* svc: the PC is past it */
+        emu.stop = STOP_SYSCALL;
+        break;
+    case EXCP_BKPT: /* brk #imm16: ISS = imm16 */
+        emu.stop = STOP_EXCEPTION;
+        emu.esr = ESR_EC(EC_BRK) | ESR_IL | (fetch_word(pc, &insn) ? (insn >> 5) & 0xffff : 0);
+        break;
+    default: /* undefined (also hvc, smc and system registers EL0 may not use) */
+        emu.stop = STOP_EXCEPTION;
+        emu.esr = (pc & 3) ? ESR_EC(EC_PC_ALIGN) | ESR_IL : ESR_EC(EC_UNKNOWN) | ESR_IL;
+        break;
+    }
+    uc_emu_stop(uc);
+}
+
+/* --- the engine --- */
+
+static void reg_ids_init(void)
+{
+    for (int i = 0; i < 29; i++) {
+        emu.reg_ids[REG_X0 + i] = UC_ARM64_REG_X0 + i;
+    }
+    emu.reg_ids[REG_X29] = UC_ARM64_REG_X29;
+    emu.reg_ids[REG_X30] = UC_ARM64_REG_X30;
+    emu.reg_ids[REG_SP] = UC_ARM64_REG_SP;
+    emu.reg_ids[REG_NEXT_IP] = UC_ARM64_REG_PC;
+    emu.reg_ids[REG_SPSR] = UC_ARM64_REG_NZCV;
+    emu.reg_ids[REG_FAULT_IP] = UC_ARM64_REG_PC; /* not loaded (see regs_load) */
+    emu.reg_ids[REG_TPIDR] = UC_ARM64_REG_TPIDR_EL0;
+    emu.reg_ids[REG_TPIDRRO] = UC_ARM64_REG_TPIDRRO_EL0;
+}
+
+static void engine_init(void)
+{
+    if (emu.uc != NULL) {
+        return;
+    }
+    uc_err e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &emu.uc);
+    if (e != UC_ERR_OK) {
+        fatal("open an AArch64 engine", e);
+    }
+    reg_ids_init();
+    /* Drop to EL0 for good (see trampoline_code). */
+    static uint32_t tramp[PAGE_BYTES / 4] __attribute__((aligned(PAGE_BYTES)));
+    memcpy(tramp, trampoline_code, sizeof(trampoline_code));
+    uint64_t target = TRAMPOLINE_VA + PAGE_BYTES / 2;
+    if ((e = uc_mem_map_ptr(emu.uc, TRAMPOLINE_VA, PAGE_BYTES, UC_PROT_READ | UC_PROT_EXEC, tramp)) != UC_ERR_OK ||
+        (e = uc_reg_write(emu.uc, UC_ARM64_REG_X0, &target)) != UC_ERR_OK ||
+        (e = uc_emu_start(emu.uc, TRAMPOLINE_VA, target, 0, 0)) != UC_ERR_OK) {
+        fatal("enter EL0", e);
+    }
+    uint32_t pstate = 0;
+    uc_reg_read(emu.uc, UC_ARM64_REG_PSTATE, &pstate);
+    if ((pstate & 0xc) != 0) {
+        fprintf(stderr, "hostsim: emulator: still at EL%u after the exception return\n", (pstate >> 2) & 3);
+        abort();
+    }
+    uc_ctl_remove_cache(emu.uc, TRAMPOLINE_VA, TRAMPOLINE_VA + PAGE_BYTES);
+    uc_mem_unmap(emu.uc, TRAMPOLINE_VA, PAGE_BYTES);
+    uc_hook h;
+    if ((e = uc_hook_add(emu.uc, &h, UC_HOOK_CODE, (void *)hook_code, NULL, 1, 0)) != UC_ERR_OK ||
+        (e = uc_hook_add(emu.uc, &h, UC_HOOK_INTR, (void *)hook_intr, NULL, 1, 0)) != UC_ERR_OK ||
+        (e = uc_hook_add(emu.uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)hook_unmapped, NULL, 1, 0)) != UC_ERR_OK ||
+        (e = uc_hook_add(emu.uc, &h, UC_HOOK_MEM_PROT, (void *)hook_prot, NULL, 1, 0)) != UC_ERR_OK) {
+        fatal("add hooks", e);
+    }
+    emu.next_tick = emu.stats.instructions + emu.tick;
+}
+
+/* The engine holds pointers into simulated RAM: it goes with the machine (a fresh one costs about
+ * a millisecond), which also forgets every translation. */
+void emu_machine_gone(void)
+{
+    if (emu.uc != NULL) {
+        uc_close(emu.uc);
+        emu.uc = NULL;
+    }
+    free(emu.pages);
+    emu.pages = NULL;
+    emu.n_pages = emu.cap_pages = 0;
+    emu.root = 0;
+    emu.asid = 0;
+}
+
+/* --- registers --- */
+
+static void regs_load(struct hal_tcb *a)
+{
+    uint64_t vals[N_USER_REGS];
+    void *ptrs[N_USER_REGS + 32];
+    int ids[N_USER_REGS + 32];
+    int n = 0;
+    for (int r = 0; r < N_USER_REGS; r++) {
+        if (r == REG_FAULT_IP) {
+            continue;
+        }
+        vals[n] = a->regs[r];
+        if (r == REG_SPSR) {
+            vals[n] &= SPSR_NZCV;
+        }
+        ids[n] = emu.reg_ids[r];
+        ptrs[n] = &vals[n];
+        n++;
+    }
+    for (int v = 0; v < 32; v++) {
+        ids[n] = UC_ARM64_REG_Q0 + v;
+        ptrs[n] = &a->fpsimd[2 * v];
+        n++;
+    }
+    uint32_t fpsr = (uint32_t)a->fpsimd[64], fpcr = (uint32_t)a->fpsimd[65];
+    uc_err e;
+    if ((e = uc_reg_write_batch(emu.uc, ids, ptrs, n)) != UC_ERR_OK ||
+        (e = uc_reg_write(emu.uc, UC_ARM64_REG_FPSR, &fpsr)) != UC_ERR_OK ||
+        (e = uc_reg_write(emu.uc, UC_ARM64_REG_FPCR, &fpcr)) != UC_ERR_OK) {
+        fatal("load registers", e);
+    }
+}
+
+static void regs_save(struct hal_tcb *a)
+{
+    uint64_t vals[N_USER_REGS] = {0};
+    void *ptrs[N_USER_REGS + 32];
+    int ids[N_USER_REGS + 32];
+    int n = 0;
+    for (int r = 0; r < N_USER_REGS; r++) {
+        ids[n] = emu.reg_ids[r];
+        ptrs[n] = &vals[r];
+        n++;
+    }
+    for (int v = 0; v < 32; v++) {
+        ids[n] = UC_ARM64_REG_Q0 + v;
+        ptrs[n] = &a->fpsimd[2 * v];
+        n++;
+    }
+    uint32_t fpsr = 0, fpcr = 0;
+    uc_err e;
+    if ((e = uc_reg_read_batch(emu.uc, ids, ptrs, n)) != UC_ERR_OK ||
+        (e = uc_reg_read(emu.uc, UC_ARM64_REG_FPSR, &fpsr)) != UC_ERR_OK ||
+        (e = uc_reg_read(emu.uc, UC_ARM64_REG_FPCR, &fpcr)) != UC_ERR_OK) {
+        fatal("save registers", e);
+    }
+    for (int r = 0; r < N_USER_REGS; r++) {
+        if (r == REG_SPSR) {
+            a->regs[r] = (a->regs[r] & ~SPSR_NZCV) | ((word_t)vals[r] & SPSR_NZCV);
+        } else if (r != REG_FAULT_IP) {
+            a->regs[r] = vals[r];
+        }
+    }
+    a->fpsimd[64] = fpsr;
+    a->fpsimd[65] = fpcr;
+}
+
+/* --- running a thread --- */
+
+static void trace_entry(const struct tcb *t, const char *kind, word_t pc, word_t what)
+{
+    if (emu.trace != NULL) {
+        fprintf(emu.trace, "emu: %-9s tcb %#lx pc %#lx %#lx (instruction %llu)\n", kind,
+                (unsigned long)hal_vtop(t), (unsigned long)pc, (unsigned long)what,
+                (unsigned long long)emu.stats.instructions);
+    }
+}
+
+void emu_run(struct tcb *t)
+{
+    engine_init();
+    paddr_t root;
+    word_t asid;
+    if (!tcb_vspace(t, &root, &asid)) {
+        root = 0; /* no VSpace: every access faults (tcb_vspace's rule) */
+        asid = 0;
+    }
+    if (root != emu.root || asid != emu.asid) {
+        flush_all();
+        emu.root = root;
+        emu.asid = asid;
+    }
+    struct hal_tcb *a = &t->arch;
+    regs_load(a);
+    emu.thread = t;
+    emu.stop = STOP_NONE;
+    uc_err e = uc_emu_start(emu.uc, a->regs[REG_NEXT_IP], STOP_ADDRESS, 0, 0);
+    regs_save(a);
+    emu.thread = NULL;
+    word_t pc = a->regs[REG_NEXT_IP];
+    if (emu.stop == STOP_NONE) {
+        /* Stopped at STOP_ADDRESS, or an error the hooks did not see: the fetch there faults. */
+        struct walk w;
+        shadow_walk(root, pc, &w);
+        (void)e;
+        record_fault(true, false, pc, w.mapped ? FSC_PERMISSION(w.level) : FSC_TRANSLATION(w.level));
+    }
+    emu.stats.entries++;
+    switch (emu.stop) {
+    case STOP_SYSCALL:
+        a->regs[REG_FAULT_IP] = pc - 4;
+        hostsim_entry.kind = ENTRY_SYSCALL;
+        emu.stats.syscalls++;
+        trace_entry(t, "syscall", pc - 4, a->regs[REG_SYSCALL]);
+        break;
+    case STOP_EXCEPTION:
+        a->regs[REG_FAULT_IP] = pc;
+        hostsim_entry.kind = ENTRY_USER_EXCEPTION;
+        hostsim_entry.esr = emu.esr;
+        emu.stats.user_exceptions++;
+        trace_entry(t, "exception", pc, emu.esr);
+        break;
+    case STOP_FAULT:
+        a->regs[REG_FAULT_IP] = pc;
+        hostsim_entry.kind = ENTRY_VM_FAULT;
+        hostsim_entry.instruction = emu.instruction;
+        hostsim_entry.addr = emu.instruction ? pc : emu.far;
+        hostsim_entry.esr = emu.esr;
+        emu.stats.vm_faults++;
+        trace_entry(t, "vm fault", pc, emu.far);
+        break;
+    case STOP_TICK:
+    case STOP_NONE:
+        hostsim_irq_set_pending(HAL_TIMER_IRQ);
+        hostsim_entry.kind = ENTRY_INTERRUPT;
+        emu.stats.ticks++;
+        trace_entry(t, "tick", pc, HAL_TIMER_IRQ);
+        break;
+    }
+}
