@@ -7,6 +7,8 @@
 
 #include <hostsim/hostsim.h>
 
+#include <hostsim/emu.h>
+
 #include "kaal_syscall.h"
 #include "kfuzz.h"
 #include "run_elf.h"
@@ -56,7 +58,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: kaal-sim [--dtb FILE] [--trace] [--help]\n"
             "       kaal-sim --elf ROOT_TASK.elf | --image LOADER_IMAGE.elf [--dtb FILE] [--mem SIZE]\n"
-            "                [--tick N] [--trace]\n"
+            "                [--tick N] [--entry-cost N] [--trace]\n"
             "       kaal-sim --replay FILE\n"
             "\n"
             "Boot the KaaL kernel inside this process (the hostsim port) from a device tree and run the\n"
@@ -72,6 +74,7 @@ static void usage(FILE *out)
             "  --mem SIZE   RAM size (bytes, or with K, M or G) written into the device tree\n"
             "  --tick N     timer tick every N emulated instructions (default: QEMU -icount\n"
             "               shift=0's rate; 0: no timer)\n"
+            "  --entry-cost N  virtual-clock instructions each kernel entry costs (default %u)\n"
             "  --replay FILE  run one fuzzer input (docs/fuzzing.md) on a fresh kernel and print it\n"
             "               as a trace; exit 1 if the kernel halted or an invariant failed\n"
             "  --help       show this help\n"
@@ -79,7 +82,7 @@ static void usage(FILE *out)
             "Exit status: 0 the root task ran and its checks passed; 1 a root task check failed;\n"
             "2 usage error; 3 boot failed; 4 the kernel halted or the root thread stopped.\n"
             "With --elf or --image: 0 the machine stopped by itself (no thread can run again).\n",
-            DEFAULT_DTB);
+            DEFAULT_DTB, HOSTSIM_EMU_ENTRY_COST_DEFAULT);
 }
 
 /* --replay: one fuzzer input, traced to stdout. */
@@ -140,14 +143,17 @@ int main(int argc, char **argv)
                 fprintf(stderr, "kaal-sim: --mem wants a size such as 512M or 1G, not '%s'\n", argv[i]);
                 return EXIT_USAGE;
             }
-        } else if (strcmp(argv[i], "--tick") == 0 && i + 1 < argc) {
+        } else if ((strcmp(argv[i], "--tick") == 0 || strcmp(argv[i], "--entry-cost") == 0) && i + 1 < argc) {
+            bool tick = strcmp(argv[i], "--tick") == 0;
             char *end;
-            elf.tick = strtoull(argv[++i], &end, 0);
-            elf.tick_set = true;
-            if (*end != '\0' || end == argv[i]) {
-                fprintf(stderr, "kaal-sim: --tick wants a number of instructions, not '%s'\n", argv[i]);
+            errno = 0;
+            uint64_t n = strtoull(argv[++i], &end, 0);
+            if (*end != '\0' || end == argv[i] || errno != 0 || argv[i][0] == '-') {
+                fprintf(stderr, "kaal-sim: %s wants a number of instructions, not '%s'\n", argv[i - 1], argv[i]);
                 return EXIT_USAGE;
             }
+            *(tick ? &elf.tick : &elf.entry_cost) = n;
+            *(tick ? &elf.tick_set : &elf.entry_cost_set) = true;
         } else if (strcmp(argv[i], "--replay") == 0 && i + 1 < argc) {
             return replay(argv[i + 1]);
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
@@ -188,8 +194,8 @@ int main(int argc, char **argv)
         return EXIT_BOOT;
     }
 
-    if ((elf.mem != 0 || elf.tick_set) && elf.path == NULL) {
-        fprintf(stderr, "kaal-sim: --mem and --tick need --elf or --image\n");
+    if ((elf.mem != 0 || elf.tick_set || elf.entry_cost_set) && elf.path == NULL) {
+        fprintf(stderr, "kaal-sim: --mem, --tick and --entry-cost need --elf or --image\n");
         free(dtb);
         return EXIT_USAGE;
     }

@@ -171,6 +171,9 @@ int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dt
     if (o->tick_set) {
         hostsim_emu_set_tick(o->tick);
     }
+    if (o->entry_cost_set) {
+        hostsim_emu_set_entry_cost(o->entry_cost);
+    }
     hostsim_emu_trace(o->trace ? stderr : NULL);
     enum hostsim_run_status st = hostsim_run();
     bool panicked = hostsim_panicked();
@@ -179,9 +182,10 @@ int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dt
     hostsim_shutdown();
     fprintf(stderr,
             "kaal-sim: %llu AArch64 instructions, %llu kernel entries (%llu system calls, %llu VM faults, "
-            "%llu user exceptions, %llu timer ticks)\n",
+            "%llu user exceptions, %llu timer ticks), virtual clock %llu\n",
             (unsigned long long)s.instructions, (unsigned long long)s.entries, (unsigned long long)s.syscalls,
-            (unsigned long long)s.vm_faults, (unsigned long long)s.user_exceptions, (unsigned long long)s.ticks);
+            (unsigned long long)s.vm_faults, (unsigned long long)s.user_exceptions, (unsigned long long)s.ticks,
+            (unsigned long long)s.clock);
     switch (st) {
     case HOSTSIM_RUN_DONE:
     case HOSTSIM_RUN_DEADLOCK:

@@ -16,6 +16,8 @@ struct run_elf_options {
     uint64_t mem;     /* RAM size for the device tree's memory node, 0: as it says */
     bool tick_set;
     uint64_t tick;    /* instructions per timer tick */
+    bool entry_cost_set;
+    uint64_t entry_cost; /* virtual-clock instructions per kernel entry */
     bool trace;       /* print every kernel entry with the user PC */
 };
 

@@ -15,8 +15,9 @@
  *   privileged ones: the engine runs at EL0), a breakpoint or a misaligned PC becomes the
  *   UserException with hardware's ESR; FP/SIMD use by a thread with seL4_TCBFlag_fpuDisabled
  *   traps before it executes (EC 0x07), as CPACR_EL1 makes it on hardware.
- * - Time: user instructions are the virtual clock; every `tick` of them the timer interrupt fires,
- *   before the next instruction, so preemption is deterministic.
+ * - Time: the virtual clock counts user instructions plus a fixed cost per kernel entry (the
+ *   kernel is host code: its instructions are not counted); every `tick` of it the timer interrupt
+ *   fires, before the next user instruction, so preemption is deterministic.
  *
  * Unicorn reports exceptions by QEMU's internal number without the syndrome, so this file forms the
  * ESR itself from the exception number and the instruction word. */
@@ -90,20 +91,28 @@ static struct {
     word_t far;       /* STOP_FAULT */
     bool instruction; /* STOP_FAULT: instruction abort */
     uint64_t tick;    /* instructions per timer tick, 0: no timer */
+    uint64_t clock;   /* virtual time in instructions: user instructions + entry_cost per kernel entry */
     uint64_t next_tick;
+    uint64_t entry_cost;
     FILE *trace;
     struct hostsim_emu_stats stats;
     int reg_ids[N_USER_REGS];
-} emu = {.tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u};
+} emu = {.tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u, .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT};
 
 void hostsim_emu_set_tick(uint64_t n)
 {
     emu.tick = n;
-    emu.next_tick = emu.stats.instructions + n;
+    emu.next_tick = emu.clock + n;
 }
 
+void hostsim_emu_set_entry_cost(uint64_t n) { emu.entry_cost = n; }
+
 void hostsim_emu_trace(FILE *out) { emu.trace = out; }
-void hostsim_emu_stats(struct hostsim_emu_stats *out) { *out = emu.stats; }
+void hostsim_emu_stats(struct hostsim_emu_stats *out)
+{
+    *out = emu.stats;
+    out->clock = emu.clock;
+}
 
 static void fatal(const char *what, uc_err e)
 {
@@ -245,9 +254,8 @@ static bool is_fpsimd(uint32_t insn)
 static void hook_code(uc_engine *uc, uint64_t pc, uint32_t size, void *data)
 {
     (void)size, (void)data;
-    if (emu.tick != 0 && emu.stats.instructions >= emu.next_tick) {
-        emu.next_tick = emu.stats.instructions + emu.tick;
-        emu.stop = STOP_TICK;
+    if (emu.tick != 0 && emu.clock >= emu.next_tick) {
+        emu.stop = STOP_TICK; /* emu_run sets the next deadline */
         uc_emu_stop(uc); /* the instruction does not execute */
         return;
     }
@@ -261,6 +269,7 @@ static void hook_code(uc_engine *uc, uint64_t pc, uint32_t size, void *data)
         }
     }
     emu.stats.instructions++;
+    emu.clock++;
 }
 
 static void hook_intr(uc_engine *uc, uint32_t intno, void *data)
@@ -336,7 +345,7 @@ static void engine_init(void)
         (e = uc_hook_add(emu.uc, &h, UC_HOOK_MEM_PROT, (void *)hook_prot, NULL, 1, 0)) != UC_ERR_OK) {
         fatal("add hooks", e);
     }
-    emu.next_tick = emu.stats.instructions + emu.tick;
+    emu.next_tick = emu.clock + emu.tick;
 }
 
 /* The engine holds pointers into simulated RAM: it goes with the machine (a fresh one costs about
@@ -436,6 +445,15 @@ static void trace_entry(const struct tcb *t, const char *kind, word_t pc, word_t
 void emu_run(struct tcb *t)
 {
     engine_init();
+    if (hal_irq_get_active() != HAL_IRQ_NONE) {
+        /* An interrupt became pending in the kernel (an SGI, a device): EL0 takes it before its
+         * first instruction, as hardware does on the exception return. */
+        hostsim_entry.kind = ENTRY_INTERRUPT;
+        emu.stats.entries++;
+        emu.clock += emu.entry_cost;
+        trace_entry(t, "irq", t->arch.regs[REG_NEXT_IP], hal_irq_get_active());
+        return;
+    }
     paddr_t root;
     word_t asid;
     if (!tcb_vspace(t, &root, &asid)) {
@@ -463,6 +481,7 @@ void emu_run(struct tcb *t)
         record_fault(true, false, pc, w.mapped ? FSC_PERMISSION(w.level) : FSC_TRANSLATION(w.level));
     }
     emu.stats.entries++;
+    emu.clock += emu.entry_cost; /* the kernel's work on this entry */
     switch (emu.stop) {
     case STOP_SYSCALL:
         a->regs[REG_FAULT_IP] = pc - 4;
@@ -488,7 +507,11 @@ void emu_run(struct tcb *t)
         break;
     case STOP_TICK:
     case STOP_NONE:
-        hostsim_irq_set_pending(HAL_TIMER_IRQ);
+        hostsim_irq_set_pending(HAL_TIMER_IRQ); /* the virtual timer's line */
+        /* The kernel reloads the timer one period ahead while it handles the tick (as the aarch64
+         * port's timer_tick_done does): periods that passed inside the kernel are this one
+         * interrupt, and user code always gets a period of time before the next. */
+        emu.next_tick = emu.clock + emu.tick;
         hostsim_entry.kind = ENTRY_INTERRUPT;
         emu.stats.ticks++;
         trace_entry(t, "tick", pc, HAL_TIMER_IRQ);

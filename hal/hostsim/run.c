@@ -99,7 +99,8 @@ enum hostsim_run_status hostsim_run(void)
     if (!hostsim_booted || ks.cur_thread == NULL || hostsim_running) {
         return HOSTSIM_RUN_ERROR;
     }
-    if (shadow_init(&error) != 0) {
+    bool window = !hostsim_emu_active; /* emulated threads need no user window */
+    if (window && shadow_init(&error) != 0) {
         fprintf(stderr, "%s\n", error);
         return HOSTSIM_RUN_ERROR;
     }
@@ -118,7 +119,9 @@ enum hostsim_run_status hostsim_run(void)
     hostsim_halt_target = outer;
     hostsim_running = false;
     hostsim_user_mode = 0;
-    shadow_run_end(); /* the window emptied: outside a run nothing may touch user memory */
+    if (window) {
+        shadow_run_end(); /* the window emptied: outside a run nothing may touch user memory */
+    }
     return status;
 }
 

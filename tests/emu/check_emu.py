@@ -30,7 +30,7 @@ def sim(*args):
 
 def stats(out):
     m = re.search(r'kaal-sim: (\d+) AArch64 instructions, (\d+) kernel entries \((\d+) system calls, (\d+) VM faults, '
-                  r'(\d+) user exceptions, (\d+) timer ticks\)', out)
+                  r'(\d+) user exceptions, (\d+) timer ticks\), virtual clock (\d+)', out)
     return [int(x) for x in m.groups()] if m else None
 
 
@@ -80,12 +80,21 @@ def main():
     ok(status == 0 and st is not None and st[5] == 0, '--tick 0: no timer interrupt', out)
 
     # The virtual clock: a tick after every N user instructions, at the same instruction every run.
-    runs = [sim('--elf', probes[9], '--tick', '1000', '--trace') for _ in range(2)]
+    runs = [sim('--elf', probes[9], '--tick', '1000', '--entry-cost', '0', '--trace') for _ in range(2)]
     st = stats(runs[0][1])
     ticks = [l for l in runs[0][1].splitlines() if l.startswith('emu: tick')]
     ok(runs[0] == runs[1] and st is not None and st[5] == st[0] // 1000 and len(ticks) == st[5] and
        all(l.endswith(f'(instruction {1000 * (i + 1)})') for i, l in enumerate(ticks)),
        'timer ticks every 1000 instructions, identical traces in two runs', runs[0][1][-2000:])
+    # Each kernel entry costs --entry-cost instructions of virtual time.
+    status, out = sim('--elf', probes[9], '--tick', '1000', '--entry-cost', '300')
+    st2 = stats(out)
+    ok(status == 0 and st2 is not None and st2[0] == st[0] and st2[6] == st2[0] + 300 * st2[1] and st2[5] > st[5],
+       '--entry-cost 300: the clock is instructions + 300 per kernel entry, and ticks come sooner', out)
+    # A tick shorter than a kernel entry's cost: missed periods are one interrupt, no livelock.
+    status, out = sim('--elf', probes[7], '--tick', '50', '--entry-cost', '1000')
+    ok(status == 0 and 'probe: changed 0x0000000000000000' in out, '--tick 50 --entry-cost 1000 still makes progress',
+       out)
     ok(any(re.match(r'emu: syscall +tcb 0x[0-9a-f]+ pc 0x[0-9a-f]+ ', l) for l in runs[0][1].splitlines()),
        '--trace prints each kernel entry with the user PC', runs[0][1][:2000])
 
@@ -108,6 +117,8 @@ def main():
     ok(status == 2 and '--mem wants a size' in out, '--mem with a malformed size: status 2', out)
     status, out = sim('--elf', minimal, '--tick', '1x')
     ok(status == 2 and '--tick wants a number' in out, '--tick with a malformed number: status 2', out)
+    status, out = sim('--elf', minimal, '--entry-cost', '-1')
+    ok(status == 2 and '--entry-cost wants a number' in out, '--entry-cost with a negative number: status 2', out)
     status, out = sim('--tick', '5')
     ok(status == 2 and 'need --elf or --image' in out, '--tick without --elf: status 2', out)
 
