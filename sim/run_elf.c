@@ -138,6 +138,22 @@ static unsigned char *dtb_with_memory(const unsigned char *dtb, size_t *size, ui
     return out;
 }
 
+/* The device tree's first PL011 (QEMU virt: 0x9000000, SPI 1): the hostsim model answers its
+ * registers, with this process's stdin and stdout as the serial line. */
+static void attach_uart(const unsigned char *dtb)
+{
+    int node = fdt_node_offset_by_compatible(dtb, -1, "arm,pl011");
+    int len, ilen;
+    const fdt32_t *reg = node >= 0 ? fdt_getprop(dtb, node, "reg", &len) : NULL;
+    const fdt32_t *irq = node >= 0 ? fdt_getprop(dtb, node, "interrupts", &ilen) : NULL;
+    if (reg == NULL || irq == NULL || len < 8 || ilen < 12 || fdt_address_cells(dtb, fdt_parent_offset(dtb, node)) != 2) {
+        return;
+    }
+    uint64_t pa = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+    unsigned line = fdt32_to_cpu(irq[1]) + (fdt32_to_cpu(irq[0]) == 0 ? 32 : 16); /* SPI or PPI */
+    hostsim_pl011_attach(pa, line, 0, 1);
+}
+
 int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dtb_size)
 {
     size_t file_size;
@@ -161,6 +177,9 @@ int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dt
     }
     const char *error = NULL;
     int r = hostsim_boot_elf(dtb, dtb_size, elf, elf_size, &error);
+    if (r == 0) {
+        attach_uart(dtb);
+    }
     free(edited);
     free(file);
     if (r != 0) {
@@ -176,6 +195,10 @@ int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dt
     }
     hostsim_emu_trace(o->trace ? stderr : NULL);
     enum hostsim_run_status st = hostsim_run();
+    /* Everything waits (for the UART, say): feed it what arrives on stdin and go on. */
+    while (st == HOSTSIM_RUN_DEADLOCK && hostsim_pl011_wait_input(-1) > 0) {
+        st = hostsim_run();
+    }
     bool panicked = hostsim_panicked();
     struct hostsim_emu_stats s;
     hostsim_emu_stats(&s);

@@ -168,8 +168,8 @@ void emu_invalidate_va(word_t asid, word_t vaddr)
     }
 }
 
-/* Map the simulated RAM page the walk found at page, with its rights. */
-static bool page_map(word_t page, const struct walk *w)
+/* Room for one more page in the page map. */
+static bool page_slot(void)
 {
     if (emu.n_pages == emu.cap_pages) {
         size_t cap = emu.cap_pages ? emu.cap_pages * 2 : 256;
@@ -181,12 +181,49 @@ static bool page_map(word_t page, const struct walk *w)
         emu.pages = p;
         emu.cap_pages = cap;
     }
+    return true;
+}
+
+/* Map the simulated RAM page the walk found at page, with its rights. */
+static bool page_map(word_t page, const struct walk *w)
+{
+    if (!page_slot()) {
+        return false;
+    }
     uint32_t prot = UC_PROT_READ | (w->rights == VM_READ_WRITE ? UC_PROT_WRITE : 0) | (w->xn ? 0 : UC_PROT_EXEC);
     uc_err e = uc_mem_map_ptr(emu.uc, page, PAGE_BYTES, prot, hal_ptov(w->page_pa));
     if (e != UC_ERR_OK) {
         fatal("map a user page", e);
     }
     emu.pages[emu.n_pages++] = (struct mapped_page){page, w->block_base, w->block_size, !w->xn};
+    emu.stats.refills++;
+    return true;
+}
+
+/* A device frame with a model behind it (hostsim_device_at): every access goes to the model. */
+static uint64_t device_read(uc_engine *uc, uint64_t offset, unsigned size, void *data)
+{
+    (void)uc, (void)size;
+    return hostsim_device_access((uint64_t)(uintptr_t)data + offset, 0, 0);
+}
+
+static void device_write(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *data)
+{
+    (void)uc, (void)size;
+    (void)hostsim_device_access((uint64_t)(uintptr_t)data + offset, 1, (uint32_t)value);
+}
+
+static bool device_map(word_t page, const struct walk *w)
+{
+    if (!page_slot()) {
+        return false;
+    }
+    void *pa = (void *)(uintptr_t)w->page_pa;
+    uc_err e = uc_mmio_map(emu.uc, page, PAGE_BYTES, device_read, pa, device_write, pa);
+    if (e != UC_ERR_OK) {
+        fatal("map a device page", e);
+    }
+    emu.pages[emu.n_pages++] = (struct mapped_page){page, w->block_base, w->block_size, false};
     emu.stats.refills++;
     return true;
 }
@@ -215,6 +252,9 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     } else if (w.rights == VM_KERNEL_ONLY || (instruction && w.xn) || (write && w.rights != VM_READ_WRITE)) {
         record_fault(instruction, write, addr, FSC_PERMISSION(w.level));
     } else if (!hostsim_is_ram(w.page_pa, PAGE_BYTES)) {
+        if (!instruction && hostsim_device_at(w.page_pa) && w.rights == VM_READ_WRITE) {
+            return device_map(addr & ~(PAGE_BYTES - 1), &w);
+        }
         record_fault(instruction, write, addr, FSC_EXTERNAL); /* a device frame: no device answers */
     } else {
         return page_map(addr & ~(PAGE_BYTES - 1), &w);

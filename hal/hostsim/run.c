@@ -83,7 +83,9 @@ static enum hostsim_run_status run_loop(void)
                 kernel_handle_interrupt_entry();
                 break;
             }
-            if (uthread_any_blocked()) {
+            /* Emulated threads have no host context to ask: as the aarch64 port decides when to
+             * power off, only an unmasked user interrupt line can still wake one. */
+            if (hostsim_emu_active ? hostsim_user_irq_unmasked() : uthread_any_blocked()) {
                 run_report("hostsim: deadlock: no thread can run, no interrupt is pending, and threads "
                            "wait forever\n");
                 return HOSTSIM_RUN_DEADLOCK;

@@ -112,6 +112,11 @@ void emu_invalidate_va(word_t asid, word_t vaddr);
 /* The machine's RAM goes away: drop every page and translation. */
 void emu_machine_gone(void);
 
+/* pl011.c: is a modelled device's page at physical pa? A 32-bit access to it (the emulated EL0's
+ * device frames; aligned accesses only, others read 0 and write nothing). */
+bool hostsim_device_at(uint64_t pa);
+uint32_t hostsim_device_access(uint64_t pa, int is_write, uint32_t value);
+
 /* machine.c: boot with a root task image other than the default empty one. load() copies the
  * image into RAM: dst is the host address of its first page (virtual v_start), pv_offset the
  * kernel's. */
