@@ -79,12 +79,23 @@ struct mapped_page {
     bool exec;
 };
 
-static struct {
+/* One engine per recently run address space (root, ASID), as a TLB tags its entries with the ASID:
+ * switching VSpace switches engines, so each keeps its pages and translated code; TLB invalidation
+ * of an ASID or address drops them. The least recently used engine makes room for a new one. */
+#define MAX_ENGINES 8
+struct engine {
     uc_engine *uc;
-    paddr_t root; /* the VSpace whose pages are mapped */
+    paddr_t root;
     word_t asid;
     struct mapped_page *pages;
     size_t n_pages, cap_pages;
+    uint64_t last_used;
+};
+
+static struct {
+    struct engine engines[MAX_ENGINES];
+    struct engine *e;   /* the running thread's */
+    uint64_t uses;
     struct tcb *thread; /* running */
     enum stop_reason stop;
     word_t esr;       /* STOP_EXCEPTION, STOP_FAULT */
@@ -97,7 +108,9 @@ static struct {
     FILE *trace;
     struct hostsim_emu_stats stats;
     int reg_ids[N_USER_REGS];
-} emu = {.tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u, .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT};
+} emu = {.tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
+       .next_tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
+       .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT};
 
 void hostsim_emu_set_tick(uint64_t n)
 {
@@ -122,48 +135,53 @@ static void fatal(const char *what, uc_err e)
 
 /* --- the page map --- */
 
-/* Drop the page at index i (Unicorn forgets its translated code there too). */
-static void page_drop(size_t i)
+/* Drop page i of engine g (Unicorn forgets its translated code there too). */
+static void page_drop(struct engine *g, size_t i)
 {
-    struct mapped_page *p = &emu.pages[i];
+    struct mapped_page *p = &g->pages[i];
     if (p->exec) {
-        uc_ctl_remove_cache(emu.uc, p->vaddr, p->vaddr + PAGE_BYTES);
+        uc_ctl_remove_cache(g->uc, p->vaddr, p->vaddr + PAGE_BYTES);
     }
-    uc_err e = uc_mem_unmap(emu.uc, p->vaddr, PAGE_BYTES);
+    uc_err e = uc_mem_unmap(g->uc, p->vaddr, PAGE_BYTES);
     if (e != UC_ERR_OK) {
         fatal("unmap a user page", e);
     }
-    emu.pages[i] = emu.pages[--emu.n_pages];
+    g->pages[i] = g->pages[--g->n_pages];
 }
 
-static void flush_all(void)
+static void flush_all(struct engine *g)
 {
-    if (emu.n_pages == 0) {
+    if (g->n_pages == 0) {
         return;
     }
-    while (emu.n_pages > 0) {
-        page_drop(emu.n_pages - 1);
+    while (g->n_pages > 0) {
+        page_drop(g, g->n_pages - 1);
     }
     emu.stats.flushes++;
 }
 
 void emu_invalidate_asid(word_t asid)
 {
-    if (emu.uc != NULL && asid == emu.asid) {
-        flush_all();
+    for (int i = 0; i < MAX_ENGINES; i++) {
+        if (emu.engines[i].uc != NULL && emu.engines[i].asid == asid) {
+            flush_all(&emu.engines[i]);
+        }
     }
 }
 
 void emu_invalidate_va(word_t asid, word_t vaddr)
 {
-    if (emu.uc == NULL || asid != emu.asid) {
-        return;
-    }
-    for (size_t i = 0; i < emu.n_pages;) {
-        if (vaddr - emu.pages[i].block_base < emu.pages[i].block_size) {
-            page_drop(i);
-        } else {
-            i++;
+    for (int k = 0; k < MAX_ENGINES; k++) {
+        struct engine *g = &emu.engines[k];
+        if (g->uc == NULL || g->asid != asid) {
+            continue;
+        }
+        for (size_t i = 0; i < g->n_pages;) {
+            if (vaddr - g->pages[i].block_base < g->pages[i].block_size) {
+                page_drop(g, i);
+            } else {
+                i++;
+            }
         }
     }
 }
@@ -171,15 +189,16 @@ void emu_invalidate_va(word_t asid, word_t vaddr)
 /* Room for one more page in the page map. */
 static bool page_slot(void)
 {
-    if (emu.n_pages == emu.cap_pages) {
-        size_t cap = emu.cap_pages ? emu.cap_pages * 2 : 256;
-        struct mapped_page *p = realloc(emu.pages, cap * sizeof(*p));
+    struct engine *g = emu.e;
+    if (g->n_pages == g->cap_pages) {
+        size_t cap = g->cap_pages ? g->cap_pages * 2 : 256;
+        struct mapped_page *p = realloc(g->pages, cap * sizeof(*p));
         if (p == NULL) {
             fprintf(stderr, "hostsim: emulator: out of host memory for the page map\n");
             abort();
         }
-        emu.pages = p;
-        emu.cap_pages = cap;
+        g->pages = p;
+        g->cap_pages = cap;
     }
     return true;
 }
@@ -191,11 +210,11 @@ static bool page_map(word_t page, const struct walk *w)
         return false;
     }
     uint32_t prot = UC_PROT_READ | (w->rights == VM_READ_WRITE ? UC_PROT_WRITE : 0) | (w->xn ? 0 : UC_PROT_EXEC);
-    uc_err e = uc_mem_map_ptr(emu.uc, page, PAGE_BYTES, prot, hal_ptov(w->page_pa));
+    uc_err e = uc_mem_map_ptr(emu.e->uc, page, PAGE_BYTES, prot, hal_ptov(w->page_pa));
     if (e != UC_ERR_OK) {
         fatal("map a user page", e);
     }
-    emu.pages[emu.n_pages++] = (struct mapped_page){page, w->block_base, w->block_size, !w->xn};
+    emu.e->pages[emu.e->n_pages++] = (struct mapped_page){page, w->block_base, w->block_size, !w->xn};
     emu.stats.refills++;
     return true;
 }
@@ -219,11 +238,11 @@ static bool device_map(word_t page, const struct walk *w)
         return false;
     }
     void *pa = (void *)(uintptr_t)w->page_pa;
-    uc_err e = uc_mmio_map(emu.uc, page, PAGE_BYTES, device_read, pa, device_write, pa);
+    uc_err e = uc_mmio_map(emu.e->uc, page, PAGE_BYTES, device_read, pa, device_write, pa);
     if (e != UC_ERR_OK) {
         fatal("map a device page", e);
     }
-    emu.pages[emu.n_pages++] = (struct mapped_page){page, w->block_base, w->block_size, false};
+    emu.e->pages[emu.e->n_pages++] = (struct mapped_page){page, w->block_base, w->block_size, false};
     emu.stats.refills++;
     return true;
 }
@@ -246,7 +265,7 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     bool instruction = type == UC_MEM_FETCH_UNMAPPED;
     bool write = type == UC_MEM_WRITE_UNMAPPED;
     struct walk w;
-    shadow_walk(emu.root, addr, &w);
+    shadow_walk(emu.e->root, addr, &w);
     if (!w.mapped) {
         record_fault(instruction, write, addr, FSC_TRANSLATION(w.level));
     } else if (w.rights == VM_KERNEL_ONLY || (instruction && w.xn) || (write && w.rights != VM_READ_WRITE)) {
@@ -259,7 +278,7 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     } else {
         return page_map(addr & ~(PAGE_BYTES - 1), &w);
     }
-    uc_emu_stop(emu.uc);
+    uc_emu_stop(emu.e->uc);
     return false;
 }
 
@@ -268,9 +287,9 @@ static bool hook_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, 
 {
     (void)uc, (void)size, (void)value, (void)data;
     struct walk w;
-    shadow_walk(emu.root, addr, &w);
+    shadow_walk(emu.e->root, addr, &w);
     record_fault(type == UC_MEM_FETCH_PROT, type == UC_MEM_WRITE_PROT, addr, FSC_PERMISSION(w.level));
-    uc_emu_stop(emu.uc);
+    uc_emu_stop(emu.e->uc);
     return false;
 }
 
@@ -279,7 +298,7 @@ static bool hook_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, 
 /* The instruction word at pc, if its page is mapped. */
 static bool fetch_word(word_t pc, uint32_t *insn)
 {
-    return uc_mem_read(emu.uc, pc, insn, sizeof(*insn)) == UC_ERR_OK;
+    return uc_mem_read(emu.e->uc, pc, insn, sizeof(*insn)) == UC_ERR_OK;
 }
 
 /* Does the instruction use the FP/SIMD registers (what CPACR_EL1.FPEN traps)? The scalar FP and
@@ -351,12 +370,9 @@ static void reg_ids_init(void)
     emu.reg_ids[REG_TPIDRRO] = UC_ARM64_REG_TPIDRRO_EL0;
 }
 
-static void engine_init(void)
+static void engine_open(struct engine *g)
 {
-    if (emu.uc != NULL) {
-        return;
-    }
-    uc_err e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &emu.uc);
+    uc_err e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &g->uc);
     if (e != UC_ERR_OK) {
         fatal("open an AArch64 engine", e);
     }
@@ -365,42 +381,68 @@ static void engine_init(void)
     static uint32_t tramp[PAGE_BYTES / 4] __attribute__((aligned(PAGE_BYTES)));
     memcpy(tramp, trampoline_code, sizeof(trampoline_code));
     uint64_t target = TRAMPOLINE_VA + PAGE_BYTES / 2;
-    if ((e = uc_mem_map_ptr(emu.uc, TRAMPOLINE_VA, PAGE_BYTES, UC_PROT_READ | UC_PROT_EXEC, tramp)) != UC_ERR_OK ||
-        (e = uc_reg_write(emu.uc, UC_ARM64_REG_X0, &target)) != UC_ERR_OK ||
-        (e = uc_emu_start(emu.uc, TRAMPOLINE_VA, target, 0, 0)) != UC_ERR_OK) {
+    if ((e = uc_mem_map_ptr(g->uc, TRAMPOLINE_VA, PAGE_BYTES, UC_PROT_READ | UC_PROT_EXEC, tramp)) != UC_ERR_OK ||
+        (e = uc_reg_write(g->uc, UC_ARM64_REG_X0, &target)) != UC_ERR_OK ||
+        (e = uc_emu_start(g->uc, TRAMPOLINE_VA, target, 0, 0)) != UC_ERR_OK) {
         fatal("enter EL0", e);
     }
     uint32_t pstate = 0;
-    uc_reg_read(emu.uc, UC_ARM64_REG_PSTATE, &pstate);
+    uc_reg_read(g->uc, UC_ARM64_REG_PSTATE, &pstate);
     if ((pstate & 0xc) != 0) {
         fprintf(stderr, "hostsim: emulator: still at EL%u after the exception return\n", (pstate >> 2) & 3);
         abort();
     }
-    uc_ctl_remove_cache(emu.uc, TRAMPOLINE_VA, TRAMPOLINE_VA + PAGE_BYTES);
-    uc_mem_unmap(emu.uc, TRAMPOLINE_VA, PAGE_BYTES);
+    uc_ctl_remove_cache(g->uc, TRAMPOLINE_VA, TRAMPOLINE_VA + PAGE_BYTES);
+    uc_mem_unmap(g->uc, TRAMPOLINE_VA, PAGE_BYTES);
     uc_hook h;
-    if ((e = uc_hook_add(emu.uc, &h, UC_HOOK_CODE, (void *)hook_code, NULL, 1, 0)) != UC_ERR_OK ||
-        (e = uc_hook_add(emu.uc, &h, UC_HOOK_INTR, (void *)hook_intr, NULL, 1, 0)) != UC_ERR_OK ||
-        (e = uc_hook_add(emu.uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)hook_unmapped, NULL, 1, 0)) != UC_ERR_OK ||
-        (e = uc_hook_add(emu.uc, &h, UC_HOOK_MEM_PROT, (void *)hook_prot, NULL, 1, 0)) != UC_ERR_OK) {
+    if ((e = uc_hook_add(g->uc, &h, UC_HOOK_CODE, (void *)hook_code, NULL, 1, 0)) != UC_ERR_OK ||
+        (e = uc_hook_add(g->uc, &h, UC_HOOK_INTR, (void *)hook_intr, NULL, 1, 0)) != UC_ERR_OK ||
+        (e = uc_hook_add(g->uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)hook_unmapped, NULL, 1, 0)) != UC_ERR_OK ||
+        (e = uc_hook_add(g->uc, &h, UC_HOOK_MEM_PROT, (void *)hook_prot, NULL, 1, 0)) != UC_ERR_OK) {
         fatal("add hooks", e);
     }
-    emu.next_tick = emu.clock + emu.tick;
 }
 
-/* The engine holds pointers into simulated RAM: it goes with the machine (a fresh one costs about
+static void engine_close(struct engine *g)
+{
+    if (g->uc != NULL) {
+        uc_close(g->uc);
+    }
+    free(g->pages);
+    *g = (struct engine){0};
+}
+
+/* The engine for the address space (root, asid): the one that ran it last, or a fresh one in place
+ * of the least recently used. */
+static struct engine *engine_for(paddr_t root, word_t asid)
+{
+    struct engine *victim = &emu.engines[0];
+    for (int i = 0; i < MAX_ENGINES; i++) {
+        struct engine *g = &emu.engines[i];
+        if (g->uc != NULL && g->root == root && g->asid == asid) {
+            g->last_used = ++emu.uses;
+            return g;
+        }
+        if (g->uc == NULL || (victim->uc != NULL && g->last_used < victim->last_used)) {
+            victim = g;
+        }
+    }
+    engine_close(victim);
+    engine_open(victim);
+    victim->root = root;
+    victim->asid = asid;
+    victim->last_used = ++emu.uses;
+    return victim;
+}
+
+/* The engines hold pointers into simulated RAM: they go with the machine (a fresh one costs about
  * a millisecond), which also forgets every translation. */
 void emu_machine_gone(void)
 {
-    if (emu.uc != NULL) {
-        uc_close(emu.uc);
-        emu.uc = NULL;
+    for (int i = 0; i < MAX_ENGINES; i++) {
+        engine_close(&emu.engines[i]);
     }
-    free(emu.pages);
-    emu.pages = NULL;
-    emu.n_pages = emu.cap_pages = 0;
-    emu.root = 0;
-    emu.asid = 0;
+    emu.e = NULL;
 }
 
 /* --- registers --- */
@@ -430,9 +472,9 @@ static void regs_load(struct hal_tcb *a)
     }
     uint32_t fpsr = (uint32_t)a->fpsimd[64], fpcr = (uint32_t)a->fpsimd[65];
     uc_err e;
-    if ((e = uc_reg_write_batch(emu.uc, ids, ptrs, n)) != UC_ERR_OK ||
-        (e = uc_reg_write(emu.uc, UC_ARM64_REG_FPSR, &fpsr)) != UC_ERR_OK ||
-        (e = uc_reg_write(emu.uc, UC_ARM64_REG_FPCR, &fpcr)) != UC_ERR_OK) {
+    if ((e = uc_reg_write_batch(emu.e->uc, ids, ptrs, n)) != UC_ERR_OK ||
+        (e = uc_reg_write(emu.e->uc, UC_ARM64_REG_FPSR, &fpsr)) != UC_ERR_OK ||
+        (e = uc_reg_write(emu.e->uc, UC_ARM64_REG_FPCR, &fpcr)) != UC_ERR_OK) {
         fatal("load registers", e);
     }
 }
@@ -455,9 +497,9 @@ static void regs_save(struct hal_tcb *a)
     }
     uint32_t fpsr = 0, fpcr = 0;
     uc_err e;
-    if ((e = uc_reg_read_batch(emu.uc, ids, ptrs, n)) != UC_ERR_OK ||
-        (e = uc_reg_read(emu.uc, UC_ARM64_REG_FPSR, &fpsr)) != UC_ERR_OK ||
-        (e = uc_reg_read(emu.uc, UC_ARM64_REG_FPCR, &fpcr)) != UC_ERR_OK) {
+    if ((e = uc_reg_read_batch(emu.e->uc, ids, ptrs, n)) != UC_ERR_OK ||
+        (e = uc_reg_read(emu.e->uc, UC_ARM64_REG_FPSR, &fpsr)) != UC_ERR_OK ||
+        (e = uc_reg_read(emu.e->uc, UC_ARM64_REG_FPCR, &fpcr)) != UC_ERR_OK) {
         fatal("save registers", e);
     }
     for (int r = 0; r < N_USER_REGS; r++) {
@@ -484,7 +526,6 @@ static void trace_entry(const struct tcb *t, const char *kind, word_t pc, word_t
 
 void emu_run(struct tcb *t)
 {
-    engine_init();
     if (hal_irq_get_active() != HAL_IRQ_NONE) {
         /* An interrupt became pending in the kernel (an SGI, a device): EL0 takes it before its
          * first instruction, as hardware does on the exception return. */
@@ -500,16 +541,12 @@ void emu_run(struct tcb *t)
         root = 0; /* no VSpace: every access faults (tcb_vspace's rule) */
         asid = 0;
     }
-    if (root != emu.root || asid != emu.asid) {
-        flush_all();
-        emu.root = root;
-        emu.asid = asid;
-    }
+    emu.e = engine_for(root, asid);
     struct hal_tcb *a = &t->arch;
     regs_load(a);
     emu.thread = t;
     emu.stop = STOP_NONE;
-    uc_err e = uc_emu_start(emu.uc, a->regs[REG_NEXT_IP], STOP_ADDRESS, 0, 0);
+    uc_err e = uc_emu_start(emu.e->uc, a->regs[REG_NEXT_IP], STOP_ADDRESS, 0, 0);
     regs_save(a);
     emu.thread = NULL;
     word_t pc = a->regs[REG_NEXT_IP];
