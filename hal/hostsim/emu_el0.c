@@ -49,12 +49,17 @@
 /* ESR_EL1 (Arm ARM D17.2.37): exception classes, IL. */
 #define ESR_IL (1ul << 25)
 #define EC_UNKNOWN 0x00ul
+#define EC_WFX 0x01ul
 #define EC_FP_ACCESS 0x07ul
 #define EC_PC_ALIGN 0x22ul
 #define EC_BRK 0x3cul
 #define ESR_EC(ec) ((word_t)(ec) << 26)
 /* An FP/SIMD access trap from AArch64 state: CV = 1, COND = 0xE in the ISS, as QEMU reports it. */
 #define ESR_FP_TRAP (ESR_EC(EC_FP_ACCESS) | ESR_IL | (1ul << 24) | (0xeul << 20))
+/* WFI / WFE trapped from AArch64 state (SCTLR_EL1.nTWI/nTWE clear): CV = 1, COND = 0xE as QEMU
+ * reports it; ISS bit 0 = 0: WFI. */
+#define ESR_WFX (ESR_EC(EC_WFX) | ESR_IL | (1ul << 24) | (0xeul << 20))
+#define INSN_WFI 0xd503207fu
 /* SPSR's condition flags (NZCV, bits 31:28): the PSTATE bits user code changes. */
 #define SPSR_NZCV 0xf0000000ul
 
@@ -62,11 +67,17 @@
  * so a branch there is an instruction abort). */
 #define STOP_ADDRESS 0xfffffffffffffffcull
 
-/* The trampoline that drops the engine to EL0 once: Unicorn starts at EL1, and only an exception
- * return recomputes the execution state; register writes do not. msr spsr_el1, xzr; msr elr_el1,
- * x0; eret. */
+/* The trampoline that drops an engine to EL0 once: Unicorn starts at EL1, and only an exception
+ * return recomputes the execution state; register writes do not. First SCTLR_EL1 gets the EL0
+ * controls the aarch64 port sets (hal/aarch64/kernel/mmu.c: UCT and UCI, so EL0 reads CTR_EL0 and
+ * maintains caches by address; DZE and UMA are clear already), the MMU staying off:
+ *   mrs x1, sctlr_el1; orr x1, x1, #UCT; orr x1, x1, #UCI; msr sctlr_el1, x1; isb;
+ *   msr spsr_el1, xzr; msr elr_el1, x0; eret
+ * nTWI and nTWE stay set (Unicorn's own stop at an address needs them), so WFI and WFE halt the
+ * engine instead of trapping: emu_run reports them as the trap the aarch64 port's SCTLR makes. */
 #define TRAMPOLINE_VA 0x1000ull
-static const uint32_t trampoline_code[] = {0xd518401f, 0xd5184020, 0xd69f03e0};
+static const uint32_t trampoline_code[] = {0xd5381001, 0xb2710021, 0xb2660021, 0xd5181001,
+                                           0xd5033fdf, 0xd518401f, 0xd5184020, 0xd69f03e0};
 
 bool hostsim_emu_active;
 
@@ -295,10 +306,17 @@ static bool hook_prot(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, 
 
 /* --- instructions --- */
 
-/* The instruction word at pc, if its page is mapped. */
+/* The instruction word at pc, read through the VSpace (the RAM page behind it, if mapped with
+ * execute permission). */
 static bool fetch_word(word_t pc, uint32_t *insn)
 {
-    return uc_mem_read(emu.e->uc, pc, insn, sizeof(*insn)) == UC_ERR_OK;
+    struct walk w;
+    shadow_walk(emu.e->root, pc, &w);
+    if (!w.mapped || w.xn || w.rights == VM_KERNEL_ONLY || (pc & 3) || !hostsim_is_ram(w.page_pa, PAGE_BYTES)) {
+        return false;
+    }
+    memcpy(insn, (const uint8_t *)hal_ptov(w.page_pa) + (pc & (PAGE_BYTES - 1)), sizeof(*insn));
+    return true;
 }
 
 /* Does the instruction use the FP/SIMD registers (what CPACR_EL1.FPEN traps)? The scalar FP and
@@ -347,7 +365,11 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *data)
         break;
     default: /* undefined (also hvc, smc and system registers EL0 may not use) */
         emu.stop = STOP_EXCEPTION;
-        emu.esr = (pc & 3) ? ESR_EC(EC_PC_ALIGN) | ESR_IL : ESR_EC(EC_UNKNOWN) | ESR_IL;
+        if (pc & 3) {
+            emu.esr = ESR_EC(EC_PC_ALIGN) | ESR_IL;
+        } else {
+            emu.esr = ESR_EC(EC_UNKNOWN) | ESR_IL;
+        }
         break;
     }
     uc_emu_stop(uc);
@@ -375,6 +397,10 @@ static void engine_open(struct engine *g)
     uc_err e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &g->uc);
     if (e != UC_ERR_OK) {
         fatal("open an AArch64 engine", e);
+    }
+    /* A Cortex-A72 (ARMv8.0-A: no LSE atomics), as QEMU's GICv3 test machine. */
+    if ((e = uc_ctl_set_cpu_model(g->uc, UC_CPU_ARM64_A72)) != UC_ERR_OK) {
+        fatal("select the Cortex-A72", e);
     }
     reg_ids_init();
     /* Drop to EL0 for good (see trampoline_code). */
@@ -550,6 +576,15 @@ void emu_run(struct tcb *t)
     regs_save(a);
     emu.thread = NULL;
     word_t pc = a->regs[REG_NEXT_IP];
+    uint32_t insn;
+    if (emu.stop == STOP_NONE && fetch_word(pc - 4, &insn) && insn == INSN_WFI) {
+        /* The engine halted after a WFI: the aarch64 port traps it (SCTLR_EL1.nTWI clear), at the
+         * WFI. (WFE is a no-op in the engine and is not caught.) */
+        pc -= 4;
+        a->regs[REG_NEXT_IP] = pc;
+        emu.stop = STOP_EXCEPTION;
+        emu.esr = ESR_WFX;
+    }
     if (emu.stop == STOP_NONE) {
         /* Stopped at STOP_ADDRESS, or an error the hooks did not see: the fetch there faults. */
         struct walk w;

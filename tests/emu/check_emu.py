@@ -69,6 +69,11 @@ def main():
     fault_probe(probes[6], 'brk #0x123: UserException with EC 0x3C and the immediate',
                 'user exception 0xf2000123 code 0')
     fault_probe(probes[8], 'msr tpidrro_el0 at EL0: undefined instruction', 'user exception 0x2000000 code 0')
+    fault_probe(probes[10], 'wfi at EL0: trapped, EC 0x01 (SCTLR_EL1.nTWI clear as on the aarch64 port)',
+                'user exception 0x7e00000 code 0')
+    status, out = sim('--elf', probes[11])
+    ok(status == 0 and 'probe: ctr_el0 read' in out and 'probe: done' in out,
+       'mrs ctr_el0 and dc civac at EL0 work (SCTLR_EL1.UCT and UCI set as on the aarch64 port)', out)
 
     # Preemption: registers, NZCV and TPIDR_EL0 survive hundreds of timer interrupts.
     status, out = sim('--elf', probes[7], '--tick', '97')

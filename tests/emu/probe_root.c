@@ -25,6 +25,8 @@
 #define PROBE_PRESERVE 7       /* x19-x28, d8-d15, NZCV, TPIDR_EL0 survive timer preemption */
 #define PROBE_TPIDRRO_WRITE 8  /* msr tpidrro_el0 at EL0 is undefined */
 #define PROBE_SPIN 9           /* a fixed instruction count, then suspend: the timer's determinism */
+#define PROBE_WFI 10           /* WFI at EL0 traps (the aarch64 port clears SCTLR_EL1.nTWI): EC 0x01 */
+#define PROBE_EL0_SYSREGS 11   /* CTR_EL0 and DC CIVAC are EL0's (SCTLR_EL1.UCT, UCI set) */
 
 static unsigned long syscall4(long number, unsigned long x0, unsigned long x1, unsigned long x2, unsigned long x3)
 {
@@ -111,6 +113,7 @@ __asm__(".global preserve_loop\n"
         "    ret\n");
 
 void root_main(unsigned long bootinfo);
+extern unsigned char root_stack[4096];
 
 void root_main(unsigned long bootinfo)
 {
@@ -136,6 +139,12 @@ void root_main(unsigned long bootinfo)
     put("\n");
 #elif PROBE == PROBE_TPIDRRO_WRITE
     __asm__ volatile("msr tpidrro_el0, %0" ::"r"(bootinfo));
+#elif PROBE == PROBE_WFI
+    __asm__ volatile("wfi");
+#elif PROBE == PROBE_EL0_SYSREGS
+    unsigned long ctr;
+    __asm__ volatile("mrs %0, ctr_el0\n dc civac, %1" : "=r"(ctr) : "r"(root_stack) : "memory");
+    put(ctr != 0 ? "probe: ctr_el0 read\n" : "probe: ctr_el0 is 0\n");
 #elif PROBE == PROBE_SPIN
     for (volatile unsigned long i = 0; i < 100000; i++) {
     }
