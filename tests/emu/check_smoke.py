@@ -3,12 +3,14 @@
 """The aarch64 smoke root task (tests/qemu/smoke_root.c) on hostsim's emulated EL0: the checks
 tests/qemu/run-smoke.sh makes of its QEMU console, minus the GIC's name (hostsim has none).
 
-  check_smoke.py KAAL_SIM SMOKE_ROOT_ELF"""
+  check_smoke.py KAAL_SIM SMOKE_ROOT_ELF
+  check_smoke.py KAAL_SIM --image KAAL_SMOKE_IMAGE_ELF   (the root task inside the loader image)"""
 import re
 import subprocess
 import sys
 
-p = subprocess.run([sys.argv[1], '--elf', sys.argv[2]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+args = sys.argv[2:] if sys.argv[2] == '--image' else ['--elf', sys.argv[2]]
+p = subprocess.run([sys.argv[1]] + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                    stdin=subprocess.DEVNULL, timeout=600)
 out = p.stdout.decode('utf-8', 'replace')
 print(out)
