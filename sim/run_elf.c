@@ -122,7 +122,8 @@ static unsigned char *dtb_with_memory(const unsigned char *dtb, size_t *size, ui
     int node = fdt_node_offset_by_prop_value(out, -1, "device_type", "memory", sizeof("memory"));
     int len;
     const fdt32_t *reg = node >= 0 ? fdt_getprop(out, node, "reg", &len) : NULL;
-    int ac = fdt_address_cells(out, fdt_parent_offset(out, node)), sc = fdt_size_cells(out, fdt_parent_offset(out, node));
+    int ac = fdt_address_cells(out, fdt_parent_offset(out, node)),
+        sc = fdt_size_cells(out, fdt_parent_offset(out, node));
     if (reg == NULL || ac != 2 || sc != 2 || len < 16) {
         fprintf(stderr, "kaal-sim: --mem: no memory node with 2 address and 2 size cells\n");
         free(out);
@@ -146,7 +147,8 @@ static void attach_uart(const unsigned char *dtb)
     int len, ilen;
     const fdt32_t *reg = node >= 0 ? fdt_getprop(dtb, node, "reg", &len) : NULL;
     const fdt32_t *irq = node >= 0 ? fdt_getprop(dtb, node, "interrupts", &ilen) : NULL;
-    if (reg == NULL || irq == NULL || len < 8 || ilen < 12 || fdt_address_cells(dtb, fdt_parent_offset(dtb, node)) != 2) {
+    if (reg == NULL || irq == NULL || len < 8 || ilen < 12 ||
+        fdt_address_cells(dtb, fdt_parent_offset(dtb, node)) != 2) {
         return;
     }
     uint64_t pa = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);

@@ -60,8 +60,8 @@ static const char *elf_scan(const uint8_t *elf, size_t size, struct hostsim_user
         if (ph->p_type != PT_LOAD || ph->p_memsz == 0) {
             continue;
         }
-        if ((ph->p_filesz != 0 && (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)) || ph->p_filesz > ph->p_memsz ||
-            ph->p_memsz > MAX_IMAGE_BYTES || ph->p_vaddr > seL4_UserTop - ph->p_memsz) {
+        if ((ph->p_filesz != 0 && (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)) ||
+            ph->p_filesz > ph->p_memsz || ph->p_memsz > MAX_IMAGE_BYTES || ph->p_vaddr > seL4_UserTop - ph->p_memsz) {
             return "hostsim: a root task segment lies outside the file or the user address space";
         }
         lo = ph->p_vaddr < lo ? ph->p_vaddr : lo;

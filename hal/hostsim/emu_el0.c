@@ -105,7 +105,7 @@ struct engine {
 
 static struct {
     struct engine engines[MAX_ENGINES];
-    struct engine *e;   /* the running thread's */
+    struct engine *e; /* the running thread's */
     uint64_t uses;
     struct tcb *thread; /* running */
     enum stop_reason stop;
@@ -120,8 +120,8 @@ static struct {
     struct hostsim_emu_stats stats;
     int reg_ids[N_USER_REGS];
 } emu = {.tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
-       .next_tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
-       .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT};
+         .next_tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
+         .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT};
 
 void hostsim_emu_set_tick(uint64_t n)
 {
@@ -333,7 +333,7 @@ static void hook_code(uc_engine *uc, uint64_t pc, uint32_t size, void *data)
     (void)size, (void)data;
     if (emu.tick != 0 && emu.clock >= emu.next_tick) {
         emu.stop = STOP_TICK; /* emu_run sets the next deadline */
-        uc_emu_stop(uc); /* the instruction does not execute */
+        uc_emu_stop(uc);      /* the instruction does not execute */
         return;
     }
     if (emu.thread->flags & seL4_TCBFlag_fpuDisabled) {
@@ -544,9 +544,8 @@ static void regs_save(struct hal_tcb *a)
 static void trace_entry(const struct tcb *t, const char *kind, word_t pc, word_t what)
 {
     if (emu.trace != NULL) {
-        fprintf(emu.trace, "emu: %-9s tcb %#lx pc %#lx %#lx (instruction %llu)\n", kind,
-                (unsigned long)hal_vtop(t), (unsigned long)pc, (unsigned long)what,
-                (unsigned long long)emu.stats.instructions);
+        fprintf(emu.trace, "emu: %-9s tcb %#lx pc %#lx %#lx (instruction %llu)\n", kind, (unsigned long)hal_vtop(t),
+                (unsigned long)pc, (unsigned long)what, (unsigned long long)emu.stats.instructions);
     }
 }
 

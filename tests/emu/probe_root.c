@@ -56,10 +56,7 @@ __attribute__((unused)) static void put_hex(unsigned long v)
     put(buf);
 }
 
-static void suspend_self(void)
-{
-    syscall4(SYS_CALL, CAP_INIT_THREAD_TCB, MSG_INFO(LABEL_TCB_SUSPEND, 0), 0, 0);
-}
+static void suspend_self(void) { syscall4(SYS_CALL, CAP_INIT_THREAD_TCB, MSG_INFO(LABEL_TCB_SUSPEND, 0), 0, 0); }
 
 /* x19-x28 and d8-d15 := pattern + i, NZCV := 0b1010, TPIDR_EL0 := pattern; spin n iterations
  * (preempted on the way); return how many of them changed. */

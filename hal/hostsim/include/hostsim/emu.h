@@ -38,8 +38,8 @@ struct hostsim_emu_stats {
     uint64_t clock;        /* the virtual clock: instructions + entries * entry cost */
     uint64_t entries;      /* kernel entries from emulated threads */
     uint64_t syscalls, vm_faults, user_exceptions, ticks;
-    uint64_t refills;  /* pages mapped into the emulator on a miss */
-    uint64_t flushes;  /* times every page was dropped (VSpace switch, ASID invalidation) */
+    uint64_t refills; /* pages mapped into the emulator on a miss */
+    uint64_t flushes; /* times every page was dropped (VSpace switch, ASID invalidation) */
 };
 void hostsim_emu_stats(struct hostsim_emu_stats *out);
 
