@@ -71,13 +71,20 @@
  * return recomputes the execution state; register writes do not. First SCTLR_EL1 gets the EL0
  * controls the aarch64 port sets (hal/aarch64/kernel/mmu.c: UCT and UCI, so EL0 reads CTR_EL0 and
  * maintains caches by address; DZE and UMA are clear already), the MMU staying off:
- *   mrs x1, sctlr_el1; orr x1, x1, #UCT; orr x1, x1, #UCI; msr sctlr_el1, x1; isb;
- *   msr spsr_el1, xzr; msr elr_el1, x0; eret
+ * and CNTKCTL_EL1 the port's value (x2: EL0VCTEN with CONFIG_EXPORT_VCNT_USER, so EL0 reads
+ * CNTVCT_EL0; the engine's counter follows the host's clock, not the virtual one):
+ *   mrs x1, sctlr_el1; orr x1, x1, #UCT; orr x1, x1, #UCI; msr sctlr_el1, x1; msr cntkctl_el1, x2;
+ *   isb; msr spsr_el1, xzr; msr elr_el1, x0; eret
  * nTWI and nTWE stay set (Unicorn's own stop at an address needs them), so WFI and WFE halt the
  * engine instead of trapping: emu_run reports them as the trap the aarch64 port's SCTLR makes. */
 #define TRAMPOLINE_VA 0x1000ull
-static const uint32_t trampoline_code[] = {0xd5381001, 0xb2710021, 0xb2660021, 0xd5181001,
+static const uint32_t trampoline_code[] = {0xd5381001, 0xb2710021, 0xb2660021, 0xd5181001, 0xd518e102,
                                            0xd5033fdf, 0xd518401f, 0xd5184020, 0xd69f03e0};
+#ifdef CONFIG_EXPORT_VCNT_USER
+#define EMU_CNTKCTL 2ull /* EL0VCTEN */
+#else
+#define EMU_CNTKCTL 0ull
+#endif
 
 bool hostsim_emu_active;
 
@@ -406,9 +413,10 @@ static void engine_open(struct engine *g)
     /* Drop to EL0 for good (see trampoline_code). */
     static uint32_t tramp[PAGE_BYTES / 4] __attribute__((aligned(PAGE_BYTES)));
     memcpy(tramp, trampoline_code, sizeof(trampoline_code));
-    uint64_t target = TRAMPOLINE_VA + PAGE_BYTES / 2;
+    uint64_t target = TRAMPOLINE_VA + PAGE_BYTES / 2, cntkctl = EMU_CNTKCTL;
     if ((e = uc_mem_map_ptr(g->uc, TRAMPOLINE_VA, PAGE_BYTES, UC_PROT_READ | UC_PROT_EXEC, tramp)) != UC_ERR_OK ||
         (e = uc_reg_write(g->uc, UC_ARM64_REG_X0, &target)) != UC_ERR_OK ||
+        (e = uc_reg_write(g->uc, UC_ARM64_REG_X2, &cntkctl)) != UC_ERR_OK ||
         (e = uc_emu_start(g->uc, TRAMPOLINE_VA, target, 0, 0)) != UC_ERR_OK) {
         fatal("enter EL0", e);
     }
