@@ -8,8 +8,11 @@
 
 #include <hostsim/hostsim.h>
 
+#include <hostsim/emu.h>
+
 #include "kaal_syscall.h"
 #include "kfuzz.h"
+#include "run_elf.h"
 #include "summary.h"
 
 #ifndef KAAL_SOURCE_ROOT
@@ -56,6 +59,8 @@ static void usage(FILE *out)
     fprintf(
         out,
         "usage: kaal-sim [--dtb FILE] [--trace] [--help]\n"
+        "       kaal-sim --elf ROOT_TASK.elf | --image LOADER_IMAGE.elf [--dtb FILE] [--mem SIZE]\n"
+        "                [--tick N] [--entry-cost N] [--trace]\n"
         "       kaal-sim --replay FILE\n"
         "\n"
         "Boot the KaaL kernel inside this process (the hostsim port) from a device tree and run "
@@ -65,13 +70,22 @@ static void usage(FILE *out)
         "\n"
         "  --dtb FILE   device tree to boot from (default: %s)\n"
         "  --trace      print every system call of the root task, decoded, with its result\n"
+        "               (--elf, --image: every kernel entry with the user PC)\n"
+        "  --elf FILE   run a statically linked AArch64 root task on the emulated EL0 instead\n"
+        "               (placed, booted and started as the aarch64 loader and kernel do)\n"
+        "  --image FILE run the root task inside a KaaL loader image (kaal-*-image.elf) so\n"
+        "  --mem SIZE   RAM size (bytes, or with K, M or G) written into the device tree\n"
+        "  --tick N     timer tick every N emulated instructions (default: QEMU -icount\n"
+        "               shift=0's rate; 0: no timer)\n"
+        "  --entry-cost N  virtual-clock instructions each kernel entry costs (default %u)\n"
         "  --replay FILE  run one fuzzer input (docs/fuzzing.md) on a fresh kernel and print it\n"
         "               as a trace; exit 1 if the kernel halted or an invariant failed\n"
         "  --help       show this help\n"
         "\n"
         "Exit status: 0 the root task ran and its checks passed; 1 a root task check failed;\n"
-        "2 usage error; 3 boot failed; 4 the kernel halted or the root thread stopped.\n",
-        DEFAULT_DTB);
+        "2 usage error; 3 boot failed; 4 the kernel halted or the root thread stopped.\n"
+        "With --elf or --image: 0 the machine stopped by itself (no thread can run again).\n",
+        DEFAULT_DTB, HOSTSIM_EMU_ENTRY_COST_DEFAULT);
 }
 
 /* --replay: one fuzzer input, traced to stdout. */
@@ -97,9 +111,24 @@ static int replay(const char *path)
     return r.finding ? 1 : 0;
 }
 
+/* "64M", "1G", "4096": bytes, or 0 when malformed. */
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+    if (errno != 0 || end == s || (shift != 0 && end[1] != '\0') || (shift == 0 && *end != '\0') ||
+        v > (~0ull >> shift)) {
+        return 0;
+    }
+    return (uint64_t)v << shift;
+}
+
 int main(int argc, char **argv)
 {
     const char *dtb_path = DEFAULT_DTB;
+    struct run_elf_options elf = {0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -108,6 +137,30 @@ int main(int argc, char **argv)
             dtb_path = argv[++i];
         } else if (strcmp(argv[i], "--trace") == 0) {
             trace_syscalls = true;
+            elf.trace = true;
+        } else if ((strcmp(argv[i], "--elf") == 0 || strcmp(argv[i], "--image") == 0) &&
+                   i + 1 < argc) {
+            elf.is_image = strcmp(argv[i], "--image") == 0;
+            elf.path = argv[++i];
+        } else if (strcmp(argv[i], "--mem") == 0 && i + 1 < argc) {
+            if ((elf.mem = parse_size(argv[++i])) == 0) {
+                fprintf(stderr, "kaal-sim: --mem wants a size such as 512M or 1G, not '%s'\n",
+                        argv[i]);
+                return EXIT_USAGE;
+            }
+        } else if ((strcmp(argv[i], "--tick") == 0 || strcmp(argv[i], "--entry-cost") == 0) &&
+                   i + 1 < argc) {
+            bool tick = strcmp(argv[i], "--tick") == 0;
+            char *end;
+            errno = 0;
+            uint64_t n = strtoull(argv[++i], &end, 0);
+            if (*end != '\0' || end == argv[i] || errno != 0 || argv[i][0] == '-') {
+                fprintf(stderr, "kaal-sim: %s wants a number of instructions, not '%s'\n",
+                        argv[i - 1], argv[i]);
+                return EXIT_USAGE;
+            }
+            *(tick ? &elf.tick : &elf.entry_cost) = n;
+            *(tick ? &elf.tick_set : &elf.entry_cost_set) = true;
         } else if (strcmp(argv[i], "--replay") == 0 && i + 1 < argc) {
             return replay(argv[i + 1]);
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
@@ -148,6 +201,19 @@ int main(int argc, char **argv)
         return EXIT_BOOT;
     }
 
+    if ((elf.mem != 0 || elf.tick_set || elf.entry_cost_set) && elf.path == NULL) {
+        fprintf(stderr, "kaal-sim: --mem, --tick and --entry-cost need --elf or --image\n");
+        free(dtb);
+        return EXIT_USAGE;
+    }
+    if (elf.path != NULL) {
+        fprintf(stderr,
+                "kaal-sim: booting the hostsim kernel from %s with %s on the emulated EL0\n",
+                dtb_path, elf.path);
+        int st = run_elf(&elf, dtb, size);
+        free(dtb);
+        return st;
+    }
     fprintf(stderr, "kaal-sim: booting the hostsim kernel from %s (%zu bytes)\n", dtb_path, size);
     const char *error = NULL;
     int r = hostsim_boot(dtb, size, &error);

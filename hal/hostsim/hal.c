@@ -157,6 +157,16 @@ void hal_irq_issue_sgi(word_t sgi, word_t target)
     }
 }
 
+bool hostsim_user_irq_unmasked(void)
+{
+    for (word_t i = 0; i <= HAL_MAX_IRQ; i++) {
+        if (i != HAL_TIMER_IRQ && !irq_masked[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool hostsim_irq_is_masked(unsigned irq) { return irq <= HAL_MAX_IRQ && irq_masked[irq]; }
 bool hostsim_irq_is_pending(unsigned irq) { return irq <= HAL_MAX_IRQ && irq_pending_bit[irq]; }
 bool hostsim_irq_is_edge(unsigned irq) { return irq <= HAL_MAX_IRQ && irq_edge[irq]; }

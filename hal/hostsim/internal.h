@@ -23,6 +23,8 @@ void hostsim_note_halt(void);
  * nothing pending), and mark a line pending. */
 void hostsim_irq_reset(void);
 void hostsim_irq_set_pending(unsigned long irq);
+/* Is a line other than the kernel timer's unmasked (could an interrupt still wake a thread)? */
+bool hostsim_user_irq_unmasked(void);
 /* Interrupts taken so far (hal_irq_ack): a preempted system call takes one. */
 extern unsigned long hostsim_irq_acks;
 

@@ -82,6 +82,7 @@ void hostsim_shutdown(void)
         kernel_state_reset(); /* its pointers are into the RAM that goes away */
     }
     hostsim_booted = false;
+    emu_machine_gone(); /* its pages are the RAM that goes away */
     ram_unmap();
     memset(&machine_map, 0, sizeof(machine_map));
 }
@@ -139,9 +140,9 @@ static bool overlaps_reserved(const struct mem_map *map, paddr_t start, paddr_t 
 
 /* Place the DTB copy and the user image: the lowest page-aligned spot inside one RAM region that
  * overlaps no reservation. Returns the DTB address or 0 if nothing fits. */
-static paddr_t place_loader_images(const struct mem_map *map, size_t dtb_size)
+static paddr_t place_loader_images(const struct mem_map *map, size_t dtb_size, word_t ui_pages)
 {
-    word_t need = ROUND_UP(dtb_size, seL4_PageBits) + HOSTSIM_UI_PAGES * PAGE_SIZE_HS;
+    word_t need = ROUND_UP(dtb_size, seL4_PageBits) + ui_pages * PAGE_SIZE_HS;
     for (word_t r = 0; r < map->n_ram; r++) {
         paddr_t cand = ROUND_UP(map->ram[r].start, seL4_PageBits);
         while (cand + need > cand && cand + need <= map->ram[r].end) {
@@ -188,12 +189,15 @@ static void find_kernel_devices(const void *dtb)
     }
 }
 
-static int boot_machine(const void *dtb, size_t dtb_size, const char **error)
+/* img: the root task image to load (NULL: HOSTSIM_UI_PAGES empty pages at HOSTSIM_UI_VBASE). */
+static int boot_machine(const void *dtb, size_t dtb_size, const struct hostsim_user_image *img,
+                        const char **error)
 {
     hostsim_shutdown();
     hostsim_did_panic = false;
     hostsim_note_boot();
     hostsim_set_preempt_interval(0);
+    hostsim_emu_active = false;
 
     struct mem_map map;
     if (dtb_parse_memory(dtb, dtb_size, &map, error) != 0) {
@@ -205,7 +209,9 @@ static int boot_machine(const void *dtb, size_t dtb_size, const char **error)
         *error = "hostsim: RAM spans more than 64 GiB of physical addresses";
         return -1;
     }
-    paddr_t dtb_pa = place_loader_images(&map, dtb_size);
+    word_t ui_pages = img != NULL ? img->pages : HOSTSIM_UI_PAGES;
+    word_t ui_vbase = img != NULL ? img->v_start : HOSTSIM_UI_VBASE;
+    paddr_t dtb_pa = place_loader_images(&map, dtb_size, ui_pages);
     if (dtb_pa == 0) {
         *error = "hostsim: no room in RAM for the device tree and the root task image";
         return -1;
@@ -224,14 +230,18 @@ static int boot_machine(const void *dtb, size_t dtb_size, const char **error)
         .dtb_size = dtb_size,
         .dtb_paddr = dtb_pa,
         .ui_p_start = ui_p_start,
-        .ui_p_end = ui_p_start + HOSTSIM_UI_PAGES * PAGE_SIZE_HS,
-        .pv_offset = ui_p_start - HOSTSIM_UI_VBASE,
-        .v_entry = HOSTSIM_UI_VBASE,
+        .ui_p_end = ui_p_start + ui_pages * PAGE_SIZE_HS,
+        .pv_offset = ui_p_start - ui_vbase,
+        .v_entry = img != NULL ? img->entry : HOSTSIM_UI_VBASE,
         .kernel_p_start = base,
         .kernel_p_end = base,
         .kernel_devices = kernel_devices,
         .n_kernel_devices = n_kernel_devices,
     };
+
+    if (img != NULL) {
+        img->load(img, hostsim_ram_host + (ui_p_start - base), params.pv_offset);
+    }
 
     jmp_buf jb;
     int result;
@@ -253,14 +263,15 @@ static int boot_machine(const void *dtb, size_t dtb_size, const char **error)
     return 0;
 }
 
-int hostsim_boot(const void *dtb, size_t dtb_size, const char **error)
+int hostsim_boot_image(const void *dtb, size_t dtb_size, const struct hostsim_user_image *img,
+                       const char **error)
 {
     static const char *local_error;
     if (error == NULL) {
         error = &local_error;
     }
     if (((uintptr_t)dtb & 7) == 0) {
-        return boot_machine(dtb, dtb_size, error);
+        return boot_machine(dtb, dtb_size, img, error);
     }
     /* libfdt wants an 8-byte aligned blob (a loader places it on a page boundary). */
     void *aligned = malloc(dtb_size ? dtb_size : 1);
@@ -269,9 +280,14 @@ int hostsim_boot(const void *dtb, size_t dtb_size, const char **error)
         return -1;
     }
     memcpy(aligned, dtb, dtb_size);
-    int r = boot_machine(aligned, dtb_size, error);
+    int r = boot_machine(aligned, dtb_size, img, error);
     free(aligned);
     return r;
+}
+
+int hostsim_boot(const void *dtb, size_t dtb_size, const char **error)
+{
+    return hostsim_boot_image(dtb, dtb_size, NULL, error);
 }
 
 int hostsim_boot_file(const char *dtb_path, const char **error)

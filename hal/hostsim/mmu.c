@@ -10,9 +10,17 @@
 /* The shadow MMU reads tables only when a user access misses, so a plain store is visible. */
 void hal_pte_store(word_t *slot, word_t pte) { *slot = pte; }
 
-void hal_tlb_invalidate_asid(word_t asid) { hostsim_shadow_invalidate_asid(asid); }
+void hal_tlb_invalidate_asid(word_t asid)
+{
+    hostsim_shadow_invalidate_asid(asid);
+    emu_invalidate_asid(asid);
+}
 
-void hal_tlb_invalidate_va(word_t asid, word_t vaddr) { hostsim_shadow_invalidate_va(asid, vaddr); }
+void hal_tlb_invalidate_va(word_t asid, word_t vaddr)
+{
+    hostsim_shadow_invalidate_va(asid, vaddr);
+    emu_invalidate_va(asid, vaddr);
+}
 
 /* Caches: hostsim memory is coherent, so cache maintenance has no effect to observe. TLB
  * invalidation forgets what the shadow MMU materialised in the user window. */

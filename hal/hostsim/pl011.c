@@ -14,6 +14,8 @@
 #include <kaal/kernel.h>
 #include <kaal/thread.h>
 
+#include "user_internal.h"
+
 #define UART_DR 0x00
 #define UART_FR 0x18
 #define UART_IMSC 0x38
@@ -182,6 +184,13 @@ static bool translate(uint64_t vaddr, int is_write, uint64_t *pa)
         return true;
     }
     return false;
+}
+
+bool hostsim_device_at(uint64_t pa) { return uart.attached && pa - uart.pa < PAGE; }
+
+uint32_t hostsim_device_access(uint64_t pa, int is_write, uint32_t value)
+{
+    return hostsim_device_at(pa) && !(pa & 3) ? uart_access(pa - uart.pa, is_write, value) : 0;
 }
 
 uint32_t hostsim_mmio_access(uint64_t vaddr, int is_write, uint32_t value)

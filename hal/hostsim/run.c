@@ -49,6 +49,10 @@ static void resume_user(void)
         root = 0;
         asid = 0;
     }
+    if (hostsim_emu_active) {
+        emu_run(t); /* AArch64 user code: the emulator keeps its own page map (emu_el0.c) */
+        return;
+    }
     shadow_switch(root, asid);
     uthread_run(t);
 }
@@ -70,6 +74,9 @@ static enum hostsim_run_status run_loop(void)
         case ENTRY_USER_EXCEPTION:
             kernel_handle_user_exception(hostsim_entry.esr);
             break;
+        case ENTRY_INTERRUPT: /* an emulated thread's instruction budget ran out: the timer fired */
+            kernel_handle_interrupt_entry();
+            break;
         case ENTRY_NONE:
             /* Idle. Time is virtual: with nothing runnable it moves on to the next interrupt, and
              * there is none unless one is pending now (no timeouts in this kernel). */
@@ -77,7 +84,9 @@ static enum hostsim_run_status run_loop(void)
                 kernel_handle_interrupt_entry();
                 break;
             }
-            if (uthread_any_blocked()) {
+            /* Emulated threads have no host context to ask: as the aarch64 port decides when to
+             * power off, only an unmasked user interrupt line can still wake one. */
+            if (hostsim_emu_active ? hostsim_user_irq_unmasked() : uthread_any_blocked()) {
                 run_report(
                     "hostsim: deadlock: no thread can run, no interrupt is pending, and threads "
                     "wait forever\n");
@@ -94,7 +103,8 @@ enum hostsim_run_status hostsim_run(void)
     if (!hostsim_booted || ks.cur_thread == NULL || hostsim_running) {
         return HOSTSIM_RUN_ERROR;
     }
-    if (shadow_init(&error) != 0) {
+    bool window = !hostsim_emu_active; /* emulated threads need no user window */
+    if (window && shadow_init(&error) != 0) {
         fprintf(stderr, "%s\n", error);
         return HOSTSIM_RUN_ERROR;
     }
@@ -113,7 +123,9 @@ enum hostsim_run_status hostsim_run(void)
     hostsim_halt_target = outer;
     hostsim_running = false;
     hostsim_user_mode = 0;
-    shadow_run_end(); /* the window emptied: outside a run nothing may touch user memory */
+    if (window) {
+        shadow_run_end(); /* the window emptied: outside a run nothing may touch user memory */
+    }
     return status;
 }
 

@@ -44,9 +44,6 @@
 #define ESR_EC_DABT_LOWER 0x24ul
 #define ESR_IL (1ul << 25)
 #define ESR_WNR (1ul << 6)
-#define FSC_TRANSLATION(level) (0x04ul + (level))
-#define FSC_PERMISSION(level) (0x0cul + (level))
-#define FSC_EXTERNAL 0x10ul
 
 /* A page mapped into the window, and the translation it came from. */
 struct materialised {
@@ -63,20 +60,9 @@ static unsigned n_pages;
 static bool pages_overflowed; /* more than MAX_MATERIALISED: empty the whole window */
 static struct hostsim_window_stats stats;
 
-/* --- the result of walking a VSpace for one address --- */
-struct walk {
-    bool mapped;
-    word_t level;      /* where the walk stopped: the invalid entry's level, or the leaf's */
-    paddr_t page_pa;   /* the 4 KiB page holding the address */
-    word_t block_base; /* virtual base and size of the leaf's frame */
-    word_t block_size;
-    word_t rights; /* enum vm_rights */
-    bool xn;
-};
-
 /* Walk the AArch64 tables under root (physical; 0: no VSpace). The VSpace layer's own lookup
  * reads the same entries. */
-static void walk(paddr_t root, word_t va, struct walk *w)
+void shadow_walk(paddr_t root, word_t va, struct walk *w)
 {
     memset(w, 0, sizeof(*w));
     paddr_t table = root;
@@ -119,7 +105,7 @@ static void walk(paddr_t root, word_t va, struct walk *w)
     }
 }
 
-static word_t abort_esr(bool instruction, bool write, word_t fsc)
+word_t shadow_abort_esr(bool instruction, bool write, word_t fsc)
 {
     if (instruction) {
         return (ESR_EC_IABT_LOWER << 26) | ESR_IL | fsc;
@@ -341,17 +327,18 @@ static void segv_handler(int sig, siginfo_t *si, void *context)
     bool write =
         !instruction && ((uc->uc_mcontext.gregs[REG_ERR] & 2) != 0 || find_page(page) >= 0);
     struct walk w;
-    walk(window_root, addr, &w);
+    shadow_walk(window_root, addr, &w);
     word_t esr;
     if (!w.mapped) {
-        esr = abort_esr(instruction, write, FSC_TRANSLATION(w.level));
+        esr = shadow_abort_esr(instruction, write, FSC_TRANSLATION(w.level));
     } else if (instruction) {
-        esr = w.xn || w.rights == VM_KERNEL_ONLY ? abort_esr(true, false, FSC_PERMISSION(w.level))
-                                                 : HOSTSIM_ESR_EXEC_IN_WINDOW;
+        esr = w.xn || w.rights == VM_KERNEL_ONLY
+                  ? shadow_abort_esr(true, false, FSC_PERMISSION(w.level))
+                  : HOSTSIM_ESR_EXEC_IN_WINDOW;
     } else if (w.rights == VM_KERNEL_ONLY || (write && w.rights != VM_READ_WRITE)) {
-        esr = abort_esr(false, write, FSC_PERMISSION(w.level));
+        esr = shadow_abort_esr(false, write, FSC_PERMISSION(w.level));
     } else if (!hostsim_is_ram(w.page_pa, PAGE_BYTES)) {
-        esr = abort_esr(false, write, FSC_EXTERNAL); /* a device frame: no device answers */
+        esr = shadow_abort_esr(false, write, FSC_EXTERNAL); /* a device frame: no device answers */
     } else if (addr < HOSTSIM_WINDOW_BASE) {
         crash("user access to a page its VSpace maps below the user window", addr, pc);
         return;
@@ -492,7 +479,7 @@ bool hal_invariants_hold(char *why, size_t why_len)
     }
     for (unsigned i = 0; i < n_pages; i++) {
         struct walk w;
-        walk(window_root, pages[i].vaddr, &w);
+        shadow_walk(window_root, pages[i].vaddr, &w);
         if (!w.mapped || w.block_base != pages[i].block_base ||
             w.block_size != pages[i].block_size) {
             snprintf(why, why_len,

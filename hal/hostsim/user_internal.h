@@ -25,7 +25,13 @@
 
 /* Why the running user thread entered the kernel (written by user-side code just before it
  * switches to the kernel context; read by the run loop). */
-enum hostsim_entry_kind { ENTRY_NONE, ENTRY_SYSCALL, ENTRY_VM_FAULT, ENTRY_USER_EXCEPTION };
+enum hostsim_entry_kind {
+    ENTRY_NONE,
+    ENTRY_SYSCALL,
+    ENTRY_VM_FAULT,
+    ENTRY_USER_EXCEPTION,
+    ENTRY_INTERRUPT
+};
 struct hostsim_entry {
     enum hostsim_entry_kind kind;
     bool instruction; /* VM fault: instruction abort */
@@ -61,6 +67,25 @@ void uthread_destroy_all(void);
 uint64_t uthread_switch_count(void);
 
 /* --- shadow_mmu.c --- */
+/* The result of walking a VSpace for one address. */
+struct walk {
+    bool mapped;
+    word_t level;      /* where the walk stopped: the invalid entry's level, or the leaf's */
+    paddr_t page_pa;   /* the 4 KiB page holding the address */
+    word_t block_base; /* virtual base and size of the leaf's frame */
+    word_t block_size;
+    word_t rights; /* enum vm_rights */
+    bool xn;
+};
+/* Walk the AArch64 tables under root (physical; 0: no VSpace) for va, as the MMU would. */
+void shadow_walk(paddr_t root, word_t va, struct walk *w);
+/* The ESR of an abort from EL0 (instruction or data, WnR, fault status code), as hardware (and
+ * QEMU) write it for a stage-1 fault: no ISV. */
+word_t shadow_abort_esr(bool instruction, bool write, word_t fsc);
+/* Fault status codes (Arm ARM D17.2.37). */
+#define FSC_TRANSLATION(level) (0x04ul + (level))
+#define FSC_PERMISSION(level) (0x0cul + (level))
+#define FSC_EXTERNAL 0x10ul
 /* At the start of a run: reserve the window and install the SIGSEGV handler (once per process);
  * under Valgrind, user accesses below the window are not reported as errors. 0 or -1 with *error.
  */
@@ -82,6 +107,34 @@ void shadow_altstack_replace(void);        /* kernel side: the current one is no
 void shadow_altstack_release(void *stack); /* a held stack is free again */
 /* The current altstack, for a resumed fault handler to restore on sigreturn. */
 void shadow_altstack_describe(stack_t *out);
+
+/* --- emu_el0.c: AArch64 user threads (hostsim/emu.h) --- */
+/* Is the machine's user code AArch64 run by the emulator (set before hostsim_run)? */
+extern bool hostsim_emu_active;
+/* Run t's AArch64 code in the emulator until it enters the kernel; hostsim_entry says why. */
+void emu_run(struct tcb *t);
+/* TLB maintenance: forget the emulator's pages made from translations of that ASID / address. */
+void emu_invalidate_asid(word_t asid);
+void emu_invalidate_va(word_t asid, word_t vaddr);
+/* The machine's RAM goes away: drop every page and translation. */
+void emu_machine_gone(void);
+
+/* pl011.c: is a modelled device's page at physical pa? A 32-bit access to it (the emulated EL0's
+ * device frames; aligned accesses only, others read 0 and write nothing). */
+bool hostsim_device_at(uint64_t pa);
+uint32_t hostsim_device_access(uint64_t pa, int is_write, uint32_t value);
+
+/* machine.c: boot with a root task image other than the default empty one. load() copies the
+ * image into RAM: dst is the host address of its first page (virtual v_start), pv_offset the
+ * kernel's. */
+struct hostsim_user_image {
+    word_t v_start, pages, entry;
+    void (*load)(const struct hostsim_user_image *img, uint8_t *dst, word_t pv_offset);
+    const uint8_t *file;
+    size_t file_size;
+};
+int hostsim_boot_image(const void *dtb, size_t dtb_size, const struct hostsim_user_image *img,
+                       const char **error);
 
 /* machine.c: the memfd behind simulated RAM (-1 when no machine is booted). */
 int hostsim_ram_fd(void);

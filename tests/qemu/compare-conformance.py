@@ -5,7 +5,7 @@
   compare-conformance.py [--skips FILE] HOSTSIM_LOG QEMU_LOG
 
 Each LOG is either a Meson test log (<builddir>/meson-logs/testlog.json: every test named
-'conformance' or 'conformance-*' in it is read) or a plain console log of one run. Passes when
+'conformance' or 'conformance-*' in it that did not SKIP is read) or a plain console log of one run. Passes when
 every run has the same case names in the same order (so the same count), and every case a run
 skipped ("ok N area/name # SKIP reason") is a documented port-specific skip: a line
 "PORT REASON-PREFIX" of the skips file (default: conformance-skips.txt next to this script),
@@ -33,7 +33,7 @@ def runs_of(path):
                 continue
             t = json.loads(line)
             test = t['name'].rsplit(' / ', 1)[-1]  # "project:suite / name" when suites are shown
-            if test == 'conformance' or test.startswith('conformance-'):
+            if (test == 'conformance' or test.startswith('conformance-')) and t.get('result') != 'SKIP':
                 runs.append((f"{t['name']} ({path})", cases_of(t.get('stdout') or '')))
         if not runs:
             sys.exit(f'compare-conformance.py: no conformance test in {path} (did it run?)')

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Drive the demo's shell through a pipe and check what it prints.
 
-usage: run-demo.py hostsim KAAL-DEMO
+usage: run-demo.py hostsim KAAL-DEMO [ARGS...]   (or KAAL-SIM --elf DEMO_ROOT.elf)
        run-demo.py qemu IMAGE [gicv2|gicv3]
 
 The script below is typed into the UART (hostsim: the PL011 model's stdin; QEMU: -serial stdio).
@@ -47,7 +47,7 @@ def main():
         return 2
     port, binary = sys.argv[1], sys.argv[2]
     if port == "hostsim":
-        cmd = [binary]
+        cmd = [binary] + sys.argv[3:]  # kaal-sim --elf DEMO_ROOT.elf: extra arguments
         # A hang guard, not a verdict on speed: 115 s (inside meson's 120 s), times
         # CK_TIMEOUT_MULTIPLIER (10 under --setup=valgrind, where meson's limit is 10 times longer too).
         timeout = 115 * int(os.environ.get("CK_TIMEOUT_MULTIPLIER", "1"))

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* hostsim's second kind of user thread: AArch64 EL0 code executed by an instruction-set emulator
+ * (the Unicorn engine), while the kernel stays host code. See docs/hostsim.md, "Emulated EL0". */
+#ifndef HOSTSIM_EMU_H
+#define HOSTSIM_EMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Boot a fresh kernel from a device tree with a statically linked AArch64 ELF as the root task,
+ * placed as the aarch64 loader places it: the device tree on the first free page of RAM, the
+ * root task's image on the page after it, its PT_LOAD segments at vaddr + pv_offset, entry =
+ * e_entry. Later hostsim_run() calls execute every user thread of this machine as AArch64 code
+ * in the emulator. Returns 0, or -1 with *error set to a readable reason. */
+int hostsim_boot_elf(const void *dtb, size_t dtb_size, const void *elf, size_t elf_size,
+                     const char **error);
+
+/* The virtual clock, in instructions: every user instruction executed by an emulated thread counts
+ * one, and every kernel entry counts a fixed cost (the kernel is host code; its own instructions
+ * are not counted). The kernel timer fires each time the clock has advanced n more (0: never),
+ * before the next user instruction. The default n is the tick of QEMU under -icount shift=0 (one
+ * instruction per ns): CONFIG_TIMER_TICK_MS * 10^6. */
+void hostsim_emu_set_tick(uint64_t n);
+/* The cost of one kernel entry on the virtual clock (default HOSTSIM_EMU_ENTRY_COST_DEFAULT, about
+ * what a debug kernel's system call path executes on QEMU; a release kernel's IPC fastpath is
+ * ~150, bench/baseline-qemu.json). */
+#define HOSTSIM_EMU_ENTRY_COST_DEFAULT 1000u
+void hostsim_emu_set_entry_cost(uint64_t n);
+
+/* Print every kernel entry of an emulated thread (kind, thread, PC, and the syscall number, fault
+ * address or ESR) to out; NULL: off. */
+void hostsim_emu_trace(FILE *out);
+
+/* Counters since the process started (tests, benchmarks). */
+struct hostsim_emu_stats {
+    uint64_t instructions; /* user instructions executed */
+    uint64_t clock;        /* the virtual clock: instructions + entries * entry cost */
+    uint64_t entries;      /* kernel entries from emulated threads */
+    uint64_t syscalls, vm_faults, user_exceptions, ticks;
+    uint64_t refills; /* pages mapped into the emulator on a miss */
+    uint64_t flushes; /* times every page was dropped (VSpace switch, ASID invalidation) */
+};
+void hostsim_emu_stats(struct hostsim_emu_stats *out);
+
+#endif

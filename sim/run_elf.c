@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* kaal-sim --elf / --image: boot the hostsim kernel with an AArch64 root task (a statically linked
+ * ELF, or the one inside a KaaL loader image) and run it on the emulated EL0 until the machine
+ * stops, as the aarch64 kernel would power off. */
+#include <elf.h>
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hostsim/emu.h>
+#include <hostsim/hostsim.h>
+#include <hostsim/user.h>
+
+#include "run_elf.h"
+
+/* Read a whole file; NULL (after a message) on failure. */
+static unsigned char *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "kaal-sim: cannot open %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, len = 0, got;
+    unsigned char *buf = malloc(cap);
+    while (buf != NULL && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += got;
+        if (len == cap) {
+            unsigned char *bigger = realloc(buf, cap * 2);
+            if (bigger == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    if (buf == NULL || bad) {
+        fprintf(stderr, "kaal-sim: cannot read %s\n", path);
+        free(buf);
+        return NULL;
+    }
+    *size = len;
+    return buf;
+}
+
+/* The root task inside a KaaL loader image: the loader's payload symbols (gen-payload.py) name
+ * where it lies in the file. NULL (after a message) when the image has none. */
+static const unsigned char *image_root_task(const unsigned char *img, size_t size,
+                                            size_t *root_size)
+{
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+    if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+        eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+        eh->e_shoff > size || (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum) {
+        fprintf(stderr, "kaal-sim: the image is not an ELF64 file with section headers\n");
+        return NULL;
+    }
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+    uint64_t start = 0, end = 0;
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum || sh[i].sh_offset > size ||
+            sh[i].sh_size > size - sh[i].sh_offset) {
+            continue;
+        }
+        const Elf64_Shdr *strtab = &sh[sh[i].sh_link];
+        if (strtab->sh_offset > size || strtab->sh_size > size - strtab->sh_offset) {
+            continue;
+        }
+        const Elf64_Sym *syms = (const Elf64_Sym *)(img + sh[i].sh_offset);
+        for (size_t s = 0; s < sh[i].sh_size / sizeof(Elf64_Sym); s++) {
+            if (syms[s].st_name >= strtab->sh_size) {
+                continue;
+            }
+            const char *name = (const char *)img + strtab->sh_offset + syms[s].st_name;
+            size_t room = strtab->sh_size - syms[s].st_name;
+            if (strnlen(name, room) == room) {
+                continue;
+            }
+            if (strcmp(name, "payload_root_start") == 0) {
+                start = syms[s].st_value;
+            } else if (strcmp(name, "payload_root_end") == 0) {
+                end = syms[s].st_value;
+            }
+        }
+    }
+    if (start == 0 || end <= start) {
+        fprintf(stderr,
+                "kaal-sim: the image holds no root task (no payload_root_start/_end symbols)\n");
+        return NULL;
+    }
+    /* Virtual address -> file offset through the segment that holds it. */
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(img + eh->e_phoff);
+    if (eh->e_phoff > size || (size - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum) {
+        fprintf(stderr, "kaal-sim: the image's program headers lie outside the file\n");
+        return NULL;
+    }
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        if (ph[i].p_type == PT_LOAD && start >= ph[i].p_vaddr &&
+            end <= ph[i].p_vaddr + ph[i].p_filesz &&
+            ph[i].p_offset + (end - ph[i].p_vaddr) <= size) {
+            *root_size = end - start;
+            return img + ph[i].p_offset + (start - ph[i].p_vaddr);
+        }
+    }
+    fprintf(stderr, "kaal-sim: the image's root task lies outside its loadable segments\n");
+    return NULL;
+}
+
+/* A copy of the device tree whose first memory node says mem bytes (--mem). */
+static unsigned char *dtb_with_memory(const unsigned char *dtb, size_t *size, uint64_t mem)
+{
+    size_t cap = *size + 4096;
+    unsigned char *out = malloc(cap);
+    if (out == NULL || fdt_open_into(dtb, out, (int)cap) != 0) {
+        fprintf(stderr, "kaal-sim: --mem: the device tree cannot be edited\n");
+        free(out);
+        return NULL;
+    }
+    int node = fdt_node_offset_by_prop_value(out, -1, "device_type", "memory", sizeof("memory"));
+    int len;
+    const fdt32_t *reg = node >= 0 ? fdt_getprop(out, node, "reg", &len) : NULL;
+    int ac = fdt_address_cells(out, fdt_parent_offset(out, node)),
+        sc = fdt_size_cells(out, fdt_parent_offset(out, node));
+    if (reg == NULL || ac != 2 || sc != 2 || len < 16) {
+        fprintf(stderr, "kaal-sim: --mem: no memory node with 2 address and 2 size cells\n");
+        free(out);
+        return NULL;
+    }
+    fdt32_t cells[4] = {reg[0], reg[1], cpu_to_fdt32((uint32_t)(mem >> 32)),
+                        cpu_to_fdt32((uint32_t)mem)};
+    if (fdt_setprop(out, node, "reg", cells, sizeof(cells)) != 0 || fdt_pack(out) != 0) {
+        fprintf(stderr, "kaal-sim: --mem: the device tree cannot be edited\n");
+        free(out);
+        return NULL;
+    }
+    *size = fdt_totalsize(out);
+    return out;
+}
+
+/* The device tree's first PL011 (QEMU virt: 0x9000000, SPI 1): the hostsim model answers its
+ * registers, with this process's stdin and stdout as the serial line. */
+static void attach_uart(const unsigned char *dtb)
+{
+    int node = fdt_node_offset_by_compatible(dtb, -1, "arm,pl011");
+    int len, ilen;
+    const fdt32_t *reg = node >= 0 ? fdt_getprop(dtb, node, "reg", &len) : NULL;
+    const fdt32_t *irq = node >= 0 ? fdt_getprop(dtb, node, "interrupts", &ilen) : NULL;
+    if (reg == NULL || irq == NULL || len < 8 || ilen < 12 ||
+        fdt_address_cells(dtb, fdt_parent_offset(dtb, node)) != 2) {
+        return;
+    }
+    uint64_t pa = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+    unsigned line = fdt32_to_cpu(irq[1]) + (fdt32_to_cpu(irq[0]) == 0 ? 32 : 16); /* SPI or PPI */
+    hostsim_pl011_attach(pa, line, 0, 1);
+}
+
+int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dtb_size)
+{
+    size_t file_size;
+    unsigned char *file = read_file(o->path, &file_size);
+    if (file == NULL) {
+        return RUN_ELF_BOOT;
+    }
+    const unsigned char *elf = file;
+    size_t elf_size = file_size;
+    if (o->is_image && (elf = image_root_task(file, file_size, &elf_size)) == NULL) {
+        free(file);
+        return RUN_ELF_BOOT;
+    }
+    unsigned char *edited = NULL;
+    if (o->mem != 0) {
+        if ((edited = dtb_with_memory(dtb, &dtb_size, o->mem)) == NULL) {
+            free(file);
+            return RUN_ELF_USAGE;
+        }
+        dtb = edited;
+    }
+    const char *error = NULL;
+    int r = hostsim_boot_elf(dtb, dtb_size, elf, elf_size, &error);
+    if (r == 0) {
+        attach_uart(dtb);
+    }
+    free(edited);
+    free(file);
+    if (r != 0) {
+        fprintf(stderr, "kaal-sim: boot failed: %s\n", error ? error : "(no reason given)");
+        hostsim_shutdown();
+        return RUN_ELF_BOOT;
+    }
+    if (o->tick_set) {
+        hostsim_emu_set_tick(o->tick);
+    }
+    if (o->entry_cost_set) {
+        hostsim_emu_set_entry_cost(o->entry_cost);
+    }
+    hostsim_emu_trace(o->trace ? stderr : NULL);
+    enum hostsim_run_status st = hostsim_run();
+    /* Everything waits (for the UART, say): feed it what arrives on stdin and go on. */
+    while (st == HOSTSIM_RUN_DEADLOCK && hostsim_pl011_wait_input(-1) > 0) {
+        st = hostsim_run();
+    }
+    bool panicked = hostsim_panicked();
+    struct hostsim_emu_stats s;
+    hostsim_emu_stats(&s);
+    hostsim_shutdown();
+    fprintf(stderr,
+            "kaal-sim: %llu AArch64 instructions, %llu kernel entries (%llu system calls, %llu VM "
+            "faults, "
+            "%llu user exceptions, %llu timer ticks), virtual clock %llu\n",
+            (unsigned long long)s.instructions, (unsigned long long)s.entries,
+            (unsigned long long)s.syscalls, (unsigned long long)s.vm_faults,
+            (unsigned long long)s.user_exceptions, (unsigned long long)s.ticks,
+            (unsigned long long)s.clock);
+    switch (st) {
+    case HOSTSIM_RUN_DONE:
+    case HOSTSIM_RUN_DEADLOCK:
+        /* Nothing can run again: the aarch64 kernel powers off here. */
+        fprintf(stderr,
+                "kaal-sim: no runnable thread and nothing left that could wake one: stopped\n");
+        return 0;
+    case HOSTSIM_RUN_HALTED:
+        fprintf(stderr, "kaal-sim: the kernel %s\n", panicked ? "panicked" : "halted");
+        return RUN_ELF_KERNEL;
+    case HOSTSIM_RUN_ERROR:
+        break;
+    }
+    fprintf(stderr, "kaal-sim: the machine could not run\n");
+    return RUN_ELF_BOOT;
+}
