@@ -14,6 +14,8 @@
 #include <kaal/start.h>
 #include <kaal/sys.h>
 
+#include "case_report.h"
+
 /* Child entry points in assembly: x0 is the argument, written by TCB_WriteRegisters. */
 __asm__(".pushsection .text.badinput, \"ax\"\n"
         ".balign 16\n"
@@ -55,46 +57,6 @@ extern const char bad_garbage[], bad_unallocated[], bad_brk[], bad_sysreg[], bad
 static _Alignas(16) unsigned char child_stack[STACK_SIZE];
 static _Alignas(16) unsigned char witness_stack[STACK_SIZE];
 static _Alignas(16) unsigned char flooder_stack[STACK_SIZE];
-
-static int passed, failed;
-static const char *failure;
-static seL4_Word failure_got, failure_want;
-
-#define EXPECT(cond, got, want)               \
-    do {                                      \
-        if (!(cond) && failure == 0) {        \
-            failure = #cond;                  \
-            failure_got = (seL4_Word)(got);   \
-            failure_want = (seL4_Word)(want); \
-        }                                     \
-    } while (0)
-#define EXPECT_EQ(got, want) EXPECT((seL4_Word)(got) == (seL4_Word)(want), got, want)
-
-static void report(const char *name)
-{
-    if (failure == 0) {
-        passed++;
-        kaal_puts("ok ");
-        kaal_put_dec((seL4_Word)(passed + failed));
-        kaal_puts(" ");
-        kaal_puts(name);
-        kaal_puts("\n");
-    } else {
-        failed++;
-        kaal_puts("not ok ");
-        kaal_put_dec((seL4_Word)(passed + failed));
-        kaal_puts(" ");
-        kaal_puts(name);
-        kaal_puts(": ");
-        kaal_puts(failure);
-        kaal_puts(" (got ");
-        kaal_put_hex(failure_got);
-        kaal_puts(", want ");
-        kaal_put_hex(failure_want);
-        kaal_puts(")\n");
-    }
-    failure = 0;
-}
 
 /* --- The witness: counts, and checks that its callee-saved registers survive everything the other
  * threads do (interrupts, faults, context switches). It signals the root every 2^16 rounds. --- */

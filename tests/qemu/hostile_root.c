@@ -26,6 +26,8 @@
 #include <kaal/start.h>
 #include <kaal/sys.h>
 
+#include "case_report.h"
+
 /* --- the probes: each starts at its label with x0 = a result area and ends in brk #7 --- */
 #define BRK_DONE 7
 __asm__(".pushsection .text.hostile, \"ax\"\n"
@@ -238,45 +240,6 @@ static _Alignas(4096) volatile unsigned char own_page[4096];
 #define EC_DABT 0x24
 #define EC_SP_ALIGN 0x26
 #define EC_BRK 0x3c
-
-static int passed, failed;
-static const char *failure;
-static seL4_Word failure_got, failure_want;
-
-#define EXPECT(cond, got, want)               \
-    do {                                      \
-        if (!(cond) && failure == 0) {        \
-            failure = #cond;                  \
-            failure_got = (seL4_Word)(got);   \
-            failure_want = (seL4_Word)(want); \
-        }                                     \
-    } while (0)
-#define EXPECT_EQ(got, want) EXPECT((seL4_Word)(got) == (seL4_Word)(want), got, want)
-
-static void report(const char *name)
-{
-    if (failure == 0) {
-        passed++;
-        kaal_puts("ok ");
-    } else {
-        failed++;
-        kaal_puts("not ok ");
-    }
-    kaal_put_dec((seL4_Word)(passed + failed));
-    kaal_puts(" ");
-    kaal_puts(name);
-    if (failure != 0) {
-        kaal_puts(": ");
-        kaal_puts(failure);
-        kaal_puts(" (got ");
-        kaal_put_hex(failure_got);
-        kaal_puts(", want ");
-        kaal_put_hex(failure_want);
-        kaal_puts(")");
-    }
-    kaal_puts("\n");
-    failure = 0;
-}
 
 /* --- seeded garbage: xorshift64* --- */
 static seL4_Word rng_state;
