@@ -11,7 +11,10 @@
 set -uo pipefail
 image=${1:?usage: run-badinput.sh IMAGE [MODEL]}
 model=${2:-gicv2}
-run_qemu="$(dirname "${BASH_SOURCE[0]}")/../../hal/aarch64/run-qemu.py"
+here="$(dirname "${BASH_SOURCE[0]}")"
+run_qemu="$here/../../hal/aarch64/run-qemu.py"
+# shellcheck source=case-verdict.sh
+. "$here/case-verdict.sh"
 gic=$("$run_qemu" --model "$model" --field gic) || exit 2
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -19,13 +22,6 @@ trap 'rm -f "$log"' EXIT
 status=${PIPESTATUS[0]}
 cat "$log"
 fail=0
-if [ "$status" -ne 0 ]; then echo "run-badinput.sh: QEMU exit status $status (124: timeout): did not power off"; fail=1; fi
-if grep -q 'KaaL kernel panic' "$log"; then echo "run-badinput.sh: kernel panic"; fail=1; fi
-if grep -q '^not ok ' "$log"; then echo "run-badinput.sh: $(grep -c '^not ok ' "$log") case(s) failed"; fail=1; fi
-oks=$(grep -c '^ok ' "$log")
-if ! grep -qx "$oks passed, 0 failed" "$log" || [ "$oks" -eq 0 ]; then
-    echo "run-badinput.sh: no '$oks passed, 0 failed' line"; fail=1
-fi
-if ! grep -q "GICv$gic" "$log"; then echo "run-badinput.sh: kernel did not use GICv$gic"; fail=1; fi
+case_verdict run-badinput.sh "$log" "$status" "$gic"
 [ "$fail" -eq 0 ] && echo "run-badinput.sh: $model: PASS ($oks cases)" || echo "run-badinput.sh: $model: FAIL"
 exit "$fail"

@@ -13,7 +13,10 @@
 set -uo pipefail
 image=${1:?usage: run-hostile.sh IMAGE [MODEL]}
 model=${2:-gicv2}
-run_qemu="$(dirname "${BASH_SOURCE[0]}")/../../hal/aarch64/run-qemu.py"
+here="$(dirname "${BASH_SOURCE[0]}")"
+run_qemu="$here/../../hal/aarch64/run-qemu.py"
+# shellcheck source=case-verdict.sh
+. "$here/case-verdict.sh"
 gic=$("$run_qemu" --model "$model" --field gic) || exit 2
 expect=$("$run_qemu" --model "$model" --field expect)
 seed=${HOSTILE_SEED:-1}
@@ -24,15 +27,8 @@ trap 'rm -f "$log"' EXIT
 status=${PIPESTATUS[0]}
 cat "$log"
 fail=0
-if [ "$status" -ne 0 ]; then echo "run-hostile.sh: QEMU exit status $status (124: timeout): did not power off"; fail=1; fi
-if grep -q 'KaaL kernel panic' "$log"; then echo "run-hostile.sh: kernel panic"; fail=1; fi
-if grep -q '^not ok ' "$log"; then echo "run-hostile.sh: $(grep -c '^not ok ' "$log") case(s) failed"; fail=1; fi
-oks=$(grep -c '^ok ' "$log")
-if ! grep -qx "$oks passed, 0 failed" "$log" || [ "$oks" -eq 0 ]; then
-    echo "run-hostile.sh: no '$oks passed, 0 failed' line"; fail=1
-fi
+case_verdict run-hostile.sh "$log" "$status" "$gic"
 if ! grep -q "seed $seed " "$log"; then echo "run-hostile.sh: the root task did not get hostile.seed=$seed"; fail=1; fi
-if ! grep -q "GICv$gic" "$log"; then echo "run-hostile.sh: kernel did not use GICv$gic"; fail=1; fi
 [ "$fail" -eq 0 ] && echo "run-hostile.sh: $model (seed $seed): PASS ($oks cases)" ||
     echo "run-hostile.sh: $model (seed $seed): FAIL (reproduce: HOSTILE_SEED=$seed)"
 exit "$fail"
