@@ -720,6 +720,7 @@ struct sched_context *sched_cur_sc(void) { return sched.cur_sc; }
 struct sched_context *sched_idle_sc(void) { return idle_sc(); }
 struct sched_context *sched_release_queue_head(void) { return sched.release_head; }
 ticks_t sched_programmed_deadline(void) { return sched.deadline; }
+ticks_t sched_consumed(void) { return sched.consumed; }
 bool sched_reprogram_pending(void) { return sched.reprogram; }
 
 void sched_commit_if_current(struct sched_context *sc)

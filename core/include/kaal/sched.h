@@ -47,8 +47,8 @@ void sched_possible_switch_to_general(struct tcb *t);
 static inline bool sched_is_schedulable(const struct tcb *t)
 {
     const struct sched_context *sc = t->sched_context;
-    return thread_state_runnable(thread_state_type(t)) && sc != NULL && sc->refill_max > 0 &&
-           !sc->in_release_queue;
+    return thread_state_runnable(thread_state_get_ts_type(t->state)) && sc != NULL &&
+           sc->refill_max > 0 && !sc->in_release_queue;
 }
 #endif
 static inline void sched_possible_switch_to(struct tcb *t)
@@ -150,16 +150,23 @@ void sched_commit_if_current(struct sched_context *sc);
 void ipc_priority_changed(struct tcb *t);
 
 /* The clock at this kernel entry; the SC the current thread runs on; the idle thread's SC; the
- * release queue's head (then ->release_next); the deadline last programmed; whether the exit will
- * program it again. */
+ * release queue's head (then ->release_next); the deadline last programmed; the time not yet
+ * charged; whether the exit will program the deadline again. */
 ticks_t sched_cur_time(void);
 struct sched_context *sched_cur_sc(void);
 struct sched_context *sched_idle_sc(void);
 struct sched_context *sched_release_queue_head(void);
 ticks_t sched_programmed_deadline(void);
+ticks_t sched_consumed(void); /* time used since cur_sc was last charged */
 bool sched_reprogram_pending(void);
-/* SchedContext_YieldTo finished for t, which runs again: its reply (schedcontext.c). */
+/* schedcontext.c: SchedContext_YieldTo finished for t, which runs again: its answer (label 0,
+ * MR0 = µs consumed on the SC it yielded to); and t's YieldTo forgotten without an answer
+ * (Suspend, deletion of t). */
 void sched_context_complete_yield_to(struct tcb *t);
+void sched_context_cancel_yield_to(struct tcb *t);
+/* schedcontext.c: the second word of t's timeout-fault message, the µs consumed on its SC since
+ * the last read (the counter restarts), into words[0]: 1 word, or 0 when t has no SC. */
+word_t sc_timeout_fault_consumed(struct tcb *t, word_t *words);
 #endif
 
 /* The idle thread (never in a queue). */
