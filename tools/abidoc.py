@@ -7,8 +7,11 @@
 
 A block is the text between '<!-- generated: NAME -->' and '<!-- end generated -->'. Each NAME is
 made from one source, so a number in these tables is never typed by hand:
-  syscalls, errors, object-types      core/abi/kaal/abi/{syscalls,errors,objecttype}.h (X tables)
-  invocations                         core/abi/invocations.def (packed as tools/abigen.py packs)
+  syscalls, errors, object-types      core/abi/kaal/abi/{syscalls,errors,objecttype}.h (X tables;
+                                      syscalls and object types in both configurations)
+  invocations                         core/abi/invocations.def (packed as tools/abigen.py packs),
+                                      with the base and the MCS label of each row
+  faults-mcs, constants-mcs-...       the MCS configuration's values of the same sources
   message-info, cap-rights, cnode-capdata   core/abi/shared_types.bf
   cap-types                           core/abi/kaal/abi/cap_tags.h (KAAL_CAP_TAG_TABLE)
   initial-caps                        enum seL4_RootCNodeCapSlots in core/abi/kaal/abi/structs.h
@@ -39,10 +42,33 @@ def table(head, rows):
     return '\n'.join(out)
 
 
-def constants(root):
-    """name -> value text of every #define NAME VALUE in constants.h (values resolved one level)."""
-    defs = dict(re.findall(r'^#define (\w+) (\S.*?)\s*$', read(root, 'core/abi/kaal/abi/constants.h'), re.M))
-    return defs
+def config_text(text, mcs):
+    """text as the preprocessor sees it in one configuration: the lines of
+    '#ifdef CONFIG_KERNEL_MCS' / '#else' / '#endif' blocks that do not apply are dropped."""
+    out, stack = [], []
+    for line in text.split('\n'):
+        s = line.strip()
+        if s.startswith('#ifdef CONFIG_KERNEL_MCS'):
+            stack.append(mcs)
+            continue
+        if s.startswith('#ifndef CONFIG_KERNEL_MCS'):
+            stack.append(not mcs)
+            continue
+        if stack and s.startswith('#else'):
+            stack[-1] = not stack[-1]
+            continue
+        if stack and s.startswith('#endif'):
+            stack.pop()
+            continue
+        if all(stack):
+            out.append(line)
+    return '\n'.join(out)
+
+
+def constants(root, mcs=False):
+    """name -> value text of every #define NAME VALUE in constants.h in one configuration."""
+    text = config_text(read(root, 'core/abi/kaal/abi/constants.h'), mcs)
+    return dict(re.findall(r'^#define (\w+) (\S.*?)\s*$', text, re.M))
 
 
 def x_table(root, rel, macro):
@@ -52,12 +78,24 @@ def x_table(root, rel, macro):
     return re.findall(r'X\(([^)]*)\)', body)
 
 
+def both_tables(root, rel, macro):
+    """[(name, base value, MCS value)] of the _BASE and _MCS X tables (None where absent), base
+    order first, then the MCS-only entries in MCS order."""
+    split = (lambda items: [[s.strip() for s in i.split(',')] for i in items])
+    base = split(x_table(root, rel, macro + '_BASE'))
+    mcs = split(x_table(root, rel, macro + '_MCS'))
+    mcs_of = {r[0]: r[1:] for r in mcs}
+    base_of = {r[0]: r[1:] for r in base}
+    rows = [(r[0], r[1:], mcs_of.get(r[0])) for r in base]
+    rows += [(r[0], None, r[1:]) for r in mcs if r[0] not in base_of]
+    return rows
+
+
 def gen_syscalls(root):
     rows = []
-    for item in x_table(root, 'core/abi/kaal/abi/syscalls.h', 'KAAL_SYSCALL_TABLE'):
-        name, num = [s.strip() for s in item.split(',')]
-        rows.append((f'`{num}`', f'`seL4_Sys{name}`'))
-    return table(['x7', 'system call'], rows)
+    for name, base, mcs in both_tables(root, 'core/abi/kaal/abi/syscalls.h', 'KAAL_SYSCALL_TABLE'):
+        rows.append((f'`{base[0]}`' if base else '-', f'`{mcs[0]}`' if mcs else '-', f'`seL4_Sys{name}`'))
+    return table(['x7 (base)', 'x7 (MCS)', 'system call'], rows)
 
 
 def gen_errors(root):
@@ -69,22 +107,46 @@ def gen_errors(root):
 
 
 def gen_object_types(root):
-    defs = constants(root)
+    base_defs, mcs_defs = constants(root), constants(root, True)
     rows = []
-    for item in x_table(root, 'core/abi/kaal/abi/objecttype.h', 'KAAL_OBJECT_TYPE_TABLE'):
-        name, num, bits = [s.strip() for s in item.split(',')]
+    for name, base, mcs in both_tables(root, 'core/abi/kaal/abi/objecttype.h', 'KAAL_OBJECT_TYPE_TABLE'):
+        bits = (base or mcs)[1]
         if bits == '-1':
-            size = 'the size_bits argument' + (' + `seL4_SlotBits` (%s)' % defs['seL4_SlotBits']
+            size = 'the size_bits argument' + (' + `seL4_SlotBits` (%s)' % base_defs['seL4_SlotBits']
                                               if name == 'seL4_CapTableObject' else '')
+            if name == 'seL4_SchedContextObject':
+                size += ', at least `seL4_MinSchedContextBits` (%s)' % mcs_defs['seL4_MinSchedContextBits']
         else:
-            size = f'`{bits}` = {defs[bits]}'
-        rows.append((num, f'`{name}`', size))
-    return table(['MR0 of Retype', 'object type', 'size (log2 bytes)'], rows)
+            b, m = base_defs.get(bits), mcs_defs.get(bits)
+            size = f'`{bits}` = ' + (f'{b}' if b == m or b is None or m is None else f'{b} (MCS: {m})')
+            size = size if b is not None or m is None else f'`{bits}` = {m}'
+        rows.append((base[0] if base else '-', mcs[0] if mcs else '-', f'`{name}`', size))
+    return table(['MR0 of Retype (base)', 'MR0 (MCS)', 'object type', 'size (log2 bytes)'], rows)
 
 
 def gen_invocations(root):
+    path = os.path.join(root, 'core/abi/invocations.def')
+    mcs_rows = abigen.parse(path, 'mcs')
+    base_rows = abigen.parse(path, 'base')
+    # One line per distinct row of the table: base rows in order, each MCS row after the row it
+    # follows in MCS order (so the MCS-only and MCS-specific rows sit where their labels are).
+    key = (lambda r: (r['name'], tuple(r['params']), tuple(r['results'])))
+    mcs_label = {key(r): r['label'] for r in mcs_rows}
+    base_label = {key(r): r['label'] for r in base_rows}
+    merged, seen = [], set()
+    for r in mcs_rows:
+        if key(r) in base_label:
+            # base-only rows before it
+            for b in base_rows:
+                if b['label'] < base_label[key(r)] and key(b) not in seen:
+                    merged.append(b)
+                    seen.add(key(b))
+        if key(r) not in seen:
+            merged.append(r)
+            seen.add(key(r))
+    merged += [b for b in base_rows if key(b) not in seen]
     rows = []
-    for r in abigen.parse(os.path.join(root, 'core/abi/invocations.def')):
+    for r in merged:
         packed, nw = abigen.pack(r['args'])
         words = []
         for name, typ, word, bit, width in packed:
@@ -100,10 +162,10 @@ def gen_invocations(root):
         res, rw = abigen.pack(r['results'])
         results = ', '.join(f'MR{w} {n}' if t not in ('ctx', 'smc') else f'{n} ({"36" if t == "ctx" else "8"} words)'
                             for n, t, w, _, _ in res)
-        rows.append((r['label'], f'`{r["name"]}`', r['obj'], f'`{r["stub"]}`', '; '.join(words) or '-',
-                     '; '.join(caps) or '-', nw, results or '-'))
-    return table(['label', 'name', 'invoked cap', 'libsel4 stub', 'message words', 'extra caps', 'length',
-                  'reply words'], rows)
+        rows.append((base_label.get(key(r), '-'), mcs_label.get(key(r), '-'), f'`{r["name"]}`', r['obj'],
+                     f'`{r["stub"]}`', '; '.join(words) or '-', '; '.join(caps) or '-', nw, results or '-'))
+    return table(['label (base)', 'label (MCS)', 'name', 'invoked cap', 'libsel4 stub', 'message words',
+                  'extra caps', 'length', 'reply words'], rows)
 
 
 def bf_items(root, rel):
@@ -136,9 +198,13 @@ def gen_packed(root, name):
 
 def gen_cap_types(root):
     # The tags are stated once, in the ABI header's X-macro table (structures.bf's cap variants name them).
-    rows = [(int(tag), f'`{name}_cap`') for _, name, tag in
-            re.findall(r'X\((\w+), (\w+), (\d+)\)', read(root, 'core/abi/kaal/abi/cap_tags.h'))]
-    return table(['x0 after DebugCapIdentify', 'cap type'], sorted(rows))
+    text = read(root, 'core/abi/kaal/abi/cap_tags.h')
+    mcs_only = text[text.index('#define KAAL_CAP_TAG_TABLE_MCS(X)'):]
+    mcs_only = set(re.findall(r'X\(\w+, (\w+), \d+\)', mcs_only[:mcs_only.index('\n\n') if '\n\n' in mcs_only else None]))
+    rows = [(int(tag), f'`{name}_cap`', 'MCS only' if name in mcs_only else
+             ('both (MCS: names a reply object)' if name == 'reply' else 'both'))
+            for _, name, tag in re.findall(r'X\((\w+), (\w+), (\d+)\)', text)]
+    return table(['x0 after DebugCapIdentify', 'cap type', 'configurations'], sorted(rows))
 
 
 def gen_initial_caps(root):
@@ -149,8 +215,8 @@ def gen_initial_caps(root):
     return table(['slot', 'name'], rows)
 
 
-def gen_faults(root):
-    defs = constants(root)
+def gen_faults(root, mcs=False):
+    defs = constants(root, mcs)
     kinds = [(n[len('seL4_Fault_'):], v) for n, v in defs.items() if n.startswith('seL4_Fault_')]
     rows = []
     for kind, label in kinds:
@@ -161,9 +227,9 @@ def gen_faults(root):
     return table(['label', 'fault', 'length', 'message words (constants.h names)'], rows)
 
 
-def gen_group(root, words):
+def gen_group(root, words, mcs=False):
     """The #defines of the constants.h paragraph whose opening comment starts with `words`."""
-    text = read(root, 'core/abi/kaal/abi/constants.h')
+    text = config_text(read(root, 'core/abi/kaal/abi/constants.h'), mcs)
     for para in text.split('\n\n'):
         if para.startswith('/* ' + words):
             rows = [(f'`{n}`', v) for n, v in re.findall(r'^#define (\w+) (\S.*?)\s*$', para, re.M)]
@@ -196,11 +262,14 @@ GENERATORS = {
     'cap-types': gen_cap_types,
     'initial-caps': gen_initial_caps,
     'faults': gen_faults,
+    'faults-mcs': lambda r: gen_faults(r, True),
     'config': gen_config,
 }
 
 
 def generate(root, name):
+    if name.startswith('constants-mcs-'):
+        return gen_group(root, name[len('constants-mcs-'):].replace('-', ' '), True)
     if name.startswith('constants-'):
         return gen_group(root, name[len('constants-'):].replace('-', ' '))
     if name not in GENERATORS:

@@ -8,6 +8,9 @@ Spec grammar (one item per line, '#' starts a comment):
   variant VNAME TAGVALUE                (inside a union) one variant with that tag value
   field FNAME WORD LO WIDTH [shift S]   a field in word WORD, bits [LO, LO+WIDTH); with 'shift S' the
                                         stored value is (value >> S) and the low S bits must be zero
+  if NAME / else / endif               keep the lines between only when NAME was given as -D NAME
+                                        (a configuration, e.g. CONFIG_KERNEL_MCS); decided when the
+                                        header is generated, so each build's header is its own
 A variant's TAGVALUE is a number or a C constant (an ABI header's name; then `include <header>`
 at the top of the spec makes the generated header include it).
 
@@ -44,13 +47,27 @@ class Struct:
         self.fields, self.variants = [], []
 
 
-def parse(path):
+def parse(path, defines=()):
     items, cur, var, includes = [], None, None, []
+    conds = []  # one [taken, in_else] per open 'if'
     for n, raw in enumerate(open(path), 1):
         line = raw.split('#', 1)[0].split()
         if not line:
             continue
         kw = line[0]
+        if kw == 'if' and len(line) == 2:
+            conds.append([line[1] in defines, False])
+            continue
+        if kw in ('else', 'endif'):
+            if not conds or (kw == 'else' and conds[-1][1]):
+                raise SystemExit(f"bfgen: {path}:{n}: '{kw}' without 'if'")
+            if kw == 'else':
+                conds[-1] = [not conds[-1][0], True]
+            else:
+                conds.pop()
+            continue
+        if not all(c[0] for c in conds):
+            continue
         try:
             if kw == 'include':
                 includes.append(line[1])
@@ -77,6 +94,8 @@ def parse(path):
                 raise SystemExit(f"bfgen: {path}:{n}: unknown keyword {kw}")
         except (IndexError, ValueError, AttributeError) as e:
             raise SystemExit(f"bfgen: {path}:{n}: malformed line ({e})")
+    if conds:
+        raise SystemExit(f"bfgen: {path}: 'if' without 'endif'")
     return items, includes
 
 
@@ -177,11 +196,15 @@ def emit(items, includes, guard):
 
 
 def main():
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: bfgen.py SPEC.bf OUTPUT.h")
-    guard = 'KAAL_GEN_' + ''.join(c if c.isalnum() else '_' for c in sys.argv[2].split('/')[-1].upper())
-    text = emit(*parse(sys.argv[1]), guard)
-    with open(sys.argv[2], 'w') as f:
+    args, defines = sys.argv[1:], []
+    while len(args) > 1 and args[0] == '-D':
+        defines.append(args[1])
+        args = args[2:]
+    if len(args) != 2:
+        raise SystemExit("usage: bfgen.py [-D NAME]... SPEC.bf OUTPUT.h")
+    guard = 'KAAL_GEN_' + ''.join(c if c.isalnum() else '_' for c in args[1].split('/')[-1].upper())
+    text = emit(*parse(args[0], defines), guard)
+    with open(args[1], 'w') as f:
         f.write(text)
 
 

@@ -3,6 +3,7 @@
 # queues, thread state. Generated into <kaal/structures_gen.h> by tools/bfgen.py.
 # Every object pointer is a *physical address* (48 bits); core converts with PTOV()/VTOP()
 # (<kaal/structures.h>, over the port's hal_ptov()/hal_vtop()).
+# 'if CONFIG_KERNEL_MCS' parts exist only in the MCS build (-Dmcs=true; tools/bfgen.py -D).
 # Cap type tags are the ABI's (<kaal/abi/cap_tags.h>: seL4's AArch64 tags), so DebugCapIdentify
 # returns the tag.
 include <kaal/abi/cap_tags.h>
@@ -45,10 +46,16 @@ union cap 2 0 59 5
         field can_send      0 48 1
         field can_receive   0 49 1
         field badge         1 0 64
-    variant reply_cap KAAL_CAP_TAG_REPLY
+if CONFIG_KERNEL_MCS
+    variant reply_cap KAAL_CAP_TAG_REPLY    # names a reply object (struct reply)
+        field ptr           0 0 48
+        field can_grant     0 49 1
+else
+    variant reply_cap KAAL_CAP_TAG_REPLY    # names the thread to answer (master: its own)
         field tcb           0 0 48
         field is_master     0 48 1
         field can_grant     0 49 1
+endif
     variant vspace_cap KAAL_CAP_TAG_VSPACE
         field ptr           0 0 48
         field is_mapped     0 48 1      # has an ASID
@@ -72,6 +79,13 @@ union cap 2 0 59 5
         field zombie_type   0 48 7      # 0..63: CNode of that radix; 64: TCB
         field number        1 0 64      # slots still to clear
     variant domain_cap KAAL_CAP_TAG_DOMAIN
+if CONFIG_KERNEL_MCS
+    variant sched_context_cap KAAL_CAP_TAG_SCHED_CONTEXT   # names a struct sched_context
+        field ptr           0 0 48
+        field size_bits     0 48 6      # the object's size (log2 bytes), >= seL4_MinSchedContextBits
+    variant sched_control_cap KAAL_CAP_TAG_SCHED_CONTROL   # authority over one core's time
+        field core          1 0 64
+endif
     variant sgi_signal_cap KAAL_CAP_TAG_SGI_SIGNAL
         field irq           1 0 8
         field target        1 8 8
@@ -82,13 +96,20 @@ block endpoint 2
     field state         0 48 2      # 0 idle, 1 send, 2 recv
     field queue_tail    1 0 48
 
-# Notification object (32 bytes).
+# Notification object (32 bytes; MCS: 64 bytes, the packed words at its start).
+if CONFIG_KERNEL_MCS
+block notification 5
+else
 block notification 4
+endif
     field bound_tcb     0 0 48
     field msg_identifier 1 0 64
     field queue_head    2 0 48
     field state         2 48 2      # 0 idle, 1 waiting, 2 active
     field queue_tail    3 0 48
+if CONFIG_KERNEL_MCS
+    field sched_context 4 0 48      # the bound scheduling context (paddr), lent to woken threads
+endif
 
 # Thread state word (TCB): what the thread is doing and, when blocked on IPC, on what and how.
 block thread_state 2

@@ -165,6 +165,7 @@ static void print_fault(const word_t fault[4])
     }
 }
 
+#ifndef CONFIG_KERNEL_MCS
 /* The handler cannot take the fault: the thread stops (seL4 handleDoubleFault). */
 static void double_fault(struct tcb *t, const word_t second[4])
 {
@@ -177,7 +178,30 @@ static void double_fault(struct tcb *t, const word_t second[4])
     t->fault[0] = seL4_Fault_NullFault;
     sched_set_thread_state(t, ThreadState_Inactive);
 }
+#endif
 
+#ifdef CONFIG_KERNEL_MCS
+void thread_handle_fault(struct tcb *t)
+{
+    /* MCS: the handler is the endpoint cap copied into the TCB (validated when it was installed;
+     * null: none). The fault message goes like a Call and may donate the thread's SC. There is no
+     * second fault: without a handler the thread stops. */
+    cap_t cap = t->ctes[TCB_FAULT_HANDLER].cap;
+    if (cap_get_cap_type(cap) == cap_endpoint_cap) {
+        kassert(cap_endpoint_cap_get_can_send(cap)); /* checked by the TCB decoders */
+        ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, IPC_BUFFER_UNKNOWN,
+                cap_endpoint_cap_get_badge(cap), cap_endpoint_cap_get_can_grant(cap), true, true,
+                true, t->sched_context != NULL);
+        return;
+    }
+    kprintf("Found thread has no fault handler while trying to handle:\n");
+    print_fault(t->fault);
+    kprintf("\nin thread %p \"%s\" at address %p\n", (void *)t, t->name,
+            (void *)hal_reg_get(&t->arch, REG_FAULT_IP));
+    t->fault[0] = seL4_Fault_NullFault;
+    sched_set_thread_state(t, ThreadState_Inactive);
+}
+#else
 void thread_handle_fault(struct tcb *t)
 {
     cptr_t handler = t->fault_handler;
@@ -197,6 +221,7 @@ void thread_handle_fault(struct tcb *t)
     word_t second[4] = {seL4_Fault_CapFault, handler, 0, 0};
     double_fault(t, second);
 }
+#endif
 
 /* ---- the port's entries ------------------------------------------------------------------ */
 

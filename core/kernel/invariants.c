@@ -273,7 +273,23 @@ static bool decode_cap(struct icap *c, uint32_t i)
         c->base = cap_asid_pool_cap_get_ptr(cap);
         c->bits = seL4_ASIDPoolBits;
         break;
+#ifdef CONFIG_KERNEL_MCS
     case cap_reply_cap:
+        c->base = cap_reply_cap_get_ptr(cap);
+        c->bits = seL4_ReplyBits;
+        break;
+    case cap_sched_context_cap:
+        if (cap_sched_context_cap_get_size_bits(cap) < seL4_MinSchedContextBits) {
+            return fail("%s: scheduling context of size 2^%u is below the minimum", loc(i),
+                        W(cap_sched_context_cap_get_size_bits(cap)));
+        }
+        c->base = cap_sched_context_cap_get_ptr(cap);
+        c->bits = (uint8_t)cap_sched_context_cap_get_size_bits(cap);
+        break;
+    case cap_sched_control_cap:
+#else
+    case cap_reply_cap:
+#endif
     case cap_asid_control_cap:
     case cap_irq_control_cap:
     case cap_irq_handler_cap:
@@ -484,8 +500,14 @@ static bool check_root_thread(void)
         word_t type;
         const char *name;
     } expect[] = {
-        {TCB_CTABLE, cap_cnode_cap, "CTable"}, {TCB_VTABLE, cap_vspace_cap, "VTable"},
+        {TCB_CTABLE, cap_cnode_cap, "CTable"},
+        {TCB_VTABLE, cap_vspace_cap, "VTable"},
+#ifdef CONFIG_KERNEL_MCS
+        {TCB_FAULT_HANDLER, cap_endpoint_cap, "FaultHandler"},
+        {TCB_TIMEOUT_HANDLER, cap_endpoint_cap, "TimeoutHandler"},
+#else
         {TCB_REPLY, cap_reply_cap, "Reply"},   {TCB_CALLER, cap_reply_cap, "Caller"},
+#endif
         {TCB_BUFFER, cap_frame_cap, "Buffer"},
     };
     for (word_t k = 0; k < ARRAY_SIZE(expect); k++) {
@@ -517,9 +539,19 @@ static bool same_region(const struct icap *a, const struct icap *b)
     case cap_page_table_cap:
     case cap_vspace_cap:
     case cap_asid_pool_cap:
+#ifdef CONFIG_KERNEL_MCS
+    case cap_reply_cap:
+    case cap_sched_context_cap:
+#endif
         return b->type == a->type && b->base == a->base && b->bits == a->bits;
+#ifdef CONFIG_KERNEL_MCS
+    case cap_sched_control_cap:
+        return b->type == cap_sched_control_cap &&
+               cap_sched_control_cap_get_core(ca) == cap_sched_control_cap_get_core(cb);
+#else
     case cap_reply_cap:
         return b->type == cap_reply_cap && cap_reply_cap_get_tcb(ca) == cap_reply_cap_get_tcb(cb);
+#endif
     case cap_irq_control_cap:
         return b->type == cap_irq_control_cap || b->type == cap_irq_handler_cap ||
                b->type == cap_sgi_signal_cap;

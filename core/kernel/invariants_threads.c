@@ -39,7 +39,9 @@ static word_t set_key[SET_SIZE];
 static uint32_t set_val[SET_SIZE], set_gen[SET_SIZE], gen;
 static paddr_t objs[MAX_OBJECTS]; /* IPC objects named by caps (tagged as their keys) */
 static uint32_t n_objs;
+#ifndef CONFIG_KERNEL_MCS
 static const cte_t *replies[MAX_OBJECTS]; /* slots of reply caps */
+#endif
 static uint32_t n_replies;
 static bool objs_overflow;
 static paddr_t bad_thread_cap,
@@ -186,6 +188,18 @@ void inv_threads_note_cap(const cte_t *slot)
         }
         return;
     }
+#ifdef CONFIG_KERNEL_MCS
+    case cap_reply_cap: {
+        /* MCS: the thread a reply object links (its caller or receiver) is reachable through it.
+         * The reply objects' own invariants are the reply layer's (mcs-reply). */
+        const struct reply *r = reply_from_paddr(cap_reply_cap_get_ptr(cap));
+        struct tinfo *ti = r->tcb != NULL ? live(VTOP(r->tcb)) : NULL;
+        if (ti != NULL && ti->reply_caps < UINT8_MAX) {
+            ti->reply_caps++;
+        }
+        return;
+    }
+#else
     case cap_reply_cap:
         if (n_replies < MAX_OBJECTS) {
             replies[n_replies++] = slot;
@@ -199,6 +213,7 @@ void inv_threads_note_cap(const cte_t *slot)
             }
         }
         return;
+#endif
     case cap_irq_handler_cap: {
         word_t irq = cap_irq_handler_cap_get_irq(cap);
         if (irq <= HAL_MAX_IRQ && irq_handlers[irq] < UINT16_MAX) {
@@ -211,6 +226,7 @@ void inv_threads_note_cap(const cte_t *slot)
     }
 }
 
+#ifndef CONFIG_KERNEL_MCS
 /* A reply cap found in slot (pa slot_pa) names a live thread and sits where it may. */
 static bool check_reply_cap(const cte_t *slot)
 {
@@ -244,6 +260,7 @@ static bool check_reply_cap(const cte_t *slot)
     }
     return true;
 }
+#endif
 
 /* ---- endpoint and notification queues ------------------------------------------------------ */
 
@@ -459,6 +476,7 @@ static bool check_thread(struct tinfo *ti)
                         notification_get_bound_tcb(*PTOV(notification_t, t->bound_notification)));
         }
     }
+#ifndef CONFIG_KERNEL_MCS
     /* The Reply slot holds its own master reply cap or nothing; the Caller slot a one-shot reply
      * cap to another thread or nothing. */
     cap_t master = t->ctes[TCB_REPLY].cap;
@@ -480,6 +498,7 @@ static bool check_thread(struct tinfo *ti)
             return false;
         }
     }
+#endif
     return true;
 }
 
@@ -559,11 +578,13 @@ static bool check_caps(void)
             return false;
         }
     }
+#ifndef CONFIG_KERNEL_MCS
     for (uint32_t i = 0; i < n_replies; i++) {
         if (!check_reply_cap(replies[i])) {
             return false;
         }
     }
+#endif
     struct tcb *cur = ks.cur_thread, *action = ks.sched_action;
     for (uint32_t i = 0; i < n_thr; i++) {
         const struct tinfo *ti = &thr[i];

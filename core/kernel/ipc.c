@@ -5,6 +5,7 @@
 #include <kaal/cspace.h>
 #include <kaal/ipc.h>
 #include <kaal/kernel.h>
+#include <kaal/mcs.h>
 #include <kaal/objects.h>
 #include <kaal/printf.h>
 #include <kaal/sched.h>
@@ -216,6 +217,7 @@ void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge
 }
 
 /* ---- reply caps -------------------------------------------------------------------------- */
+#ifndef CONFIG_KERNEL_MCS
 
 void thread_setup_reply_master(struct tcb *t)
 {
@@ -306,6 +308,8 @@ void ipc_handle_reply(void)
     }
 }
 
+#endif /* !CONFIG_KERNEL_MCS: MCS reply objects are reply.c's (<kaal/mcs.h>) */
+
 /* ---- cancelling -------------------------------------------------------------------------- */
 
 void ipc_cancel(struct tcb *t)
@@ -313,11 +317,22 @@ void ipc_cancel(struct tcb *t)
     switch (thread_state_type(t)) {
     case ThreadState_BlockedOnSend:
     case ThreadState_BlockedOnReceive:
+#ifdef CONFIG_KERNEL_MCS
+        if (t->reply != NULL) {
+            reply_unlink(t->reply, t);
+        }
+#endif
         ep_cancel_ipc(t);
         return;
     case ThreadState_BlockedOnNotification:
         ntfn_cancel_signal(t);
         return;
+#ifdef CONFIG_KERNEL_MCS
+    case ThreadState_BlockedOnReply:
+        t->fault[0] = seL4_Fault_NullFault;
+        reply_remove_tcb(t);
+        return;
+#else
     case ThreadState_BlockedOnReply: {
         t->fault[0] = seL4_Fault_NullFault;
         /* The one-shot reply cap to t sits right after its master reply cap in the tree. */
@@ -329,6 +344,7 @@ void ipc_cancel(struct tcb *t)
         }
         return;
     }
+#endif
     default:
         return;
     }
@@ -348,7 +364,8 @@ static exception_t invalid_invoked_cap(struct invocation_ctx *ctx, const char *w
 exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
 {
     cap_t cap = ctx->cap;
-    if (ipc_send_or_signal(ctx->thread, cap, ctx->ipc_buffer, ctx->is_call, ctx->is_blocking)) {
+    if (ipc_send_or_signal(ctx->thread, cap, ctx->ipc_buffer, ctx->is_call,
+                           ctx->is_blocking MCS_ARG(ctx->can_donate))) {
         return EXCEPTION_NONE;
     }
     switch (cap_get_cap_type(cap)) {
@@ -357,11 +374,16 @@ exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
     case cap_notification_cap:
         return invalid_invoked_cap(ctx, "attempted to invoke a read-only notification cap");
     case cap_reply_cap:
+#ifdef CONFIG_KERNEL_MCS
+        reply_invoke(ctx->thread, ctx->ipc_buffer, reply_from_paddr(cap_reply_cap_get_ptr(cap)),
+                     cap_reply_cap_get_can_grant(cap));
+#else
         if (cap_reply_cap_get_is_master(cap)) {
             return invalid_invoked_cap(ctx, "attempted to invoke a master reply cap");
         }
         ipc_reply_transfer(ctx->thread, ctx->ipc_buffer, tcb_from_paddr(cap_reply_cap_get_tcb(cap)),
                            ctx->slot, cap_reply_cap_get_can_grant(cap));
+#endif
         return EXCEPTION_NONE;
     default:
         kpanic("decode_ipc_invocation on a cap that is not endpoint, notification or reply");
@@ -376,7 +398,35 @@ static void recv_cap_fault(struct tcb *t, cptr_t cptr)
     thread_handle_fault(t);
 }
 
+#ifdef CONFIG_KERNEL_MCS
+/* The reply object named by x6 for an endpoint receive, or NULL after raising the receiver's cap
+ * fault (receive phase): the lookup's failure, or MissingCapability(0) for a cap of another type.
+ */
+static struct reply *recv_reply_object(struct tcb *t, bool *ok)
+{
+    cptr_t cptr = hal_reg_get(&t->arch, REG_REPLY);
+    cte_t *slot;
+    struct lookup_fault lf;
+    *ok = false;
+    if (cspace_lookup_slot(t, cptr, &slot, &lf) != EXCEPTION_NONE) {
+        kuser_error("Recv: invalid reply cap #%lx", (unsigned long)cptr);
+        fault_set_cap_fault(t, cptr, true, &lf);
+        thread_handle_fault(t);
+        return NULL;
+    }
+    if (cap_get_cap_type(slot->cap) != cap_reply_cap) {
+        kuser_error("Recv: cap #%lx is not a reply cap", (unsigned long)cptr);
+        recv_cap_fault(t, cptr);
+        return NULL;
+    }
+    *ok = true;
+    return reply_from_paddr(cap_reply_cap_get_ptr(slot->cap));
+}
+
+void ipc_handle_recv_mcs(bool blocking, bool can_reply)
+#else
 void ipc_handle_recv(bool blocking)
+#endif
 {
     struct tcb *t = ks.cur_thread;
     cptr_t cptr = hal_reg_get(&t->arch, REG_CAP);
@@ -396,8 +446,22 @@ void ipc_handle_recv(bool blocking)
             recv_cap_fault(t, cptr);
             return;
         }
+#ifdef CONFIG_KERNEL_MCS
+        {
+            struct reply *reply = NULL;
+            if (can_reply) {
+                bool ok;
+                reply = recv_reply_object(t, &ok);
+                if (!ok) {
+                    return;
+                }
+            }
+            ep_receive(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, cap, blocking, reply);
+        }
+#else
         ipc_delete_caller_cap(t);
         ep_receive(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, cap, blocking);
+#endif
         return;
     case cap_notification_cap: {
         notification_t *ntfn = PTOV(notification_t, cap_notification_cap_get_ptr(cap));

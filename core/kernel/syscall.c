@@ -9,6 +9,7 @@
 #include <kaal/fastpath.h>
 #include <kaal/ipc.h>
 #include <kaal/kernel.h>
+#include <kaal/mcs.h>
 #include <kaal/objects.h>
 #include <kaal/printf.h>
 #include <kaal/sched.h>
@@ -113,10 +114,11 @@ static __attribute__((noinline)) exception_t invocation_lookup_failed(struct tcb
  * call completes: true. False for every other invocation, which the caller gives to invoke_object.
  * buffer: the sender's, as ep_send needs it. */
 static inline __attribute__((always_inline)) bool
-invoke_send_or_signal(struct tcb *t, cap_t cap, word_t *buffer, bool is_call, bool is_blocking)
+invoke_send_or_signal(struct tcb *t, cap_t cap, word_t *buffer, bool is_call,
+                      bool is_blocking MCS_ARG(bool can_donate))
 {
     set_runnable_state(t, ThreadState_Restart);
-    if (!ipc_send_or_signal(t, cap, buffer, is_call, is_blocking)) {
+    if (!ipc_send_or_signal(t, cap, buffer, is_call, is_blocking MCS_ARG(can_donate))) {
         return false;
     }
     invocation_done(t, is_call, 0);
@@ -157,7 +159,8 @@ static __attribute__((noinline)) exception_t invoke_with_buffer(struct invocatio
                !invocation_extra_caps(ctx, buffer, seL4_MessageInfo_get_extraCaps(info))) {
         return EXCEPTION_NONE;
     }
-    if (invoke_send_or_signal(t, ctx->cap, buffer, ctx->is_call, ctx->is_blocking)) {
+    if (invoke_send_or_signal(t, ctx->cap, buffer, ctx->is_call,
+                              ctx->is_blocking MCS_ARG(ctx->can_donate))) {
         return EXCEPTION_NONE;
     }
     return invoke_object(ctx);
@@ -165,13 +168,18 @@ static __attribute__((noinline)) exception_t invoke_with_buffer(struct invocatio
 
 /* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). A register-only Send or Signal
  * is done at once; every other invocation gets its context, built here once and read by every
- * layer below. Inline: each system call gets its own copy with is_call and is_blocking known. */
-static inline __attribute__((always_inline)) exception_t handle_invocation(bool is_call,
-                                                                           bool is_blocking)
+ * layer below. Inline: each system call gets its own copy with is_call and is_blocking known.
+ * MCS: can_donate (the send may donate the SC), first_phase (the send half of ReplyRecv,
+ * NBSendRecv, NBSendWait) and the invoked cptr (x0, x6 or x8) come from the system call. */
+static inline __attribute__((always_inline)) exception_t
+handle_invocation(bool is_call,
+                  bool is_blocking MCS_ARG(bool can_donate, bool first_phase, cptr_t cptr))
 {
     struct tcb *t = ks.cur_thread;
     seL4_MessageInfo_t info = {{hal_reg_get(&t->arch, REG_MSG_INFO)}};
+#ifndef CONFIG_KERNEL_MCS
     cptr_t cptr = hal_reg_get(&t->arch, REG_CAP);
+#endif
     struct lookup_fault lf;
     cte_t *slot;
     if (cspace_lookup_slot(t, cptr, &slot, &lf) != EXCEPTION_NONE) {
@@ -179,7 +187,8 @@ static inline __attribute__((always_inline)) exception_t handle_invocation(bool 
     }
     word_t length = MIN(seL4_MessageInfo_get_length(info), (word_t)seL4_MsgMaxLength);
     bool with_buffer = length > N_MSG_REGISTERS || seL4_MessageInfo_get_extraCaps(info) != 0;
-    if (!with_buffer && invoke_send_or_signal(t, slot->cap, NULL, is_call, is_blocking)) {
+    if (!with_buffer &&
+        invoke_send_or_signal(t, slot->cap, NULL, is_call, is_blocking MCS_ARG(can_donate))) {
         return EXCEPTION_NONE;
     }
     struct invocation_ctx ctx;
@@ -188,6 +197,10 @@ static inline __attribute__((always_inline)) exception_t handle_invocation(bool 
     ctx.cap = slot->cap; /* may be null: decode answers InvalidCapability(0) */
     ctx.is_call = is_call;
     ctx.is_blocking = is_blocking;
+#ifdef CONFIG_KERNEL_MCS
+    ctx.can_donate = can_donate;
+    ctx.first_phase = first_phase;
+#endif
     ctx.label = seL4_MessageInfo_get_label(info);
     ctx.length = length;
     if (with_buffer) {
@@ -231,7 +244,7 @@ static void debug_name_thread(struct tcb *t)
 }
 #endif
 
-/* Debug and unknown system calls (numbers outside [-8, -1]). */
+/* Debug and unknown system calls (numbers outside the API range, [-8, -1]; MCS [-11, -1]). */
 static void handle_unknown_syscall(sword_t sysno)
 {
     struct tcb *t = ks.cur_thread;
@@ -286,6 +299,94 @@ void kernel_handle_syscall(sword_t sysno)
     kernel_handle_syscall_slowpath(sysno);
 }
 
+#ifdef CONFIG_KERNEL_MCS
+/* The MCS system calls (seL4 handleSyscall with CONFIG_KERNEL_MCS; docs/abi.md#system-calls):
+ * the sends as handle_invocation with their donation and first-phase flags and the cap register
+ * they name, then the receive half (ipc_handle_recv_mcs) with or without a reply object. The
+ * fastpath is compiled out of the MCS build (CONFIG_FASTPATH is never set with it). */
+
+/* The send half of ReplyRecv, NBSendRecv and NBSendWait: a non-blocking invocation of the cap in
+ * register reg, in the first phase (no TCB, CNode, domain, SchedControl or SchedContext cap).
+ * False when it was preempted: the pending interrupt has been taken and the system call will
+ * restart, so the receive half must not run. */
+static __attribute__((noinline)) bool send_first_phase(word_t reg)
+{
+    cptr_t cptr = hal_reg_get(&ks.cur_thread->arch, reg);
+    if (handle_invocation(false, false, true, true, cptr) == EXCEPTION_PREEMPTED) {
+        kernel_handle_pending_interrupt();
+        return false;
+    }
+    return true;
+}
+
+/* Send, NBSend and Call on the cap in x0: Call may donate the caller's SC, Send and NBSend never
+ * do. Out of line so the other system calls do not pay for its stack frame. */
+static __attribute__((noinline)) void handle_invocation_syscall(sword_t sysno)
+{
+    exception_t status;
+    cptr_t cptr = hal_reg_get(&ks.cur_thread->arch, REG_CAP);
+    if (sysno == seL4_SysCall) {
+        status = handle_invocation(true, true, true, false, cptr);
+    } else if (sysno == seL4_SysSend) {
+        status = handle_invocation(false, true, false, false, cptr);
+    } else {
+        status = handle_invocation(false, false, false, false, cptr);
+    }
+    if (status == EXCEPTION_PREEMPTED) {
+        kernel_handle_pending_interrupt();
+    }
+}
+
+void kernel_handle_syscall_slowpath(sword_t sysno)
+{
+    /* Charge the time since the last entry; an exhausted budget defers the call (mcs-sc). */
+    if (!mcs_charge_on_entry()) {
+        return;
+    }
+    switch (sysno) {
+    case seL4_SysCall:
+    case seL4_SysSend:
+    case seL4_SysNBSend:
+        handle_invocation_syscall(sysno);
+        return;
+    case seL4_SysReplyRecv:
+        if (send_first_phase(REG_REPLY)) {
+            ipc_handle_recv_mcs(true, true);
+        }
+        return;
+    case seL4_SysNBSendRecv:
+        if (send_first_phase(REG_NBSEND_RECV_DEST)) {
+            ipc_handle_recv_mcs(true, true);
+        }
+        return;
+    case seL4_SysNBSendWait:
+        if (send_first_phase(REG_REPLY)) {
+            ipc_handle_recv_mcs(true, false);
+        }
+        return;
+    case seL4_SysRecv:
+        ipc_handle_recv_mcs(true, true);
+        return;
+    case seL4_SysNBRecv:
+        ipc_handle_recv_mcs(false, true);
+        return;
+    case seL4_SysWait:
+        ipc_handle_recv_mcs(true, false);
+        return;
+    case seL4_SysNBWait:
+        ipc_handle_recv_mcs(false, false);
+        return;
+    case seL4_SysYield:
+        sched_handle_yield();
+        return;
+    default:
+        handle_unknown_syscall(sysno);
+        return;
+    }
+}
+
+#else  /* base configuration */
+
 /* Send, NBSend and Call: each with its own inline copy of handle_invocation. Out of line so the
  * other system calls do not pay for its stack frame. */
 static __attribute__((noinline)) void handle_invocation_syscall(sword_t sysno)
@@ -332,3 +433,4 @@ void kernel_handle_syscall_slowpath(sword_t sysno)
         return;
     }
 }
+#endif /* CONFIG_KERNEL_MCS */

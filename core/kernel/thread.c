@@ -55,7 +55,9 @@ void thread_restart(struct tcb *t)
         return;
     }
     ipc_cancel(t);
+#ifndef CONFIG_KERNEL_MCS
     thread_setup_reply_master(t);
+#endif
     sched_set_thread_state(t, ThreadState_Restart);
     sched_enqueue(t);
     sched_possible_switch_to(t);

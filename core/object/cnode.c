@@ -45,6 +45,7 @@ static exception_t perform_cnode_rotate(cap_t src_cap, cap_t pivot_cap, cte_t *s
     return EXCEPTION_NONE;
 }
 
+#ifndef CONFIG_KERNEL_MCS /* MCS has no SaveCaller: reply objects replace the caller slot */
 static exception_t perform_cnode_save_caller(struct tcb *caller, cte_t *dest)
 {
     cte_t *src = &caller->ctes[TCB_CALLER];
@@ -62,6 +63,7 @@ static exception_t perform_cnode_save_caller(struct tcb *caller, cte_t *dest)
     }
     return EXCEPTION_NONE;
 }
+#endif
 
 /* ---- decode -------------------------------------------------------------------------------- */
 
@@ -217,7 +219,12 @@ static bool cap_has_cancel_send_rights(cap_t cap)
 
 exception_t decode_cnode_invocation(struct invocation_ctx *ctx)
 {
-    if (ctx->label < CNodeRevoke || ctx->label > CNodeSaveCaller) {
+#ifdef CONFIG_KERNEL_MCS
+    const word_t last_label = CNodeRotate;
+#else
+    const word_t last_label = CNodeSaveCaller;
+#endif
+    if (ctx->label < CNodeRevoke || ctx->label > last_label) {
         kuser_error("CNode: illegal operation %lu", (unsigned long)ctx->label);
         return syscall_error_illegal_operation(ctx);
     }
@@ -244,12 +251,14 @@ exception_t decode_cnode_invocation(struct invocation_ctx *ctx)
         return perform_cnode_revoke(dest);
     case CNodeDelete:
         return perform_cnode_delete(dest);
+#ifndef CONFIG_KERNEL_MCS
     case CNodeSaveCaller:
         status = ensure_empty_slot(ctx, dest, "CNode SaveCaller");
         if (status != EXCEPTION_NONE) {
             return status;
         }
         return perform_cnode_save_caller(ctx->thread, dest);
+#endif
     case CNodeCancelBadgedSends:
         if (!cap_has_cancel_send_rights(dest->cap)) {
             kuser_error("CNode CancelBadgedSends: not an endpoint cap with all rights");

@@ -3,6 +3,7 @@
  * receiveIPC), and the walks that cancel blocked IPC (all of it, a badge's sends, one thread's). */
 #include <kaal/ipc.h>
 #include <kaal/kernel.h>
+#include <kaal/mcs.h>
 #include <kaal/objects.h>
 #include <kaal/sched.h>
 #include <kaal/thread.h>
@@ -73,7 +74,7 @@ static inline void ep_dequeue_head(endpoint_t *ep, struct tcb *t)
 }
 
 void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant,
-             bool can_grant_reply, bool blocking, bool is_call)
+             bool can_grant_reply, bool blocking, bool is_call MCS_ARG(bool can_donate))
 {
     if (endpoint_get_state(*ep) != EP_RECV) {
         if (blocking) {
@@ -85,6 +86,25 @@ void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, boo
     struct tcb *receiver = tcb_from_paddr(endpoint_get_queue_head(*ep));
     ep_dequeue_head(ep, receiver);
     ipc_transfer(sender, sbuf, ep, badge, can_grant, receiver);
+#ifdef CONFIG_KERNEL_MCS
+    /* MCS (mcs-reply refines): the receiver's reply object takes the caller; a one-way send may
+     * donate the sender's SC to a passive receiver (seL4 sendIPC). */
+    struct reply *reply = receiver->reply;
+    if (reply != NULL) {
+        reply_unlink(reply, receiver);
+    }
+    thread_state_ptr_set_ts_type(&receiver->state, ThreadState_Running);
+    sched_possible_switch_to(receiver);
+    if (is_call) {
+        if (reply != NULL && (can_grant || can_grant_reply)) {
+            reply_push(sender, receiver, reply, can_donate);
+        } else {
+            sched_set_thread_state(sender, ThreadState_Inactive);
+        }
+    } else if (can_donate && receiver->sched_context == NULL && sender->sched_context != NULL) {
+        sched_context_donate(sender->sched_context, receiver);
+    }
+#else
     bool reply_can_grant = thread_state_get_blocking_ipc_can_grant(receiver->state);
     /* Running is runnable: sched_set_thread_state would only set the state's type. */
     thread_state_ptr_set_ts_type(&receiver->state, ThreadState_Running);
@@ -97,10 +117,18 @@ void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, boo
                                    ThreadState_Inactive); /* seL4: a Call that cannot be answered */
         }
     }
+#endif
 }
 
-void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blocking)
+void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap,
+                bool blocking MCS_ARG(struct reply *reply))
 {
+#ifdef CONFIG_KERNEL_MCS
+    /* A reply object still attached to another thread: that thread's IPC is cancelled first. */
+    if (reply != NULL && reply->tcb != NULL) {
+        ipc_cancel(reply->tcb);
+    }
+#endif
     if (ntfn_take_bound_signal(receiver)) {
         return;
     }
@@ -108,6 +136,12 @@ void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blockin
         if (blocking) {
             ep_block(ep, receiver, ThreadState_BlockedOnReceive, EP_RECV, 0,
                      cap_endpoint_cap_get_can_grant(ep_cap), 0, false);
+#ifdef CONFIG_KERNEL_MCS
+            receiver->reply = reply;
+            if (reply != NULL) {
+                reply->tcb = receiver;
+            }
+#endif
         } else {
             hal_reg_set(&receiver->arch, REG_BADGE, 0); /* NBRecv with nothing pending */
         }
@@ -124,8 +158,14 @@ void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blockin
         /* Running is runnable: sched_set_thread_state would only set the state's type. */
         thread_state_ptr_set_ts_type(&sender->state, ThreadState_Running);
         sched_possible_switch_to(sender);
+#ifdef CONFIG_KERNEL_MCS
+    } else if (reply != NULL && (can_grant || can_grant_reply)) {
+        bool can_donate = sender->sched_context != NULL && sender->fault[0] != seL4_Fault_Timeout;
+        reply_push(sender, receiver, reply, can_donate);
+#else
     } else if (can_grant || can_grant_reply) {
         ipc_setup_caller_cap(sender, receiver, cap_endpoint_cap_get_can_grant(ep_cap));
+#endif
     } else {
         sched_set_thread_state(sender, ThreadState_Inactive);
     }

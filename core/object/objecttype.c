@@ -4,6 +4,7 @@
  * masking, revocability, finalisation and invocation dispatch. The AArch64 cap types go to
  * arch_objecttype.c, one arch_* function per operation. */
 #include <kaal/cdt.h>
+#include <kaal/mcs.h>
 #include <kaal/objects.h>
 #include <kaal/printf.h>
 #include <kaal/sched.h>
@@ -25,6 +26,12 @@ word_t object_size_bits(word_t type, word_t user_size_bits)
         return seL4_EndpointBits;
     case seL4_NotificationObject:
         return seL4_NotificationBits;
+#ifdef CONFIG_KERNEL_MCS
+    case seL4_SchedContextObject:
+        return user_size_bits; /* the whole object, >= seL4_MinSchedContextBits (decode checks) */
+    case seL4_ReplyObject:
+        return seL4_ReplyBits;
+#endif
     default:
         kassert(type == seL4_CapTableObject);
         return seL4_SlotBits + user_size_bits;
@@ -66,6 +73,13 @@ cap_t object_create(word_t type, paddr_t pa, word_t user_size_bits, bool device)
         return cap_endpoint_cap_new(pa, 1, 1, 1, 1, 0);
     case seL4_NotificationObject:
         return cap_notification_cap_new(pa, 1, 1, 0);
+#ifdef CONFIG_KERNEL_MCS
+    case seL4_SchedContextObject:
+        sc_init_object(sc_from_paddr(pa), user_size_bits);
+        return cap_sched_context_cap_new(pa, user_size_bits);
+    case seL4_ReplyObject:
+        return cap_reply_cap_new(pa, 1); /* a new reply cap has Grant */
+#endif
     default:
         kassert(type == seL4_CapTableObject);
         return cap_cnode_cap_new(pa, user_size_bits, 0, 0);
@@ -75,7 +89,8 @@ cap_t object_create(word_t type, paddr_t pa, word_t user_size_bits, bool device)
 /* ---- what a cap names -------------------------------------------------------------------- */
 
 /* A cap that names memory: its base and size (seL4's capIsPhysical / capPtr / capSizeBits); bits
- * is 0 for a cap that names none (null, non-MCS reply, domain, IRQ control and handler caps). */
+ * is 0 for a cap that names none (null, non-MCS reply, domain, IRQ control and handler, MCS
+ * SchedControl caps). */
 static struct cap_region cap_region(cap_t cap)
 {
     if (cap_is_arch(cap)) {
@@ -94,6 +109,13 @@ static struct cap_region cap_region(cap_t cap)
                                    cap_cnode_cap_get_radix(cap) + seL4_SlotBits};
     case cap_thread_cap:
         return (struct cap_region){cap_thread_cap_get_tcb(cap), seL4_TCBBits};
+#ifdef CONFIG_KERNEL_MCS
+    case cap_sched_context_cap:
+        return (struct cap_region){cap_sched_context_cap_get_ptr(cap),
+                                   cap_sched_context_cap_get_size_bits(cap)};
+    case cap_reply_cap:
+        return (struct cap_region){cap_reply_cap_get_ptr(cap), seL4_ReplyBits};
+#endif
     case cap_zombie_cap: {
         word_t type = cap_zombie_cap_get_zombie_type(cap);
         return (struct cap_region){cap_zombie_cap_get_ptr(cap),
@@ -150,8 +172,20 @@ bool cap_same_region_as(cap_t a, cap_t b)
                cap_cnode_cap_get_radix(a) == cap_cnode_cap_get_radix(b);
     case cap_thread_cap:
         return tb == cap_thread_cap && cap_thread_cap_get_tcb(a) == cap_thread_cap_get_tcb(b);
+#ifdef CONFIG_KERNEL_MCS
+    case cap_reply_cap:
+        return tb == cap_reply_cap && cap_reply_cap_get_ptr(a) == cap_reply_cap_get_ptr(b);
+    case cap_sched_context_cap:
+        return tb == cap_sched_context_cap &&
+               cap_sched_context_cap_get_ptr(a) == cap_sched_context_cap_get_ptr(b) &&
+               cap_sched_context_cap_get_size_bits(a) == cap_sched_context_cap_get_size_bits(b);
+    case cap_sched_control_cap:
+        return tb == cap_sched_control_cap &&
+               cap_sched_control_cap_get_core(a) == cap_sched_control_cap_get_core(b);
+#else
     case cap_reply_cap:
         return tb == cap_reply_cap && cap_reply_cap_get_tcb(a) == cap_reply_cap_get_tcb(b);
+#endif
     case cap_domain_cap:
         return tb == cap_domain_cap;
     case cap_irq_control_cap:
@@ -220,7 +254,9 @@ exception_t cap_derive(cte_t *slot, cap_t cap, cap_t *out, struct syscall_error 
     switch (cap_get_cap_type(cap)) {
     case cap_zombie_cap:
     case cap_irq_control_cap:
+#ifndef CONFIG_KERNEL_MCS /* an MCS reply cap names an object and copies like any other */
     case cap_reply_cap:
+#endif
         *out = cap_null_cap_new(); /* not copyable: the null cap makes the caller refuse */
         return EXCEPTION_NONE;
     case cap_untyped_cap:
@@ -315,6 +351,11 @@ cap_t object_finalise(cap_t cap, bool final)
             struct tcb *t = tcb_from_paddr(cap_thread_cap_get_tcb(cap));
             tcb_unbind_notification(t);
             thread_suspend(t); /* seL4's finaliseCap suspends the thread */
+#ifdef CONFIG_KERNEL_MCS
+            if (t->sched_context != NULL) {
+                sched_context_unbind_tcb(t->sched_context); /* the SC survives, unbound */
+            }
+#endif
             sched_tcb_destroyed(t);
             hal_tcb_destroy(&t->arch);
             if (t == ks.root_thread) {
@@ -333,19 +374,47 @@ cap_t object_finalise(cap_t cap, bool final)
             irq_handler_deleted(cap_irq_handler_cap_get_irq(cap));
         }
         return cap_null_cap_new();
+#ifdef CONFIG_KERNEL_MCS
+    case cap_sched_context_cap:
+        if (final) {
+            sc_finalise(sc_from_paddr(cap_sched_context_cap_get_ptr(cap)));
+        }
+        return cap_null_cap_new();
+    case cap_reply_cap:
+        if (final) {
+            reply_finalise(reply_from_paddr(cap_reply_cap_get_ptr(cap)));
+        }
+        return cap_null_cap_new();
+#endif
     default:
         if (cap_is_arch(cap)) {
             arch_finalise_cap(cap, final);
         }
-        /* null, reply, domain, untyped, irq control: nothing to undo */
+        /* null, reply (base), domain, untyped, irq control, sched control: nothing to undo */
         return cap_null_cap_new();
     }
 }
 
 /* ---- invocation -------------------------------------------------------------------------- */
 
+#ifdef CONFIG_KERNEL_MCS
+/* The first phase of ReplyRecv, NBSendRecv and NBSendWait may not invoke caps whose invocations
+ * could block, reply or change scheduling (seL4 decodeInvocation's firstPhase check). */
+static bool first_phase_refused(word_t type)
+{
+    return type == cap_thread_cap || type == cap_domain_cap || type == cap_cnode_cap ||
+           type == cap_sched_control_cap || type == cap_sched_context_cap;
+}
+#endif
+
 exception_t decode_invocation(struct invocation_ctx *ctx)
 {
+#ifdef CONFIG_KERNEL_MCS
+    if (ctx->first_phase && first_phase_refused(cap_get_cap_type(ctx->cap))) {
+        kuser_error("invocation of this cap type in the first phase of a combined system call");
+        return syscall_error_invalid_capability(ctx, 0);
+    }
+#endif
     switch (cap_get_cap_type(ctx->cap)) {
     case cap_null_cap:
     case cap_zombie_cap:
@@ -366,6 +435,12 @@ exception_t decode_invocation(struct invocation_ctx *ctx)
     case cap_sgi_signal_cap:
         /* An AArch64 tag, but the IRQ layer's object: sending the SGI is irq.c's. */
         return decode_sgi_signal_invocation(ctx);
+#ifdef CONFIG_KERNEL_MCS
+    case cap_sched_context_cap:
+        return decode_sched_context_invocation(ctx);
+    case cap_sched_control_cap:
+        return decode_sched_control_invocation(ctx);
+#endif
     case cap_endpoint_cap:
     case cap_notification_cap:
     case cap_reply_cap:

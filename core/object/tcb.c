@@ -4,6 +4,7 @@
  * error and words. */
 #include <kaal/cdt.h>
 #include <kaal/kernel.h>
+#include <kaal/mcs.h>
 #include <kaal/objects.h>
 #include <kaal/printf.h>
 #include <kaal/sched.h>
@@ -119,7 +120,14 @@ static exception_t perform_tcb_copy_registers(struct tcb *dest, struct tcb *src,
 /* What a Configure / SetSpace / SetIPCBuffer / SetPriority... changes (seL4 ThreadControl). */
 struct thread_control {
     bool update_space, update_buffer, update_mcp, update_priority;
+#ifdef CONFIG_KERNEL_MCS
+    bool update_fault, update_timeout, update_sc;
+    cap_t fault_cap, timeout_cap; /* the handler caps to copy into the TCB (null: none) */
+    cte_t *fault_src, *timeout_src;
+    struct sched_context *sc; /* update_sc: the SC to bind, or NULL to unbind the thread's */
+#else
     word_t fault_ep;
+#endif
     cap_t cspace_cap, vspace_cap, buffer_cap;
     cte_t *cspace_src, *vspace_src, *buffer_src; /* buffer_src NULL: no buffer cap */
     word_t buffer;
@@ -148,9 +156,25 @@ static exception_t perform_tcb_thread_control(struct invocation_ctx *ctx, struct
                                               const struct thread_control *tc)
 {
     exception_t status;
+#ifdef CONFIG_KERNEL_MCS
+    if (tc->update_fault) {
+        status = install_tcb_cap(ctx, target, TCB_FAULT_HANDLER, tc->fault_cap, tc->fault_src);
+        if (status != EXCEPTION_NONE) {
+            return status;
+        }
+    }
+    if (tc->update_timeout) {
+        status =
+            install_tcb_cap(ctx, target, TCB_TIMEOUT_HANDLER, tc->timeout_cap, tc->timeout_src);
+        if (status != EXCEPTION_NONE) {
+            return status;
+        }
+    }
+#else
     if (tc->update_space) {
         target->fault_handler = tc->fault_ep;
     }
+#endif
     if (tc->update_mcp) {
         target->mcp = tc->mcp;
     }
@@ -181,6 +205,15 @@ static exception_t perform_tcb_thread_control(struct invocation_ctx *ctx, struct
     if (tc->update_priority) {
         sched_set_priority(target, tc->priority);
     }
+#ifdef CONFIG_KERNEL_MCS
+    if (tc->update_sc) {
+        if (tc->sc != NULL && tc->sc != target->sched_context) {
+            sched_context_bind_tcb(tc->sc, target);
+        } else if (tc->sc == NULL && target->sched_context != NULL) {
+            sched_context_unbind_tcb(target->sched_context);
+        }
+    }
+#endif
     return EXCEPTION_NONE;
 }
 
@@ -320,10 +353,100 @@ static bool slot_long_running_delete(const cte_t *slot)
     return type == cap_thread_cap || type == cap_zombie_cap || type == cap_cnode_cap;
 }
 
+#ifdef CONFIG_KERNEL_MCS
+/* seL4 validFaultHandler: a fault or timeout handler is a null cap (none) or an endpoint cap with
+ * Write and Grant or GrantReply. */
+static bool valid_fault_handler(cap_t cap)
+{
+    switch (cap_get_cap_type(cap)) {
+    case cap_null_cap:
+        return true;
+    case cap_endpoint_cap:
+        return cap_endpoint_cap_get_can_send(cap) &&
+               (cap_endpoint_cap_get_can_grant(cap) || cap_endpoint_cap_get_can_grant_reply(cap));
+    default:
+        return false;
+    }
+}
+
+/* seL4 isBlocked: waiting on an endpoint, a notification or a reply. */
+static bool tcb_is_blocked(const struct tcb *t)
+{
+    switch (thread_state_type(t)) {
+    case ThreadState_BlockedOnReceive:
+    case ThreadState_BlockedOnSend:
+    case ThreadState_BlockedOnNotification:
+    case ThreadState_BlockedOnReply:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The scheduling-context part of MCS SetSchedParams (cap1): the SC to bind, or a null cap to
+ * unbind the thread's; seL4's checks in its order. */
+static exception_t decode_sched_params_sc(struct invocation_ctx *ctx, struct tcb *target,
+                                          struct thread_control *tc)
+{
+    cap_t sc_cap = ctx->extra_caps[KAAL_CAP_TCBSetSchedParams_sched_context];
+    switch (cap_get_cap_type(sc_cap)) {
+    case cap_sched_context_cap: {
+        struct sched_context *sc = sc_from_paddr(cap_sched_context_cap_get_ptr(sc_cap));
+        if (sc != target->sched_context) {
+            if (target->sched_context != NULL) {
+                kuser_error("TCB SetSchedParams: the TCB already has a scheduling context");
+                return syscall_error_illegal_operation(ctx);
+            }
+            if (sc->tcb != NULL) {
+                kuser_error("TCB SetSchedParams: the scheduling context has another TCB");
+                return syscall_error_illegal_operation(ctx);
+            }
+            if (tcb_is_blocked(target) && !sc_released(sc)) {
+                kuser_error("TCB SetSchedParams: blocked TCB and an SC that is not released");
+                return syscall_error_illegal_operation(ctx);
+            }
+        }
+        tc->sc = sc;
+        break;
+    }
+    case cap_null_cap:
+        if (target == ctx->thread) {
+            kuser_error("TCB SetSchedParams: a thread cannot unbind its own SC");
+            return syscall_error_illegal_operation(ctx);
+        }
+        tc->sc = NULL;
+        break;
+    default:
+        kuser_error("TCB SetSchedParams: cap1 is not a scheduling-context cap");
+        return syscall_error_invalid_capability(ctx, 2);
+    }
+    tc->update_sc = true;
+    return EXCEPTION_NONE;
+}
+
+/* MCS TCB_SetTimeoutEndpoint: cap0 is the timeout handler (null: none). */
+static exception_t decode_tcb_set_timeout_endpoint(struct invocation_ctx *ctx)
+{
+    if (TRUNCATED(ctx, TCBSetTimeoutEndpoint)) {
+        kuser_error("TCB SetTimeoutEndpoint: truncated message");
+        return syscall_error_truncated_message(ctx);
+    }
+    cte_t *src = ctx->extra_slots[KAAL_CAP_TCBSetTimeoutEndpoint_timeout_fault_ep];
+    if (!valid_fault_handler(src->cap)) {
+        kuser_error("TCB SetTimeoutEndpoint: not a valid endpoint cap");
+        return syscall_error_invalid_capability(ctx, 1);
+    }
+    struct thread_control tc = {0};
+    tc.update_timeout = true;
+    tc.timeout_cap = src->cap;
+    tc.timeout_src = src;
+    return perform_tcb_thread_control(ctx, invoked_tcb(ctx), &tc);
+}
+#endif
+
 /* The space part of Configure / SetSpace: the CNode (with its guard data) and the VSpace. */
-static exception_t decode_space(struct invocation_ctx *ctx, word_t fault_ep, word_t cspace_data,
-                                word_t vspace_data, cte_t *cspace_src, cte_t *vspace_src,
-                                struct thread_control *tc)
+static exception_t decode_space(struct invocation_ctx *ctx, word_t cspace_data, word_t vspace_data,
+                                cte_t *cspace_src, cte_t *vspace_src, struct thread_control *tc)
 {
     struct tcb *target = invoked_tcb(ctx);
     if (slot_long_running_delete(&target->ctes[TCB_CTABLE]) ||
@@ -357,7 +480,6 @@ static exception_t decode_space(struct invocation_ctx *ctx, word_t fault_ep, wor
         return syscall_error_illegal_operation(ctx);
     }
     tc->update_space = true;
-    tc->fault_ep = fault_ep;
     tc->cspace_src = cspace_src;
     tc->vspace_src = vspace_src;
     return EXCEPTION_NONE;
@@ -375,14 +497,16 @@ static exception_t decode_tcb_configure(struct invocation_ctx *ctx)
     if (status != EXCEPTION_NONE) {
         return status;
     }
-    status = decode_space(ctx, INV_WORD(ctx, TCBConfigure, fault_ep),
-                          INV_WORD(ctx, TCBConfigure, cspace_root_data),
+    status = decode_space(ctx, INV_WORD(ctx, TCBConfigure, cspace_root_data),
                           INV_WORD(ctx, TCBConfigure, vspace_root_data),
                           ctx->extra_slots[KAAL_CAP_TCBConfigure_cspace_root],
                           ctx->extra_slots[KAAL_CAP_TCBConfigure_vspace_root], &tc);
     if (status != EXCEPTION_NONE) {
         return status;
     }
+#ifndef CONFIG_KERNEL_MCS /* MCS Configure sets no fault handler */
+    tc.fault_ep = INV_WORD(ctx, TCBConfigure, fault_ep);
+#endif
     return perform_tcb_thread_control(ctx, invoked_tcb(ctx), &tc);
 }
 
@@ -393,14 +517,26 @@ static exception_t decode_tcb_set_space(struct invocation_ctx *ctx)
         return syscall_error_truncated_message(ctx);
     }
     struct thread_control tc = {0};
-    exception_t status = decode_space(ctx, INV_WORD(ctx, TCBSetSpace, fault_ep),
-                                      INV_WORD(ctx, TCBSetSpace, cspace_root_data),
+    exception_t status = decode_space(ctx, INV_WORD(ctx, TCBSetSpace, cspace_root_data),
                                       INV_WORD(ctx, TCBSetSpace, vspace_root_data),
                                       ctx->extra_slots[KAAL_CAP_TCBSetSpace_cspace_root],
                                       ctx->extra_slots[KAAL_CAP_TCBSetSpace_vspace_root], &tc);
     if (status != EXCEPTION_NONE) {
         return status;
     }
+#ifdef CONFIG_KERNEL_MCS
+    /* MCS: the fault handler is cap0, checked after the space (seL4's order). */
+    cte_t *fault_src = ctx->extra_slots[KAAL_CAP_TCBSetSpace_fault_ep];
+    if (!valid_fault_handler(fault_src->cap)) {
+        kuser_error("TCB SetSpace: the fault handler is not a valid endpoint cap");
+        return syscall_error_invalid_capability(ctx, 1);
+    }
+    tc.update_fault = true;
+    tc.fault_cap = fault_src->cap;
+    tc.fault_src = fault_src;
+#else
+    tc.fault_ep = INV_WORD(ctx, TCBSetSpace, fault_ep);
+#endif
     return perform_tcb_thread_control(ctx, invoked_tcb(ctx), &tc);
 }
 
@@ -472,6 +608,22 @@ static exception_t decode_tcb_set_priorities(struct invocation_ctx *ctx)
     if (tc.update_priority && (status = check_prio(ctx, tc.priority, auth)) != EXCEPTION_NONE) {
         return status;
     }
+#ifdef CONFIG_KERNEL_MCS
+    if (ctx->label == TCBSetSchedParams) {
+        status = decode_sched_params_sc(ctx, invoked_tcb(ctx), &tc);
+        if (status != EXCEPTION_NONE) {
+            return status;
+        }
+        cte_t *fault_src = ctx->extra_slots[KAAL_CAP_TCBSetSchedParams_fault_ep];
+        if (!valid_fault_handler(fault_src->cap)) {
+            kuser_error("TCB SetSchedParams: the fault handler is not a valid endpoint cap");
+            return syscall_error_invalid_capability(ctx, 3);
+        }
+        tc.update_fault = true;
+        tc.fault_cap = fault_src->cap;
+        tc.fault_src = fault_src;
+    }
+#endif
     return perform_tcb_thread_control(ctx, invoked_tcb(ctx), &tc);
 }
 
@@ -534,6 +686,10 @@ exception_t decode_tcb_invocation(struct invocation_ctx *ctx)
         return decode_tcb_set_ipc_buffer(ctx);
     case TCBSetSpace:
         return decode_tcb_set_space(ctx);
+#ifdef CONFIG_KERNEL_MCS
+    case TCBSetTimeoutEndpoint:
+        return decode_tcb_set_timeout_endpoint(ctx);
+#endif
     case TCBSuspend:
         thread_suspend(t);
         return EXCEPTION_NONE;

@@ -23,6 +23,10 @@ struct invocation_ctx {
     cap_t extra_caps[seL4_MsgMaxExtraCaps];   /* [0, nextra) are set */
     bool is_call;                             /* Call (a reply is expected) or Send */
     bool is_blocking;                         /* Send/Call block; NBSend does not */
+#ifdef CONFIG_KERNEL_MCS
+    bool can_donate;  /* MCS: the send may donate the invoker's SC (Call, NBSendRecv, ...) */
+    bool first_phase; /* MCS: the send half of ReplyRecv/NBSendRecv/NBSendWait (docs/abi.md) */
+#endif
     bool reply_buffer_known; /* reply_buffer has been looked up (inv_reply_buffer) */
     word_t
         *reply_buffer; /* where kernel reply words beyond the registers go: the buffer only if it is

@@ -20,23 +20,28 @@ enum ntfn_state { NTFN_IDLE = 0, NTFN_WAITING = 1, NTFN_ACTIVE = 2 };
  * non-blocking one's message is dropped. Used for Send/NBSend/Call and for fault messages. sbuf:
  * the sender's buffer as for ipc_transfer. */
 void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant,
-             bool can_grant_reply, bool blocking, bool is_call);
+             bool can_grant_reply, bool blocking, bool is_call MCS_ARG(bool can_donate));
+/* MCS: can_donate: the send may donate the sender's SC to a passive receiver (Call, NBSendRecv,
+ * NBSendWait, fault messages). */
 /* seL4 receiveIPC: receiver receives on ep through ep_cap (its Grant right decides the reply
  * cap's). A pending bound-notification signal wins; then a queued sender; else block (or, non
- * blocking, x0 = 0). */
-void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blocking);
+ * blocking, x0 = 0). MCS: reply is the reply object the receiver supplied (NULL: none; a Call
+ * then leaves its caller Inactive). */
+void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap,
+                bool blocking MCS_ARG(struct reply *reply));
 
 /* Send, NBSend or Call on an endpoint cap with the Send right (sendIPC with the cap's badge and
  * rights), or on a notification cap with it (Signal): performed, and true; false for any other cap
  * (the caller answers it). The one implementation of these invocations: decode_ipc_invocation and
  * the syscall layer's shortcut for them both use it. sbuf: the sender's buffer as for ep_send. */
 static inline bool ipc_send_or_signal(struct tcb *t, cap_t cap, word_t *sbuf, bool is_call,
-                                      bool is_blocking)
+                                      bool is_blocking MCS_ARG(bool can_donate))
 {
     if (cap_get_cap_type(cap) == cap_endpoint_cap && cap_endpoint_cap_get_can_send(cap)) {
         ep_send(PTOV(endpoint_t, cap_endpoint_cap_get_ptr(cap)), t, sbuf,
                 cap_endpoint_cap_get_badge(cap), cap_endpoint_cap_get_can_grant(cap),
-                cap_endpoint_cap_get_can_grant_reply(cap), is_blocking, is_call);
+                cap_endpoint_cap_get_can_grant_reply(cap), is_blocking,
+                is_call MCS_ARG(can_donate));
         return true;
     }
     if (cap_get_cap_type(cap) == cap_notification_cap && cap_notification_cap_get_can_send(cap)) {
@@ -67,6 +72,7 @@ word_t ipc_set_mr(struct tcb *t, word_t *buf, word_t i, word_t value);
  * has none or when its message has neither words beyond the registers nor extra caps. */
 void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant,
                   struct tcb *receiver);
+#ifndef CONFIG_KERNEL_MCS
 /* seL4 setupCallerCap: sender blocks on reply; receiver gets a one-shot reply cap to it. */
 void ipc_setup_caller_cap(struct tcb *sender, struct tcb *receiver, bool can_grant);
 /* seL4 deleteCallerCap: drop the receiver's unused reply cap before it receives again. */
@@ -77,8 +83,10 @@ void ipc_reply_transfer(struct tcb *replier, word_t *sbuf, struct tcb *receiver,
                         bool grant);
 /* seL4 handleReply: the current thread replies through its TCB_CALLER reply cap, if any. */
 void ipc_handle_reply(void);
-/* Recv / NBRecv on the cap in x0 of the current thread (seL4 handleRecv). */
+/* Recv / NBRecv on the cap in x0 of the current thread (seL4 handleRecv). MCS:
+ * ipc_handle_recv_mcs (<kaal/mcs.h>). */
 void ipc_handle_recv(bool blocking);
+#endif
 
 /* --- fault.c --- */
 /* Write the pending fault of `faulting` as the message of receiver (MRs and length); returns the

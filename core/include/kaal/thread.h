@@ -58,9 +58,11 @@ void thread_restart(struct tcb *t);
 /* Send, NBSend or Call on an endpoint, notification or reply cap (IPC layer). */
 exception_t decode_ipc_invocation(struct invocation_ctx *ctx);
 
+#ifndef CONFIG_KERNEL_MCS
 /* Put a master reply cap into t's TCB_REPLY slot if it has none (seL4 setupReplyMaster). Calls
  * need it to derive the one-shot reply cap; Resume/Restart call this, and so does IPC lazily. */
 void thread_setup_reply_master(struct tcb *t);
+#endif
 
 /* The thread has a pending fault in t->fault: deliver it to its handler (or stop it). */
 void thread_handle_fault(struct tcb *t);

@@ -53,6 +53,10 @@ enum user_reg {
 #define REG_MSG_INFO REG_X1
 #define REG_MR0 REG_X2
 #define REG_SYSCALL REG_X7
+/* MCS (docs/mcs.md): the reply object of Recv/ReplyRecv/NBSendRecv, and NBSendWait's destination
+ * (seL4 replyRegister); NBSendRecv's destination (seL4 nbsendRecvDest). */
+#define REG_REPLY REG_X6
+#define REG_NBSEND_RECV_DEST REG_X8
 #define N_MSG_REGISTERS 4
 
 /* SPSR for a thread entering EL0: EL0t, FIQ masked (the debug-build value,

@@ -29,6 +29,18 @@ static inline void kaal_arch_syscall(seL4_Word sys, seL4_Word *a0, seL4_Word *a1
     *a0 = r[0], *a1 = r[1], *a2 = r[2], *a3 = r[3], *a4 = r[4], *a5 = r[5];
 }
 
+/* The same with x6 and x8 as further inputs (MCS). The hostsim trap carries x0..x7 only: x8
+ * (NBSendRecv's destination) does not reach the kernel yet (the kernel sees 0 there). */
+static inline void kaal_arch_syscall_x6x8(seL4_Word sys, seL4_Word *a0, seL4_Word *a1,
+                                          seL4_Word *a2, seL4_Word *a3, seL4_Word *a4,
+                                          seL4_Word *a5, seL4_Word a6, seL4_Word a8)
+{
+    (void)a8;
+    seL4_Word r[8] = {*a0, *a1, *a2, *a3, *a4, *a5, a6, sys};
+    kaal_hostsim_trap(r);
+    *a0 = r[0], *a1 = r[1], *a2 = r[2], *a3 = r[3], *a4 = r[4], *a5 = r[5];
+}
+
 static inline seL4_Word kaal_arch_get_tls_base(void) { return *kaal_hostsim_tpidr_el0; }
 static inline void kaal_arch_set_tls_base(seL4_Word v) { *kaal_hostsim_tpidr_el0 = v; }
 

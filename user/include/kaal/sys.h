@@ -119,6 +119,7 @@ static inline seL4_MessageInfo_t sys_call(seL4_CPtr dest, seL4_MessageInfo_t inf
     return out;
 }
 
+#ifndef CONFIG_KERNEL_MCS
 /* Reply to the thread in the caller slot (nothing happens if there is none). */
 static inline void sys_reply_with_mrs(seL4_MessageInfo_t info, seL4_Word *mr0, seL4_Word *mr1,
                                       seL4_Word *mr2, seL4_Word *mr3)
@@ -191,6 +192,118 @@ static inline seL4_MessageInfo_t sys_reply_recv_with_mrs(seL4_CPtr src, seL4_Mes
     return out;
 }
 
+#else /* CONFIG_KERNEL_MCS */
+/* MCS receives (docs/mcs.md): x6 carries the reply object an endpoint receive fills (Recv, NBRecv,
+ * ReplyRecv, NBSendRecv) or NBSendWait's destination; x8 NBSendRecv's destination. */
+static inline seL4_MessageInfo_t kaal_mcs_call(seL4_Word sys, seL4_Word x0, seL4_MessageInfo_t info,
+                                               seL4_Word x6, seL4_Word x8, seL4_Word *sender,
+                                               seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
+                                               seL4_Word *mr3, int use_buffer)
+{
+    seL4_Word x1 = info.words[0], x2, x3, x4, x5;
+    if (use_buffer) {
+        x2 = sys_get_mr(0), x3 = sys_get_mr(1), x4 = sys_get_mr(2), x5 = sys_get_mr(3);
+    } else {
+        x2 = kaal_mr_in(mr0), x3 = kaal_mr_in(mr1), x4 = kaal_mr_in(mr2), x5 = kaal_mr_in(mr3);
+    }
+    kaal_arch_syscall_x6x8(sys, &x0, &x1, &x2, &x3, &x4, &x5, x6, x8);
+    if (use_buffer) {
+        sys_set_mr(0, x2), sys_set_mr(1, x3), sys_set_mr(2, x4), sys_set_mr(3, x5);
+    } else {
+        kaal_mr_out(mr0, x2), kaal_mr_out(mr1, x3), kaal_mr_out(mr2, x4), kaal_mr_out(mr3, x5);
+    }
+    kaal_mr_out(sender, x0);
+    seL4_MessageInfo_t out = {{x1}};
+    return out;
+}
+static const seL4_MessageInfo_t kaal_no_info = {{0}};
+
+/* Receive on src; an endpoint receive fills the reply object `reply` (its cap) with the caller. */
+static inline seL4_MessageInfo_t sys_recv(seL4_CPtr src, seL4_Word *sender, seL4_CPtr reply)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysRecv, src, kaal_no_info, reply, 0, sender, 0, 0, 0, 0,
+                         1);
+}
+static inline seL4_MessageInfo_t sys_recv_with_mrs(seL4_CPtr src, seL4_Word *sender, seL4_Word *mr0,
+                                                   seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3,
+                                                   seL4_CPtr reply)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysRecv, src, kaal_no_info, reply, 0, sender, mr0, mr1,
+                         mr2, mr3, 0);
+}
+/* Receive without blocking: with nothing pending the badge is 0. */
+static inline seL4_MessageInfo_t sys_nbrecv(seL4_CPtr src, seL4_Word *sender, seL4_CPtr reply)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysNBRecv, src, kaal_no_info, reply, 0, sender, 0, 0, 0, 0,
+                         1);
+}
+/* Reply through the reply object `reply`, then receive on src with it. */
+static inline seL4_MessageInfo_t sys_reply_recv(seL4_CPtr src, seL4_MessageInfo_t info,
+                                                seL4_Word *sender, seL4_CPtr reply)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysReplyRecv, src, info, reply, 0, sender, 0, 0, 0, 0, 1);
+}
+static inline seL4_MessageInfo_t sys_reply_recv_with_mrs(seL4_CPtr src, seL4_MessageInfo_t info,
+                                                         seL4_Word *sender, seL4_Word *mr0,
+                                                         seL4_Word *mr1, seL4_Word *mr2,
+                                                         seL4_Word *mr3, seL4_CPtr reply)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysReplyRecv, src, info, reply, 0, sender, mr0, mr1, mr2,
+                         mr3, 0);
+}
+/* Send on dest without blocking (may donate the SC to a passive receiver), then receive on src. */
+static inline seL4_MessageInfo_t sys_nbsend_recv(seL4_CPtr dest, seL4_MessageInfo_t info,
+                                                 seL4_CPtr src, seL4_Word *sender, seL4_CPtr reply)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysNBSendRecv, src, info, reply, dest, sender, 0, 0, 0, 0,
+                         1);
+}
+static inline seL4_MessageInfo_t sys_nbsend_recv_with_mrs(seL4_CPtr dest, seL4_MessageInfo_t info,
+                                                          seL4_CPtr src, seL4_Word *sender,
+                                                          seL4_Word *mr0, seL4_Word *mr1,
+                                                          seL4_Word *mr2, seL4_Word *mr3,
+                                                          seL4_CPtr reply)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysNBSendRecv, src, info, reply, dest, sender, mr0, mr1,
+                         mr2, mr3, 0);
+}
+/* Send on dest without blocking, then wait on src without a reply object. */
+static inline seL4_MessageInfo_t sys_nbsend_wait(seL4_CPtr dest, seL4_MessageInfo_t info,
+                                                 seL4_CPtr src, seL4_Word *sender)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysNBSendWait, src, info, dest, 0, sender, 0, 0, 0, 0, 1);
+}
+static inline seL4_MessageInfo_t sys_nbsend_wait_with_mrs(seL4_CPtr dest, seL4_MessageInfo_t info,
+                                                          seL4_CPtr src, seL4_Word *sender,
+                                                          seL4_Word *mr0, seL4_Word *mr1,
+                                                          seL4_Word *mr2, seL4_Word *mr3)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysNBSendWait, src, info, dest, 0, sender, mr0, mr1, mr2,
+                         mr3, 0);
+}
+/* Wait on src (endpoint or notification) without a reply object: a Call is not answerable. */
+static inline seL4_MessageInfo_t sys_wait(seL4_CPtr src, seL4_Word *sender)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysWait, src, kaal_no_info, 0, 0, sender, 0, 0, 0, 0, 1);
+}
+static inline seL4_MessageInfo_t sys_wait_with_mrs(seL4_CPtr src, seL4_Word *sender, seL4_Word *mr0,
+                                                   seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysWait, src, kaal_no_info, 0, 0, sender, mr0, mr1, mr2,
+                         mr3, 0);
+}
+static inline seL4_MessageInfo_t sys_nbwait(seL4_CPtr src, seL4_Word *sender)
+{
+    return kaal_mcs_call((seL4_Word)seL4_SysNBWait, src, kaal_no_info, 0, 0, sender, 0, 0, 0, 0, 1);
+}
+/* Poll = NBWait under MCS. */
+static inline seL4_MessageInfo_t sys_poll(seL4_CPtr src, seL4_Word *sender)
+{
+    return sys_nbwait(src, sender);
+}
+
+#endif
+
 /* Give up the rest of the time slice (to the tail of the priority's ready queue). */
 static inline void sys_yield(void)
 {
@@ -198,17 +311,20 @@ static inline void sys_yield(void)
     kaal_arch_syscall((seL4_Word)seL4_SysYield, &x0, &x1, &x2, &x3, &x4, &x5);
 }
 
-/* Notifications (non-MCS): Signal = Send with an empty message; Wait = Recv; Poll = NBRecv. */
+/* Notifications: Signal = Send with an empty message. Non-MCS: Wait = Recv; Poll = NBRecv (MCS:
+ * their own system calls, above). */
 static inline void sys_signal(seL4_CPtr dest)
 {
     seL4_Word x0 = dest, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0;
     kaal_arch_syscall((seL4_Word)seL4_SysSend, &x0, &x1, &x2, &x3, &x4, &x5);
 }
+#ifndef CONFIG_KERNEL_MCS
 static inline void sys_wait(seL4_CPtr src, seL4_Word *sender) { (void)sys_recv(src, sender); }
 static inline seL4_MessageInfo_t sys_poll(seL4_CPtr src, seL4_Word *sender)
 {
     return sys_nbrecv(src, sender);
 }
+#endif
 
 /* --- Debug system calls (debug kernels) --- */
 static inline void sys_debug_put_char(char c)
@@ -280,8 +396,27 @@ static inline void sys_debug_name_thread(seL4_CPtr tcb, const char *name)
 #define seL4_NBSendWithMRs sys_nbsend_with_mrs
 #define seL4_Call sys_call
 #define seL4_CallWithMRs sys_call_with_mrs
+#ifdef CONFIG_KERNEL_MCS
+#define seL4_NBSendRecv sys_nbsend_recv
+#define seL4_NBSendRecvWithMRs sys_nbsend_recv_with_mrs
+#define seL4_NBSendWait sys_nbsend_wait
+#define seL4_NBSendWaitWithMRs sys_nbsend_wait_with_mrs
+#define seL4_WaitWithMRs sys_wait_with_mrs
+#define seL4_NBWait sys_nbwait
+/* libsel4's inline wrapper: ConfigureFlags with no flags. */
+static inline seL4_Error sys_sched_control_configure(seL4_SchedControl control,
+                                                     seL4_SchedContext sc, seL4_Time budget,
+                                                     seL4_Time period, seL4_Word extra_refills,
+                                                     seL4_Word badge)
+{
+    return sys_sched_control_configure_flags(control, sc, budget, period, extra_refills, badge,
+                                             seL4_SchedContext_NoFlag);
+}
+#define seL4_SchedControl_Configure sys_sched_control_configure
+#else
 #define seL4_Reply sys_reply
 #define seL4_ReplyWithMRs sys_reply_with_mrs
+#endif
 #define seL4_Recv sys_recv
 #define seL4_RecvWithMRs sys_recv_with_mrs
 #define seL4_NBRecv sys_nbrecv

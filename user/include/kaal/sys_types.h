@@ -28,6 +28,11 @@ typedef seL4_CPtr seL4_ARM_ASIDControl;
 typedef seL4_CPtr seL4_ARM_ASIDPool;
 typedef seL4_CPtr seL4_ARM_SMC;
 typedef seL4_CPtr seL4_ARM_PageDirectory; /* older libsel4 spelling */
+#ifdef CONFIG_KERNEL_MCS
+typedef seL4_CPtr seL4_SchedContext;
+typedef seL4_CPtr seL4_SchedControl;
+typedef seL4_CPtr seL4_Reply;
+#endif
 
 /* VM attributes of Page_Map / PageTable_Map (docs/abi.md#invocation-semantics; the values are in
  * constants.h). */

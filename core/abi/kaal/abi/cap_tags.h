@@ -6,6 +6,8 @@
 #ifndef KAAL_ABI_CAP_TAGS_H
 #define KAAL_ABI_CAP_TAGS_H
 
+#include <kaal/gen_config.h>
+
 #define KAAL_CAP_TAG_TABLE(X)         \
     X(NULL, null, 0)                  \
     X(FRAME, frame, 1)                \
@@ -23,7 +25,18 @@
     X(IRQ_HANDLER, irq_handler, 16)   \
     X(ZOMBIE, zombie, 18)             \
     X(DOMAIN, domain, 20)             \
-    X(SGI_SIGNAL, sgi_signal, 27)
+    X(SGI_SIGNAL, sgi_signal, 27)     \
+    KAAL_CAP_TAG_TABLE_CONFIG(X)
+
+/* Tags only the MCS configuration has (reply, 8, names a reply object there). */
+#define KAAL_CAP_TAG_TABLE_MCS(X)       \
+    X(SCHED_CONTEXT, sched_context, 22) \
+    X(SCHED_CONTROL, sched_control, 24)
+#ifdef CONFIG_KERNEL_MCS
+#define KAAL_CAP_TAG_TABLE_CONFIG(X) KAAL_CAP_TAG_TABLE_MCS(X)
+#else
+#define KAAL_CAP_TAG_TABLE_CONFIG(X)
+#endif
 
 /* KAAL_CAP_TAG_NULL, KAAL_CAP_TAG_FRAME, ... */
 enum kaal_cap_tag {

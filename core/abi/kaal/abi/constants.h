@@ -4,6 +4,8 @@
 #ifndef KAAL_ABI_CONSTANTS_H
 #define KAAL_ABI_CONSTANTS_H
 
+#include <kaal/gen_config.h>
+
 #define seL4_WordBits 64
 #define seL4_WordSizeBits 3
 #define seL4_PageBits 12
@@ -12,7 +14,11 @@
 #define seL4_SlotBits 5
 #define seL4_TCBBits 11
 #define seL4_EndpointBits 4
+#ifdef CONFIG_KERNEL_MCS
+#define seL4_NotificationBits 6
+#else
 #define seL4_NotificationBits 5
+#endif
 #define seL4_PageTableBits 12
 #define seL4_PageTableEntryBits 3
 #define seL4_PageTableIndexBits 9
@@ -30,6 +36,17 @@
 #define seL4_BootInfoFrameBits 12
 #define seL4_BootInfoFrameSize (1ul << seL4_BootInfoFrameBits)
 #define seL4_IPCBufferSizeBits 10
+
+#ifdef CONFIG_KERNEL_MCS
+/* MCS objects: scheduling contexts (a header and the refill array) and reply objects
+ * (docs/mcs.md). */
+#define seL4_ReplyBits 5
+#define seL4_MinSchedContextBits 7
+#define seL4_CoreSchedContextBytes 128
+#define seL4_RefillSizeBytes 16
+#define seL4_SchedContext_NoFlag 0x0ul
+#define seL4_SchedContext_Sporadic 0x1ul
+#endif
 
 #define seL4_MsgLengthBits 7
 #define seL4_MsgExtraCapBits 2
@@ -86,13 +103,19 @@
 #define seL4_DepthMismatch 3
 #define seL4_GuardMismatch 4
 
-/* Fault types (label of a fault message), non-MCS AArch64 (docs/abi.md#faults). */
+/* Fault types (label of a fault message) on AArch64 (docs/abi.md#faults); MCS adds Timeout at 5
+ * and moves VMFault to 6. */
 #define seL4_Fault_NullFault 0
 #define seL4_Fault_CapFault 1
 #define seL4_Fault_UnknownSyscall 2
 #define seL4_Fault_UserException 3
 #define seL4_Fault_DebugException 4
+#ifdef CONFIG_KERNEL_MCS
+#define seL4_Fault_Timeout 5
+#define seL4_Fault_VMFault 6
+#else
 #define seL4_Fault_VMFault 5
+#endif
 #define seL4_InstructionFault 1
 #define seL4_DataFault 0
 
@@ -122,6 +145,11 @@
 #define seL4_VMFault_Addr 1
 #define seL4_VMFault_PrefetchFault 2
 #define seL4_VMFault_FSR 3
+#ifdef CONFIG_KERNEL_MCS
+#define seL4_Timeout_Length 2
+#define seL4_Timeout_Data 0
+#define seL4_Timeout_Consumed 1
+#endif
 
 /* Extra bootinfo chunk ids (docs/abi.md#extra-bootinfo). */
 #define SEL4_BOOTINFO_HEADER_PADDING 0

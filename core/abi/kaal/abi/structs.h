@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "constants.h"
+#include <kaal/gen_config.h>
 
 typedef uint64_t seL4_Word;
 typedef int64_t seL4_SWord;
@@ -73,6 +74,9 @@ typedef struct seL4_BootInfo {
     seL4_SlotRegion extraBIPages;
     seL4_Word initThreadCNodeSizeBits;
     seL4_Word initThreadDomain;
+#ifdef CONFIG_KERNEL_MCS
+    seL4_SlotRegion schedcontrol; /* MCS: one SchedControl cap per core (core i at start + i) */
+#endif
     seL4_SlotRegion untyped;
     seL4_UntypedDesc untypedList[KAAL_BOOTINFO_UNTYPED_SLOTS];
 } __attribute__((aligned(1ul << seL4_PageBits))) seL4_BootInfo;
@@ -87,11 +91,20 @@ _Static_assert(offsetof(seL4_BootInfo, ioSpaceCaps) == 104, "ioSpaceCaps at 104"
 _Static_assert(offsetof(seL4_BootInfo, extraBIPages) == 120, "extraBIPages at 120");
 _Static_assert(offsetof(seL4_BootInfo, initThreadCNodeSizeBits) == 136, "cnode bits at 136");
 _Static_assert(offsetof(seL4_BootInfo, initThreadDomain) == 144, "domain at 144");
-_Static_assert(offsetof(seL4_BootInfo, untyped) == 152, "untyped at 152");
-_Static_assert(offsetof(seL4_BootInfo, untypedList) == 168, "untypedList at 168");
+#ifdef CONFIG_KERNEL_MCS
+_Static_assert(offsetof(seL4_BootInfo, schedcontrol) == 152, "schedcontrol at 152");
+#define KAAL_BOOTINFO_UNTYPED_OFFSET 168
+#define KAAL_BOOTINFO_PAYLOAD_BYTES 3864
+#else
+#define KAAL_BOOTINFO_UNTYPED_OFFSET 152
+#define KAAL_BOOTINFO_PAYLOAD_BYTES 3848
+#endif
+_Static_assert(offsetof(seL4_BootInfo, untyped) == KAAL_BOOTINFO_UNTYPED_OFFSET, "untyped region");
+_Static_assert(offsetof(seL4_BootInfo, untypedList) == KAAL_BOOTINFO_UNTYPED_OFFSET + 16,
+               "untypedList follows the untyped region");
 _Static_assert(offsetof(seL4_BootInfo, untypedList) + sizeof(((seL4_BootInfo *)0)->untypedList) ==
-                   3848,
-               "struct payload is 3848 bytes");
+                   KAAL_BOOTINFO_PAYLOAD_BYTES,
+               "struct payload is 3848 bytes (MCS: 3864)");
 _Static_assert(sizeof(seL4_BootInfo) == 4096, "bootinfo fills one frame");
 
 typedef struct seL4_BootInfoHeader {
