@@ -5,6 +5,9 @@
 #include <kaal/cspace.h>
 #include <kaal/ipc.h>
 #include <kaal/kernel.h>
+#ifdef CONFIG_KERNEL_MCS
+#include <kaal/mcs.h>
+#endif
 #include <kaal/printf.h>
 #include <kaal/sched.h>
 #include <kaal/string.h>
@@ -74,6 +77,12 @@ word_t fault_message(struct tcb *f, struct tcb *receiver, word_t *rbuf)
         words[n++] = f->fault[1];
         words[n++] = f->fault[2];
         break;
+#ifdef CONFIG_KERNEL_MCS
+    case seL4_Fault_Timeout: /* the SC's badge, then (if it still has an SC) µs consumed */
+        words[n++] = f->fault[1];
+        n += sc_timeout_fault_consumed(f, &words[n]);
+        break;
+#endif
     case seL4_Fault_VMFault:
         words[n++] = hal_reg_get(&f->arch, REG_FAULT_IP);
         words[n++] = f->fault[1];
@@ -119,6 +128,25 @@ static const enum user_reg syscall_reply_regs[] = {
     REG_X6, REG_X7, REG_FAULT_IP, REG_SP, REG_NEXT_IP, REG_SPSR,
 };
 static const enum user_reg exception_reply_regs[] = {REG_FAULT_IP, REG_SP, REG_SPSR};
+#ifdef CONFIG_KERNEL_MCS
+/* A timeout fault's reply: seL4_UserContext's order without the two TLS registers (the index of
+ * each register is its word in seL4_UserContext, so the order is the ABI struct's). */
+#define CTX(field) (offsetof(seL4_UserContext, field) / sizeof(seL4_Word))
+static const enum user_reg timeout_reply_regs[] = {
+    [CTX(pc)] = REG_FAULT_IP, [CTX(sp)] = REG_SP,   [CTX(spsr)] = REG_SPSR, [CTX(x0)] = REG_X0,
+    [CTX(x1)] = REG_X1,       [CTX(x2)] = REG_X2,   [CTX(x3)] = REG_X3,     [CTX(x4)] = REG_X4,
+    [CTX(x5)] = REG_X5,       [CTX(x6)] = REG_X6,   [CTX(x7)] = REG_X7,     [CTX(x8)] = REG_X8,
+    [CTX(x16)] = REG_X16,     [CTX(x17)] = REG_X17, [CTX(x18)] = REG_X18,   [CTX(x29)] = REG_X29,
+    [CTX(x30)] = REG_X30,     [CTX(x9)] = REG_X9,   [CTX(x10)] = REG_X10,   [CTX(x11)] = REG_X11,
+    [CTX(x12)] = REG_X12,     [CTX(x13)] = REG_X13, [CTX(x14)] = REG_X14,   [CTX(x15)] = REG_X15,
+    [CTX(x19)] = REG_X19,     [CTX(x20)] = REG_X20, [CTX(x21)] = REG_X21,   [CTX(x22)] = REG_X22,
+    [CTX(x23)] = REG_X23,     [CTX(x24)] = REG_X24, [CTX(x25)] = REG_X25,   [CTX(x26)] = REG_X26,
+    [CTX(x27)] = REG_X27,     [CTX(x28)] = REG_X28,
+};
+_Static_assert(ARRAY_SIZE(timeout_reply_regs) == CTX(tpidr_el0) && CTX(tpidr_el0) == 34,
+               "a timeout reply sets the 34 registers before the TLS ones (n_timeoutMessage)");
+#undef CTX
+#endif
 
 bool fault_handle_reply(struct tcb *f, struct tcb *replier)
 {
@@ -134,6 +162,12 @@ bool fault_handle_reply(struct tcb *f, struct tcb *replier)
         copy_reply_to_regs(f, replier, exception_reply_regs,
                            MIN(length, ARRAY_SIZE(exception_reply_regs)));
         return label == 0;
+#ifdef CONFIG_KERNEL_MCS
+    case seL4_Fault_Timeout:
+        copy_reply_to_regs(f, replier, timeout_reply_regs,
+                           MIN(length, ARRAY_SIZE(timeout_reply_regs)));
+        return label == 0;
+#endif
     default: /* CapFault, VMFault: the message is ignored and the thread restarts */
         return true;
     }
@@ -155,6 +189,11 @@ static void print_fault(const word_t fault[4])
     case seL4_Fault_UserException:
         kprintf("user exception 0x%lx code %lu", (unsigned long)fault[1], (unsigned long)fault[2]);
         break;
+#ifdef CONFIG_KERNEL_MCS
+    case seL4_Fault_Timeout:
+        kprintf("timeout fault for scheduling context with badge 0x%lx", (unsigned long)fault[1]);
+        break;
+#endif
     case seL4_Fault_VMFault:
         kprintf("vm fault on %s at address %p with status 0x%lx", fault[2] ? "code" : "data",
                 (void *)fault[1], (unsigned long)fault[3]);
@@ -228,6 +267,11 @@ void thread_handle_fault(struct tcb *t)
 void kernel_handle_vm_fault(bool instruction, word_t fault_addr, word_t esr)
 {
     struct tcb *t = ks.cur_thread;
+#ifdef CONFIG_KERNEL_MCS
+    if (!mcs_charge_on_entry()) {
+        return; /* out of budget: the instruction faults again when the thread next runs */
+    }
+#endif
     t->fault[0] = seL4_Fault_VMFault;
     t->fault[1] = fault_addr;
     t->fault[2] = instruction;
@@ -238,6 +282,11 @@ void kernel_handle_vm_fault(bool instruction, word_t fault_addr, word_t esr)
 void kernel_handle_user_exception(word_t esr)
 {
     struct tcb *t = ks.cur_thread;
+#ifdef CONFIG_KERNEL_MCS
+    if (!mcs_charge_on_entry()) {
+        return;
+    }
+#endif
     t->fault[0] = seL4_Fault_UserException;
     t->fault[1] = esr;
     t->fault[2] = 0;

@@ -19,13 +19,14 @@
 static char *why_buf;
 static size_t why_size;
 
-static bool fail(const char *fmt, unsigned long a, unsigned long b)
+static bool fail3(const char *fmt, unsigned long a, unsigned long b, unsigned long c)
 {
     if (why_buf != NULL && why_size > 0) {
-        ksnprintf(why_buf, why_size, fmt, a, b);
+        ksnprintf(why_buf, why_size, fmt, a, b, c);
     }
     return false;
 }
+static bool fail(const char *fmt, unsigned long a, unsigned long b) { return fail3(fmt, a, b, 0); }
 
 static unsigned long pa_of(const void *p) { return p == NULL ? 0 : (unsigned long)VTOP(p); }
 
@@ -46,8 +47,8 @@ static bool check_sc(struct sched_context *sc)
             return fail("SC %lx is bound to %lx, not a live TCB", pa_of(sc), pa_of(sc->tcb));
         }
         if (sc->tcb->sched_context != sc) {
-            return fail("SC %lx is bound to TCB %lx, which runs on SC %lx", pa_of(sc),
-                        pa_of(sc->tcb));
+            return fail3("SC %lx is bound to TCB %lx, which runs on SC %lx", pa_of(sc),
+                         pa_of(sc->tcb), pa_of(sc->tcb->sched_context));
         }
     }
     if (sc->notification != 0 &&

@@ -223,6 +223,12 @@ void sched_possible_switch_to_general(struct tcb *t)
     if (!schedulable(t)) {
         return; /* no SC, an inactive one, or waiting in the release queue */
     }
+    struct sched_context *sc = t->sched_context;
+    if (!(refill_ready(sc, sched.cur_time) && refill_sufficient(sc, 0))) {
+        sched_dequeue(t);
+        sched_postpone(sc); /* it becomes runnable when its refill is due */
+        return;
+    }
 #endif
     if (dom_of(t) != cur_dom()) {
         sched_enqueue(t);
@@ -236,8 +242,9 @@ void sched_possible_switch_to_general(struct tcb *t)
 
 #ifdef CONFIG_KERNEL_MCS
 /* seL4-MCS setPriority: a runnable thread that is queued or current is re-queued and the
- * scheduler chooses again; a thread blocked in an endpoint or notification queue keeps its place
- * in priority order (the IPC layer re-sorts it). */
+ * scheduler chooses again; any other thread only gets the new priority. (seL4-MCS also re-sorts a
+ * thread blocked in an endpoint or notification queue, which MCS keeps in priority order: that is
+ * the IPC layer's, mcs-reply.) */
 void sched_set_priority(struct tcb *t, word_t prio)
 {
     kassert(prio < CONFIG_NUM_PRIORITIES); /* decoders check against the MCP, which is <= 255 */
@@ -249,7 +256,6 @@ void sched_set_priority(struct tcb *t, word_t prio)
         return;
     }
     t->priority = prio;
-    ipc_priority_changed(t);
 }
 #else
 void sched_set_priority(struct tcb *t, word_t prio)

@@ -46,6 +46,12 @@ void thread_suspend(struct tcb *t)
     }
     sched_set_thread_state(t, ThreadState_Inactive);
     sched_dequeue(t);
+#ifdef CONFIG_KERNEL_MCS
+    if (t->sched_context != NULL) {
+        sched_release_remove(t->sched_context); /* no longer waiting for a refill */
+    }
+    sched_context_cancel_yield_to(t);
+#endif
 }
 
 void thread_restart(struct tcb *t)
@@ -59,6 +65,11 @@ void thread_restart(struct tcb *t)
     thread_setup_reply_master(t);
 #endif
     sched_set_thread_state(t, ThreadState_Restart);
+#ifdef CONFIG_KERNEL_MCS
+    /* Runs only on an SC with a due refill; a sporadic one is brought up to date first. */
+    sched_unblock_check(t->sched_context);
+    sched_context_resume(t->sched_context);
+#endif
     sched_enqueue(t);
     sched_possible_switch_to(t);
 }

@@ -139,10 +139,12 @@ struct ktest_reply ktest_cnode_revoke(uint64_t root, uint64_t index, uint64_t de
     return slot_op(CNodeRevoke, root, index, depth);
 }
 
+#ifndef CONFIG_KERNEL_MCS /* no SaveCaller under MCS */
 struct ktest_reply ktest_cnode_save_caller(uint64_t root, uint64_t index, uint64_t depth)
 {
     return slot_op(CNodeSaveCaller, root, index, depth);
 }
+#endif
 
 struct ktest_reply ktest_cnode_cancel_badged_sends(uint64_t root, uint64_t index, uint64_t depth)
 {

@@ -54,9 +54,10 @@ static inline bool sched_is_schedulable(const struct tcb *t)
 static inline void sched_possible_switch_to(struct tcb *t)
 {
 #ifdef CONFIG_KERNEL_MCS
-    if (!sched_is_schedulable(t)) {
-        return; /* no SC, an inactive one, or waiting for its refill: it cannot run yet */
-    }
+    /* MCS: only a thread with a due refill may run; one whose refill is not due goes to the
+     * release queue instead (sched_possible_switch_to_general). */
+    sched_possible_switch_to_general(t);
+    return;
 #endif
     if (CONFIG_NUM_DOMAINS == 1 && ks.sched_action == SCHED_RESUME_CURRENT) {
         ks.sched_action = t;
@@ -145,9 +146,6 @@ void sched_unblock_check(struct sched_context *sc);
 /* Charge what is owed to sc now if it is the current SC (ConfigureFlags on the running SC: the
  * old parameters pay for the time used under them). */
 void sched_commit_if_current(struct sched_context *sc);
-/* A thread t blocked in an endpoint or notification queue changed priority: the IPC layer keeps
- * the queue in priority order (ipc.c). */
-void ipc_priority_changed(struct tcb *t);
 
 /* The clock at this kernel entry; the SC the current thread runs on; the idle thread's SC; the
  * release queue's head (then ->release_next); the deadline last programmed; the time not yet
