@@ -6,6 +6,9 @@
 #include <kaal/cdt.h>
 #include <kaal/kernel.h>
 #include <kaal/mcs.h>
+#ifdef CONFIG_KERNEL_MCS
+#include <kaal/sporadic.h>
+#endif
 #include <kaal/objecttype.h>
 #include <kaal/printf.h>
 #include <kaal/string.h>
@@ -405,12 +408,7 @@ static void root_sched_context_init(struct boot_state *b, struct tcb *t)
     struct sched_context *sc = sc_from_paddr(b->rs.sc);
     uint64_t budget = mcs_us_to_ticks((uint64_t)CONFIG_BOOT_THREAD_TIME_SLICE * 1000u);
     sc_init_object(sc, seL4_MinSchedContextBits);
-    sc->refill_max = sc_refill_max(seL4_MinSchedContextBits);
-    sc->period = 0;
-    sc->budget = budget;
-    sc->refills[0] = (refill_t){.release = 0, .amount = budget};
-    sc->refill_head = sc->refill_tail = 0;
-    sc->refill_count = 1;
+    refill_new(sc, MIN_REFILLS, budget, 0, sched_cur_time()); /* round robin: period 0 (mcs-sc) */
     boot_write_slot(b, seL4_CapInitThreadSC,
                     cap_sched_context_cap_new(b->rs.sc, seL4_MinSchedContextBits));
     sched_context_bind_tcb(sc, t);
