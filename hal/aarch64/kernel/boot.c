@@ -128,10 +128,16 @@ void aarch64_boot(word_t ui_p_start, word_t ui_p_end, word_t pv_offset, word_t v
     }
     timer_init();
     aarch64_pmu_init();
+#ifdef CONFIG_KERNEL_MCS
+    kprintf("KaaL: timer: EL1 virtual timer, PPI %lu, %lu Hz counter, tickless (one-shot "
+            "deadlines); entering the root task at %lx\n",
+            (unsigned long)HAL_TIMER_IRQ, (unsigned long)timer_frequency(), (unsigned long)v_entry);
+#else
     kprintf("KaaL: timer: EL1 virtual timer, PPI %lu, %lu Hz counter, tick %u ms; entering the "
             "root task at %lx\n",
             (unsigned long)HAL_TIMER_IRQ, (unsigned long)timer_frequency(),
             (unsigned)CONFIG_TIMER_TICK_MS, (unsigned long)v_entry);
+#endif
     /* Boot is over: from here on the kernel runs only on entries from user mode or the idle loop,
      * each ending in aarch64_exit. libfdt (SIMD) is not called again. */
     aarch64_exit();
