@@ -18,6 +18,14 @@ void inv_threads_note_cap(const cte_t *slot);
  * caps, IRQ state and the port's cached state. full: the caps noted are every cap there is, so
  * also check what needs all of them (reachability, reply and IRQ handler caps, every queue). */
 bool inv_threads_check(bool full, char *why, size_t why_len);
+#ifdef CONFIG_KERNEL_MCS
+/* MCS reply objects and call stacks (invariants_reply.c; docs/mcs.md#invariants). Full check
+ * only: a reply object a reply cap names (inv_threads_note_cap, after inv_threads_begin). */
+void inv_reply_note(const struct reply *r);
+/* Every thread of the list inv_threads_begin read: its reply object and its SC's newest one,
+ * every call stack; full: also the reply objects noted (then forgotten). */
+bool inv_reply_check(bool full, char *why, size_t why_len);
+#endif
 #endif
 
 #endif

@@ -5,6 +5,7 @@
 #define KAAL_IPC_H
 
 #include <kaal/errors.h>
+#include <kaal/sched.h>
 #include <kaal/objects.h>
 #include <kaal/structures.h>
 
@@ -51,6 +52,65 @@ static inline bool ipc_send_or_signal(struct tcb *t, cap_t cap, word_t *sbuf, bo
     }
     return false;
 }
+
+#ifdef CONFIG_KERNEL_MCS
+/* --- MCS queues and wake-ups (endpoint.c, notification.c; docs/mcs.md) --- */
+/* Insert t into the queue (*head, *tail) behind every thread of its priority or higher: MCS
+ * endpoint and notification queues are priority ordered (seL4 tcbEPAppend), first come first
+ * served within a priority. Walks from the tail, so equal priorities cost one step. */
+static inline void ipc_queue_insert(struct tcb **head, struct tcb **tail, struct tcb *t)
+{
+    struct tcb *after = *tail;
+    while (after != NULL && after->priority < t->priority) {
+        after = after->ep_prev;
+    }
+    t->ep_prev = after;
+    t->ep_next = after != NULL ? after->ep_next : *head;
+    if (t->ep_next != NULL) {
+        t->ep_next->ep_prev = t;
+    } else {
+        *tail = t;
+    }
+    if (after != NULL) {
+        after->ep_next = t;
+    } else {
+        *head = t;
+    }
+}
+/* t, waiting in an endpoint (BlockedOnSend/BlockedOnReceive) or notification queue, changed
+ * priority: move it to its new place (seL4 reorderEP / reorderNTFN; ipc_priority_changed,
+ * <kaal/sched.h>, calls them). */
+void ep_reorder(struct tcb *t);
+void ntfn_reorder(struct tcb *t);
+/* The scheduling-context layer's side of a wake-up (until the SC layer provides them, they are
+ * what the skeleton's SCs need: none has refills to refresh, none waits for one): can t run now
+ * (seL4 isSchedulable); t leaves a wait, its sporadic SC pulls due refills forward (seL4
+ * refill_unblock_check); sc was lent and waits for its refill if its budget is not due (seL4
+ * schedContext_resume); t's SC's budget is not due after a reply, it waits (seL4 postpone). */
+static inline bool ipc_sc_schedulable(const struct tcb *t)
+{
+    const struct sched_context *sc = t->sched_context;
+    word_t ts = thread_state_get_ts_type(t->state);
+    return (ts == ThreadState_Running || ts == ThreadState_Restart) && sc != NULL &&
+           sc->refill_max != 0 && !sc->in_release_queue;
+}
+static inline void ipc_sc_unblock(struct tcb *t) { (void)t; }
+/* t was made runnable by IPC: it runs if it may (seL4 possibleSwitchTo, which does nothing for a
+ * thread without an SC or waiting for a refill). */
+static inline void ipc_wake(struct tcb *t)
+{
+    if (ipc_sc_schedulable(t)) {
+        sched_possible_switch_to(t);
+    }
+}
+static inline void ipc_sc_resume(struct sched_context *sc) { (void)sc; }
+static inline void ipc_sc_postpone(struct sched_context *sc) { (void)sc; }
+/* The thread whose priority changed waits in an IPC queue: re-sort it (sched_set_priority). */
+void ipc_priority_changed(struct tcb *t);
+/* t is about to wait on an endpoint: if it runs on its bound notification's SC, the SC goes back
+ * to the notification (seL4 maybeReturnSchedContext). */
+void ntfn_return_sc_of(struct tcb *t);
+#endif
 
 /* --- notification.c --- */
 /* seL4 receiveSignal: Wait (blocking) or Poll on ntfn; only x0 of the receiver is written. */

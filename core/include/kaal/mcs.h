@@ -103,12 +103,17 @@ void reply_pop(struct reply *reply, struct tcb *tcb);
 /* Take reply off its call stack wherever it is, cutting the chain there; the SC does not move
  * unless reply is the head (seL4 reply_remove). tcb is the thread blocked on it. */
 void reply_remove(struct reply *reply, struct tcb *tcb);
-/* Detach reply from the thread that holds it in a receive (BlockedOnReceive) (seL4
- * reply_unlink); the thread's state is left for the caller to set. */
+/* Detach reply from tcb, the thread that holds it (a receiver, BlockedOnReceive, or a caller,
+ * BlockedOnReply) (seL4 reply_unlink); tcb is left Inactive (callers that wake it set its state
+ * after). */
 void reply_unlink(struct reply *reply, struct tcb *tcb);
 /* t blocked on reply is cancelled (Suspend, deletion): its reply object leaves the stack (seL4
  * reply_remove_tcb). */
 void reply_remove_tcb(struct tcb *t);
+/* sc is deleted or unbinds everything (SchedContext_Unbind): it keeps no call stack; its newest
+ * reply object forgets it (the callers stay blocked on their reply objects, which stay linked to
+ * each other). */
+void reply_detach_sc(struct sched_context *sc);
 /* The reply-cap invocation = Reply (Send/NBSend/Call on a reply cap, the first phase of
  * ReplyRecv): replier answers the caller blocked on reply, with grant the cap's Grant right;
  * nothing happens if no caller waits (a stale reply). sbuf as for ipc_transfer. */
