@@ -5,6 +5,7 @@
 #include <hal/mmu.h>
 #include <kaal/cdt.h>
 #include <kaal/kernel.h>
+#include <kaal/mcs.h>
 #include <kaal/objecttype.h>
 #include <kaal/printf.h>
 #include <kaal/string.h>
@@ -177,6 +178,9 @@ static word_t rootserver_size(const struct boot_state *b)
     size += BIT(seL4_ASIDPoolBits);
     size += b->extra_bi_size_bits ? BIT(b->extra_bi_size_bits) : 0;
     size += BIT(seL4_VSpaceBits);
+#ifdef CONFIG_KERNEL_MCS
+    size += BIT(seL4_MinSchedContextBits);
+#endif
     return size + b->n_paging * BIT(seL4_PageTableBits);
 }
 
@@ -247,6 +251,9 @@ static int rootserver_init(struct boot_state *b, const char **error)
     b->rs.paging_start = rootserver_alloc(b, seL4_PageTableBits, b->n_paging);
     b->rs.paging_end = b->rs_next;
     b->rs.tcb = rootserver_alloc(b, seL4_TCBBits, 1);
+#ifdef CONFIG_KERNEL_MCS
+    b->rs.sc = rootserver_alloc(b, seL4_MinSchedContextBits, 1);
+#endif
     kassert(b->rs_next == b->rs.end);
 
     b->root_slots = PTOV(cte_t, b->rs.cnode);
@@ -376,6 +383,40 @@ static int boot_frames_init(struct boot_state *b, const char **error)
     return 0;
 }
 
+#ifdef CONFIG_KERNEL_MCS
+/* MCS: one SchedControl cap per core (bootinfo schedcontrol), after the extra bootinfo frames. */
+static int sched_control_init(struct boot_state *b, const char **error)
+{
+    b->bi->schedcontrol.start = b->slot_pos_cur;
+    for (word_t core = 0; core < CONFIG_MAX_NUM_NODES; core++) {
+        if (!boot_provide_cap(b, cap_sched_control_cap_new(core))) {
+            *error = "boot: no root CNode slot for the SchedControl caps";
+            return -1;
+        }
+    }
+    b->bi->schedcontrol.end = b->slot_pos_cur;
+    return 0;
+}
+
+/* MCS: the root thread's scheduling context (slot 14): round robin (period stored as 0) with a
+ * budget of CONFIG_BOOT_THREAD_TIME_SLICE ms, its whole budget available now, bound to t. */
+static void root_sched_context_init(struct boot_state *b, struct tcb *t)
+{
+    struct sched_context *sc = sc_from_paddr(b->rs.sc);
+    uint64_t budget = mcs_us_to_ticks((uint64_t)CONFIG_BOOT_THREAD_TIME_SLICE * 1000u);
+    sc_init_object(sc, seL4_MinSchedContextBits);
+    sc->refill_max = sc_refill_max(seL4_MinSchedContextBits);
+    sc->period = 0;
+    sc->budget = budget;
+    sc->refills[0] = (refill_t){.release = 0, .amount = budget};
+    sc->refill_head = sc->refill_tail = 0;
+    sc->refill_count = 1;
+    boot_write_slot(b, seL4_CapInitThreadSC,
+                    cap_sched_context_cap_new(b->rs.sc, seL4_MinSchedContextBits));
+    sched_context_bind_tcb(sc, t);
+}
+#endif
+
 /* One frame cap per user-image page, ascending vaddr (bootinfo userImageFrames), mapped RWX. */
 static int user_image_init(struct boot_state *b, const char **error)
 {
@@ -433,12 +474,16 @@ static int root_thread_init(struct boot_state *b, const char **error)
     boot_write_slot(b, seL4_CapInitThreadTCB, cap_thread_cap_new(b->rs.tcb));
     ks.root_thread = t;
     sched_tcb_created(t);
+#ifdef CONFIG_KERNEL_MCS
+    root_sched_context_init(b, t);
+#endif
     sched_boot_thread(t);
     return 0;
 }
 
 /* The boot steps, in seL4's order. Each returns 0 or -1 with *error. Slots from 16 on fill in the
- * order the steps provide them: paging, extra bootinfo frames, user image frames, untypeds. */
+ * order the steps provide them: paging, extra bootinfo frames, (MCS: SchedControl caps,) user
+ * image frames, untypeds. */
 static int (*const boot_steps[])(struct boot_state *b, const char **error) = {
     boot_layout_init,  /* the root task's virtual layout from the loader's handoff */
     boot_freemem_init, /* the device tree's RAM minus every reserved region */
@@ -448,6 +493,9 @@ static int (*const boot_steps[])(struct boot_state *b, const char **error) = {
     bootinfo_init,     /* bootinfo's fixed fields, the extra bootinfo (DTB) */
     it_vspace_init,    /* slot 3, paging tables linked and their caps */
     boot_frames_init,  /* bootinfo frame (9), extra bootinfo frames, IPC buffer (10), mapped */
+#ifdef CONFIG_KERNEL_MCS
+    sched_control_init, /* MCS: the SchedControl caps (bootinfo schedcontrol) */
+#endif
     user_image_init,   /* user image frames, mapped */
     asid_init,         /* ASID pool (6) with the root VSpace at ASID 1, ASID control (5) */
     root_thread_init,  /* the root TCB (1), ready to run */

@@ -24,6 +24,9 @@ struct rootserver_objects {
     paddr_t extra_bi; /* 0 when there is no extra bootinfo */
     paddr_t paging_start, paging_end;
     paddr_t tcb;
+#ifdef CONFIG_KERNEL_MCS
+    paddr_t sc; /* the root thread's scheduling context (2^seL4_MinSchedContextBits bytes) */
+#endif
     paddr_t start, end; /* the whole block, [start, end) */
 };
 

@@ -135,6 +135,11 @@ exception_t decode_untyped_invocation(struct invocation_ctx *ctx)
     if (r.type == seL4_UntypedObject && r.user_size_bits < seL4_MinUntypedBits) {
         return syscall_error_invalid_argument(ctx, 1);
     }
+#ifdef CONFIG_KERNEL_MCS
+    if (r.type == seL4_SchedContextObject && r.user_size_bits < seL4_MinSchedContextBits) {
+        return syscall_error_invalid_argument(ctx, 1);
+    }
+#endif
 
     /* The destination CNode: the root itself, or the CNode cap at (node_index, node_depth). */
     cap_t node = root;

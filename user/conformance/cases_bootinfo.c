@@ -22,11 +22,16 @@ static void case_fixed_fields(struct conf_env *env)
 static void case_initial_caps(struct conf_env *env)
 {
     static const unsigned char want[seL4_NumInitialCaps] = {
-        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_THREAD,      KAAL_CAP_TAG_CNODE,
-        KAAL_CAP_TAG_VSPACE,    KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL,
-        KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
-        KAAL_CAP_TAG_FRAME,     KAAL_CAP_TAG_FRAME,       KAAL_CAP_TAG_DOMAIN,
-        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_NULL,          KAAL_CAP_TAG_THREAD,      KAAL_CAP_TAG_CNODE,
+        KAAL_CAP_TAG_VSPACE,        KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL,
+        KAAL_CAP_TAG_ASID_POOL,     KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_FRAME,         KAAL_CAP_TAG_FRAME,       KAAL_CAP_TAG_DOMAIN,
+        KAAL_CAP_TAG_NULL,          KAAL_CAP_TAG_NULL,
+#ifdef CONFIG_KERNEL_MCS
+        KAAL_CAP_TAG_SCHED_CONTEXT, /* slot 14: the root thread's scheduling context */
+#else
+        KAAL_CAP_TAG_NULL,
+#endif
         KAAL_CAP_TAG_NULL,
     };
     for (seL4_CPtr s = 0; s < seL4_NumInitialCaps; s++) {
@@ -34,7 +39,8 @@ static void case_initial_caps(struct conf_env *env)
     }
 }
 
-/* Slots from 16 upward: paging, extra bootinfo frames, image frames, untypeds, then empty. */
+/* Slots from 16 upward: paging, extra bootinfo frames, (MCS: SchedControl caps,) image frames,
+ * untypeds, then empty. */
 static void case_slot_regions(struct conf_env *env)
 {
     const seL4_BootInfo *bi = env->bi;
@@ -45,6 +51,10 @@ static void case_slot_regions(struct conf_env *env)
             bi->userImagePaging.end);
     seL4_Word after_extra = bi->extraBIPages.start == bi->extraBIPages.end ? bi->userImagePaging.end
                                                                            : bi->extraBIPages.end;
+#ifdef CONFIG_KERNEL_MCS
+    CONF_EQ(bi->schedcontrol.start, after_extra);
+    after_extra = bi->schedcontrol.end;
+#endif
     CONF_EQ(bi->userImageFrames.start, after_extra);
     CONF_CHECK(bi->userImageFrames.end > bi->userImageFrames.start);
     CONF_EQ(bi->untyped.start, bi->userImageFrames.end);

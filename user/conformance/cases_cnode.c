@@ -264,6 +264,7 @@ static void case_revoke_untyped(struct conf_env *env)
     CONF_EQ(sys_arm_page_get_address(f2).paddr, pa);
 }
 
+#ifndef CONFIG_KERNEL_MCS /* MCS has no CNode_SaveCaller */
 static void case_save_caller(struct conf_env *env)
 {
     seL4_CPtr s = conf_slot(env);
@@ -272,6 +273,7 @@ static void case_save_caller(struct conf_env *env)
     CONF_EQ(conf_tag(s), KAAL_CAP_TAG_NULL);
     CONF_ERR(sys_cnode_save_caller(ROOT, seL4_CapInitThreadTCB, DEPTH), seL4_DeleteFirst);
 }
+#endif
 
 static void case_cancel_badged_sends(struct conf_env *env)
 {
@@ -302,7 +304,9 @@ static const struct conf_case cases[] = {
     CONF_CASE(rotate_errors),
     CONF_CASE(delete),
     CONF_CASE(revoke_untyped),
+#ifndef CONFIG_KERNEL_MCS
     CONF_CASE(save_caller),
+#endif
     CONF_CASE(cancel_badged_sends),
 };
 const struct conf_area conf_area_cnode = CONF_AREA("cnode", cases);

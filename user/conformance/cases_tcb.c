@@ -213,16 +213,16 @@ static void case_configure_errors(struct conf_env *env)
               frame = conf_alloc(env, seL4_ARM_SmallPageObject, 0);
     seL4_CPtr no_asid = conf_alloc(env, seL4_ARM_VSpaceObject, 0);
     CONF_CHECK(!conf_failed());
-    CONF_ERR(sys_tcb_configure(tcb, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000200, frame),
+    CONF_ERR(conf_tcb_configure(tcb, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000200, frame),
              seL4_AlignmentError);
-    CONF_ERR(sys_tcb_configure(tcb, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000400,
-                               seL4_CapInitThreadTCB),
+    CONF_ERR(conf_tcb_configure(tcb, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000400,
+                                seL4_CapInitThreadTCB),
              seL4_IllegalOperation);
-    CONF_ERR(sys_tcb_configure(tcb, 0, ROOT, 0, no_asid, 0, 0, frame), seL4_IllegalOperation);
+    CONF_ERR(conf_tcb_configure(tcb, ROOT, 0, no_asid, 0, 0, frame), seL4_IllegalOperation);
     CONF_ERR(
-        sys_tcb_configure(tcb, 0, seL4_CapInitThreadTCB, 0, seL4_CapInitThreadVSpace, 0, 0, frame),
+        conf_tcb_configure(tcb, seL4_CapInitThreadTCB, 0, seL4_CapInitThreadVSpace, 0, 0, frame),
         seL4_IllegalOperation);
-    CONF_OK(sys_tcb_configure(tcb, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000400, frame));
+    CONF_OK(conf_tcb_configure(tcb, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000400, frame));
     CONF_ERR(sys_tcb_set_ipc_buffer(tcb, 0x10000008, frame), seL4_AlignmentError);
     CONF_ERR(sys_tcb_set_ipc_buffer(tcb, 0x10000000, ROOT), seL4_IllegalOperation);
     CONF_OK(sys_tcb_set_ipc_buffer(tcb, 0, frame));
@@ -235,7 +235,7 @@ static void case_priority_mcp_rules(struct conf_env *env)
 {
     seL4_CPtr auth = conf_alloc(env, seL4_TCBObject, 0), t = conf_alloc(env, seL4_TCBObject, 0);
     CONF_CHECK(!conf_failed());
-    CONF_OK(sys_tcb_set_sched_params(auth, seL4_CapInitThreadTCB, 50, 10));
+    CONF_OK(conf_tcb_set_sched_params(auth, seL4_CapInitThreadTCB, 50, 10));
     CONF_ERR(sys_tcb_set_priority(t, auth, 51), seL4_RangeError);
     CONF_EQ(seL4_GetMR(0), 0);
     CONF_EQ(seL4_GetMR(1), 50);
@@ -243,9 +243,9 @@ static void case_priority_mcp_rules(struct conf_env *env)
     CONF_ERR(sys_tcb_set_mc_priority(t, auth, 60), seL4_RangeError);
     CONF_EQ(seL4_GetMR(1), 50);
     CONF_OK(sys_tcb_set_mc_priority(t, auth, 40));
-    CONF_ERR(sys_tcb_set_sched_params(t, auth, 51, 1), seL4_RangeError);
-    CONF_ERR(sys_tcb_set_sched_params(t, auth, 1, 51), seL4_RangeError);
-    CONF_OK(sys_tcb_set_sched_params(t, auth, 50, 50));
+    CONF_ERR(conf_tcb_set_sched_params(t, auth, 51, 1), seL4_RangeError);
+    CONF_ERR(conf_tcb_set_sched_params(t, auth, 1, 51), seL4_RangeError);
+    CONF_OK(conf_tcb_set_sched_params(t, auth, 50, 50));
     CONF_ERR(sys_tcb_set_priority(t, ROOT, 1), seL4_InvalidCapability);
     CONF_EQ(seL4_GetMR(0), 1);
     /* The root's MCP is 255, and a priority above 255 is out of range. */

@@ -127,13 +127,38 @@ void conf_thread_make(struct conf_env *env, struct conf_thread *t, conf_thread_f
     t->ipc_buffer = (seL4_IPCBuffer *)(uintptr_t)buf;
     t->tls = buf - KAAL_TLS_BLOCK_SIZE;
     t->stack_top = t->tls - 64;
+#ifdef CONFIG_KERNEL_MCS /* the fault handler goes in with SetSchedParams below */
+    seL4_Error err =
+        sys_tcb_configure(t->tcb, ROOT, 0, seL4_CapInitThreadVSpace, 0, buf, t->ipc_frame);
+#else
     seL4_Error err = sys_tcb_configure(t->tcb, fault_ep, ROOT, 0, seL4_CapInitThreadVSpace, 0, buf,
                                        t->ipc_frame);
+#endif
     if (err != seL4_NoError) {
         conf_fail(__FILE__, __LINE__, "conf_thread_make: TCB_Configure", (seL4_Word)err, 0, 1);
         return;
     }
+#ifdef CONFIG_KERNEL_MCS
+    t->sc = conf_alloc(env, seL4_SchedContextObject, seL4_MinSchedContextBits);
+    if (conf_failed()) {
+        return;
+    }
+    err =
+        sys_sched_control_configure_flags(env->bi->schedcontrol.start, t->sc, CONF_THREAD_BUDGET_US,
+                                          CONF_THREAD_BUDGET_US, 0, 0, seL4_SchedContext_NoFlag);
+    if (err == seL4_IllegalOperation) {
+        conf_skip("needs SchedControl_ConfigureFlags (MCS scheduling contexts not implemented)");
+        return;
+    }
+    if (err != seL4_NoError) {
+        conf_fail(__FILE__, __LINE__, "conf_thread_make: SchedControl_ConfigureFlags",
+                  (seL4_Word)err, 0, 1);
+        return;
+    }
+    err = sys_tcb_set_sched_params(t->tcb, seL4_CapInitThreadTCB, prio, prio, t->sc, fault_ep);
+#else
     err = sys_tcb_set_sched_params(t->tcb, seL4_CapInitThreadTCB, prio, prio);
+#endif
     if (err != seL4_NoError) {
         conf_fail(__FILE__, __LINE__, "conf_thread_make: TCB_SetSchedParams", (seL4_Word)err, 0, 1);
     }
@@ -166,4 +191,4 @@ void conf_thread_spawn(struct conf_env *env, struct conf_thread *t, conf_thread_
     }
 }
 
-void conf_thread_join(struct conf_thread *t) { sys_wait(t->done, NULL); }
+void conf_thread_join(struct conf_thread *t) { (void)sys_wait(t->done, NULL); }

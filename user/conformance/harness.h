@@ -102,6 +102,21 @@ seL4_CPtr conf_copy(struct conf_env *env, seL4_CPtr src, seL4_CapRights_t rights
 seL4_Word conf_raw_call(seL4_CPtr cap, seL4_Word label, seL4_Word length, seL4_Word extra_caps,
                         const seL4_Word *mrs);
 
+/* The TCB invocations whose arguments differ between the configurations, in the form cases use
+ * in both: Configure without a fault handler, SetSchedParams without a scheduling context or
+ * fault handler (MCS: null caps; the base form's fault_ep word is 0). */
+#ifdef CONFIG_KERNEL_MCS
+#define conf_tcb_configure(tcb, cspace, cdata, vspace, vdata, buf, frame) \
+    sys_tcb_configure(tcb, cspace, cdata, vspace, vdata, buf, frame)
+#define conf_tcb_set_sched_params(tcb, auth, mcp, prio) \
+    sys_tcb_set_sched_params(tcb, auth, mcp, prio, seL4_CapNull, seL4_CapNull)
+#else
+#define conf_tcb_configure(tcb, cspace, cdata, vspace, vdata, buf, frame) \
+    sys_tcb_configure(tcb, 0, cspace, cdata, vspace, vdata, buf, frame)
+#define conf_tcb_set_sched_params(tcb, auth, mcp, prio) \
+    sys_tcb_set_sched_params(tcb, auth, mcp, prio)
+#endif
+
 /* --- Threads (conf_thread.c). A thread shares the root's CSpace and VSpace unless the case
  * changes them; its stack, TLS block and IPC buffer are frames of the case's memory mapped in the
  * root VSpace at CONF_THREAD_VA + i * CONF_THREAD_STRIDE (inside hostsim's user window), so every
@@ -112,7 +127,8 @@ seL4_Word conf_raw_call(seL4_CPtr cap, seL4_Word label, seL4_Word length, seL4_W
 #define CONF_THREAD_STRIDE 0x20000ull
 #define CONF_THREAD_STACK_PAGES 8
 #define CONF_THREAD_MAX 12
-#define CONF_THREAD_PRIO 100 /* below the root's 255: a thread runs once the root blocks */
+#define CONF_THREAD_PRIO 100       /* below the root's 255: a thread runs once the root blocks */
+#define CONF_THREAD_BUDGET_US 5000 /* MCS: each thread's budget (= period: round robin) */
 struct conf_thread;
 typedef void (*conf_thread_fn)(struct conf_thread *t);
 struct conf_thread {
@@ -122,11 +138,17 @@ struct conf_thread {
     seL4_Word base;                 /* user address of its first stack page */
     seL4_CPtr stack_frames[CONF_THREAD_STACK_PAGES];
     conf_thread_fn fn;
+#ifdef CONFIG_KERNEL_MCS
+    seL4_CPtr sc; /* its scheduling context */
+#endif
     volatile seL4_Word arg[6];  /* for the case */
     volatile seL4_Word out[16]; /* written by the thread */
 };
 /* Make a thread (TCB, stack, IPC buffer, done notification) at priority prio with fault handler
- * CPtr fault_ep (0: none), configured but not started. Fails the case on error. */
+ * CPtr fault_ep (0: none), configured but not started. Fails the case on error. MCS: fault_ep is
+ * copied into the TCB (SetSchedParams), and the thread gets a scheduling context of its own
+ * (round robin, CONF_THREAD_BUDGET_US); a kernel that cannot configure one yet (SchedControl
+ * answers IllegalOperation) skips the case. */
 void conf_thread_make(struct conf_env *env, struct conf_thread *t, conf_thread_fn fn,
                       seL4_Word prio, seL4_CPtr fault_ep);
 /* Start it (WriteRegisters pc, sp, x0 with resume). */
@@ -166,7 +188,7 @@ seL4_CPtr conf_map_frame(struct conf_env *env, seL4_Word vaddr, seL4_CapRights_t
 extern const struct conf_area conf_area_bootinfo, conf_area_cnode, conf_area_cspace,
     conf_area_untyped, conf_area_vspace, conf_area_syscall, conf_area_tcb, conf_area_ipc,
     conf_area_fault, conf_area_sched, conf_area_ntfn, conf_area_irq, conf_area_domain,
-    conf_area_switch;
+    conf_area_switch, conf_area_mcs;
 
 /* Run every case of every area; prints one line per case and the summary. Returns the number of
  * failed cases. */

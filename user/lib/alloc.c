@@ -61,6 +61,12 @@ unsigned kaal_object_size_bits(seL4_Word type, seL4_Word size_bits)
         return seL4_LargePageBits;
     case seL4_ARM_PageTableObject:
         return seL4_PageTableBits;
+#ifdef CONFIG_KERNEL_MCS
+    case seL4_SchedContextObject:
+        return (unsigned)size_bits;
+    case seL4_ReplyObject:
+        return seL4_ReplyBits;
+#endif
     default:
         return 0;
     }

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Conformance, MCS configuration only (docs/mcs.md, docs/abi.md): bootinfo and the initial caps,
+ * the system call numbers, SchedContext and Reply objects from Untyped_Retype, the MCS forms of
+ * the TCB invocations and each of their errors, the first-phase restriction of the combined
+ * system calls, stale replies. */
+#include "harness.h"
+
+#include <stddef.h>
+
+#ifdef CONFIG_KERNEL_MCS
+
+#define ROOT seL4_CapInitThreadCNode
+#define DEPTH seL4_WordBits
+
+/* A system call with every register the MCS calls use: x0..x5 in and out, x6 and x8 in. */
+static seL4_MessageInfo_t mcs_raw(seL4_Word sys, seL4_Word x0, seL4_MessageInfo_t info,
+                                  seL4_Word x6, seL4_Word x8, seL4_Word *badge)
+{
+    seL4_Word a0 = x0, a1 = info.words[0], a2 = 0, a3 = 0, a4 = 0, a5 = 0;
+    kaal_arch_syscall_x6x8(sys, &a0, &a1, &a2, &a3, &a4, &a5, x6, x8);
+    if (badge) {
+        *badge = a0;
+    }
+    seL4_MessageInfo_t out = {{a1}};
+    return out;
+}
+
+/* --- boot --- */
+
+/* Bootinfo has the MCS layout (schedcontrol at 152, untyped at 168) and one SchedControl cap, in
+ * the slot after the extra bootinfo frames and before the user image frames. */
+static void case_bootinfo_schedcontrol(struct conf_env *env)
+{
+    const seL4_BootInfo *bi = env->bi;
+    CONF_EQ(offsetof(seL4_BootInfo, schedcontrol), 152);
+    CONF_EQ(offsetof(seL4_BootInfo, untyped), 168);
+    CONF_EQ(offsetof(seL4_BootInfo, untypedList), 184);
+    CONF_EQ(bi->schedcontrol.end - bi->schedcontrol.start, CONFIG_MAX_NUM_NODES);
+    seL4_Word after_extra = bi->extraBIPages.start == bi->extraBIPages.end ? bi->userImagePaging.end
+                                                                           : bi->extraBIPages.end;
+    CONF_EQ(bi->schedcontrol.start, after_extra);
+    CONF_EQ(bi->userImageFrames.start, bi->schedcontrol.end);
+    CONF_EQ(conf_tag(bi->schedcontrol.start), KAAL_CAP_TAG_SCHED_CONTROL);
+}
+
+/* Slot 14 holds the root thread's scheduling context; the TCB is bound to it (so a scheduling
+ * context bound elsewhere cannot be given to the root thread, and the root cannot unbind it). */
+static void case_initial_caps(struct conf_env *env)
+{
+    (void)env;
+    CONF_EQ(seL4_CapInitThreadSC, 14);
+    CONF_EQ(conf_tag(seL4_CapInitThreadSC), KAAL_CAP_TAG_SCHED_CONTEXT);
+    CONF_EQ(conf_tag(seL4_CapInitThreadTCB), KAAL_CAP_TAG_THREAD);
+    /* Another TCB may not take it: it is bound to the root thread. */
+    seL4_CPtr t = conf_alloc(env, seL4_TCBObject, 0);
+    CONF_CHECK(!conf_failed());
+    CONF_ERR(sys_tcb_set_sched_params(t, seL4_CapInitThreadTCB, 0, 0, seL4_CapInitThreadSC,
+                                      seL4_CapNull),
+             seL4_IllegalOperation);
+    /* The root's own SC given again to the root: no change, no error. */
+    CONF_OK(sys_tcb_set_sched_params(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255, 255,
+                                     seL4_CapInitThreadSC, seL4_CapNull));
+}
+
+/* --- system calls --- */
+
+/* The MCS numbers (docs/abi.md#system-calls). */
+static void case_syscall_numbers(struct conf_env *env)
+{
+    (void)env;
+    CONF_EQ(seL4_SysCall, -1);
+    CONF_EQ(seL4_SysReplyRecv, -2);
+    CONF_EQ(seL4_SysNBSendRecv, -3);
+    CONF_EQ(seL4_SysNBSendWait, -4);
+    CONF_EQ(seL4_SysSend, -5);
+    CONF_EQ(seL4_SysNBSend, -6);
+    CONF_EQ(seL4_SysRecv, -7);
+    CONF_EQ(seL4_SysNBRecv, -8);
+    CONF_EQ(seL4_SysWait, -9);
+    CONF_EQ(seL4_SysNBWait, -10);
+    CONF_EQ(seL4_SysYield, -11);
+    CONF_EQ(seL4_SysDebugPutChar, -12);
+    CONF_EQ(seL4_SysDebugCapIdentify, -15);
+    CONF_EQ(seL4_SysDebugNameThread, -17);
+}
+
+/* What the numbers do: Wait (-9) and NBWait (-10) receive a notification's word without a reply
+ * object; -6 is NBSend now (the base Reply): silent on an endpoint with no receiver; NBRecv (-8)
+ * with a reply object and nothing pending gives badge 0; -15 is DebugCapIdentify. */
+static void case_syscall_behaviour(struct conf_env *env)
+{
+    seL4_CPtr ntfn = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr reply = conf_alloc(env, seL4_ReplyObject, 0);
+    CONF_CHECK(!conf_failed());
+    seL4_CPtr badged = conf_slot(env);
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_cnode_mint(ROOT, badged, DEPTH, ROOT, ntfn, DEPTH, seL4_AllRights, 0x30));
+    sys_signal(badged);
+    seL4_Word badge = 0;
+    mcs_raw((seL4_Word)-9, ntfn, seL4_MessageInfo_new(0, 0, 0, 0), 0, 0, &badge);
+    CONF_EQ(badge, 0x30);
+    badge = 77;
+    mcs_raw((seL4_Word)-10, ntfn, seL4_MessageInfo_new(0, 0, 0, 0), 0, 0, &badge);
+    CONF_EQ(badge, 0);
+    sys_signal(badged);
+    badge = 0;
+    (void)sys_poll(ntfn, &badge);
+    CONF_EQ(badge, 0x30);
+    mcs_raw((seL4_Word)-6, ep, seL4_MessageInfo_new(1, 0, 0, 0), 0, 0, NULL);
+    badge = 77;
+    mcs_raw((seL4_Word)-8, ep, seL4_MessageInfo_new(0, 0, 0, 0), reply, 0, &badge);
+    CONF_EQ(badge, 0);
+    badge = 0;
+    mcs_raw((seL4_Word)-15, seL4_CapInitThreadSC, seL4_MessageInfo_new(0, 0, 0, 0), 0, 0, &badge);
+    CONF_EQ(badge, KAAL_CAP_TAG_SCHED_CONTEXT);
+    sys_yield(); /* -11 returns to the caller (the root is alone at priority 255) */
+}
+
+/* --- objects --- */
+
+/* Retype: SchedContext objects of 2^size_bits bytes (>= 7), Reply objects of 32 bytes,
+ * notifications of 64 bytes; their tags; the size rule's error. */
+static void case_retype_objects(struct conf_env *env)
+{
+    seL4_CPtr ut = conf_untyped(env, 8);
+    seL4_CPtr s[3] = {conf_slot(env), conf_slot(env), conf_slot(env)};
+    CONF_CHECK(!conf_failed());
+    CONF_ERR(sys_untyped_retype(ut, seL4_SchedContextObject, 6, ROOT, 0, 0, s[0], 1),
+             seL4_InvalidArgument);
+    CONF_EQ(seL4_GetMR(0), 1);
+    CONF_EQ(conf_tag(s[0]), KAAL_CAP_TAG_NULL);
+    /* Two 128-byte SCs fill the 256-byte untyped; a third does not fit. */
+    CONF_OK(sys_untyped_retype(ut, seL4_SchedContextObject, 7, ROOT, 0, 0, s[0], 2));
+    CONF_EQ(conf_tag(s[0]), KAAL_CAP_TAG_SCHED_CONTEXT);
+    CONF_EQ(conf_tag(s[1]), KAAL_CAP_TAG_SCHED_CONTEXT);
+    CONF_ERR(sys_untyped_retype(ut, seL4_SchedContextObject, 7, ROOT, 0, 0, s[2], 1),
+             seL4_NotEnoughMemory);
+    /* Reply objects are 32 bytes: two fit a 64-byte untyped, a third does not; one 64-byte
+     * notification fills another. */
+    seL4_CPtr small = conf_untyped(env, 6), small2 = conf_untyped(env, 6);
+    seL4_CPtr r[3] = {conf_slot(env), conf_slot(env), conf_slot(env)};
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_untyped_retype(small, seL4_ReplyObject, 0, ROOT, 0, 0, r[0], 2));
+    CONF_EQ(conf_tag(r[0]), KAAL_CAP_TAG_REPLY);
+    CONF_EQ(conf_tag(r[1]), KAAL_CAP_TAG_REPLY);
+    CONF_ERR(sys_untyped_retype(small, seL4_ReplyObject, 0, ROOT, 0, 0, r[2], 1),
+             seL4_NotEnoughMemory);
+    CONF_OK(sys_untyped_retype(small2, seL4_NotificationObject, 0, ROOT, 0, 0, r[2], 1));
+    CONF_EQ(conf_tag(r[2]), KAAL_CAP_TAG_NOTIFICATION);
+    /* A SchedContext's size counts against the 47-bit limit like an untyped's. */
+    seL4_CPtr big = conf_untyped(env, 12), d = conf_slot(env);
+    CONF_CHECK(!conf_failed());
+    CONF_ERR(sys_untyped_retype(big, seL4_SchedContextObject, 48, ROOT, 0, 0, d, 1),
+             seL4_RangeError);
+    CONF_EQ(seL4_GetMR(0), 0);
+    CONF_EQ(seL4_GetMR(1), 47);
+    /* The object types after Reply are the AArch64 ones, shifted: 11 is a page table, 12 is
+     * past the end. */
+    CONF_OK(sys_untyped_retype(big, 11, 0, ROOT, 0, 0, d, 1));
+    CONF_EQ(conf_tag(d), KAAL_CAP_TAG_PAGE_TABLE);
+    seL4_CPtr d2 = conf_slot(env);
+    CONF_CHECK(!conf_failed());
+    CONF_ERR(sys_untyped_retype(big, 12, 0, ROOT, 0, 0, d2, 1), seL4_InvalidArgument);
+    CONF_EQ(seL4_GetMR(0), 0);
+}
+
+/* Device memory makes neither scheduling contexts nor reply objects: InvalidArgument(1). */
+static void case_retype_device(struct conf_env *env)
+{
+    const seL4_BootInfo *bi = env->bi;
+    seL4_CPtr dev = seL4_CapNull;
+    for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+        if (bi->untypedList[i].isDevice && bi->untypedList[i].sizeBits >= seL4_PageBits) {
+            dev = bi->untyped.start + i;
+            break;
+        }
+    }
+    if (dev == seL4_CapNull) {
+        CONF_SKIP("no device untyped");
+    }
+    seL4_CPtr s = conf_slot(env);
+    CONF_CHECK(!conf_failed());
+    CONF_ERR(sys_untyped_retype(dev, seL4_SchedContextObject, 7, ROOT, 0, 0, s, 1),
+             seL4_InvalidArgument);
+    CONF_EQ(seL4_GetMR(0), 1);
+    CONF_ERR(sys_untyped_retype(dev, seL4_ReplyObject, 0, ROOT, 0, 0, s, 1), seL4_InvalidArgument);
+    CONF_EQ(seL4_GetMR(0), 1);
+    CONF_EQ(conf_tag(s), KAAL_CAP_TAG_NULL);
+}
+
+/* A reply object nobody waits on: Send on it does nothing; Call on it gets the empty success
+ * reply (label 0, length 0). */
+static void case_stale_reply(struct conf_env *env)
+{
+    seL4_CPtr reply = conf_alloc(env, seL4_ReplyObject, 0);
+    CONF_CHECK(!conf_failed());
+    sys_send(reply, seL4_MessageInfo_new(5, 0, 0, 1));
+    seL4_MessageInfo_t info = sys_call(reply, seL4_MessageInfo_new(5, 0, 0, 1));
+    CONF_EQ(seL4_MessageInfo_get_label(info), 0);
+    CONF_EQ(seL4_MessageInfo_get_length(info), 0);
+    /* A reply cap is copied like any object cap under MCS. */
+    seL4_CPtr copy = conf_copy(env, reply, seL4_AllRights);
+    CONF_EQ(conf_tag(copy), KAAL_CAP_TAG_REPLY);
+}
+
+/* --- TCB invocations (MCS forms) --- */
+
+/* Configure: 3 words, no fault handler; shorter is TruncatedMessage. */
+static void case_tcb_configure(struct conf_env *env)
+{
+    seL4_CPtr tcb = conf_alloc(env, seL4_TCBObject, 0);
+    seL4_CPtr frame = conf_alloc(env, seL4_ARM_SmallPageObject, 0);
+    CONF_CHECK(!conf_failed());
+    CONF_EQ(KAAL_INV_TCBConfigure_LEN, 3);
+    CONF_EQ(TCBConfigure, 5);
+    seL4_SetCap(0, ROOT);
+    seL4_SetCap(1, seL4_CapInitThreadVSpace);
+    seL4_SetCap(2, frame);
+    seL4_Word w[3] = {0, 0, 0x10000400};
+    CONF_EQ(conf_raw_call(tcb, TCBConfigure, 2, 3, w), seL4_TruncatedMessage);
+    CONF_EQ(conf_raw_call(tcb, TCBConfigure, 3, 2, w), seL4_TruncatedMessage);
+    CONF_OK(sys_tcb_configure(tcb, ROOT, 0, seL4_CapInitThreadVSpace, 0, 0x10000400, frame));
+}
+
+/* SetSchedParams (cap1 = scheduling context, cap2 = fault handler): every error in seL4's order. */
+static void case_tcb_set_sched_params(struct conf_env *env)
+{
+    seL4_CPtr t = conf_alloc(env, seL4_TCBObject, 0);
+    seL4_CPtr sc = conf_alloc(env, seL4_SchedContextObject, seL4_MinSchedContextBits);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr ntfn = conf_alloc(env, seL4_NotificationObject, 0);
+    CONF_CHECK(!conf_failed());
+    seL4_CPtr ep_write = conf_copy(env, ep, seL4_CanWrite); /* no Grant, no GrantReply */
+    CONF_CHECK(!conf_failed());
+    CONF_EQ(TCBSetSchedParams, 8);
+    /* Two caps only: TruncatedMessage. */
+    seL4_SetCap(0, seL4_CapInitThreadTCB);
+    seL4_SetCap(1, seL4_CapNull);
+    seL4_Word w[2] = {0, 0};
+    CONF_EQ(conf_raw_call(t, TCBSetSchedParams, 2, 2, w), seL4_TruncatedMessage);
+    CONF_EQ(conf_raw_call(t, TCBSetSchedParams, 1, 3, w), seL4_TruncatedMessage);
+    /* cap0 not a TCB: InvalidCapability(1). */
+    CONF_ERR(sys_tcb_set_sched_params(t, ep, 0, 0, seL4_CapNull, seL4_CapNull),
+             seL4_InvalidCapability);
+    CONF_EQ(seL4_GetMR(0), 1);
+    /* mcp, then priority, above the authority's MCP: RangeError(0, 255). */
+    CONF_ERR(sys_tcb_set_sched_params(t, seL4_CapInitThreadTCB, 256, 0, seL4_CapNull, seL4_CapNull),
+             seL4_RangeError);
+    CONF_EQ(seL4_GetMR(0), 0);
+    CONF_EQ(seL4_GetMR(1), 255);
+    CONF_ERR(sys_tcb_set_sched_params(t, seL4_CapInitThreadTCB, 0, 256, seL4_CapNull, seL4_CapNull),
+             seL4_RangeError);
+    /* cap1 neither an SC nor null: InvalidCapability(2), even with a bad fault handler. */
+    CONF_ERR(sys_tcb_set_sched_params(t, seL4_CapInitThreadTCB, 0, 0, ep, ntfn),
+             seL4_InvalidCapability);
+    CONF_EQ(seL4_GetMR(0), 2);
+    /* cap2 not a valid handler (a notification; an endpoint without Grant/GrantReply):
+     * InvalidCapability(3). */
+    CONF_ERR(sys_tcb_set_sched_params(t, seL4_CapInitThreadTCB, 0, 0, seL4_CapNull, ntfn),
+             seL4_InvalidCapability);
+    CONF_EQ(seL4_GetMR(0), 3);
+    CONF_ERR(sys_tcb_set_sched_params(t, seL4_CapInitThreadTCB, 0, 0, seL4_CapNull, ep_write),
+             seL4_InvalidCapability);
+    CONF_EQ(seL4_GetMR(0), 3);
+    /* A null SC for the calling thread itself: IllegalOperation. */
+    CONF_ERR(sys_tcb_set_sched_params(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255, 255,
+                                      seL4_CapNull, seL4_CapNull),
+             seL4_IllegalOperation);
+    /* Bind sc to t with a fault handler; then t has an SC: another one is refused, and sc is
+     * bound, so a second TCB cannot take it. */
+    CONF_OK(sys_tcb_set_sched_params(t, seL4_CapInitThreadTCB, 10, 10, sc, ep));
+    seL4_CPtr sc2 = conf_alloc(env, seL4_SchedContextObject, seL4_MinSchedContextBits);
+    seL4_CPtr t2 = conf_alloc(env, seL4_TCBObject, 0);
+    CONF_CHECK(!conf_failed());
+    CONF_ERR(sys_tcb_set_sched_params(t, seL4_CapInitThreadTCB, 10, 10, sc2, ep),
+             seL4_IllegalOperation);
+    CONF_ERR(sys_tcb_set_sched_params(t2, seL4_CapInitThreadTCB, 10, 10, sc, ep),
+             seL4_IllegalOperation);
+    /* The same SC again is no change; a null SC unbinds it, after which t2 may take it. */
+    CONF_OK(sys_tcb_set_sched_params(t, seL4_CapInitThreadTCB, 10, 10, sc, ep));
+    CONF_OK(sys_tcb_set_sched_params(t, seL4_CapInitThreadTCB, 10, 10, seL4_CapNull, seL4_CapNull));
+    CONF_OK(sys_tcb_set_sched_params(t2, seL4_CapInitThreadTCB, 10, 10, sc, seL4_CapNull));
+}
+
+/* SetTimeoutEndpoint (cap0 = handler or null); SetSpace checks its fault handler (cap0) last. */
+static void case_tcb_timeout_endpoint_and_space(struct conf_env *env)
+{
+    seL4_CPtr t = conf_alloc(env, seL4_TCBObject, 0);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr ntfn = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr no_asid = conf_alloc(env, seL4_ARM_VSpaceObject, 0);
+    CONF_CHECK(!conf_failed());
+    CONF_EQ(TCBSetTimeoutEndpoint, 9);
+    CONF_EQ(conf_raw_call(t, TCBSetTimeoutEndpoint, 0, 0, NULL), seL4_TruncatedMessage);
+    CONF_ERR(sys_tcb_set_timeout_endpoint(t, ntfn), seL4_InvalidCapability);
+    CONF_EQ(seL4_GetMR(0), 1);
+    CONF_OK(sys_tcb_set_timeout_endpoint(t, ep));
+    CONF_OK(sys_tcb_set_timeout_endpoint(t, seL4_CapNull));
+    CONF_EQ(TCBSetSpace, 11);
+    CONF_ERR(sys_tcb_set_space(t, ntfn, ROOT, 0, seL4_CapInitThreadVSpace, 0),
+             seL4_InvalidCapability);
+    CONF_EQ(seL4_GetMR(0), 1);
+    /* A VSpace without an ASID is refused before the fault handler is looked at. */
+    CONF_ERR(sys_tcb_set_space(t, ntfn, ROOT, 0, no_asid, 0), seL4_IllegalOperation);
+    CONF_ERR(sys_tcb_set_space(t, ntfn, seL4_CapInitThreadTCB, 0, seL4_CapInitThreadVSpace, 0),
+             seL4_IllegalOperation);
+    seL4_SetCap(0, ep);
+    seL4_SetCap(1, ROOT);
+    seL4_Word w[2] = {0, 0};
+    CONF_EQ(conf_raw_call(t, TCBSetSpace, 2, 2, w), seL4_TruncatedMessage);
+    CONF_OK(sys_tcb_set_space(t, ep, ROOT, 0, seL4_CapInitThreadVSpace, 0));
+    /* The labels after SetTimeoutEndpoint moved up by one; CNode labels end at Rotate (25). */
+    CONF_EQ(TCBSetIPCBuffer, 10);
+    CONF_EQ(CNodeRotate, 25);
+    CONF_EQ(conf_raw_call(ROOT, 26, 2, 0, w), seL4_IllegalOperation);
+}
+
+/* --- the first phase of the combined calls --- */
+
+/* NBSendWait's send half may not invoke a CNode, TCB, SchedControl or SchedContext cap (the
+ * invocation is dropped without an error) but may signal a notification; its receive half runs
+ * either way. */
+static void case_first_phase(struct conf_env *env)
+{
+    seL4_CPtr ntfn = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr victim = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr t = conf_alloc(env, seL4_TCBObject, 0);
+    CONF_CHECK(!conf_failed());
+    seL4_CPtr badged = conf_slot(env);
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_cnode_mint(ROOT, badged, DEPTH, ROOT, ntfn, DEPTH, seL4_AllRights, 0x5));
+    /* CNode_Delete of `victim` in the first phase: refused, the cap stays; the Wait half then
+     * takes the pending signal. */
+    sys_signal(badged);
+    seL4_SetMR(0, victim);
+    seL4_SetMR(1, DEPTH);
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = seL4_MessageInfo_new(CNodeDelete, 0, 0, 2);
+    seL4_Word a0 = ntfn, a1 = info.words[0], a2 = victim, a3 = DEPTH, a4 = 0, a5 = 0;
+    kaal_arch_syscall_x6x8((seL4_Word)seL4_SysNBSendWait, &a0, &a1, &a2, &a3, &a4, &a5, ROOT, 0);
+    badge = a0;
+    CONF_EQ(badge, 0x5);
+    CONF_EQ(conf_tag(victim), KAAL_CAP_TAG_ENDPOINT);
+    /* A TCB: SetTLSBase in the first phase is refused (the thread's TPIDR_EL0 stays 0). */
+    sys_signal(badged);
+    a0 = ntfn, a1 = seL4_MessageInfo_new(TCBSetTLSBase, 0, 0, 1).words[0], a2 = 0x1230;
+    kaal_arch_syscall_x6x8((seL4_Word)seL4_SysNBSendWait, &a0, &a1, &a2, &a3, &a4, &a5, t, 0);
+    CONF_EQ(a0, 0x5);
+    seL4_UserContext regs;
+    CONF_OK(sys_tcb_read_registers(t, 0, 0, sizeof(regs) / sizeof(seL4_Word), &regs));
+    CONF_EQ(regs.tpidr_el0, 0);
+    CONF_OK(sys_tcb_set_tls_base(t, 0x1230));
+    CONF_OK(sys_tcb_read_registers(t, 0, 0, sizeof(regs) / sizeof(seL4_Word), &regs));
+    CONF_EQ(regs.tpidr_el0, 0x1230);
+    /* The SchedControl and SchedContext caps in the first phase: the receive half still runs. */
+    seL4_CPtr refused[2] = {env->bi->schedcontrol.start, seL4_CapInitThreadSC};
+    for (int i = 0; i < 2; i++) {
+        sys_signal(badged);
+        badge = 0;
+        mcs_raw((seL4_Word)seL4_SysNBSendWait, ntfn,
+                seL4_MessageInfo_new(SchedContextConsumed, 0, 0, 0), refused[i], 0, &badge);
+        CONF_EQ(badge, 0x5);
+    }
+    /* The send half signalling the notification itself: the Wait half receives that signal. */
+    badge = 0;
+    mcs_raw((seL4_Word)seL4_SysNBSendWait, ntfn, seL4_MessageInfo_new(0, 0, 0, 0), badged, 0,
+            &badge);
+    CONF_EQ(badge, 0x5);
+    /* Outside the first phase the same CNode_Delete works. */
+    CONF_OK(sys_cnode_delete(ROOT, victim, DEPTH));
+    CONF_EQ(conf_tag(victim), KAAL_CAP_TAG_NULL);
+}
+
+/* --- DebugCapIdentify of the MCS caps --- */
+static void case_cap_tags(struct conf_env *env)
+{
+    seL4_CPtr sc = conf_alloc(env, seL4_SchedContextObject, 8);
+    seL4_CPtr reply = conf_alloc(env, seL4_ReplyObject, 0);
+    CONF_CHECK(!conf_failed());
+    CONF_EQ(conf_tag(sc), 22);
+    CONF_EQ(conf_tag(reply), 8);
+    CONF_EQ(conf_tag(env->bi->schedcontrol.start), 24);
+    CONF_EQ(conf_tag(seL4_CapInitThreadSC), 22);
+}
+
+static const struct conf_case cases[] = {
+    CONF_CASE(bootinfo_schedcontrol), CONF_CASE(initial_caps),
+    CONF_CASE(syscall_numbers),       CONF_CASE(syscall_behaviour),
+    CONF_CASE(retype_objects),        CONF_CASE(retype_device),
+    CONF_CASE(stale_reply),           CONF_CASE(tcb_configure),
+    CONF_CASE(tcb_set_sched_params),  CONF_CASE(tcb_timeout_endpoint_and_space),
+    CONF_CASE(first_phase),           CONF_CASE(cap_tags),
+};
+const struct conf_area conf_area_mcs = CONF_AREA("mcs", cases);
+
+#endif /* CONFIG_KERNEL_MCS */
