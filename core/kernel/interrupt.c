@@ -40,4 +40,10 @@ void kernel_handle_pending_interrupt(void)
     hal_irq_ack(irq);
 }
 
-void kernel_handle_interrupt_entry(void) { kernel_handle_pending_interrupt(); }
+void kernel_handle_interrupt_entry(void)
+{
+#ifdef CONFIG_KERNEL_MCS
+    sched_interrupt_entry(); /* charge the time since the last entry first */
+#endif
+    kernel_handle_pending_interrupt();
+}

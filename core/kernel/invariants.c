@@ -877,7 +877,20 @@ bool kernel_invariants_hold(char *why, size_t why_len)
     for (uint32_t i = 0; i < n_caps; i++) {
         inv_threads_note_cap(caps[i].slot);
     }
-    return inv_threads_check(true, why, why_len) && vspace_invariants_hold(why, why_len);
+#ifdef CONFIG_KERNEL_MCS
+    bool sc_ok = true;
+    for (uint32_t i = 0; i < n_caps; i++) {
+        inv_mcs_note_cap(caps[i].slot, why, why_len, &sc_ok);
+    }
+    if (!sc_ok || !inv_threads_check(true, why, why_len) || !inv_mcs_check(why, why_len)) {
+        return false;
+    }
+#else
+    if (!inv_threads_check(true, why, why_len)) {
+        return false;
+    }
+#endif
+    return vspace_invariants_hold(why, why_len);
 }
 
 bool kernel_invariants_quick(char *why, size_t why_len)
@@ -888,7 +901,11 @@ bool kernel_invariants_quick(char *why, size_t why_len)
     if (ks.root_thread == NULL) {
         return true;
     }
-    return inv_threads_begin(why, why_len) && inv_threads_check(false, why, why_len);
+    return inv_threads_begin(why, why_len) && inv_threads_check(false, why, why_len)
+#ifdef CONFIG_KERNEL_MCS
+           && inv_mcs_check(why, why_len)
+#endif
+        ;
 }
 
 static unsigned inc_period = 1, inc_count;

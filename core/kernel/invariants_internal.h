@@ -18,7 +18,14 @@ void inv_threads_note_cap(const cte_t *slot);
  * caps, IRQ state and the port's cached state. full: the caps noted are every cap there is, so
  * also check what needs all of them (reachability, reply and IRQ handler caps, every queue). */
 bool inv_threads_check(bool full, char *why, size_t why_len);
+
 #ifdef CONFIG_KERNEL_MCS
+/* invariants_mcs.c: the scheduling contexts of every live thread, the release queue, the current
+ * SC and the timer deadline. Run after inv_threads_check (it uses its list of live threads). */
+bool inv_mcs_check(char *why, size_t why_len);
+/* Full check only: a cap the discovery found; a scheduling-context cap's SC is checked too. *ok
+ * false (with a reason in why) when it is broken; nothing is done once *ok is false. */
+void inv_mcs_note_cap(const cte_t *slot, char *why, size_t why_len, bool *ok);
 /* MCS reply objects and call stacks (invariants_reply.c; docs/mcs.md#invariants). Full check
  * only: a reply object a reply cap names (inv_threads_note_cap, after inv_threads_begin). */
 void inv_reply_note(const struct reply *r);

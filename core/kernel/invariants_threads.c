@@ -503,6 +503,18 @@ static bool check_thread(struct tinfo *ti)
     return true;
 }
 
+/* Must t be in a ready queue unless it is current or the scheduler's choice? Base: runnable. MCS:
+ * schedulable (a runnable thread without an active, released SC waits elsewhere: passive, or in
+ * the release queue; invariants_mcs.c checks those). */
+static bool thread_should_be_ready(const struct tcb *t)
+{
+#ifdef CONFIG_KERNEL_MCS
+    return sched_is_schedulable(t);
+#else
+    return thread_state_runnable(thread_state_type(t));
+#endif
+}
+
 static bool check_current_and_action(void)
 {
     struct tcb *idle = sched_idle_thread(), *cur = ks.cur_thread, *action = ks.sched_action;
@@ -535,8 +547,7 @@ static bool check_current_and_action(void)
         if (t->sched_queued && thr[i].in_ready != 1) {
             return fail("TCB %lx is marked queued but is not in its ready queue", VTOP(t), 0, 0);
         }
-        if (thread_state_runnable(thread_state_type(t)) && t != cur && t != action &&
-            thr[i].in_ready != 1) {
+        if (thread_should_be_ready(t) && t != cur && t != action && thr[i].in_ready != 1) {
             return fail("TCB %lx is runnable but in no ready queue, and neither the current thread "
                         "%lx nor the "
                         "scheduler's choice %lx",

@@ -25,6 +25,10 @@ void kernel_exit(void)
     if (cur == NULL) {
         return; /* no kernel booted */
     }
+#ifdef CONFIG_KERNEL_MCS
+    sched_schedule(); /* MCS: every exit wakes what is due and may move the deadline */
+    return;
+#endif
     if (ks.sched_action != SCHED_RESUME_CURRENT) {
         sched_schedule(); /* chooses and activates */
         return;

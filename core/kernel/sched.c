@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The scheduler (seL4's non-MCS scheduler): ready queues per (domain, priority) with a two-level
- * bitmap, the scheduler action, time slices, Yield, the idle thread and the domain schedule. */
+/* The scheduler: ready queues per (domain, priority) with a two-level bitmap, the scheduler
+ * action, Yield, the idle thread and the domain schedule; time slices in the base configuration,
+ * and under MCS (CONFIG_KERNEL_MCS) seL4-MCS's budgets instead: time charged to the current
+ * scheduling context on every kernel entry, the release queue, and the one-shot timer deadline. */
 #include <kaal/kernel.h>
 #include <kaal/printf.h>
 #include <kaal/sched.h>
 #include <kaal/string.h>
 #include <kaal/thread.h>
+#ifdef CONFIG_KERNEL_MCS
+#include <kaal/sporadic.h>
+#endif
 
 #define L2_BITS 6 /* one bitmap word covers 64 priorities */
 #define L2_WORDS ((CONFIG_NUM_PRIORITIES + (1 << L2_BITS) - 1) >> L2_BITS)
@@ -35,6 +40,18 @@ static struct {
 
     struct tcb idle;        /* never queued; ks.cur_thread when nothing runs */
     struct tcb *debug_head; /* every TCB object (sched_tcb_created) */
+
+#ifdef CONFIG_KERNEL_MCS
+    /* MCS time and budgets (seL4 ksCurTime, ksConsumed, ksCurSC, ksReprogram, ksReleaseQueue). */
+    ticks_t cur_time;                   /* the clock when this kernel entry began */
+    ticks_t consumed;                   /* used by cur_sc since its last charge, not charged yet */
+    struct sched_context *cur_sc;       /* the SC the current thread runs on */
+    bool reprogram;                     /* set the timer deadline again at this exit */
+    ticks_t deadline;                   /* the deadline last given to the timer */
+    struct sched_context *release_head; /* SCs waiting for their head refill, soonest first */
+    /* The idle thread's SC: round robin, never charged (its budget only bounds the deadline). */
+    _Alignas(struct sched_context) uint8_t idle_sc[seL4_CoreSchedContextBytes];
+#endif
 } sched;
 
 /* Default schedule: domain 0 for one tick at a time, which with one domain never switches. */
@@ -83,6 +100,17 @@ static inline bool runnable(const struct tcb *t)
     return thread_state_runnable(thread_state_type(t));
 }
 
+/* May t be in a ready queue? Base: runnable; MCS: runnable on an active SC whose refill is due
+ * (seL4 isSchedulable). */
+static inline bool schedulable(const struct tcb *t)
+{
+#ifdef CONFIG_KERNEL_MCS
+    return sched_is_schedulable(t);
+#else
+    return runnable(t);
+#endif
+}
+
 /* Link t (runnable, not queued, not the idle thread) at the head / tail of its queue. */
 static inline void link_head(struct tcb *t)
 {
@@ -123,7 +151,7 @@ static inline void link_tail(struct tcb *t)
 }
 
 /* The idle thread's state (IdleThreadState) is not runnable: it is never queued. */
-static inline bool can_queue(const struct tcb *t) { return !t->sched_queued && runnable(t); }
+static inline bool can_queue(const struct tcb *t) { return !t->sched_queued && schedulable(t); }
 
 void sched_enqueue(struct tcb *t)
 {
@@ -191,6 +219,11 @@ void sched_reschedule_required(void)
 
 void sched_possible_switch_to_general(struct tcb *t)
 {
+#ifdef CONFIG_KERNEL_MCS
+    if (!schedulable(t)) {
+        return; /* no SC, an inactive one, or waiting in the release queue */
+    }
+#endif
     if (dom_of(t) != cur_dom()) {
         sched_enqueue(t);
     } else if (ks.sched_action != SCHED_RESUME_CURRENT) {
@@ -201,6 +234,24 @@ void sched_possible_switch_to_general(struct tcb *t)
     }
 }
 
+#ifdef CONFIG_KERNEL_MCS
+/* seL4-MCS setPriority: a runnable thread that is queued or current is re-queued and the
+ * scheduler chooses again; a thread blocked in an endpoint or notification queue keeps its place
+ * in priority order (the IPC layer re-sorts it). */
+void sched_set_priority(struct tcb *t, word_t prio)
+{
+    kassert(prio < CONFIG_NUM_PRIORITIES); /* decoders check against the MCP, which is <= 255 */
+    if (runnable(t) && (t->sched_queued || t == ks.cur_thread)) {
+        sched_dequeue(t);
+        t->priority = prio;
+        sched_enqueue(t);
+        sched_reschedule_required();
+        return;
+    }
+    t->priority = prio;
+    ipc_priority_changed(t);
+}
+#else
 void sched_set_priority(struct tcb *t, word_t prio)
 {
     kassert(prio < CONFIG_NUM_PRIORITIES); /* decoders check against the MCP, which is <= 255 */
@@ -214,6 +265,7 @@ void sched_set_priority(struct tcb *t, word_t prio)
         }
     }
 }
+#endif
 
 void sched_set_domain(struct tcb *t, word_t dom)
 {
@@ -240,8 +292,11 @@ static void next_domain(void)
     sched.dom_restart = false;
     sched.dom_index = i;
     sched.cur_domain = sched.dom_schedule[i].domain;
-    sched.domain_time = sched.dom_schedule[i].duration;
+    sched.domain_time = sched.dom_schedule[i].duration; /* MCS: in timer ticks */
     ks.work_units = 0;
+#ifdef CONFIG_KERNEL_MCS
+    sched.reprogram = true;
+#endif
 }
 
 /* seL4 scheduleChooseNewThread: the head of the highest non-empty queue of the current domain
@@ -293,13 +348,14 @@ static inline void schedule(void)
     struct tcb *cur = ks.cur_thread;
     kassert(cur != NULL);
     /* The idle thread's state (IdleThreadState) is not runnable. */
-    bool was_runnable = runnable(cur);
+    bool was_runnable = schedulable(cur);
 
     if (action != SCHED_CHOOSE_NEW) {
         struct tcb *cand = action;
         kassert(cand != &sched.idle);
-        if (!runnable(cand)) {
-            /* The woken thread stopped again before this exit: choose. */
+        if (!schedulable(cand)) {
+            /* The woken thread stopped again before this exit (MCS: or lost its SC or its
+             * budget): choose. */
         } else if (was_runnable ? cand->priority < cur->priority
                                 : cur == &sched.idle || cand->priority < cur->priority) {
             /* Fastfail: is anything queued in the current domain (the current thread included)
@@ -337,15 +393,35 @@ static inline void schedule(void)
     choose_new_thread();
 }
 
+#ifdef CONFIG_KERNEL_MCS
+static void awaken(void);
+static void switch_sched_context(void);
+static void check_domain_time(void);
+#endif
+
 void sched_schedule(void)
 {
+#ifdef CONFIG_KERNEL_MCS
+    awaken();
+    check_domain_time();
+#endif
     schedule();
+#ifdef CONFIG_KERNEL_MCS
+    switch_sched_context();
+    mcs_set_next_deadline();
+#endif
     struct tcb *t = ks.cur_thread;
     if (thread_state_type(t) != ThreadState_Running) {
         thread_activate(t); /* Restart, or the idle thread */
     }
+#ifdef CONFIG_KERNEL_MCS
+    if (t->yield_to != NULL) {
+        sched_context_complete_yield_to(t); /* its YieldTo's reply, now that it runs again */
+    }
+#endif
 }
 
+#ifndef CONFIG_KERNEL_MCS
 void sched_timer_tick(void)
 {
     struct tcb *cur = ks.cur_thread;
@@ -374,6 +450,287 @@ void sched_handle_yield(void)
     link_tail(cur);
     sched_reschedule_required();
 }
+#endif
+
+#ifdef CONFIG_KERNEL_MCS
+/* ---- MCS: release queue ---------------------------------------------------------------------- */
+
+static inline struct sched_context *idle_sc(void)
+{
+    return (struct sched_context *)(void *)sched.idle_sc;
+}
+
+/* Queue sc (its thread runnable, off the ready queues) until its head refill is released; equal
+ * release times keep their order of arrival. A new head moves the deadline. */
+static void release_enqueue(struct sched_context *sc)
+{
+    kassert(!sc->in_release_queue && sc->tcb != NULL && !sc->tcb->sched_queued);
+    ticks_t release = refill_head(sc)->release;
+    struct sched_context **link = &sched.release_head;
+    while (*link != NULL && refill_head(*link)->release <= release) {
+        link = &(*link)->release_next;
+    }
+    if (link == &sched.release_head) {
+        sched.reprogram = true;
+    }
+    sc->release_next = *link;
+    *link = sc;
+    sc->in_release_queue = 1;
+}
+
+void sched_release_remove(struct sched_context *sc)
+{
+    if (!sc->in_release_queue) {
+        return;
+    }
+    struct sched_context **link = &sched.release_head;
+    while (*link != sc) {
+        kassert(*link != NULL); /* in_release_queue: it is on the list */
+        link = &(*link)->release_next;
+    }
+    if (link == &sched.release_head) {
+        sched.reprogram = true;
+    }
+    *link = sc->release_next;
+    sc->release_next = NULL;
+    sc->in_release_queue = 0;
+}
+
+void sched_postpone(struct sched_context *sc)
+{
+    kassert(sc->tcb != NULL);
+    sched_dequeue(sc->tcb);
+    release_enqueue(sc);
+    sched.reprogram = true;
+}
+
+/* Every SC whose head refill is released by now leaves the release queue; its thread may run. */
+static void awaken(void)
+{
+    while (sched.release_head != NULL && refill_ready(sched.release_head, sched.cur_time)) {
+        struct sched_context *sc = sched.release_head;
+        sched.release_head = sc->release_next;
+        sc->release_next = NULL;
+        sc->in_release_queue = 0;
+        sched.reprogram = true;
+        kassert(sc->tcb != NULL && refill_sufficient(sc, 0)); /* only postponed SCs wait */
+        sched_possible_switch_to(sc->tcb);
+    }
+}
+
+void sched_context_resume(struct sched_context *sc)
+{
+    if (sc != NULL && sc->tcb != NULL && sched_is_schedulable(sc->tcb) &&
+        !(refill_ready(sc, sched.cur_time) && refill_sufficient(sc, 0))) {
+        sched_postpone(sc);
+    }
+}
+
+void sched_unblock_check(struct sched_context *sc)
+{
+    if (sc_sporadic(sc) && sc != sched.cur_sc && refill_unblock_check(sc, sched.cur_time)) {
+        sched.reprogram = true;
+    }
+}
+
+/* ---- MCS: charging time ------------------------------------------------------------------------
+ */
+
+/* seL4 updateTimestamp: the clock now; the time since the last entry is owed by cur_sc. */
+static void update_timestamp(void)
+{
+    ticks_t prev = sched.cur_time;
+    sched.cur_time = hal_timer_now();
+    kassert(sched.cur_time >= prev && sched.cur_time < MAX_RELEASE_TIME); /* a monotonic clock */
+    ticks_t used = sched.cur_time - prev;
+    sched.consumed += used;
+    if (CONFIG_NUM_DOMAINS > 1) {
+        sched.domain_time = used + MIN_BUDGET >= sched.domain_time ? 0 : sched.domain_time - used;
+    }
+}
+
+static inline bool cur_domain_expired(void)
+{
+    return CONFIG_NUM_DOMAINS > 1 && sched.domain_time == 0;
+}
+
+static void check_domain_time(void)
+{
+    if (cur_domain_expired()) {
+        sched.reprogram = true;
+        sched_reschedule_required();
+    }
+}
+
+/* seL4 commitTime: charge what cur_sc owes (the head refill can pay it: the entry checked). */
+static void commit_time(void)
+{
+    struct sched_context *sc = sched.cur_sc;
+    if (sc->refill_max > 0 && sc != idle_sc()) {
+        if (sched.consumed > 0) {
+            kassert(refill_sufficient(sc, sched.consumed));
+            if (sc_round_robin(sc)) {
+                refill_rr_charge(sc, sched.consumed);
+            } else {
+                refill_budget_check(sc, sched.consumed);
+            }
+        }
+        sc->consumed += sched.consumed;
+    }
+    sched.consumed = 0;
+}
+
+/* The current thread's time on its SC is over: a timeout fault if it is owed one (sporadic, a
+ * handler), else behind its equals if the budget is back already (round robin), else the release
+ * queue. */
+static void end_timeslice(bool can_timeout_fault)
+{
+    struct tcb *cur = ks.cur_thread;
+    struct sched_context *sc = sched.cur_sc;
+    if (can_timeout_fault && !sc_round_robin(sc) && mcs_has_timeout_handler(cur)) {
+        mcs_send_timeout_fault(cur);
+    } else if (refill_ready(sc, sched.cur_time) && refill_sufficient(sc, 0)) {
+        sched_append(cur);
+    } else {
+        sched_postpone(sc);
+    }
+}
+
+/* seL4 chargeBudget: cur_sc pays consumed in full (its turn is over) and the current thread
+ * leaves the CPU. */
+static void charge_budget(ticks_t consumed, bool can_timeout_fault)
+{
+    struct sched_context *sc = sched.cur_sc;
+    if (sc != idle_sc() && sc->refill_max > 0) {
+        if (sc_round_robin(sc)) {
+            refill_rr_reset(sc);
+        } else {
+            refill_budget_check(sc, consumed);
+        }
+        kassert(refill_head(sc)->amount >= MIN_BUDGET);
+        sc->consumed += consumed;
+    }
+    sched.consumed = 0;
+    struct tcb *cur = ks.cur_thread;
+    if (sched_is_schedulable(cur)) {
+        kassert(cur->sched_context == sc); /* the SC it ran on this entry */
+        end_timeslice(can_timeout_fault);
+        sched_reschedule_required();
+        sched.reprogram = true;
+    }
+}
+
+/* seL4 checkBudget: may the current thread go on with this entry's work? */
+static bool check_budget(void)
+{
+    if (refill_sufficient(sched.cur_sc, sched.consumed)) {
+        if (cur_domain_expired()) {
+            sched.reprogram = true;
+            sched_reschedule_required();
+            return false;
+        }
+        return true;
+    }
+    charge_budget(sched.consumed, true);
+    return false;
+}
+
+bool mcs_charge_on_entry(void)
+{
+    update_timestamp();
+    bool ok = check_budget();
+    struct tcb *cur = ks.cur_thread;
+    if (!ok && runnable(cur)) {
+        /* The system call (or the fault) is taken again when the thread next runs. */
+        sched_set_thread_state(cur, ThreadState_Restart);
+    }
+    return ok;
+}
+
+void sched_interrupt_entry(void)
+{
+    update_timestamp();
+    (void)check_budget(); /* the interrupt is handled either way */
+}
+
+void sched_timer_tick(void)
+{
+    hal_timer_ack_deadline();
+    sched.reprogram = true; /* a refill or a budget end is due: the exit decides anew */
+}
+
+/* ---- MCS: the exit --------------------------------------------------------------------------- */
+
+/* seL4 switchSchedContext: the chosen thread's SC becomes cur_sc; the time owed is charged to the
+ * old one whenever the deadline is about to move. */
+static void switch_sched_context(void)
+{
+    struct sched_context *sc = ks.cur_thread->sched_context;
+    kassert(sc != NULL); /* chosen threads are schedulable; the idle thread has its own */
+    if (sc != sched.cur_sc) {
+        sched.reprogram = true;
+        if (!sc->sporadic) {
+            refill_unblock_check(sc, sched.cur_time); /* constant bandwidth: merge on switch */
+        }
+        kassert(refill_ready(sc, sched.cur_time) && refill_sufficient(sc, 0));
+    }
+    if (sched.reprogram) {
+        commit_time();
+    }
+    sched.cur_sc = sc;
+}
+
+void mcs_set_next_deadline(void)
+{
+    if (!sched.reprogram) {
+        return;
+    }
+    sched.reprogram = false;
+    ticks_t next = sched.cur_time + refill_head(ks.cur_thread->sched_context)->amount;
+    if (CONFIG_NUM_DOMAINS > 1) {
+        next = MIN(next, sched.cur_time + sched.domain_time);
+    }
+    if (sched.release_head != NULL) {
+        next = MIN(next, refill_head(sched.release_head)->release);
+    }
+    kassert(next >= sched.cur_time);
+    /* Early by the timer's precision; a deadline already past fires at once. */
+    sched.deadline = next - MCS_TIMER_PRECISION_TICKS;
+    hal_timer_set_deadline(sched.deadline);
+}
+
+/* ---- MCS: Yield --------------------------------------------------------------------------------
+ */
+
+/* seL4-MCS handleYield: the rest of the head refill is charged (no timeout fault), but Consumed
+ * grows only by the time really used. */
+void sched_handle_yield(void)
+{
+    struct sched_context *sc = sched.cur_sc;
+    ticks_t used = sc->consumed + sched.consumed;
+    charge_budget(refill_head(sc)->amount, false);
+    sc->consumed = used;
+}
+
+/* ---- MCS: state for the SC layer, the checker and tests -----------------------------------------
+ */
+
+ticks_t sched_cur_time(void) { return sched.cur_time; }
+struct sched_context *sched_cur_sc(void) { return sched.cur_sc; }
+struct sched_context *sched_idle_sc(void) { return idle_sc(); }
+struct sched_context *sched_release_queue_head(void) { return sched.release_head; }
+ticks_t sched_programmed_deadline(void) { return sched.deadline; }
+ticks_t sched_consumed(void) { return sched.consumed; }
+bool sched_reprogram_pending(void) { return sched.reprogram; }
+
+void sched_commit_if_current(struct sched_context *sc)
+{
+    if (sc == sched.cur_sc) {
+        commit_time();
+        sched.reprogram = true;
+    }
+}
+#endif /* CONFIG_KERNEL_MCS */
 
 struct tcb *sched_idle_thread(void) { return &sched.idle; }
 
@@ -398,6 +755,19 @@ void sched_init(void)
     thread_state_ptr_set_ts_type(&idle->state, ThreadState_IdleThreadState); /* never runnable */
     kstrlcpy(idle->name, "idle", sizeof(idle->name));
     ks.cur_thread = idle;
+
+#ifdef CONFIG_KERNEL_MCS
+    /* The clock starts now; the idle thread runs on a round-robin SC of the boot time slice. */
+    sched.cur_time = hal_timer_now();
+    struct sched_context *sc = idle_sc();
+    refill_new(sc, MIN_REFILLS, MCS_US_TO_TICKS(CONFIG_BOOT_THREAD_TIME_SLICE * 1000ull), 0,
+               sched.cur_time);
+    sc->tcb = idle;
+    idle->sched_context = sc;
+    sched.cur_sc = sc;
+    sched.reprogram = true;
+    sched.deadline = UINT64_MAX;
+#endif
 }
 
 void sched_boot_thread(struct tcb *t)

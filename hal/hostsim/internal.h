@@ -25,6 +25,8 @@ void hostsim_irq_reset(void);
 void hostsim_irq_set_pending(unsigned long irq);
 /* Is a line other than the kernel timer's unmasked (could an interrupt still wake a thread)? */
 bool hostsim_user_irq_unmasked(void);
+/* MCS (timer.c): the virtual clock back to 0 with no deadline, for a freshly booted machine. */
+void hostsim_clock_reset(void);
 /* Interrupts taken so far (hal_irq_ack): a preempted system call takes one. */
 extern unsigned long hostsim_irq_acks;
 

@@ -196,6 +196,9 @@ static int boot_machine(const void *dtb, size_t dtb_size, const struct hostsim_u
     hostsim_shutdown();
     hostsim_did_panic = false;
     hostsim_note_boot();
+#ifdef CONFIG_KERNEL_MCS
+    hostsim_clock_reset(); /* timer.c: a fresh machine's clock starts at 0 */
+#endif
     hostsim_set_preempt_interval(0);
     hostsim_emu_active = false;
 

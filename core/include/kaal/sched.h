@@ -41,8 +41,23 @@ void sched_reschedule_required(void);
  * domain, higher priority), else queue it. Inline for the common case (one domain, no action yet).
  */
 void sched_possible_switch_to_general(struct tcb *t);
+#ifdef CONFIG_KERNEL_MCS
+/* MCS: may t be in a ready queue (seL4 isSchedulable)? Runnable, on an active SC that is not
+ * waiting in the release queue for its next refill. */
+static inline bool sched_is_schedulable(const struct tcb *t)
+{
+    const struct sched_context *sc = t->sched_context;
+    return thread_state_runnable(thread_state_get_ts_type(t->state)) && sc != NULL &&
+           sc->refill_max > 0 && !sc->in_release_queue;
+}
+#endif
 static inline void sched_possible_switch_to(struct tcb *t)
 {
+#ifdef CONFIG_KERNEL_MCS
+    if (!sched_is_schedulable(t)) {
+        return; /* no SC, an inactive one, or waiting for its refill: it cannot run yet */
+    }
+#endif
     if (CONFIG_NUM_DOMAINS == 1 && ks.sched_action == SCHED_RESUME_CURRENT) {
         ks.sched_action = t;
     } else {
@@ -98,13 +113,61 @@ void *sched_state(word_t *size);
  * idle thread when nothing is runnable). */
 void sched_schedule(void);
 
-/* One timer tick: charge the current thread's time slice (round robin on expiry) and advance the
- * domain schedule. Kernel context, from the timer interrupt. */
+/* The timer interrupt. Base: one tick: charge the current thread's time slice (round robin on
+ * expiry) and advance the domain schedule. MCS: the one-shot deadline passed: acknowledge it; the
+ * exit path wakes what is due and sets the next deadline. Kernel context. */
 void sched_timer_tick(void);
 
 /* Yield: the current thread goes to the tail of its queue and the scheduler chooses again.
+ * MCS (seL4-MCS handleYield): the rest of its head refill is charged without a timeout fault
+ * (Consumed counts only the time used): round robin: the tail of its queue with a fresh budget;
+ * sporadic: the release queue until the next refill.
  * (Not named sched_yield: on hostsim that would replace the host C library's sched_yield.) */
 void sched_handle_yield(void);
+
+#ifdef CONFIG_KERNEL_MCS
+/* ---- MCS (the SC layer, the IPC layer, the entries, the checker) ---- */
+#include <kaal/sporadic.h>
+
+/* Interrupt entry, before the interrupt is handled: charge the time since the last entry
+ * (seL4 updateTimestamp + checkBudget; the current thread may lose the CPU, nothing restarts). */
+void sched_interrupt_entry(void);
+/* sc's thread (runnable, off the ready queues) waits in the release queue for sc's head refill. */
+void sched_postpone(struct sched_context *sc);
+/* Take sc off the release queue if it is on it. */
+void sched_release_remove(struct sched_context *sc);
+/* seL4 schedContext_resume: sc's thread is schedulable but sc's head refill is not ready or too
+ * small: postpone it. Any sc (NULL, unbound: nothing). */
+void sched_context_resume(struct sched_context *sc);
+/* seL4's refill_unblock_check where a thread is unblocked (IPC, signal, reply, resume, bind):
+ * for a sporadic sc other than the current one, a due head moves to now and absorbs overlaps. */
+void sched_unblock_check(struct sched_context *sc);
+/* Charge what is owed to sc now if it is the current SC (ConfigureFlags on the running SC: the
+ * old parameters pay for the time used under them). */
+void sched_commit_if_current(struct sched_context *sc);
+/* A thread t blocked in an endpoint or notification queue changed priority: the IPC layer keeps
+ * the queue in priority order (ipc.c). */
+void ipc_priority_changed(struct tcb *t);
+
+/* The clock at this kernel entry; the SC the current thread runs on; the idle thread's SC; the
+ * release queue's head (then ->release_next); the deadline last programmed; the time not yet
+ * charged; whether the exit will program the deadline again. */
+ticks_t sched_cur_time(void);
+struct sched_context *sched_cur_sc(void);
+struct sched_context *sched_idle_sc(void);
+struct sched_context *sched_release_queue_head(void);
+ticks_t sched_programmed_deadline(void);
+ticks_t sched_consumed(void); /* time used since cur_sc was last charged */
+bool sched_reprogram_pending(void);
+/* schedcontext.c: SchedContext_YieldTo finished for t, which runs again: its answer (label 0,
+ * MR0 = µs consumed on the SC it yielded to); and t's YieldTo forgotten without an answer
+ * (Suspend, deletion of t). */
+void sched_context_complete_yield_to(struct tcb *t);
+void sched_context_cancel_yield_to(struct tcb *t);
+/* schedcontext.c: the second word of t's timeout-fault message, the µs consumed on its SC since
+ * the last read (the counter restarts), into words[0]: 1 word, or 0 when t has no SC. */
+word_t sc_timeout_fault_consumed(struct tcb *t, word_t *words);
+#endif
 
 /* The idle thread (never in a queue). */
 struct tcb *sched_idle_thread(void);

@@ -94,7 +94,8 @@ void gic_enable_kernel_irq(word_t irq);
 /* Is any line unmasked for user space (hal_irq_unmask)? */
 bool gic_user_irq_enabled(void);
 
-/* timer.c: the EL1 virtual timer ticking every CONFIG_TIMER_TICK_MS; CNTKCTL_EL1: EL0 reads only
+/* timer.c: the EL1 virtual timer ticking every CONFIG_TIMER_TICK_MS (MCS: one-shot deadlines,
+ * the hal_timer_* functions of <hal/hal.h>, and no timer_reload); CNTKCTL_EL1: EL0 reads only
  * the virtual count, and only with CONFIG_EXPORT_VCNT_USER. Boot, after gic_init. timer_reload
  * starts the next period (and clears the pending tick). */
 void timer_init(void);
@@ -102,7 +103,8 @@ void timer_init(void);
 void aarch64_pmu_init(void);
 void timer_reload(void);
 word_t timer_frequency(void);
-/* A tick was handled (hal_irq_ack of the timer line): count it and start the next period. */
+/* A tick was handled (hal_irq_ack of the timer line): count it and start the next period (MCS:
+ * only count it; core acknowledged the deadline). */
 void timer_tick_done(void);
 word_t timer_ticks(void);
 

@@ -83,6 +83,19 @@ void hal_irq_set_trigger(word_t irq, bool edge);
  * cannot fail (a target without a CPU drops it). */
 void hal_irq_issue_sgi(word_t sgi, word_t target);
 
+/* The MCS kernel's one-shot timer (CONFIG_KERNEL_MCS; the base kernel ticks periodically on
+ * HAL_TIMER_IRQ instead, a port matter). Its clock counts at 62.5 MHz (MCS_TIMER_CLOCK_HZ of
+ * <kaal/mcs.h>: aarch64, the EL1 virtual count CNTVCT_EL0; hostsim, the deterministic virtual
+ * clock). Kernel context, interrupts masked; none can fail.
+ *   hal_timer_now: the clock, monotonic.
+ *   hal_timer_set_deadline: HAL_TIMER_IRQ becomes pending once the clock reaches `ticks` (at once
+ *     if it has already); replaces the previous deadline.
+ *   hal_timer_ack_deadline: the timer interrupt was taken: no more until the next deadline is set
+ *     (called before the interrupt's hal_irq_ack). */
+word_t hal_timer_now(void);
+void hal_timer_set_deadline(word_t ticks);
+void hal_timer_ack_deadline(void);
+
 /* Core changed a VSpace binding: an ASID pool was created or deleted, an ASID assigned or
  * released, or a VSpace cap inserted into, moved between or removed from slots (a TCB's VTable
  * slot among them). Whatever a port derived from the VTable slots and ASID tables is stale (the

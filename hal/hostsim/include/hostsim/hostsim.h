@@ -95,6 +95,17 @@ bool hostsim_cache_zeroed_not_cleaned(uint64_t pa, uint64_t bytes);
 /* How many times SGI sgi was issued (IRQControl SGI signal caps). */
 unsigned hostsim_sgi_count(unsigned sgi);
 
+/* --- The MCS virtual clock (MCS builds only: CONFIG_KERNEL_MCS; hal/hostsim/timer.c) ---
+ * The kernel's clock counts 62.5 MHz ticks from 0 at boot and moves only when told to, so
+ * budgets and releases are measured in the simulation's own time. Advancing it by n ticks lets
+ * the current thread (a puppet) run for that long: every deadline the kernel programmed inside
+ * the interval is taken as a timer interrupt at exactly its tick (the current thread may change
+ * there), and the clock ends n ticks later. */
+void hostsim_clock_advance(uint64_t ticks);
+uint64_t hostsim_clock_now(void);
+/* The deadline the kernel last programmed and has not acknowledged, UINT64_MAX when none. */
+uint64_t hostsim_clock_deadline(void);
+
 /* Every n-th preemption check sees a pending timer interrupt (0: never). Lets tests drive the
  * restart paths of preemptible operations deterministically. */
 void hostsim_set_preempt_interval(unsigned n);

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* hostsim's MCS timer: a deterministic virtual clock at the kernel's 62.5 MHz and one one-shot
+ * deadline (the hal_timer_* contract of <hal/hal.h>). Simulated time moves only when a test or the
+ * simulator moves it (hostsim_clock_advance), never with the host's clock, so runs are
+ * reproducible; each deadline it passes is taken as a timer interrupt at that very tick. */
+#include <hal/hal.h>
+#include <hostsim/hostsim.h>
+#include <kaal/gen_config.h>
+
+#include "internal.h"
+
+#ifdef CONFIG_KERNEL_MCS
+
+static struct {
+    uint64_t now;      /* ticks since the machine booted */
+    uint64_t deadline; /* UINT64_MAX: none */
+} clock = {.deadline = UINT64_MAX};
+
+void hostsim_clock_reset(void)
+{
+    clock.now = 0;
+    clock.deadline = UINT64_MAX;
+}
+
+word_t hal_timer_now(void) { return clock.now; }
+
+void hal_timer_set_deadline(word_t ticks)
+{
+    clock.deadline = ticks;
+    if (ticks <= clock.now) {
+        hostsim_irq_set_pending(HAL_TIMER_IRQ); /* already passed: as the hardware, at once */
+    }
+}
+
+void hal_timer_ack_deadline(void) { clock.deadline = UINT64_MAX; }
+
+uint64_t hostsim_clock_now(void) { return clock.now; }
+uint64_t hostsim_clock_deadline(void) { return clock.deadline; }
+
+void hostsim_clock_advance(uint64_t ticks)
+{
+    uint64_t target = clock.now + ticks;
+    while (clock.deadline <= target) {
+        if (clock.deadline > clock.now) {
+            clock.now = clock.deadline;
+        }
+        uint64_t was = clock.deadline;
+        hostsim_tick(1); /* the timer interrupt, taken at the deadline */
+        if (clock.deadline == was) {
+            break; /* the kernel did not take it (halted, or not booted): time just goes on */
+        }
+    }
+    if (target > clock.now) {
+        clock.now = target;
+    }
+}
+
+#endif
