@@ -180,7 +180,7 @@ void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, boo
     }
     sched_set_thread_state(receiver, ThreadState_Running);
     ipc_sc_unblock(receiver);
-    ipc_wake(receiver);
+    sched_possible_switch_to(receiver);
 }
 
 void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blocking,
@@ -230,7 +230,7 @@ void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blockin
         }
     } else {
         sched_set_thread_state(sender, ThreadState_Running);
-        ipc_wake(sender);
+        sched_possible_switch_to(sender);
     }
 }
 
@@ -262,7 +262,7 @@ static void ep_restart_thread(struct tcb *t)
     if (t->fault[0] == seL4_Fault_NullFault) {
         sched_set_thread_state(t, ThreadState_Restart);
         ipc_sc_unblock(t);
-        ipc_wake(t);
+        sched_possible_switch_to(t);
     } else {
         sched_set_thread_state(t, ThreadState_Inactive);
     }

@@ -80,7 +80,7 @@ static void ntfn_maybe_donate_sc(notification_t *ntfn, struct tcb *t)
     if (sc != NULL && sc->tcb == NULL) {
         sched_context_donate(sc, t);
         ipc_sc_unblock(t);
-        ipc_sc_resume(sc);
+        sched_context_resume(sc);
     }
 }
 
@@ -90,7 +90,7 @@ static void ntfn_wake(notification_t *ntfn, struct tcb *t, word_t badge)
     hal_reg_set(&t->arch, REG_BADGE, badge);
     sched_set_thread_state(t, ThreadState_Running);
     ntfn_maybe_donate_sc(ntfn, t);
-    ipc_wake(t);
+    sched_possible_switch_to(t);
 }
 
 /* t waits again: if it runs on ntfn's SC, the SC goes back to ntfn (seL4
@@ -251,7 +251,7 @@ void ntfn_cancel_all(notification_t *ntfn)
 #ifndef CONFIG_KERNEL_MCS
         sched_enqueue(t);
 #else
-        ipc_wake(t);
+        sched_possible_switch_to(t);
 #endif
         t = next;
     }

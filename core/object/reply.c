@@ -126,16 +126,6 @@ void reply_remove_tcb(struct tcb *t)
     reply_unlink(r, t);
 }
 
-void reply_detach_sc(struct sched_context *sc)
-{
-    struct reply *head = sc->reply;
-    if (head != NULL) {
-        kassert(head->sc == sc && head->next == NULL); /* sc heads its stack */
-        head->sc = NULL;
-        sc->reply = NULL;
-    }
-}
-
 void reply_finalise(struct reply *r)
 {
     struct tcb *t = r->tcb;
@@ -160,15 +150,15 @@ void reply_finalise(struct reply *r)
 static void reply_resume_caller(struct tcb *t, word_t fault_answered)
 {
     struct sched_context *sc = t->sched_context;
-    if (sc == NULL || !thread_state_runnable(thread_state_type(t))) {
-        return;
+    if (sc == NULL || !sc_active(sc) || !thread_state_runnable(thread_state_type(t))) {
+        return; /* it runs when it gets (or its SC gets) time */
     }
-    if (sc_released(sc)) {
+    if (refill_ready(sc, sched_cur_time()) && refill_sufficient(sc, 0)) {
         sched_possible_switch_to(t);
     } else if (mcs_has_timeout_handler(t) && fault_answered != seL4_Fault_Timeout) {
         mcs_send_timeout_fault(t);
     } else {
-        ipc_sc_postpone(sc);
+        sched_postpone(sc);
     }
 }
 

@@ -41,7 +41,7 @@ void sc_finalise(struct sched_context *sc)
         sched_context_unbind_tcb(sc);
     }
     sc->notification = 0;
-    reply_detach_sc(sc);
+    sc->reply = NULL;
     sc->yield_from = NULL;
 }
 
@@ -85,7 +85,7 @@ void sched_context_unbind_all(struct sched_context *sc)
         sched_context_unbind_tcb(sc);
     }
     sched_context_unbind_ntfn(sc);
-    reply_detach_sc(sc);
+    sc->reply = NULL;
 }
 
 void sched_context_donate(struct sched_context *sc, struct tcb *to)

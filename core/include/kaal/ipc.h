@@ -5,8 +5,8 @@
 #define KAAL_IPC_H
 
 #include <kaal/errors.h>
-#include <kaal/sched.h>
 #include <kaal/objects.h>
+#include <kaal/sched.h>
 #include <kaal/structures.h>
 
 /* Endpoint state field values (structures.bf). */
@@ -82,31 +82,17 @@ static inline void ipc_queue_insert(struct tcb **head, struct tcb **tail, struct
  * <kaal/sched.h>, calls them). */
 void ep_reorder(struct tcb *t);
 void ntfn_reorder(struct tcb *t);
-/* The scheduling-context layer's side of a wake-up (until the SC layer provides them, they are
- * what the skeleton's SCs need: none has refills to refresh, none waits for one): can t run now
- * (seL4 isSchedulable); t leaves a wait, its sporadic SC pulls due refills forward (seL4
- * refill_unblock_check); sc was lent and waits for its refill if its budget is not due (seL4
- * schedContext_resume); t's SC's budget is not due after a reply, it waits (seL4 postpone). */
-static inline bool ipc_sc_schedulable(const struct tcb *t)
+/* t changed priority (sched_set_priority): if it waits in an endpoint or notification queue, it
+ * moves to its new place there (ipc.c). */
+void ipc_priority_changed(struct tcb *t);
+/* t leaves a wait: its SC, if sporadic and not the running one, pulls due refills forward (seL4
+ * refill_unblock_check where IPC unblocks a thread; sched_unblock_check). */
+static inline void ipc_sc_unblock(struct tcb *t)
 {
-    const struct sched_context *sc = t->sched_context;
-    word_t ts = thread_state_get_ts_type(t->state);
-    return (ts == ThreadState_Running || ts == ThreadState_Restart) && sc != NULL &&
-           sc->refill_max != 0 && !sc->in_release_queue;
-}
-static inline void ipc_sc_unblock(struct tcb *t) { (void)t; }
-/* t was made runnable by IPC: it runs if it may (seL4 possibleSwitchTo, which does nothing for a
- * thread without an SC or waiting for a refill). */
-static inline void ipc_wake(struct tcb *t)
-{
-    if (ipc_sc_schedulable(t)) {
-        sched_possible_switch_to(t);
+    if (t->sched_context != NULL) {
+        sched_unblock_check(t->sched_context);
     }
 }
-static inline void ipc_sc_resume(struct sched_context *sc) { (void)sc; }
-static inline void ipc_sc_postpone(struct sched_context *sc) { (void)sc; }
-/* The thread whose priority changed waits in an IPC queue: re-sort it (sched_set_priority). */
-void ipc_priority_changed(struct tcb *t);
 /* t is about to wait on an endpoint: if it runs on its bound notification's SC, the SC goes back
  * to the notification (seL4 maybeReturnSchedContext). */
 void ntfn_return_sc_of(struct tcb *t);

@@ -110,10 +110,6 @@ void reply_unlink(struct reply *reply, struct tcb *tcb);
 /* t blocked on reply is cancelled (Suspend, deletion): its reply object leaves the stack (seL4
  * reply_remove_tcb). */
 void reply_remove_tcb(struct tcb *t);
-/* sc is deleted or unbinds everything (SchedContext_Unbind): it keeps no call stack; its newest
- * reply object forgets it (the callers stay blocked on their reply objects, which stay linked to
- * each other). */
-void reply_detach_sc(struct sched_context *sc);
 /* The reply-cap invocation = Reply (Send/NBSend/Call on a reply cap, the first phase of
  * ReplyRecv): replier answers the caller blocked on reply, with grant the cap's Grant right;
  * nothing happens if no caller waits (a stale reply). sbuf as for ipc_transfer. */
