@@ -26,6 +26,12 @@ bool inv_mcs_check(char *why, size_t why_len);
 /* Full check only: a cap the discovery found; a scheduling-context cap's SC is checked too. *ok
  * false (with a reason in why) when it is broken; nothing is done once *ok is false. */
 void inv_mcs_note_cap(const cte_t *slot, char *why, size_t why_len, bool *ok);
+/* MCS reply objects and call stacks (invariants_reply.c; docs/mcs.md#invariants). Full check
+ * only: a reply object a reply cap names (inv_threads_note_cap, after inv_threads_begin). */
+void inv_reply_note(const struct reply *r);
+/* Every thread of the list inv_threads_begin read: its reply object and its SC's newest one,
+ * every call stack; full: also the reply objects noted (then forgotten). */
+bool inv_reply_check(bool full, char *why, size_t why_len);
 #endif
 #endif
 

@@ -193,6 +193,7 @@ void inv_threads_note_cap(const cte_t *slot)
         /* MCS: the thread a reply object links (its caller or receiver) is reachable through it.
          * The reply objects' own invariants are the reply layer's (mcs-reply). */
         const struct reply *r = reply_from_paddr(cap_reply_cap_get_ptr(cap));
+        inv_reply_note(r);
         struct tinfo *ti = r->tcb != NULL ? live(VTOP(r->tcb)) : NULL;
         if (ti != NULL && ti->reply_caps < UINT8_MAX) {
             ti->reply_caps++;
@@ -594,6 +595,12 @@ static bool check_caps(void)
                 "TCB %lx is unreachable: no cap, queue, reply cap or the current slot names it",
                 VTOP(ti->t), 0, 0);
         }
+#ifdef CONFIG_KERNEL_MCS
+        if (ti->t->reply != NULL && ti->reply_caps == 0) {
+            return fail("TCB %lx holds reply object %lx, which no reply cap names", VTOP(ti->t),
+                        VTOP(ti->t->reply), 0);
+        }
+#endif
         if (ti->t->bound_notification != 0 &&
             set_find(KEY_NAMED(KEY_NTFN(ti->t->bound_notification))) == NONE) {
             return fail("TCB %lx is bound to notification %lx, which no cap names", VTOP(ti->t),
@@ -662,6 +669,11 @@ bool inv_threads_check(bool full, char *why, size_t why_len)
                         VTOP(thr[i].t), thread_state_get_blocking_object(thr[i].t->state), ts);
         }
     }
+#ifdef CONFIG_KERNEL_MCS
+    if (!inv_reply_check(full, why, why_len)) {
+        return false;
+    }
+#endif
     if (!check_current_and_action() || !check_irq_table() || (full && !check_caps())) {
         return false;
     }

@@ -312,27 +312,36 @@ void ipc_handle_reply(void)
 
 /* ---- cancelling -------------------------------------------------------------------------- */
 
+#ifdef CONFIG_KERNEL_MCS
+void ipc_cancel(struct tcb *t)
+{
+    t->fault[0] = seL4_Fault_NullFault; /* a cancelled IPC drops the fault it carried */
+    switch (thread_state_type(t)) {
+    case ThreadState_BlockedOnSend:
+    case ThreadState_BlockedOnReceive:
+        ep_cancel_ipc(t); /* and a receiver's reply object is freed */
+        return;
+    case ThreadState_BlockedOnNotification:
+        ntfn_cancel_signal(t);
+        return;
+    case ThreadState_BlockedOnReply:
+        reply_remove_tcb(t); /* cut out of its call stack; the SC stays where it is */
+        return;
+    default:
+        return;
+    }
+}
+#else
 void ipc_cancel(struct tcb *t)
 {
     switch (thread_state_type(t)) {
     case ThreadState_BlockedOnSend:
     case ThreadState_BlockedOnReceive:
-#ifdef CONFIG_KERNEL_MCS
-        if (t->reply != NULL) {
-            reply_unlink(t->reply, t);
-        }
-#endif
         ep_cancel_ipc(t);
         return;
     case ThreadState_BlockedOnNotification:
         ntfn_cancel_signal(t);
         return;
-#ifdef CONFIG_KERNEL_MCS
-    case ThreadState_BlockedOnReply:
-        t->fault[0] = seL4_Fault_NullFault;
-        reply_remove_tcb(t);
-        return;
-#else
     case ThreadState_BlockedOnReply: {
         t->fault[0] = seL4_Fault_NullFault;
         /* The one-shot reply cap to t sits right after its master reply cap in the tree. */
@@ -344,11 +353,28 @@ void ipc_cancel(struct tcb *t)
         }
         return;
     }
-#endif
     default:
         return;
     }
 }
+#endif
+
+#ifdef CONFIG_KERNEL_MCS
+void ipc_priority_changed(struct tcb *t)
+{
+    switch (thread_state_type(t)) {
+    case ThreadState_BlockedOnSend:
+    case ThreadState_BlockedOnReceive:
+        ep_reorder(t);
+        return;
+    case ThreadState_BlockedOnNotification:
+        ntfn_reorder(t);
+        return;
+    default:
+        return; /* in no queue */
+    }
+}
+#endif
 
 /* ---- system calls on IPC caps ------------------------------------------------------------ */
 

@@ -5,11 +5,13 @@
 #include <kaal/kernel.h>
 #include <kaal/mcs.h>
 #include <kaal/objects.h>
+#include <kaal/printf.h>
 #include <kaal/sched.h>
 #include <kaal/thread.h>
 
 /* ---- the queue --------------------------------------------------------------------------- */
 
+#ifndef CONFIG_KERNEL_MCS
 static void ep_append(endpoint_t *ep, struct tcb *t)
 {
     kassert(t->ep_next == NULL && t->ep_prev == NULL); /* a thread waits on one queue at a time */
@@ -22,6 +24,19 @@ static void ep_append(endpoint_t *ep, struct tcb *t)
     }
     endpoint_ptr_set_queue_tail(ep, VTOP(t));
 }
+#else
+/* MCS queues are priority ordered: t goes behind every waiter of its priority or higher (seL4
+ * tcbEPAppend under MCS). */
+static void ep_append(endpoint_t *ep, struct tcb *t)
+{
+    kassert(t->ep_next == NULL && t->ep_prev == NULL); /* a thread waits on one queue at a time */
+    struct tcb *head = tcb_from_paddr(endpoint_get_queue_head(*ep));
+    struct tcb *tail = tcb_from_paddr(endpoint_get_queue_tail(*ep));
+    ipc_queue_insert(&head, &tail, t);
+    endpoint_ptr_set_queue_head(ep, VTOP(head));
+    endpoint_ptr_set_queue_tail(ep, VTOP(tail));
+}
+#endif
 
 /* Remove t from the endpoint's queue (t must be in it); an emptied queue makes the ep idle. */
 static void ep_dequeue(endpoint_t *ep, struct tcb *t)
@@ -73,8 +88,9 @@ static inline void ep_dequeue_head(endpoint_t *ep, struct tcb *t)
     }
 }
 
+#ifndef CONFIG_KERNEL_MCS
 void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant,
-             bool can_grant_reply, bool blocking, bool is_call MCS_ARG(bool can_donate))
+             bool can_grant_reply, bool blocking, bool is_call)
 {
     if (endpoint_get_state(*ep) != EP_RECV) {
         if (blocking) {
@@ -86,25 +102,6 @@ void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, boo
     struct tcb *receiver = tcb_from_paddr(endpoint_get_queue_head(*ep));
     ep_dequeue_head(ep, receiver);
     ipc_transfer(sender, sbuf, ep, badge, can_grant, receiver);
-#ifdef CONFIG_KERNEL_MCS
-    /* MCS (mcs-reply refines): the receiver's reply object takes the caller; a one-way send may
-     * donate the sender's SC to a passive receiver (seL4 sendIPC). */
-    struct reply *reply = receiver->reply;
-    if (reply != NULL) {
-        reply_unlink(reply, receiver);
-    }
-    thread_state_ptr_set_ts_type(&receiver->state, ThreadState_Running);
-    sched_possible_switch_to(receiver);
-    if (is_call) {
-        if (reply != NULL && (can_grant || can_grant_reply)) {
-            reply_push(sender, receiver, reply, can_donate);
-        } else {
-            sched_set_thread_state(sender, ThreadState_Inactive);
-        }
-    } else if (can_donate && receiver->sched_context == NULL && sender->sched_context != NULL) {
-        sched_context_donate(sender->sched_context, receiver);
-    }
-#else
     bool reply_can_grant = thread_state_get_blocking_ipc_can_grant(receiver->state);
     /* Running is runnable: sched_set_thread_state would only set the state's type. */
     thread_state_ptr_set_ts_type(&receiver->state, ThreadState_Running);
@@ -117,18 +114,10 @@ void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, boo
                                    ThreadState_Inactive); /* seL4: a Call that cannot be answered */
         }
     }
-#endif
 }
 
-void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap,
-                bool blocking MCS_ARG(struct reply *reply))
+void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blocking)
 {
-#ifdef CONFIG_KERNEL_MCS
-    /* A reply object still attached to another thread: that thread's IPC is cancelled first. */
-    if (reply != NULL && reply->tcb != NULL) {
-        ipc_cancel(reply->tcb);
-    }
-#endif
     if (ntfn_take_bound_signal(receiver)) {
         return;
     }
@@ -136,12 +125,6 @@ void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap,
         if (blocking) {
             ep_block(ep, receiver, ThreadState_BlockedOnReceive, EP_RECV, 0,
                      cap_endpoint_cap_get_can_grant(ep_cap), 0, false);
-#ifdef CONFIG_KERNEL_MCS
-            receiver->reply = reply;
-            if (reply != NULL) {
-                reply->tcb = receiver;
-            }
-#endif
         } else {
             hal_reg_set(&receiver->arch, REG_BADGE, 0); /* NBRecv with nothing pending */
         }
@@ -158,21 +141,104 @@ void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap,
         /* Running is runnable: sched_set_thread_state would only set the state's type. */
         thread_state_ptr_set_ts_type(&sender->state, ThreadState_Running);
         sched_possible_switch_to(sender);
-#ifdef CONFIG_KERNEL_MCS
-    } else if (reply != NULL && (can_grant || can_grant_reply)) {
-        bool can_donate = sender->sched_context != NULL && sender->fault[0] != seL4_Fault_Timeout;
-        reply_push(sender, receiver, reply, can_donate);
-#else
     } else if (can_grant || can_grant_reply) {
         ipc_setup_caller_cap(sender, receiver, cap_endpoint_cap_get_can_grant(ep_cap));
-#endif
     } else {
         sched_set_thread_state(sender, ThreadState_Inactive);
     }
 }
 
+#else /* CONFIG_KERNEL_MCS */
+
+void ep_send(endpoint_t *ep, struct tcb *sender, word_t *sbuf, word_t badge, bool can_grant,
+             bool can_grant_reply, bool blocking, bool is_call, bool can_donate)
+{
+    if (endpoint_get_state(*ep) != EP_RECV) {
+        if (blocking) {
+            ep_block(ep, sender, ThreadState_BlockedOnSend, EP_SEND, badge, can_grant,
+                     can_grant_reply, is_call);
+        }
+        return; /* NBSend with nobody waiting: the message is dropped */
+    }
+    struct tcb *receiver = tcb_from_paddr(endpoint_get_queue_head(*ep));
+    ep_dequeue_head(ep, receiver);
+    ipc_transfer(sender, sbuf, ep, badge, can_grant, receiver);
+    /* The receiver's reply object leaves it: it goes to the caller, or is free again. */
+    struct reply *reply = receiver->reply;
+    if (reply != NULL) {
+        reply_unlink(reply, receiver);
+    }
+    if (is_call || sender->fault[0] != seL4_Fault_NullFault) {
+        if (reply != NULL && (can_grant || can_grant_reply)) {
+            reply_push(sender, receiver, reply, can_donate);
+        } else {
+            sched_set_thread_state(sender, ThreadState_Inactive); /* cannot be answered */
+        }
+    } else if (can_donate && receiver->sched_context == NULL) {
+        /* NBSendRecv / NBSendWait: the send half lends the sender's time one way. */
+        sched_context_donate(sender->sched_context, receiver);
+    }
+    sched_set_thread_state(receiver, ThreadState_Running);
+    ipc_sc_unblock(receiver);
+    sched_possible_switch_to(receiver);
+}
+
+void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blocking,
+                struct reply *reply)
+{
+    (void)ep_cap;
+    if (reply != NULL && reply->tcb != NULL && reply->tcb != receiver) {
+        /* The reply object still serves another thread: that IPC ends first. */
+        kuser_error("Reply object already has unexecuted reply!");
+        ipc_cancel(reply->tcb);
+    }
+    if (ntfn_take_bound_signal(receiver)) {
+        return;
+    }
+    if (blocking) {
+        /* Running on the bound notification's SC: it goes back before the thread waits. */
+        ntfn_return_sc_of(receiver);
+    }
+    if (endpoint_get_state(*ep) != EP_SEND) {
+        if (blocking) {
+            ep_block(ep, receiver, ThreadState_BlockedOnReceive, EP_RECV, 0, false, 0, false);
+            receiver->reply = reply;
+            if (reply != NULL) {
+                reply->tcb = receiver;
+            }
+        } else {
+            hal_reg_set(&receiver->arch, REG_BADGE, 0); /* NBRecv with nothing pending */
+        }
+        return;
+    }
+    struct tcb *sender = tcb_from_paddr(endpoint_get_queue_head(*ep));
+    ep_dequeue_head(ep, sender);
+    word_t badge = thread_state_get_blocking_ipc_badge(sender->state);
+    bool can_grant = thread_state_get_blocking_ipc_can_grant(sender->state);
+    bool can_grant_reply = thread_state_get_blocking_ipc_can_grant_reply(sender->state);
+    bool is_call = thread_state_get_blocking_ipc_is_call(sender->state);
+    ipc_transfer(sender, IPC_BUFFER_UNKNOWN, ep, badge, can_grant, receiver);
+    ipc_sc_unblock(sender);
+    if (is_call || sender->fault[0] != seL4_Fault_NullFault) {
+        if ((can_grant || can_grant_reply) && reply != NULL) {
+            /* A timeout fault never lends the faulting thread's time. */
+            bool can_donate =
+                sender->sched_context != NULL && sender->fault[0] != seL4_Fault_Timeout;
+            reply_push(sender, receiver, reply, can_donate);
+        } else {
+            sched_set_thread_state(sender, ThreadState_Inactive);
+        }
+    } else {
+        sched_set_thread_state(sender, ThreadState_Running);
+        sched_possible_switch_to(sender);
+    }
+}
+
+#endif /* CONFIG_KERNEL_MCS */
+
 /* ---- cancelling -------------------------------------------------------------------------- */
 
+#ifndef CONFIG_KERNEL_MCS
 /* Let a thread released from a queue run its system call again from the svc. */
 static void ep_restart_thread(struct tcb *t)
 {
@@ -181,6 +247,27 @@ static void ep_restart_thread(struct tcb *t)
     sched_set_thread_state(t, ThreadState_Restart);
     sched_enqueue(t);
 }
+#else
+/* Let a thread released from a queue run its system call again from the svc; a receiver's reply
+ * object is freed. A thread that was delivering a fault cannot redo it: it stops (seL4 under MCS
+ * cancelAllIPC). Threads without an SC become Restart but wait for one. */
+static void ep_restart_thread(struct tcb *t)
+{
+    t->ep_next = NULL;
+    t->ep_prev = NULL;
+    struct reply *reply = t->reply;
+    if (reply != NULL) {
+        reply_unlink(reply, t);
+    }
+    if (t->fault[0] == seL4_Fault_NullFault) {
+        sched_set_thread_state(t, ThreadState_Restart);
+        ipc_sc_unblock(t);
+        sched_possible_switch_to(t);
+    } else {
+        sched_set_thread_state(t, ThreadState_Inactive);
+    }
+}
+#endif
 
 void ep_cancel_all(endpoint_t *ep)
 {
@@ -224,5 +311,25 @@ void ep_cancel_ipc(struct tcb *t)
     (void)type;
     endpoint_t *ep = PTOV(endpoint_t, thread_state_get_blocking_object(t->state));
     ep_dequeue(ep, t);
+#ifdef CONFIG_KERNEL_MCS
+    struct reply *reply = t->reply;
+    if (reply != NULL) {
+        reply_unlink(reply, t); /* leaves t Inactive */
+        return;
+    }
+#endif
     sched_set_thread_state(t, ThreadState_Inactive);
 }
+
+#ifdef CONFIG_KERNEL_MCS
+void ep_reorder(struct tcb *t)
+{
+    kassert(thread_state_type(t) == ThreadState_BlockedOnSend ||
+            thread_state_type(t) == ThreadState_BlockedOnReceive);
+    endpoint_t *ep = PTOV(endpoint_t, thread_state_get_blocking_object(t->state));
+    word_t state = endpoint_get_state(*ep);
+    ep_dequeue(ep, t); /* may make the endpoint idle for a moment */
+    ep_append(ep, t);
+    endpoint_ptr_set_state(ep, state);
+}
+#endif

@@ -4,12 +4,15 @@
  * deletion needs. */
 #include <kaal/ipc.h>
 #include <kaal/kernel.h>
+#include <kaal/mcs.h>
 #include <kaal/objects.h>
+#include <kaal/printf.h>
 #include <kaal/sched.h>
 #include <kaal/thread.h>
 
 /* ---- the queue --------------------------------------------------------------------------- */
 
+#ifndef CONFIG_KERNEL_MCS
 static void ntfn_append(notification_t *ntfn, struct tcb *t)
 {
     kassert(t->ep_next == NULL && t->ep_prev == NULL); /* a thread waits on one queue at a time */
@@ -22,6 +25,18 @@ static void ntfn_append(notification_t *ntfn, struct tcb *t)
     }
     notification_ptr_set_queue_tail(ntfn, VTOP(t));
 }
+#else
+/* MCS queues are priority ordered (ipc_queue_insert). */
+static void ntfn_append(notification_t *ntfn, struct tcb *t)
+{
+    kassert(t->ep_next == NULL && t->ep_prev == NULL); /* a thread waits on one queue at a time */
+    struct tcb *head = tcb_from_paddr(notification_get_queue_head(*ntfn));
+    struct tcb *tail = tcb_from_paddr(notification_get_queue_tail(*ntfn));
+    ipc_queue_insert(&head, &tail, t);
+    notification_ptr_set_queue_head(ntfn, VTOP(head));
+    notification_ptr_set_queue_tail(ntfn, VTOP(tail));
+}
+#endif
 
 /* Remove t from the queue (t must be in it); an emptied queue makes the notification idle. */
 static void ntfn_dequeue(notification_t *ntfn, struct tcb *t)
@@ -43,14 +58,61 @@ static void ntfn_dequeue(notification_t *ntfn, struct tcb *t)
     }
 }
 
+#ifndef CONFIG_KERNEL_MCS
 /* Wake t with the word in x0 (only x0 is written). Running is runnable, so for it
  * sched_set_thread_state would only set the state's type (no dequeue, no reschedule). */
-static inline void ntfn_wake(struct tcb *t, word_t badge)
+static inline void ntfn_wake(notification_t *ntfn, struct tcb *t, word_t badge)
 {
+    (void)ntfn;
     hal_reg_set(&t->arch, REG_BADGE, badge);
     thread_state_ptr_set_ts_type(&t->state, ThreadState_Running);
     sched_possible_switch_to(t);
 }
+#else
+/* A thread without an SC woken by ntfn runs on the notification's SC if it is free (seL4
+ * maybeDonateSchedContext). */
+static void ntfn_maybe_donate_sc(notification_t *ntfn, struct tcb *t)
+{
+    if (t->sched_context != NULL) {
+        return;
+    }
+    struct sched_context *sc = sc_from_paddr(notification_get_sched_context(*ntfn));
+    if (sc != NULL && sc->tcb == NULL) {
+        sched_context_donate(sc, t);
+        ipc_sc_unblock(t);
+        sched_context_resume(sc);
+    }
+}
+
+/* Wake t with the word in x0; it runs if it has (or is lent) an SC. */
+static void ntfn_wake(notification_t *ntfn, struct tcb *t, word_t badge)
+{
+    hal_reg_set(&t->arch, REG_BADGE, badge);
+    sched_set_thread_state(t, ThreadState_Running);
+    ntfn_maybe_donate_sc(ntfn, t);
+    sched_possible_switch_to(t);
+}
+
+/* t waits again: if it runs on ntfn's SC, the SC goes back to ntfn (seL4
+ * maybeReturnSchedContext); a current thread stops running. */
+static void ntfn_take_back_sc(notification_t *ntfn, struct tcb *t)
+{
+    struct sched_context *sc = sc_from_paddr(notification_get_sched_context(*ntfn));
+    if (sc != NULL && sc == t->sched_context) {
+        sched_context_unbind_tcb(sc);
+        if (t == ks.cur_thread) {
+            sched_reschedule_required();
+        }
+    }
+}
+
+void ntfn_return_sc_of(struct tcb *t)
+{
+    if (t->bound_notification != 0) {
+        ntfn_take_back_sc(PTOV(notification_t, t->bound_notification), t);
+    }
+}
+#endif
 
 static void ntfn_set_active(notification_t *ntfn, word_t badge)
 {
@@ -68,7 +130,7 @@ void ntfn_signal(notification_t *ntfn, word_t badge)
         if (bound != NULL && thread_state_type(bound) == ThreadState_BlockedOnReceive) {
             /* The bound thread waits on an endpoint: the signal takes it out of that receive. */
             ep_cancel_ipc(bound);
-            ntfn_wake(bound, badge);
+            ntfn_wake(ntfn, bound, badge);
         } else {
             ntfn_set_active(ntfn, badge);
         }
@@ -88,7 +150,7 @@ void ntfn_signal(notification_t *ntfn, word_t badge)
             notification_ptr_set_queue_tail(ntfn, 0);
             notification_ptr_set_state(ntfn, NTFN_IDLE);
         }
-        ntfn_wake(t, badge);
+        ntfn_wake(ntfn, t, badge);
         return;
     }
     default: /* NTFN_ACTIVE */
@@ -103,6 +165,9 @@ void ntfn_receive(notification_t *ntfn, struct tcb *receiver, bool blocking)
         hal_reg_set(&receiver->arch, REG_BADGE, notification_get_msg_identifier(*ntfn));
         notification_ptr_set_state(ntfn, NTFN_IDLE);
         notification_ptr_set_msg_identifier(ntfn, 0);
+#ifdef CONFIG_KERNEL_MCS
+        ntfn_maybe_donate_sc(ntfn, receiver);
+#endif
         return;
     }
     if (!blocking) {
@@ -110,6 +175,9 @@ void ntfn_receive(notification_t *ntfn, struct tcb *receiver, bool blocking)
         return;
     }
     thread_state_ptr_set_blocking_object(&receiver->state, VTOP(ntfn));
+#ifdef CONFIG_KERNEL_MCS
+    ntfn_take_back_sc(ntfn, receiver); /* waiting again: a lent SC goes home */
+#endif
     sched_set_thread_state(receiver, ThreadState_BlockedOnNotification);
     ntfn_append(ntfn, receiver);
     notification_ptr_set_state(ntfn, NTFN_WAITING);
@@ -180,7 +248,11 @@ void ntfn_cancel_all(notification_t *ntfn)
         t->ep_next = NULL;
         t->ep_prev = NULL;
         sched_set_thread_state(t, ThreadState_Restart);
+#ifndef CONFIG_KERNEL_MCS
         sched_enqueue(t);
+#else
+        sched_possible_switch_to(t);
+#endif
         t = next;
     }
     sched_reschedule_required();
@@ -192,3 +264,14 @@ void ntfn_cancel_signal(struct tcb *t)
     ntfn_dequeue(PTOV(notification_t, thread_state_get_blocking_object(t->state)), t);
     sched_set_thread_state(t, ThreadState_Inactive);
 }
+
+#ifdef CONFIG_KERNEL_MCS
+void ntfn_reorder(struct tcb *t)
+{
+    kassert(thread_state_type(t) == ThreadState_BlockedOnNotification);
+    notification_t *ntfn = PTOV(notification_t, thread_state_get_blocking_object(t->state));
+    ntfn_dequeue(ntfn, t); /* may make the notification idle for a moment */
+    ntfn_append(ntfn, t);
+    notification_ptr_set_state(ntfn, NTFN_WAITING);
+}
+#endif

@@ -6,6 +6,7 @@
 
 #include <kaal/errors.h>
 #include <kaal/objects.h>
+#include <kaal/sched.h>
 #include <kaal/structures.h>
 
 /* Endpoint state field values (structures.bf). */
@@ -51,6 +52,51 @@ static inline bool ipc_send_or_signal(struct tcb *t, cap_t cap, word_t *sbuf, bo
     }
     return false;
 }
+
+#ifdef CONFIG_KERNEL_MCS
+/* --- MCS queues and wake-ups (endpoint.c, notification.c; docs/mcs.md) --- */
+/* Insert t into the queue (*head, *tail) behind every thread of its priority or higher: MCS
+ * endpoint and notification queues are priority ordered (seL4 tcbEPAppend), first come first
+ * served within a priority. Walks from the tail, so equal priorities cost one step. */
+static inline void ipc_queue_insert(struct tcb **head, struct tcb **tail, struct tcb *t)
+{
+    struct tcb *after = *tail;
+    while (after != NULL && after->priority < t->priority) {
+        after = after->ep_prev;
+    }
+    t->ep_prev = after;
+    t->ep_next = after != NULL ? after->ep_next : *head;
+    if (t->ep_next != NULL) {
+        t->ep_next->ep_prev = t;
+    } else {
+        *tail = t;
+    }
+    if (after != NULL) {
+        after->ep_next = t;
+    } else {
+        *head = t;
+    }
+}
+/* t, waiting in an endpoint (BlockedOnSend/BlockedOnReceive) or notification queue, changed
+ * priority: move it to its new place (seL4 reorderEP / reorderNTFN; ipc_priority_changed,
+ * <kaal/sched.h>, calls them). */
+void ep_reorder(struct tcb *t);
+void ntfn_reorder(struct tcb *t);
+/* t changed priority (sched_set_priority): if it waits in an endpoint or notification queue, it
+ * moves to its new place there (ipc.c). */
+void ipc_priority_changed(struct tcb *t);
+/* t leaves a wait: its SC, if sporadic and not the running one, pulls due refills forward (seL4
+ * refill_unblock_check where IPC unblocks a thread; sched_unblock_check). */
+static inline void ipc_sc_unblock(struct tcb *t)
+{
+    if (t->sched_context != NULL) {
+        sched_unblock_check(t->sched_context);
+    }
+}
+/* t is about to wait on an endpoint: if it runs on its bound notification's SC, the SC goes back
+ * to the notification (seL4 maybeReturnSchedContext). */
+void ntfn_return_sc_of(struct tcb *t);
+#endif
 
 /* --- notification.c --- */
 /* seL4 receiveSignal: Wait (blocking) or Poll on ntfn; only x0 of the receiver is written. */

@@ -103,8 +103,9 @@ void reply_pop(struct reply *reply, struct tcb *tcb);
 /* Take reply off its call stack wherever it is, cutting the chain there; the SC does not move
  * unless reply is the head (seL4 reply_remove). tcb is the thread blocked on it. */
 void reply_remove(struct reply *reply, struct tcb *tcb);
-/* Detach reply from the thread that holds it in a receive (BlockedOnReceive) (seL4
- * reply_unlink); the thread's state is left for the caller to set. */
+/* Detach reply from tcb, the thread that holds it (a receiver, BlockedOnReceive, or a caller,
+ * BlockedOnReply) (seL4 reply_unlink); tcb is left Inactive (callers that wake it set its state
+ * after). */
 void reply_unlink(struct reply *reply, struct tcb *tcb);
 /* t blocked on reply is cancelled (Suspend, deletion): its reply object leaves the stack (seL4
  * reply_remove_tcb). */
