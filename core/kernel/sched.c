@@ -9,6 +9,7 @@
 #include <kaal/string.h>
 #include <kaal/thread.h>
 #ifdef CONFIG_KERNEL_MCS
+#include <kaal/ipc.h>
 #include <kaal/sporadic.h>
 #endif
 
@@ -242,9 +243,8 @@ void sched_possible_switch_to_general(struct tcb *t)
 
 #ifdef CONFIG_KERNEL_MCS
 /* seL4-MCS setPriority: a runnable thread that is queued or current is re-queued and the
- * scheduler chooses again; any other thread only gets the new priority. (seL4-MCS also re-sorts a
- * thread blocked in an endpoint or notification queue, which MCS keeps in priority order: that is
- * the IPC layer's, mcs-reply.) */
+ * scheduler chooses again; a thread waiting in an endpoint or notification queue (kept in
+ * priority order under MCS) moves to its new place there (the IPC layer's ipc_priority_changed). */
 void sched_set_priority(struct tcb *t, word_t prio)
 {
     kassert(prio < CONFIG_NUM_PRIORITIES); /* decoders check against the MCP, which is <= 255 */
@@ -256,6 +256,7 @@ void sched_set_priority(struct tcb *t, word_t prio)
         return;
     }
     t->priority = prio;
+    ipc_priority_changed(t);
 }
 #else
 void sched_set_priority(struct tcb *t, word_t prio)
