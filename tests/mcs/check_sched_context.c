@@ -757,6 +757,60 @@ START_TEST(test_yield_to)
 }
 END_TEST
 
+/* ConfigureFlags on the SC the caller runs on: the time used so far is charged under the old
+ * parameters, and the current window gets no more than the new budget. */
+START_TEST(test_configure_running_sc)
+{
+    uint64_t A = E0, B = E0 + 2, SA = E0 + 4, SB = E0 + 5;
+    make_running_thread(A, 200, SA, 1000, 10000, 0, 0);
+    make_running_thread(B, 100, SB, 5000, 5000, 0, 0);
+    uint64_t p10 = 10, auth[1] = {ROOT_TCB};
+    OK(ktest_call(ROOT_TCB, TCBSetPriority, 1, &p10, 1, auth));
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
+    hostsim_clock_advance(US(400));
+    uint64_t mrs[5] = {500, 10000, 0, 7, 0}, caps[1] = {SA};
+    struct ktest_reply r =
+        cur_syscall(seL4_SysCall, SCTRL, SchedControlConfigureFlags, 5, mrs, 1, caps);
+    ck_assert_uint_eq(r.label, 0);
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
+    struct sched_context *sa = sc_at(SA);
+    ck_assert_uint_eq(sa->consumed, US(400)); /* charged under the old parameters */
+    ck_assert_uint_eq(sa->budget, US(500));
+    ck_assert_uint_eq(refill_size(sa), 1); /* only the trimmed head is kept */
+    ck_assert_uint_eq(refill_head(sa)->amount, US(500));
+    ck_assert_uint_eq(refill_head(sa)->release, US(400)); /* due: moved to now */
+    ck_assert_uint_eq(sa->badge, 7);
+    check_invariants();
+    hostsim_clock_advance(US(500));
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(B));
+    ck_assert(in_release_queue(sa));
+    check_invariants();
+}
+END_TEST
+
+/* Consumed through Send: no reply, but the count restarts all the same. */
+START_TEST(test_consumed_by_send)
+{
+    uint64_t A = E0, SA = E0 + 4;
+    make_running_thread(A, 255, SA, 1000, 1000, 0, 0);
+    ck_assert_int_eq(cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL).status, HOSTSIM_OK);
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
+    hostsim_clock_advance(US(250));
+    cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL); /* charges A: back to the root */
+    ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
+    ck_assert_uint_eq(sc_at(SA)->consumed, US(250));
+    struct ktest_reply r = ktest_syscall(
+        seL4_SysSend, SA, seL4_MessageInfo_new(SchedContextConsumed, 0, 0, 0).words[0], 0, NULL, 0,
+        NULL);
+    ck_assert_int_eq(r.status, HOSTSIM_OK);
+    ck_assert_uint_eq(sc_at(SA)->consumed, 0);
+    r = sc_op(SA, SchedContextConsumed, 0);
+    ck_assert_uint_eq(r.label, 0);
+    ck_assert_uint_eq(r.length, 1);
+    ck_assert_uint_eq(r.mr[0], 0);
+}
+END_TEST
+
 /* ---- timeout faults -------------------------------------------------------------------------- */
 
 /* The root waits on EP with reply object R; A (sporadic, timeout handler EP) runs out of budget.
@@ -988,6 +1042,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_release_queue);
     tcase_add_test(tc, test_yield);
     tcase_add_test(tc, test_yield_to);
+    tcase_add_test(tc, test_configure_running_sc);
+    tcase_add_test(tc, test_consumed_by_send);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("timeout_faults");
