@@ -317,12 +317,12 @@ void ipc_cancel(struct tcb *t)
     switch (thread_state_type(t)) {
     case ThreadState_BlockedOnSend:
     case ThreadState_BlockedOnReceive:
+        ep_cancel_ipc(t);
 #ifdef CONFIG_KERNEL_MCS
         if (t->reply != NULL) {
-            reply_unlink(t->reply, t);
+            reply_unlink(t->reply, t); /* the receiver's reply object is free again */
         }
 #endif
-        ep_cancel_ipc(t);
         return;
     case ThreadState_BlockedOnNotification:
         ntfn_cancel_signal(t);

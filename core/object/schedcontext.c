@@ -5,7 +5,6 @@
  * contexts land: no refills, no budgets, no time; every SchedContext/SchedControl invocation
  * answers IllegalOperation. Not a finished implementation; not to be reported as one. */
 #include <kaal/mcs.h>
-#include <kaal/printf.h>
 #include <kaal/sched.h>
 
 /* ---- time ---------------------------------------------------------------------------------- */
@@ -100,13 +99,11 @@ void sched_context_donate(struct sched_context *sc, struct tcb *to)
 
 exception_t decode_sched_context_invocation(struct invocation_ctx *ctx)
 {
-    kuser_error("SchedContext invocations are not implemented yet (MCS skeleton)");
     return syscall_error_illegal_operation(ctx);
 }
 
 exception_t decode_sched_control_invocation(struct invocation_ctx *ctx)
 {
-    kuser_error("SchedControl invocations are not implemented yet (MCS skeleton)");
     return syscall_error_illegal_operation(ctx);
 }
 
