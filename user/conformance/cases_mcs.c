@@ -283,6 +283,45 @@ static void case_tcb_set_sched_params(struct conf_env *env)
     CONF_OK(sys_tcb_set_sched_params(t2, seL4_CapInitThreadTCB, 10, 10, sc, seL4_CapNull));
 }
 
+static void blocked_waiter(struct conf_thread *t)
+{
+    seL4_Word word = 0;
+    (void)sys_wait(t->arg[0], &word);
+    t->out[0] = word;
+}
+
+/* SetSchedParams gives a thread blocked in a receive only a scheduling context that is ready to
+ * run: one never configured is refused (IllegalOperation), its own configured one is accepted. */
+static void case_tcb_sched_params_blocked(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+    seL4_CPtr n = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr unconfigured = conf_alloc(env, seL4_SchedContextObject, seL4_MinSchedContextBits);
+    struct conf_thread t;
+    conf_thread_make(env, &t, blocked_waiter, CONF_THREAD_PRIO, 0);
+    CONF_CHECK(!conf_failed());
+    t.arg[0] = n;
+    conf_thread_start(&t);
+    /* Let it run until it blocks in Wait. */
+    CONF_OK(
+        sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, CONF_THREAD_PRIO - 1));
+    CONF_OK(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255));
+    /* Take its scheduling context away while it waits. */
+    CONF_OK(sys_tcb_set_sched_params(t.tcb, seL4_CapInitThreadTCB, CONF_THREAD_PRIO,
+                                     CONF_THREAD_PRIO, seL4_CapNull, seL4_CapNull));
+    CONF_ERR(sys_tcb_set_sched_params(t.tcb, seL4_CapInitThreadTCB, CONF_THREAD_PRIO,
+                                      CONF_THREAD_PRIO, unconfigured, seL4_CapNull),
+             seL4_IllegalOperation);
+    CONF_OK(sys_tcb_set_sched_params(t.tcb, seL4_CapInitThreadTCB, CONF_THREAD_PRIO,
+                                     CONF_THREAD_PRIO, t.sc, seL4_CapNull));
+    seL4_CPtr b = conf_slot(env);
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_cnode_mint(ROOT, b, DEPTH, ROOT, n, DEPTH, seL4_AllRights, 0x9));
+    sys_signal(b);
+    conf_thread_join(&t);
+    CONF_EQ(t.out[0], 0x9);
+}
+
 /* SetTimeoutEndpoint (cap0 = handler or null); SetSpace checks its fault handler (cap0) last. */
 static void case_tcb_timeout_endpoint_and_space(struct conf_env *env)
 {
@@ -385,12 +424,19 @@ static void case_cap_tags(struct conf_env *env)
 }
 
 static const struct conf_case cases[] = {
-    CONF_CASE(bootinfo_schedcontrol), CONF_CASE(initial_caps),
-    CONF_CASE(syscall_numbers),       CONF_CASE(syscall_behaviour),
-    CONF_CASE(retype_objects),        CONF_CASE(retype_device),
-    CONF_CASE(stale_reply),           CONF_CASE(tcb_configure),
-    CONF_CASE(tcb_set_sched_params),  CONF_CASE(tcb_timeout_endpoint_and_space),
-    CONF_CASE(first_phase),           CONF_CASE(cap_tags),
+    CONF_CASE(bootinfo_schedcontrol),
+    CONF_CASE(initial_caps),
+    CONF_CASE(syscall_numbers),
+    CONF_CASE(syscall_behaviour),
+    CONF_CASE(retype_objects),
+    CONF_CASE(retype_device),
+    CONF_CASE(stale_reply),
+    CONF_CASE(tcb_configure),
+    CONF_CASE(tcb_set_sched_params),
+    CONF_CASE(tcb_timeout_endpoint_and_space),
+    CONF_CASE(first_phase),
+    CONF_CASE(cap_tags),
+    CONF_CASE(tcb_sched_params_blocked),
 };
 const struct conf_area conf_area_mcs = CONF_AREA("mcs", cases);
 
