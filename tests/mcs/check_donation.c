@@ -343,6 +343,38 @@ START_TEST(test_fault_to_handler_without_reply_object_stops_thread)
 }
 END_TEST
 
+START_TEST(test_timeout_fault_never_donates)
+{
+    /* h, a passive handler, waits on tep with reply0; a (sporadic: 1 ms every 10 ms, timeout
+     * endpoint tep) uses its whole budget: h gets the timeout fault but not a's SC. */
+    uint64_t tep = retype_obj(seL4_EndpointObject, 0);
+    uint64_t h = passive_receiver(200, tep, reply0, false);
+    uint64_t sa = make_sc_with(1000, 10000);
+    uint64_t a = make_thread(150, NONE_SLOT, sa);
+    uint64_t caps[1] = {tep};
+    OK(ktest_call(a, TCBSetTimeoutEndpoint, 0, NULL, 1, caps));
+    resume(a);
+    assert_current(a);
+    hostsim_clock_advance(mcs_us_to_ticks(1000));
+    ck_assert_uint_eq(state_of(a), ThreadState_BlockedOnReply);
+    ck_assert_ptr_eq(reply_ptr(reply0)->tcb, tcb_ptr(a));
+    ck_assert_ptr_null(reply_ptr(reply0)->sc); /* on no stack: nothing was donated */
+    ck_assert_ptr_eq(tcb_ptr(a)->sched_context, sc_ptr(sa));
+    ck_assert_ptr_null(tcb_ptr(h)->sched_context);
+    ck_assert_uint_eq(state_of(h), ThreadState_Running); /* has the message, no time to run */
+    ck_assert_uint_eq(label_of(reg_of(h, REG_X1)), seL4_Fault_Timeout);
+    ck_assert_uint_eq(reg_of(h, REG_X2), 0x5c); /* the SC's badge */
+    assert_current(seL4_CapInitThreadTCB);
+    assert_inv();
+    /* The root answers for h (label 0: restart): a restarts once its next refill is due. */
+    uint64_t regs[8] = {reply0, info_of(0, 0, 0), 0, 0, 0, 0, 0, (uint64_t)seL4_SysSend};
+    ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
+    ck_assert_uint_eq(state_of(a), ThreadState_Restart);
+    ck_assert_ptr_null(reply_ptr(reply0)->tcb);
+    assert_inv();
+}
+END_TEST
+
 /* ---- deleting and cancelling queued waiters -------------------------------------------------- */
 
 START_TEST(test_delete_endpoint_releases_receivers)
@@ -435,6 +467,7 @@ int main(void)
     add_case(s, "fault_donates", test_fault_donates_to_passive_handler);
     add_case(s, "fault_no_handler", test_fault_without_handler_stops_thread);
     add_case(s, "fault_no_reply_object", test_fault_to_handler_without_reply_object_stops_thread);
+    add_case(s, "timeout_fault_never_donates", test_timeout_fault_never_donates);
     add_case(s, "delete_endpoint_receivers", test_delete_endpoint_releases_receivers);
     add_case(s, "delete_endpoint_fault_sender", test_delete_endpoint_stops_fault_sender);
     add_case(s, "cancel_badged_sends", test_cancel_badged_sends_restarts_senders);

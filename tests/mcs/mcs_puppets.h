@@ -113,6 +113,17 @@ static inline void fill(uint64_t regs[8], uint64_t base)
 
 /* ---- objects and threads -------------------------------------------------------------------- */
 
+/* An SC of 2^8 bytes configured with budget and period (µs) and badge 0x5c. */
+static inline uint64_t make_sc_with(uint64_t budget_us, uint64_t period_us)
+{
+    uint64_t sc = retype_obj(seL4_SchedContextObject, 8);
+    uint64_t mrs[5] = {budget_us, period_us, 0, 0x5c, 0};
+    uint64_t caps[1] = {sc};
+    OK(ktest_call(hostsim_bootinfo()->schedcontrol.start, SchedControlConfigureFlags, 5, mrs, 1,
+                  caps));
+    return sc;
+}
+
 /* An SC of 2^8 bytes, configured round robin with BUDGET_US, or left unconfigured. */
 static inline uint64_t make_sc(bool configure)
 {
