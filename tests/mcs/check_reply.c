@@ -114,6 +114,34 @@ START_TEST(test_reply_through_older_reply_cuts_chain)
 }
 END_TEST
 
+START_TEST(test_call_and_nbsend_on_reply_caps)
+{
+    struct chain ch = chain3(reply0);
+    struct sched_context *sc = sc_ptr(ch.sc);
+    /* c answers b with a Call on r2: b gets the answer and the SC; c, an invoker of a reply cap,
+     * gets the empty success reply (and, without an SC now, stops running). */
+    uint64_t regs[8];
+    fill(regs, 0x90);
+    ck_assert_int_eq(sys_as(ch.c, seL4_SysCall, ch.r2, info_of(6, 0, 1), 0, regs), HOSTSIM_OK);
+    ck_assert_uint_eq(label_of(regs[1]), 0);
+    ck_assert_uint_eq(length_of(regs[1]), 0);
+    assert_current(ch.b);
+    ck_assert_ptr_eq(tcb_ptr(ch.b)->sched_context, sc);
+    ck_assert_uint_eq(label_of(reg_of(ch.b, REG_X1)), 6);
+    ck_assert_uint_eq(reg_of(ch.b, REG_X2), 0x90);
+    assert_inv();
+    /* b answers a with NBSend on r1: a gets the answer and the SC. */
+    fill(regs, 0x91);
+    ck_assert_int_eq(sys_as(ch.b, seL4_SysNBSend, ch.r1, info_of(7, 0, 1), 0, regs), HOSTSIM_OK);
+    assert_current(ch.a);
+    ck_assert_ptr_eq(tcb_ptr(ch.a)->sched_context, sc);
+    ck_assert_ptr_null(sc->reply);
+    ck_assert_uint_eq(label_of(reg_of(ch.a, REG_X1)), 7);
+    ck_assert_uint_eq(reg_of(ch.a, REG_X2), 0x91);
+    assert_inv();
+}
+END_TEST
+
 /* ---- deletion and revocation in the middle of a chain --------------------------------------- */
 
 START_TEST(test_delete_newest_reply_returns_sc)
@@ -534,6 +562,7 @@ int main(void)
 {
     Suite *s = suite_create("reply");
     add_case(s, "chain_unwinds", test_chain_of_three_unwinds);
+    add_case(s, "call_and_nbsend_on_reply", test_call_and_nbsend_on_reply_caps);
     add_case(s, "reply_older_cuts", test_reply_through_older_reply_cuts_chain);
     add_case(s, "delete_newest_reply", test_delete_newest_reply_returns_sc);
     add_case(s, "delete_middle_reply", test_delete_middle_reply_cuts_chain);
