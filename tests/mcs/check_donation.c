@@ -288,6 +288,27 @@ START_TEST(test_priority_change_reorders_queue)
 }
 END_TEST
 
+START_TEST(test_priority_change_reorders_notification_queue)
+{
+    /* Passive waiters w0, w1 (equal priority, w0 first) on a notification that lends its SC: a
+     * priority raise moves w1 to the head, so the signal wakes it. */
+    uint64_t n = retype_obj(seL4_NotificationObject, 0);
+    uint64_t nsc = make_sc(true);
+    bind_sc(nsc, n);
+    uint64_t w0 = passive_receiver(150, n, NONE_SLOT, true);
+    uint64_t w1 = passive_receiver(150, n, NONE_SLOT, true);
+    uint64_t prio = 160, auth = seL4_CapInitThreadTCB;
+    OK(ktest_call(w1, TCBSetPriority, 1, &prio, 1, &auth));
+    assert_inv();
+    uint64_t regs[8] = {n, 0, 0, 0, 0, 0, 0, (uint64_t)seL4_SysSend};
+    ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
+    assert_current(w1);
+    ck_assert_ptr_eq(tcb_ptr(w1)->sched_context, sc_ptr(nsc));
+    ck_assert_uint_eq(state_of(w0), ThreadState_BlockedOnNotification);
+    assert_inv();
+}
+END_TEST
+
 /* ---- faults --------------------------------------------------------------------------------- */
 
 START_TEST(test_fault_donates_to_passive_handler)
@@ -464,6 +485,7 @@ int main(void)
     add_case(s, "nbsendrecv", test_nbsendrecv_and_nbsendwait_donate_one_way);
     add_case(s, "queue_order", test_queues_are_priority_ordered);
     add_case(s, "queue_reorder", test_priority_change_reorders_queue);
+    add_case(s, "ntfn_queue_reorder", test_priority_change_reorders_notification_queue);
     add_case(s, "fault_donates", test_fault_donates_to_passive_handler);
     add_case(s, "fault_no_handler", test_fault_without_handler_stops_thread);
     add_case(s, "fault_no_reply_object", test_fault_to_handler_without_reply_object_stops_thread);
