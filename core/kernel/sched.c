@@ -660,6 +660,14 @@ void sched_interrupt_entry(void)
     (void)check_budget(); /* the interrupt is handled either way */
 }
 
+bool sched_budget_exhausted_now(void)
+{
+    update_timestamp();
+    struct sched_context *sc = sched.cur_sc;
+    return sc != idle_sc() &&
+           (sc->refill_max == 0 || !refill_sufficient(sc, sched.consumed) || cur_domain_expired());
+}
+
 void sched_timer_tick(void)
 {
     hal_timer_ack_deadline();

@@ -811,6 +811,23 @@ START_TEST(test_consumed_by_send)
 }
 END_TEST
 
+/* Preemption points of long operations also stop for an exhausted budget: the current SC cannot
+ * pay for what it used plus one more kernel entry. */
+START_TEST(test_preemption_point_budget)
+{
+    uint64_t A = E0, SA = E0 + 4;
+    make_running_thread(A, 255, SA, 1000, 10000, 0, 0);
+    ck_assert_int_eq(cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL).status, HOSTSIM_OK);
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
+    hostsim_clock_advance(US(500));
+    ck_assert(!sched_budget_exhausted_now());
+    hostsim_clock_advance(US(485)); /* 15 µs left: less than MIN_BUDGET */
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
+    ck_assert(sched_budget_exhausted_now());
+    check_invariants();
+}
+END_TEST
+
 /* ---- timeout faults -------------------------------------------------------------------------- */
 
 /* The root waits on EP with reply object R; A (sporadic, timeout handler EP) runs out of budget.
@@ -1044,6 +1061,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_yield_to);
     tcase_add_test(tc, test_configure_running_sc);
     tcase_add_test(tc, test_consumed_by_send);
+    tcase_add_test(tc, test_preemption_point_budget);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("timeout_faults");
