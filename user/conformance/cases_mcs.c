@@ -283,6 +283,85 @@ static void case_tcb_set_sched_params(struct conf_env *env)
     CONF_OK(sys_tcb_set_sched_params(t2, seL4_CapInitThreadTCB, 10, 10, sc, seL4_CapNull));
 }
 
+static void blocked_waiter(struct conf_thread *t)
+{
+    seL4_Word word = 0;
+    (void)sys_wait(t->arg[0], &word);
+    t->out[0] = word;
+}
+
+/* SetSchedParams gives a thread blocked in a receive only a scheduling context that is ready to
+ * run: one never configured is refused (IllegalOperation), its own configured one is accepted. */
+static void case_tcb_sched_params_blocked(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+    seL4_CPtr n = conf_alloc(env, seL4_NotificationObject, 0);
+    seL4_CPtr unconfigured = conf_alloc(env, seL4_SchedContextObject, seL4_MinSchedContextBits);
+    struct conf_thread t;
+    conf_thread_make(env, &t, blocked_waiter, CONF_THREAD_PRIO, 0);
+    CONF_CHECK(!conf_failed());
+    t.arg[0] = n;
+    conf_thread_start(&t);
+    /* Let it run until it blocks in Wait. */
+    CONF_OK(
+        sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, CONF_THREAD_PRIO - 1));
+    CONF_OK(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255));
+    /* Take its scheduling context away while it waits. */
+    CONF_OK(sys_tcb_set_sched_params(t.tcb, seL4_CapInitThreadTCB, CONF_THREAD_PRIO,
+                                     CONF_THREAD_PRIO, seL4_CapNull, seL4_CapNull));
+    CONF_ERR(sys_tcb_set_sched_params(t.tcb, seL4_CapInitThreadTCB, CONF_THREAD_PRIO,
+                                      CONF_THREAD_PRIO, unconfigured, seL4_CapNull),
+             seL4_IllegalOperation);
+    CONF_OK(sys_tcb_set_sched_params(t.tcb, seL4_CapInitThreadTCB, CONF_THREAD_PRIO,
+                                     CONF_THREAD_PRIO, t.sc, seL4_CapNull));
+    seL4_CPtr b = conf_slot(env);
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_cnode_mint(ROOT, b, DEPTH, ROOT, n, DEPTH, seL4_AllRights, 0x9));
+    sys_signal(b);
+    conf_thread_join(&t);
+    CONF_EQ(t.out[0], 0x9);
+}
+
+static void recv_bad_reply(struct conf_thread *t)
+{
+    seL4_Word badge = 0;
+    (void)sys_recv(t->arg[0], &badge, t->arg[1]);
+    t->out[0] = 1;
+}
+
+/* Recv on an endpoint names its reply object in x6: a cap of another type is a receive-phase cap
+ * fault with MissingCapability (0 bits left), a CPtr that does not resolve one with the lookup's
+ * failure (here a guard mismatch), both with x6's value as the address. */
+static void case_recv_reply_cap_fault(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr handler = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr reply = conf_alloc(env, seL4_ReplyObject, 0);
+    CONF_CHECK(!conf_failed());
+    const seL4_CPtr bad[2] = {ep, ep | (1ull << 40)};
+    const seL4_Word type[2] = {seL4_MissingCapability, seL4_GuardMismatch};
+    for (int i = 0; i < 2; i++) {
+        struct conf_thread t;
+        conf_thread_make(env, &t, recv_bad_reply, CONF_THREAD_PRIO, handler);
+        CONF_CHECK(!conf_failed());
+        t.arg[0] = ep;
+        t.arg[1] = bad[i];
+        conf_thread_start(&t);
+        seL4_Word badge = 1;
+        seL4_MessageInfo_t info = sys_recv(handler, &badge, reply);
+        CONF_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+        CONF_EQ(seL4_GetMR(seL4_CapFault_Addr), bad[i]);
+        CONF_EQ(seL4_GetMR(seL4_CapFault_InRecvPhase), 1);
+        CONF_EQ(seL4_GetMR(seL4_CapFault_LookupFailureType), type[i]);
+        if (i == 0) {
+            CONF_EQ(seL4_GetMR(seL4_CapFault_BitsLeft), 0);
+        }
+        CONF_EQ(t.out[0], 0);
+        CONF_OK(sys_tcb_suspend(t.tcb));
+    }
+}
+
 /* SetTimeoutEndpoint (cap0 = handler or null); SetSpace checks its fault handler (cap0) last. */
 static void case_tcb_timeout_endpoint_and_space(struct conf_env *env)
 {
@@ -385,12 +464,20 @@ static void case_cap_tags(struct conf_env *env)
 }
 
 static const struct conf_case cases[] = {
-    CONF_CASE(bootinfo_schedcontrol), CONF_CASE(initial_caps),
-    CONF_CASE(syscall_numbers),       CONF_CASE(syscall_behaviour),
-    CONF_CASE(retype_objects),        CONF_CASE(retype_device),
-    CONF_CASE(stale_reply),           CONF_CASE(tcb_configure),
-    CONF_CASE(tcb_set_sched_params),  CONF_CASE(tcb_timeout_endpoint_and_space),
-    CONF_CASE(first_phase),           CONF_CASE(cap_tags),
+    CONF_CASE(bootinfo_schedcontrol),
+    CONF_CASE(initial_caps),
+    CONF_CASE(syscall_numbers),
+    CONF_CASE(syscall_behaviour),
+    CONF_CASE(retype_objects),
+    CONF_CASE(retype_device),
+    CONF_CASE(stale_reply),
+    CONF_CASE(tcb_configure),
+    CONF_CASE(tcb_set_sched_params),
+    CONF_CASE(tcb_timeout_endpoint_and_space),
+    CONF_CASE(first_phase),
+    CONF_CASE(cap_tags),
+    CONF_CASE(tcb_sched_params_blocked),
+    CONF_CASE(recv_reply_cap_fault),
 };
 const struct conf_area conf_area_mcs = CONF_AREA("mcs", cases);
 

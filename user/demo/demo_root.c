@@ -92,15 +92,20 @@ static int start_driver(seL4_CPtr ep, seL4_CPtr *irq_out)
     return 0;
 }
 
-/* ROOT_FAULT: start 'faulty', wait for its fault, reply to the shell with the fault's words. */
-static void serve_fault(seL4_CPtr ep, seL4_CPtr saved)
+/* ROOT_FAULT: start 'faulty', wait for its fault, reply to the shell with the fault's words. The
+ * shell's call is kept in `saved` (base: a slot SaveCaller fills; MCS: the reply object it arrived
+ * with, while the wait uses `other`). */
+static void serve_fault(seL4_CPtr ep, seL4_CPtr saved, seL4_CPtr other)
 {
     seL4_Word words[5] = {0};
     seL4_Word label = 0;
     struct kaal_component *c = &comps[COMP_FAULTY];
+#ifndef CONFIG_KERNEL_MCS
+    (void)other;
     if (sys_cnode_save_caller(seL4_CapInitThreadCNode, saved, seL4_WordBits) != seL4_NoError) {
         return;
     }
+#endif
     /* Its code: the ELF image "faulty" from the archive linked into this root task (aarch64), or
      * the host function faulty_main (hostsim, or an image built without the archive). */
     seL4_Word archive_size, elf_size;
@@ -118,7 +123,7 @@ static void serve_fault(seL4_CPtr ep, seL4_CPtr saved)
     } else {
         for (;;) {
             seL4_Word badge = 0;
-            seL4_MessageInfo_t info = sys_recv(ep, &badge);
+            seL4_MessageInfo_t info = kaal_server_recv(ep, &badge, other);
             if (badge == (BADGE_FAULT | COMP_FAULTY)) {
                 for (int i = 0; i < 4; i++) {
                     words[i] = sys_get_mr(i);
@@ -175,10 +180,22 @@ int kaal_root_main(const seL4_BootInfo *bi)
         check(kaal_component_start(sh), "start shell")) {
         return 1;
     }
+#ifdef CONFIG_KERNEL_MCS
+    /* The root task's reply objects: requests arrive with `reply`; serving a fault waits with
+     * `other` while the shell's call stays in `reply`. */
+    seL4_CPtr reply, other;
+    if (check(kaal_broker_alloc(&broker, seL4_ReplyObject, 0, &reply), "reply object") ||
+        check(kaal_broker_alloc(&broker, seL4_ReplyObject, 0, &other), "reply object")) {
+        return 1;
+    }
+    seL4_CPtr saved = reply;
+#else
+    seL4_CPtr reply = seL4_CapNull, other = seL4_CapNull;
     seL4_CPtr saved = kaal_broker_slot(&broker);
+#endif
     for (;;) {
         seL4_Word badge = 0;
-        seL4_MessageInfo_t info = sys_recv(root_ep, &badge);
+        seL4_MessageInfo_t info = kaal_server_recv(root_ep, &badge, reply);
         if (badge & BADGE_FAULT) {
             seL4_Word n = badge & 0xff;
             kaal_puts("demo root: component '");
@@ -191,14 +208,14 @@ int kaal_root_main(const seL4_BootInfo *bi)
             continue;
         }
         if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_FAULT) {
-            serve_fault(root_ep, saved);
+            serve_fault(root_ep, saved, other);
         } else if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_SNAPSHOT) {
             sys_debug_snapshot();
-            sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
+            kaal_server_reply(reply, seL4_MessageInfo_new(0, 0, 0, 0));
         } else if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_EXIT) {
             break;
         } else {
-            sys_reply(seL4_MessageInfo_new(seL4_IllegalOperation, 0, 0, 0));
+            kaal_server_reply(reply, seL4_MessageInfo_new(seL4_IllegalOperation, 0, 0, 0));
         }
     }
     /* Power off: with the IRQ handler gone and no thread left to run, the kernel stops the machine

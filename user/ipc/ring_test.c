@@ -173,10 +173,17 @@ static void shared_test(struct kaal_broker *b)
     kaal_component_start(&cons);
     kaal_component_start(&prod);
     seL4_Word badge;
-    sys_recv(done, &badge);
+    seL4_CPtr reply = seL4_CapNull; /* MCS: the reply object the consumer's Call fills */
+#ifdef CONFIG_KERNEL_MCS
+    if (kaal_broker_alloc(b, seL4_ReplyObject, 0, &reply) != seL4_NoError) {
+        check(0, "two address spaces: a reply object");
+        return;
+    }
+#endif
+    kaal_server_recv(done, &badge, reply);
     seL4_Word t1 = dddk_cycles();
     seL4_Word bad = sys_get_mr(0), waits = sys_get_mr(1);
-    sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    kaal_server_reply(reply, seL4_MessageInfo_new(0, 0, 0, 0));
     check(bad == 0, "two address spaces: 100000 messages arrive intact and in order");
     kaal_puts("ring-bench: ");
     kaal_put_dec(MESSAGES);

@@ -122,6 +122,49 @@ static seL4_Error map_code(struct kaal_component *c)
     return seL4_NoError;
 }
 
+#ifdef CONFIG_KERNEL_MCS
+/* MCS: CSpace, VSpace and IPC buffer (Configure has no fault handler there); a scheduling context
+ * of its own (round robin, KAAL_COMPONENT_BUDGET_US) bound with its priority and the fault
+ * handler (a badged copy of fault_ep, which the kernel copies into the TCB); reply objects in its
+ * KAAL_COMPONENT_REPLY and KAAL_COMPONENT_REPLY2 slots. A kernel whose SchedControl cannot
+ * configure the scheduling context yet (IllegalOperation) leaves it unconfigured. */
+static seL4_Error mcs_sched_and_reply(struct kaal_broker *b, struct kaal_component *c,
+                                      seL4_Word guard, seL4_Word priority, seL4_CPtr fault_ep,
+                                      seL4_Word fault_badge)
+{
+    seL4_Error err;
+    seL4_CPtr handler = seL4_CapNull;
+    if ((err = sys_tcb_configure(c->tcb, c->cnode, guard, c->vspace, 0, KAAL_COMPONENT_IPC_VADDR,
+                                 c->ipc_frame)) ||
+        (err = kaal_broker_alloc(b, seL4_SchedContextObject, seL4_MinSchedContextBits, &c->sc)) ||
+        (err = kaal_broker_alloc(b, seL4_ReplyObject, 0, &c->reply)) ||
+        (err = kaal_broker_alloc(b, seL4_ReplyObject, 0, &c->reply2)) ||
+        (err = mint_into(c, KAAL_COMPONENT_REPLY, c->reply, seL4_AllRights, 0)) ||
+        (err = mint_into(c, KAAL_COMPONENT_REPLY2, c->reply2, seL4_AllRights, 0))) {
+        return err;
+    }
+    err = sys_sched_control_configure_flags(b->bi->schedcontrol.start, c->sc,
+                                            KAAL_COMPONENT_BUDGET_US, KAAL_COMPONENT_BUDGET_US, 0,
+                                            0, seL4_SchedContext_NoFlag);
+    if (err != seL4_NoError && err != seL4_IllegalOperation) {
+        return err;
+    }
+    if (fault_ep != seL4_CapNull) {
+        handler = kaal_broker_slot(b);
+        if (handler == seL4_CapNull) {
+            return seL4_NotEnoughMemory;
+        }
+        if ((err = sys_cnode_mint(seL4_CapInitThreadCNode, handler, seL4_WordBits,
+                                  seL4_CapInitThreadCNode, fault_ep, seL4_WordBits, seL4_AllRights,
+                                  fault_badge))) {
+            return err;
+        }
+    }
+    return sys_tcb_set_sched_params(c->tcb, seL4_CapInitThreadTCB, priority, priority, c->sc,
+                                    handler);
+}
+#endif
+
 seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_component *c,
                                       const char *name, seL4_Word priority, seL4_CPtr fault_ep,
                                       seL4_Word fault_badge)
@@ -167,12 +210,18 @@ seL4_Error kaal_component_create_bare(struct kaal_broker *b, struct kaal_compone
         (err = kaal_broker_alloc(b, seL4_ARM_SmallPageObject, 0, &c->args_frame))) {
         return err;
     }
+#ifdef CONFIG_KERNEL_MCS
+    if ((err = mcs_sched_and_reply(b, c, guard, priority, fault_ep, fault_badge))) {
+        return err;
+    }
+#else
     if ((err = sys_tcb_configure(
              c->tcb, fault_ep != seL4_CapNull ? KAAL_COMPONENT_FAULT_EP : seL4_CapNull, c->cnode,
              guard, c->vspace, 0, KAAL_COMPONENT_IPC_VADDR, c->ipc_frame)) ||
         (err = sys_tcb_set_sched_params(c->tcb, seL4_CapInitThreadTCB, priority, priority))) {
         return err;
     }
+#endif
 #ifdef CONFIG_DEBUG_BUILD
     /* Names exist only in debug kernels (as with libsel4, the call is absent from release ones). */
     sys_debug_name_thread(c->tcb, c->args.name);

@@ -216,7 +216,7 @@ static void cmd_fault(struct shell *s)
     }
     seL4_Word ip = sys_get_mr(0), addr = sys_get_mr(1), instr = sys_get_mr(2), fsr = sys_get_mr(3);
     seL4_Word type = sys_get_mr(4);
-    if (type != 5) {
+    if (type != seL4_Fault_VMFault) {
         sh_puts(s, "fault: 'faulty' stopped with fault type ");
         sh_dec(s, type);
         sh_puts(s, "\n");

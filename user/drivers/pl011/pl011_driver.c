@@ -85,9 +85,13 @@ void pl011_driver_main(const struct kaal_component_args *args)
     dddk_write32(d.base + UART_IMSC, INT_RX | INT_RT);
     dddk_irq_ack(d.irq);
 
+    /* The reply object a request arrives with (MCS; the base configuration's caller slot needs
+     * none): a reader that must wait keeps its reply object, and the driver takes the other. */
+    seL4_CPtr reply = KAAL_COMPONENT_REPLY, spare = KAAL_COMPONENT_REPLY2;
+    (void)spare;
     for (;;) {
         seL4_Word badge = 0;
-        seL4_MessageInfo_t info = sys_recv(ep, &badge);
+        seL4_MessageInfo_t info = kaal_server_recv(ep, &badge, reply);
         if (badge & PL011_IRQ_BADGE) {
             drain_rx(&d);
             dddk_write32(d.base + UART_ICR, INT_RX | INT_RT);
@@ -109,30 +113,41 @@ void pl011_driver_main(const struct kaal_component_args *args)
                 put_byte(&d, (char)(sys_get_mr(1 + (int)(i / 8)) >> (8 * (i % 8))));
             }
             sys_set_mr(0, n);
-            sys_reply(seL4_MessageInfo_new(0, 0, 0, 1));
+            kaal_server_reply(reply, seL4_MessageInfo_new(0, 0, 0, 1));
             break;
         }
         case PL011_READ: {
             seL4_Word max = sys_get_mr(0);
             drain_rx(&d); /* bytes that came without an interrupt yet */
             if (d.rx_head != d.rx_tail || d.reader_waiting) {
-                sys_reply(seL4_MessageInfo_new(0, 0, 0, take_rx(&d, d.reader_waiting ? 0 : max)));
-            } else if (sys_cnode_save_caller(KAAL_COMPONENT_CNODE, d.reader_slot, seL4_WordBits) ==
-                       seL4_NoError) {
+                kaal_server_reply(
+                    reply, seL4_MessageInfo_new(0, 0, 0, take_rx(&d, d.reader_waiting ? 0 : max)));
+            } else {
+#ifdef CONFIG_KERNEL_MCS
+                d.reader_slot = reply; /* the reader waits on this reply object */
+                reply = spare;
+                spare = d.reader_slot;
                 d.reader_waiting = 1;
                 d.reader_max = max;
+#else
+                if (sys_cnode_save_caller(KAAL_COMPONENT_CNODE, d.reader_slot, seL4_WordBits) ==
+                    seL4_NoError) {
+                    d.reader_waiting = 1;
+                    d.reader_max = max;
+                }
+#endif
             }
             break;
         }
         case PL011_PING:
-            sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
+            kaal_server_reply(reply, seL4_MessageInfo_new(0, 0, 0, 0));
             break;
         case PL011_SNAPSHOT:
             sys_debug_snapshot();
-            sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
+            kaal_server_reply(reply, seL4_MessageInfo_new(0, 0, 0, 0));
             break;
         default:
-            sys_reply(seL4_MessageInfo_new(seL4_IllegalOperation, 0, 0, 0));
+            kaal_server_reply(reply, seL4_MessageInfo_new(seL4_IllegalOperation, 0, 0, 0));
             break;
         }
     }

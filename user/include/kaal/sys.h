@@ -326,6 +326,38 @@ static inline seL4_MessageInfo_t sys_poll(seL4_CPtr src, seL4_Word *sender)
 }
 #endif
 
+/* --- Servers: receive a request, answer it, answer and receive the next, written once for both
+ * configurations. reply is the server's reply object under MCS; the base configuration ignores it
+ * (the kernel's caller slot answers). --- */
+static inline seL4_MessageInfo_t kaal_server_recv(seL4_CPtr ep, seL4_Word *badge, seL4_CPtr reply)
+{
+#ifdef CONFIG_KERNEL_MCS
+    return sys_recv(ep, badge, reply);
+#else
+    (void)reply;
+    return sys_recv(ep, badge);
+#endif
+}
+static inline void kaal_server_reply(seL4_CPtr reply, seL4_MessageInfo_t info)
+{
+#ifdef CONFIG_KERNEL_MCS
+    sys_send(reply, info);
+#else
+    (void)reply;
+    sys_reply(info);
+#endif
+}
+static inline seL4_MessageInfo_t kaal_server_reply_recv(seL4_CPtr ep, seL4_MessageInfo_t info,
+                                                        seL4_Word *badge, seL4_CPtr reply)
+{
+#ifdef CONFIG_KERNEL_MCS
+    return sys_reply_recv(ep, info, badge, reply);
+#else
+    (void)reply;
+    return sys_reply_recv(ep, info, badge);
+#endif
+}
+
 /* --- Debug system calls (debug kernels) --- */
 static inline void sys_debug_put_char(char c)
 {

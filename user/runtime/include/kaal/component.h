@@ -30,7 +30,13 @@
 #define KAAL_COMPONENT_TCB 2      /* its TCB */
 #define KAAL_COMPONENT_VSPACE 3   /* its VSpace */
 #define KAAL_COMPONENT_FAULT_EP 4 /* where its faults go (when the root task gave it a handler) */
+#define KAAL_COMPONENT_REPLY 5    /* MCS: its reply object (the kaal_server_* calls of a server) */
+#define KAAL_COMPONENT_REPLY2 \
+    6 /* MCS: a second one, to keep a caller waiting while serving others */
 #define KAAL_COMPONENT_FIRST_GRANT 8
+
+/* MCS: each component runs on a scheduling context of its own, round robin with this budget. */
+#define KAAL_COMPONENT_BUDGET_US 5000
 
 /* Its address space (all below 0x4000000, inside hostsim's user window). */
 #define KAAL_COMPONENT_STACK_VADDR 0x2001000ul /* a guard page below it */
@@ -79,6 +85,9 @@ void *kaal_component_region(const struct kaal_component_args *args, const char *
 struct kaal_component {
     struct kaal_broker *broker;
     seL4_CPtr tcb, cnode, vspace, ipc_frame, args_frame;
+#ifdef CONFIG_KERNEL_MCS
+    seL4_CPtr sc, reply, reply2; /* its scheduling context and reply objects (root-CNode slots) */
+#endif
     seL4_Word next_region;       /* next free address for regions */
     kaal_component_main_fn main; /* a function of the root task's image (kaal_component_create) */
     seL4_Word entry;             /* or an ELF image's entry point (kaal_component_create_elf) */
