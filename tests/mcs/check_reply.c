@@ -1,298 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* MCS reply objects, the call stack and donation (docs/mcs.md#reply-objects-the-call-stack-and-
- * donation), between puppet threads on the MCS hostsim kernel: passive servers, a call chain of
- * three, deletion and revocation in the middle of a chain (reply object, server, client, SC), the
- * receive's reply-cap errors, notification-lent SCs, NBSendRecv / NBSendWait, priority-ordered
- * queues, fault delivery; the invariant checker after every step. */
-#include "ktest.h"
-
-#include <string.h>
-
-#include <kaal/gen_config.h>
-#include <kaal/cdt.h>
-#include <kaal/invariants.h>
-#include <kaal/kernel.h>
-#include <kaal/mcs.h>
-#include <kaal/thread.h>
-
-#define ROOT seL4_CapInitThreadCNode
-#define SENT(i) (0x5e000000ull + (i))
-#define ROOT_PRIO 10u
-/* Round-robin budgets far beyond anything a test uses: no budget ends inside a test. */
-#define BUDGET_US 1000000ull
-
-static char why[512];
-#define assert_inv() \
-    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "invariants broken: %s", why)
-
-static uint64_t next_slot;
-static uint64_t NONE_SLOT; /* an empty slot: a null cap where an invocation takes an optional cap */
-static uint64_t alloc_slot(void) { return next_slot++; }
-
-static cte_t *root_slot(uint64_t i)
-{
-    return cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap) + i;
-}
-
-static uint64_t retype_obj(uint64_t type, uint64_t bits)
-{
-    uint64_t slot = alloc_slot();
-    OK(ktest_retype(ktest_untyped(20), type, bits, ROOT, 0, 0, slot, 1));
-    return slot;
-}
-
-static uint64_t copy_cap(uint64_t src, uint64_t rights)
-{
-    uint64_t slot = alloc_slot();
-    OK(ktest_cnode_mint(ROOT, slot, 64, ROOT, src, 64, rights, 0));
-    return slot;
-}
-
-static struct tcb *tcb_ptr(uint64_t slot)
-{
-    return tcb_from_paddr(cap_thread_cap_get_tcb(root_slot(slot)->cap));
-}
-static uint64_t handle(uint64_t slot) { return cap_thread_cap_get_tcb(root_slot(slot)->cap); }
-static struct reply *reply_ptr(uint64_t slot)
-{
-    return reply_from_paddr(cap_reply_cap_get_ptr(root_slot(slot)->cap));
-}
-static struct sched_context *sc_ptr(uint64_t slot)
-{
-    return sc_from_paddr(cap_sched_context_cap_get_ptr(root_slot(slot)->cap));
-}
-static unsigned state_of(uint64_t t) { return hostsim_thread_state(handle(t)); }
-static uint64_t reg_of(uint64_t t, int r)
-{
-    uint64_t regs[37];
-    hostsim_thread_regs(handle(t), regs);
-    return regs[r];
-}
-static uint64_t info_of(uint64_t label, uint64_t caps, uint64_t len)
-{
-    return seL4_MessageInfo_new(label, 0, caps, len).words[0];
-}
-static uint64_t label_of(uint64_t info)
-{
-    return seL4_MessageInfo_get_label((seL4_MessageInfo_t){{info}});
-}
-static uint64_t length_of(uint64_t info)
-{
-    return seL4_MessageInfo_get_length((seL4_MessageInfo_t){{info}});
-}
-
-static void assert_current(uint64_t t)
-{
-    uint64_t want = t == seL4_CapInitThreadTCB ? hostsim_root_thread() : handle(t);
-    ck_assert_msg(hostsim_current_thread() == want, "expected thread in slot %llu to be current",
-                  (unsigned long long)t);
-}
-
-/* A system call as thread `who` (current): x0, x1 = info, x2..x5 = mr[0..3], x6, x8 as given. */
-static enum hostsim_status sys_as(uint64_t who, int64_t sysno, uint64_t x0, uint64_t info,
-                                  uint64_t x6, uint64_t regs[8])
-{
-    assert_current(who);
-    regs[0] = x0;
-    regs[1] = info;
-    regs[6] = x6;
-    regs[7] = (uint64_t)sysno;
-    return hostsim_syscall_as_current(regs, NULL);
-}
-static void fill(uint64_t regs[8], uint64_t base)
-{
-    for (int i = 0; i < 4; i++) {
-        regs[2 + i] = base + (uint64_t)i;
-    }
-}
-
-/* ---- objects and threads -------------------------------------------------------------------- */
-
-/* An SC of 2^8 bytes, configured round robin with BUDGET_US, or left unconfigured. */
-static uint64_t make_sc(bool configure)
-{
-    uint64_t sc = retype_obj(seL4_SchedContextObject, 8);
-    if (configure) {
-        uint64_t mrs[5] = {BUDGET_US, BUDGET_US, 0, 0x5c, 0};
-        uint64_t caps[1] = {sc};
-        OK(ktest_call(hostsim_bootinfo()->schedcontrol.start, SchedControlConfigureFlags, 5, mrs, 1,
-                      caps));
-    }
-    return sc;
-}
-
-static void bind_sc(uint64_t sc, uint64_t obj)
-{
-    uint64_t caps[1] = {obj};
-    OK(ktest_call(sc, SchedContextBind, 0, NULL, 1, caps));
-}
-
-static void unbind_sc_from(uint64_t sc, uint64_t obj)
-{
-    uint64_t caps[1] = {obj};
-    OK(ktest_call(sc, SchedContextUnbindObject, 0, NULL, 1, caps));
-}
-
-/* A thread sharing the root's CSpace and VSpace with its own IPC buffer frame, priority prio, MCP
- * prio, fault endpoint fault_ep (a cap slot, or NONE_SLOT) and, with sc set, that SC bound. Not
- * started. */
-static uint64_t make_thread(uint64_t prio, uint64_t fault_ep, uint64_t sc)
-{
-    uint64_t tcb = retype_obj(seL4_TCBObject, 0);
-    uint64_t frame = retype_obj(seL4_ARM_SmallPageObject, 0);
-    uint64_t words[3] = {0, 0, 0x10000000ull + 0x1000ull * tcb};
-    uint64_t caps[3] = {ROOT, seL4_CapInitThreadVSpace, frame};
-    OK(ktest_call(tcb, TCBConfigure, 3, words, 3, caps));
-    uint64_t sp[2] = {prio, prio};
-    uint64_t sp_caps[3] = {seL4_CapInitThreadTCB, sc, fault_ep};
-    OK(ktest_call(tcb, TCBSetSchedParams, 2, sp, 3, sp_caps));
-    return tcb;
-}
-
-static void resume(uint64_t t) { OK(ktest_call(t, TCBResume, 0, NULL, 0, NULL)); }
-
-/* A passive server: made with an SC, run into Recv on ep with reply object reply (or Wait, with
- * reply NONE_SLOT and wait set), then its SC taken away. The root thread is current again. */
-static uint64_t passive_receiver(uint64_t prio, uint64_t ep, uint64_t reply, bool wait)
-{
-    uint64_t sc = make_sc(true);
-    uint64_t t = make_thread(prio, NONE_SLOT, sc);
-    resume(t);
-    uint64_t regs[8] = {0};
-    ck_assert_int_eq(sys_as(t, wait ? seL4_SysWait : seL4_SysRecv, ep, 0, reply, regs),
-                     HOSTSIM_BLOCKED);
-    assert_current(seL4_CapInitThreadTCB);
-    unbind_sc_from(sc, t);
-    ck_assert_ptr_null(tcb_ptr(t)->sched_context);
-    ck_assert(state_of(t) == ThreadState_BlockedOnReceive ||
-              state_of(t) == ThreadState_BlockedOnNotification);
-    return t;
-}
-
-static uint64_t ep, reply0;
-
-static void setup(void)
-{
-    ktest_setup();
-    next_slot = ktest_first_empty();
-    NONE_SLOT = alloc_slot();
-    uint64_t prio = ROOT_PRIO, auth = seL4_CapInitThreadTCB;
-    OK(ktest_call(seL4_CapInitThreadTCB, TCBSetPriority, 1, &prio, 1, &auth));
-    ep = retype_obj(seL4_EndpointObject, 0);
-    reply0 = retype_obj(seL4_ReplyObject, 0);
-}
-
-/* ---- passive servers ------------------------------------------------------------------------ */
-
-START_TEST(test_passive_server_runs_on_callers_sc)
-{
-    uint64_t s = passive_receiver(200, ep, reply0, false);
-    uint64_t c = make_thread(100, NONE_SLOT, make_sc(true));
-    resume(c);
-    struct sched_context *csc = tcb_ptr(c)->sched_context;
-    ck_assert_ptr_nonnull(csc);
-    assert_inv();
-    /* c calls: s gets the message and c's SC; c blocks on reply0. */
-    uint64_t regs[8];
-    fill(regs, 0x100);
-    ck_assert_int_eq(sys_as(c, seL4_SysCall, ep, info_of(7, 0, 2), 0, regs), HOSTSIM_BLOCKED);
-    assert_current(s);
-    struct reply *r = reply_ptr(reply0);
-    ck_assert_uint_eq(state_of(c), ThreadState_BlockedOnReply);
-    ck_assert_ptr_eq(r->tcb, tcb_ptr(c));
-    ck_assert_ptr_eq(tcb_ptr(c)->reply, r);
-    ck_assert_ptr_eq(tcb_ptr(s)->sched_context, csc);
-    ck_assert_ptr_null(tcb_ptr(c)->sched_context);
-    ck_assert_ptr_eq(csc->reply, r);
-    ck_assert_ptr_eq(r->sc, csc);
-    ck_assert_uint_eq(label_of(reg_of(s, REG_X1)), 7);
-    ck_assert_uint_eq(reg_of(s, REG_X2), 0x100);
-    assert_inv();
-    /* s answers with ReplyRecv: c gets the answer and its SC back; s waits passively again. */
-    fill(regs, 0x200);
-    ck_assert_int_eq(sys_as(s, seL4_SysReplyRecv, ep, info_of(3, 0, 1), reply0, regs),
-                     HOSTSIM_BLOCKED);
-    assert_current(c);
-    ck_assert_uint_eq(state_of(c), ThreadState_Running);
-    ck_assert_ptr_eq(tcb_ptr(c)->sched_context, csc);
-    ck_assert_ptr_null(tcb_ptr(s)->sched_context);
-    ck_assert_ptr_null(csc->reply);
-    ck_assert_ptr_eq(r->tcb, tcb_ptr(s)); /* s waits with it again */
-    ck_assert_ptr_null(r->sc);
-    ck_assert_uint_eq(state_of(s), ThreadState_BlockedOnReceive);
-    ck_assert_uint_eq(label_of(reg_of(c, REG_X1)), 3);
-    ck_assert_uint_eq(length_of(reg_of(c, REG_X1)), 1);
-    ck_assert_uint_eq(reg_of(c, REG_X2), 0x200);
-    ck_assert_uint_eq(reg_of(c, REG_X3), 0x101); /* not covered by the answer */
-    assert_inv();
-}
-END_TEST
-
-START_TEST(test_send_to_passive_server_does_not_donate)
-{
-    uint64_t s = passive_receiver(200, ep, reply0, false);
-    uint64_t regs[8];
-    fill(regs, 0x10);
-    /* The root sends: s gets the message but no SC, so the root keeps running. */
-    regs[0] = ep;
-    regs[1] = info_of(1, 0, 1);
-    regs[6] = 0;
-    regs[7] = (uint64_t)seL4_SysSend;
-    ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
-    assert_current(seL4_CapInitThreadTCB);
-    ck_assert_uint_eq(state_of(s), ThreadState_Running);
-    ck_assert_ptr_null(tcb_ptr(s)->sched_context);
-    ck_assert_ptr_null(reply_ptr(reply0)->tcb); /* a plain message frees the reply object */
-    ck_assert_uint_eq(reg_of(s, REG_X2), 0x10);
-    assert_inv();
-}
-END_TEST
-
-START_TEST(test_call_without_reply_object_leaves_caller_inactive)
-{
-    /* The server waits with Wait (no reply object): a Call cannot be answered. */
-    uint64_t s = passive_receiver(200, ep, NONE_SLOT, true);
-    uint64_t c = make_thread(100, NONE_SLOT, make_sc(true));
-    resume(c);
-    struct sched_context *csc = tcb_ptr(c)->sched_context;
-    uint64_t regs[8];
-    fill(regs, 0);
-    ck_assert_int_eq(sys_as(c, seL4_SysCall, ep, info_of(1, 0, 0), 0, regs), HOSTSIM_STOPPED);
-    ck_assert_uint_eq(state_of(c), ThreadState_Inactive);
-    ck_assert_ptr_eq(tcb_ptr(c)->sched_context, csc); /* nothing donated */
-    ck_assert_ptr_null(tcb_ptr(s)->sched_context);
-    ck_assert_uint_eq(state_of(s), ThreadState_Running);
-    assert_inv();
-}
-END_TEST
-
-START_TEST(test_call_through_cap_without_grant_leaves_caller_inactive)
-{
-    uint64_t s = passive_receiver(200, ep, reply0, false);
-    uint64_t w = copy_cap(ep, seL4_CanWrite);
-    uint64_t c = make_thread(100, NONE_SLOT, make_sc(true));
-    resume(c);
-    uint64_t regs[8];
-    fill(regs, 0);
-    ck_assert_int_eq(sys_as(c, seL4_SysCall, w, info_of(1, 0, 0), 0, regs), HOSTSIM_STOPPED);
-    ck_assert_ptr_null(reply_ptr(reply0)->tcb);
-    ck_assert_ptr_null(tcb_ptr(s)->sched_context);
-    assert_inv();
-}
-END_TEST
-
-START_TEST(test_stale_reply)
-{
-    /* Invoking a reply cap nobody waits on does nothing; a Call on it gets the empty reply. */
-    uint64_t regs[8] = {reply0, info_of(5, 0, 1), 1, 2, 3, 4, 0, (uint64_t)seL4_SysCall};
-    ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
-    ck_assert_uint_eq(label_of(regs[1]), 0);
-    ck_assert_uint_eq(length_of(regs[1]), 0);
-    uint64_t s[8] = {reply0, info_of(5, 0, 1), 1, 2, 3, 4, 0, (uint64_t)seL4_SysSend};
-    ck_assert_int_eq(hostsim_root_syscall(s, NULL), HOSTSIM_OK);
-    assert_inv();
-}
-END_TEST
+/* MCS reply objects and the call stack (docs/mcs.md#reply-objects-the-call-stack-and-donation),
+ * between puppet threads on the MCS hostsim kernel: a call chain of three unwinding, answers
+ * through an older reply object, deletion and revocation in the middle of a chain (the newest
+ * reply object, an older one, the server holding the SC, a caller, the first client, the SC), the
+ * receive's reply-cap errors, and one deliberate corruption per rule of the invariant checker's
+ * reply section; the checker runs after every step. */
+#include "mcs_puppets.h"
 
 /* ---- a call chain of three ------------------------------------------------------------------ */
 
@@ -397,6 +110,34 @@ START_TEST(test_reply_through_older_reply_cuts_chain)
     ck_assert_ptr_null(reply_ptr(ch.r1)->tcb);
     ck_assert_ptr_null(reply_ptr(ch.r1)->next);
     assert_current(ch.c);
+    assert_inv();
+}
+END_TEST
+
+START_TEST(test_call_and_nbsend_on_reply_caps)
+{
+    struct chain ch = chain3(reply0);
+    struct sched_context *sc = sc_ptr(ch.sc);
+    /* c answers b with a Call on r2: b gets the answer and the SC; c, an invoker of a reply cap,
+     * gets the empty success reply (and, without an SC now, stops running). */
+    uint64_t regs[8];
+    fill(regs, 0x90);
+    ck_assert_int_eq(sys_as(ch.c, seL4_SysCall, ch.r2, info_of(6, 0, 1), 0, regs), HOSTSIM_OK);
+    ck_assert_uint_eq(label_of(regs[1]), 0);
+    ck_assert_uint_eq(length_of(regs[1]), 0);
+    assert_current(ch.b);
+    ck_assert_ptr_eq(tcb_ptr(ch.b)->sched_context, sc);
+    ck_assert_uint_eq(label_of(reg_of(ch.b, REG_X1)), 6);
+    ck_assert_uint_eq(reg_of(ch.b, REG_X2), 0x90);
+    assert_inv();
+    /* b answers a with NBSend on r1: a gets the answer and the SC. */
+    fill(regs, 0x91);
+    ck_assert_int_eq(sys_as(ch.b, seL4_SysNBSend, ch.r1, info_of(7, 0, 1), 0, regs), HOSTSIM_OK);
+    assert_current(ch.a);
+    ck_assert_ptr_eq(tcb_ptr(ch.a)->sched_context, sc);
+    ck_assert_ptr_null(sc->reply);
+    ck_assert_uint_eq(label_of(reg_of(ch.a, REG_X1)), 7);
+    ck_assert_uint_eq(reg_of(ch.a, REG_X2), 0x91);
     assert_inv();
 }
 END_TEST
@@ -687,231 +428,6 @@ START_TEST(test_delete_reply_of_waiting_receiver)
 }
 END_TEST
 
-/* ---- notifications lend their SC ------------------------------------------------------------ */
-
-START_TEST(test_notification_lends_sc_to_passive_waiter)
-{
-    uint64_t n = retype_obj(seL4_NotificationObject, 0);
-    uint64_t nsc = make_sc(true);
-    bind_sc(nsc, n);
-    uint64_t w = passive_receiver(200, n, NONE_SLOT, true);
-    ck_assert_uint_eq(state_of(w), ThreadState_BlockedOnNotification);
-    /* The root signals: w runs on the notification's SC. */
-    uint64_t regs[8] = {n, 0, 0, 0, 0, 0, 0, (uint64_t)seL4_SysSend};
-    ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
-    assert_current(w);
-    ck_assert_ptr_eq(tcb_ptr(w)->sched_context, sc_ptr(nsc));
-    ck_assert_ptr_eq(sc_ptr(nsc)->tcb, tcb_ptr(w));
-    assert_inv();
-    /* w waits again: the SC goes back to the notification. */
-    uint64_t wr[8] = {0};
-    ck_assert_int_eq(sys_as(w, seL4_SysWait, n, 0, 0, wr), HOSTSIM_BLOCKED);
-    ck_assert_ptr_null(tcb_ptr(w)->sched_context);
-    ck_assert_ptr_null(sc_ptr(nsc)->tcb);
-    assert_current(seL4_CapInitThreadTCB);
-    assert_inv();
-    /* A pending signal taken by Poll also lends the SC. */
-}
-END_TEST
-
-START_TEST(test_bound_notification_lends_sc_to_passive_server)
-{
-    uint64_t n = retype_obj(seL4_NotificationObject, 0);
-    uint64_t nsc = make_sc(true);
-    bind_sc(nsc, n);
-    uint64_t s = passive_receiver(200, ep, reply0, false);
-    uint64_t caps[1] = {n};
-    OK(ktest_call(s, TCBBindNotification, 0, NULL, 1, caps));
-    /* Signal: s leaves its endpoint receive (reply0 freed) and runs on the notification's SC. */
-    uint64_t regs[8] = {n, 0, 0, 0, 0, 0, 0, (uint64_t)seL4_SysSend};
-    ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
-    assert_current(s);
-    ck_assert_ptr_eq(tcb_ptr(s)->sched_context, sc_ptr(nsc));
-    ck_assert_ptr_null(reply_ptr(reply0)->tcb);
-    assert_inv();
-    /* s receives on the endpoint again: it hands the SC back and waits passively. */
-    uint64_t sr[8] = {0};
-    ck_assert_int_eq(sys_as(s, seL4_SysRecv, ep, 0, reply0, sr), HOSTSIM_BLOCKED);
-    ck_assert_ptr_null(tcb_ptr(s)->sched_context);
-    ck_assert_ptr_null(sc_ptr(nsc)->tcb);
-    ck_assert_ptr_eq(reply_ptr(reply0)->tcb, tcb_ptr(s));
-    assert_inv();
-}
-END_TEST
-
-START_TEST(test_busy_notification_sc_is_not_lent)
-{
-    uint64_t n = retype_obj(seL4_NotificationObject, 0);
-    uint64_t nsc = make_sc(true);
-    bind_sc(nsc, n);
-    uint64_t w1 = passive_receiver(200, n, NONE_SLOT, true);
-    uint64_t w2 = passive_receiver(190, n, NONE_SLOT, true);
-    uint64_t regs[8] = {n, 0, 0, 0, 0, 0, 0, (uint64_t)seL4_SysSend};
-    ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
-    assert_current(w1); /* the queue is priority ordered: w1 (200) first */
-    /* w1 signals again: w2 wakes, but the SC is w1's now: w2 is runnable without time. */
-    uint64_t wr[8] = {n, 0, 0, 0, 0, 0, 0, 0};
-    ck_assert_int_eq(sys_as(w1, seL4_SysSend, n, 0, 0, wr), HOSTSIM_OK);
-    assert_current(w1);
-    ck_assert_uint_eq(state_of(w2), ThreadState_Running);
-    ck_assert_ptr_null(tcb_ptr(w2)->sched_context);
-    assert_inv();
-}
-END_TEST
-
-/* ---- NBSendRecv and NBSendWait -------------------------------------------------------------- */
-
-START_TEST(test_nbsendrecv_and_nbsendwait_donate_one_way)
-{
-    uint64_t s = passive_receiver(200, ep, reply0, false);
-    uint64_t ep2 = retype_obj(seL4_EndpointObject, 0);
-    uint64_t r2 = retype_obj(seL4_ReplyObject, 0);
-    uint64_t c = make_thread(100, NONE_SLOT, make_sc(true));
-    resume(c);
-    struct sched_context *csc = tcb_ptr(c)->sched_context;
-    /* c: NBSendRecv to ep (x8), then receive on ep2 with r2: s gets c's SC, one way. */
-    uint64_t regs[8];
-    fill(regs, 0x40);
-    assert_current(c);
-    regs[0] = ep2;
-    regs[1] = info_of(6, 0, 2);
-    regs[6] = r2;
-    regs[7] = (uint64_t)seL4_SysNBSendRecv;
-    hal_reg_set(&tcb_ptr(c)->arch, REG_NBSEND_RECV_DEST, ep);
-    ck_assert_int_eq(hostsim_syscall_as_current(regs, NULL), HOSTSIM_BLOCKED);
-    assert_current(s);
-    ck_assert_ptr_eq(tcb_ptr(s)->sched_context, csc);
-    ck_assert_ptr_null(tcb_ptr(c)->sched_context);
-    ck_assert_uint_eq(state_of(c), ThreadState_BlockedOnReceive);
-    ck_assert_ptr_eq(reply_ptr(r2)->tcb, tcb_ptr(c));
-    ck_assert_ptr_null(reply_ptr(reply0)->tcb); /* no call: s's reply object is free */
-    ck_assert_uint_eq(label_of(reg_of(s, REG_X1)), 6);
-    ck_assert_uint_eq(reg_of(s, REG_X2), 0x40);
-    ck_assert_ptr_null(csc->reply);
-    assert_inv();
-    /* s: NBSendWait to ep2 (x6), then Wait on ep: c gets the SC back, s waits passively. */
-    fill(regs, 0x50);
-    ck_assert_int_eq(sys_as(s, seL4_SysNBSendWait, ep, info_of(8, 0, 1), ep2, regs),
-                     HOSTSIM_BLOCKED);
-    assert_current(c);
-    ck_assert_ptr_eq(tcb_ptr(c)->sched_context, csc);
-    ck_assert_ptr_null(tcb_ptr(s)->sched_context);
-    ck_assert_uint_eq(state_of(s), ThreadState_BlockedOnReceive);
-    ck_assert_ptr_null(tcb_ptr(s)->reply);
-    ck_assert_ptr_null(reply_ptr(r2)->tcb);
-    ck_assert_uint_eq(label_of(reg_of(c, REG_X1)), 8);
-    ck_assert_uint_eq(reg_of(c, REG_X2), 0x50);
-    assert_inv();
-}
-END_TEST
-
-/* ---- queue order ---------------------------------------------------------------------------- */
-
-START_TEST(test_queues_are_priority_ordered)
-{
-    /* Senders of priorities 150, 170, 160, 170 queue on ep; the root receives them in the order
-     * 170 (first), 170 (second), 160, 150. */
-    static const uint64_t prio[4] = {150, 170, 160, 170};
-    static const uint64_t order[4] = {1, 3, 2, 0};
-    uint64_t t[4];
-    for (int i = 0; i < 4; i++) {
-        uint64_t b = alloc_slot();
-        OK(ktest_cnode_mint(ROOT, b, 64, ROOT, ep, 64, seL4_AllRights, (uint64_t)i + 1));
-        t[i] = make_thread(prio[i], NONE_SLOT, make_sc(true));
-        resume(t[i]);
-        uint64_t regs[8] = {0};
-        ck_assert_int_eq(sys_as(t[i], seL4_SysSend, b, info_of(0, 0, 0), 0, regs), HOSTSIM_BLOCKED);
-    }
-    assert_inv();
-    for (int i = 0; i < 4; i++) {
-        uint64_t regs[8] = {ep, 0, 0, 0, 0, 0, reply0, (uint64_t)seL4_SysRecv};
-        ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
-        ck_assert_uint_eq(regs[0], order[i] + 1);
-        /* the released sender runs; it stops (a Wait on a null cap) so the root goes on */
-        assert_current(t[order[i]]);
-        uint64_t r3[8] = {0};
-        ck_assert_int_eq(sys_as(t[order[i]], seL4_SysWait, NONE_SLOT, 0, 0, r3), HOSTSIM_STOPPED);
-    }
-    assert_inv();
-}
-END_TEST
-
-START_TEST(test_priority_change_reorders_queue)
-{
-    uint64_t t[2];
-    for (int i = 0; i < 2; i++) {
-        uint64_t b = alloc_slot();
-        OK(ktest_cnode_mint(ROOT, b, 64, ROOT, ep, 64, seL4_AllRights, (uint64_t)i + 1));
-        t[i] = make_thread(150, NONE_SLOT, make_sc(true));
-        resume(t[i]);
-        uint64_t regs[8] = {0};
-        ck_assert_int_eq(sys_as(t[i], seL4_SysSend, b, info_of(0, 0, 0), 0, regs), HOSTSIM_BLOCKED);
-    }
-    /* t[1] is raised above t[0]: it moves to the head of the queue. */
-    uint64_t prio = 160, auth = seL4_CapInitThreadTCB;
-    OK(ktest_call(t[1], TCBSetPriority, 1, &prio, 1, &auth));
-    assert_inv();
-    uint64_t regs[8] = {ep, 0, 0, 0, 0, 0, reply0, (uint64_t)seL4_SysRecv};
-    ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
-    ck_assert_uint_eq(regs[0], 2);
-}
-END_TEST
-
-/* ---- faults --------------------------------------------------------------------------------- */
-
-START_TEST(test_fault_donates_to_passive_handler)
-{
-    uint64_t fep = retype_obj(seL4_EndpointObject, 0);
-    uint64_t h = passive_receiver(200, fep, reply0, false);
-    uint64_t t = make_thread(100, fep, make_sc(true));
-    resume(t);
-    struct sched_context *tsc = tcb_ptr(t)->sched_context;
-    assert_current(t);
-    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_DATA, 0x1234, 0x92000046),
-                     HOSTSIM_BLOCKED);
-    assert_current(h);
-    ck_assert_ptr_eq(tcb_ptr(h)->sched_context, tsc);
-    ck_assert_uint_eq(state_of(t), ThreadState_BlockedOnReply);
-    ck_assert_uint_eq(label_of(reg_of(h, REG_X1)), seL4_Fault_VMFault);
-    ck_assert_uint_eq(reg_of(h, REG_X3), 0x1234);
-    assert_inv();
-    /* h answers (a VM fault's answer restarts the thread): t runs again on its SC. */
-    uint64_t regs[8];
-    fill(regs, 0);
-    ck_assert_int_eq(sys_as(h, seL4_SysReplyRecv, fep, info_of(0, 0, 0), reply0, regs),
-                     HOSTSIM_BLOCKED);
-    assert_current(t);
-    ck_assert_ptr_eq(tcb_ptr(t)->sched_context, tsc);
-    ck_assert_uint_eq(state_of(t), ThreadState_Running);
-    assert_inv();
-}
-END_TEST
-
-START_TEST(test_fault_without_handler_stops_thread)
-{
-    uint64_t t = make_thread(100, NONE_SLOT, make_sc(true));
-    resume(t);
-    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_DATA, 0x1234, 0x92000046),
-                     HOSTSIM_STOPPED);
-    ck_assert_uint_eq(state_of(t), ThreadState_Inactive);
-    assert_inv();
-}
-END_TEST
-
-START_TEST(test_fault_to_handler_without_reply_object_stops_thread)
-{
-    uint64_t fep = retype_obj(seL4_EndpointObject, 0);
-    uint64_t h = passive_receiver(200, fep, NONE_SLOT, true);
-    uint64_t t = make_thread(100, fep, make_sc(true));
-    resume(t);
-    ck_assert_int_eq(hostsim_fault_as_current(HOSTSIM_FAULT_VM_DATA, 0x1234, 0x92000046),
-                     HOSTSIM_STOPPED);
-    ck_assert_uint_eq(state_of(h), ThreadState_Running); /* has the message, but no SC */
-    ck_assert_ptr_null(tcb_ptr(h)->sched_context);
-    assert_inv();
-}
-END_TEST
-
 /* ---- the invariant checker's reply rules, each proven by a corruption ----------------------- */
 
 /* The full checker must fail naming `full`; with `quick` set, the quick one (no caps) too, naming
@@ -1045,57 +561,33 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("reply");
-    struct {
-        const char *name;
-        const TTest *test;
-    } cases[] = {
-        {"passive_server", test_passive_server_runs_on_callers_sc},
-        {"send_no_donation", test_send_to_passive_server_does_not_donate},
-        {"call_without_reply_object", test_call_without_reply_object_leaves_caller_inactive},
-        {"call_without_grant", test_call_through_cap_without_grant_leaves_caller_inactive},
-        {"stale_reply", test_stale_reply},
-        {"chain_unwinds", test_chain_of_three_unwinds},
-        {"reply_older_cuts", test_reply_through_older_reply_cuts_chain},
-        {"delete_newest_reply", test_delete_newest_reply_returns_sc},
-        {"delete_middle_reply", test_delete_middle_reply_cuts_chain},
-        {"revoke_middle_reply", test_revoke_middle_reply},
-        {"delete_server", test_delete_server_holding_sc},
-        {"delete_middle_caller", test_delete_middle_caller},
-        {"delete_first_client", test_delete_first_client},
-        {"delete_sc", test_delete_sc_mid_chain},
-        {"recv_reply_wrong_type", test_recv_reply_not_a_reply_cap},
-        {"recv_reply_empty", test_recv_reply_empty_slot},
-        {"recv_reply_lookup", test_recv_reply_lookup_fails},
-        {"wait_no_reply", test_wait_takes_no_reply_cap},
-        {"reply_taken", test_reply_object_taken_from_other_receiver},
-        {"delete_receivers_reply", test_delete_reply_of_waiting_receiver},
-        {"ntfn_lends_sc", test_notification_lends_sc_to_passive_waiter},
-        {"bound_ntfn_lends_sc", test_bound_notification_lends_sc_to_passive_server},
-        {"busy_ntfn_sc", test_busy_notification_sc_is_not_lent},
-        {"nbsendrecv", test_nbsendrecv_and_nbsendwait_donate_one_way},
-        {"queue_order", test_queues_are_priority_ordered},
-        {"queue_reorder", test_priority_change_reorders_queue},
-        {"fault_donates", test_fault_donates_to_passive_handler},
-        {"fault_no_handler", test_fault_without_handler_stops_thread},
-        {"fault_no_reply_object", test_fault_to_handler_without_reply_object_stops_thread},
-        {"checker_caller_without_reply", test_checker_caller_without_reply},
-        {"checker_reply_names_other", test_checker_reply_names_other_thread},
-        {"checker_next_without_prev", test_checker_next_without_prev},
-        {"checker_prev_without_next", test_checker_prev_without_next},
-        {"checker_head_not_named_by_sc", test_checker_head_not_named_by_sc},
-        {"checker_sc_on_older_reply", test_checker_sc_on_older_reply},
-        {"checker_stacked_reply_without_caller", test_checker_stacked_reply_without_caller},
-        {"checker_ring", test_checker_ring},
-        {"checker_reply_held_when_inactive", test_checker_reply_held_when_inactive},
-        {"checker_receivers_reply_on_stack", test_checker_receivers_reply_on_stack},
-        {"checker_free_reply_linked", test_checker_free_reply_linked},
-        {"checker_held_reply_without_cap", test_checker_held_reply_without_cap},
-    };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        TCase *tc = tcase_create(cases[i].name);
-        tcase_add_checked_fixture(tc, setup, ktest_teardown);
-        tcase_add_test(tc, cases[i].test);
-        suite_add_tcase(s, tc);
-    }
+    add_case(s, "chain_unwinds", test_chain_of_three_unwinds);
+    add_case(s, "call_and_nbsend_on_reply", test_call_and_nbsend_on_reply_caps);
+    add_case(s, "reply_older_cuts", test_reply_through_older_reply_cuts_chain);
+    add_case(s, "delete_newest_reply", test_delete_newest_reply_returns_sc);
+    add_case(s, "delete_middle_reply", test_delete_middle_reply_cuts_chain);
+    add_case(s, "revoke_middle_reply", test_revoke_middle_reply);
+    add_case(s, "delete_server", test_delete_server_holding_sc);
+    add_case(s, "delete_middle_caller", test_delete_middle_caller);
+    add_case(s, "delete_first_client", test_delete_first_client);
+    add_case(s, "delete_sc", test_delete_sc_mid_chain);
+    add_case(s, "recv_reply_wrong_type", test_recv_reply_not_a_reply_cap);
+    add_case(s, "recv_reply_empty", test_recv_reply_empty_slot);
+    add_case(s, "recv_reply_lookup", test_recv_reply_lookup_fails);
+    add_case(s, "wait_no_reply", test_wait_takes_no_reply_cap);
+    add_case(s, "reply_taken", test_reply_object_taken_from_other_receiver);
+    add_case(s, "delete_receivers_reply", test_delete_reply_of_waiting_receiver);
+    add_case(s, "checker_caller_without_reply", test_checker_caller_without_reply);
+    add_case(s, "checker_reply_names_other", test_checker_reply_names_other_thread);
+    add_case(s, "checker_next_without_prev", test_checker_next_without_prev);
+    add_case(s, "checker_prev_without_next", test_checker_prev_without_next);
+    add_case(s, "checker_head_not_named_by_sc", test_checker_head_not_named_by_sc);
+    add_case(s, "checker_sc_on_older_reply", test_checker_sc_on_older_reply);
+    add_case(s, "checker_stacked_reply_without_caller", test_checker_stacked_reply_without_caller);
+    add_case(s, "checker_ring", test_checker_ring);
+    add_case(s, "checker_reply_held_when_inactive", test_checker_reply_held_when_inactive);
+    add_case(s, "checker_receivers_reply_on_stack", test_checker_receivers_reply_on_stack);
+    add_case(s, "checker_free_reply_linked", test_checker_free_reply_linked);
+    add_case(s, "checker_held_reply_without_cap", test_checker_held_reply_without_cap);
     return ktest_run(s);
 }
