@@ -16,6 +16,13 @@ exception_t preemption_point(void)
         return EXCEPTION_NONE;
     }
     ks.work_units = 0;
+#ifdef CONFIG_KERNEL_MCS
+    /* MCS: also when the current SC's budget ran out meanwhile (the restarted system call is
+     * charged at its next entry). */
+    if (sched_budget_exhausted_now()) {
+        return EXCEPTION_PREEMPTED;
+    }
+#endif
     return hal_irq_pending() ? EXCEPTION_PREEMPTED : EXCEPTION_NONE;
 }
 

@@ -660,6 +660,14 @@ void sched_interrupt_entry(void)
     (void)check_budget(); /* the interrupt is handled either way */
 }
 
+bool sched_budget_exhausted_now(void)
+{
+    update_timestamp();
+    struct sched_context *sc = sched.cur_sc;
+    return sc != idle_sc() &&
+           (sc->refill_max == 0 || !refill_sufficient(sc, sched.consumed) || cur_domain_expired());
+}
+
 void sched_timer_tick(void)
 {
     hal_timer_ack_deadline();
@@ -856,6 +864,24 @@ static void dump_one(const struct tcb *t)
     kprintf("  %s: %s, priority %lu, domain %lu%s\n", t->name[0] ? t->name : "(unnamed)",
             state_name(thread_state_type(t)), (unsigned long)t->priority, (unsigned long)t->domain,
             where);
+#ifdef CONFIG_KERNEL_MCS
+    const struct sched_context *sc = t->sched_context;
+    if (t == &sched.idle) {
+        return;
+    }
+    if (sc == NULL) {
+        kprintf("    no scheduling context (passive)\n");
+    } else if (sc->refill_max == 0) {
+        kprintf("    scheduling context not configured\n");
+    } else {
+        /* µs, as users configure them; a round-robin SC's period is its budget */
+        kprintf("    budget %lu us, period %lu us, consumed %lu us%s%s\n",
+                (unsigned long)mcs_ticks_to_us(sc->budget),
+                (unsigned long)mcs_ticks_to_us(sc->period ? sc->period : sc->budget),
+                (unsigned long)mcs_ticks_to_us(sc->consumed), sc->sporadic ? ", sporadic" : "",
+                sc->in_release_queue ? ", waiting for its refill" : "");
+    }
+#endif
 }
 
 struct tcb *sched_debug_first_thread(void) { return sched.debug_head; }

@@ -811,6 +811,48 @@ START_TEST(test_consumed_by_send)
 }
 END_TEST
 
+/* Preemption points of long operations also stop for an exhausted budget: the current SC cannot
+ * pay for what it used plus one more kernel entry. */
+START_TEST(test_preemption_point_budget)
+{
+    uint64_t A = E0, SA = E0 + 4;
+    make_running_thread(A, 255, SA, 1000, 10000, 0, 0);
+    ck_assert_int_eq(cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL).status, HOSTSIM_OK);
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
+    hostsim_clock_advance(US(500));
+    ck_assert(!sched_budget_exhausted_now());
+    hostsim_clock_advance(US(485)); /* 15 µs left: less than MIN_BUDGET */
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
+    ck_assert(sched_budget_exhausted_now());
+    check_invariants();
+}
+END_TEST
+
+/* DebugDumpScheduler shows each thread's SC: budget, period, consumed (µs), or why it has none. */
+START_TEST(test_debug_dump_sc)
+{
+    uint64_t A = E0, B = E0 + 2, SA = E0 + 4, SB = E0 + 5;
+    make_running_thread(A, 100, SA, 1000, 10000, 0, seL4_SchedContext_Sporadic);
+    make_thread(B, 100);
+    retype(seL4_SchedContextObject, 8, SB);
+    OK(sc_op(SB, SchedContextBind, B));
+    hostsim_console_capture(true);
+    sched_debug_dump();
+    const char *out = hostsim_console_take();
+    hostsim_console_capture(false);
+    ck_assert_msg(strstr(out, "budget 1000 us, period 10000 us, consumed 0 us, sporadic") != NULL,
+                  "%s", out);
+    ck_assert_msg(strstr(out, "budget 5000 us, period 5000 us") != NULL, "%s", out); /* root */
+    ck_assert_msg(strstr(out, "scheduling context not configured") != NULL, "%s", out);
+    OK(sc_op(SB, SchedContextUnbind, 0));
+    hostsim_console_capture(true);
+    sched_debug_dump();
+    out = hostsim_console_take();
+    hostsim_console_capture(false);
+    ck_assert_msg(strstr(out, "no scheduling context (passive)") != NULL, "%s", out);
+}
+END_TEST
+
 /* ---- timeout faults -------------------------------------------------------------------------- */
 
 /* The root waits on EP with reply object R; A (sporadic, timeout handler EP) runs out of budget.
@@ -1044,6 +1086,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_yield_to);
     tcase_add_test(tc, test_configure_running_sc);
     tcase_add_test(tc, test_consumed_by_send);
+    tcase_add_test(tc, test_preemption_point_budget);
+    tcase_add_test(tc, test_debug_dump_sc);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("timeout_faults");

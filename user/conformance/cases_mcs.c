@@ -322,6 +322,46 @@ static void case_tcb_sched_params_blocked(struct conf_env *env)
     CONF_EQ(t.out[0], 0x9);
 }
 
+static void recv_bad_reply(struct conf_thread *t)
+{
+    seL4_Word badge = 0;
+    (void)sys_recv(t->arg[0], &badge, t->arg[1]);
+    t->out[0] = 1;
+}
+
+/* Recv on an endpoint names its reply object in x6: a cap of another type is a receive-phase cap
+ * fault with MissingCapability (0 bits left), a CPtr that does not resolve one with the lookup's
+ * failure (here a guard mismatch), both with x6's value as the address. */
+static void case_recv_reply_cap_fault(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr handler = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr reply = conf_alloc(env, seL4_ReplyObject, 0);
+    CONF_CHECK(!conf_failed());
+    const seL4_CPtr bad[2] = {ep, ep | (1ull << 40)};
+    const seL4_Word type[2] = {seL4_MissingCapability, seL4_GuardMismatch};
+    for (int i = 0; i < 2; i++) {
+        struct conf_thread t;
+        conf_thread_make(env, &t, recv_bad_reply, CONF_THREAD_PRIO, handler);
+        CONF_CHECK(!conf_failed());
+        t.arg[0] = ep;
+        t.arg[1] = bad[i];
+        conf_thread_start(&t);
+        seL4_Word badge = 1;
+        seL4_MessageInfo_t info = sys_recv(handler, &badge, reply);
+        CONF_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_CapFault);
+        CONF_EQ(seL4_GetMR(seL4_CapFault_Addr), bad[i]);
+        CONF_EQ(seL4_GetMR(seL4_CapFault_InRecvPhase), 1);
+        CONF_EQ(seL4_GetMR(seL4_CapFault_LookupFailureType), type[i]);
+        if (i == 0) {
+            CONF_EQ(seL4_GetMR(seL4_CapFault_BitsLeft), 0);
+        }
+        CONF_EQ(t.out[0], 0);
+        CONF_OK(sys_tcb_suspend(t.tcb));
+    }
+}
+
 /* SetTimeoutEndpoint (cap0 = handler or null); SetSpace checks its fault handler (cap0) last. */
 static void case_tcb_timeout_endpoint_and_space(struct conf_env *env)
 {
@@ -437,6 +477,7 @@ static const struct conf_case cases[] = {
     CONF_CASE(first_phase),
     CONF_CASE(cap_tags),
     CONF_CASE(tcb_sched_params_blocked),
+    CONF_CASE(recv_reply_cap_fault),
 };
 const struct conf_area conf_area_mcs = CONF_AREA("mcs", cases);
 

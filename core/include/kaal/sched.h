@@ -133,6 +133,9 @@ void sched_handle_yield(void);
 /* Interrupt entry, before the interrupt is handled: charge the time since the last entry
  * (seL4 updateTimestamp + checkBudget; the current thread may lose the CPU, nothing restarts). */
 void sched_interrupt_entry(void);
+/* Preemption points of long operations: read the clock; has the current SC (not the idle one) run
+ * out of budget (or been deleted, or the domain's time ended) since this entry began? */
+bool sched_budget_exhausted_now(void);
 /* sc's thread (runnable, off the ready queues) waits in the release queue for sc's head refill. */
 void sched_postpone(struct sched_context *sc);
 /* Take sc off the release queue if it is on it. */
