@@ -6,6 +6,9 @@
 #include <hal/hal.h>
 #include <hostsim/hostsim.h>
 #include <kaal/gen_config.h>
+#ifdef CONFIG_KERNEL_MCS
+#include <kaal/sched.h>
+#endif
 
 #include "internal.h"
 
@@ -33,6 +36,18 @@ void hal_timer_set_deadline(word_t ticks)
 }
 
 void hal_timer_ack_deadline(void) { clock.deadline = UINT64_MAX; }
+
+bool hostsim_clock_skip_to_release(void)
+{
+    if (sched_release_queue_head() == NULL || clock.deadline == UINT64_MAX) {
+        return false; /* nothing waits for time: idle for good (or until an interrupt) */
+    }
+    if (clock.deadline > clock.now) {
+        clock.now = clock.deadline;
+    }
+    hostsim_irq_set_pending(HAL_TIMER_IRQ);
+    return true;
+}
 
 uint64_t hostsim_clock_now(void) { return clock.now; }
 uint64_t hostsim_clock_deadline(void) { return clock.deadline; }

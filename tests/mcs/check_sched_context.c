@@ -853,6 +853,29 @@ START_TEST(test_debug_dump_sc)
 }
 END_TEST
 
+/* With every thread waiting, a run loop skips the clock to the next release (and only then). */
+START_TEST(test_skip_to_release)
+{
+    uint64_t A = E0, SA = E0 + 4;
+    ck_assert(!hostsim_clock_skip_to_release()); /* nothing waits for a refill */
+    make_running_thread(A, 255, SA, 1000, 10000, 0, 0);
+    ck_assert_int_eq(ktest_call(ROOT_TCB, TCBSuspend, 0, NULL, 0, NULL).status, HOSTSIM_STOPPED);
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
+    hostsim_clock_advance(US(1000)); /* A's budget: it waits, the idle thread runs */
+    ck_assert_uint_eq(hostsim_current_thread(), 0);
+    ck_assert(in_release_queue(sc_at(SA)));
+    /* Deadline by deadline (the idle SC's turn ends at 6 ms, A's refill is due at 10 ms). */
+    for (int i = 0; i < 10 && in_release_queue(sc_at(SA)); i++) {
+        ck_assert(hostsim_clock_skip_to_release());
+        hostsim_tick(1); /* take the pending timer interrupt */
+    }
+    ck_assert_uint_eq(hostsim_clock_now(), US(10000));
+    ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
+    ck_assert(!in_release_queue(sc_at(SA)));
+    check_invariants();
+}
+END_TEST
+
 /* ---- timeout faults -------------------------------------------------------------------------- */
 
 /* The root waits on EP with reply object R; A (sporadic, timeout handler EP) runs out of budget.
@@ -1088,6 +1111,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_consumed_by_send);
     tcase_add_test(tc, test_preemption_point_budget);
     tcase_add_test(tc, test_debug_dump_sc);
+    tcase_add_test(tc, test_skip_to_release);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("timeout_faults");

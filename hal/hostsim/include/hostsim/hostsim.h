@@ -105,6 +105,10 @@ void hostsim_clock_advance(uint64_t ticks);
 uint64_t hostsim_clock_now(void);
 /* The deadline the kernel last programmed and has not acknowledged, UINT64_MAX when none. */
 uint64_t hostsim_clock_deadline(void);
+/* For a run loop whose threads all wait: if some thread waits in the release queue for a refill,
+ * jump the clock to the deadline and make the timer interrupt pending (the caller takes it as a
+ * kernel entry), true; false when nothing waits for time. */
+bool hostsim_clock_skip_to_release(void);
 
 /* Every n-th preemption check sees a pending timer interrupt (0: never). Lets tests drive the
  * restart paths of preemptible operations deterministically. */
