@@ -97,7 +97,8 @@ static bool restart_pending(const struct tcb *t)
            hal_reg_get(&t->arch, REG_FAULT_IP) == t->arch.svc_pending - 1;
 }
 
-static enum hostsim_status syscall_as(struct tcb *t, uint64_t regs[8], unsigned *restarts)
+/* regs[0..n-1] = x0..x(n-1): n is 8, or 9 with x8 (the _x8 entries). */
+static enum hostsim_status syscall_as(struct tcb *t, uint64_t *regs, int n, unsigned *restarts)
 {
     unsigned count = 0;
     enum hostsim_status st;
@@ -108,12 +109,12 @@ static enum hostsim_status syscall_as(struct tcb *t, uint64_t regs[8], unsigned 
             goto out;
         }
     }
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < n; i++) {
         hal_reg_set(&t->arch, REG_X0 + i, regs[i]);
     }
     st = svc_as(t, &count);
 out:
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < n; i++) {
         regs[i] = hal_reg_get(&t->arch, REG_X0 + i);
     }
     if (restarts) {
@@ -124,7 +125,7 @@ out:
 
 static bool machine_ready(void) { return hostsim_booted && !machine_halted; }
 
-enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts)
+static enum hostsim_status root_syscall(uint64_t *regs, int n, unsigned *restarts)
 {
     struct tcb *t = ks.root_thread;
     if (restarts) {
@@ -143,7 +144,17 @@ enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts)
         /* Another thread runs (or the root thread is blocked): the root cannot make a call now. */
         return thread_state_type(t) == ThreadState_Running ? HOSTSIM_IDLE : HOSTSIM_BLOCKED;
     }
-    return syscall_as(t, regs, restarts);
+    return syscall_as(t, regs, n, restarts);
+}
+
+enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts)
+{
+    return root_syscall(regs, 8, restarts);
+}
+
+enum hostsim_status hostsim_root_syscall_x8(uint64_t regs[9], unsigned *restarts)
+{
+    return root_syscall(regs, 9, restarts);
 }
 
 uint64_t hostsim_current_thread(void)
@@ -157,7 +168,7 @@ uint64_t hostsim_current_thread(void)
 
 uint64_t hostsim_root_thread(void) { return ks.root_thread ? VTOP(ks.root_thread) : 0; }
 
-enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *restarts)
+static enum hostsim_status syscall_as_current(uint64_t *regs, int n, unsigned *restarts)
 {
     if (restarts) {
         *restarts = 0;
@@ -172,7 +183,17 @@ enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *resta
     if (cur == 0) {
         return HOSTSIM_IDLE;
     }
-    return syscall_as(PTOV(struct tcb, cur), regs, restarts);
+    return syscall_as(PTOV(struct tcb, cur), regs, n, restarts);
+}
+
+enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *restarts)
+{
+    return syscall_as_current(regs, 8, restarts);
+}
+
+enum hostsim_status hostsim_syscall_as_current_x8(uint64_t regs[9], unsigned *restarts)
+{
+    return syscall_as_current(regs, 9, restarts);
 }
 
 enum hostsim_status hostsim_fault_as_current(enum hostsim_fault kind, uint64_t addr, uint64_t esr)

@@ -363,21 +363,23 @@ void uthread_run(struct tcb *t)
 
 /* --- user side: system calls and faults --- */
 
-void hostsim_user_trap(uint64_t regs[8])
+/* regs[0..n-1] = x0..x(n-1) (n = 8 or 9); next = the caller's return address (the svc's NextIP).
+ * Always inlined into its two callers, so that their frame is the thread's SP as before. */
+static inline __attribute__((always_inline)) void user_trap(uint64_t *regs, int n, word_t next)
 {
     struct uthread *u = cur;
     if (!hostsim_user_mode || u == NULL) {
-        uint64_t r[8];
-        memcpy(r, regs, sizeof(r));
-        (void)hostsim_syscall_as_current(r, NULL);
+        uint64_t r[9];
+        memcpy(r, regs, (size_t)n * sizeof(r[0]));
+        (void)(n == 9 ? hostsim_syscall_as_current_x8(r, NULL)
+                      : hostsim_syscall_as_current(r, NULL));
         memcpy(regs, r, 6 * sizeof(r[0]));
         return;
     }
     struct hal_tcb *a = u->owner;
     /* The "svc" is the call; NextIP is where it returns to, FaultIP 4 bytes before it. */
-    word_t next = (word_t)__builtin_return_address(0);
     word_t svc = next - 4;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < n; i++) {
         a->regs[REG_X0 + i] = regs[i];
     }
     for (;;) {
@@ -401,6 +403,16 @@ void hostsim_user_trap(uint64_t regs[8])
     for (int i = 0; i < 6; i++) {
         regs[i] = a->regs[REG_X0 + i];
     }
+}
+
+void hostsim_user_trap(uint64_t regs[8])
+{
+    user_trap(regs, 8, (word_t)__builtin_return_address(0));
+}
+
+void hostsim_user_trap_x8(uint64_t regs[9])
+{
+    user_trap(regs, 9, (word_t)__builtin_return_address(0));
 }
 
 void *uthread_fault(bool instruction, word_t addr, word_t esr, word_t pc, word_t sp)

@@ -451,6 +451,67 @@ static void case_first_phase(struct conf_env *env)
     CONF_EQ(conf_tag(victim), KAAL_CAP_TAG_NULL);
 }
 
+static void nbsend_recv_client(struct conf_thread *t)
+{
+    seL4_Word badge = 0;
+    seL4_SetMR(0, 0x77);
+    seL4_MessageInfo_t info = sys_nbsend_recv(t->arg[0], seL4_MessageInfo_new(0x11, 0, 0, 1),
+                                              t->arg[1], &badge, t->arg[2]);
+    t->out[0] = badge;
+    t->out[1] = seL4_MessageInfo_get_label(info);
+    t->out[2] = seL4_GetMR(0);
+}
+
+/* Runs only when the root and the client both wait: tells the root waiting on ep that the client's
+ * message never came (with it delivered, the root has left ep and this send is dropped). */
+static void nbsend_recv_watchdog(struct conf_thread *t)
+{
+    sys_nbsend(t->arg[0], seL4_MessageInfo_new(0xdead, 0, 0, 0));
+}
+
+/* NBSendRecv sends to the endpoint named in x8, then receives on x0 with the reply object in x6:
+ * the root waiting on ep gets the thread's message (label, MR0, the badge of the x8 cap), and the
+ * thread then gets the root's Send on the other endpoint. A port that lost x8 on the way to the
+ * kernel would send to slot 0 (dropped without an error: a non-blocking send), and the root would
+ * get the lower-priority watchdog's label 0xdead instead. */
+static void case_nbsend_recv_dest(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+    seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr ep2 = conf_alloc(env, seL4_EndpointObject, 0);
+    seL4_CPtr reply = conf_alloc(env, seL4_ReplyObject, 0);
+    seL4_CPtr reply2 = conf_alloc(env, seL4_ReplyObject, 0);
+    seL4_CPtr dest = conf_slot(env), back = conf_slot(env);
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_cnode_mint(ROOT, dest, DEPTH, ROOT, ep, DEPTH, seL4_AllRights, 0x31));
+    CONF_OK(sys_cnode_mint(ROOT, back, DEPTH, ROOT, ep2, DEPTH, seL4_AllRights, 0x42));
+    struct conf_thread t;
+    conf_thread_make(env, &t, nbsend_recv_client, CONF_THREAD_PRIO, 0);
+    CONF_CHECK(!conf_failed());
+    t.arg[0] = dest;
+    t.arg[1] = ep2;
+    t.arg[2] = reply2;
+    struct conf_thread w;
+    conf_thread_make(env, &w, nbsend_recv_watchdog, CONF_THREAD_PRIO - 1, 0);
+    CONF_CHECK(!conf_failed());
+    w.arg[0] = ep;
+    conf_thread_start(&t);
+    conf_thread_start(&w);
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info = sys_recv(ep, &badge, reply);
+    CONF_EQ(seL4_MessageInfo_get_label(info), 0x11);
+    CONF_EQ(seL4_MessageInfo_get_length(info), 1);
+    CONF_EQ(seL4_GetMR(0), 0x77);
+    CONF_EQ(badge, 0x31);
+    seL4_SetMR(0, 0x88);
+    sys_send(back, seL4_MessageInfo_new(0x22, 0, 0, 1));
+    conf_thread_join(&t);
+    CONF_EQ(t.out[0], 0x42);
+    CONF_EQ(t.out[1], 0x22);
+    CONF_EQ(t.out[2], 0x88);
+    conf_thread_join(&w);
+}
+
 /* --- DebugCapIdentify of the MCS caps --- */
 static void case_cap_tags(struct conf_env *env)
 {
@@ -478,6 +539,7 @@ static const struct conf_case cases[] = {
     CONF_CASE(cap_tags),
     CONF_CASE(tcb_sched_params_blocked),
     CONF_CASE(recv_reply_cap_fault),
+    CONF_CASE(nbsend_recv_dest),
 };
 const struct conf_area conf_area_mcs = CONF_AREA("mcs", cases);
 

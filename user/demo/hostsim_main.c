@@ -101,6 +101,7 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IONBF, 0);
     kaal_hostsim_trap = (kaal_hostsim_trap_fn)hostsim_user_trap;
+    kaal_hostsim_trap_x8 = (kaal_hostsim_trap_x8_fn)hostsim_user_trap_x8;
     kaal_hostsim_tpidr_el0 = (seL4_Word *)&hostsim_tpidr_el0;
     dddk_hostsim_mmio = (dddk_hostsim_mmio_fn)hostsim_mmio_access;
     dddk_hostsim_clock = host_ns;

@@ -11,6 +11,10 @@ static void no_trap(seL4_Word regs[8]) { (void)regs; /* no kernel to enter: regi
 
 kaal_hostsim_trap_fn kaal_hostsim_trap = no_trap;
 
+static void trap_without_x8(seL4_Word regs[9]) { kaal_hostsim_trap(regs); }
+
+kaal_hostsim_trap_x8_fn kaal_hostsim_trap_x8 = trap_without_x8;
+
 static seL4_Word own_tpidr_el0;
 seL4_Word *kaal_hostsim_tpidr_el0 = &own_tpidr_el0;
 

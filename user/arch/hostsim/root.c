@@ -30,13 +30,15 @@
 
 static enum hostsim_status shim_bad_status = HOSTSIM_OK;
 
-static void shim_trap(seL4_Word regs[8])
+/* n = 8 (x0..x7) or 9 (x0..x8: the trap that carries x8). */
+static void shim_call(seL4_Word *regs, int n)
 {
-    uint64_t r[8];
-    for (int i = 0; i < 8; i++) {
+    uint64_t r[9];
+    for (int i = 0; i < n; i++) {
         r[i] = regs[i];
     }
-    enum hostsim_status st = hostsim_root_syscall(r, NULL);
+    enum hostsim_status st =
+        n == 9 ? hostsim_root_syscall_x8(r, NULL) : hostsim_root_syscall(r, NULL);
     for (int i = 0; i < 6; i++) {
         regs[i] = r[i];
     }
@@ -44,6 +46,9 @@ static void shim_trap(seL4_Word regs[8])
         shim_bad_status = st;
     }
 }
+
+static void shim_trap(seL4_Word regs[8]) { shim_call(regs, 8); }
+static void shim_trap_x8(seL4_Word regs[9]) { shim_call(regs, 9); }
 
 /* The root thread's TLS block (its first word: the IPC buffer pointer). */
 static _Alignas(16) unsigned char root_tls[KAAL_TLS_BLOCK_SIZE];
@@ -100,6 +105,7 @@ int kaal_hostsim_root_main(int argc, char **argv)
     if (shim) {
         seL4_BootInfo *bi = hostsim_bootinfo();
         kaal_hostsim_trap = shim_trap;
+        kaal_hostsim_trap_x8 = shim_trap_x8;
         kaal_tls_init(root_tls, hostsim_root_ipc_buffer());
         kaal_set_bootinfo(bi);
         kaal_set_root_user_mode(0);
@@ -113,6 +119,7 @@ int kaal_hostsim_root_main(int argc, char **argv)
     } else {
 #if HAVE_USER_MODE
         kaal_hostsim_trap = (kaal_hostsim_trap_fn)hostsim_user_trap;
+        kaal_hostsim_trap_x8 = (kaal_hostsim_trap_x8_fn)hostsim_user_trap_x8;
         kaal_hostsim_tpidr_el0 = (seL4_Word *)&hostsim_tpidr_el0;
         enum hostsim_run_status st = hostsim_run_root(root_entry);
         status = kaal_root_status();

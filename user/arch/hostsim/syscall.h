@@ -16,6 +16,12 @@
  * Defined in user/arch/hostsim/port.c. */
 typedef void (*kaal_hostsim_trap_fn)(seL4_Word regs[8]);
 extern kaal_hostsim_trap_fn kaal_hostsim_trap;
+/* The same trap with x8 too (regs[8] = x8), for the calls that read it (MCS: NBSendRecv's
+ * destination): hostsim_user_trap_x8 or the root-syscall shim's form of it. Until the glue installs
+ * one, port.c's default passes x0..x7 to kaal_hostsim_trap (an installed kaal_syscall_fn entry,
+ * which knows eight registers only, so the kernel sees x8 = 0 through it). */
+typedef void (*kaal_hostsim_trap_x8_fn)(seL4_Word regs[9]);
+extern kaal_hostsim_trap_x8_fn kaal_hostsim_trap_x8;
 
 /* The thread's TPIDR_EL0. The glue points this at the port's emulated register (hostsim_tpidr_el0,
  * saved and restored per thread by the kernel); until then it is one word in port.c. */
@@ -29,15 +35,13 @@ static inline void kaal_arch_syscall(seL4_Word sys, seL4_Word *a0, seL4_Word *a1
     *a0 = r[0], *a1 = r[1], *a2 = r[2], *a3 = r[3], *a4 = r[4], *a5 = r[5];
 }
 
-/* The same with x6 and x8 as further inputs (MCS). The hostsim trap carries x0..x7 only: x8
- * (NBSendRecv's destination) does not reach the kernel yet (the kernel sees 0 there). */
+/* The same with x6 and x8 as further inputs (MCS), through the trap that carries x8. */
 static inline void kaal_arch_syscall_x6x8(seL4_Word sys, seL4_Word *a0, seL4_Word *a1,
                                           seL4_Word *a2, seL4_Word *a3, seL4_Word *a4,
                                           seL4_Word *a5, seL4_Word a6, seL4_Word a8)
 {
-    (void)a8;
-    seL4_Word r[8] = {*a0, *a1, *a2, *a3, *a4, *a5, a6, sys};
-    kaal_hostsim_trap(r);
+    seL4_Word r[9] = {*a0, *a1, *a2, *a3, *a4, *a5, a6, sys, a8};
+    kaal_hostsim_trap_x8(r);
     *a0 = r[0], *a1 = r[1], *a2 = r[2], *a3 = r[3], *a4 = r[4], *a5 = r[5];
 }
 

@@ -31,6 +31,8 @@ enum hostsim_status {
  * On return regs[0..7] hold the thread's x0..x7 afterwards. A preempted call is re-executed
  * from its svc, as hardware would, until it completes; *restarts (if not NULL) counts them. */
 enum hostsim_status hostsim_root_syscall(uint64_t regs[8], unsigned *restarts);
+/* The same with x8 too: regs[0..8] = x0..x8 in and out (MCS: NBSendRecv's destination is x8). */
+enum hostsim_status hostsim_root_syscall_x8(uint64_t regs[9], unsigned *restarts);
 
 /* --- "Puppet" threads, for kernel unit tests ---
  * On hostsim a user thread normally runs its own code. Kernel unit tests instead act as whichever
@@ -49,6 +51,8 @@ uint64_t hostsim_root_thread(void);
  * written with its restart PC) and it re-executed it 64 times: such a thread loops on the svc, and
  * each later call runs the pending svc first (the new call is made only once the loop ends). */
 enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *restarts);
+/* The same with x8 too: regs[0..8] = x0..x8 in and out. */
+enum hostsim_status hostsim_syscall_as_current_x8(uint64_t regs[9], unsigned *restarts);
 /* All N_USER_REGS saved registers of a thread (kernel order: x0..x30, sp, nextIP, spsr, faultIP,
  * tpidr, tpidrro) and its seL4 thread state (ThreadState_*). */
 void hostsim_thread_regs(uint64_t thread, uint64_t regs[37]);

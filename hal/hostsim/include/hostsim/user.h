@@ -54,6 +54,10 @@ enum hostsim_run_status hostsim_run_root(void (*entry)(seL4_BootInfo *bi));
  * the current thread's host context; outside one it makes the call as the kernel's current thread
  * (hostsim_syscall_as_current), so the same user library works in kernel unit tests. */
 void hostsim_user_trap(uint64_t regs[8]);
+/* The same with x8 too (regs[8] = x8 in, left alone): the calls that read x8 (MCS NBSendRecv's
+ * destination) go through this one; the others keep the eight-register trap, so the saved x8 of a
+ * thread making them is untouched, as before. */
+void hostsim_user_trap_x8(uint64_t regs[9]);
 
 /* Shadow MMU statistics since the process started (tests, benchmarks). */
 struct hostsim_window_stats {
