@@ -4,7 +4,8 @@
  * UnknownSyscall with its 13 words and resume by reply; an undefined instruction (UserException,
  * ESR 0x02000000) and resume by reply; cap faults in the send and receive phase; the fault handler
  * looked up in the faulting thread's own CSpace; double faults; replies that resume and replies
- * that stop. The root task is the fault handler: it receives on the fault endpoint. */
+ * that stop. The root task is the fault handler: it receives on the fault endpoint (under MCS with
+ * a reply object, which it answers through: harness.h's conf_recv...). */
 #include "harness.h"
 
 #define ROOT seL4_CapInitThreadCNode
@@ -22,12 +23,14 @@
 
 struct handler {
     seL4_CPtr ep, badged; /* the endpoint; a badged Write+Grant copy: the thread's fault handler */
+    seL4_CPtr reply;      /* MCS: the root's reply object for the fault (0 in the base config) */
 };
 
 static void handler_make(struct conf_env *env, struct handler *h)
 {
     h->ep = conf_alloc(env, seL4_EndpointObject, 0);
     h->badged = conf_slot(env);
+    h->reply = conf_reply_object(env);
     if (!conf_failed()) {
         seL4_Error err =
             sys_cnode_mint(ROOT, h->badged, DEPTH, ROOT, h->ep, DEPTH, seL4_AllRights, BADGE);
@@ -40,7 +43,7 @@ static void handler_make(struct conf_env *env, struct handler *h)
 /* Receive one fault: its info, with the MRs readable by seL4_GetMR. */
 static seL4_MessageInfo_t take_fault(struct handler *h, seL4_Word *badge)
 {
-    return sys_recv(h->ep, badge);
+    return conf_recv(h->ep, badge, h->reply);
 }
 
 static seL4_Word fault_pc(seL4_CPtr tcb)
@@ -51,7 +54,10 @@ static seL4_Word fault_pc(seL4_CPtr tcb)
     return c.pc;
 }
 
-static void empty_reply(void) { sys_reply(seL4_MessageInfo_new(0, 0, 0, 0)); }
+static void empty_reply(struct handler *h)
+{
+    conf_reply(seL4_MessageInfo_new(0, 0, 0, 0), h->reply);
+}
 
 /* --- VM faults --- */
 static void reader(struct conf_thread *t)
@@ -68,11 +74,12 @@ static void writer(struct conf_thread *t)
     t->out[2] = 2;
 }
 
-static void vm_fault_case(struct conf_env *env, struct conf_thread *tp, conf_thread_fn fn,
-                          seL4_Word addr, seL4_Word esr)
+/* h: the fault handler it makes (its reply object answers the fault under MCS). */
+static void vm_fault_case(struct conf_env *env, struct conf_thread *tp, struct handler *hp,
+                          conf_thread_fn fn, seL4_Word addr, seL4_Word esr)
 {
 #define t (*tp)
-    struct handler h;
+#define h (*hp)
     handler_make(env, &h);
     conf_thread_make(env, &t, fn, PRIO, h.badged);
     CONF_CHECK(!conf_failed());
@@ -90,6 +97,7 @@ static void vm_fault_case(struct conf_env *env, struct conf_thread *tp, conf_thr
     CONF_EQ(seL4_GetMR(seL4_VMFault_IP), fault_pc(t.tcb));
     CONF_EQ(t.out[0], 1);
     CONF_EQ(t.out[2], 0);
+#undef h
 #undef t
 }
 
@@ -97,14 +105,16 @@ static void case_vm_fault_read(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
     struct conf_thread t;
-    vm_fault_case(env, &t, reader, CONF_UNMAPPED_VA + 0x18, ESR_DABT_L2_READ);
+    struct handler h;
+    vm_fault_case(env, &t, &h, reader, CONF_UNMAPPED_VA + 0x18, ESR_DABT_L2_READ);
 }
 
 static void case_vm_fault_write(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
     struct conf_thread t;
-    vm_fault_case(env, &t, writer, CONF_UNMAPPED_VA + 0x20, ESR_DABT_L2_WRITE);
+    struct handler h;
+    vm_fault_case(env, &t, &h, writer, CONF_UNMAPPED_VA + 0x20, ESR_DABT_L2_WRITE);
 }
 
 /* A write to a read-only page: a permission fault; the handler maps the page writable and its reply
@@ -116,12 +126,13 @@ static void case_vm_fault_read_only_then_resume(struct conf_env *env)
         conf_map_frame(env, CONF_UNMAPPED_VA, seL4_CanRead, seL4_ARM_Default_VMAttributes);
     CONF_CHECK(!conf_failed());
     struct conf_thread t;
-    vm_fault_case(env, &t, writer, CONF_UNMAPPED_VA + 0x40, ESR_DABT_PERM_L3_WRITE);
+    struct handler h;
+    vm_fault_case(env, &t, &h, writer, CONF_UNMAPPED_VA + 0x40, ESR_DABT_PERM_L3_WRITE);
     CONF_CHECK(!conf_failed());
     CONF_EQ(*(volatile seL4_Word *)(uintptr_t)(CONF_UNMAPPED_VA + 0x40), 0);
     CONF_OK(sys_arm_page_map(frame, seL4_CapInitThreadVSpace, CONF_UNMAPPED_VA, seL4_ReadWrite,
                              seL4_ARM_Default_VMAttributes));
-    empty_reply();
+    empty_reply(&h);
     conf_thread_join(&t);
     CONF_EQ(t.out[2], 2);
     CONF_EQ(*(volatile seL4_Word *)(uintptr_t)(CONF_UNMAPPED_VA + 0x40), 0x1234);
@@ -143,7 +154,7 @@ static void case_vm_fault_map_and_resume(struct conf_env *env)
     conf_map_frame(env, CONF_UNMAPPED_VA, seL4_ReadWrite, seL4_ARM_Default_VMAttributes);
     CONF_CHECK(!conf_failed());
     *(volatile seL4_Word *)(uintptr_t)(CONF_UNMAPPED_VA + 0x100) = 0xfeedf00d;
-    empty_reply();
+    empty_reply(&h);
     conf_thread_join(&t);
     CONF_EQ(t.out[1], 0xfeedf00d);
     CONF_EQ(t.out[2], 2);
@@ -235,7 +246,7 @@ static void case_undefined_instruction(struct conf_env *env)
     CONF_OK(sys_tcb_write_registers(t.tcb, 0, 0, 4, &c));
     sys_set_mr(0, (seL4_Word)(uintptr_t)conf_thread_entry);
     sys_set_mr(1, t.stack_top);
-    sys_reply(seL4_MessageInfo_new(0, 0, 0, 2));
+    conf_reply(seL4_MessageInfo_new(0, 0, 0, 2), h.reply);
     conf_thread_join(&t);
     CONF_EQ(t.out[3], 3);
     CONF_EQ(t.out[2], 0);
@@ -272,7 +283,7 @@ static void case_fpu_disabled_traps(struct conf_env *env)
     /* Enabled again, the reply's restart runs the instruction. */
     f = sys_tcb_set_flags(t.tcb, 1, 0);
     CONF_OK(f.error);
-    empty_reply();
+    empty_reply(&h);
     conf_thread_join(&t);
     CONF_EQ(t.out[2], 2);
 #endif
@@ -328,7 +339,7 @@ static void case_unknown_syscall(struct conf_env *env)
     for (int i = 0; i < 9; i++) {
         sys_set_mr(i, mr[i]);
     }
-    sys_reply(seL4_MessageInfo_new(0, 0, 0, 9));
+    conf_reply(seL4_MessageInfo_new(0, 0, 0, 9), h.reply);
     conf_thread_join(&t);
     CONF_EQ(t.out[1], 0x1234);
     CONF_EQ(t.out[2], 0x5678);
@@ -350,7 +361,7 @@ static void case_unknown_syscall_reply_stops(struct conf_env *env)
     CONF_EQ(seL4_MessageInfo_get_label(info), seL4_Fault_UnknownSyscall);
     CONF_EQ(seL4_GetMR(seL4_UnknownSyscall_Syscall), 0x1000);
     sys_set_mr(8, seL4_GetMR(seL4_UnknownSyscall_FaultIP) + 4);
-    sys_reply(seL4_MessageInfo_new(1, 0, 0, 9));
+    conf_reply(seL4_MessageInfo_new(1, 0, 0, 9), h.reply);
     CONF_OK(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, PRIO - 1));
     CONF_OK(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255));
     seL4_Word done = 0;
@@ -367,7 +378,7 @@ static void bad_call(struct conf_thread *t)
     t->out[1] = seL4_MessageInfo_get_label(info);
     t->out[3] = sys_get_mr(0);
     seL4_Word badge = 0;
-    (void)sys_recv(t->arg[1], &badge);
+    (void)conf_recv(t->arg[1], &badge, t->reply);
     t->out[2] = badge;
 }
 
@@ -402,7 +413,7 @@ static void case_cap_fault_recv_phase(struct conf_env *env)
     CONF_EQ(seL4_GetMR(seL4_CapFault_IP), fault_pc(t.tcb)); /* last: a Call rewrites MR0-3 */
     CONF_OK(sys_cnode_mint(ROOT, s2, DEPTH, ROOT, n, DEPTH, seL4_AllRights, 0x44));
     sys_signal(s2);
-    empty_reply();
+    empty_reply(&h);
     conf_thread_join(&t);
     CONF_EQ(t.out[2], 0x44);
 }
@@ -411,7 +422,7 @@ static void case_cap_fault_recv_phase(struct conf_env *env)
  * Send without Write is an InvalidCapability error, so lost (no fault); Call gets the error. */
 static void no_rights(struct conf_thread *t)
 {
-    (void)sys_recv(t->arg[0], NULL);
+    (void)conf_recv(t->arg[0], NULL, t->reply);
     t->out[1] = 1;
     sys_send(t->arg[1], seL4_MessageInfo_new(0, 0, 0, 0));
     t->out[2] = 2;
@@ -446,13 +457,13 @@ static void case_cap_fault_missing_rights(struct conf_env *env)
     CONF_OK(sys_cnode_delete(ROOT, no_read, DEPTH));
     CONF_OK(sys_cnode_copy(ROOT, no_read, DEPTH, ROOT, n, DEPTH, seL4_AllRights));
     sys_signal(n);
-    empty_reply();
+    empty_reply(&h);
     conf_thread_join(&t);
     CONF_EQ(t.out[1], 1);
     CONF_EQ(t.out[2], 2);
     CONF_EQ(t.out[3], seL4_InvalidCapability);
     seL4_Word badge = 1;
-    (void)sys_nbrecv(h.ep, &badge);
+    (void)conf_nbrecv(h.ep, &badge, h.reply);
     CONF_EQ(badge, 0); /* no further fault */
 }
 
@@ -481,7 +492,9 @@ static void case_cap_fault_guard_mismatch(struct conf_env *env)
 }
 
 /* The fault handler CPtr is looked up in the faulting thread's CSpace: here its own CNode, where
- * slot 1 holds the handler (in the root CNode slot 1 is a TCB, which would be a double fault). */
+ * slot 1 holds the handler (in the root CNode slot 1 is a TCB, which would be a double fault).
+ * MCS: the handler is a cap copied into the TCB by SetSpace (cap0, looked up in the invoker's
+ * CSpace), so the thread's own CNode does not matter: there its slot 1 holds its TCB. */
 static void case_fault_handler_in_own_cspace(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
@@ -489,13 +502,21 @@ static void case_fault_handler_in_own_cspace(struct conf_env *env)
     handler_make(env, &h);
     seL4_CPtr cn = conf_alloc(env, seL4_CapTableObject, 4);
     struct conf_thread t;
+#ifdef CONFIG_KERNEL_MCS
+    conf_thread_make(env, &t, reader, PRIO, seL4_CapNull);
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_cnode_copy(cn, 1, 4, ROOT, t.tcb, DEPTH, seL4_AllRights));
+    const seL4_CPtr handler = h.badged;
+#else
     conf_thread_make(env, &t, reader, PRIO, 1);
     CONF_CHECK(!conf_failed());
     /* Its CNode: 1 = fault handler, 2 = its TCB, 3 = its done notification; guard 60 bits. */
     CONF_OK(sys_cnode_copy(cn, 1, 4, ROOT, h.badged, DEPTH, seL4_AllRights));
+    const seL4_CPtr handler = 1;
+#endif
     CONF_OK(sys_cnode_copy(cn, 2, 4, ROOT, t.tcb, DEPTH, seL4_AllRights));
     CONF_OK(sys_cnode_copy(cn, 3, 4, ROOT, t.done, DEPTH, seL4_AllRights));
-    CONF_OK(sys_tcb_set_space(t.tcb, 1, cn, seL4_CNode_CapData_new(0, 60).words[0],
+    CONF_OK(sys_tcb_set_space(t.tcb, handler, cn, seL4_CNode_CapData_new(0, 60).words[0],
                               seL4_CapInitThreadVSpace, 0));
     seL4_CPtr tcb = t.tcb, done = t.done;
     t.tcb = 2;
@@ -509,7 +530,7 @@ static void case_fault_handler_in_own_cspace(struct conf_env *env)
     CONF_EQ(seL4_GetMR(seL4_VMFault_Addr), CONF_UNMAPPED_VA + 0x300);
     conf_map_frame(env, CONF_UNMAPPED_VA, seL4_ReadWrite, seL4_ARM_Default_VMAttributes);
     CONF_CHECK(!conf_failed());
-    empty_reply();
+    empty_reply(&h);
     sys_wait(done, NULL);
     CONF_EQ(t.out[2], 2);
 }
@@ -550,7 +571,7 @@ static void case_vm_fault_other_vspace(struct conf_env *env)
     conf_map_frame_in(env, vs, copy, CONF_UNMAPPED_VA, seL4_ReadWrite,
                       seL4_ARM_Default_VMAttributes);
     CONF_CHECK(!conf_failed());
-    empty_reply();
+    empty_reply(&h);
     conf_thread_join(&t);
     CONF_EQ(t.out[1], 0xbbbb);
     CONF_EQ(*(volatile seL4_Word *)(uintptr_t)va, 0xaaaa);
@@ -565,6 +586,16 @@ static void double_fault_case(struct conf_env *env, seL4_CapRights_t handler_rig
     seL4_CPtr weak = conf_slot(env);
     CONF_CHECK(!conf_failed());
     CONF_OK(sys_cnode_mint(ROOT, weak, DEPTH, ROOT, h.ep, DEPTH, handler_rights, BADGE));
+#ifdef CONFIG_KERNEL_MCS
+    /* MCS: the fault handler is a cap copied into the TCB when it is set, and one without Write,
+     * or without both Grant and GrantReply, is refused then; a thread with none (a null cap)
+     * stops on a fault the same way. */
+    seL4_CPtr probe = conf_alloc(env, seL4_TCBObject, 0);
+    CONF_CHECK(!conf_failed());
+    CONF_ERR(sys_tcb_set_space(probe, weak, ROOT, 0, seL4_CapInitThreadVSpace, 0),
+             seL4_InvalidCapability);
+    weak = seL4_CapNull;
+#endif
     struct conf_thread t;
     conf_thread_make(env, &t, reader, PRIO, weak);
     CONF_CHECK(!conf_failed());
@@ -576,7 +607,7 @@ static void double_fault_case(struct conf_env *env, seL4_CapRights_t handler_rig
         CONF_EQ(t.out[0], 1); /* it ran up to the fault (the second time: retried the load) */
         CONF_EQ(t.out[2], 0);
         seL4_Word badge = 1;
-        (void)sys_nbrecv(h.ep, &badge);
+        (void)conf_nbrecv(h.ep, &badge, h.reply);
         CONF_EQ(badge, 0); /* no fault message */
         (void)sys_poll(t.done, &badge);
         CONF_EQ(badge, 0);

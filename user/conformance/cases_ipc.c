@@ -3,7 +3,9 @@
  * #message-transfer): lengths 0, 4,
  * 5, 120 and above, labels and badges, cap transfer with and without Grant, unwrapping, the
  * receive slot, one-shot reply caps, ReplyRecv, NBSend/NBRecv, bound notifications, FIFO order
- * of senders, SaveCaller, CancelBadgedSends, receivers without an IPC buffer. */
+ * of senders, SaveCaller, CancelBadgedSends, receivers without an IPC buffer. The same cases run
+ * under MCS, where every endpoint receive names a reply object and answers are Sends on it
+ * (harness.h's conf_recv...), except SaveCaller's, which does not exist there. */
 #include "harness.h"
 
 #define ROOT seL4_CapInitThreadCNode
@@ -49,6 +51,7 @@ static void sender(struct conf_thread *t)
 static void case_send_recv_lengths(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
+    seL4_CPtr reply = conf_reply_object(env);
     seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
     seL4_CPtr badged = mint(env, ep, seL4_AllRights, 0x1234);
     struct conf_thread t;
@@ -62,7 +65,7 @@ static void case_send_recv_lengths(struct conf_env *env)
             sys_set_mr(i, 0xdead);
         }
         seL4_Word badge = 0;
-        seL4_MessageInfo_t info = sys_recv(ep, &badge);
+        seL4_MessageInfo_t info = conf_recv(ep, &badge, reply);
         CONF_EQ(badge, 0x1234);
         CONF_EQ(seL4_MessageInfo_get_label(info), 0x100 + len);
         CONF_EQ(seL4_MessageInfo_get_length(info), want);
@@ -83,16 +86,16 @@ static void case_send_recv_lengths(struct conf_env *env)
 static void server_echo(struct conf_thread *t)
 {
     seL4_Word badge = 0;
-    seL4_MessageInfo_t info = sys_recv(t->arg[0], &badge);
+    seL4_MessageInfo_t info = conf_recv(t->arg[0], &badge, t->reply);
     for (unsigned n = 0; n < 3; n++) {
         t->out[n] = badge;
         seL4_Word len = seL4_MessageInfo_get_length(info);
         for (seL4_Word i = 0; i < len; i++) {
             sys_set_mr((int)i, sys_get_mr((int)i) + 1);
         }
-        info = sys_reply_recv(t->arg[0],
-                              seL4_MessageInfo_new(seL4_MessageInfo_get_label(info) + 1, 0, 0, len),
-                              &badge);
+        info = conf_reply_recv(
+            t->arg[0], seL4_MessageInfo_new(seL4_MessageInfo_get_label(info) + 1, 0, 0, len),
+            &badge, t->reply);
     }
 }
 
@@ -127,14 +130,14 @@ static void case_call_reply_recv(struct conf_env *env)
 /* A reply cap is used once: the second Reply goes nowhere. */
 static void server_reply_twice(struct conf_thread *t)
 {
-    (void)sys_recv(t->arg[0], NULL);
+    (void)conf_recv(t->arg[0], NULL, t->reply);
     sys_set_mr(0, 0xa);
-    sys_reply(seL4_MessageInfo_new(0, 0, 0, 1));
+    conf_reply(seL4_MessageInfo_new(0, 0, 0, 1), t->reply);
     sys_set_mr(0, 0xb);
-    sys_reply(seL4_MessageInfo_new(0, 0, 0, 1));
-    (void)sys_recv(t->arg[0], NULL);
+    conf_reply(seL4_MessageInfo_new(0, 0, 0, 1), t->reply);
+    (void)conf_recv(t->arg[0], NULL, t->reply);
     sys_set_mr(0, 0xc);
-    sys_reply(seL4_MessageInfo_new(0, 0, 0, 1));
+    conf_reply(seL4_MessageInfo_new(0, 0, 0, 1), t->reply);
 }
 
 static void case_reply_cap_one_shot(struct conf_env *env)
@@ -155,10 +158,11 @@ static void case_reply_cap_one_shot(struct conf_env *env)
     conf_thread_join(&t);
 }
 
+#ifndef CONFIG_KERNEL_MCS /* no SaveCaller under MCS: the receiver names its reply object */
 /* SaveCaller moves the reply cap to a slot; Send on it replies (once). */
 static void server_save_caller(struct conf_thread *t)
 {
-    (void)sys_recv(t->arg[0], NULL);
+    (void)conf_recv(t->arg[0], NULL, t->reply);
     t->out[0] = sys_cnode_save_caller(ROOT, t->arg[1], DEPTH);
     t->out[1] = sys_debug_cap_identify(t->arg[1]);
     sys_set_mr(0, 0x5a);
@@ -184,6 +188,7 @@ static void case_save_caller_reply(struct conf_env *env)
     CONF_EQ(t.out[1], KAAL_CAP_TAG_REPLY);
     CONF_EQ(t.out[2], KAAL_CAP_TAG_NULL); /* used up */
 }
+#endif
 
 /* Call on a notification signals it and gets an empty reply at once. */
 static void case_call_on_notification(struct conf_env *env)
@@ -207,7 +212,7 @@ static void cap_receiver(struct conf_thread *t)
         sys_get_ipc_buffer()->caps_or_badges[i] = 0xbad;
     }
     seL4_Word badge = 0;
-    seL4_MessageInfo_t info = sys_recv(t->arg[0], &badge);
+    seL4_MessageInfo_t info = conf_recv(t->arg[0], &badge, t->reply);
     t->out[0] = info.words[0];
     t->out[1] = sys_get_badge(0);
     t->out[2] = sys_get_badge(1);
@@ -319,6 +324,7 @@ static void blocked_sender(struct conf_thread *t)
 static void case_nbrecv_and_nbsend(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
+    seL4_CPtr reply = conf_reply_object(env);
     seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
     struct conf_thread t;
     conf_thread_make(env, &t, blocked_sender, PRIO, 0);
@@ -327,10 +333,10 @@ static void case_nbrecv_and_nbsend(struct conf_env *env)
     t.arg[1] = 0x55;
     conf_thread_start(&t);
     seL4_Word badge = 1;
-    (void)sys_nbrecv(ep, &badge); /* the sender has not run */
+    (void)conf_nbrecv(ep, &badge, reply); /* the sender has not run */
     CONF_EQ(badge, 0);
     let_run();
-    seL4_MessageInfo_t info = sys_nbrecv(ep, &badge);
+    seL4_MessageInfo_t info = conf_nbrecv(ep, &badge, reply);
     CONF_EQ(badge, 0x9);
     CONF_EQ(seL4_MessageInfo_get_label(info), 0x55);
     CONF_EQ(sys_get_mr(0), 0x55);
@@ -354,6 +360,7 @@ static void case_nbrecv_and_nbsend(struct conf_env *env)
 static void case_senders_fifo(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
+    seL4_CPtr reply = conf_reply_object(env);
     seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
     struct conf_thread t[4];
     for (unsigned i = 0; i < 4; i++) {
@@ -368,7 +375,7 @@ static void case_senders_fifo(struct conf_env *env)
         let_run();
     }
     for (unsigned i = 0; i < 4; i++) {
-        seL4_MessageInfo_t info = sys_recv(ep, NULL);
+        seL4_MessageInfo_t info = conf_recv(ep, NULL, reply);
         CONF_EQ(seL4_MessageInfo_get_label(info), 0x10 + order[i]);
     }
 }
@@ -379,6 +386,7 @@ static void case_senders_fifo(struct conf_env *env)
 static void case_cancel_badged_sends(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
+    seL4_CPtr reply = conf_reply_object(env);
     seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0);
     CONF_CHECK(!conf_failed());
     seL4_CPtr b1 = mint(env, ep, seL4_AllRights, 1), b2 = mint(env, ep, seL4_AllRights, 2);
@@ -397,7 +405,7 @@ static void case_cancel_badged_sends(struct conf_env *env)
     static const seL4_Word want[3][2] = {{2, 0x21}, {1, 0x22}, {1, 0x20}};
     for (unsigned i = 0; i < 3; i++) {
         seL4_Word badge = 0;
-        seL4_MessageInfo_t info = sys_recv(ep, &badge);
+        seL4_MessageInfo_t info = conf_recv(ep, &badge, reply);
         CONF_EQ(badge, want[i][0]);
         CONF_EQ(seL4_MessageInfo_get_label(info), want[i][1]);
     }
@@ -414,10 +422,10 @@ static void case_cancel_badged_sends(struct conf_env *env)
 static void bound_receiver(struct conf_thread *t)
 {
     seL4_Word badge = 0;
-    seL4_MessageInfo_t info = sys_recv(t->arg[0], &badge);
+    seL4_MessageInfo_t info = conf_recv(t->arg[0], &badge, t->reply);
     t->out[0] = badge;
     t->out[1] = info.words[0];
-    info = sys_recv(t->arg[0], &badge);
+    info = conf_recv(t->arg[0], &badge, t->reply);
     t->out[2] = badge;
     t->out[3] = seL4_MessageInfo_get_label(info);
 }
@@ -499,7 +507,8 @@ static void case_call_across_vspaces(struct conf_env *env)
 
 /* Call through a cap with neither Grant nor GrantReply: the message is delivered but no reply cap
  * is made, so the caller waits for ever (Inactive); the receiver's Reply goes nowhere and
- * SaveCaller finds nothing. */
+ * SaveCaller finds nothing. (MCS: the receiver's reply object is left empty, and answering
+ * through it goes nowhere.) */
 static void caller(struct conf_thread *t)
 {
     t->out[0] = 1;
@@ -510,6 +519,7 @@ static void caller(struct conf_thread *t)
 static void case_call_without_grant_reply(struct conf_env *env)
 {
     CONF_REQUIRE_THREADS(env);
+    seL4_CPtr reply = conf_reply_object(env);
     seL4_CPtr ep = conf_alloc(env, seL4_EndpointObject, 0), saved = conf_slot(env);
     CONF_CHECK(!conf_failed());
     seL4_CPtr weak = mint(env, ep, seL4_ReadWrite, 0x3);
@@ -519,12 +529,16 @@ static void case_call_without_grant_reply(struct conf_env *env)
     t.arg[0] = weak;
     conf_thread_start(&t);
     seL4_Word badge = 0;
-    seL4_MessageInfo_t info = sys_recv(ep, &badge);
+    seL4_MessageInfo_t info = conf_recv(ep, &badge, reply);
     CONF_EQ(badge, 0x3);
     CONF_EQ(seL4_MessageInfo_get_label(info), 0x61);
+#ifdef CONFIG_KERNEL_MCS
+    (void)saved;
+#else
     CONF_OK(sys_cnode_save_caller(ROOT, saved, DEPTH));
     CONF_EQ(conf_tag(saved), KAAL_CAP_TAG_NULL);
-    sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
+#endif
+    conf_reply(seL4_MessageInfo_new(0, 0, 0, 0), reply);
     let_run();
     CONF_EQ(t.out[0], 1);
     CONF_EQ(t.out[1], 0);
@@ -533,9 +547,9 @@ static void case_call_without_grant_reply(struct conf_env *env)
     CONF_OK(sys_cnode_mint(ROOT, gr, DEPTH, ROOT, ep, DEPTH, seL4_CapRights_new(1, 0, 1, 1), 0x4));
     t.arg[0] = gr;
     conf_thread_start(&t);
-    info = sys_recv(ep, &badge);
+    info = conf_recv(ep, &badge, reply);
     CONF_EQ(badge, 0x4);
-    sys_reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    conf_reply(seL4_MessageInfo_new(0, 0, 0, 0), reply);
     conf_thread_join(&t);
     CONF_EQ(t.out[1], 2);
 }
@@ -544,7 +558,9 @@ static const struct conf_case cases[] = {
     CONF_CASE(send_recv_lengths),
     CONF_CASE(call_reply_recv),
     CONF_CASE(reply_cap_one_shot),
+#ifndef CONFIG_KERNEL_MCS
     CONF_CASE(save_caller_reply),
+#endif
     CONF_CASE(call_on_notification),
     CONF_CASE(cap_transfer_grant),
     CONF_CASE(cap_transfer_needs_grant),

@@ -234,7 +234,7 @@ static void case_fp_isolation_ordered_switches(struct conf_env *env)
 static void fp_server(struct conf_thread *t)
 {
     seL4_Word m0 = 0, fp = t->arg[3], want[FP_WORDS];
-    (void)sys_recv_with_mrs(t->arg[0], NULL, &m0, NULL, NULL, NULL);
+    (void)conf_recv_with_mrs(t->arg[0], NULL, &m0, NULL, NULL, NULL, t->reply);
     for (;;) {
         if (fp) {
             if (t->out[OUT_TURNS] != 0) {
@@ -244,8 +244,8 @@ static void fp_server(struct conf_thread *t)
         }
         t->out[OUT_TURNS]++;
         m0++;
-        (void)sys_reply_recv_with_mrs(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 1), NULL, &m0, NULL,
-                                      NULL, NULL);
+        (void)conf_reply_recv_with_mrs(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 1), NULL, &m0, NULL,
+                                       NULL, NULL, t->reply);
     }
 }
 
@@ -402,7 +402,7 @@ static void fp_fault_handler(struct conf_thread *t)
 {
     const seL4_CPtr *frames = (const seL4_CPtr *)(uintptr_t)t->arg[1];
     seL4_Word want[FP_WORDS];
-    seL4_MessageInfo_t info = sys_recv(t->arg[0], NULL);
+    seL4_MessageInfo_t info = conf_recv(t->arg[0], NULL, t->reply);
     for (seL4_Word r = 0;; r++) {
         if (r != 0) {
             fp_check(t, want);
@@ -416,7 +416,7 @@ static void fp_fault_handler(struct conf_thread *t)
             t->out[OUT_REPLY_BAD]++;
             return;
         }
-        info = sys_reply_recv(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 0), NULL);
+        info = conf_reply_recv(t->arg[0], seL4_MessageInfo_new(0, 0, 0, 0), NULL, t->reply);
     }
 }
 #endif
@@ -480,9 +480,15 @@ static void fp_reader(struct conf_thread *t)
 static void tcb_from(struct conf_thread *t, seL4_CPtr ut, seL4_CPtr slot)
 {
     CONF_OK(sys_untyped_retype(ut, seL4_TCBObject, 0, ROOT, 0, 0, slot, 1));
-    CONF_OK(sys_tcb_configure(slot, 0, ROOT, 0, seL4_CapInitThreadVSpace, 0,
-                              (seL4_Word)(uintptr_t)t->ipc_buffer, t->ipc_frame));
+    CONF_OK(conf_tcb_configure(slot, ROOT, 0, seL4_CapInitThreadVSpace, 0,
+                               (seL4_Word)(uintptr_t)t->ipc_buffer, t->ipc_frame));
+#ifdef CONFIG_KERNEL_MCS /* t's scheduling context moves to the new TCB */
+    CONF_OK(sys_tcb_set_sched_params(t->tcb, seL4_CapInitThreadTCB, PRIO, PRIO, seL4_CapNull,
+                                     seL4_CapNull));
+    CONF_OK(sys_tcb_set_sched_params(slot, seL4_CapInitThreadTCB, PRIO, PRIO, t->sc, seL4_CapNull));
+#else
     CONF_OK(sys_tcb_set_sched_params(slot, seL4_CapInitThreadTCB, PRIO, PRIO));
+#endif
     t->tcb = slot;
 }
 
@@ -683,7 +689,8 @@ static void vs_reader(struct conf_thread *t)
 struct vs_case {
     struct conf_env *env;
     seL4_CPtr ep, msg,
-        fault; /* the endpoint; T's badged caps to it: for its Calls, as its fault handler */
+        fault;       /* the endpoint; T's badged caps to it: for its Calls, as its fault handler */
+    seL4_CPtr reply; /* MCS: the root's reply object (0 in the base config) */
     struct conf_thread t;
     unsigned next_value;
 };
@@ -695,6 +702,7 @@ static void vs_case_init(struct conf_env *env, struct vs_case *c)
     c->ep = conf_alloc(env, seL4_EndpointObject, 0);
     c->msg = conf_slot(env);
     c->fault = conf_slot(env);
+    c->reply = conf_reply_object(env);
     CONF_CHECK(!conf_failed());
     CONF_OK(sys_cnode_mint(ROOT, c->msg, DEPTH, ROOT, c->ep, DEPTH, seL4_AllRights, BADGE_MSG));
     CONF_OK(sys_cnode_mint(ROOT, c->fault, DEPTH, ROOT, c->ep, DEPTH, seL4_AllRights, BADGE_FAULT));
@@ -751,7 +759,7 @@ static void vs_start(struct vs_case *c, seL4_Word want)
 {
     conf_thread_start(&c->t);
     seL4_Word badge = 0;
-    seL4_MessageInfo_t info = sys_recv(c->ep, &badge);
+    seL4_MessageInfo_t info = conf_recv(c->ep, &badge, c->reply);
     CONF_EQ(badge, BADGE_MSG);
     CONF_EQ(seL4_MessageInfo_get_length(info), 1);
     CONF_EQ(sys_get_mr(0), want);
@@ -769,14 +777,14 @@ static seL4_MessageInfo_t vs_wake(struct vs_case *c, enum wake how, seL4_Word *b
     }
     switch (how) {
     case WAKE_FASTPATH:
-        info = sys_reply_recv(c->ep, seL4_MessageInfo_new(0, 0, 0, 1), badge);
+        info = conf_reply_recv(c->ep, seL4_MessageInfo_new(0, 0, 0, 1), badge, c->reply);
         break;
     case WAKE_REPLY_RECV_5:
-        info = sys_reply_recv(c->ep, seL4_MessageInfo_new(0, 0, 0, 5), badge);
+        info = conf_reply_recv(c->ep, seL4_MessageInfo_new(0, 0, 0, 5), badge, c->reply);
         break;
     default:
-        sys_reply(seL4_MessageInfo_new(0, 0, 0, 1));
-        info = sys_recv(c->ep, badge);
+        conf_reply(seL4_MessageInfo_new(0, 0, 0, 1), c->reply);
+        info = conf_recv(c->ep, badge, c->reply);
         break;
     }
     *m0 = sys_get_mr(0); /* the message's (or the fault's) words are in the IPC buffer */

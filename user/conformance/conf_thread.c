@@ -120,6 +120,7 @@ void conf_thread_make(struct conf_env *env, struct conf_thread *t, conf_thread_f
                                   seL4_ARM_Default_VMAttributes | seL4_ARM_ExecuteNever);
     t->tcb = conf_alloc(env, seL4_TCBObject, 0);
     t->done = conf_alloc(env, seL4_NotificationObject, 0);
+    t->reply = conf_reply_object(env);
     if (conf_failed()) {
         return;
     }

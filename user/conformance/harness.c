@@ -8,12 +8,12 @@
 
 /* The registration table: one entry per area file. Add new areas here. */
 #ifdef CONFIG_KERNEL_MCS
-/* MCS: the areas whose cases hold in both configurations, and the MCS one. ipc, fault and switch
- * use the base configuration's Reply and caller slot; their MCS forms are still to come. */
+/* MCS: every area of the base configuration (ipc, fault and switch answer through reply objects:
+ * the conf_recv... calls of harness.h), then the MCS one. */
 static const struct conf_area *const areas[] = {
-    &conf_area_bootinfo, &conf_area_cnode,   &conf_area_cspace, &conf_area_untyped,
-    &conf_area_vspace,   &conf_area_syscall, &conf_area_tcb,    &conf_area_sched,
-    &conf_area_ntfn,     &conf_area_irq,     &conf_area_domain, &conf_area_mcs,
+    &conf_area_bootinfo, &conf_area_cnode, &conf_area_cspace, &conf_area_untyped, &conf_area_vspace,
+    &conf_area_syscall,  &conf_area_tcb,   &conf_area_ipc,    &conf_area_fault,   &conf_area_sched,
+    &conf_area_ntfn,     &conf_area_irq,   &conf_area_domain, &conf_area_switch,  &conf_area_mcs,
 };
 #else
 static const struct conf_area *const areas[] = {
@@ -83,6 +83,16 @@ seL4_CPtr conf_alloc(struct conf_env *env, seL4_Word type, seL4_Word size_bits)
         return seL4_CapNull;
     }
     return cap;
+}
+
+seL4_CPtr conf_reply_object(struct conf_env *env)
+{
+#ifdef CONFIG_KERNEL_MCS
+    return conf_alloc(env, seL4_ReplyObject, 0);
+#else
+    (void)env;
+    return 0;
+#endif
 }
 
 seL4_CPtr conf_untyped(struct conf_env *env, unsigned bits)

@@ -117,6 +117,32 @@ seL4_Word conf_raw_call(seL4_CPtr cap, seL4_Word label, seL4_Word length, seL4_W
     sys_tcb_set_sched_params(tcb, auth, mcp, prio)
 #endif
 
+/* --- Receiving and answering, written once for both configurations (as libkaal's kaal_server_*
+ * calls): `reply` names the receiver's reply object under MCS (seL4-MCS: an endpoint receive fills
+ * it with a caller, and the answer is a Send on it) and is ignored in the base configuration (the
+ * caller slot). A thread's is t->reply; the root's, conf_reply_object(). --- */
+/* A new reply object (MCS); 0 in the base configuration, where nothing is allocated. */
+seL4_CPtr conf_reply_object(struct conf_env *env);
+#ifdef CONFIG_KERNEL_MCS
+#define conf_recv(src, badge, reply) sys_recv(src, badge, reply)
+#define conf_nbrecv(src, badge, reply) sys_nbrecv(src, badge, reply)
+#define conf_recv_with_mrs(src, badge, m0, m1, m2, m3, reply) \
+    sys_recv_with_mrs(src, badge, m0, m1, m2, m3, reply)
+#define conf_reply_recv(src, info, badge, reply) sys_reply_recv(src, info, badge, reply)
+#define conf_reply_recv_with_mrs(src, info, badge, m0, m1, m2, m3, reply) \
+    sys_reply_recv_with_mrs(src, info, badge, m0, m1, m2, m3, reply)
+#define conf_reply(info, reply) sys_send(reply, info)
+#else
+#define conf_recv(src, badge, reply) ((void)(reply), sys_recv(src, badge))
+#define conf_nbrecv(src, badge, reply) ((void)(reply), sys_nbrecv(src, badge))
+#define conf_recv_with_mrs(src, badge, m0, m1, m2, m3, reply) \
+    ((void)(reply), sys_recv_with_mrs(src, badge, m0, m1, m2, m3))
+#define conf_reply_recv(src, info, badge, reply) ((void)(reply), sys_reply_recv(src, info, badge))
+#define conf_reply_recv_with_mrs(src, info, badge, m0, m1, m2, m3, reply) \
+    ((void)(reply), sys_reply_recv_with_mrs(src, info, badge, m0, m1, m2, m3))
+#define conf_reply(info, reply) ((void)(reply), sys_reply(info))
+#endif
+
 /* --- Threads (conf_thread.c). A thread shares the root's CSpace and VSpace unless the case
  * changes them; its stack, TLS block and IPC buffer are frames of the case's memory mapped in the
  * root VSpace at CONF_THREAD_VA + i * CONF_THREAD_STRIDE (inside hostsim's user window), so every
@@ -141,6 +167,7 @@ struct conf_thread {
 #ifdef CONFIG_KERNEL_MCS
     seL4_CPtr sc; /* its scheduling context */
 #endif
+    seL4_CPtr reply; /* MCS: its reply object (the conf_recv... calls); 0 in the base config */
     volatile seL4_Word arg[6];  /* for the case */
     volatile seL4_Word out[16]; /* written by the thread */
 };
