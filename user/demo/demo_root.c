@@ -17,8 +17,13 @@
 /* Badges on the root task's endpoint: who sent the message. */
 #define BADGE_SHELL 2
 #define BADGE_FAULT 0x100 /* | component number: a fault message */
+#ifdef CONFIG_KERNEL_MCS
+enum { COMP_DRIVER, COMP_SHELL, COMP_FAULTY, COMP_HELLO, COMP_SPIN, N_COMP };
+static const char *const comp_names[N_COMP] = {"uart", "shell", "faulty", "hello", "spin"};
+#else
 enum { COMP_DRIVER, COMP_SHELL, COMP_FAULTY, COMP_HELLO, N_COMP };
 static const char *const comp_names[N_COMP] = {"uart", "shell", "faulty", "hello"};
+#endif
 
 void hello_main(const struct kaal_component_args *args); /* hello.c: the tutorial's component */
 
@@ -36,6 +41,123 @@ static void faulty_main(const struct kaal_component_args *args)
     volatile seL4_Word *bad = (volatile seL4_Word *)0x1008ul;
     (void)*bad;
 }
+
+static int check(seL4_Error err, const char *what);
+
+#ifdef CONFIG_KERNEL_MCS
+/* MCS (docs/mcs.md, "The demo"): 'spin' spins for ever at a priority above the shell's on a budget
+ * of SPIN_BUDGET_US every SPIN_PERIOD_US, so the shell keeps the rest of the processor; 'hello'
+ * is passive (no scheduling context of its own): it answers on its callers' time. */
+#define SPIN_BUDGET_US 1000
+#define SPIN_PERIOD_US 10000
+#define SPIN_PRIORITY 150
+static seL4_Word budget_us[N_COMP], period_us[N_COMP], consumed_us[N_COMP], root_consumed_us;
+static int passive[N_COMP];
+
+#ifndef KAAL_ARCH_HOSTSIM
+static void spin_main(const struct kaal_component_args *args)
+{
+    (void)args;
+    for (volatile seL4_Word n = 0;; n++) {
+    }
+}
+#endif
+
+/* hostsim has no timer interrupt while a user thread runs host code: a spinning thread there would
+ * never be preempted, so the spinner runs on QEMU only. */
+static int start_spin(seL4_CPtr fault_ep)
+{
+#ifdef KAAL_ARCH_HOSTSIM
+    (void)fault_ep;
+    kaal_puts("demo root: hostsim cannot preempt a spinning thread; 'spin' is not started\n");
+    return 0;
+#else
+    struct kaal_component *c = &comps[COMP_SPIN];
+    if (check(kaal_component_create(&broker, c, "spin", spin_main, SPIN_PRIORITY, fault_ep,
+                                    BADGE_FAULT | COMP_SPIN),
+              "spin component") ||
+        check(sys_sched_control_configure_flags(broker.bi->schedcontrol.start, c->sc,
+                                                SPIN_BUDGET_US, SPIN_PERIOD_US, 0, 0,
+                                                seL4_SchedContext_NoFlag),
+              "spin budget") ||
+        check(kaal_component_start(c), "start spin")) {
+        return -1;
+    }
+    budget_us[COMP_SPIN] = SPIN_BUDGET_US;
+    period_us[COMP_SPIN] = SPIN_PERIOD_US;
+    kaal_puts("demo root: 'spin' spins for ever at priority 150 on 1000 us every 10000 us\n");
+    return 0;
+#endif
+}
+
+/* Let a started component run until it blocks (the root drops below it for a moment), then take
+ * its scheduling context away: a passive server, which runs only on the SCs its callers lend. */
+static int make_passive(int i, seL4_Word priority)
+{
+    struct kaal_component *c = &comps[i];
+    if (check(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, priority - 1),
+              "root priority") ||
+        check(sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255),
+              "root priority") ||
+        check(sys_sched_context_unbind(c->sc), "unbind hello's SC")) {
+        return -1;
+    }
+    passive[i] = 1;
+    kaal_puts("demo root: '");
+    kaal_puts(comp_names[i]);
+    kaal_puts("' is passive: it answers on its callers' time\n");
+    return 0;
+}
+
+static void put_field(seL4_Word v, int width)
+{
+    seL4_Word digits = 1;
+    for (seL4_Word x = v; x >= 10; x /= 10) {
+        digits++;
+    }
+    for (int i = (int)digits; i < width; i++) {
+        kaal_puts(" ");
+    }
+    kaal_put_dec(v);
+}
+
+/* ROOT_BUDGET: one line per component (and the root task): budget and period as configured, the
+ * time its SC has consumed so far (SchedContext_Consumed returns what was used since the last
+ * call; the root adds it up). */
+static void serve_budget(void)
+{
+    kaal_puts("budget: component   budget(us)  period(us)  consumed(us)\n");
+    for (int i = -1; i < N_COMP; i++) {
+        seL4_CPtr sc = i < 0 ? seL4_CapInitThreadSC : comps[i].sc;
+        if (sc == seL4_CapNull) {
+            continue;
+        }
+        seL4_SchedContext_Consumed_t r = sys_sched_context_consumed(sc);
+        seL4_Word *total = i < 0 ? &root_consumed_us : &consumed_us[i];
+        if (r.error == seL4_NoError) {
+            *total += r.consumed;
+        }
+        const char *name = i < 0 ? "root" : comp_names[i];
+        kaal_puts("budget: ");
+        kaal_puts(name);
+        seL4_Word len = 0;
+        while (name[len]) {
+            len++;
+        }
+        for (; len < 10; len++) {
+            kaal_puts(" ");
+        }
+        if (i >= 0 && passive[i]) {
+            kaal_puts("   passive: runs on its callers' time\n");
+            continue;
+        }
+        put_field(i < 0 ? KAAL_COMPONENT_BUDGET_US : budget_us[i], 13);
+        put_field(i < 0 ? KAAL_COMPONENT_BUDGET_US : period_us[i], 12);
+        put_field(*total, 14);
+        kaal_puts("\n");
+    }
+}
+#endif
 
 static int check(seL4_Error err, const char *what)
 {
@@ -167,6 +289,14 @@ int kaal_root_main(const seL4_BootInfo *bi)
         check(kaal_component_start(hello), "start hello")) {
         return 1;
     }
+#ifdef CONFIG_KERNEL_MCS
+    for (int i = 0; i < N_COMP; i++) {
+        budget_us[i] = period_us[i] = KAAL_COMPONENT_BUDGET_US; /* the runtime's round robin */
+    }
+    if (make_passive(COMP_HELLO, 150) != 0 || start_spin(root_ep) != 0) {
+        return 1;
+    }
+#endif
     if (check(kaal_component_grant(drv, "ep", drv_ep, seL4_AllRights, 0, 0), "grant ep") ||
         check(kaal_component_grant(drv, "irq", irq, seL4_AllRights, 0, 0), "grant irq") ||
         check(kaal_component_create(&broker, sh, "shell", shell_main, 100, root_ep,
@@ -212,6 +342,11 @@ int kaal_root_main(const seL4_BootInfo *bi)
         } else if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_SNAPSHOT) {
             sys_debug_snapshot();
             kaal_server_reply(reply, seL4_MessageInfo_new(0, 0, 0, 0));
+#ifdef CONFIG_KERNEL_MCS
+        } else if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_BUDGET) {
+            serve_budget();
+            kaal_server_reply(reply, seL4_MessageInfo_new(0, 0, 0, 0));
+#endif
         } else if (badge == BADGE_SHELL && seL4_MessageInfo_get_label(info) == ROOT_EXIT) {
             break;
         } else {

@@ -9,6 +9,11 @@ The script below is typed into the UART (hostsim: the PL011 model's stdin; QEMU:
 Passes when every expected line appears, the shell's own commands answered through the driver,
 the faulting component's VM fault was reported in words and the shell kept working afterwards,
 and the system powered off by itself after 'exit' (hostsim: exit status 0; QEMU: it exited 0).
+
+With KAAL_DEMO_MCS=1 (the -Dmcs=true builds) the script also asks for 'budget' (before and after the
+rest) and checks the MCS demo: 'hello' is passive and still answers (on the shell's time), every
+component's budget line, and on QEMU the spinner at a priority above the shell's, whose budget line
+shows time consumed while every shell command kept being answered (docs/mcs.md, "The demo").
 """
 import os
 import re
@@ -16,6 +21,21 @@ import subprocess
 import sys
 
 SCRIPT = b"help\necho hello from the pipe\ncaps\nthreads\nsnapshot\nhello 41\nipcbench\nfault\necho still alive\nbogus\nexit\n"
+MCS = os.environ.get("KAAL_DEMO_MCS") == "1"
+if MCS:
+    SCRIPT = b"budget\n" + SCRIPT.replace(b"bogus\n", b"bogus\nbudget\n")
+
+# MCS: one budget line per component: name, budget, period, consumed (µs); or passive.
+BUDGET_LINE = re.compile(r"^budget: (\S+) +(?:(\d+) +(\d+) +(\d+)|passive: runs on its callers' time)\r?$", re.MULTILINE)
+MCS_EXPECT = [
+    ("budget: help line", r"budget +each component's budget, period and consumed time"),
+    ("budget: header", r"^budget: component +budget\(us\) +period\(us\) +consumed\(us\)"),
+    ("hello is passive", r"demo root: 'hello' is passive: it answers on its callers' time"),
+    ("budget: hello passive", r"^budget: hello +passive: runs on its callers' time"),
+    ("budget: root", r"^budget: root +5000 +5000 +\d+"),
+    ("budget: shell", r"^budget: shell +5000 +5000 +\d+"),
+    ("budget: uart", r"^budget: uart +5000 +5000 +\d+"),
+]
 
 EXPECT = [
     ("banner", r"KaaL demo shell"),
@@ -67,6 +87,12 @@ def main():
     expect = list(EXPECT)
     if port == "qemu":  # aarch64 loads 'faulty' from its ELF image in the root task's CPIO archive
         expect.append(("faulty from the CPIO archive", r"'faulty' loaded from its ELF image in the component archive"))
+    if MCS:
+        expect += MCS_EXPECT
+        if port == "qemu":
+            expect.append(("spin started", r"demo root: 'spin' spins for ever at priority 150 on 1000 us every 10000 us"))
+        else:
+            expect.append(("spin not on hostsim", r"demo root: hostsim cannot preempt a spinning thread"))
     for name, pattern in expect:
         if not re.search(pattern, out, re.MULTILINE):
             print(f"run-demo.py: missing: {name} (/{pattern}/)")
@@ -83,6 +109,21 @@ def main():
     if len(times) != 5 or min(times) <= 0:
         print(f"run-demo.py: ipcbench: want 5 positive µs figures, got {times}")
         failed += 1
+    if MCS:
+        # Two budget tables (first and last command but one); on QEMU the spinner's consumed time
+        # grows between them and is positive in the second: it really ran, on its budget.
+        spins = [int(m.group(4)) for m in BUDGET_LINE.finditer(out) if m.group(1) == "spin"]
+        lines = len(BUDGET_LINE.findall(out))
+        if port == "qemu" and (len(spins) != 2 or spins[1] <= 0):
+            print(f"run-demo.py: budget: want two 'spin' lines, the second with time consumed, got {spins}")
+            failed += 1
+        if port == "hostsim" and spins:
+            print(f"run-demo.py: budget: hostsim shows a 'spin' line {spins}")
+            failed += 1
+        want_lines = 2 * (6 if port == "qemu" else 5)  # root, uart, shell, hello (+ faulty 2nd, spin)
+        if lines != want_lines - 1:  # 'faulty' exists only in the second table
+            print(f"run-demo.py: budget: want {want_lines - 1} component lines in the two tables, got {lines}")
+            failed += 1
     # The demo's own start-up (mapping pages, probing for page tables) provokes no kernel
     # diagnostic: nothing but the shell's and the components' lines between the prompts.
     diags = [l for l in out.splitlines() if "<<KaaL" in l]

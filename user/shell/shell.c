@@ -273,6 +273,9 @@ static void run_line(struct shell *s, char *line)
                    "  ipcbench    live Call/Reply ping-pong figures with the UART driver\n"
                    "  hello N     ask the tutorial's component 'hello' (it answers N + 1)\n"
                    "  fault       start a component that faults; its handler reports it\n"
+#ifdef CONFIG_KERNEL_MCS
+                   "  budget      each component's budget, period and consumed time\n"
+#endif
                    "  exit        stop everything and power off\n");
     } else if (str_eq(line, "echo")) {
         sh_puts(s, arg);
@@ -303,6 +306,11 @@ static void run_line(struct shell *s, char *line)
         cmd_ipcbench(s);
     } else if (str_eq(line, "fault")) {
         cmd_fault(s);
+#ifdef CONFIG_KERNEL_MCS
+    } else if (str_eq(line, "budget")) {
+        sh_flush(s);
+        sys_call(s->root, seL4_MessageInfo_new(ROOT_BUDGET, 0, 0, 0));
+#endif
     } else if (str_eq(line, "exit")) {
         sh_puts(s, "bye: powering off\n");
         sh_flush(s);

@@ -14,6 +14,8 @@ enum root_label {
                        FSR (ESR), MR4 = fault type (seL4_Fault_*) */
     ROOT_EXIT = 2,  /* stop every component and power off (no reply) */
     ROOT_SNAPSHOT = 3, /* the root task prints its CSpace on the kernel console (DebugSnapshot) */
+    ROOT_BUDGET = 4,   /* MCS: the root task prints each component's budget, period and consumed
+                          time (SchedContext_Consumed, accumulated) on the kernel console */
 };
 
 void shell_main(const struct kaal_component_args *args);
