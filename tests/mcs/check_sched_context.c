@@ -823,7 +823,11 @@ START_TEST(test_preemption_point_budget)
     ck_assert(!sched_budget_exhausted_now());
     hostsim_clock_advance(US(485)); /* 15 µs left: less than MIN_BUDGET */
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
-    ck_assert(sched_budget_exhausted_now());
+    ck_assert(sched_budget_exhausted_now()); /* and charged: A's turn is over */
+    kernel_exit();
+    ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
+    ck_assert(in_release_queue(sc_at(SA)));
+    ck_assert_uint_eq(sc_at(SA)->consumed, US(985));
     check_invariants();
 }
 END_TEST
@@ -872,6 +876,26 @@ START_TEST(test_skip_to_release)
     ck_assert_uint_eq(hostsim_clock_now(), US(10000));
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
     ck_assert(!in_release_queue(sc_at(SA)));
+    check_invariants();
+}
+END_TEST
+
+/* An engine with its own ns clock: 16 ns per tick; the clock never goes back. */
+START_TEST(test_clock_ns)
+{
+    check_invariants(); /* right after boot: the first deadline is programmed already */
+    uint64_t d = hostsim_clock_deadline();
+    ck_assert_uint_eq(d, US(5000)); /* the root's turn ends at 5 ms */
+    ck_assert_uint_eq(hostsim_clock_deadline_ns(), d * 16);
+    hostsim_clock_sync_ns(1600);
+    ck_assert_uint_eq(hostsim_clock_now(), 100);
+    hostsim_clock_sync_ns(1615); /* 100.9 ticks: still 100 */
+    ck_assert_uint_eq(hostsim_clock_now(), 100);
+    hostsim_clock_sync_ns(800); /* never back */
+    ck_assert_uint_eq(hostsim_clock_now(), 100);
+    hostsim_clock_advance(d - 100); /* reaching the deadline takes the interrupt */
+    ck_assert_uint_eq(hostsim_clock_now(), d);
+    ck_assert_uint_eq(hostsim_clock_deadline(), d + US(5000)); /* the root's next turn */
     check_invariants();
 }
 END_TEST
@@ -1112,6 +1136,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_preemption_point_budget);
     tcase_add_test(tc, test_debug_dump_sc);
     tcase_add_test(tc, test_skip_to_release);
+    tcase_add_test(tc, test_clock_ns);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("timeout_faults");
