@@ -1092,6 +1092,40 @@ START_TEST(test_invariants_catch)
     refill_head(s2)->release = US(2500);
     check_invariants();
 
+    /* More release-queue rules: a cycle, a member not marked, a member whose thread stopped. */
+    refill_head(s1)->release = refill_head(s2)->release; /* equal: still in order, then a cycle */
+    check_invariants();
+    s1->release_next = s2;
+    expect_broken("the release queue is longer than the");
+    s1->release_next = NULL;
+    refill_head(s1)->release = US(3000);
+    s1->in_release_queue = 0; /* its thread now looks ready: the thread rules see it first */
+    expect_broken("is runnable but in no ready queue");
+    s1->in_release_queue = 1;
+    thread_state_ptr_set_ts_type(&tcb_at(C1)->state, ThreadState_Inactive);
+    expect_broken("which is not a runnable unqueued thread");
+    thread_state_ptr_set_ts_type(&tcb_at(C1)->state, ThreadState_Running);
+    check_invariants();
+
+    /* A ready (queued) thread, or the current one, on an SC that is not active. */
+    struct sched_context *root_sc = ks.root_thread->sched_context;
+    ck_assert(ks.root_thread->sched_queued); /* priority 10, behind B */
+    root_sc->refill_max = 0;
+    expect_broken("is in a ready queue without an active, released SC");
+    root_sc->refill_max = MIN_REFILLS;
+    sb->refill_max = 0;
+    expect_broken("has no active, released SC");
+    sb->refill_max = MIN_REFILLS;
+    check_invariants();
+
+    /* A notification that does not name the SC bound to it. */
+    x->notification = VTOP(ks.root_thread); /* RAM that does not name x as a notification would */
+    char w3[256];
+    ck_assert(!kernel_invariants_hold(w3, sizeof(w3)));
+    ck_assert_msg(strstr(w3, "which does not name it") != NULL, "%s", w3);
+    x->notification = 0;
+    check_invariants();
+
     /* YieldTo links. */
     tcb_at(C1)->yield_to = x;
     expect_broken("yields to SC");
