@@ -664,8 +664,20 @@ bool sched_budget_exhausted_now(void)
 {
     update_timestamp();
     struct sched_context *sc = sched.cur_sc;
-    return sc != idle_sc() &&
-           (sc->refill_max == 0 || !refill_sufficient(sc, sched.consumed) || cur_domain_expired());
+    if (sc == idle_sc() ||
+        (sc->refill_max > 0 && refill_sufficient(sc, sched.consumed) && !cur_domain_expired())) {
+        return false;
+    }
+    /* seL4 mcsPreemptionPoint: what was used is charged now (the exit must not commit more than
+     * the head refill holds); the preempted system call restarts when the thread runs again. */
+    if (sched_is_schedulable(ks.cur_thread)) {
+        (void)check_budget(); /* charges (maybe a timeout fault), or ends the domain's turn */
+    } else if (sc->refill_max > 0) {
+        charge_budget(sched.consumed, false);
+    } else {
+        sched.consumed = 0; /* the SC was deleted: nothing to charge */
+    }
+    return true;
 }
 
 void sched_timer_tick(void)
@@ -791,6 +803,12 @@ void sched_boot_thread(struct tcb *t)
     ks.sched_action = SCHED_RESUME_CURRENT;
     sched_dequeue(t);
     ks.cur_thread = t;
+#ifdef CONFIG_KERNEL_MCS
+    /* As seL4's boot ends with schedule(): the root's SC is the current one and its turn's end is
+     * the first deadline (the ports need not pass through the exit path first). */
+    switch_sched_context();
+    mcs_set_next_deadline();
+#endif
 }
 
 /* ---- domains -------------------------------------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include <hostsim/hostsim.h>
 #include <kaal/gen_config.h>
 #ifdef CONFIG_KERNEL_MCS
+#include <kaal/mcs.h>
 #include <kaal/sched.h>
 #endif
 
@@ -47,6 +48,22 @@ bool hostsim_clock_skip_to_release(void)
     }
     hostsim_irq_set_pending(HAL_TIMER_IRQ);
     return true;
+}
+
+/* Nanoseconds per tick of the 62.5 MHz clock. */
+#define NS_PER_TICK (1000000000ull / MCS_TIMER_CLOCK_HZ)
+_Static_assert(NS_PER_TICK *MCS_TIMER_CLOCK_HZ == 1000000000ull, "a whole number of ns per tick");
+
+void hostsim_clock_sync_ns(uint64_t ns)
+{
+    if (ns / NS_PER_TICK > clock.now) {
+        clock.now = ns / NS_PER_TICK;
+    }
+}
+
+uint64_t hostsim_clock_deadline_ns(void)
+{
+    return clock.deadline >= UINT64_MAX / NS_PER_TICK ? UINT64_MAX : clock.deadline * NS_PER_TICK;
 }
 
 uint64_t hostsim_clock_now(void) { return clock.now; }

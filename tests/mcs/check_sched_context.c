@@ -823,7 +823,11 @@ START_TEST(test_preemption_point_budget)
     ck_assert(!sched_budget_exhausted_now());
     hostsim_clock_advance(US(485)); /* 15 µs left: less than MIN_BUDGET */
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
-    ck_assert(sched_budget_exhausted_now());
+    ck_assert(sched_budget_exhausted_now()); /* and charged: A's turn is over */
+    kernel_exit();
+    ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
+    ck_assert(in_release_queue(sc_at(SA)));
+    ck_assert_uint_eq(sc_at(SA)->consumed, US(985));
     check_invariants();
 }
 END_TEST
@@ -872,6 +876,26 @@ START_TEST(test_skip_to_release)
     ck_assert_uint_eq(hostsim_clock_now(), US(10000));
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
     ck_assert(!in_release_queue(sc_at(SA)));
+    check_invariants();
+}
+END_TEST
+
+/* An engine with its own ns clock: 16 ns per tick; the clock never goes back. */
+START_TEST(test_clock_ns)
+{
+    check_invariants(); /* right after boot: the first deadline is programmed already */
+    uint64_t d = hostsim_clock_deadline();
+    ck_assert_uint_eq(d, US(5000)); /* the root's turn ends at 5 ms */
+    ck_assert_uint_eq(hostsim_clock_deadline_ns(), d * 16);
+    hostsim_clock_sync_ns(1600);
+    ck_assert_uint_eq(hostsim_clock_now(), 100);
+    hostsim_clock_sync_ns(1615); /* 100.9 ticks: still 100 */
+    ck_assert_uint_eq(hostsim_clock_now(), 100);
+    hostsim_clock_sync_ns(800); /* never back */
+    ck_assert_uint_eq(hostsim_clock_now(), 100);
+    hostsim_clock_advance(d - 100); /* reaching the deadline takes the interrupt */
+    ck_assert_uint_eq(hostsim_clock_now(), d);
+    ck_assert_uint_eq(hostsim_clock_deadline(), d + US(5000)); /* the root's next turn */
     check_invariants();
 }
 END_TEST
@@ -1068,6 +1092,40 @@ START_TEST(test_invariants_catch)
     refill_head(s2)->release = US(2500);
     check_invariants();
 
+    /* More release-queue rules: a cycle, a member not marked, a member whose thread stopped. */
+    refill_head(s1)->release = refill_head(s2)->release; /* equal: still in order, then a cycle */
+    check_invariants();
+    s1->release_next = s2;
+    expect_broken("the release queue is longer than the");
+    s1->release_next = NULL;
+    refill_head(s1)->release = US(3000);
+    s1->in_release_queue = 0; /* its thread now looks ready: the thread rules see it first */
+    expect_broken("is runnable but in no ready queue");
+    s1->in_release_queue = 1;
+    thread_state_ptr_set_ts_type(&tcb_at(C1)->state, ThreadState_Inactive);
+    expect_broken("which is not a runnable unqueued thread");
+    thread_state_ptr_set_ts_type(&tcb_at(C1)->state, ThreadState_Running);
+    check_invariants();
+
+    /* A ready (queued) thread, or the current one, on an SC that is not active. */
+    struct sched_context *root_sc = ks.root_thread->sched_context;
+    ck_assert(ks.root_thread->sched_queued); /* priority 10, behind B */
+    root_sc->refill_max = 0;
+    expect_broken("is in a ready queue without an active, released SC");
+    root_sc->refill_max = MIN_REFILLS;
+    sb->refill_max = 0;
+    expect_broken("has no active, released SC");
+    sb->refill_max = MIN_REFILLS;
+    check_invariants();
+
+    /* A notification that does not name the SC bound to it. */
+    x->notification = VTOP(ks.root_thread); /* RAM that does not name x as a notification would */
+    char w3[256];
+    ck_assert(!kernel_invariants_hold(w3, sizeof(w3)));
+    ck_assert_msg(strstr(w3, "which does not name it") != NULL, "%s", w3);
+    x->notification = 0;
+    check_invariants();
+
     /* YieldTo links. */
     tcb_at(C1)->yield_to = x;
     expect_broken("yields to SC");
@@ -1112,6 +1170,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_preemption_point_budget);
     tcase_add_test(tc, test_debug_dump_sc);
     tcase_add_test(tc, test_skip_to_release);
+    tcase_add_test(tc, test_clock_ns);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("timeout_faults");

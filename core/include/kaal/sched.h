@@ -134,7 +134,9 @@ void sched_handle_yield(void);
  * (seL4 updateTimestamp + checkBudget; the current thread may lose the CPU, nothing restarts). */
 void sched_interrupt_entry(void);
 /* Preemption points of long operations: read the clock; has the current SC (not the idle one) run
- * out of budget (or been deleted, or the domain's time ended) since this entry began? */
+ * out of budget (or been deleted, or the domain's time ended) since this entry began? If so, the
+ * time used is charged at once (seL4 mcsPreemptionPoint: the thread may lose the CPU or send a
+ * timeout fault) and the operation must stop (EXCEPTION_PREEMPTED). */
 bool sched_budget_exhausted_now(void);
 /* sc's thread (runnable, off the ready queues) waits in the release queue for sc's head refill. */
 void sched_postpone(struct sched_context *sc);
