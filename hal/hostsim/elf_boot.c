@@ -12,7 +12,7 @@
 
 #include "user_internal.h"
 
-#define PAGE_BYTES 4096ul
+#define PAGE_BYTES (1ul << seL4_PageBits)
 #define MAX_IMAGE_BYTES (1ul << 30)
 
 static void load_segments(const struct hostsim_user_image *img, uint8_t *dst, word_t pv_offset)

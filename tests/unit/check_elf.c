@@ -11,6 +11,7 @@
 
 #include <hal_common/elf.h>
 #include <hostsim/emu.h>
+#include <kaal/types.h>
 
 #include "ktest.h"
 
@@ -587,7 +588,7 @@ START_TEST(test_boot_elf_errors)
     ck_assert_str_eq(boot_error(img), "hostsim: the root task has loadable segments that overlap "
                                       "or are not in ascending address order");
     make(img);
-    put(phdr(img, PH_DATA) + PH_VADDR, 8, 0x7ffffffff000ull); /* ends past seL4_UserTop */
+    put(phdr(img, PH_DATA) + PH_VADDR, 8, seL4_UserTop + 1 - 0x800); /* past seL4_UserTop */
     ck_assert_str_eq(boot_error(img),
                      "hostsim: a root task segment lies outside the user address space");
     make(img);

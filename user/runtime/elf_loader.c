@@ -4,7 +4,7 @@
 #include <kaal/elf_loader.h>
 #include <kaal/sys.h>
 
-#define PAGE_SIZE 4096ul
+#define PAGE_SIZE (1ul << seL4_PageBits)
 #define MAX_PAGES 256u
 /* Where the root task maps an image's frames while it fills them: fresh addresses each time. */
 #define LOAD_SCRATCH_VADDR 0x3200000ul
@@ -31,7 +31,7 @@ struct page {
 
 static int overlaps_layout(seL4_Word lo, seL4_Word hi)
 {
-    return hi > KAAL_COMPONENT_STACK_VADDR - PAGE_SIZE && lo < 0x4000000ul;
+    return hi > KAAL_COMPONENT_STACK_VADDR - PAGE_SIZE && lo < KAAL_COMPONENT_LAYOUT_END;
 }
 
 static seL4_Error load(struct kaal_component *c, const unsigned char *elf, seL4_Word size,

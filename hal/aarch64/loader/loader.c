@@ -13,7 +13,7 @@
 
 typedef uint64_t word_t;
 
-#define PAGE_BITS 12
+#define PAGE_BITS PT_L3_SHIFT /* 4 KiB pages (<hal_common/pte_bits.h>) */
 #define ROUND_UP(x, bits) ((((word_t)(x)) + ((1ul << (bits)) - 1)) & ~((1ul << (bits)) - 1))
 #define ROUND_DOWN(x, bits) (((word_t)(x)) & ~((1ul << (bits)) - 1))
 
