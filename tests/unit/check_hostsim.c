@@ -189,7 +189,9 @@ static void root_syscalls(seL4_BootInfo *boot)
 START_TEST(test_root_syscalls)
 {
     memset(&R, 0, sizeof(R));
+    ck_assert(!hostsim_thread_has_context(hostsim_root_thread()));
     ck_assert_int_eq(hostsim_run_root(root_syscalls), HOSTSIM_RUN_DONE);
+    ck_assert(hostsim_thread_has_context(hostsim_root_thread())); /* the machine's record of it */
     ck_assert_uint_eq(R.cnode_type, cap_cnode_cap);
     ck_assert_uint_eq(R.copy_label, seL4_NoError);
     ck_assert_uint_eq(R.copy_type, cap_cnode_cap);
@@ -446,7 +448,7 @@ START_TEST(test_puppet_untouched)
     uint64_t r[8] = {seL4_CapInitThreadCNode, 0, 0, 0, 0, 0, 0, (uint64_t)seL4_SysDebugCapIdentify};
     hostsim_user_trap(r); /* outside a run: made as the current thread */
     ck_assert_uint_eq(r[0], cap_cnode_cap);
-    ck_assert_uint_eq(ks.root_thread->arch.host, 0);
+    ck_assert(!hostsim_thread_has_context(hostsim_root_thread()));
 }
 END_TEST
 

@@ -49,6 +49,10 @@ uint64_t hostsim_root_thread(void);
  * written with its restart PC) and it re-executed it 64 times: such a thread loops on the svc, and
  * each later call runs the pending svc first (the new call is made only once the loop ends). */
 enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *restarts);
+/* What a puppet system call does before the kernel sees it, for tests that then call the kernel's
+ * entry functions themselves: the thread's FaultIP := NextIP (the svc), NextIP += 4, and the svc is
+ * pending (re-executed first by the next call as the thread if the kernel restarts it). */
+void hostsim_syscall_enter(uint64_t thread);
 /* All N_USER_REGS saved registers of a thread (kernel order: x0..x30, sp, nextIP, spsr, faultIP,
  * tpidr, tpidrro) and its seL4 thread state (ThreadState_*). */
 void hostsim_thread_regs(uint64_t thread, uint64_t regs[37]);

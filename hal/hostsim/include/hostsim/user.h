@@ -4,6 +4,7 @@
 #ifndef HOSTSIM_USER_H
 #define HOSTSIM_USER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <kaal/abi/abi.h>
@@ -54,6 +55,10 @@ enum hostsim_run_status hostsim_run_root(void (*entry)(seL4_BootInfo *bi));
  * the current thread's host context; outside one it makes the call as the kernel's current thread
  * (hostsim_syscall_as_current), so the same user library works in kernel unit tests. */
 void hostsim_user_trap(uint64_t regs[8]);
+
+/* Has the thread (a handle as in hostsim.h) a host context: has it run in a run? Puppet threads
+ * (kernel unit tests acting as the thread) have none. */
+bool hostsim_thread_has_context(uint64_t thread);
 
 /* Shadow MMU statistics since the process started (tests, benchmarks). */
 struct hostsim_window_stats {
