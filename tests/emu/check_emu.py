@@ -118,6 +118,12 @@ def main():
     ok(status == 3 and 'not an AArch64' in out, 'a host (x86-64) ELF: status 3', out)
     status, out = sim('--image', minimal)
     ok(status == 3 and 'holds no root task' in out, '--image with a plain ELF: status 3', out)
+    status, out = sim('--image', DTB)
+    ok(status == 3 and 'the image is not an AArch64 little-endian ELF64 file' in out,
+       '--image with a non-ELF file: status 3, the ELF reader\'s reason', out)
+    status, out = sim('--image', KAAL_SIM)
+    ok(status == 3 and 'the image is not an AArch64 little-endian ELF64 file: it is built for another machine' in out,
+       '--image with a host (x86-64) ELF: status 3', out)
     status, out = sim('--elf', minimal, '--mem', 'lots')
     ok(status == 2 and '--mem wants a size' in out, '--mem with a malformed size: status 2', out)
     status, out = sim('--elf', minimal, '--tick', '1x')
