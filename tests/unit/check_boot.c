@@ -76,8 +76,10 @@ static uint64_t leaf_pte(uint64_t vaddr)
     return ((uint64_t *)hostsim_phys_to_host(table, 4096))[HAL_PT_INDEX(vaddr, 3)];
 }
 
-#define PTE_UXN (1ull << 54)
-#define PTE_ADDR(p) ((p)&0x0000fffffffff000ull)
+/* The descriptor bits this test checks, written out here (not <hal_common/pte_bits.h>): an
+ * independent statement of the AArch64 format. */
+#define ENTRY_UXN (1ull << 54)
+#define ENTRY_ADDR(p) ((p)&0x0000fffffffff000ull)
 
 /* ---- kernel_boot: initial caps ---- */
 
@@ -171,7 +173,7 @@ START_TEST(test_bootinfo_fields)
     ck_assert_uint_eq(bi->ioSpaceCaps.end, 0);
     /* The root thread's x0 points at the bootinfo frame, which is mapped there. */
     ck_assert_uint_eq(hal_reg_get(&ks.root_thread->arch, REG_X0), ui_v_end() + 0x1000);
-    ck_assert_ptr_eq(hostsim_phys_to_host(PTE_ADDR(leaf_pte(ui_v_end() + 0x1000)), 4096), bi);
+    ck_assert_ptr_eq(hostsim_phys_to_host(ENTRY_ADDR(leaf_pte(ui_v_end() + 0x1000)), 4096), bi);
 }
 END_TEST
 
@@ -229,7 +231,7 @@ START_TEST(test_extra_bootinfo)
     /* Mapped right after the bootinfo frame. */
     ck_assert_uint_eq(cap_frame_cap_get_mapped_vaddr(slot_cap(bi->extraBIPages.start)),
                       ui_v_end() + 0x2000);
-    ck_assert_uint_eq(PTE_ADDR(leaf_pte(ui_v_end() + 0x2000)), base);
+    ck_assert_uint_eq(ENTRY_ADDR(leaf_pte(ui_v_end() + 0x2000)), base);
     free(dtb);
 }
 END_TEST
@@ -455,8 +457,8 @@ START_TEST(test_paging_and_frames)
         ck_assert_uint_eq(cap_frame_cap_get_vm_rights(c), VM_READ_WRITE);
         ck_assert_uint_eq(cap_frame_cap_get_size(c), FRAME_SMALL);
         uint64_t pte = leaf_pte(va);
-        ck_assert_uint_eq(PTE_ADDR(pte), cap_frame_cap_get_base(c));
-        ck_assert_uint_eq(pte & PTE_UXN, 0);             /* executable */
+        ck_assert_uint_eq(ENTRY_ADDR(pte), cap_frame_cap_get_base(c));
+        ck_assert_uint_eq(pte & ENTRY_UXN, 0);           /* executable */
         ck_assert_uint_eq(pte & (3ull << 6), 1ull << 6); /* EL0 read-write */
     }
     cap_t ipc = slot_cap(seL4_CapInitThreadIPCBuffer), bif = slot_cap(seL4_CapBootInfoFrame);
@@ -464,9 +466,9 @@ START_TEST(test_paging_and_frames)
     ck_assert_uint_eq(cap_frame_cap_get_mapped_asid(ipc), 1);
     ck_assert_uint_eq(cap_frame_cap_get_mapped_vaddr(bif), ui_v_end() + 0x1000);
     ck_assert_uint_eq(cap_frame_cap_get_mapped_asid(bif), 1);
-    ck_assert_uint_eq(PTE_ADDR(leaf_pte(ui_v_end())), cap_frame_cap_get_base(ipc));
-    ck_assert_uint_ne(leaf_pte(ui_v_end()) & PTE_UXN, 0);
-    ck_assert_uint_ne(leaf_pte(ui_v_end() + 0x1000) & PTE_UXN, 0);
+    ck_assert_uint_eq(ENTRY_ADDR(leaf_pte(ui_v_end())), cap_frame_cap_get_base(ipc));
+    ck_assert_uint_ne(leaf_pte(ui_v_end()) & ENTRY_UXN, 0);
+    ck_assert_uint_ne(leaf_pte(ui_v_end() + 0x1000) & ENTRY_UXN, 0);
     /* Nothing mapped below the image or after the extra bootinfo. */
     ck_assert_uint_eq(leaf_pte(UI_VBASE - 0x1000), 0);
     ck_assert_uint_eq(leaf_pte(ui_v_end() + 0x3000), 0);
