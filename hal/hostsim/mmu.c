@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* hostsim's half of hal/include/hal/mmu.h: storing the entries core builds (with the shared codec,
- * <hal_common/pte_codec.h>, so the shadow MMU walks exactly the tables the aarch64 port would), and
+ * hal/common/pte.c, so the shadow MMU walks exactly the tables the aarch64 port would), and
  * TLB/cache maintenance: TLB invalidations are passed to the shadow MMU, cache maintenance does
  * nothing (the host's caches are coherent). */
 #include <hal/mmu.h>

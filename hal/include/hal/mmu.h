@@ -19,6 +19,10 @@
 /* Entries per table (VSpace root and page tables alike). */
 #define HAL_PT_ENTRIES 512u
 
+/* The user rights of a frame mapping: the vm_rights field of frame caps, and what hal_pte_page
+ * takes and hal_pte_rights gives back. */
+enum vm_rights { VM_KERNEL_ONLY = 0, VM_READ_ONLY = 1, VM_READ_WRITE = 3 };
+
 /* An invalid (unmapped) entry. */
 #define HAL_PTE_INVALID 0ul
 

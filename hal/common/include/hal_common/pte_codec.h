@@ -10,7 +10,8 @@
 #define HAL_COMMON_PTE_CODEC_H
 
 #include <hal_common/pte_bits.h>
-#include <kaal/structures.h>
+#include <kaal/abi/constants.h>
+#include <kaal/types.h>
 
 _Static_assert(HAL_PT_ENTRIES == PT_ENTRIES && HAL_PT_LEVELS == 4,
                "hal/mmu.h's table geometry is the descriptors'");
