@@ -2,13 +2,13 @@
 /* kaal-sim --elf / --image: boot the hostsim kernel with an AArch64 root task (a statically linked
  * ELF, or the one inside a KaaL loader image) and run it on the emulated EL0 until the machine
  * stops, as the aarch64 kernel would power off. */
-#include <elf.h>
 #include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <hal_common/elf.h>
 #include <hostsim/emu.h>
 #include <hostsim/hostsim.h>
 #include <hostsim/user.h>
@@ -54,62 +54,28 @@ static unsigned char *read_file(const char *path, size_t *size)
 static const unsigned char *image_root_task(const unsigned char *img, size_t size,
                                             size_t *root_size)
 {
-    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
-    if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
-        eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
-        eh->e_shoff > size || (size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum) {
-        fprintf(stderr, "kaal-sim: the image is not an ELF64 file with section headers\n");
-        return NULL;
-    }
-    const Elf64_Shdr *sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+    struct elf_file f;
+    enum elf_error e = elf_open(&f, img, size);
     uint64_t start = 0, end = 0;
-    for (unsigned i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum || sh[i].sh_offset > size ||
-            sh[i].sh_size > size - sh[i].sh_offset) {
-            continue;
-        }
-        const Elf64_Shdr *strtab = &sh[sh[i].sh_link];
-        if (strtab->sh_offset > size || strtab->sh_size > size - strtab->sh_offset) {
-            continue;
-        }
-        const Elf64_Sym *syms = (const Elf64_Sym *)(img + sh[i].sh_offset);
-        for (size_t s = 0; s < sh[i].sh_size / sizeof(Elf64_Sym); s++) {
-            if (syms[s].st_name >= strtab->sh_size) {
-                continue;
-            }
-            const char *name = (const char *)img + strtab->sh_offset + syms[s].st_name;
-            size_t room = strtab->sh_size - syms[s].st_name;
-            if (strnlen(name, room) == room) {
-                continue;
-            }
-            if (strcmp(name, "payload_root_start") == 0) {
-                start = syms[s].st_value;
-            } else if (strcmp(name, "payload_root_end") == 0) {
-                end = syms[s].st_value;
-            }
-        }
+    if (e == ELF_OK && (e = elf_symbol(&f, "payload_root_start", &start)) == ELF_OK) {
+        e = elf_symbol(&f, "payload_root_end", &end);
     }
-    if (start == 0 || end <= start) {
+    if (e == ELF_ERR_NO_SYMBOL || (e == ELF_OK && end <= start)) {
         fprintf(stderr,
                 "kaal-sim: the image holds no root task (no payload_root_start/_end symbols)\n");
         return NULL;
     }
-    /* Virtual address -> file offset through the segment that holds it. */
-    const Elf64_Phdr *ph = (const Elf64_Phdr *)(img + eh->e_phoff);
-    if (eh->e_phoff > size || (size - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum) {
-        fprintf(stderr, "kaal-sim: the image's program headers lie outside the file\n");
+    if (e != ELF_OK) {
+        fprintf(stderr, "kaal-sim: the image %s\n", elf_error_text(e));
         return NULL;
     }
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        if (ph[i].p_type == PT_LOAD && start >= ph[i].p_vaddr &&
-            end <= ph[i].p_vaddr + ph[i].p_filesz &&
-            ph[i].p_offset + (end - ph[i].p_vaddr) <= size) {
-            *root_size = end - start;
-            return img + ph[i].p_offset + (start - ph[i].p_vaddr);
-        }
+    const unsigned char *root = elf_file_bytes(&f, start, end - start);
+    if (root == NULL) {
+        fprintf(stderr, "kaal-sim: the image's root task lies outside its loadable segments\n");
+        return NULL;
     }
-    fprintf(stderr, "kaal-sim: the image's root task lies outside its loadable segments\n");
-    return NULL;
+    *root_size = end - start;
+    return root;
 }
 
 /* A copy of the device tree whose first memory node says mem bytes (--mem). */

@@ -6,7 +6,8 @@
   tools/bench_check.py --image BUILD/bench/qemu/kaal-bench-image.elf [...]   (runs it first)
 
 Each row is printed beside seL4's figure for the same primitive where bench/sel4-qemu.json has one
-(sel4bench on the same QEMU). RESULTS.json is what bench/qemu/run_qemu_bench.py --json writes (`meson test --benchmark` in a
+(sel4bench on the same QEMU); where sel4bench's window also holds another KaaL row ("with"), a
+second line adds that row's total and compares the sum. RESULTS.json is what bench/qemu/run_qemu_bench.py --json writes (`meson test --benchmark` in a
 -Dbenchmarks=true cross build). Every primitive in the baseline is compared by its median: more
 than --tolerance percent (default 2) above the baseline, or missing, fails. Exit status 1 and a
 loud report on failure, 0 otherwise. Not a meson test: instruction counts change on purpose, and
@@ -75,6 +76,13 @@ def main():
             flag = '  <-- REGRESSION'
             bad.append(f'{name}: {b["median"]} -> {r["median"]} instructions (+{change:.1f}% > {a.tolerance}%)')
         print(f'{name:<20} {b["median"]:>9} {r["median"]:>9} {change:>+7.1f}% {ys} {vs}{flag}')
+        if y and y.get('with') in cur:
+            # sel4bench's window holds this row and the one named by "with": both rows' totals
+            # (median x count), per unit of this row, against seL4's figure.
+            w = cur[y['with']]
+            both = (r['median'] * r.get('count', 1) + w['median'] * w.get('count', 1)) / r.get('count', 1)
+            print(f'{"  + " + y["with"]:<20} {"":>9} {round(both):>9} {"":>8} {ys} '
+                  f'{100.0 * (both - y["sel4"]) / y["sel4"]:>+7.1f}%   (sel4bench\'s window: both rows)')
     print(f'seL4: {os.path.relpath(a.sel4)} (sel4bench on the same QEMU; what each figure is: docs/performance.md)')
     if bad:
         print('\n' + '!' * 78)

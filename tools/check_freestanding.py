@@ -6,7 +6,8 @@ Two checks, one per mode.
 
 Source mode: every `#include <...>` in core/**/*.c and core/**/*.h (or the DIRs named) must name an
 allowed header: the freestanding C headers below, the tree's own <kaal/...>, <hal/...> and
-<hal_port/...>, and <libfdt.h> only in core/kernel/dtb.c and user/dddk/dddk.c. Quoted includes are
+<hal_port/...> (and, outside core/, <hal_common/...>), and <libfdt.h> only in core/kernel/dtb.c and
+user/dddk/dddk.c. Quoted includes are
 always fine. Prints file:line for each violation and exits 1.
 
   check_freestanding.py SOURCE_ROOT [DIR ...]   (DIR relative to SOURCE_ROOT; default: core)
@@ -33,6 +34,9 @@ import sys
 
 FREESTANDING = {"stddef.h", "stdint.h", "stdbool.h", "stdarg.h", "limits.h"}
 TREE_PREFIXES = ("kaal/", "hal/", "hal_port/")
+# What the ports share (<hal_common/...>: the descriptor bits, the ELF reader) is for the ports and
+# the user runtime; core reaches a port only through <hal/...> and <hal_port/...>.
+NOT_IN_CORE_PREFIXES = ("hal_common/",)
 # Extra headers allowed in one file only (path relative to the source root): libfdt for the
 # device-tree readers (the kernel's and the driver kit's; on aarch64 the port brings its own build).
 PER_FILE = {"core/kernel/dtb.c": {"libfdt.h"}, "user/dddk/dddk.c": {"libfdt.h"}}
@@ -45,6 +49,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*<([^>]+)>')
 def check_file(root, path):
     rel = path.relative_to(root).as_posix()
     allowed = FREESTANDING | PER_FILE.get(rel, set())
+    prefixes = TREE_PREFIXES + (() if rel.startswith("core/") else NOT_IN_CORE_PREFIXES)
     problems = []
     with open(path, encoding="utf-8", errors="replace") as f:
         for lineno, line in enumerate(f, 1):
@@ -52,10 +57,11 @@ def check_file(root, path):
             if not m:
                 continue
             header = m.group(1).strip()
-            if header in allowed or header.startswith(TREE_PREFIXES):
+            if header in allowed or header.startswith(prefixes):
                 continue
             problems.append(f"{rel}:{lineno}: host header <{header}> in freestanding code "
-                            f"(allowed: {', '.join(sorted(allowed))}, <kaal/...>, <hal/...>, <hal_port/...>)")
+                            f"(allowed: {', '.join(sorted(allowed))}, "
+                            f"{', '.join('<' + p + '...>' for p in prefixes)})")
     return problems
 
 

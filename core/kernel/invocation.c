@@ -1,22 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Reading invocation arguments and writing results (decode_invocation, the dispatch to the object
- * decoders, is the hub's: core/object/objecttype.c). */
+/* Writing invocation results (reading arguments is inline in <kaal/invocation.h>;
+ * decode_invocation, the dispatch to the object decoders, is the hub's: core/object/objecttype.c).
+ */
 #include <kaal/invocation.h>
 #include <kaal/objects.h>
 #include <kaal/printf.h>
 #include <kaal/thread.h>
-
-word_t inv_arg(const struct invocation_ctx *ctx, word_t i)
-{
-    if (i < N_MSG_REGISTERS) {
-        return hal_reg_get(&ctx->thread->arch, REG_MR0 + i);
-    }
-    /* Decoders check the length first; the syscall layer looks the buffer up whenever the length
-     * exceeds the registers and clamps the length to them when there is no IPC buffer, so this
-     * never reads a missing buffer for a valid index. */
-    kassert(ctx->ipc_buffer != NULL);
-    return ctx->ipc_buffer[KAAL_IPCBUF_MSG_WORD(i)];
-}
 
 word_t *inv_reply_buffer(struct invocation_ctx *ctx)
 {

@@ -146,11 +146,11 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 }
 
 #ifdef CONFIG_PRINTING
-void kernel_user_error(const char *func, int line, const char *fmt, ...)
+void kernel_user_error(const struct kuser_error_site *site, const char *fmt, ...)
 {
     struct tcb *t = ks.cur_thread;
-    kprintf("<<KaaL(CPU 0) [%s/%d T%p \"%s\" @%lx]: ", func, line, (void *)t, t ? t->name : "",
-            t ? (unsigned long)hal_reg_get(&t->arch, REG_FAULT_IP) : 0ul);
+    kprintf("<<KaaL(CPU 0) [%s/%d T%p \"%s\" @%lx]: ", site->func, site->line, (void *)t,
+            t ? t->name : "", t ? (unsigned long)hal_reg_get(&t->arch, REG_FAULT_IP) : 0ul);
     va_list ap;
     va_start(ap, fmt);
     kvprintf(fmt, ap);

@@ -127,8 +127,7 @@ invoke_send_or_signal(struct tcb *t, cap_t cap, word_t *buffer, bool is_call,
 
 /* seL4 lookupExtraCaps: the slots and caps of the n extra caps the buffer names go into ctx; false
  * (the lookup failure handled) when one cannot be found. */
-static __attribute__((noinline)) bool invocation_extra_caps(struct invocation_ctx *ctx,
-                                                            const word_t *buffer, word_t n)
+static inline bool invocation_extra_caps(struct invocation_ctx *ctx, const word_t *buffer, word_t n)
 {
     for (word_t i = 0; i < n; i++) {
         cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];

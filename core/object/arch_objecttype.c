@@ -146,24 +146,11 @@ exception_t arch_derive_cap(cap_t cap, cap_t *out, struct syscall_error *err)
     }
 }
 
-/* Frame rights after masking (seL4's maskVMRights): write needs read; nothing else survives. */
-static word_t mask_vm_rights(word_t vm_rights, seL4_CapRights_t mask)
-{
-    bool read = seL4_CapRights_get_capAllowRead(mask);
-    if (vm_rights == VM_READ_ONLY && read) {
-        return VM_READ_ONLY;
-    }
-    if (vm_rights == VM_READ_WRITE && read) {
-        return seL4_CapRights_get_capAllowWrite(mask) ? VM_READ_WRITE : VM_READ_ONLY;
-    }
-    return VM_KERNEL_ONLY;
-}
-
 cap_t arch_mask_rights(seL4_CapRights_t rights, cap_t cap)
 {
     if (cap_get_cap_type(cap) == cap_frame_cap) {
         return cap_frame_cap_set_vm_rights(
-            cap, mask_vm_rights(cap_frame_cap_get_vm_rights(cap), rights));
+            cap, frame_mask_vm_rights(cap_frame_cap_get_vm_rights(cap), rights.words[0]));
     }
     return cap; /* the other AArch64 caps carry no rights */
 }

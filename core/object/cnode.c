@@ -94,12 +94,15 @@ static exception_t decode_cnode_copy_like(struct invocation_ctx *ctx, cte_t *des
     }
     word_t src_index = inv_arg(ctx, 2);
     word_t src_depth = inv_arg(ctx, 3);
-    cap_t src_root = ctx->extra_caps[0];
 
     exception_t status = ensure_empty_slot(ctx, dest, "CNode Copy/Mint/Move/Mutate");
     if (status != EXCEPTION_NONE) {
         return status;
     }
+    /* Read after the check: GCC cannot tell that the check's error path always returns, and would
+     * otherwise keep the two-word cap in callee-saved registers across its calls (4 instructions
+     * more on every Copy). */
+    cap_t src_root = ctx->extra_caps[0];
     cte_t *src;
     status = cspace_lookup_slot_for_cnode_op(ctx, true, src_root, src_index, src_depth, &src);
     if (status != EXCEPTION_NONE) {

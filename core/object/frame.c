@@ -7,9 +7,6 @@
 #include <kaal/printf.h>
 #include <kaal/vspace.h>
 
-/* Translation level of a frame of 2^bits bytes: 3 (4 KiB), 2 (2 MiB), 1 (1 GiB). */
-static word_t frame_level(word_t bits) { return 3 - (bits - seL4_PageBits) / 9; }
-
 void frame_unmap(word_t frame_size, word_t asid, word_t vaddr, paddr_t frame_pa)
 {
     paddr_t root = asid_find_vspace(asid);
@@ -71,7 +68,7 @@ static exception_t decode_page_map(struct invocation_ctx *ctx)
     cap_t cap = ctx->cap;
     word_t vaddr = INV_WORD(ctx, ARMPageMap, vaddr);
     word_t rights =
-        cap_frame_cap_get_vm_rights(cap_mask_rights(INV_WORD(ctx, ARMPageMap, rights), cap));
+        frame_mask_vm_rights(cap_frame_cap_get_vm_rights(cap), INV_WORD(ctx, ARMPageMap, rights));
     word_t attrs = INV_WORD(ctx, ARMPageMap, attr);
     word_t bits = frame_size_bits_of(cap_frame_cap_get_size(cap));
     paddr_t base = cap_frame_cap_get_base(cap);
@@ -121,7 +118,7 @@ static exception_t decode_page_map(struct invocation_ctx *ctx)
     struct page_map m = {
         .new_cap = cap_frame_cap_set_mapped_vaddr(cap, vaddr),
         .pte = s.pte,
-        .entry = hal_pte_page(base, frame_level(bits), rights, attrs, false),
+        .entry = hal_pte_page(base, s.level, rights, attrs, false), /* the frame's level */
         .asid = asid,
         .vaddr = vaddr,
     };
@@ -175,9 +172,10 @@ static exception_t decode_page_flush(struct invocation_ctx *ctx)
 
 exception_t decode_frame_invocation(struct invocation_ctx *ctx)
 {
+    if (ctx->label == ARMPageMap) {
+        return decode_page_map(ctx); /* the usual one: tested first */
+    }
     switch (ctx->label) {
-    case ARMPageMap:
-        return decode_page_map(ctx);
     case ARMPageUnmap:
         return perform_page_unmap(ctx->slot);
     case ARMPageClean_Data:

@@ -9,6 +9,7 @@
 #include <kaal/printf.h>
 #include <kaal/sched.h>
 #include <kaal/thread.h>
+#include <kaal/vspace.h>
 
 /* ---- object types: size and creation (Untyped_Retype) ------------------------------------ */
 
@@ -406,6 +407,13 @@ static bool first_phase_refused(word_t type)
            type == cap_sched_control_cap || type == cap_sched_context_cap;
 }
 #endif
+/* The invoked cap is null or a zombie. Out of line and cold: the dispatch below then needs no
+ * stack frame, and every decoder is a tail call. */
+static __attribute__((noinline, cold)) exception_t decode_no_object(struct invocation_ctx *ctx)
+{
+    kuser_error("invocation of a null or zombie cap");
+    return syscall_error_invalid_capability(ctx, 0);
+}
 
 exception_t decode_invocation(struct invocation_ctx *ctx)
 {
@@ -418,8 +426,7 @@ exception_t decode_invocation(struct invocation_ctx *ctx)
     switch (cap_get_cap_type(ctx->cap)) {
     case cap_null_cap:
     case cap_zombie_cap:
-        kuser_error("invocation of a null or zombie cap");
-        return syscall_error_invalid_capability(ctx, 0);
+        return decode_no_object(ctx);
     case cap_untyped_cap:
         return decode_untyped_invocation(ctx);
     case cap_cnode_cap:
@@ -445,6 +452,10 @@ exception_t decode_invocation(struct invocation_ctx *ctx)
     case cap_notification_cap:
     case cap_reply_cap:
         return decode_ipc_invocation(ctx);
+    case cap_frame_cap:
+        /* An AArch64 cap, but Page_Map is the most frequent invocation of all: straight to its
+         * decoder, not through decode_arch_invocation's second switch. */
+        return decode_frame_invocation(ctx);
     default:
         return decode_arch_invocation(ctx);
     }

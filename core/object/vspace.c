@@ -9,18 +9,6 @@
 
 /* ---- walks ---- */
 
-struct pt_slot vspace_lookup_pt_slot(paddr_t vspace_root_pa, word_t vaddr)
-{
-    word_t level = 0;
-    word_t *pte = &PTOV(word_t, vspace_root_pa)[HAL_PT_INDEX(vaddr, 0)];
-    while (level < HAL_PT_LEVELS - 1 && hal_pte_is_table(*pte, level)) {
-        paddr_t next = hal_pte_address(*pte);
-        level++;
-        pte = &PTOV(word_t, next)[HAL_PT_INDEX(vaddr, level)];
-    }
-    return (struct pt_slot){.pte = pte, .level = level, .bits_left = HAL_PT_LEVEL_SHIFT(level)};
-}
-
 bool vspace_lookup(paddr_t vspace_root_pa, word_t vaddr, paddr_t *frame_pa, word_t *size_bits,
                    word_t *rights, word_t *attrs)
 {

@@ -3,7 +3,9 @@
 """Emulated EL0 tests: kaal-sim --elf runs AArch64 root tasks built with aarch64-linux-gnu-gcc
 -nostdlib -static from the ABI's numbers alone (minimal_root.c, probe_root.c), reported as TAP.
 
-usage: check_emu.py KAAL_SIM DTB MINIMAL_ELF PROBE_ELF...   (probe ELFs named probe-<n>.elf)
+usage: check_emu.py KAAL_SIM DTB MINIMAL_ELF PROBE_ELF... BAD_IMAGE_ELF
+       (probe ELFs named probe-<n>.elf; BAD_IMAGE_ELF: minimal_root with payload_root_start/_end
+       symbols that lie in no loadable segment, for --image)
        check_emu.py --skip REASON                           (no AArch64 compiler: SKIP, exit 77)
 
 Each probe does one thing whose answer hardware defines: the abort or exception the kernel then
@@ -46,7 +48,8 @@ def main():
         print('1..0 # SKIP ' + sys.argv[2])
         sys.exit(77)
     KAAL_SIM, DTB, minimal = sys.argv[1:4]
-    probes = {int(re.search(r'probe-(\d+)\.elf$', p).group(1)): p for p in sys.argv[4:]}
+    probes = {int(m.group(1)): p for p in sys.argv[4:] if (m := re.search(r'probe-(\d+)\.elf$', p))}
+    bad_image = next(p for p in sys.argv[4:] if p.endswith('bad-payload-image.elf'))
 
     status, out = sim('--elf', minimal)
     ok(status == 0 and 'minimal root task: hello from AArch64 EL0\n' in out, 'minimal root task prints and stops',
@@ -118,6 +121,15 @@ def main():
     ok(status == 3 and 'not an AArch64' in out, 'a host (x86-64) ELF: status 3', out)
     status, out = sim('--image', minimal)
     ok(status == 3 and 'holds no root task' in out, '--image with a plain ELF: status 3', out)
+    status, out = sim('--image', DTB)
+    ok(status == 3 and 'the image is not an AArch64 little-endian ELF64 file' in out,
+       '--image with a non-ELF file: status 3, the ELF reader\'s reason', out)
+    status, out = sim('--image', KAAL_SIM)
+    ok(status == 3 and 'the image is not an AArch64 little-endian ELF64 file: it is built for another machine' in out,
+       '--image with a host (x86-64) ELF: status 3', out)
+    status, out = sim('--image', bad_image)
+    ok(status == 3 and "the image's root task lies outside its loadable segments" in out,
+       '--image whose payload symbols lie in no loadable segment: status 3', out)
     status, out = sim('--elf', minimal, '--mem', 'lots')
     ok(status == 2 and '--mem wants a size' in out, '--mem with a malformed size: status 2', out)
     status, out = sim('--elf', minimal, '--tick', '1x')

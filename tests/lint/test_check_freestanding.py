@@ -7,6 +7,7 @@ writes) in a temporary directory, runs the checker on it in --depfiles mode and 
 and that its message names the offending object and header. The corruptions: an object that reads
 the C library's <stdio.h>, one that reads an arm64 libc header, one that reads Debian's libfdt_env.h,
 an object compiled without -nostdinc, an object without a dependency list, a build with no objects.
+Source mode: a host header in core/ is caught, and <hal_common/...> is allowed outside core/ only.
 With the build's own compiler and flags (after --), a real compile proves that <stdio.h> is not
 found and that <limits.h> works without a C library, and the checker accepts the real .d file.
 
@@ -140,6 +141,20 @@ class SourceMode(unittest.TestCase):
             run = subprocess.run([sys.executable, CHECKER, tmp, "core"], capture_output=True, text=True)
             self.assertEqual(run.returncode, 1, run.stdout + run.stderr)
             self.assertIn("core/bad.c:2: host header <stdio.h>", run.stdout)
+
+    def test_hal_common_outside_core_only(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for d in ("core", "user"):
+                os.makedirs(os.path.join(tmp, d))
+                with open(os.path.join(tmp, d, "x.c"), "w") as f:
+                    f.write("#include <hal/mmu.h>\n#include <hal_common/elf.h>\n")
+            run = subprocess.run([sys.executable, CHECKER, tmp, "user"], capture_output=True, text=True)
+            self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+            run = subprocess.run([sys.executable, CHECKER, tmp, "core", "user"], capture_output=True,
+                                 text=True)
+            self.assertEqual(run.returncode, 1, run.stdout + run.stderr)
+            self.assertIn("core/x.c:2: host header <hal_common/elf.h>", run.stdout)
+            self.assertNotIn("user/x.c", run.stdout)
 
 
 @unittest.skipUnless("--" in sys.argv, "no compiler given")

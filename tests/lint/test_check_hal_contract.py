@@ -32,6 +32,27 @@ void f(word_t irq)
     }
 }
 '''
+# A hostsim port and machine that keep to their boundary: each header's functions are defined by
+# its library, the machine includes only allowed kernel headers, an include in a comment is none.
+HOSTSIM = {
+    'hal/hostsim/include/hostsim/hostsim.h':
+        '#include <stdint.h>\n/* hostsim_in_comment(void); */\nint hostsim_boot(const void *dtb);\n'
+        'uint64_t *\nhostsim_split_line(int a,\n                   int b);\n',
+    'hal/hostsim/include/hostsim_if/machine.h': 'void hostsim_console_putc(char c);\n',
+    'hal/hostsim/include/hostsim_if/kernel.h': 'bool hostsim_kernel_entry(const struct e *e);\n',
+    'hal/hostsim/port/kernel.c':
+        '#include <hostsim_if/machine.h>\n#include <kaal/kernel.h>\n#include "port.h"\n'
+        'bool hostsim_kernel_entry(const struct e *e)\n{\n    return e != 0;\n}\n',
+    'hal/hostsim/port/port.h': '/* the port\'s own */\n',
+    'hal/hostsim/machine/machine.c':
+        '#include <hostsim/hostsim.h>\n#include <hostsim_if/kernel.h>\n#include <kaal/abi/abi.h>\n'
+        '#include <kaal/types.h>\n#include <kaal/boot.h>\n#include "internal.h"\n'
+        '/* #include <kaal/kernel.h> in a comment is no include */\n'
+        'int hostsim_boot(const void *dtb) { return dtb != 0; }\n'
+        'void hostsim_console_putc(char c) { (void)c; }\n'
+        'uint64_t *hostsim_split_line(int a, int b) { return 0; }\n',
+    'hal/hostsim/machine/internal.h': '/* the machine\'s own */\n',
+}
 
 CASES = [
     # (description, {path: text} overriding the clean tree, expected exit, substrings of the output)
@@ -55,11 +76,43 @@ CASES = [
     ('a use in a later file after a comment block keeps its line number',
      {'core/kernel/late.c': '/* one\n * two */\n\n#include <hal/hal.h>\n\nint x = HAL_LATE;\n'}, 1,
      ['core/kernel/late.c:6: core uses HAL_LATE']),
+    ('core includes the machine\'s API',
+     {'core/kernel/sim.c': '#include <hal/hal.h>\n#include <hostsim/hostsim.h>\n'}, 1,
+     ['core/kernel/sim.c:2: core includes the hostsim header hostsim/hostsim.h']),
+    ('core includes a hostsim file by path',
+     {'core/kernel/sim.c': '#include "../../hal/hostsim/machine/internal.h"\n'}, 1,
+     ['core/kernel/sim.c:1: core includes the hostsim header ../../hal/hostsim/machine/internal.h']),
+    ('the port includes the machine\'s API',
+     {'hal/hostsim/port/hal.c': '#include <hostsim_if/machine.h>\n#include <hostsim/user.h>\n'}, 1,
+     ['hal/hostsim/port/hal.c:2: the hostsim port includes the machine\'s API hostsim/user.h']),
+    ('the port includes a file of the machine',
+     {'hal/hostsim/port/hal.c': '#include "../machine/internal.h"\n'}, 1,
+     ['hal/hostsim/port/hal.c:1: the hostsim port includes the machine\'s file ../machine/internal.h']),
+    ('the machine includes a kernel header',
+     {'hal/hostsim/machine/run.c': '#include <kaal/types.h>\n\n#include <kaal/thread.h>\n'}, 1,
+     ['hal/hostsim/machine/run.c:3: the hostsim machine includes the kernel header kaal/thread.h']),
+    ('the machine includes a file of the port',
+     {'hal/hostsim/machine/run.c': '#include "../port/port.h"\n'}, 1,
+     ['hal/hostsim/machine/run.c:1: the hostsim machine includes the port\'s file ../port/port.h']),
+    ('the machine\'s API declares a function the machine does not define (the port does)',
+     {'hal/hostsim/include/hostsim/user.h': 'void hostsim_user_trap(unsigned long regs[8]);\n',
+      'hal/hostsim/port/trap.c': 'void hostsim_user_trap(unsigned long regs[8])\n{\n}\n'}, 1,
+     ['hal/hostsim/include/hostsim/user.h:1: hostsim_user_trap is declared here but defined by no file of '
+      'hal/hostsim/machine']),
+    ('a declaration over two lines is checked like any other',
+     {'hal/hostsim/machine/machine.c': HOSTSIM['hal/hostsim/machine/machine.c'].replace('hostsim_split_line', 'other')},
+     1, ['hal/hostsim/include/hostsim/hostsim.h:5: hostsim_split_line is declared here but defined by no file']),
+    ('the port\'s interface declares a function the port does not define',
+     {'hal/hostsim/include/hostsim_if/kernel.h':
+         'bool hostsim_kernel_entry(const struct e *e);\nvoid hostsim_kernel_reset(void);\n'}, 1,
+     ['hal/hostsim/include/hostsim_if/kernel.h:2: hostsim_kernel_reset is declared here but defined by no '
+      'file of hal/hostsim/port']),
 ]
 
 
 def make_tree(root, overrides):
     files = {'hal/include/hal/hal.h': CONTRACT, 'core/kernel/use.c': CORE}
+    files.update(HOSTSIM)
     files.update(overrides)
     for rel, text in files.items():
         path = root / rel

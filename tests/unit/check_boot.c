@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <hal/mmu.h>
+#include <hal_common/pte_bits.h>
 #include <kaal/invariants.h>
 #include <kaal/kernel.h>
 #include <kaal/thread.h>
@@ -62,22 +63,20 @@ static uint64_t ui_v_end(void)
     return UI_VBASE + (bi->userImageFrames.end - bi->userImageFrames.start) * 4096;
 }
 
-/* The leaf entry mapping vaddr in the root VSpace, or 0. */
+/* The leaf entry mapping vaddr in the root VSpace, or 0. The descriptor bits are
+ * <hal_common/pte_bits.h>'s, the format the codec (hal/common/pte.c) writes. */
 static uint64_t leaf_pte(uint64_t vaddr)
 {
     uint64_t table = cap_vspace_cap_get_ptr(slot_cap(seL4_CapInitThreadVSpace));
     for (unsigned level = 0; level < 3; level++) {
         uint64_t pte = ((uint64_t *)hostsim_phys_to_host(table, 4096))[HAL_PT_INDEX(vaddr, level)];
-        if ((pte & 3) != 3) {
+        if ((pte & PTE_TYPE_MASK) != PTE_TABLE) {
             return 0;
         }
-        table = pte & 0x0000fffffffff000ull;
+        table = pte & PTE_ADDR_MASK;
     }
     return ((uint64_t *)hostsim_phys_to_host(table, 4096))[HAL_PT_INDEX(vaddr, 3)];
 }
-
-#define PTE_UXN (1ull << 54)
-#define PTE_ADDR(p) ((p)&0x0000fffffffff000ull)
 
 /* ---- kernel_boot: initial caps ---- */
 
@@ -171,7 +170,7 @@ START_TEST(test_bootinfo_fields)
     ck_assert_uint_eq(bi->ioSpaceCaps.end, 0);
     /* The root thread's x0 points at the bootinfo frame, which is mapped there. */
     ck_assert_uint_eq(hal_reg_get(&ks.root_thread->arch, REG_X0), ui_v_end() + 0x1000);
-    ck_assert_ptr_eq(hostsim_phys_to_host(PTE_ADDR(leaf_pte(ui_v_end() + 0x1000)), 4096), bi);
+    ck_assert_ptr_eq(hostsim_phys_to_host(leaf_pte(ui_v_end() + 0x1000) & PTE_ADDR_MASK, 4096), bi);
 }
 END_TEST
 
@@ -229,7 +228,7 @@ START_TEST(test_extra_bootinfo)
     /* Mapped right after the bootinfo frame. */
     ck_assert_uint_eq(cap_frame_cap_get_mapped_vaddr(slot_cap(bi->extraBIPages.start)),
                       ui_v_end() + 0x2000);
-    ck_assert_uint_eq(PTE_ADDR(leaf_pte(ui_v_end() + 0x2000)), base);
+    ck_assert_uint_eq(leaf_pte(ui_v_end() + 0x2000) & PTE_ADDR_MASK, base);
     free(dtb);
 }
 END_TEST
@@ -455,16 +454,16 @@ START_TEST(test_paging_and_frames)
         ck_assert_uint_eq(cap_frame_cap_get_vm_rights(c), VM_READ_WRITE);
         ck_assert_uint_eq(cap_frame_cap_get_size(c), FRAME_SMALL);
         uint64_t pte = leaf_pte(va);
-        ck_assert_uint_eq(PTE_ADDR(pte), cap_frame_cap_get_base(c));
-        ck_assert_uint_eq(pte & PTE_UXN, 0);             /* executable */
-        ck_assert_uint_eq(pte & (3ull << 6), 1ull << 6); /* EL0 read-write */
+        ck_assert_uint_eq(pte & PTE_ADDR_MASK, cap_frame_cap_get_base(c));
+        ck_assert_uint_eq(pte & PTE_UXN, 0);                 /* executable */
+        ck_assert_uint_eq(pte & PTE_AP_MASK, PTE_AP_EL0_RW); /* EL0 read-write */
     }
     cap_t ipc = slot_cap(seL4_CapInitThreadIPCBuffer), bif = slot_cap(seL4_CapBootInfoFrame);
     ck_assert_uint_eq(cap_frame_cap_get_mapped_vaddr(ipc), ui_v_end());
     ck_assert_uint_eq(cap_frame_cap_get_mapped_asid(ipc), 1);
     ck_assert_uint_eq(cap_frame_cap_get_mapped_vaddr(bif), ui_v_end() + 0x1000);
     ck_assert_uint_eq(cap_frame_cap_get_mapped_asid(bif), 1);
-    ck_assert_uint_eq(PTE_ADDR(leaf_pte(ui_v_end())), cap_frame_cap_get_base(ipc));
+    ck_assert_uint_eq(leaf_pte(ui_v_end()) & PTE_ADDR_MASK, cap_frame_cap_get_base(ipc));
     ck_assert_uint_ne(leaf_pte(ui_v_end()) & PTE_UXN, 0);
     ck_assert_uint_ne(leaf_pte(ui_v_end() + 0x1000) & PTE_UXN, 0);
     /* Nothing mapped below the image or after the extra bootinfo. */

@@ -150,12 +150,14 @@ START_TEST(test_mint)
     ck_assert_uint_eq(cap_notification_cap_get_can_receive(root_slot(E0 + 3)->cap), 0);
     /* A CNode cap gets guard data: guard size 4, guard 0x5 (seL4_CNode_CapData). */
     retype(seL4_CapTableObject, 4, E0 + 4);
-    OK(ktest_cnode_mint(ROOT, E0 + 5, 64, ROOT, E0 + 4, 64, seL4_AllRights, (0x5 << 6) | 4));
+    OK(ktest_cnode_mint(ROOT, E0 + 5, 64, ROOT, E0 + 4, 64, seL4_AllRights,
+                        seL4_CNode_CapData_new(0x5, 4).words[0]));
     cap_t c = root_slot(E0 + 5)->cap;
     ck_assert_uint_eq(cap_cnode_cap_get_guard_size(c), 4);
     ck_assert_uint_eq(cap_cnode_cap_get_guard(c), 0x5);
     /* Guard bits beyond the guard size are dropped. */
-    OK(ktest_cnode_mint(ROOT, E0 + 6, 64, ROOT, E0 + 4, 64, seL4_AllRights, (0xff << 6) | 2));
+    OK(ktest_cnode_mint(ROOT, E0 + 6, 64, ROOT, E0 + 4, 64, seL4_AllRights,
+                        seL4_CNode_CapData_new(0xff, 2).words[0]));
     ck_assert_uint_eq(cap_cnode_cap_get_guard(root_slot(E0 + 6)->cap), 0x3);
     /* Other caps ignore the badge word. */
     OK(ktest_cnode_mint(ROOT, E0 + 7, 64, ROOT, seL4_CapInitThreadTCB, 64, seL4_AllRights, 99));
@@ -228,7 +230,7 @@ END_TEST
 START_TEST(test_mutate)
 {
     retype(seL4_CapTableObject, 4, E0);
-    OK(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, E0, 64, (0x3 << 6) | 2));
+    OK(ktest_cnode_mutate(ROOT, E0 + 1, 64, ROOT, E0, 64, seL4_CNode_CapData_new(0x3, 2).words[0]));
     ck_assert_uint_eq(ktest_cap_type(E0), KAAL_CAP_TAG_NULL);
     cap_t c = root_slot(E0 + 1)->cap;
     ck_assert_uint_eq(cap_cnode_cap_get_guard_size(c), 2);

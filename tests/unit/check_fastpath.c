@@ -69,7 +69,6 @@ static const struct {
     FIELD(fault_handler), FIELD(ipc_buffer),
     FIELD(fault),         FIELD(lookup_failure),
     FIELD(name),          FIELD(arch.fpsimd),
-    FIELD(arch.host),     FIELD(arch.svc_pending),
 };
 
 /* Where physical address pa is: a field of a TCB the scheduler knows, or just the address. */
@@ -154,10 +153,7 @@ static void enter(int64_t sysno, uint64_t cptr, uint64_t info, unsigned n, uint6
     for (unsigned i = 4; i < n && i < seL4_MsgMaxLength && b != NULL; i++) {
         b->msg[i] = base + i;
     }
-    word_t svc = hal_reg_get(&t->arch, REG_NEXT_IP);
-    hal_reg_set(&t->arch, REG_FAULT_IP, svc);
-    hal_reg_set(&t->arch, REG_NEXT_IP, svc + 4);
-    t->arch.svc_pending = svc + 1;
+    hostsim_syscall_enter(VTOP(t));
 }
 
 enum want { TAKEN, DECLINED, EITHER };

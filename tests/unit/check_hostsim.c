@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <hal/mmu.h>
+#include <hal_common/pte_bits.h>
 #include <hostsim/user.h>
 #include <kaal/abi/invocation_gen.h>
 #include <kaal/invariants.h>
@@ -27,27 +28,28 @@
 
 /* ---- kernel-side helpers (test code, outside the run) ---- */
 
-/* The leaf entry mapping vaddr in the root VSpace (host pointer), or NULL. */
+/* The leaf entry mapping vaddr in the root VSpace (host pointer), or NULL. The descriptor bits
+ * are <hal_common/pte_bits.h>'s. */
 static uint64_t *root_leaf(uint64_t vaddr)
 {
     cte_t *slots = cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap);
     uint64_t table = cap_vspace_cap_get_ptr(slots[seL4_CapInitThreadVSpace].cap);
     for (unsigned level = 0; level < 3; level++) {
         uint64_t pte = ((uint64_t *)hostsim_phys_to_host(table, 4096))[HAL_PT_INDEX(vaddr, level)];
-        if ((pte & 3) != 3) {
+        if ((pte & PTE_TYPE_MASK) != PTE_TABLE) {
             return NULL;
         }
-        table = pte & 0x0000fffffffff000ull;
+        table = pte & PTE_ADDR_MASK;
     }
     return &((uint64_t *)hostsim_phys_to_host(table, 4096))[HAL_PT_INDEX(vaddr, 3)];
 }
 
-/* Change a root page's user access: AP[2:1] = 11 (read-only) or 01 (read-write). */
+/* Change a root page's user access: EL0 read-only or read-write. */
 static void root_page_set_rw(uint64_t vaddr, bool rw)
 {
     uint64_t *pte = root_leaf(vaddr);
     ck_assert_ptr_nonnull(pte);
-    *pte = (*pte & ~(3ull << 6)) | (rw ? 1ull << 6 : 3ull << 6);
+    *pte = (*pte & ~PTE_AP_MASK) | (rw ? PTE_AP_EL0_RW : PTE_AP_EL0_RO);
 }
 
 /* The frame behind a root page, as a host pointer into simulated RAM. */
@@ -55,7 +57,7 @@ static uint8_t *root_frame(uint64_t vaddr)
 {
     uint64_t *pte = root_leaf(vaddr);
     ck_assert_ptr_nonnull(pte);
-    return hostsim_phys_to_host(*pte & 0x0000fffffffff000ull, 4096);
+    return hostsim_phys_to_host(*pte & PTE_ADDR_MASK, 4096);
 }
 
 static void capture_start(void) { hostsim_console_capture(true); }
@@ -187,7 +189,9 @@ static void root_syscalls(seL4_BootInfo *boot)
 START_TEST(test_root_syscalls)
 {
     memset(&R, 0, sizeof(R));
+    ck_assert(!hostsim_thread_has_context(hostsim_root_thread()));
     ck_assert_int_eq(hostsim_run_root(root_syscalls), HOSTSIM_RUN_DONE);
+    ck_assert(hostsim_thread_has_context(hostsim_root_thread())); /* the machine's record of it */
     ck_assert_uint_eq(R.cnode_type, cap_cnode_cap);
     ck_assert_uint_eq(R.copy_label, seL4_NoError);
     ck_assert_uint_eq(R.copy_type, cap_cnode_cap);
@@ -444,7 +448,7 @@ START_TEST(test_puppet_untouched)
     uint64_t r[8] = {seL4_CapInitThreadCNode, 0, 0, 0, 0, 0, 0, (uint64_t)seL4_SysDebugCapIdentify};
     hostsim_user_trap(r); /* outside a run: made as the current thread */
     ck_assert_uint_eq(r[0], cap_cnode_cap);
-    ck_assert_uint_eq(ks.root_thread->arch.host, 0);
+    ck_assert(!hostsim_thread_has_context(hostsim_root_thread()));
 }
 END_TEST
 

@@ -247,7 +247,7 @@ START_TEST(test_configure)
     ck_assert(cdt_is_parent_of(root_slot(T + 1), &t->ctes[TCB_BUFFER]));
 
     /* Again with a fault EP, a guard and no buffer (the frame cap is then ignored). */
-    uint64_t guard_word = (52ull) | (0ull << 6); /* guard size 52 + radix 12 = 64 */
+    uint64_t guard_word = seL4_CNode_CapData_new(0, 52).words[0]; /* guard size 52 + radix 12 */
     OK(configure(T, 0x1234, guard_word, 0, ROOT, ROOT_VSPACE, ROOT));
     ck_assert_uint_eq(t->fault_handler, 0x1234);
     ck_assert_uint_eq(t->ipc_buffer, 0);

@@ -6,7 +6,7 @@
 #include <kaal/start.h>
 #include <kaal/sys.h>
 
-#define PAGE_SIZE 4096ul
+#define PAGE_SIZE (1ul << seL4_PageBits)
 
 static int name_eq(const char *a, const char *b)
 {

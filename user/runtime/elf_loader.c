@@ -1,32 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Loading a component's ELF image into its VSpace (kaal/elf_loader.h). */
+#include <hal_common/elf.h>
 #include <kaal/elf_loader.h>
 #include <kaal/sys.h>
 
-#define PAGE_SIZE 4096ul
+#define PAGE_SIZE (1ul << seL4_PageBits)
 #define MAX_PAGES 256u
 /* Where the root task maps an image's frames while it fills them: fresh addresses each time. */
 #define LOAD_SCRATCH_VADDR 0x3200000ul
 #define LOAD_SCRATCH_PAGES 1536ul
-
-/* ELF64 (System V gABI), only what a static executable needs. */
-struct elf64_ehdr {
-    unsigned char ident[16];
-    uint16_t type, machine;
-    uint32_t version;
-    uint64_t entry, phoff, shoff;
-    uint32_t flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-struct elf64_phdr {
-    uint32_t type, flags;
-    uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-#define PT_LOAD 1
-#define PF_X 1
-#define PF_W 2
-#define ET_EXEC 2
-#define EM_AARCH64 183
 
 extern const unsigned char _kaal_cpio_start[] __attribute__((weak));
 extern const unsigned char _kaal_cpio_end[] __attribute__((weak));
@@ -49,33 +31,24 @@ struct page {
 
 static int overlaps_layout(seL4_Word lo, seL4_Word hi)
 {
-    return hi > KAAL_COMPONENT_STACK_VADDR - PAGE_SIZE && lo < 0x4000000ul;
+    return hi > KAAL_COMPONENT_STACK_VADDR - PAGE_SIZE && lo < KAAL_COMPONENT_LAYOUT_END;
 }
 
 static seL4_Error load(struct kaal_component *c, const unsigned char *elf, seL4_Word size,
                        seL4_Word *entry)
 {
-    const struct elf64_ehdr *eh = (const void *)elf;
-    if (size < sizeof(*eh) || eh->ident[0] != 0x7f || eh->ident[1] != 'E' || eh->ident[2] != 'L' ||
-        eh->ident[3] != 'F' || eh->ident[4] != 2 || eh->type != ET_EXEC ||
-        eh->machine != EM_AARCH64 || eh->phentsize != sizeof(struct elf64_phdr) ||
-        eh->phoff > size || (size - eh->phoff) / sizeof(struct elf64_phdr) < eh->phnum) {
+    struct elf_file f;
+    if (elf_open(&f, elf, size) != ELF_OK) {
         return seL4_InvalidArgument;
     }
     static struct page pages[MAX_PAGES]; /* the root task's own data: one load at a time */
     unsigned n = 0;
-    const struct elf64_phdr *ph = (const void *)(elf + eh->phoff);
-    for (unsigned i = 0; i < eh->phnum; i++) {
-        const struct elf64_phdr *p = &ph[i];
-        if (p->type != PT_LOAD || p->memsz == 0) {
-            continue;
-        }
-        if (p->filesz > p->memsz || p->offset > size || size - p->offset < p->filesz ||
-            p->vaddr + p->memsz < p->vaddr || overlaps_layout(p->vaddr, p->vaddr + p->memsz) ||
-            p->vaddr < PAGE_SIZE) {
+    struct elf_segment seg;
+    for (unsigned i = 0; elf_next_load(&f, &i, &seg);) {
+        if (overlaps_layout(seg.vaddr, seg.vaddr + seg.memsz) || seg.vaddr < PAGE_SIZE) {
             return seL4_InvalidArgument;
         }
-        for (seL4_Word va = p->vaddr & ~(PAGE_SIZE - 1); va < p->vaddr + p->memsz;
+        for (seL4_Word va = seg.vaddr & ~(PAGE_SIZE - 1); va < seg.vaddr + seg.memsz;
              va += PAGE_SIZE) {
             unsigned k = 0;
             while (k < n && pages[k].vaddr != va) {
@@ -100,34 +73,31 @@ static seL4_Error load(struct kaal_component *c, const unsigned char *elf, seL4_
                 }
                 n++;
             }
-            pages[k].flags |= p->flags;
+            pages[k].flags |= seg.flags;
             /* The file's bytes that fall in this page (fresh frames are zero: .bss needs nothing).
              */
-            seL4_Word lo = va > p->vaddr ? va : p->vaddr;
+            seL4_Word lo = va > seg.vaddr ? va : seg.vaddr;
             seL4_Word hi =
-                va + PAGE_SIZE < p->vaddr + p->filesz ? va + PAGE_SIZE : p->vaddr + p->filesz;
+                va + PAGE_SIZE < seg.vaddr + seg.filesz ? va + PAGE_SIZE : seg.vaddr + seg.filesz;
             volatile unsigned char *dst = (volatile unsigned char *)pages[k].scratch;
             for (seL4_Word a = lo; a < hi; a++) {
-                dst[a - va] = elf[p->offset + (a - p->vaddr)];
+                dst[a - va] = elf[seg.offset + (a - seg.vaddr)];
             }
         }
-    }
-    if (n == 0) {
-        return seL4_InvalidArgument;
     }
     for (unsigned k = 0; k < n; k++) {
         seL4_Error err = sys_arm_page_unmap(pages[k].frame);
         if (err == seL4_NoError) {
             err = kaal_broker_map(c->broker, c->vspace, pages[k].frame, pages[k].vaddr,
-                                  (pages[k].flags & PF_W) ? seL4_ReadWrite : seL4_CanRead,
+                                  (pages[k].flags & ELF_PF_W) ? seL4_ReadWrite : seL4_CanRead,
                                   seL4_ARM_Default_VMAttributes |
-                                      ((pages[k].flags & PF_X) ? 0 : seL4_ARM_ExecuteNever));
+                                      ((pages[k].flags & ELF_PF_X) ? 0 : seL4_ARM_ExecuteNever));
         }
         if (err != seL4_NoError) {
             return err;
         }
     }
-    *entry = eh->entry;
+    *entry = f.entry;
     return seL4_NoError;
 }
 

@@ -38,8 +38,19 @@ struct invocation_ctx {
     word_t reply_length;      /* success reply words (results) written with inv_set_result() */
 };
 
-/* Message register i of the invocation: x2..x5 for i < 4, the IPC buffer beyond (0 without one). */
-word_t inv_arg(const struct invocation_ctx *ctx, word_t i);
+/* Message register i of the invocation: x2..x5 for i < 4, the IPC buffer beyond. Inline: with the
+ * constant index of INV_WORD it is one load. */
+static inline word_t inv_arg(const struct invocation_ctx *ctx, word_t i)
+{
+    if (i < N_MSG_REGISTERS) {
+        return hal_reg_get(&ctx->thread->arch, REG_MR0 + i);
+    }
+    /* Decoders check the length first; the syscall layer looks the buffer up whenever the length
+     * exceeds the registers and clamps the length to them when there is no IPC buffer, so this
+     * never reads a missing buffer for a valid index. */
+    kassert(ctx->ipc_buffer != NULL);
+    return ctx->ipc_buffer[KAAL_IPCBUF_MSG_WORD(i)];
+}
 /* The invoker's buffer for reply words beyond the registers (writable view), or NULL; looked up
  * once. */
 word_t *inv_reply_buffer(struct invocation_ctx *ctx);

@@ -11,6 +11,7 @@
 #include <kaal/structures_gen.h>
 #include <kaal/abi/abi.h>
 #include <hal/hal.h>
+#include <hal/mmu.h>
 
 /* MCS_ARG(x): a parameter (or argument) only the MCS configuration has: ", x" there, nothing in
  * the base one, so a shared prototype reads as seL4's does in both. */
@@ -35,8 +36,7 @@ static inline paddr_t cte_paddr(const cte_t *slot) { return slot ? VTOP(slot) : 
 
 /* Frame size field of frame caps. */
 enum frame_size { FRAME_SMALL = 0, FRAME_LARGE = 1, FRAME_HUGE = 2 };
-/* Arch frame rights (vm_rights field of frame caps). */
-enum vm_rights { VM_KERNEL_ONLY = 0, VM_READ_ONLY = 1, VM_READ_WRITE = 3 };
+/* Arch frame rights (vm_rights field of frame caps): enum vm_rights, <hal/mmu.h>. */
 /* zombie_type value for a TCB zombie; 0..63 are CNode radices. */
 #define ZOMBIE_TYPE_TCB 64
 

@@ -87,6 +87,22 @@ static inline word_t frame_size_bits_of(word_t frame_size)
 
 /* ---- Kernel-internal: shared by frame.c, pagetable.c, asid.c and vspace.c ---- */
 
+/* A frame cap's rights (enum vm_rights) masked by a seL4_CapRights_t word (seL4's maskVMRights):
+ * write needs read; nothing else survives. Inline: Page_Map masks by its argument on every call
+ * (arch_mask_rights, for CNode_Mint and friends, uses the same rule). */
+static inline word_t frame_mask_vm_rights(word_t vm_rights, word_t rights_word)
+{
+    seL4_CapRights_t mask = {{rights_word}};
+    if (!seL4_CapRights_get_capAllowRead(mask)) {
+        return VM_KERNEL_ONLY;
+    }
+    /* The rights form a chain, each value's bits a subset of the next one's: masking by write
+     * keeps read-write, and turns read-write into read-only; read-only and kernel-only stay. */
+    _Static_assert(VM_KERNEL_ONLY == 0 && (VM_READ_ONLY & ~VM_READ_WRITE) == 0,
+                   "vm_rights: kernel-only < read-only < read-write as bit sets");
+    return vm_rights & (seL4_CapRights_get_capAllowWrite(mask) ? VM_READ_WRITE : VM_READ_ONLY);
+}
+
 /* The deepest table slot for vaddr that a walk from the root reaches (seL4's lookupPTSlot): the
  * walk follows table entries down to level 3 and stops at the first entry that is not a table. */
 struct pt_slot {
@@ -94,7 +110,18 @@ struct pt_slot {
     word_t level;     /* 0..3 */
     word_t bits_left; /* HAL_PT_LEVEL_SHIFT(level): 39, 30, 21 or 12 */
 };
-struct pt_slot vspace_lookup_pt_slot(paddr_t vspace_root_pa, word_t vaddr);
+/* Inline: Page_Map walks on every call, and the three-word result then stays in registers. */
+static inline struct pt_slot vspace_lookup_pt_slot(paddr_t vspace_root_pa, word_t vaddr)
+{
+    word_t level = 0;
+    word_t *pte = &PTOV(word_t, vspace_root_pa)[HAL_PT_INDEX(vaddr, 0)];
+    while (level < HAL_PT_LEVELS - 1 && hal_pte_is_table(*pte, level)) {
+        paddr_t next = hal_pte_address(*pte);
+        level++;
+        pte = &PTOV(word_t, next)[HAL_PT_INDEX(vaddr, level)];
+    }
+    return (struct pt_slot){.pte = pte, .level = level, .bits_left = HAL_PT_LEVEL_SHIFT(level)};
+}
 
 /* Cache maintenance for a flush invocation label (ARMPage*_Data / *_Instruction or ARMVSpace*):
  * clean, invalidate, clean+invalidate or unify [pa, pa + size) through the hal. */

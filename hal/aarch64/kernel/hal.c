@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* AArch64 implementation of the HAL contract: halt (PSCI), kernel exceptions and the panic dump,
  * threads and memory. (Interrupts: gic.c; entry and exit: trap.c; VSpaces: mmu.c and
- * hal/common/pte.c.) */
+ * <hal_common/pte_codec.h>.) */
 #include <hal/hal.h>
 #include <kaal/kernel.h>
 #include <kaal/printf.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* User VSpaces on AArch64, the port's half of hal/include/hal/mmu.h: storing the entries core
- * builds (with the shared codec, hal/common/pte.c), TLB and cache maintenance. */
+ * builds (with the shared codec, <hal_common/pte_codec.h>), TLB and cache maintenance. */
 #include <hal/hal.h>
 #include <hal/mmu.h>
 

@@ -101,17 +101,10 @@ static bool machine_is_done(void) { return CONFIG_NUM_DOMAINS == 1 && !gic_user_
 
 void aarch64_cpu_init(void) { cpu.empty_ttbr0 = kernel_image_vtop(mmu_empty_ttbr0()); }
 
-void aarch64_exit(void)
+/* aarch64_exit when no thread runs: nothing left to do (power off), or the idle thread. Out of
+ * line, so that the usual exit (resume a thread) needs no stack frame of its own for this. */
+static __attribute__((noinline, noreturn, cold)) void exit_to_idle(void)
 {
-    kernel_exit();
-    struct tcb *t = ks.cur_thread;
-    if (t != NULL && thread_state_type(t) == ThreadState_Running) {
-        /* Only the bits the kernel owns are its invariant: the rest is the thread's (regs.h). */
-        kassert((hal_reg_get(&t->arch, REG_SPSR) & SPSR_KERNEL_OWNED) == USER_SPSR_INITIAL);
-        kassert(t->arch.vspace_epoch != cpu.vspace_epoch ||
-                t->arch.vspace_ttbr0 == thread_ttbr0(t));
-        aarch64_resume(t);
-    }
     fpu_release();
     if (machine_is_done()) {
         kprintf("KaaL: no runnable thread and nothing left that could wake one (root thread %s); "
@@ -129,6 +122,20 @@ void aarch64_exit(void)
         hal_halt();
     }
     aarch64_idle();
+}
+
+void aarch64_exit(void)
+{
+    kernel_exit();
+    struct tcb *t = ks.cur_thread;
+    if (t != NULL && thread_state_type(t) == ThreadState_Running) {
+        /* Only the bits the kernel owns are its invariant: the rest is the thread's (regs.h). */
+        kassert((hal_reg_get(&t->arch, REG_SPSR) & SPSR_KERNEL_OWNED) == USER_SPSR_INITIAL);
+        kassert(t->arch.vspace_epoch != cpu.vspace_epoch ||
+                t->arch.vspace_ttbr0 == thread_ttbr0(t));
+        aarch64_resume(t);
+    }
+    exit_to_idle();
 }
 
 /* --- entries --- */

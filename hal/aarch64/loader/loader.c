@@ -4,14 +4,16 @@
  * of docs/abi.md#loader-mmu-state and enters
  * the kernel with x0..x5 of docs/abi.md#loader-registers. Runs at EL1 with the MMU off (built with
  * -mstrict-align). */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hal_common/elf.h>
 #include <hal_port/machine.h>
 
 typedef uint64_t word_t;
 
-#define PAGE_BITS 12
+#define PAGE_BITS PT_L3_SHIFT /* 4 KiB pages (<hal_common/pte_bits.h>) */
 #define ROUND_UP(x, bits) ((((word_t)(x)) + ((1ul << (bits)) - 1)) & ~((1ul << (bits)) - 1))
 #define ROUND_DOWN(x, bits) (((word_t)(x)) & ~((1ul << (bits)) - 1))
 
@@ -65,16 +67,24 @@ static void print_range(const char *what, word_t start, word_t end)
     puts_uart(")\n");
 }
 
-static void fail(const char *why) __attribute__((noreturn));
-static void fail(const char *why)
+/* Stop with "KaaL loader: <subject> <why>" (subject NULL: without it). */
+static void fail_about(const char *subject, const char *why) __attribute__((noreturn));
+static void fail_about(const char *subject, const char *why)
 {
     puts_uart("KaaL loader: ");
+    if (subject != NULL) {
+        puts_uart(subject);
+        puts_uart(" ");
+    }
     puts_uart(why);
     puts_uart("; stopping\n");
     for (;;) {
         __asm__ volatile("wfi");
     }
 }
+
+static void fail(const char *why) __attribute__((noreturn));
+static void fail(const char *why) { fail_about(NULL, why); }
 
 /* --- big-endian and unaligned-safe reads (MMU off: every access must be aligned) --- */
 static uint32_t be32(const uint8_t *p)
@@ -131,90 +141,21 @@ static word_t fdt_used_size(const uint8_t *p, word_t limit)
 
 static uint8_t dtb_copy[FDT_MAX_SIZE] __attribute__((aligned(8)));
 
-/* --- ELF64 --- */
-struct elf64_ehdr {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version;
-    uint64_t entry, phoff, shoff;
-    uint32_t flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-struct elf64_phdr {
-    uint32_t type, flags;
-    uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-#define PT_LOAD 1
-#define EM_AARCH64 183
-
-struct elf_info {
-    word_t v_start, v_end; /* lowest and highest (exclusive) virtual address of PT_LOAD segments */
-    word_t p_start, p_end; /* ditto, physical */
-    word_t entry;
-};
-
-static const struct elf64_phdr *elf_phdr(const uint8_t *elf, int i)
+/* --- ELF images (hal/common/elf.c) --- */
+static void elf_check(struct elf_file *f, const uint8_t *elf, word_t size, const char *what)
 {
-    const struct elf64_ehdr *eh = (const void *)elf;
-    return (const void *)(elf + eh->phoff + (word_t)i * eh->phentsize);
-}
-
-static void elf_check(const uint8_t *elf, word_t size, const char *what)
-{
-    const struct elf64_ehdr *eh = (const void *)elf;
-    if (size < sizeof(*eh) || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F' ||
-        elf[4] != 2 /* 64-bit */ || elf[5] != 1 /* little endian */ || eh->machine != EM_AARCH64 ||
-        eh->phentsize != sizeof(struct elf64_phdr) ||
-        eh->phoff + (word_t)eh->phnum * sizeof(struct elf64_phdr) > size) {
-        puts_uart(what);
-        fail(" is not an AArch64 ELF64 image");
-    }
-    for (int i = 0; i < eh->phnum; i++) {
-        const struct elf64_phdr *ph = elf_phdr(elf, i);
-        if (ph->type == PT_LOAD &&
-            (ph->offset > size || ph->filesz > size - ph->offset || ph->filesz > ph->memsz)) {
-            puts_uart(what);
-            fail(" has a segment outside the file");
-        }
+    enum elf_error e = elf_open(f, elf, size);
+    if (e != ELF_OK) {
+        fail_about(what, elf_error_text(e));
     }
 }
 
-static struct elf_info elf_scan(const uint8_t *elf)
+/* Copy each loadable segment to (vaddr + v_to_p) and zero the rest of its memsz. */
+static void elf_load(const struct elf_file *f, word_t v_to_p)
 {
-    const struct elf64_ehdr *eh = (const void *)elf;
-    struct elf_info info = {~0ul, 0, ~0ul, 0, eh->entry};
-    for (int i = 0; i < eh->phnum; i++) {
-        const struct elf64_phdr *ph = elf_phdr(elf, i);
-        if (ph->type != PT_LOAD || ph->memsz == 0) {
-            continue;
-        }
-        if (ph->vaddr < info.v_start)
-            info.v_start = ph->vaddr;
-        if (ph->vaddr + ph->memsz > info.v_end)
-            info.v_end = ph->vaddr + ph->memsz;
-        if (ph->paddr < info.p_start)
-            info.p_start = ph->paddr;
-        if (ph->paddr + ph->memsz > info.p_end)
-            info.p_end = ph->paddr + ph->memsz;
-    }
-    if (info.v_end == 0) {
-        fail("an ELF image has no loadable segment");
-    }
-    return info;
-}
-
-/* Copy each PT_LOAD segment to (vaddr + v_to_p) and zero the rest of its memsz. */
-static void elf_load(const uint8_t *elf, word_t v_to_p)
-{
-    const struct elf64_ehdr *eh = (const void *)elf;
-    for (int i = 0; i < eh->phnum; i++) {
-        const struct elf64_phdr *ph = elf_phdr(elf, i);
-        if (ph->type != PT_LOAD) {
-            continue;
-        }
-        uint8_t *dst = (uint8_t *)(ph->vaddr + v_to_p);
-        memcpy(dst, elf + ph->offset, ph->filesz);
-        memset(dst + ph->filesz, 0, ph->memsz - ph->filesz);
+    struct elf_segment seg;
+    for (unsigned i = 0; elf_next_load(f, &i, &seg);) {
+        elf_load_segment(f, &seg, (void *)(seg.vaddr + v_to_p));
     }
 }
 
@@ -305,18 +246,16 @@ void loader_main(word_t x0)
 
     /* 2. Where everything goes (docs/abi.md#qemu-virt-addresses): the kernel at its p_paddr, the
      * DTB on the next page after it, the root task on the page after the DTB. */
-    const uint8_t *kelf = payload_kernel_start;
-    elf_check(kelf, (word_t)(payload_kernel_end - payload_kernel_start), "the kernel");
-    struct elf_info k = elf_scan(kelf);
+    struct elf_file k, r;
+    elf_check(&k, payload_kernel_start, (word_t)(payload_kernel_end - payload_kernel_start),
+              "the kernel");
     word_t dtb_paddr = ROUND_UP(k.p_end, PAGE_BITS);
     word_t ui_p_start = ROUND_UP(dtb_paddr + dtb_size, PAGE_BITS);
     word_t ui_p_end = ui_p_start, pv_offset = 0, ui_entry = 0;
-    const uint8_t *relf = NULL;
-    struct elf_info r = {0, 0, 0, 0, 0};
-    if ((word_t)payload_root_end != (word_t)payload_root_start) {
-        relf = payload_root_start;
-        elf_check(relf, (word_t)(payload_root_end - payload_root_start), "the root task");
-        r = elf_scan(relf);
+    bool have_root = (word_t)payload_root_end != (word_t)payload_root_start;
+    if (have_root) {
+        elf_check(&r, payload_root_start, (word_t)(payload_root_end - payload_root_start),
+                  "the root task");
         word_t v_start = ROUND_DOWN(r.v_start, PAGE_BITS);
         pv_offset = ui_p_start - v_start;
         ui_p_end = ROUND_UP(r.v_end, PAGE_BITS) + pv_offset;
@@ -328,17 +267,17 @@ void loader_main(word_t x0)
     }
 
     /* 3. Unpack. */
-    elf_load(kelf, k.p_start - k.v_start);
+    elf_load(&k, k.p_start - k.v_start);
     memcpy((void *)dtb_paddr, dtb_copy, dtb_size);
-    if (relf != NULL) {
-        elf_load(relf, pv_offset);
+    if (have_root) {
+        elf_load(&r, pv_offset);
     }
     puts_uart("KaaL loader: device tree ");
     puts_uart(dtb_from);
     puts_uart("\n");
     print_range("kernel  ", k.p_start, k.p_end);
     print_range("dtb     ", dtb_paddr, dtb_paddr + dtb_size);
-    print_range(relf ? "root    " : "root (none, empty)", ui_p_start, ui_p_end);
+    print_range(have_root ? "root    " : "root (none, empty)", ui_p_start, ui_p_end);
 
     /* 4. MMU state and entry. */
     map_loader_identity();

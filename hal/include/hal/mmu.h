@@ -3,7 +3,8 @@
  * maintenance core asks for when it changes them. Both ports use the AArch64 stage-1 descriptor
  * format (4 KiB granule, 48-bit VA); on hostsim the shadow MMU reads the same entries, so tables
  * built by the kernel look the same on either port. Core never builds or decodes descriptor bits
- * itself: it goes through the hal_pte_* functions below. */
+ * itself: it goes through the hal_pte_* functions below. The builders and readers are one shared
+ * codec for both ports, defined static inline in <hal_common/pte_codec.h> (included at the end). */
 #ifndef HAL_MMU_H
 #define HAL_MMU_H
 
@@ -18,6 +19,10 @@
 /* Entries per table (VSpace root and page tables alike). */
 #define HAL_PT_ENTRIES 512u
 
+/* The user rights of a frame mapping: the vm_rights field of frame caps, and what hal_pte_page
+ * takes and hal_pte_rights gives back. */
+enum vm_rights { VM_KERNEL_ONLY = 0, VM_READ_ONLY = 1, VM_READ_WRITE = 3 };
+
 /* An invalid (unmapped) entry. */
 #define HAL_PTE_INVALID 0ul
 
@@ -25,7 +30,7 @@
 
 /* An entry at level 0..2 that points to the next-level table at physical next_table_pa (4 KiB
  * aligned). */
-word_t hal_pte_table(paddr_t next_table_pa);
+static inline word_t hal_pte_table(paddr_t next_table_pa);
 
 /* An entry mapping the frame at frame_pa at `level` (1: 1 GiB block, 2: 2 MiB block, 3: 4 KiB page;
  * frame_pa aligned to that size) for user access. rights is an enum vm_rights value (VM_READ_ONLY,
@@ -35,27 +40,28 @@ word_t hal_pte_table(paddr_t next_table_pa);
  * seL4_ARM_ExecuteNever is honoured as well as xn;
  * xn makes the page not executable at EL0. The entry is non-global (nG) with the access flag set,
  * as seL4 makes user pages. */
-word_t hal_pte_page(paddr_t frame_pa, word_t level, word_t rights, word_t attrs, bool xn);
+static inline word_t hal_pte_page(paddr_t frame_pa, word_t level, word_t rights, word_t attrs,
+                                  bool xn);
 
 /* --- Reading entries back. Any context; pure computation, cannot fail. `level` is the level of
  * the table the entry was read from (0..3). --- */
 
 /* Does the entry point to a next-level table? Only levels 0..2 hold table entries (at level 3 the
  * same bit pattern is a page), so this is false for every level-3 entry. */
-bool hal_pte_is_table(word_t pte, word_t level);
+static inline bool hal_pte_is_table(word_t pte, word_t level);
 /* Does the entry map a frame (a 1 GiB block at level 1, 2 MiB block at level 2, 4 KiB page at
  * level 3)? False for invalid entries, tables and level-0 entries. */
-bool hal_pte_is_page(word_t pte, word_t level);
+static inline bool hal_pte_is_page(word_t pte, word_t level);
 /* The physical address an entry names: the next table for a table entry, the frame's base for a
  * page or block entry (aligned to the frame's size). Meaningless for an invalid entry. */
-paddr_t hal_pte_address(word_t pte);
+static inline paddr_t hal_pte_address(word_t pte);
 /* The user rights of a page or block entry as an enum vm_rights value (the inverse of
  * hal_pte_page's rights: VM_KERNEL_ONLY, VM_READ_ONLY or VM_READ_WRITE). */
-word_t hal_pte_rights(word_t pte);
+static inline word_t hal_pte_rights(word_t pte);
 /* The seL4_ARM_VMAttributes of a page or block entry: seL4_ARM_PageCacheable when it is Normal
  * write-back memory, seL4_ARM_ExecuteNever when EL0 may not execute it. (ParityEnabled is not
  * recorded: it is always clear in the result.) */
-word_t hal_pte_attrs(word_t pte);
+static inline word_t hal_pte_attrs(word_t pte);
 
 /* --- Writing entries and TLB/cache maintenance. Kernel context, called by core's VSpace code
  * (core/object/) with interrupts masked. None can fail. --- */
@@ -86,5 +92,7 @@ void hal_cache_clean_data(paddr_t pa, word_t size);
 void hal_cache_invalidate_data(paddr_t pa, word_t size);
 void hal_cache_clean_invalidate_data(paddr_t pa, word_t size);
 void hal_cache_unify_instruction(paddr_t pa, word_t size);
+
+#include <hal_common/pte_codec.h>
 
 #endif

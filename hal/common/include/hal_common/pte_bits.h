@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The AArch64 stage-1 translation descriptor format (4 KiB granule, 48-bit VA; Arm ARM D8.3) that
  * both ports use: the bits of table, block and page entries, the table geometry and the MAIR
- * attribute indices. One definition for the shared codec (hal/common/pte.c), the aarch64 kernel's
- * and loader's own tables and the hostsim shadow MMU's walk. Usable from C and assembly. Core never
- * sees these bits: it goes through <hal/mmu.h>. */
+ * attribute indices. One definition for the shared codec (<hal_common/pte_codec.h>), the aarch64
+ * kernel's and loader's own tables and the hostsim shadow MMU's walk. Usable from C and assembly.
+ * Core never sees these bits: it goes through <hal/mmu.h>. */
 #ifndef HAL_COMMON_PTE_BITS_H
 #define HAL_COMMON_PTE_BITS_H
 

@@ -8,17 +8,18 @@
 #include <hal/regs.h>
 #include <hal_port/machine.h>
 
-/* Saved user state of one thread. The ucontext and host stack of a user thread live outside
- * simulated memory; `host` is an opaque handle the port owns (0 when the thread has none). */
+/* Saved user state of one thread: its registers, nothing else. What the simulated machine keeps
+ * for a thread (its host context and stack, a puppet thread's pending system call) lives in the
+ * machine's own records in host memory, keyed by this structure's address (hostsim_thread_forget
+ * in <hostsim_if/machine.h> drops them when a TCB is made or destroyed). */
 struct hal_tcb {
     word_t regs[N_USER_REGS];
-    word_t fpsimd[66]; /* V0-V31 (128-bit) + FPSR + FPCR: kept so object sizes match aarch64 */
-    word_t host;
-    word_t svc_pending; /* puppet threads: 1 + address of the svc being executed, 0 if none */
+    word_t fpsimd[66]; /* V0-V31 (128-bit) + FPSR + FPCR: the emulated EL0's, as on aarch64 */
 };
 
 /* Simulated physical memory: RAM [hostsim_ram_base_pa, +size) lives at host address
- * hostsim_ram_host. Set by hostsim_machine_init(). */
+ * hostsim_ram_host. The machine's (hal/hostsim/machine/machine.c), set when it boots; declared here
+ * because the inline hal_ptov reads it. */
 extern paddr_t hostsim_ram_base_pa;
 extern word_t hostsim_ram_size;
 extern uint8_t *hostsim_ram_host;
@@ -30,6 +31,7 @@ static inline bool hostsim_is_ram(paddr_t pa, word_t size)
            pa - hostsim_ram_base_pa <= hostsim_ram_size - size;
 }
 
+/* The kernel touched a physical address outside RAM: report it and abort (the port, hal.c). */
 void hostsim_bad_phys(paddr_t pa) __attribute__((noreturn));
 
 /* The HAL's RAM test (hal.h): simulated RAM is the only RAM. */

@@ -53,6 +53,10 @@ uint64_t hostsim_root_thread(void);
 enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *restarts);
 /* The same with x8 too: regs[0..8] = x0..x8 in and out. */
 enum hostsim_status hostsim_syscall_as_current_x8(uint64_t regs[9], unsigned *restarts);
+/* What a puppet system call does before the kernel sees it, for tests that then call the kernel's
+ * entry functions themselves: the thread's FaultIP := NextIP (the svc), NextIP += 4, and the svc is
+ * pending (re-executed first by the next call as the thread if the kernel restarts it). */
+void hostsim_syscall_enter(uint64_t thread);
 /* All N_USER_REGS saved registers of a thread (kernel order: x0..x30, sp, nextIP, spsr, faultIP,
  * tpidr, tpidrro) and its seL4 thread state (ThreadState_*). */
 void hostsim_thread_regs(uint64_t thread, uint64_t regs[37]);
@@ -99,7 +103,7 @@ bool hostsim_cache_zeroed_not_cleaned(uint64_t pa, uint64_t bytes);
 /* How many times SGI sgi was issued (IRQControl SGI signal caps). */
 unsigned hostsim_sgi_count(unsigned sgi);
 
-/* --- The MCS virtual clock (MCS builds only: CONFIG_KERNEL_MCS; hal/hostsim/timer.c) ---
+/* --- The MCS virtual clock (MCS builds only: CONFIG_KERNEL_MCS; hal/hostsim/machine/timer.c) ---
  * The kernel's clock counts 62.5 MHz ticks from 0 at boot and moves only when told to, so
  * budgets and releases are measured in the simulation's own time. Advancing it by n ticks lets
  * the current thread (a puppet) run for that long: every deadline the kernel programmed inside

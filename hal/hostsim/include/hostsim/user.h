@@ -4,6 +4,7 @@
 #ifndef HOSTSIM_USER_H
 #define HOSTSIM_USER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <kaal/abi/abi.h>
@@ -58,6 +59,10 @@ void hostsim_user_trap(uint64_t regs[8]);
  * destination) go through this one; the others keep the eight-register trap, so the saved x8 of a
  * thread making them is untouched, as before. */
 void hostsim_user_trap_x8(uint64_t regs[9]);
+
+/* Has the thread (a handle as in hostsim.h) a host context: has it run in a run? Puppet threads
+ * (kernel unit tests acting as the thread) have none. */
+bool hostsim_thread_has_context(uint64_t thread);
 
 /* Shadow MMU statistics since the process started (tests, benchmarks). */
 struct hostsim_window_stats {

@@ -38,7 +38,8 @@
 /* MCS: each component runs on a scheduling context of its own, round robin with this budget. */
 #define KAAL_COMPONENT_BUDGET_US 5000
 
-/* Its address space (all below 0x4000000, inside hostsim's user window). */
+/* Its address space: everything below KAAL_COMPONENT_LAYOUT_END (inside hostsim's user window). */
+#define KAAL_COMPONENT_LAYOUT_END 0x4000000ul
 #define KAAL_COMPONENT_STACK_VADDR 0x2001000ul /* a guard page below it */
 #define KAAL_COMPONENT_STACK_PAGES 16
 #define KAAL_COMPONENT_ARGS_VADDR (KAAL_COMPONENT_STACK_VADDR + KAAL_COMPONENT_STACK_PAGES * 4096ul)

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* hostsim user threads: each TCB that runs user code has a host context (a ucontext and its
  * bookkeeping, outside simulated memory) that runs host functions on the thread's own stack in the
- * user window. System calls and faults switch to the kernel's context and back, with ASan's fiber
- * annotations and Valgrind's stack registrations around every switch. */
+ * user window. System calls and faults (which the shadow MMU's SIGSEGV handler hands over) switch
+ * to the kernel's context and back, with ASan's fiber annotations and Valgrind's stack
+ * registrations around every switch. The machine's record of a thread (its context, a puppet
+ * thread's pending system call) lives here, in host memory, keyed by the TCB's register file:
+ * nothing of it is in the TCB. */
 #define _GNU_SOURCE
 #include <stddef.h>
 #include <stdio.h>
@@ -13,8 +16,8 @@
 
 #include <hostsim/hostsim.h>
 #include <hostsim/user.h>
-#include <kaal/kernel.h>
-#include <kaal/thread.h>
+#include <hostsim_if/kernel.h>
+#include <hostsim_if/machine.h>
 
 #include "user_internal.h"
 
@@ -34,6 +37,7 @@
 #define UT_MAGIC 0x5554687265616421ull /* "UThread!" */
 #define UT_STACK_GUESS (64u * 1024)    /* stack extent assumed below a thread's initial SP */
 #define LAUNCH_STACK_SIZE (64u * 1024) /* host stack a fresh context starts on, briefly */
+#define ALTSTACK_SIZE (64u * 1024)
 
 /* How a thread's host context is suspended, which decides how it may continue. */
 enum ut_state {
@@ -44,8 +48,10 @@ enum ut_state {
 
 struct uthread {
     uint64_t magic;
-    struct uthread *next; /* every context, for pruning and teardown */
+    struct uthread *next; /* every record, most recently used first */
     struct hal_tcb *owner;
+    bool ran;        /* has a host context (it ran in a run): counts for the deadlock check */
+    word_t svc_mark; /* puppet thread: 1 + the address of the svc it executes, 0 if none */
     ucontext_t ctx;
     enum ut_state state;
     word_t resume_ip, restart_ip;
@@ -76,23 +82,6 @@ static size_t kernel_stack_size;
 static void *kernel_fake_stack;
 #endif
 
-uint64_t uthread_switch_count(void) { return switches; }
-bool uthread_current(void) { return cur != NULL; }
-
-static struct tcb *tcb_of_arch(struct hal_tcb *a)
-{
-    return (struct tcb *)((char *)a - offsetof(struct tcb, arch));
-}
-
-/* Is the owner's memory part of the machine now, and does it still name u? */
-static bool owner_valid(const struct uthread *u)
-{
-    const uint8_t *p = (const uint8_t *)u->owner;
-    return hostsim_ram_host != NULL && p >= hostsim_ram_host &&
-           p + sizeof(struct hal_tcb) <= hostsim_ram_host + hostsim_ram_size &&
-           u->owner->host == (word_t)u;
-}
-
 static void stack_annotations_clear(const struct uthread *u)
 {
     if (u->stack_hi <= u->stack_lo) {
@@ -122,26 +111,11 @@ static void uthread_destroy(struct uthread *u)
         VALGRIND_STACK_DEREGISTER(u->vg_stack_id);
     }
     stack_annotations_clear(u);
-    if (owner_valid(u)) {
-        u->owner->host = 0;
-    }
     if (last == u) {
         last = NULL;
     }
     u->magic = 0;
     free(u);
-}
-
-void uthread_prune(void)
-{
-    struct uthread *u = all_threads;
-    while (u) {
-        struct uthread *next = u->next;
-        if (!owner_valid(u)) {
-            uthread_destroy(u);
-        }
-        u = next;
-    }
 }
 
 void uthread_destroy_all(void)
@@ -154,47 +128,97 @@ void uthread_destroy_all(void)
 bool uthread_any_blocked(void)
 {
     for (struct uthread *u = all_threads; u; u = u->next) {
-        if (!owner_valid(u)) {
-            continue;
-        }
-        switch (thread_state_type(tcb_of_arch(u->owner))) {
-        case ThreadState_BlockedOnReceive:
-        case ThreadState_BlockedOnSend:
-        case ThreadState_BlockedOnReply:
-        case ThreadState_BlockedOnNotification:
+        if (u->ran && hostsim_kernel_thread_status(u->owner) == HOSTSIM_THREAD_BLOCKED) {
             return true;
-        default:
-            break;
         }
     }
     return false;
 }
 
-static struct uthread *uthread_of(struct hal_tcb *a)
+/* The record of thread a (moved to the front of the list), or NULL when it has none and create
+ * is false. A TCB made or destroyed at a's address drops its record (hostsim_thread_forget), so a
+ * record always belongs to the TCB there now. */
+static struct uthread *record_of(const struct hal_tcb *a, bool create)
 {
-    struct uthread *u = (struct uthread *)a->host;
-    if (u != NULL && u->magic == UT_MAGIC && u->owner == a) {
-        return u;
-    }
-    /* A context left by an earlier TCB at this address (its object was reused). */
-    for (struct uthread *o = all_threads; o; o = o->next) {
-        if (o->owner == a) {
-            uthread_destroy(o);
-            break;
+    for (struct uthread **pp = &all_threads; *pp; pp = &(*pp)->next) {
+        struct uthread *u = *pp;
+        if (u->owner == a) {
+            *pp = u->next;
+            u->next = all_threads;
+            all_threads = u;
+            return u;
         }
     }
-    u = calloc(1, sizeof(*u));
+    if (!create) {
+        return NULL;
+    }
+    struct uthread *u = calloc(1, sizeof(*u));
     if (u == NULL) {
         fprintf(stderr, "hostsim: out of host memory for a thread context\n");
         abort();
     }
     u->magic = UT_MAGIC;
-    u->owner = a;
+    u->owner = (struct hal_tcb *)a; /* the machine writes the registers it saves */
     u->state = UT_LAUNCH;
     u->next = all_threads;
     all_threads = u;
-    a->host = (word_t)u;
     return u;
+}
+
+void hostsim_thread_forget(const struct hal_tcb *t)
+{
+    struct uthread *u = record_of(t, false);
+    if (u != NULL) {
+        uthread_destroy(u);
+    }
+}
+
+bool hostsim_thread_has_context(uint64_t thread)
+{
+    const struct uthread *u = record_of(hostsim_kernel_thread_at(thread), false);
+    return u != NULL && u->ran;
+}
+
+/* --- puppet threads' pending system calls (invoke.c) --- */
+
+word_t uthread_svc_mark(const struct hal_tcb *t)
+{
+    const struct uthread *u = record_of(t, false);
+    return u != NULL ? u->svc_mark : 0;
+}
+
+void uthread_set_svc_mark(const struct hal_tcb *t, word_t mark)
+{
+    struct uthread *u = record_of(t, mark != 0);
+    if (u == NULL) {
+        return;
+    }
+    u->svc_mark = mark;
+    if (mark == 0 && !u->ran) {
+        uthread_destroy(u); /* a puppet's record holds nothing else */
+    }
+}
+
+size_t uthread_marks(struct uthread_mark *out, size_t max)
+{
+    size_t n = 0;
+    for (const struct uthread *u = all_threads; u; u = u->next) {
+        if (u->svc_mark != 0) {
+            if (n < max) {
+                out[n] = (struct uthread_mark){u->owner, u->svc_mark};
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
+void uthread_marks_restore(const struct uthread_mark *marks, size_t n)
+{
+    uthread_destroy_all();
+    for (size_t i = n; i-- > 0;) {
+        uthread_set_svc_mark(marks[i].thread, marks[i].mark);
+    }
 }
 
 /* --- switching --- */
@@ -335,10 +359,11 @@ static void prepare_launch(struct uthread *u)
     u->resume_ip = u->entry;
 }
 
-void uthread_run(struct tcb *t)
+void uthread_run(struct hal_tcb *t)
 {
-    struct uthread *u = uthread_of(&t->arch);
-    word_t ip = t->arch.regs[REG_NEXT_IP];
+    struct uthread *u = record_of(t, true);
+    u->ran = true;
+    word_t ip = t->regs[REG_NEXT_IP];
     bool resumable = (u->state == UT_SYSCALL && (ip == u->resume_ip || ip == u->restart_ip)) ||
                      (u->state == UT_FAULT && ip == u->resume_ip);
     if (!resumable) {
@@ -415,7 +440,12 @@ void hostsim_user_trap_x8(uint64_t regs[9])
     user_trap(regs, 9, (word_t)__builtin_return_address(0));
 }
 
-void *uthread_fault(bool instruction, word_t addr, word_t esr, word_t pc, word_t sp)
+/* The user side of a fault (shadow_thread_hooks.fault: called by the SIGSEGV handler on its
+ * alternate stack, in user mode): record the fault as the current thread's, switch to the kernel,
+ * and return when the kernel resumes the thread (the handler then returns and the access is
+ * retried). Returns the alternate signal stack the handler ran on, which the handler releases just
+ * before it returns. */
+static void *uthread_fault(bool instruction, word_t addr, word_t esr, word_t pc, word_t sp)
 {
     struct uthread *u = cur;
     struct hal_tcb *a = u->owner;
@@ -438,4 +468,20 @@ void *uthread_fault(bool instruction, word_t addr, word_t esr, word_t pc, word_t
     u->altstack = NULL;
     u->state = UT_LAUNCH;
     return held;
+}
+
+/* --- set-up and statistics --- */
+
+static bool uthread_current(void) { return cur != NULL; }
+
+int uthread_init(const char **error)
+{
+    static const struct shadow_thread_hooks hooks = {uthread_current, uthread_fault};
+    return shadow_init(&hooks, error);
+}
+
+void hostsim_window_stats(struct hostsim_window_stats *out)
+{
+    shadow_stats(out);
+    out->switches = switches;
 }

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* hostsim's MCS timer: a deterministic virtual clock at the kernel's 62.5 MHz and one one-shot
- * deadline (the hal_timer_* contract of <hal/hal.h>). Simulated time moves only when a test or the
- * simulator moves it (hostsim_clock_advance), never with the host's clock, so runs are
- * reproducible; each deadline it passes is taken as a timer interrupt at that very tick. */
-#include <hal/hal.h>
+/* hostsim's MCS timer, the machine's half: a deterministic virtual clock at the kernel's timer
+ * frequency (CONFIG_TIMER_FREQUENCY, 62.5 MHz) and one one-shot deadline, which the port's
+ * hal_timer_* functions (port/hal.c) program through <hostsim_if/machine.h>. Simulated time moves
+ * only when a test or the simulator moves it (hostsim_clock_advance), never with the host's
+ * clock, so runs are reproducible; each deadline it passes is taken as a timer interrupt at that
+ * very tick. */
 #include <hostsim/hostsim.h>
+#include <hostsim_if/kernel.h>
+#include <hostsim_if/machine.h>
 #include <kaal/gen_config.h>
-#ifdef CONFIG_KERNEL_MCS
-#include <kaal/mcs.h>
-#include <kaal/sched.h>
-#endif
 
 #include "internal.h"
 
@@ -26,9 +25,9 @@ void hostsim_clock_reset(void)
     clock.deadline = UINT64_MAX;
 }
 
-word_t hal_timer_now(void) { return clock.now; }
+word_t hostsim_timer_now(void) { return clock.now; }
 
-void hal_timer_set_deadline(word_t ticks)
+void hostsim_timer_set_deadline(word_t ticks)
 {
     clock.deadline = ticks;
     if (ticks <= clock.now) {
@@ -36,11 +35,11 @@ void hal_timer_set_deadline(word_t ticks)
     }
 }
 
-void hal_timer_ack_deadline(void) { clock.deadline = UINT64_MAX; }
+void hostsim_timer_ack_deadline(void) { clock.deadline = UINT64_MAX; }
 
 bool hostsim_clock_skip_to_release(void)
 {
-    if (sched_release_queue_head() == NULL || clock.deadline == UINT64_MAX) {
+    if (!hostsim_kernel_release_pending() || clock.deadline == UINT64_MAX) {
         return false; /* nothing waits for time: idle for good (or until an interrupt) */
     }
     if (clock.deadline > clock.now) {
@@ -51,8 +50,9 @@ bool hostsim_clock_skip_to_release(void)
 }
 
 /* Nanoseconds per tick of the 62.5 MHz clock. */
-#define NS_PER_TICK (1000000000ull / MCS_TIMER_CLOCK_HZ)
-_Static_assert(NS_PER_TICK *MCS_TIMER_CLOCK_HZ == 1000000000ull, "a whole number of ns per tick");
+#define NS_PER_TICK (1000000000ull / CONFIG_TIMER_FREQUENCY)
+_Static_assert(NS_PER_TICK *CONFIG_TIMER_FREQUENCY == 1000000000ull,
+               "a whole number of ns per tick");
 
 void hostsim_clock_sync_ns(uint64_t ns)
 {

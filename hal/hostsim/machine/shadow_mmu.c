@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* hostsim shadow MMU: the user window of the host address space, filled on demand from the current
  * VSpace's page tables by a SIGSEGV handler (the "TLB refill"), and the VM faults it raises for
- * unmapped or forbidden accesses. */
+ * unmapped or forbidden accesses, handed to the host-code thread layer through the hooks it gives
+ * shadow_init (this file knows no thread). Also the page-table walk the emulated EL0 (emu_el0.c)
+ * and the device path (pl011.c) translate with. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -16,12 +18,10 @@
 #include <hal/mmu.h>
 #include <hal_common/pte_bits.h>
 #include <hostsim/user.h>
+#include <hostsim_if/kernel.h>
+#include <hostsim_if/machine.h>
 
 #include "user_internal.h"
-
-#include <kaal/gen_config.h>
-#include <kaal/kernel.h>
-#include <kaal/vspace.h>
 
 #ifdef HOSTSIM_HAVE_VALGRIND
 #include <valgrind/memcheck.h>
@@ -53,6 +53,8 @@ struct materialised {
 
 static bool window_reserved, handler_installed;
 static struct sigaction previous_segv;
+static struct shadow_thread_hooks thread_hooks;
+static void shadow_altstack_describe(stack_t *out);
 static paddr_t window_root;
 static word_t window_asid;
 static struct materialised pages[MAX_MATERIALISED];
@@ -91,13 +93,13 @@ void shadow_walk(paddr_t root, word_t va, struct walk *w)
         w->page_pa = (pte & PTE_ADDR_MASK & ~(size - 1)) + (va & (size - 1) & ~(PAGE_BYTES - 1));
         switch (pte & PTE_AP_MASK) {
         case PTE_AP_EL0_RW:
-            w->rights = VM_READ_WRITE;
+            w->rights = WALK_READ_WRITE;
             break;
         case PTE_AP_EL0_RO:
-            w->rights = VM_READ_ONLY;
+            w->rights = WALK_READ_ONLY;
             break;
         default:
-            w->rights = VM_KERNEL_ONLY;
+            w->rights = WALK_KERNEL_ONLY;
             break;
         }
         w->xn = (pte & PTE_UXN) != 0;
@@ -164,14 +166,14 @@ void shadow_switch(paddr_t vspace_root, word_t asid)
     }
 }
 
-void hostsim_shadow_invalidate_asid(word_t asid)
+void shadow_invalidate_asid(word_t asid)
 {
     if (asid == window_asid) {
         shadow_flush();
     }
 }
 
-void hostsim_shadow_invalidate_va(word_t asid, word_t vaddr)
+void shadow_invalidate_va(word_t asid, word_t vaddr)
 {
     if (asid != window_asid) {
         return;
@@ -192,11 +194,7 @@ void hostsim_shadow_invalidate_va(word_t asid, word_t vaddr)
 
 unsigned hostsim_window_pages(void) { return n_pages; }
 
-void hostsim_window_stats(struct hostsim_window_stats *out)
-{
-    *out = stats;
-    out->switches = uthread_switch_count();
-}
+void shadow_stats(struct hostsim_window_stats *out) { *out = stats; }
 
 /* Map the page holding addr with the rights the walk found. Runs in the SIGSEGV handler. */
 static bool materialise(word_t page, const struct walk *w)
@@ -205,7 +203,7 @@ static bool materialise(word_t page, const struct walk *w)
     if (fd < 0) {
         return false;
     }
-    int prot = PROT_READ | (w->rights == VM_READ_WRITE ? PROT_WRITE : 0);
+    int prot = PROT_READ | (w->rights == WALK_READ_WRITE ? PROT_WRITE : 0);
     void *p = mmap((void *)page, PAGE_BYTES, prot, MAP_SHARED | MAP_FIXED, fd,
                    (off_t)(w->page_pa - hostsim_ram_base_pa));
     if (p == MAP_FAILED) {
@@ -310,7 +308,7 @@ static void segv_handler(int sig, siginfo_t *si, void *context)
         crash("segmentation fault outside the user window", addr, pc);
         return;
     }
-    if (!hostsim_user_mode || !uthread_current()) {
+    if (!hostsim_user_mode || !thread_hooks.current()) {
         crash(addr >= HOSTSIM_WINDOW_BASE
                   ? "the kernel or the simulator touched user memory (the user window)"
                   : "segmentation fault",
@@ -332,10 +330,10 @@ static void segv_handler(int sig, siginfo_t *si, void *context)
     if (!w.mapped) {
         esr = shadow_abort_esr(instruction, write, FSC_TRANSLATION(w.level));
     } else if (instruction) {
-        esr = w.xn || w.rights == VM_KERNEL_ONLY
+        esr = w.xn || w.rights == WALK_KERNEL_ONLY
                   ? shadow_abort_esr(true, false, FSC_PERMISSION(w.level))
                   : HOSTSIM_ESR_EXEC_IN_WINDOW;
-    } else if (w.rights == VM_KERNEL_ONLY || (write && w.rights != VM_READ_WRITE)) {
+    } else if (w.rights == WALK_KERNEL_ONLY || (write && w.rights != WALK_READ_WRITE)) {
         esr = shadow_abort_esr(false, write, FSC_PERMISSION(w.level));
     } else if (!hostsim_is_ram(w.page_pa, PAGE_BYTES)) {
         esr = shadow_abort_esr(false, write, FSC_EXTERNAL); /* a device frame: no device answers */
@@ -349,7 +347,7 @@ static void segv_handler(int sig, siginfo_t *si, void *context)
         return;
     }
     stats.vm_faults++;
-    void *held = uthread_fault(instruction, addr, esr, pc, sp);
+    void *held = thread_hooks.fault(instruction, addr, esr, pc, sp);
     /* Resumed: return (retrying the access). sigreturn would reinstate the alternate stack this
      * frame was delivered on, which is no longer the registered one. */
     shadow_altstack_describe(&uc->uc_stack);
@@ -398,7 +396,7 @@ void shadow_altstack_release(void *stack)
     }
 }
 
-void shadow_altstack_describe(stack_t *out)
+static void shadow_altstack_describe(stack_t *out)
 {
     out->ss_sp = altstack_current;
     out->ss_size = ALTSTACK_SIZE;
@@ -424,13 +422,19 @@ __attribute__((constructor)) static void window_reserve(void)
     }
 }
 
-int shadow_init(const char **error)
+int shadow_init(const struct shadow_thread_hooks *hooks, const char **error)
 {
+    if (sysconf(_SC_PAGESIZE) != (long)PAGE_BYTES) {
+        /* The window maps single 4 KiB frames of simulated RAM at their user addresses. */
+        *error = "hostsim: the host's page size is not 4 KiB (host-code user threads need it)";
+        return -1;
+    }
     window_reserve();
     if (!window_reserved) {
         *error = "hostsim: the user window [0x400000, 0x4000000) is not free in this process";
         return -1;
     }
+    thread_hooks = *hooks;
     if (!handler_installed) {
         altstack_install(altstack_new());
         struct sigaction sa;
@@ -458,23 +462,20 @@ void shadow_run_end(void)
     (void)VALGRIND_ENABLE_ADDR_ERROR_REPORTING_IN_RANGE(0, HOSTSIM_WINDOW_BASE);
 }
 
-#ifdef CONFIG_KERNEL_INVARIANTS
-/* hal_invariants_hold: hostsim caches one thing about threads, the user window (the VSpace root
- * and ASID it was filled for, like TTBR0, and its pages, like a TLB). Every page in it must still
- * be a translation of that VSpace, and the ASID must still name the root: otherwise core changed a
- * mapping or binding without the invalidation it owes (hal_tlb_invalidate_*). hostsim keeps no
- * FP/SIMD state, so there is no FPU owner to check. */
-bool hal_invariants_hold(char *why, size_t why_len)
+/* The window is like TTBR0 (the VSpace root and ASID it was filled for) and a TLB (its pages):
+ * every page in it must still be a translation of that VSpace, and the ASID must still name the
+ * root (the port's hal_invariants_hold). */
+bool hostsim_window_consistent(char *why, size_t why_len)
 {
     if (n_pages == 0) {
         return true;
     }
-    if (asid_find_vspace(window_asid) != window_root) {
+    if (hostsim_kernel_asid_vspace(window_asid) != window_root) {
         snprintf(
             why, why_len,
             "hostsim user window: filled for VSpace %#lx with ASID %lu, but that ASID names %#lx",
             (unsigned long)window_root, (unsigned long)window_asid,
-            (unsigned long)asid_find_vspace(window_asid));
+            (unsigned long)hostsim_kernel_asid_vspace(window_asid));
         return false;
     }
     for (unsigned i = 0; i < n_pages; i++) {
@@ -493,4 +494,3 @@ bool hal_invariants_hold(char *why, size_t why_len)
     }
     return true;
 }
-#endif

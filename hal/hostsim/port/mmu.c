@@ -1,26 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* hostsim's half of hal/include/hal/mmu.h: storing the entries core builds (with the shared codec,
  * hal/common/pte.c, so the shadow MMU walks exactly the tables the aarch64 port would), and
- * TLB/cache maintenance: TLB invalidations are passed to the shadow MMU, cache maintenance does
- * nothing (the host's caches are coherent). */
+ * TLB/cache maintenance: TLB invalidations are passed to the machine (its shadow MMU and emulated
+ * EL0), cache maintenance does nothing (the host's caches are coherent). */
 #include <hal/mmu.h>
-
-#include "user_internal.h"
+#include <hostsim_if/machine.h>
 
 /* The shadow MMU reads tables only when a user access misses, so a plain store is visible. */
 void hal_pte_store(word_t *slot, word_t pte) { *slot = pte; }
 
-void hal_tlb_invalidate_asid(word_t asid)
-{
-    hostsim_shadow_invalidate_asid(asid);
-    emu_invalidate_asid(asid);
-}
+void hal_tlb_invalidate_asid(word_t asid) { hostsim_tlb_invalidate_asid(asid); }
 
-void hal_tlb_invalidate_va(word_t asid, word_t vaddr)
-{
-    hostsim_shadow_invalidate_va(asid, vaddr);
-    emu_invalidate_va(asid, vaddr);
-}
+void hal_tlb_invalidate_va(word_t asid, word_t vaddr) { hostsim_tlb_invalidate_va(asid, vaddr); }
 
 /* Caches: hostsim memory is coherent, so cache maintenance has no effect to observe. TLB
  * invalidation forgets what the shadow MMU materialised in the user window. */

@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* hostsim-private interface between user threads (uthread.c), the run loop (run.c) and the shadow
- * MMU (shadow_mmu.c). */
+/* hostsim machine: the interface between user threads (uthread.c: host code; emu_el0.c: AArch64
+ * code), the run loop (run.c) and the shadow MMU (shadow_mmu.c). The MMU depends on neither kind of
+ * thread; each kind depends on the MMU; the run loop on both. */
 #ifndef HOSTSIM_USER_INTERNAL_H
 #define HOSTSIM_USER_INTERNAL_H
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include <kaal/structures.h>
+#include <hostsim/user.h>
+#include <hostsim_if/kernel.h>
 
+/* The host-specific part of hostsim: uthread.c's launch code, and the signal context the shadow
+ * MMU's SIGSEGV handler reads (RIP, RSP, the page-fault error code) and corrects under Valgrind. */
 #if !defined(__x86_64__)
 #error "hostsim user threads need an x86-64 Linux host (signal contexts, the launch code)"
 #endif
@@ -25,19 +30,6 @@
 
 /* Why the running user thread entered the kernel (written by user-side code just before it
  * switches to the kernel context; read by the run loop). */
-enum hostsim_entry_kind {
-    ENTRY_NONE,
-    ENTRY_SYSCALL,
-    ENTRY_VM_FAULT,
-    ENTRY_USER_EXCEPTION,
-    ENTRY_INTERRUPT
-};
-struct hostsim_entry {
-    enum hostsim_entry_kind kind;
-    bool instruction; /* VM fault: instruction abort */
-    word_t addr;      /* VM fault: FAR (data) or the PC (instruction) */
-    word_t esr;       /* VM fault, user exception: the syndrome */
-};
 extern struct hostsim_entry hostsim_entry;
 
 /* True while a user thread's host context runs (user mode). The SIGSEGV handler treats a fault in
@@ -46,27 +38,33 @@ extern volatile sig_atomic_t hostsim_user_mode;
 /* Is hostsim_run active? (Outside a run no user thread is resumed.) */
 extern bool hostsim_running;
 
-/* --- uthread.c --- */
+/* --- uthread.c: host-code threads and the machine's per-thread records --- */
+/* At the start of a run: the window and the SIGSEGV handler (shadow_init, with uthread's hooks).
+ * 0 or -1 with *error. */
+int uthread_init(const char **error);
 /* Enter t's host context (creating or restarting it from its registers as needed) and return when
  * it enters the kernel; hostsim_entry says why. Kernel context, inside a run. */
-void uthread_run(struct tcb *t);
-/* The user side of a fault (called by the SIGSEGV handler on its alternate stack, in user mode):
- * record the fault as the current thread's, switch to the kernel, and return when the kernel
- * resumes the thread (the handler then returns and the access is retried). Returns the alternate
- * signal stack the handler ran on, which the handler releases just before it returns. */
-void *uthread_fault(bool instruction, word_t addr, word_t esr, word_t pc, word_t sp);
-/* Is a user thread running (so a window fault is its access)? */
-bool uthread_current(void);
+void uthread_run(struct hal_tcb *t);
 /* Threads with a host context: is any of them blocked (not Inactive, not runnable)? */
 bool uthread_any_blocked(void);
-/* Drop contexts whose TCB is gone (a new boot, a reused object). Kernel context. */
-void uthread_prune(void);
-/* Drop every context (shutdown). */
+/* Drop every record (the machine goes away, a snapshot is restored). */
 void uthread_destroy_all(void);
-/* Kernel -> user switches so far. */
-uint64_t uthread_switch_count(void);
+/* A puppet thread's pending system call (invoke.c): 1 + the address of the svc it executes, or 0.
+ * Kept in the thread's record, never in the TCB. */
+word_t uthread_svc_mark(const struct hal_tcb *t);
+void uthread_set_svc_mark(const struct hal_tcb *t, word_t mark);
+/* The marks of every thread that has one (snapshot.c): at most max into out; returns how many
+ * there are. Restoring drops every record and sets these marks. */
+struct uthread_mark {
+    const struct hal_tcb *thread;
+    word_t mark;
+};
+size_t uthread_marks(struct uthread_mark *out, size_t max);
+void uthread_marks_restore(const struct uthread_mark *marks, size_t n);
 
 /* --- shadow_mmu.c --- */
+/* The user rights of a mapping (the descriptor's AP bits). */
+enum walk_rights { WALK_KERNEL_ONLY, WALK_READ_ONLY, WALK_READ_WRITE };
 /* The result of walking a VSpace for one address. */
 struct walk {
     bool mapped;
@@ -74,7 +72,7 @@ struct walk {
     paddr_t page_pa;   /* the 4 KiB page holding the address */
     word_t block_base; /* virtual base and size of the leaf's frame */
     word_t block_size;
-    word_t rights; /* enum vm_rights */
+    enum walk_rights rights;
     bool xn;
 };
 /* Walk the AArch64 tables under root (physical; 0: no VSpace) for va, as the MMU would. */
@@ -86,33 +84,46 @@ word_t shadow_abort_esr(bool instruction, bool write, word_t fsc);
 #define FSC_TRANSLATION(level) (0x04ul + (level))
 #define FSC_PERMISSION(level) (0x0cul + (level))
 #define FSC_EXTERNAL 0x10ul
+/* What the SIGSEGV handler needs of the thread layer (uthread.c gives it): is a user thread
+ * running (so a window fault is its access)? The user side of a fault (on the alternate stack, in
+ * user mode): record it as the current thread's, switch to the kernel, and return when the kernel
+ * resumes the thread (the handler then returns and the access is retried), with the alternate
+ * signal stack the handler ran on, which the handler releases just before it returns. */
+struct shadow_thread_hooks {
+    bool (*current)(void);
+    void *(*fault)(bool instruction, word_t addr, word_t esr, word_t pc, word_t sp);
+};
 /* At the start of a run: reserve the window and install the SIGSEGV handler (once per process);
  * under Valgrind, user accesses below the window are not reported as errors. 0 or -1 with *error.
  */
-int shadow_init(const char **error);
+int shadow_init(const struct shadow_thread_hooks *hooks, const char **error);
+/* The window's statistics (hostsim_window_stats without the switches, which are uthread.c's). */
+void shadow_stats(struct hostsim_window_stats *out);
 /* At the end of a run: empty the window; addresses below it are checked again. */
 void shadow_run_end(void);
 /* Make the VSpace (root, asid) the window's; empties the window if it was another. */
 void shadow_switch(paddr_t vspace_root, word_t asid);
 /* Empty the window (every materialised page back to PROT_NONE). */
 void shadow_flush(void);
-/* TLB invalidation (hal_tlb_invalidate_asid / _va via mmu.c's hooks): forget the window's pages
- * made from a removed translation of that ASID. Kernel context. */
-void hostsim_shadow_invalidate_asid(word_t asid);
-void hostsim_shadow_invalidate_va(word_t asid, word_t vaddr);
+/* TLB invalidation (hostsim_tlb_invalidate_asid / _va): forget the window's pages made from a
+ * removed translation of that ASID. Kernel context. */
+void shadow_invalidate_asid(word_t asid);
+void shadow_invalidate_va(word_t asid, word_t vaddr);
 /* Per-thread fault stacks: the handler runs on the registered alternate signal stack. A thread
  * that blocks in a fault keeps that stack; the kernel side then registers a fresh one. */
 void *shadow_altstack_current(void);
 void shadow_altstack_replace(void);        /* kernel side: the current one is now held */
 void shadow_altstack_release(void *stack); /* a held stack is free again */
-/* The current altstack, for a resumed fault handler to restore on sigreturn. */
-void shadow_altstack_describe(stack_t *out);
+
+/* --- run.c --- */
+/* Is the machine's user code AArch64 run by the emulator (set at boot, before hostsim_run)? */
+extern bool hostsim_emu_active;
+/* The machine's RAM goes away (machine.c): both kinds of thread forget what they kept of it. */
+void hostsim_cpus_machine_gone(void);
 
 /* --- emu_el0.c: AArch64 user threads (hostsim/emu.h) --- */
-/* Is the machine's user code AArch64 run by the emulator (set before hostsim_run)? */
-extern bool hostsim_emu_active;
 /* Run t's AArch64 code in the emulator until it enters the kernel; hostsim_entry says why. */
-void emu_run(struct tcb *t);
+void emu_run(struct hal_tcb *t);
 /* TLB maintenance: forget the emulator's pages made from translations of that ASID / address. */
 void emu_invalidate_asid(word_t asid);
 void emu_invalidate_va(word_t asid, word_t vaddr);

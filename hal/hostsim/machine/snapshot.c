@@ -1,25 +1,23 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* hostsim snapshots: save a booted machine (simulated RAM, the kernel's globals, the interrupt
- * controller) and return to it later without booting again, at the same host addresses. Restoring
- * copies back only the RAM pages that differ: holes of the memfd behind RAM (SEEK_DATA/SEEK_HOLE:
- * never written, so still zero) are skipped, the rest are compared with the snapshot (or with zero)
- * a page at a time. A fuzzer boots once and restores before every input. Comparing the machine with
- * a snapshot (the same walk, without writing) lets a test run two paths from one state and require
- * the same result (tests/unit/check_fastpath.c). */
+ * controller, puppet threads' pending system calls) and return to it later without booting again,
+ * at the same host addresses. Restoring copies back only the RAM pages that differ: holes of the
+ * memfd behind RAM (SEEK_DATA/SEEK_HOLE: never written, so still zero) are skipped, the rest are
+ * compared with the snapshot (or with zero) a page at a time. A fuzzer boots once and restores
+ * before every input. Comparing the machine with a snapshot (the same walk, without writing) lets a
+ * test run two paths from one state and require the same result (tests/unit/check_fastpath.c). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <hal/hal.h>
 #include <hostsim/hostsim.h>
-#include <kaal/kernel.h>
-#include <kaal/sched.h>
+#include <hostsim_if/kernel.h>
+#include <hostsim_if/machine.h>
 
 #include "internal.h"
-
-int hostsim_ram_fd(void); /* machine.c (user_internal.h): the memfd behind simulated RAM */
+#include "user_internal.h"
 
 #define SNAP_PAGE 4096ul
 #define NO_PAGE UINT32_MAX
@@ -31,9 +29,9 @@ struct hostsim_snapshot {
     uint32_t *page_of; /* RAM page -> index into pages, or NO_PAGE for a page that was zero */
     uint8_t *pages;    /* copies of the non-zero pages */
     unsigned char *resident;
-    struct kernel_state ks;
-    void *sched;
-    word_t sched_size;
+    struct hostsim_kernel_area areas[HOSTSIM_KERNEL_AREAS]; /* copies of the kernel's globals */
+    struct uthread_mark *marks;                             /* puppet threads' pending svcs */
+    size_t n_marks;
     bool irq_masked[HAL_MAX_IRQ + 1], irq_edge[HAL_MAX_IRQ + 1], irq_pending[HAL_MAX_IRQ + 1];
 };
 
@@ -87,7 +85,10 @@ void hostsim_snapshot_free(struct hostsim_snapshot *s)
         free(s->page_of);
         free(s->pages);
         free(s->resident);
-        free(s->sched);
+        for (unsigned i = 0; i < HOSTSIM_KERNEL_AREAS; i++) {
+            free(s->areas[i].base);
+        }
+        free(s->marks);
         free(s);
     }
 }
@@ -107,10 +108,17 @@ struct hostsim_snapshot *hostsim_snapshot_take(void)
     s->n_pages = hostsim_ram_size / SNAP_PAGE;
     s->page_of = malloc(s->n_pages * sizeof(*s->page_of));
     s->resident = malloc(s->n_pages);
-    word_t sched_size;
-    void *sched = sched_state(&sched_size);
-    s->sched = malloc(sched_size);
-    if (s->page_of == NULL || s->resident == NULL || s->sched == NULL) {
+    struct hostsim_kernel_area areas[HOSTSIM_KERNEL_AREAS];
+    hostsim_kernel_areas(areas);
+    bool copied = true;
+    for (unsigned i = 0; i < HOSTSIM_KERNEL_AREAS; i++) {
+        s->areas[i] = areas[i];
+        s->areas[i].base = malloc(areas[i].size ? areas[i].size : 1);
+        copied = copied && s->areas[i].base != NULL;
+    }
+    s->n_marks = uthread_marks(NULL, 0);
+    s->marks = malloc((s->n_marks ? s->n_marks : 1) * sizeof(*s->marks));
+    if (s->page_of == NULL || s->resident == NULL || !copied || s->marks == NULL) {
         hostsim_snapshot_free(s);
         return NULL;
     }
@@ -131,9 +139,10 @@ struct hostsim_snapshot *hostsim_snapshot_take(void)
                    SNAP_PAGE);
         }
     }
-    s->ks = ks;
-    memcpy(s->sched, sched, sched_size);
-    s->sched_size = sched_size;
+    for (unsigned i = 0; i < HOSTSIM_KERNEL_AREAS; i++) {
+        memcpy(s->areas[i].base, areas[i].base, areas[i].size);
+    }
+    uthread_marks(s->marks, s->n_marks);
     for (unsigned i = 0; i <= HAL_MAX_IRQ; i++) {
         s->irq_masked[i] = hostsim_irq_is_masked(i);
         s->irq_edge[i] = hostsim_irq_is_edge(i);
@@ -163,26 +172,25 @@ int hostsim_snapshot_restore(const struct hostsim_snapshot *s)
         }
     }
     /* The kernel's globals. */
-    ks = s->ks;
-    word_t sched_size;
-    void *sched = sched_state(&sched_size);
-    memcpy(sched, s->sched, sched_size < s->sched_size ? sched_size : s->sched_size);
-    /* The machine: not halted, no panic, the interrupt controller as it was, no forced preemption
-     * (SGI counts start again from zero). */
+    struct hostsim_kernel_area areas[HOSTSIM_KERNEL_AREAS];
+    hostsim_kernel_areas(areas);
+    for (unsigned i = 0; i < HOSTSIM_KERNEL_AREAS; i++) {
+        size_t n = areas[i].size < s->areas[i].size ? areas[i].size : s->areas[i].size;
+        memcpy(areas[i].base, s->areas[i].base, n);
+    }
+    /* The machine: not halted, no panic, puppet threads' pending svcs as they were (no host
+     * context), the interrupt controller as it was, no forced preemption (SGI counts start again
+     * from zero). */
     hostsim_did_panic = false;
-    hostsim_halt_target = NULL;
+    uthread_marks_restore(s->marks, s->n_marks);
     hostsim_note_boot();
     hostsim_set_preempt_interval(0);
     for (unsigned i = 0; i <= HAL_MAX_IRQ; i++) {
         if (s->irq_masked[i] != hostsim_irq_is_masked(i)) {
-            if (s->irq_masked[i]) {
-                hal_irq_mask(i);
-            } else {
-                hal_irq_unmask(i);
-            }
+            hostsim_irq_mask(i, s->irq_masked[i]);
         }
         if (s->irq_edge[i] != hostsim_irq_is_edge(i)) {
-            hal_irq_set_trigger(i, s->irq_edge[i]);
+            hostsim_irq_set_edge(i, s->irq_edge[i]);
         }
         if (s->irq_pending[i]) {
             hostsim_irq_set_pending(i);
@@ -243,14 +251,11 @@ int hostsim_snapshot_compare(const struct hostsim_snapshot *s, struct hostsim_sn
         }
     }
     free(vec);
-    word_t sched_size;
-    const void *sched = sched_state(&sched_size);
-    if (!differ) {
-        differ = first_diff("ks", 0, &s->ks, &ks, sizeof(ks), d);
-    }
-    if (!differ) {
-        differ = first_diff("sched", 0, s->sched, sched,
-                            sched_size < s->sched_size ? sched_size : s->sched_size, d);
+    struct hostsim_kernel_area areas[HOSTSIM_KERNEL_AREAS];
+    hostsim_kernel_areas(areas);
+    for (unsigned i = 0; i < HOSTSIM_KERNEL_AREAS && !differ; i++) {
+        size_t n = areas[i].size < s->areas[i].size ? areas[i].size : s->areas[i].size;
+        differ = first_diff(areas[i].name, 0, s->areas[i].base, areas[i].base, n, d);
     }
     return differ;
 }

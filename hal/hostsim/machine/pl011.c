@@ -8,11 +8,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include <hal/hal.h>
-#include <hal/mmu.h>
 #include <hostsim/hostsim.h>
-#include <kaal/kernel.h>
-#include <kaal/thread.h>
+#include <hostsim_if/kernel.h>
 
 #include "user_internal.h"
 
@@ -146,44 +143,23 @@ int hostsim_pl011_feed(const void *bytes, unsigned n)
     return 0;
 }
 
-/* The physical address behind vaddr in the current thread's VSpace, as the MMU would translate
- * it (stage-1 AArch64 descriptors, 4 KiB granule); false when unmapped or the rights forbid it. */
+/* The physical address behind vaddr in the current thread's VSpace, as the MMU translates it (the
+ * shadow MMU's walk); false when unmapped or the rights forbid the access. */
 static bool translate(uint64_t vaddr, int is_write, uint64_t *pa)
 {
-    struct tcb *t = ks.cur_thread;
-    if (t == NULL) {
+    struct hal_tcb *t = hostsim_kernel_current();
+    paddr_t root;
+    word_t asid;
+    if (t == NULL || !hostsim_kernel_thread_vspace(t, &root, &asid)) {
         return false;
     }
-    cap_t vs = t->ctes[TCB_VTABLE].cap;
-    if (cap_get_cap_type(vs) != cap_vspace_cap || !cap_vspace_cap_get_is_mapped(vs)) {
+    struct walk w;
+    shadow_walk(root, vaddr, &w);
+    if (!w.mapped || w.rights == WALK_KERNEL_ONLY || (is_write && w.rights != WALK_READ_WRITE)) {
         return false;
     }
-    paddr_t table = cap_vspace_cap_get_ptr(vs);
-    for (word_t level = 0; level < HAL_PT_LEVELS; level++) {
-        if (!hostsim_is_ram(table, PAGE)) {
-            return false;
-        }
-        word_t pte = ((const word_t *)hal_ptov(table))[HAL_PT_INDEX(vaddr, level)];
-        if (!(pte & 1)) {
-            return false;
-        }
-        bool table_bit = (pte & 2) != 0;
-        if (level < 3 && table_bit) {
-            table = pte & 0x0000fffffffff000ul;
-            continue;
-        }
-        if (level == 0 || (level == 3 && !table_bit)) {
-            return false;
-        }
-        word_t ap = (pte >> 6) & 3; /* 1: RW, 3: RO, others kernel only */
-        if (ap == 0 || ap == 2 || (is_write && ap != 1)) {
-            return false;
-        }
-        word_t size = 1ul << HAL_PT_LEVEL_SHIFT(level);
-        *pa = (pte & 0x0000fffffffff000ul & ~(size - 1)) + (vaddr & (size - 1));
-        return true;
-    }
-    return false;
+    *pa = w.page_pa + (vaddr & (PAGE - 1));
+    return true;
 }
 
 bool hostsim_device_at(uint64_t pa) { return uart.attached && pa - uart.pa < PAGE; }

@@ -1,21 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* hostsim machine: simulated RAM laid out from a device tree, the loader's placement of the DTB
- * and the root task's image, and booting the kernel on it (again and again, in one process). */
+/* hostsim machine: simulated RAM laid out from a device tree (and the cache model beside it), the
+ * loader's placement of the DTB and the root task's image, and booting the kernel on it (again and
+ * again, in one process). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <libfdt.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <hal/hal.h>
 #include <hostsim/hostsim.h>
+#include <hostsim_if/kernel.h>
+#include <hostsim_if/machine.h>
 #include <kaal/boot.h>
-#include <kaal/kernel.h>
-#include <kaal/thread.h>
 
 #include "internal.h"
 #include "user_internal.h"
@@ -47,7 +46,7 @@ bool hostsim_booted;
 paddr_t hostsim_ram_base_pa;
 word_t hostsim_ram_size;
 uint8_t *hostsim_ram_host;
-uint8_t *hostsim_cache_pending_map;
+static uint8_t *cache_pending_map; /* the cache model: a bit per line, "zeroed, not yet cleaned" */
 static size_t cache_map_bytes;
 
 static int ram_fd = -1;
@@ -63,10 +62,10 @@ static void ram_unmap(void)
     if (hostsim_ram_host != NULL) {
         munmap(hostsim_ram_host, hostsim_ram_size);
     }
-    if (hostsim_cache_pending_map != NULL) {
-        munmap(hostsim_cache_pending_map, cache_map_bytes);
+    if (cache_pending_map != NULL) {
+        munmap(cache_pending_map, cache_map_bytes);
     }
-    hostsim_cache_pending_map = NULL;
+    cache_pending_map = NULL;
     if (ram_fd >= 0) {
         close(ram_fd);
     }
@@ -79,10 +78,10 @@ static void ram_unmap(void)
 void hostsim_shutdown(void)
 {
     if (hostsim_booted) {
-        kernel_state_reset(); /* its pointers are into the RAM that goes away */
+        hostsim_kernel_reset(); /* its pointers are into the RAM that goes away */
     }
     hostsim_booted = false;
-    emu_machine_gone(); /* its pages are the RAM that goes away */
+    hostsim_cpus_machine_gone(); /* user threads keep nothing of the RAM that goes away */
     ram_unmap();
     memset(&machine_map, 0, sizeof(machine_map));
 }
@@ -108,7 +107,7 @@ static int ram_map(paddr_t base, word_t size, const char **error)
     hostsim_ram_host = p;
     hostsim_ram_base_pa = base;
     hostsim_ram_size = size;
-    /* The cache model's bitmap (hal.c), sparse like the RAM: a bit per line. */
+    /* The cache model's bitmap, sparse like the RAM: a bit per line. */
     cache_map_bytes = size / HOSTSIM_CACHE_LINE / 8 + 1;
     void *m = mmap(NULL, cache_map_bytes, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -117,7 +116,7 @@ static int ram_map(paddr_t base, word_t size, const char **error)
         ram_unmap();
         return -1;
     }
-    hostsim_cache_pending_map = m;
+    cache_pending_map = m;
     return 0;
 }
 
@@ -246,18 +245,7 @@ static int boot_machine(const void *dtb, size_t dtb_size, const struct hostsim_u
         img->load(img, hostsim_ram_host + (ui_p_start - base), params.pv_offset);
     }
 
-    jmp_buf jb;
-    int result;
-    hostsim_halt_target = &jb;
-    if (setjmp(jb)) {
-        *error = "hostsim: the kernel halted during boot (see the console)";
-        result = -1;
-    } else {
-        result = kernel_boot(&params, error);
-    }
-    hostsim_halt_target = NULL;
-    if (result != 0) {
-        kernel_state_reset();
+    if (hostsim_kernel_boot(&params, error) != 0) {
         ram_unmap();
         memset(&machine_map, 0, sizeof(machine_map));
         return -1;
@@ -334,14 +322,15 @@ int hostsim_boot_file(const char *dtb_path, const char **error)
 
 seL4_IPCBuffer *hostsim_root_ipc_buffer(void)
 {
-    if (!hostsim_booted || ks.root_thread == NULL) {
+    struct hal_tcb *root = hostsim_kernel_root_thread();
+    if (!hostsim_booted || root == NULL) {
         return NULL;
     }
     /* What the kernel reads as the root thread's buffer: the frame in its TCB's buffer slot. */
-    return (seL4_IPCBuffer *)thread_lookup_ipc_buffer(ks.root_thread, false);
+    return hostsim_kernel_ipc_buffer(root);
 }
 
-seL4_BootInfo *hostsim_bootinfo(void) { return hostsim_booted ? ks.bootinfo : NULL; }
+seL4_BootInfo *hostsim_bootinfo(void) { return hostsim_booted ? hostsim_kernel_bootinfo() : NULL; }
 
 void *hostsim_phys_to_host(uint64_t pa, size_t size)
 {
@@ -355,4 +344,46 @@ void *hostsim_phys_to_host(uint64_t pa, size_t size)
         }
     }
     return NULL;
+}
+
+/* --- the cache model (hal_zero_phys and hal_cache_clean_new_memory, through the port) --- */
+unsigned long hostsim_cache_clean_calls;
+
+static void cache_mark(paddr_t pa, word_t bytes, bool zeroed)
+{
+    if (cache_pending_map == NULL || bytes == 0) {
+        return;
+    }
+    word_t first = (pa - hostsim_ram_base_pa) / HOSTSIM_CACHE_LINE;
+    word_t last = (pa + bytes - 1 - hostsim_ram_base_pa) / HOSTSIM_CACHE_LINE;
+    for (word_t l = first; l <= last; l++) {
+        if (zeroed) {
+            cache_pending_map[l / 8] |= (uint8_t)(1u << (l % 8));
+        } else {
+            cache_pending_map[l / 8] &= (uint8_t) ~(1u << (l % 8));
+        }
+    }
+}
+
+void hostsim_cache_note_zeroed(paddr_t pa, word_t bytes) { cache_mark(pa, bytes, true); }
+
+void hostsim_cache_note_cleaned(paddr_t pa, word_t bytes)
+{
+    hostsim_cache_clean_calls++;
+    cache_mark(pa, bytes, false);
+}
+
+bool hostsim_cache_zeroed_not_cleaned(uint64_t pa, uint64_t bytes)
+{
+    if (cache_pending_map == NULL || bytes == 0 || !hostsim_is_ram(pa, bytes)) {
+        return false;
+    }
+    word_t first = (pa - hostsim_ram_base_pa) / HOSTSIM_CACHE_LINE;
+    word_t last = (pa + bytes - 1 - hostsim_ram_base_pa) / HOSTSIM_CACHE_LINE;
+    for (word_t l = first; l <= last; l++) {
+        if (cache_pending_map[l / 8] & (1u << (l % 8))) {
+            return true;
+        }
+    }
+    return false;
 }

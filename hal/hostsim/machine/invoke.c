@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Root-thread system calls for tests and the simulator: registers in, kernel entry, registers out,
- * exactly as an `svc #0` would be taken on hardware (FaultIP = the svc, NextIP = the next one). */
-#include <stdio.h>
-
-#include <kaal/kernel.h>
-#include <kaal/thread.h>
+/* Puppet threads: system calls and faults made for tests and the simulator as whichever thread the
+ * kernel runs: registers in, kernel entry, registers out, exactly as an `svc #0` would be taken on
+ * hardware (FaultIP = the svc, NextIP = the next one). A puppet thread's pending svc is kept in
+ * the machine's record of the thread (uthread.c), not in the TCB. */
 #include <hostsim/hostsim.h>
+#include <hostsim_if/kernel.h>
+#include <hostsim_if/machine.h>
 
 #include "internal.h"
+#include "user_internal.h"
 
 static bool machine_halted;
 
@@ -23,51 +24,53 @@ void hostsim_note_boot(void)
  * Returns false if the kernel halted. */
 static bool take_interrupts(void)
 {
-    jmp_buf jb;
-    hostsim_halt_target = &jb;
-    if (setjmp(jb)) {
-        hostsim_halt_target = NULL;
-        machine_halted = true;
-        return false;
+    const struct hostsim_entry interrupt = {.kind = ENTRY_INTERRUPT};
+    word_t irq;
+    while (hostsim_irq_active(&irq)) {
+        if (!hostsim_kernel_entry(&interrupt)) {
+            machine_halted = true;
+            return false;
+        }
     }
-    while (hal_irq_get_active() != HAL_IRQ_NONE) {
-        kernel_handle_interrupt_entry();
-        kernel_exit();
-    }
-    hostsim_halt_target = NULL;
     return true;
 }
+
+/* Thread t executes the svc at its NextIP, as hardware takes it: FaultIP = the svc, NextIP = the
+ * next instruction; the svc is pending (restart_pending) until the thread is back in user mode. */
+static void enter_svc(struct hal_tcb *t)
+{
+    word_t svc = hal_reg_get(t, REG_NEXT_IP);
+    hal_reg_set(t, REG_FAULT_IP, svc);
+    hal_reg_set(t, REG_NEXT_IP, svc + 4);
+    uthread_set_svc_mark(t, svc + 1);
+}
+
+void hostsim_syscall_enter(uint64_t thread) { enter_svc(hostsim_kernel_thread_at(thread)); }
 
 /* Re-executions of one svc without a preemption before svc_as gives up (a thread looping on it). */
 #define HOSTSIM_MAX_REWINDS 64
 
-/* Execute one svc (and its restarts while t stays current) as thread t. */
-static enum hostsim_status svc_as(struct tcb *t, unsigned *count)
+/* Execute one svc (and its restarts while t stays current) as thread t, the current thread. */
+static enum hostsim_status svc_as(struct hal_tcb *t, unsigned *count)
 {
-    jmp_buf jb;
-    hostsim_halt_target = &jb;
-    if (setjmp(jb)) {
-        hostsim_halt_target = NULL;
-        machine_halted = true;
-        return HOSTSIM_HALTED;
-    }
+    const struct hostsim_entry syscall = {.kind = ENTRY_SYSCALL};
     unsigned rewinds = 0;
     for (;;) {
-        word_t svc = hal_reg_get(&t->arch, REG_NEXT_IP);
+        word_t svc = hal_reg_get(t, REG_NEXT_IP);
         unsigned long acks = hostsim_irq_acks;
-        hal_reg_set(&t->arch, REG_FAULT_IP, svc);
-        hal_reg_set(&t->arch, REG_NEXT_IP, svc + 4);
-        t->arch.svc_pending = svc + 1; /* marks "inside svc at `svc`" for the restart check */
-        kernel_handle_syscall((sword_t)hal_reg_get(&t->arch, REG_SYSCALL));
-        kernel_exit();
-        if (ks.cur_thread == t && thread_state_type(t) == ThreadState_Running &&
-            hal_reg_get(&t->arch, REG_NEXT_IP) == svc) {
+        enter_svc(t);
+        if (!hostsim_kernel_entry(&syscall)) {
+            machine_halted = true;
+            return HOSTSIM_HALTED;
+        }
+        if (hostsim_kernel_current() == t &&
+            hostsim_kernel_thread_status(t) == HOSTSIM_THREAD_RUNNING &&
+            hal_reg_get(t, REG_NEXT_IP) == svc) {
             if (hostsim_irq_acks == acks && ++rewinds > HOSTSIM_MAX_REWINDS) {
                 /* Not preempted: the invocation itself set the thread back to its svc (as seL4
                  * does when CopyRegisters/WriteRegisters give the caller its own restart PC), and
                  * in user mode it executes the svc again and again. Stop with the svc pending: it
                  * runs again before each later call of this thread. */
-                hostsim_halt_target = NULL;
                 return HOSTSIM_BLOCKED;
             }
             (*count)++; /* preempted and chosen again: the svc runs again */
@@ -75,13 +78,12 @@ static enum hostsim_status svc_as(struct tcb *t, unsigned *count)
         }
         break;
     }
-    hostsim_halt_target = NULL;
-    switch (thread_state_type(t)) {
-    case ThreadState_Running:
-        t->arch.svc_pending = 0; /* back in user mode after the svc */
+    switch (hostsim_kernel_thread_status(t)) {
+    case HOSTSIM_THREAD_RUNNING:
+        uthread_set_svc_mark(t, 0); /* back in user mode after the svc */
         return HOSTSIM_OK;
-    case ThreadState_Inactive:
-        t->arch.svc_pending = 0;
+    case HOSTSIM_THREAD_INACTIVE:
+        uthread_set_svc_mark(t, 0);
         return HOSTSIM_STOPPED;
     default:
         /* Blocked on IPC, or preempted (Restart) while another thread runs: completes later. */
@@ -90,32 +92,32 @@ static enum hostsim_status svc_as(struct tcb *t, unsigned *count)
 }
 
 /* A thread whose last svc was preempted (or restarted by the kernel) re-executes it first. */
-static bool restart_pending(const struct tcb *t)
+static bool restart_pending(const struct hal_tcb *t)
 {
-    return t->arch.svc_pending != 0 &&
-           hal_reg_get(&t->arch, REG_NEXT_IP) == t->arch.svc_pending - 1 &&
-           hal_reg_get(&t->arch, REG_FAULT_IP) == t->arch.svc_pending - 1;
+    word_t mark = uthread_svc_mark(t);
+    return mark != 0 && hal_reg_get(t, REG_NEXT_IP) == mark - 1 &&
+           hal_reg_get(t, REG_FAULT_IP) == mark - 1;
 }
 
 /* regs[0..n-1] = x0..x(n-1): n is 8, or 9 with x8 (the _x8 entries). */
-static enum hostsim_status syscall_as(struct tcb *t, uint64_t *regs, int n, unsigned *restarts)
+static enum hostsim_status syscall_as(struct hal_tcb *t, uint64_t *regs, int n, unsigned *restarts)
 {
     unsigned count = 0;
     enum hostsim_status st;
     while (restart_pending(t)) {
         count++;
         st = svc_as(t, &count);
-        if (st != HOSTSIM_OK || ks.cur_thread != t) {
+        if (st != HOSTSIM_OK || hostsim_kernel_current() != t) {
             goto out;
         }
     }
     for (int i = 0; i < n; i++) {
-        hal_reg_set(&t->arch, REG_X0 + i, regs[i]);
+        hal_reg_set(t, REG_X0 + i, regs[i]);
     }
     st = svc_as(t, &count);
 out:
     for (int i = 0; i < n; i++) {
-        regs[i] = hal_reg_get(&t->arch, REG_X0 + i);
+        regs[i] = hal_reg_get(t, REG_X0 + i);
     }
     if (restarts) {
         *restarts = count;
@@ -127,22 +129,23 @@ static bool machine_ready(void) { return hostsim_booted && !machine_halted; }
 
 static enum hostsim_status root_syscall(uint64_t *regs, int n, unsigned *restarts)
 {
-    struct tcb *t = ks.root_thread;
+    struct hal_tcb *t = hostsim_kernel_root_thread();
     if (restarts) {
         *restarts = 0;
     }
     if (!machine_ready() || t == NULL) {
         return HOSTSIM_HALTED;
     }
-    if (thread_state_type(t) == ThreadState_Inactive) {
+    if (hostsim_kernel_thread_status(t) == HOSTSIM_THREAD_INACTIVE) {
         return HOSTSIM_STOPPED;
     }
     if (!take_interrupts()) {
         return HOSTSIM_HALTED;
     }
-    if (ks.cur_thread != t) {
+    if (hostsim_kernel_current() != t) {
         /* Another thread runs (or the root thread is blocked): the root cannot make a call now. */
-        return thread_state_type(t) == ThreadState_Running ? HOSTSIM_IDLE : HOSTSIM_BLOCKED;
+        return hostsim_kernel_thread_status(t) == HOSTSIM_THREAD_RUNNING ? HOSTSIM_IDLE
+                                                                         : HOSTSIM_BLOCKED;
     }
     return syscall_as(t, regs, n, restarts);
 }
@@ -159,14 +162,18 @@ enum hostsim_status hostsim_root_syscall_x8(uint64_t regs[9], unsigned *restarts
 
 uint64_t hostsim_current_thread(void)
 {
-    if (!machine_ready() || ks.cur_thread == NULL ||
-        thread_state_type(ks.cur_thread) == ThreadState_IdleThreadState) {
+    struct hal_tcb *t = hostsim_kernel_current();
+    if (!machine_ready() || t == NULL || hostsim_kernel_thread_status(t) == HOSTSIM_THREAD_IDLE) {
         return 0;
     }
-    return VTOP(ks.cur_thread);
+    return hostsim_kernel_thread_handle(t);
 }
 
-uint64_t hostsim_root_thread(void) { return ks.root_thread ? VTOP(ks.root_thread) : 0; }
+uint64_t hostsim_root_thread(void)
+{
+    struct hal_tcb *t = hostsim_kernel_root_thread();
+    return t != NULL ? hostsim_kernel_thread_handle(t) : 0;
+}
 
 static enum hostsim_status syscall_as_current(uint64_t *regs, int n, unsigned *restarts)
 {
@@ -183,7 +190,7 @@ static enum hostsim_status syscall_as_current(uint64_t *regs, int n, unsigned *r
     if (cur == 0) {
         return HOSTSIM_IDLE;
     }
-    return syscall_as(PTOV(struct tcb, cur), regs, n, restarts);
+    return syscall_as(hostsim_kernel_thread_at(cur), regs, n, restarts);
 }
 
 enum hostsim_status hostsim_syscall_as_current(uint64_t regs[8], unsigned *restarts)
@@ -205,34 +212,26 @@ enum hostsim_status hostsim_fault_as_current(enum hostsim_fault kind, uint64_t a
     if (cur == 0) {
         return HOSTSIM_IDLE;
     }
-    struct tcb *t = PTOV(struct tcb, cur);
-    jmp_buf jb;
-    hostsim_halt_target = &jb;
-    if (setjmp(jb)) {
-        hostsim_halt_target = NULL;
+    struct hal_tcb *t = hostsim_kernel_thread_at(cur);
+    /* The instruction the thread would execute next is the one that faults. */
+    uthread_set_svc_mark(t, 0);
+    hal_reg_set(t, REG_FAULT_IP, hal_reg_get(t, REG_NEXT_IP));
+    struct hostsim_entry fault = {
+        .kind = kind == HOSTSIM_FAULT_VM_DATA || kind == HOSTSIM_FAULT_VM_INSTRUCTION
+                    ? ENTRY_VM_FAULT
+                    : ENTRY_USER_EXCEPTION,
+        .instruction = kind == HOSTSIM_FAULT_VM_INSTRUCTION,
+        .addr = addr,
+        .esr = esr,
+    };
+    if (!hostsim_kernel_entry(&fault)) {
         machine_halted = true;
         return HOSTSIM_HALTED;
     }
-    /* The instruction the thread would execute next is the one that faults. */
-    t->arch.svc_pending = 0;
-    hal_reg_set(&t->arch, REG_FAULT_IP, hal_reg_get(&t->arch, REG_NEXT_IP));
-    switch (kind) {
-    case HOSTSIM_FAULT_VM_DATA:
-        kernel_handle_vm_fault(false, addr, esr);
-        break;
-    case HOSTSIM_FAULT_VM_INSTRUCTION:
-        kernel_handle_vm_fault(true, addr, esr);
-        break;
-    default:
-        kernel_handle_user_exception(esr);
-        break;
-    }
-    kernel_exit();
-    hostsim_halt_target = NULL;
-    switch (thread_state_type(t)) {
-    case ThreadState_Running:
+    switch (hostsim_kernel_thread_status(t)) {
+    case HOSTSIM_THREAD_RUNNING:
         return HOSTSIM_OK;
-    case ThreadState_Inactive:
+    case HOSTSIM_THREAD_INACTIVE:
         return HOSTSIM_STOPPED;
     default:
         return HOSTSIM_BLOCKED;
@@ -262,33 +261,18 @@ void hostsim_raise_irq(unsigned irq)
 
 void hostsim_thread_regs(uint64_t thread, uint64_t regs[37])
 {
-    struct tcb *t = PTOV(struct tcb, thread);
+    struct hal_tcb *t = hostsim_kernel_thread_at(thread);
     for (int i = 0; i < N_USER_REGS; i++) {
-        regs[i] = hal_reg_get(&t->arch, i);
+        regs[i] = hal_reg_get(t, i);
     }
 }
 
 unsigned hostsim_thread_state(uint64_t thread)
 {
-    return (unsigned)thread_state_type(PTOV(struct tcb, thread));
+    return hostsim_kernel_thread_state(hostsim_kernel_thread_at(thread));
 }
 
 seL4_IPCBuffer *hostsim_thread_ipc_buffer(uint64_t thread)
 {
-    return (seL4_IPCBuffer *)thread_lookup_ipc_buffer(PTOV(struct tcb, thread), false);
-}
-
-void hostsim_dump_state(void)
-{
-    struct tcb *t = ks.cur_thread;
-    if (t == NULL) {
-        fprintf(stderr, "hostsim: no current thread\n");
-        return;
-    }
-    fprintf(stderr, "hostsim: thread \"%s\" registers:\n", t->name);
-    for (int i = 0; i < N_USER_REGS; i++) {
-        fprintf(stderr, "  r%-2d %016llx%s", i, (unsigned long long)hal_reg_get(&t->arch, i),
-                i % 4 == 3 ? "\n" : "");
-    }
-    fprintf(stderr, "\n");
+    return hostsim_kernel_ipc_buffer(hostsim_kernel_thread_at(thread));
 }

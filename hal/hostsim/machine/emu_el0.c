@@ -27,14 +27,11 @@
 
 #include <unicorn/unicorn.h>
 
-#include <hal/hal.h>
-#include <hal/mmu.h>
 #include <hostsim/emu.h>
 #include <hostsim/hostsim.h>
+#include <hostsim_if/kernel.h>
+#include <hostsim_if/machine.h>
 #include <kaal/gen_config.h>
-#include <kaal/kernel.h>
-#include <kaal/thread.h>
-#include <kaal/vspace.h>
 
 #include "internal.h"
 #include "user_internal.h"
@@ -87,8 +84,6 @@ static const uint32_t trampoline_code[] = {0xd5381001, 0xb2710021, 0xb2660021,
 #define EMU_CNTKCTL 0ull
 #endif
 
-bool hostsim_emu_active;
-
 /* What ended the engine's run. */
 enum stop_reason { STOP_NONE, STOP_SYSCALL, STOP_EXCEPTION, STOP_FAULT, STOP_TICK };
 
@@ -115,7 +110,7 @@ static struct {
     struct engine engines[MAX_ENGINES];
     struct engine *e; /* the running thread's */
     uint64_t uses;
-    struct tcb *thread; /* running */
+    bool fpu_disabled; /* the running thread has seL4_TCBFlag_fpuDisabled */
     enum stop_reason stop;
     word_t esr;       /* STOP_EXCEPTION, STOP_FAULT */
     word_t far;       /* STOP_FAULT */
@@ -229,7 +224,7 @@ static bool page_map(word_t page, const struct walk *w)
     if (!page_slot()) {
         return false;
     }
-    uint32_t prot = UC_PROT_READ | (w->rights == VM_READ_WRITE ? UC_PROT_WRITE : 0) |
+    uint32_t prot = UC_PROT_READ | (w->rights == WALK_READ_WRITE ? UC_PROT_WRITE : 0) |
                     (w->xn ? 0 : UC_PROT_EXEC);
     uc_err e = uc_mem_map_ptr(emu.e->uc, page, PAGE_BYTES, prot, hal_ptov(w->page_pa));
     if (e != UC_ERR_OK) {
@@ -292,11 +287,11 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     shadow_walk(emu.e->root, addr, &w);
     if (!w.mapped) {
         record_fault(instruction, write, addr, FSC_TRANSLATION(w.level));
-    } else if (w.rights == VM_KERNEL_ONLY || (instruction && w.xn) ||
-               (write && w.rights != VM_READ_WRITE)) {
+    } else if (w.rights == WALK_KERNEL_ONLY || (instruction && w.xn) ||
+               (write && w.rights != WALK_READ_WRITE)) {
         record_fault(instruction, write, addr, FSC_PERMISSION(w.level));
     } else if (!hostsim_is_ram(w.page_pa, PAGE_BYTES)) {
-        if (!instruction && hostsim_device_at(w.page_pa) && w.rights == VM_READ_WRITE) {
+        if (!instruction && hostsim_device_at(w.page_pa) && w.rights == WALK_READ_WRITE) {
             return device_map(addr & ~(PAGE_BYTES - 1), &w);
         }
         record_fault(instruction, write, addr,
@@ -329,7 +324,7 @@ static bool fetch_word(word_t pc, uint32_t *insn)
 {
     struct walk w;
     shadow_walk(emu.e->root, pc, &w);
-    if (!w.mapped || w.xn || w.rights == VM_KERNEL_ONLY || (pc & 3) ||
+    if (!w.mapped || w.xn || w.rights == WALK_KERNEL_ONLY || (pc & 3) ||
         !hostsim_is_ram(w.page_pa, PAGE_BYTES)) {
         return false;
     }
@@ -354,7 +349,7 @@ static void hook_code(uc_engine *uc, uint64_t pc, uint32_t size, void *data)
         uc_emu_stop(uc);      /* the instruction does not execute */
         return;
     }
-    if (emu.thread->flags & seL4_TCBFlag_fpuDisabled) {
+    if (emu.fpu_disabled) {
         uint32_t insn;
         if (fetch_word(pc, &insn) && is_fpsimd(insn)) {
             emu.stop = STOP_EXCEPTION;
@@ -564,40 +559,39 @@ static void regs_save(struct hal_tcb *a)
 
 /* --- running a thread --- */
 
-static void trace_entry(const struct tcb *t, const char *kind, word_t pc, word_t what)
+static void trace_entry(const struct hal_tcb *t, const char *kind, word_t pc, word_t what)
 {
     if (emu.trace != NULL) {
         fprintf(emu.trace, "emu: %-9s tcb %#lx pc %#lx %#lx (instruction %llu)\n", kind,
-                (unsigned long)hal_vtop(t), (unsigned long)pc, (unsigned long)what,
-                (unsigned long long)emu.stats.instructions);
+                (unsigned long)hostsim_kernel_thread_handle(t), (unsigned long)pc,
+                (unsigned long)what, (unsigned long long)emu.stats.instructions);
     }
 }
 
-void emu_run(struct tcb *t)
+void emu_run(struct hal_tcb *a)
 {
-    if (hal_irq_get_active() != HAL_IRQ_NONE) {
+    word_t irq;
+    if (hostsim_irq_active(&irq)) {
         /* An interrupt became pending in the kernel (an SGI, a device): EL0 takes it before its
          * first instruction, as hardware does on the exception return. */
         hostsim_entry.kind = ENTRY_INTERRUPT;
         emu.stats.entries++;
         emu.clock += emu.entry_cost;
-        trace_entry(t, "irq", t->arch.regs[REG_NEXT_IP], hal_irq_get_active());
+        trace_entry(a, "irq", a->regs[REG_NEXT_IP], irq);
         return;
     }
     paddr_t root;
     word_t asid;
-    if (!tcb_vspace(t, &root, &asid)) {
-        root = 0; /* no VSpace: every access faults (tcb_vspace's rule) */
+    if (!hostsim_kernel_thread_vspace(a, &root, &asid)) {
+        root = 0; /* no VSpace: every access faults (the kernel's rule) */
         asid = 0;
     }
     emu.e = engine_for(root, asid);
-    struct hal_tcb *a = &t->arch;
     regs_load(a);
-    emu.thread = t;
+    emu.fpu_disabled = hostsim_kernel_thread_fpu_disabled(a);
     emu.stop = STOP_NONE;
     uc_err e = uc_emu_start(emu.e->uc, a->regs[REG_NEXT_IP], STOP_ADDRESS, 0, 0);
     regs_save(a);
-    emu.thread = NULL;
     word_t pc = a->regs[REG_NEXT_IP];
     uint32_t insn;
     if (emu.stop == STOP_NONE && fetch_word(pc - 4, &insn) && insn == INSN_WFI) {
@@ -623,14 +617,14 @@ void emu_run(struct tcb *t)
         a->regs[REG_FAULT_IP] = pc - 4;
         hostsim_entry.kind = ENTRY_SYSCALL;
         emu.stats.syscalls++;
-        trace_entry(t, "syscall", pc - 4, a->regs[REG_SYSCALL]);
+        trace_entry(a, "syscall", pc - 4, a->regs[REG_SYSCALL]);
         break;
     case STOP_EXCEPTION:
         a->regs[REG_FAULT_IP] = pc;
         hostsim_entry.kind = ENTRY_USER_EXCEPTION;
         hostsim_entry.esr = emu.esr;
         emu.stats.user_exceptions++;
-        trace_entry(t, "exception", pc, emu.esr);
+        trace_entry(a, "exception", pc, emu.esr);
         break;
     case STOP_FAULT:
         a->regs[REG_FAULT_IP] = pc;
@@ -639,7 +633,7 @@ void emu_run(struct tcb *t)
         hostsim_entry.addr = emu.instruction ? pc : emu.far;
         hostsim_entry.esr = emu.esr;
         emu.stats.vm_faults++;
-        trace_entry(t, "vm fault", pc, emu.far);
+        trace_entry(a, "vm fault", pc, emu.far);
         break;
     case STOP_TICK:
     case STOP_NONE:
@@ -650,7 +644,7 @@ void emu_run(struct tcb *t)
         emu.next_tick = emu.clock + emu.tick;
         hostsim_entry.kind = ENTRY_INTERRUPT;
         emu.stats.ticks++;
-        trace_entry(t, "tick", pc, HAL_TIMER_IRQ);
+        trace_entry(a, "tick", pc, HAL_TIMER_IRQ);
         break;
     }
 }
