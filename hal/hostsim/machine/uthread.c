@@ -193,10 +193,7 @@ void uthread_set_svc_mark(const struct hal_tcb *t, word_t mark)
     if (u == NULL) {
         return;
     }
-    u->svc_mark = mark;
-    if (mark == 0 && !u->ran) {
-        uthread_destroy(u); /* a puppet's record holds nothing else */
-    }
+    u->svc_mark = mark; /* the record stays: a puppet makes call after call */
 }
 
 size_t uthread_marks(struct uthread_mark *out, size_t max)
