@@ -69,8 +69,10 @@ static inline void invocation_done(struct tcb *t, bool is_call, word_t reply_len
 
 /* handle_invocation's decoder path: every invocation but Send/Signal on an endpoint/notification
  * cap with Send right. Decodes (and performs) the invocation in ctx and completes the system call.
+ * Inline in handle_invocation, its one caller: no frame of its own between the system call and
+ * the decoder.
  */
-static __attribute__((noinline)) exception_t invoke_object(struct invocation_ctx *ctx)
+static inline __attribute__((always_inline)) exception_t invoke_object(struct invocation_ctx *ctx)
 {
     ctx->reply_length = 0;
     ctx->reply_buffer_known = false;
@@ -144,9 +146,11 @@ static inline bool invocation_extra_caps(struct invocation_ctx *ctx, const word_
 
 /* handle_invocation for a message with words beyond the registers or extra caps: the buffer
  * (sender view) and the extra caps complete ctx. Without a buffer the message stops at the
- * registers and carries no caps. Out of line, so the register-only path stays small. */
-static __attribute__((noinline)) exception_t invoke_with_buffer(struct invocation_ctx *ctx,
-                                                                seL4_MessageInfo_t info)
+ * registers and carries no caps. A Send or Signal is performed here. True when the system call is
+ * complete (an extra cap's lookup failed, or the Send or Signal is done); false when ctx is ready
+ * for invoke_object. Out of line, so the register-only path stays small. */
+static __attribute__((noinline)) bool invoke_with_buffer_done(struct invocation_ctx *ctx,
+                                                              seL4_MessageInfo_t info)
 {
     struct tcb *t = ctx->thread;
     word_t *buffer = thread_lookup_ipc_buffer(t, false);
@@ -156,13 +160,10 @@ static __attribute__((noinline)) exception_t invoke_with_buffer(struct invocatio
         ctx->length = MIN(ctx->length, (word_t)N_MSG_REGISTERS);
     } else if (seL4_MessageInfo_get_extraCaps(info) != 0 &&
                !invocation_extra_caps(ctx, buffer, seL4_MessageInfo_get_extraCaps(info))) {
-        return EXCEPTION_NONE;
+        return true;
     }
-    if (invoke_send_or_signal(t, ctx->cap, buffer, ctx->is_call,
-                              ctx->is_blocking MCS_ARG(ctx->can_donate))) {
-        return EXCEPTION_NONE;
-    }
-    return invoke_object(ctx);
+    return invoke_send_or_signal(t, ctx->cap, buffer, ctx->is_call,
+                                 ctx->is_blocking MCS_ARG(ctx->can_donate));
 }
 
 /* Send, NBSend or Call on the cap in x0 (seL4 handleInvocation). A register-only Send or Signal
@@ -203,10 +204,13 @@ handle_invocation(bool is_call,
     ctx.label = seL4_MessageInfo_get_label(info);
     ctx.length = length;
     if (with_buffer) {
-        return invoke_with_buffer(&ctx, info);
+        if (invoke_with_buffer_done(&ctx, info)) {
+            return EXCEPTION_NONE;
+        }
+    } else {
+        ctx.ipc_buffer = NULL;
+        ctx.nextra = 0;
     }
-    ctx.ipc_buffer = NULL;
-    ctx.nextra = 0;
     return invoke_object(&ctx);
 }
 
