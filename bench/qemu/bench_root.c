@@ -5,6 +5,9 @@
  * thread runs next; the cost of the two reads themselves (min of back-to-back reads) is
  * subtracted; WARMUP samples are dropped, then SAMPLES kept; min, median, max are printed as one
  * `BENCH {json}` line per primitive, which bench/run_qemu_bench.py collects. docs/performance.md.
+ * Under MCS (CONFIG_KERNEL_MCS) the same rows, each thread on a scheduling context of its own
+ * (round robin, a budget no run uses up), the server receiving with a reply object; plus
+ * call_passive and reply_recv_passive (a server without an SC of its own). docs/performance.md.
  */
 #include <kaal/alloc.h>
 #include <kaal/bootinfo.h>
@@ -35,6 +38,36 @@ static inline ccnt_t ccnt(void)
 /* Raw system calls, as libsel4's inline ones, with the counter read inside the same asm block
  * right before the svc (into *start) and right after it returns (into *end): nothing else runs
  * between the reads and the system call. */
+#ifdef CONFIG_KERNEL_MCS
+/* MCS: every receive on an endpoint names a reply object in x6 (the server's; Call, Send, Yield
+ * and Wait do not read x6). Notifications and done_ep are waited on with Wait (no reply). */
+static seL4_CPtr server_reply;
+static inline seL4_Word timed_syscall(seL4_Word sys, seL4_Word dest, seL4_Word info, ccnt_t *start,
+                                      ccnt_t *end)
+{
+    register seL4_Word x0 __asm__("x0") = dest;
+    register seL4_Word x1 __asm__("x1") = info;
+    register seL4_Word x2 __asm__("x2");
+    register seL4_Word x3 __asm__("x3");
+    register seL4_Word x4 __asm__("x4");
+    register seL4_Word x5 __asm__("x5");
+    register seL4_Word x6 __asm__("x6") = server_reply;
+    register seL4_Word x7 __asm__("x7") = sys;
+    ccnt_t s, e;
+    __asm__ volatile("mrs %[s], pmccntr_el0\n"
+                     "svc #0\n"
+                     "mrs %[e], pmccntr_el0"
+                     : "+r"(x0), "+r"(x1), "=r"(x2), "=r"(x3), "=r"(x4), "=r"(x5),
+                       "+r"(x6), [s] "=&r"(s), [e] "=r"(e)
+                     : "r"(x7)
+                     : "memory");
+    *start = s;
+    *end = e;
+    return x1;
+}
+#define SYS_WAIT seL4_SysWait
+#else
+#define SYS_WAIT seL4_SysRecv
 static inline seL4_Word timed_syscall(seL4_Word sys, seL4_Word dest, seL4_Word info, ccnt_t *start,
                                       ccnt_t *end)
 {
@@ -57,15 +90,16 @@ static inline seL4_Word timed_syscall(seL4_Word sys, seL4_Word dest, seL4_Word i
     *end = e;
     return x1;
 }
+#endif
 
 static inline seL4_Word raw_syscall(seL4_Word sys, seL4_Word dest, seL4_Word info)
 {
     ccnt_t s, e;
     return timed_syscall(sys, dest, info, &s, &e);
 }
-#define RECV(ep) raw_syscall((seL4_Word)seL4_SysRecv, (ep), 0)
+#define RECV(ep) raw_syscall((seL4_Word)SYS_WAIT, (ep), 0) /* done_ep: Send only */
 #define SEND(ep, info) raw_syscall((seL4_Word)seL4_SysSend, (ep), (info))
-#define WAIT(n) raw_syscall((seL4_Word)seL4_SysRecv, (n), 0)
+#define WAIT(n) raw_syscall((seL4_Word)SYS_WAIT, (n), 0)
 
 /* ---- set-up ------------------------------------------------------------------------------- */
 
@@ -145,6 +179,9 @@ static void make_other_vspace(void)
 
 struct thread {
     seL4_CPtr tcb;
+#ifdef CONFIG_KERNEL_MCS
+    seL4_CPtr sc; /* its own scheduling context, BENCH_BUDGET_US round robin */
+#endif
     _Alignas(16) unsigned char stack[STACK_SIZE];
     _Alignas(16) unsigned char tls[KAAL_TLS_BLOCK_SIZE];
     _Alignas(4096) seL4_IPCBuffer ipc_buffer;
@@ -168,6 +205,29 @@ static seL4_CPtr image_frame(const void *vaddr)
     return bi->userImageFrames.start + ((seL4_Word)vaddr - IMAGE_BASE) / 4096;
 }
 
+#ifdef CONFIG_KERNEL_MCS
+/* Budget = period (round robin) long enough that no budget runs out during the benchmarks: the
+ * tickless timer then never interrupts a measurement. */
+#define BENCH_BUDGET_US 10000000ul
+
+static void configure_sc(seL4_CPtr sc)
+{
+    seL4_Error err =
+        sys_sched_control_configure_flags(bi->schedcontrol.start, sc, BENCH_BUDGET_US,
+                                          BENCH_BUDGET_US, 0, 0, seL4_SchedContext_NoFlag);
+    if (err != seL4_NoError) {
+        fail("sched control configure", err);
+    }
+}
+
+static seL4_CPtr make_sc(void)
+{
+    seL4_CPtr sc = alloc(seL4_SchedContextObject, seL4_MinSchedContextBits);
+    configure_sc(sc);
+    return sc;
+}
+#endif
+
 /* Start fn in a new thread at prio, in the root's address space or the other one. fpu: may use
  * FP/SIMD (otherwise it runs with seL4_TCBFlag_fpuDisabled, as sel4bench's threads do). */
 static void spawn(int idx, void (*fn)(void), seL4_Word prio, int other_as, int fpu)
@@ -176,6 +236,22 @@ static void spawn(int idx, void (*fn)(void), seL4_Word prio, int other_as, int f
     if (t->tcb == 0) {
         t->tcb = alloc(seL4_TCBObject, 0);
     }
+#ifdef CONFIG_KERNEL_MCS
+    if (t->sc == 0) {
+        t->sc = make_sc();
+    }
+    seL4_Error err = sys_tcb_configure(t->tcb, seL4_CapInitThreadCNode, 0,
+                                       other_as ? other_vspace : seL4_CapInitThreadVSpace, 0,
+                                       (seL4_Word)&t->ipc_buffer, image_frame(&t->ipc_buffer));
+    if (err != seL4_NoError) {
+        fail("tcb configure", err);
+    }
+    /* Binds t->sc unless it is bound already (a passive server's was unbound: bound again). */
+    err = sys_tcb_set_sched_params(t->tcb, seL4_CapInitThreadTCB, prio, prio, t->sc, seL4_CapNull);
+    if (err != seL4_NoError) {
+        fail("tcb set sched params", err);
+    }
+#else
     seL4_Error err = sys_tcb_configure(t->tcb, 0, seL4_CapInitThreadCNode, 0,
                                        other_as ? other_vspace : seL4_CapInitThreadVSpace, 0,
                                        (seL4_Word)&t->ipc_buffer, image_frame(&t->ipc_buffer));
@@ -186,6 +262,7 @@ static void spawn(int idx, void (*fn)(void), seL4_Word prio, int other_as, int f
     if (err != seL4_NoError) {
         fail("tcb set priority", err);
     }
+#endif
     seL4_TCB_SetFlags_t f = sys_tcb_set_flags(t->tcb, fpu ? seL4_TCBFlag_fpuDisabled : 0,
                                               fpu ? 0 : seL4_TCBFlag_fpuDisabled);
     if (f.error != seL4_NoError) {
@@ -335,6 +412,32 @@ static void bench_ipc(const char *call_name, const char *rr_name, seL4_Word len,
            t_end2);
 }
 
+#ifdef CONFIG_KERNEL_MCS
+/* The same with a passive server: it reaches its Recv on its own SC, which is then unbound, so
+ * every Call runs it on the client's donated SC and its ReplyRecv gives the SC back. */
+static void bench_ipc_passive(const char *call_name, const char *rr_name)
+{
+    ipc_len = 0;
+    client_fpu = 0;
+    server_fpu = 0;
+    spawn(0, ipc_server, PRIO_MID, 1, 0);
+    /* Below the server for a moment, so that it runs to its Recv and blocks there. */
+    sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, PRIO_MID - 1);
+    sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255);
+    seL4_Error err = sys_sched_context_unbind(threads[0].sc);
+    if (err != seL4_NoError) {
+        fail("sched context unbind", err);
+    }
+    spawn(1, ipc_client, PRIO_MID, 0, 0);
+    wait_done();
+    stop_all();
+    report(call_name, "Call client->passive server (runs on the donated SC), server in another AS",
+           t_start, t_end);
+    report(rr_name, "ReplyRecv passive server->client (gives the SC back), client in another AS",
+           t_start2, t_end2);
+}
+#endif
+
 /* ---- Send slowpath: a lower-priority sender in another AS wakes a receiver ----------------- */
 
 static void send_receiver(void)
@@ -372,7 +475,7 @@ static void signal_waiter(void)
 {
     for (int i = 0; i <= RUNS; i++) {
         ccnt_t s;
-        timed_syscall((seL4_Word)seL4_SysRecv, ntfn, 0, &s, &t_end[i]);
+        timed_syscall((seL4_Word)SYS_WAIT, ntfn, 0, &s, &t_end[i]);
     }
     report_done();
 }
@@ -462,7 +565,7 @@ static void irq_handler_thread(void)
 {
     for (int i = 0; i <= RUNS; i++) {
         ccnt_t s;
-        timed_syscall((seL4_Word)seL4_SysRecv, irq_ntfn, 0, &s, &t_end[i]);
+        timed_syscall((seL4_Word)SYS_WAIT, irq_ntfn, 0, &s, &t_end[i]);
         sys_irq_handler_ack(irq_handler);
     }
     report_done();
@@ -736,6 +839,10 @@ int kaal_root_main(const seL4_BootInfo *boot_info)
     done_ep = alloc(seL4_EndpointObject, 0);
     ep = alloc(seL4_EndpointObject, 0);
     ntfn = alloc(seL4_NotificationObject, 0);
+#ifdef CONFIG_KERNEL_MCS
+    server_reply = alloc(seL4_ReplyObject, 0);
+    configure_sc(seL4_CapInitThreadSC); /* the root's own budget: no timer interrupt either */
+#endif
     make_other_vspace();
     /* The root thread drops to the top benchmark priority plus one, so its Recv lets them run. */
 
@@ -743,6 +850,9 @@ int kaal_root_main(const seL4_BootInfo *boot_info)
     bench_ipc("call_fpu", "reply_recv_fpu", 0, 1);
     bench_ipc("call_fpu_both", "reply_recv_fpu_both", 0, 2);
     bench_ipc("call_10", "reply_recv_10", 10, 0);
+#ifdef CONFIG_KERNEL_MCS
+    bench_ipc_passive("call_passive", "reply_recv_passive");
+#endif
     bench_send();
     bench_signal();
     bench_yield();
