@@ -199,6 +199,9 @@ int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dt
     if (o->entry_cost_set) {
         hostsim_emu_set_entry_cost(o->entry_cost);
     }
+    if (o->entry_jitter_set) {
+        hostsim_emu_set_entry_jitter(o->entry_jitter);
+    }
     hostsim_emu_trace(o->trace ? stderr : NULL);
     enum hostsim_run_status st = hostsim_run();
     /* Everything waits (for the UART, say): feed it what arrives on stdin and go on. */

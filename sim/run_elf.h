@@ -19,7 +19,9 @@ struct run_elf_options {
     uint64_t tick; /* instructions per timer tick */
     bool entry_cost_set;
     uint64_t entry_cost; /* virtual-clock instructions per kernel entry */
-    bool trace;          /* print every kernel entry with the user PC */
+    bool entry_jitter_set;
+    unsigned entry_jitter; /* percent the entry cost varies by */
+    bool trace;            /* print every kernel entry with the user PC */
 };
 
 int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dtb_size);

@@ -125,12 +125,16 @@ static struct {
         clock; /* virtual time in instructions: user instructions + entry_cost per kernel entry */
     uint64_t next_tick;
     uint64_t entry_cost;
+    unsigned entry_jitter; /* percent of entry_cost each entry's cost varies by, either way */
+    uint64_t jitter_state; /* the generator behind it: fixed seed, so runs stay deterministic */
     FILE *trace;
     struct hostsim_emu_stats stats;
     int reg_ids[N_USER_REGS];
 } emu = {.tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
          .next_tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
-         .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT};
+         .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT,
+         .entry_jitter = HOSTSIM_EMU_ENTRY_JITTER_DEFAULT,
+         .jitter_state = 1};
 
 void hostsim_emu_set_tick(uint64_t n)
 {
@@ -139,6 +143,28 @@ void hostsim_emu_set_tick(uint64_t n)
 }
 
 void hostsim_emu_set_entry_cost(uint64_t n) { emu.entry_cost = n; }
+
+void hostsim_emu_set_entry_jitter(unsigned percent) { emu.entry_jitter = percent; }
+
+/* One kernel entry's cost on the virtual clock: entry_cost, varied by up to entry_jitter percent
+ * either way by a fixed-seed generator (xorshift64), uniform, so its mean is entry_cost. A flat
+ * cost makes every round of a periodic workload equally long, and since the timer is reloaded
+ * relative to its tick, each tick then lands at the same point of the round (the bad-input
+ * flood's ticks all fell in the root, never in the flooder, whose time slice never ended). */
+static void charge_entry(void)
+{
+    uint64_t j = emu.entry_cost * emu.entry_jitter / 100;
+    uint64_t cost = emu.entry_cost;
+    if (j != 0) {
+        uint64_t x = emu.jitter_state;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        emu.jitter_state = x;
+        cost = cost - j + x % (2 * j + 1);
+    }
+    emu.clock += cost;
+}
 
 void hostsim_emu_trace(FILE *out) { emu.trace = out; }
 void hostsim_emu_stats(struct hostsim_emu_stats *out)
@@ -580,7 +606,7 @@ void emu_run(struct tcb *t)
          * first instruction, as hardware does on the exception return. */
         hostsim_entry.kind = ENTRY_INTERRUPT;
         emu.stats.entries++;
-        emu.clock += emu.entry_cost;
+        charge_entry();
         trace_entry(t, "irq", t->arch.regs[REG_NEXT_IP], hal_irq_get_active());
         return;
     }
@@ -617,7 +643,7 @@ void emu_run(struct tcb *t)
                      w.mapped ? FSC_PERMISSION(w.level) : FSC_TRANSLATION(w.level));
     }
     emu.stats.entries++;
-    emu.clock += emu.entry_cost; /* the kernel's work on this entry */
+    charge_entry(); /* the kernel's work on this entry */
     switch (emu.stop) {
     case STOP_SYSCALL:
         a->regs[REG_FAULT_IP] = pc - 4;

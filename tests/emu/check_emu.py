@@ -92,10 +92,18 @@ def main():
        all(l.endswith(f'(instruction {1000 * (i + 1)})') for i, l in enumerate(ticks)),
        'timer ticks every 1000 instructions, identical traces in two runs', runs[0][1][-2000:])
     # Each kernel entry costs --entry-cost instructions of virtual time.
-    status, out = sim('--elf', probes[9], '--tick', '1000', '--entry-cost', '300')
+    status, out = sim('--elf', probes[9], '--tick', '1000', '--entry-cost', '300', '--entry-jitter', '0')
     st2 = stats(out)
     ok(status == 0 and st2 is not None and st2[0] == st[0] and st2[6] == st2[0] + 300 * st2[1] and st2[5] > st[5],
-       '--entry-cost 300: the clock is instructions + 300 per kernel entry, and ticks come sooner', out)
+       '--entry-cost 300 --entry-jitter 0: the clock is instructions + 300 per kernel entry, and ticks come sooner',
+       out)
+    # By default each entry's cost varies (up to 50% either way) by a fixed-seed sequence: the clock
+    # differs from the flat one, stays within the bounds, and two runs are identical.
+    jruns = [sim('--elf', probes[9], '--tick', '1000', '--entry-cost', '300', '--trace') for _ in range(2)]
+    st3 = stats(jruns[0][1])
+    ok(jruns[0] == jruns[1] and st3 is not None and st3[0] == st[0] and st3[6] != st3[0] + 300 * st3[1] and
+       st3[0] + 150 * st3[1] <= st3[6] <= st3[0] + 450 * st3[1],
+       'default entry jitter: the cost per entry varies within 300 +- 50%, identically in two runs', jruns[0][1][-2000:])
     # A tick shorter than a kernel entry's cost: missed periods are one interrupt, no livelock.
     status, out = sim('--elf', probes[7], '--tick', '50', '--entry-cost', '1000')
     ok(status == 0 and 'probe: changed 0x0000000000000000' in out, '--tick 50 --entry-cost 1000 still makes progress',
@@ -124,6 +132,8 @@ def main():
     ok(status == 2 and '--tick wants a number' in out, '--tick with a malformed number: status 2', out)
     status, out = sim('--elf', minimal, '--entry-cost', '-1')
     ok(status == 2 and '--entry-cost wants a number' in out, '--entry-cost with a negative number: status 2', out)
+    status, out = sim('--elf', minimal, '--entry-jitter', '101')
+    ok(status == 2 and '--entry-jitter wants a percentage' in out, '--entry-jitter above 100: status 2', out)
     status, out = sim('--tick', '5')
     ok(status == 2 and 'need --elf or --image' in out, '--tick without --elf: status 2', out)
 

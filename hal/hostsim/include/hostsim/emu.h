@@ -28,6 +28,12 @@ void hostsim_emu_set_tick(uint64_t n);
  * ~150, bench/baseline-qemu.json). */
 #define HOSTSIM_EMU_ENTRY_COST_DEFAULT 1000u
 void hostsim_emu_set_entry_cost(uint64_t n);
+/* How much the cost of each kernel entry varies, in percent of the entry cost either way (0-100;
+ * default HOSTSIM_EMU_ENTRY_JITTER_DEFAULT): a deterministic pseudo-random sequence with a fixed
+ * seed, uniform around the entry cost, so runs stay identical while the clock does not
+ * phase-lock with a periodic workload (as the kernel's cost per entry varies on hardware). */
+#define HOSTSIM_EMU_ENTRY_JITTER_DEFAULT 50u
+void hostsim_emu_set_entry_jitter(unsigned percent);
 
 /* Print every kernel entry of an emulated thread (kind, thread, PC, and the syscall number, fault
  * address or ESR) to out; NULL: off. */
@@ -36,7 +42,7 @@ void hostsim_emu_trace(FILE *out);
 /* Counters since the process started (tests, benchmarks). */
 struct hostsim_emu_stats {
     uint64_t instructions; /* user instructions executed */
-    uint64_t clock;        /* the virtual clock: instructions + entries * entry cost */
+    uint64_t clock;        /* the virtual clock: instructions + the cost of every entry */
     uint64_t entries;      /* kernel entries from emulated threads */
     uint64_t syscalls, vm_faults, user_exceptions, ticks;
     uint64_t refills; /* pages mapped into the emulator on a miss */
