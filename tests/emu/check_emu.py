@@ -3,7 +3,7 @@
 """Emulated EL0 tests: kaal-sim --elf runs AArch64 root tasks built with aarch64-linux-gnu-gcc
 -nostdlib -static from the ABI's numbers alone (minimal_root.c, probe_root.c), reported as TAP.
 
-usage: check_emu.py KAAL_SIM DTB MINIMAL_ELF PROBE_ELF...   (probe ELFs named probe-<n>.elf)
+usage: check_emu.py KAAL_SIM DTB MINIMAL_ELF MINIMAL_WRONG_ELF PROBE_ELF...   (probes: probe-<n>.elf)
        check_emu.py --skip REASON                           (no AArch64 compiler: SKIP, exit 77)
 
 Each probe does one thing whose answer hardware defines: the abort or exception the kernel then
@@ -45,15 +45,23 @@ def main():
     if sys.argv[1] == '--skip':
         print('1..0 # SKIP ' + sys.argv[2])
         sys.exit(77)
-    KAAL_SIM, DTB, minimal = sys.argv[1:4]
-    probes = {int(re.search(r'probe-(\d+)\.elf$', p).group(1)): p for p in sys.argv[4:]}
+    KAAL_SIM, DTB, minimal, minimal_wrong = sys.argv[1:5]
+    probes = {int(re.search(r'probe-(\d+)\.elf$', p).group(1)): p for p in sys.argv[5:]}
 
     status, out = sim('--elf', minimal)
     ok(status == 0 and 'minimal root task: hello from AArch64 EL0\n' in out, 'minimal root task prints and stops',
        f'status {status}\n{out}')
+    ok('minimal root task: all 13 checks passed\n' in out and 'FAIL' not in out,
+       'minimal root task: bootinfo, Retype, its three errors, Mint, Signal and Poll answer as the ABI says', out)
     st = stats(out)
-    ok(st is not None and st[2] == len('minimal root task: hello from AArch64 EL0\n') + 1 and st[3] == 0 and st[4] == 0,
-       'minimal root task: one system call per character plus the Suspend', out)
+    printed = sum(len(l) + 1 for l in out.splitlines() if l.startswith('minimal root task:'))
+    ok(st is not None and st[2] == printed + 11 and st[3] == 0 and st[4] == 0,
+       'minimal root task: one system call per character, 11 others (the last the Suspend), no fault', out)
+    # The same task expecting a wrong badge: the failing check is reported, so the test above can fail.
+    status, out = sim('--elf', minimal_wrong)
+    ok(status == 0 and 'minimal root task: FAIL: Poll after the Signal: the badge: got 0x000000000000005a, want '
+       '0x000000000000005b' in out and 'minimal root task: FAILED 1 checks' in out and 'checks passed' not in out,
+       'minimal root task built with -DWRONG_BADGE: one failed check, reported', out)
 
     # Aborts: ESR = EC (0x24 data, 0x20 instruction from EL0) | IL | WnR | fault status (level).
     fault_probe(probes[1], 'read of an unmapped address: data abort, translation fault level 2',
