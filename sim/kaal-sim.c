@@ -60,7 +60,8 @@ static void usage(FILE *out)
         out,
         "usage: kaal-sim [--dtb FILE] [--trace] [--help]\n"
         "       kaal-sim --elf ROOT_TASK.elf | --image LOADER_IMAGE.elf [--dtb FILE] [--mem SIZE]\n"
-        "                [--tick N] [--entry-cost N] [--entry-jitter PERCENT] [--trace]\n"
+        "                [--tick N] [--entry-cost N] [--entry-jitter PERCENT] [--gdb PORT] "
+        "[--trace]\n"
         "       kaal-sim --replay FILE\n"
         "\n"
         "Boot the KaaL kernel inside this process (the hostsim port) from a device tree and run "
@@ -80,6 +81,9 @@ static void usage(FILE *out)
         "  --entry-cost N  virtual-clock instructions each kernel entry costs (default %u)\n"
         "  --entry-jitter PERCENT  each entry's cost varies by up to this much either way, by a\n"
         "               fixed-seed sequence, so runs stay identical (default %u; 0: flat)\n"
+        "  --gdb PORT   wait for gdb (gdb-multiarch: target remote :PORT; 0: any free port,\n"
+        "               printed) and let it debug the AArch64 program from its first\n"
+        "               instruction: registers, memory, breakpoints, step, continue\n"
         "  --replay FILE  run one fuzzer input (docs/fuzzing.md) on a fresh kernel and print it\n"
         "               as a trace; exit 1 if the kernel halted or an invariant failed\n"
         "  --help       show this help\n"
@@ -130,7 +134,7 @@ static uint64_t parse_size(const char *s)
 int main(int argc, char **argv)
 {
     const char *dtb_path = DEFAULT_DTB;
-    struct run_elf_options elf = {0};
+    struct run_elf_options elf = {.gdb_port = -1};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -173,6 +177,16 @@ int main(int argc, char **argv)
                 *(tick ? &elf.tick : &elf.entry_cost) = n;
                 *(tick ? &elf.tick_set : &elf.entry_cost_set) = true;
             }
+        } else if (strcmp(argv[i], "--gdb") == 0 && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            long port = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || end == argv[i] || errno != 0 || port < 0 || port > 65535) {
+                fprintf(stderr, "kaal-sim: --gdb wants a TCP port from 0 to 65535, not '%s'\n",
+                        argv[i]);
+                return EXIT_USAGE;
+            }
+            elf.gdb_port = (int)port;
         } else if (strcmp(argv[i], "--replay") == 0 && i + 1 < argc) {
             return replay(argv[i + 1]);
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
@@ -213,10 +227,11 @@ int main(int argc, char **argv)
         return EXIT_BOOT;
     }
 
-    if ((elf.mem != 0 || elf.tick_set || elf.entry_cost_set || elf.entry_jitter_set) &&
+    if ((elf.mem != 0 || elf.tick_set || elf.entry_cost_set || elf.entry_jitter_set ||
+         elf.gdb_port >= 0) &&
         elf.path == NULL) {
-        fprintf(stderr,
-                "kaal-sim: --mem, --tick, --entry-cost and --entry-jitter need --elf or --image\n");
+        fprintf(stderr, "kaal-sim: --mem, --tick, --entry-cost, --entry-jitter and --gdb need "
+                        "--elf or --image\n");
         free(dtb);
         return EXIT_USAGE;
     }

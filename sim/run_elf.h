@@ -21,6 +21,7 @@ struct run_elf_options {
     uint64_t entry_cost; /* virtual-clock instructions per kernel entry */
     bool entry_jitter_set;
     unsigned entry_jitter; /* percent the entry cost varies by */
+    int gdb_port;          /* --gdb: serve gdb's remote protocol on this port (0: any), -1: no */
     bool trace;            /* print every kernel entry with the user PC */
 };
 

@@ -36,6 +36,7 @@
 #include <kaal/thread.h>
 #include <kaal/vspace.h>
 
+#include "gdbstub.h"
 #include "internal.h"
 #include "user_internal.h"
 
@@ -389,6 +390,9 @@ static void hook_code(uc_engine *uc, uint64_t pc, uint32_t size, void *data)
             return;
         }
     }
+    if (gdbstub_active && gdbstub_wants_stop(pc)) {
+        gdbstub_stop(uc, emu.e->root, pc, GDB_SIGTRAP); /* a breakpoint or a step (gdbstub.c) */
+    }
     emu.stats.instructions++;
     emu.clock++;
 }
@@ -622,6 +626,15 @@ void emu_run(struct tcb *t)
     emu.thread = t;
     emu.stop = STOP_NONE;
     uc_err e = uc_emu_start(emu.e->uc, a->regs[REG_NEXT_IP], STOP_ADDRESS, 0, 0);
+    if (gdbstub_active && (emu.stop == STOP_EXCEPTION || emu.stop == STOP_FAULT)) {
+        /* gdb sees the fault or exception before the kernel does, at the instruction. */
+        uint64_t at = 0;
+        uc_reg_read(emu.e->uc, UC_ARM64_REG_PC, &at);
+        gdbstub_stop(emu.e->uc, root, at,
+                     emu.stop == STOP_FAULT        ? GDB_SIGSEGV
+                     : emu.esr >> 26 == EC_UNKNOWN ? GDB_SIGILL
+                                                   : GDB_SIGTRAP);
+    }
     regs_save(a);
     emu.thread = NULL;
     word_t pc = a->regs[REG_NEXT_IP];

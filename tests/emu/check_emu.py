@@ -142,6 +142,10 @@ def main():
     ok(status == 2 and '--entry-cost wants a number' in out, '--entry-cost with a negative number: status 2', out)
     status, out = sim('--elf', minimal, '--entry-jitter', '101')
     ok(status == 2 and '--entry-jitter wants a percentage' in out, '--entry-jitter above 100: status 2', out)
+    status, out = sim('--elf', minimal, '--gdb', '70000')
+    ok(status == 2 and '--gdb wants a TCP port' in out, '--gdb with a port above 65535: status 2', out)
+    status, out = sim('--gdb', '0')
+    ok(status == 2 and 'need --elf or --image' in out, '--gdb without --elf: status 2', out)
     status, out = sim('--tick', '5')
     ok(status == 2 and 'need --elf or --image' in out, '--tick without --elf: status 2', out)
 

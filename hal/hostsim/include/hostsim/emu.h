@@ -39,6 +39,16 @@ void hostsim_emu_set_entry_jitter(unsigned percent);
  * address or ESR) to out; NULL: off. */
 void hostsim_emu_trace(FILE *out);
 
+/* gdb's remote protocol for the emulated program (gdbstub.c; docs/hostsim.md, "Debugging"):
+ * listen on 127.0.0.1:port (0: any free port; *port_out says which), then wait for gdb to
+ * connect. Once connected the program stops before its first user instruction; gdb then reads and
+ * writes registers and memory, sets breakpoints, steps and continues. Each returns 0, or -1 with
+ * *error set. */
+int hostsim_emu_gdb_listen(int port, int *port_out, const char **error);
+int hostsim_emu_gdb_accept(const char **error);
+/* The machine stopped with this status: tell gdb ("W" packet) and close the connection. */
+void hostsim_emu_gdb_exited(int status);
+
 /* Counters since the process started (tests, benchmarks). */
 struct hostsim_emu_stats {
     uint64_t instructions; /* user instructions executed */
