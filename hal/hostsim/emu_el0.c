@@ -140,7 +140,7 @@ static struct {
 void hostsim_emu_set_tick(uint64_t n)
 {
     emu.tick = n;
-    emu.next_tick = emu.clock + n;
+    emu.next_tick = n != 0 ? emu.clock + n : UINT64_MAX; /* 0: no timer */
 }
 
 void hostsim_emu_set_entry_cost(uint64_t n) { emu.entry_cost = n; }
@@ -229,6 +229,15 @@ void emu_invalidate_va(word_t asid, word_t vaddr)
             } else {
                 i++;
             }
+        }
+    }
+}
+
+void emu_forget_all(void)
+{
+    for (int i = 0; i < MAX_ENGINES; i++) {
+        if (emu.engines[i].uc != NULL) {
+            flush_all(&emu.engines[i]);
         }
     }
 }
@@ -376,7 +385,7 @@ static bool is_fpsimd(uint32_t insn)
 static void hook_code(uc_engine *uc, uint64_t pc, uint32_t size, void *data)
 {
     (void)size, (void)data;
-    if (emu.tick != 0 && emu.clock >= emu.next_tick) {
+    if (emu.clock >= emu.next_tick) {
         emu.stop = STOP_TICK; /* emu_run sets the next deadline */
         uc_emu_stop(uc);      /* the instruction does not execute */
         return;
@@ -686,10 +695,43 @@ void emu_run(struct tcb *t)
         /* The kernel reloads the timer one period ahead while it handles the tick (as the aarch64
          * port's timer_tick_done does): periods that passed inside the kernel are this one
          * interrupt, and user code always gets a period of time before the next. */
-        emu.next_tick = emu.clock + emu.tick;
+        emu.next_tick = emu.tick != 0 ? emu.clock + emu.tick : UINT64_MAX;
         hostsim_entry.kind = ENTRY_INTERRUPT;
         emu.stats.ticks++;
         trace_entry(t, "tick", pc, HAL_TIMER_IRQ);
         break;
     }
+}
+
+void emu_run_bounded(struct tcb *t, uint64_t max_instructions)
+{
+    uint64_t periodic = emu.next_tick;
+    emu_forget_all(); /* outside a run memory and tables change behind the engines' backs */
+    if (max_instructions < emu.next_tick - emu.clock) {
+        emu.next_tick = emu.clock + max_instructions;
+    }
+    emu_run(t);
+    if (emu.stop != STOP_TICK) {
+        emu.next_tick = periodic; /* the budget was not used up: the timer's deadline stands */
+    }
+}
+
+bool emu_place_code(struct tcb *t, word_t va, const uint32_t *words, unsigned n)
+{
+    paddr_t root;
+    word_t asid;
+    struct walk w;
+    if (!tcb_vspace(t, &root, &asid) || (va & 3) != 0) {
+        return false;
+    }
+    shadow_walk(root, va, &w);
+    if (!w.mapped || !hostsim_is_ram(w.page_pa, PAGE_BYTES)) {
+        return false;
+    }
+    word_t off = va & (PAGE_BYTES - 1);
+    if (n > (PAGE_BYTES - off) / 4) {
+        n = (unsigned)((PAGE_BYTES - off) / 4);
+    }
+    memcpy((uint8_t *)hal_ptov(w.page_pa) + off, words, n * sizeof(*words));
+    return true;
 }

@@ -5,9 +5,11 @@
 
 #include <kaal/kernel.h>
 #include <kaal/thread.h>
+#include <hostsim/emu.h>
 #include <hostsim/hostsim.h>
 
 #include "internal.h"
+#include "user_internal.h"
 
 static bool machine_halted;
 
@@ -270,4 +272,68 @@ void hostsim_dump_state(void)
                 i % 4 == 3 ? "\n" : "");
     }
     fprintf(stderr, "\n");
+}
+
+int hostsim_emu_place_code(uint64_t va, const uint32_t *words, unsigned n)
+{
+    uint64_t cur = hostsim_current_thread();
+    return cur != 0 && emu_place_code(PTOV(struct tcb, cur), va, words, n) ? 0 : -1;
+}
+
+enum hostsim_status hostsim_emu_step_current(uint64_t max_instructions,
+                                             struct hostsim_emu_step *out)
+{
+    *out = (struct hostsim_emu_step){0};
+    if (!machine_ready() || !take_interrupts()) {
+        return HOSTSIM_HALTED;
+    }
+    uint64_t cur = hostsim_current_thread();
+    if (cur == 0) {
+        return HOSTSIM_IDLE;
+    }
+    struct tcb *t = PTOV(struct tcb, cur);
+    jmp_buf jb;
+    hostsim_halt_target = &jb;
+    if (setjmp(jb)) {
+        hostsim_halt_target = NULL;
+        machine_halted = true;
+        return HOSTSIM_HALTED;
+    }
+    t->arch.svc_pending = 0; /* not inside a puppet's svc */
+    emu_run_bounded(t, max_instructions);
+    out->pc = hal_reg_get(&t->arch, REG_FAULT_IP);
+    switch (hostsim_entry.kind) {
+    case ENTRY_SYSCALL:
+        out->kind = HOSTSIM_EMU_SYSCALL;
+        out->detail = hal_reg_get(&t->arch, REG_SYSCALL);
+        kernel_handle_syscall((sword_t)out->detail);
+        break;
+    case ENTRY_VM_FAULT:
+        out->kind = HOSTSIM_EMU_VM_FAULT;
+        out->detail = hostsim_entry.addr;
+        out->esr = hostsim_entry.esr;
+        kernel_handle_vm_fault(hostsim_entry.instruction, hostsim_entry.addr, hostsim_entry.esr);
+        break;
+    case ENTRY_USER_EXCEPTION:
+        out->kind = HOSTSIM_EMU_USER_EXCEPTION;
+        out->esr = hostsim_entry.esr;
+        kernel_handle_user_exception(hostsim_entry.esr);
+        break;
+    default: /* the budget ran out: the timer's tick */
+        out->kind = HOSTSIM_EMU_INTERRUPT;
+        out->pc = hal_reg_get(&t->arch, REG_NEXT_IP);
+        out->detail = hal_irq_get_active();
+        kernel_handle_interrupt_entry();
+        break;
+    }
+    kernel_exit();
+    hostsim_halt_target = NULL;
+    switch (thread_state_type(t)) {
+    case ThreadState_Running:
+        return HOSTSIM_OK;
+    case ThreadState_Inactive:
+        return HOSTSIM_STOPPED;
+    default:
+        return HOSTSIM_BLOCKED;
+    }
 }
