@@ -232,11 +232,13 @@ int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dt
     fprintf(stderr,
             "kaal-sim: %llu AArch64 instructions, %llu kernel entries (%llu system calls, %llu VM "
             "faults, "
-            "%llu user exceptions, %llu timer ticks), virtual clock %llu\n",
+            "%llu user exceptions, %llu timer ticks), virtual clock %llu, %llu page refills, %llu "
+            "page-map flushes\n",
             (unsigned long long)s.instructions, (unsigned long long)s.entries,
             (unsigned long long)s.syscalls, (unsigned long long)s.vm_faults,
             (unsigned long long)s.user_exceptions, (unsigned long long)s.ticks,
-            (unsigned long long)s.clock);
+            (unsigned long long)s.clock, (unsigned long long)s.refills,
+            (unsigned long long)s.flushes);
     switch (st) {
     case HOSTSIM_RUN_DONE:
     case HOSTSIM_RUN_DEADLOCK:

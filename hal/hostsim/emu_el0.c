@@ -91,7 +91,14 @@ static const uint32_t trampoline_code[] = {0xd5381001, 0xb2710021, 0xb2660021,
 bool hostsim_emu_active;
 
 /* What ended the engine's run. */
-enum stop_reason { STOP_NONE, STOP_SYSCALL, STOP_EXCEPTION, STOP_FAULT, STOP_TICK };
+enum stop_reason { STOP_NONE, STOP_SYSCALL, STOP_EXCEPTION, STOP_FAULT, STOP_TICK, STOP_EVICT };
+
+/* Pages one engine holds at most. Unicorn 2.0.1 keeps each mapped page as a section of its
+ * physical map, which holds fewer than 1024 of them for AArch64 (TARGET_PAGE_SIZE, its smallest
+ * page; an assertion in the library stopped the process at the 1024th page): at this many the
+ * engine drops every page, as a full TLB evicts entries, and the access that needed one more runs
+ * again. */
+#define ENGINE_PAGE_LIMIT 512
 
 struct mapped_page {
     word_t vaddr;
@@ -324,6 +331,12 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     (void)uc, (void)size, (void)value, (void)data;
     bool instruction = type == UC_MEM_FETCH_UNMAPPED;
     bool write = type == UC_MEM_WRITE_UNMAPPED;
+    if (emu.e->n_pages >= ENGINE_PAGE_LIMIT) {
+        emu.stop = STOP_EVICT; /* emu_run drops the pages and resumes at this instruction */
+        emu.instruction = instruction;
+        uc_emu_stop(emu.e->uc);
+        return false;
+    }
     struct walk w;
     shadow_walk(emu.e->root, addr, &w);
     if (!w.mapped) {
@@ -635,6 +648,17 @@ void emu_run(struct tcb *t)
     emu.thread = t;
     emu.stop = STOP_NONE;
     uc_err e = uc_emu_start(emu.e->uc, a->regs[REG_NEXT_IP], STOP_ADDRESS, 0, 0);
+    while (emu.stop == STOP_EVICT) {
+        uint64_t at = 0;
+        uc_reg_read(emu.e->uc, UC_ARM64_REG_PC, &at);
+        if (!emu.instruction) { /* the data access's instruction was counted: it runs again */
+            emu.stats.instructions--;
+            emu.clock--;
+        }
+        flush_all(emu.e);
+        emu.stop = STOP_NONE;
+        e = uc_emu_start(emu.e->uc, at, STOP_ADDRESS, 0, 0);
+    }
     if (gdbstub_active && (emu.stop == STOP_EXCEPTION || emu.stop == STOP_FAULT)) {
         /* gdb sees the fault or exception before the kernel does, at the instruction. */
         uint64_t at = 0;
@@ -691,6 +715,7 @@ void emu_run(struct tcb *t)
         break;
     case STOP_TICK:
     case STOP_NONE:
+    case STOP_EVICT:                            /* (not after the loop above) */
         hostsim_irq_set_pending(HAL_TIMER_IRQ); /* the virtual timer's line */
         /* The kernel reloads the timer one period ahead while it handles the tick (as the aarch64
          * port's timer_tick_done does): periods that passed inside the kernel are this one

@@ -83,6 +83,12 @@ def main():
     ok(status == 0 and 'probe: ctr_el0 read' in out and 'probe: done' in out,
        'mrs ctr_el0 and dc civac at EL0 work (SCTLR_EL1.UCT and UCI set as on the aarch64 port)', out)
 
+    # More pages than an engine holds (Unicorn's limit): evicted and refilled, nothing lost.
+    status, out = sim('--elf', probes[12])
+    m = re.search(r'(\d+) page refills, (\d+) page-map flushes', out)
+    ok(status == 0 and 'probe: pages intact' in out and m and int(m.group(1)) >= 4096 and int(m.group(2)) >= 8,
+       '4096 accesses to 2048 pages: the engine drops its pages when full, refills them, nothing is lost', out)
+
     # Preemption: registers, NZCV and TPIDR_EL0 survive hundreds of timer interrupts.
     status, out = sim('--elf', probes[7], '--tick', '97')
     st = stats(out)
