@@ -81,6 +81,7 @@ static void usage(FILE *out)
         "  --entry-cost N  virtual-clock instructions each kernel entry costs (default %u)\n"
         "  --entry-jitter PERCENT  each entry's cost varies by up to this much either way, by a\n"
         "               fixed-seed sequence, so runs stay identical (default %u; 0: flat)\n"
+        "  --refill-run N  pages one emulator refill maps at most (default 32; 1: one)\n"
         "  --gdb PORT   wait for gdb (gdb-multiarch: target remote :PORT; 0: any free port,\n"
         "               printed) and let it debug the AArch64 program from its first\n"
         "               instruction: registers, memory, breakpoints, step, continue\n"
@@ -177,6 +178,18 @@ int main(int argc, char **argv)
                 *(tick ? &elf.tick : &elf.entry_cost) = n;
                 *(tick ? &elf.tick_set : &elf.entry_cost_set) = true;
             }
+        } else if (strcmp(argv[i], "--refill-run") == 0 && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(argv[++i], &end, 10);
+            if (*end != '\0' || end == argv[i] || errno != 0 || n < 1 || n > 512) {
+                fprintf(stderr,
+                        "kaal-sim: --refill-run wants a number of pages from 1 to 512, "
+                        "not '%s'\n",
+                        argv[i]);
+                return EXIT_USAGE;
+            }
+            elf.refill_run = (unsigned)n;
         } else if (strcmp(argv[i], "--gdb") == 0 && i + 1 < argc) {
             char *end;
             errno = 0;
@@ -228,10 +241,11 @@ int main(int argc, char **argv)
     }
 
     if ((elf.mem != 0 || elf.tick_set || elf.entry_cost_set || elf.entry_jitter_set ||
-         elf.gdb_port >= 0) &&
+         elf.gdb_port >= 0 || elf.refill_run != 0) &&
         elf.path == NULL) {
-        fprintf(stderr, "kaal-sim: --mem, --tick, --entry-cost, --entry-jitter and --gdb need "
-                        "--elf or --image\n");
+        fprintf(stderr,
+                "kaal-sim: --mem, --tick, --entry-cost, --entry-jitter, --refill-run and --gdb "
+                "need --elf or --image\n");
         free(dtb);
         return EXIT_USAGE;
     }

@@ -199,6 +199,9 @@ int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dt
     if (o->entry_cost_set) {
         hostsim_emu_set_entry_cost(o->entry_cost);
     }
+    if (o->refill_run != 0) {
+        hostsim_emu_set_refill_run(o->refill_run);
+    }
     if (o->entry_jitter_set) {
         hostsim_emu_set_entry_jitter(o->entry_jitter);
     }

@@ -19,6 +19,7 @@ struct run_elf_options {
     uint64_t tick; /* instructions per timer tick */
     bool entry_cost_set;
     uint64_t entry_cost; /* virtual-clock instructions per kernel entry */
+    unsigned refill_run; /* pages per refill, 0: the default */
     bool entry_jitter_set;
     unsigned entry_jitter; /* percent the entry cost varies by */
     int gdb_port;          /* --gdb: serve gdb's remote protocol on this port (0: any), -1: no */

@@ -100,11 +100,16 @@ enum stop_reason { STOP_NONE, STOP_SYSCALL, STOP_EXCEPTION, STOP_FAULT, STOP_TIC
  * again. */
 #define ENGINE_PAGE_LIMIT 512
 
+/* A run of pages mapped into an engine with one call: virtually and physically contiguous RAM
+ * pages with the same rights (Unicorn rebuilds its memory map on every map and unmap, so fewer,
+ * larger regions make refills cheaper). */
 struct mapped_page {
-    word_t vaddr;
-    word_t block_base, block_size;
+    word_t vaddr, size;            /* the region */
+    word_t block_base, block_size; /* the leaf frame of its first page */
     bool exec;
 };
+/* Pages one refill maps at most by default: the page that missed and its neighbours. */
+#define RUN_PAGES_DEFAULT 32
 
 /* One engine per recently run address space (root, ASID), as a TLB tags its entries with the ASID:
  * switching VSpace switches engines, so each keeps its pages and translated code; TLB invalidation
@@ -133,6 +138,7 @@ static struct {
         clock; /* virtual time in instructions: user instructions + entry_cost per kernel entry */
     uint64_t next_tick;
     uint64_t entry_cost;
+    unsigned run_pages;    /* pages one refill maps at most */
     unsigned entry_jitter; /* percent of entry_cost each entry's cost varies by, either way */
     uint64_t jitter_state; /* the generator behind it: fixed seed, so runs stay deterministic */
     FILE *trace;
@@ -142,6 +148,7 @@ static struct {
          .next_tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
          .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT,
          .entry_jitter = HOSTSIM_EMU_ENTRY_JITTER_DEFAULT,
+         .run_pages = RUN_PAGES_DEFAULT,
          .jitter_state = 1};
 
 void hostsim_emu_set_tick(uint64_t n)
@@ -153,6 +160,8 @@ void hostsim_emu_set_tick(uint64_t n)
 void hostsim_emu_set_entry_cost(uint64_t n) { emu.entry_cost = n; }
 
 void hostsim_emu_set_entry_jitter(unsigned percent) { emu.entry_jitter = percent; }
+
+void hostsim_emu_set_refill_run(unsigned pages) { emu.run_pages = pages != 0 ? pages : 1; }
 
 /* One kernel entry's cost on the virtual clock: entry_cost, varied by up to entry_jitter percent
  * either way by a fixed-seed generator (xorshift64), uniform, so its mean is entry_cost. A flat
@@ -194,9 +203,9 @@ static void page_drop(struct engine *g, size_t i)
 {
     struct mapped_page *p = &g->pages[i];
     if (p->exec) {
-        uc_ctl_remove_cache(g->uc, p->vaddr, p->vaddr + PAGE_BYTES);
+        uc_ctl_remove_cache(g->uc, p->vaddr, p->vaddr + p->size);
     }
-    uc_err e = uc_mem_unmap(g->uc, p->vaddr, PAGE_BYTES);
+    uc_err e = uc_mem_unmap(g->uc, p->vaddr, p->size);
     if (e != UC_ERR_OK) {
         fatal("unmap a user page", e);
     }
@@ -231,7 +240,8 @@ void emu_invalidate_va(word_t asid, word_t vaddr)
             continue;
         }
         for (size_t i = 0; i < g->n_pages;) {
-            if (vaddr - g->pages[i].block_base < g->pages[i].block_size) {
+            if (vaddr - g->pages[i].block_base < g->pages[i].block_size ||
+                vaddr - g->pages[i].vaddr < g->pages[i].size) {
                 page_drop(g, i);
             } else {
                 i++;
@@ -266,20 +276,53 @@ static bool page_slot(void)
     return true;
 }
 
-/* Map the simulated RAM page the walk found at page, with its rights. */
+/* Does the engine have a page at va? */
+static bool engine_has(const struct engine *g, word_t va)
+{
+    for (size_t i = 0; i < g->n_pages; i++) {
+        if (va - g->pages[i].vaddr < g->pages[i].size) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* May the page at va join the run of the page at va0 (walk w0)? The same rights, RAM at the
+ * matching physical address, and not in the engine yet. */
+static bool run_extends(word_t va, word_t va0, const struct walk *w0)
+{
+    struct walk w;
+    shadow_walk(emu.e->root, va, &w);
+    return w.mapped && w.rights == w0->rights && w.xn == w0->xn &&
+           w.page_pa == w0->page_pa + (va - va0) && hostsim_is_ram(w.page_pa, PAGE_BYTES) &&
+           !engine_has(emu.e, va);
+}
+
+/* Map the simulated RAM page the walk found at page, with its rights, together with the
+ * neighbouring pages that continue it (emu.run_pages at most). */
 static bool page_map(word_t page, const struct walk *w)
 {
     if (!page_slot()) {
         return false;
     }
+    word_t first = page, last = page;
+    while (first > 0 && (last - first) / PAGE_BYTES + 1 < emu.run_pages / 2 &&
+           run_extends(first - PAGE_BYTES, page, w)) {
+        first -= PAGE_BYTES;
+    }
+    while ((last - first) / PAGE_BYTES + 1 < emu.run_pages && last + PAGE_BYTES != 0 &&
+           run_extends(last + PAGE_BYTES, page, w)) {
+        last += PAGE_BYTES;
+    }
+    word_t size = last - first + PAGE_BYTES;
     uint32_t prot = UC_PROT_READ | (w->rights == VM_READ_WRITE ? UC_PROT_WRITE : 0) |
                     (w->xn ? 0 : UC_PROT_EXEC);
-    uc_err e = uc_mem_map_ptr(emu.e->uc, page, PAGE_BYTES, prot, hal_ptov(w->page_pa));
+    uc_err e = uc_mem_map_ptr(emu.e->uc, first, size, prot, hal_ptov(w->page_pa - (page - first)));
     if (e != UC_ERR_OK) {
         fatal("map a user page", e);
     }
     emu.e->pages[emu.e->n_pages++] =
-        (struct mapped_page){page, w->block_base, w->block_size, !w->xn};
+        (struct mapped_page){first, size, w->block_base, w->block_size, !w->xn};
     emu.stats.refills++;
     return true;
 }
@@ -308,7 +351,7 @@ static bool device_map(word_t page, const struct walk *w)
         fatal("map a device page", e);
     }
     emu.e->pages[emu.e->n_pages++] =
-        (struct mapped_page){page, w->block_base, w->block_size, false};
+        (struct mapped_page){page, PAGE_BYTES, w->block_base, w->block_size, false};
     emu.stats.refills++;
     return true;
 }

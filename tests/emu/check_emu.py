@@ -84,10 +84,17 @@ def main():
        'mrs ctr_el0 and dc civac at EL0 work (SCTLR_EL1.UCT and UCI set as on the aarch64 port)', out)
 
     # More pages than an engine holds (Unicorn's limit): evicted and refilled, nothing lost.
-    status, out = sim('--elf', probes[12])
+    status, out = sim('--elf', probes[12], '--refill-run', '1')
     m = re.search(r'(\d+) page refills, (\d+) page-map flushes', out)
     ok(status == 0 and 'probe: pages intact' in out and m and int(m.group(1)) >= 4096 and int(m.group(2)) >= 8,
-       '4096 accesses to 2048 pages: the engine drops its pages when full, refills them, nothing is lost', out)
+       '--refill-run 1, 2048 pages written and read: the engine drops its pages when full, refills them, nothing '
+       'is lost', out)
+    status, out = sim('--elf', probes[12])
+    m = re.search(r'(\d+) page refills, (\d+) page-map flushes', out)
+    ok(status == 0 and 'probe: pages intact' in out and m and 2048 // 32 <= int(m.group(1)) <= 2048 // 32 + 16 and
+       int(m.group(2)) == 0, 'by default a refill maps up to 32 contiguous pages: about 64 refills for 2048 pages', out)
+    status, out = sim('--elf', minimal, '--refill-run', '0')
+    ok(status == 2 and '--refill-run wants a number of pages' in out, '--refill-run 0: status 2', out)
 
     # Preemption: registers, NZCV and TPIDR_EL0 survive hundreds of timer interrupts.
     status, out = sim('--elf', probes[7], '--tick', '97')

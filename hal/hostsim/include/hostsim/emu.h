@@ -37,6 +37,11 @@ void hostsim_emu_set_entry_cost(uint64_t n);
 #define HOSTSIM_EMU_ENTRY_JITTER_DEFAULT 50u
 void hostsim_emu_set_entry_jitter(unsigned percent);
 
+/* Pages one refill maps into the emulator at most (default 32): the page an access missed and the
+ * neighbours that continue it (virtually and physically contiguous RAM, the same rights), one
+ * region for the engine instead of many. 1: page by page (tests, benchmarks). */
+void hostsim_emu_set_refill_run(unsigned pages);
+
 /* Print every kernel entry of an emulated thread (kind, thread, PC, and the syscall number, fault
  * address or ESR) to out; NULL: off. */
 void hostsim_emu_trace(FILE *out);
