@@ -27,10 +27,9 @@
 #define PROBE_SPIN 9 /* a fixed instruction count, then suspend: the timer's determinism */
 #define PROBE_WFI 10 /* WFI at EL0 traps (the aarch64 port clears SCTLR_EL1.nTWI): EC 0x01 */
 #define PROBE_EL0_SYSREGS 11 /* CTR_EL0 and DC CIVAC are EL0's (SCTLR_EL1.UCT, UCI set) */
-#define PROBE_MANY_PAGES                                                     \
-    12 /* 2048 pages of the image written and read back: more than an engine \
-        * holds at once (emu_el0.c's ENGINE_PAGE_LIMIT) */
-#define MANY_PAGES 2048
+/* 768 pages of the image written and read back: more than an engine holds page by page. */
+#define PROBE_MANY_PAGES 12
+#define MANY_PAGES 768
 
 static unsigned long syscall4(long number, unsigned long x0, unsigned long x1, unsigned long x2,
                               unsigned long x3)
