@@ -60,7 +60,8 @@ static void usage(FILE *out)
         out,
         "usage: kaal-sim [--dtb FILE] [--trace] [--help]\n"
         "       kaal-sim --elf ROOT_TASK.elf | --image LOADER_IMAGE.elf [--dtb FILE] [--mem SIZE]\n"
-        "                [--tick N] [--entry-cost N] [--trace]\n"
+        "                [--tick N] [--entry-cost N] [--entry-jitter PERCENT] [--gdb PORT] "
+        "[--trace]\n"
         "       kaal-sim --replay FILE\n"
         "\n"
         "Boot the KaaL kernel inside this process (the hostsim port) from a device tree and run "
@@ -78,6 +79,12 @@ static void usage(FILE *out)
         "  --tick N     timer tick every N emulated instructions (default: QEMU -icount\n"
         "               shift=0's rate; 0: no timer)\n"
         "  --entry-cost N  virtual-clock instructions each kernel entry costs (default %u)\n"
+        "  --entry-jitter PERCENT  each entry's cost varies by up to this much either way, by a\n"
+        "               fixed-seed sequence, so runs stay identical (default %u; 0: flat)\n"
+        "  --refill-run N  pages one emulator refill maps at most (default 32; 1: one)\n"
+        "  --gdb PORT   wait for gdb (gdb-multiarch: target remote :PORT; 0: any free port,\n"
+        "               printed) and let it debug the AArch64 program from its first\n"
+        "               instruction: registers, memory, breakpoints, step, continue\n"
         "  --replay FILE  run one fuzzer input (docs/fuzzing.md) on a fresh kernel and print it\n"
         "               as a trace; exit 1 if the kernel halted or an invariant failed\n"
         "  --help       show this help\n"
@@ -85,7 +92,7 @@ static void usage(FILE *out)
         "Exit status: 0 the root task ran and its checks passed; 1 a root task check failed;\n"
         "2 usage error; 3 boot failed; 4 the kernel halted or the root thread stopped.\n"
         "With --elf or --image: 0 the machine stopped by itself (no thread can run again).\n",
-        DEFAULT_DTB, HOSTSIM_EMU_ENTRY_COST_DEFAULT);
+        DEFAULT_DTB, HOSTSIM_EMU_ENTRY_COST_DEFAULT, HOSTSIM_EMU_ENTRY_JITTER_DEFAULT);
 }
 
 /* --replay: one fuzzer input, traced to stdout. */
@@ -128,7 +135,7 @@ static uint64_t parse_size(const char *s)
 int main(int argc, char **argv)
 {
     const char *dtb_path = DEFAULT_DTB;
-    struct run_elf_options elf = {0};
+    struct run_elf_options elf = {.gdb_port = -1};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -148,19 +155,51 @@ int main(int argc, char **argv)
                         argv[i]);
                 return EXIT_USAGE;
             }
-        } else if ((strcmp(argv[i], "--tick") == 0 || strcmp(argv[i], "--entry-cost") == 0) &&
+        } else if ((strcmp(argv[i], "--tick") == 0 || strcmp(argv[i], "--entry-cost") == 0 ||
+                    strcmp(argv[i], "--entry-jitter") == 0) &&
                    i + 1 < argc) {
-            bool tick = strcmp(argv[i], "--tick") == 0;
+            const char *opt = argv[i];
+            bool jitter = strcmp(opt, "--entry-jitter") == 0;
             char *end;
             errno = 0;
             uint64_t n = strtoull(argv[++i], &end, 0);
-            if (*end != '\0' || end == argv[i] || errno != 0 || argv[i][0] == '-') {
-                fprintf(stderr, "kaal-sim: %s wants a number of instructions, not '%s'\n",
-                        argv[i - 1], argv[i]);
+            if (*end != '\0' || end == argv[i] || errno != 0 || argv[i][0] == '-' ||
+                (jitter && n > 100)) {
+                fprintf(stderr, "kaal-sim: %s wants %s, not '%s'\n", opt,
+                        jitter ? "a percentage from 0 to 100" : "a number of instructions",
+                        argv[i]);
                 return EXIT_USAGE;
             }
-            *(tick ? &elf.tick : &elf.entry_cost) = n;
-            *(tick ? &elf.tick_set : &elf.entry_cost_set) = true;
+            if (jitter) {
+                elf.entry_jitter = (unsigned)n;
+                elf.entry_jitter_set = true;
+            } else {
+                bool tick = strcmp(opt, "--tick") == 0;
+                *(tick ? &elf.tick : &elf.entry_cost) = n;
+                *(tick ? &elf.tick_set : &elf.entry_cost_set) = true;
+            }
+        } else if (strcmp(argv[i], "--refill-run") == 0 && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(argv[++i], &end, 10);
+            if (*end != '\0' || end == argv[i] || errno != 0 || n < 1 || n > 512) {
+                fprintf(stderr,
+                        "kaal-sim: --refill-run wants a number of pages from 1 to 512, "
+                        "not '%s'\n",
+                        argv[i]);
+                return EXIT_USAGE;
+            }
+            elf.refill_run = (unsigned)n;
+        } else if (strcmp(argv[i], "--gdb") == 0 && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            long port = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || end == argv[i] || errno != 0 || port < 0 || port > 65535) {
+                fprintf(stderr, "kaal-sim: --gdb wants a TCP port from 0 to 65535, not '%s'\n",
+                        argv[i]);
+                return EXIT_USAGE;
+            }
+            elf.gdb_port = (int)port;
         } else if (strcmp(argv[i], "--replay") == 0 && i + 1 < argc) {
             return replay(argv[i + 1]);
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
@@ -201,8 +240,12 @@ int main(int argc, char **argv)
         return EXIT_BOOT;
     }
 
-    if ((elf.mem != 0 || elf.tick_set || elf.entry_cost_set) && elf.path == NULL) {
-        fprintf(stderr, "kaal-sim: --mem, --tick and --entry-cost need --elf or --image\n");
+    if ((elf.mem != 0 || elf.tick_set || elf.entry_cost_set || elf.entry_jitter_set ||
+         elf.gdb_port >= 0 || elf.refill_run != 0) &&
+        elf.path == NULL) {
+        fprintf(stderr,
+                "kaal-sim: --mem, --tick, --entry-cost, --entry-jitter, --refill-run and --gdb "
+                "need --elf or --image\n");
         free(dtb);
         return EXIT_USAGE;
     }

@@ -165,24 +165,49 @@ int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dt
     if (o->entry_cost_set) {
         hostsim_emu_set_entry_cost(o->entry_cost);
     }
+    if (o->refill_run != 0) {
+        hostsim_emu_set_refill_run(o->refill_run);
+    }
+    if (o->entry_jitter_set) {
+        hostsim_emu_set_entry_jitter(o->entry_jitter);
+    }
     hostsim_emu_trace(o->trace ? stderr : NULL);
+    if (o->gdb_port >= 0) {
+        int port;
+        if (hostsim_emu_gdb_listen(o->gdb_port, &port, &error) != 0) {
+            fprintf(stderr, "kaal-sim: --gdb: cannot listen on port %d: %s\n", o->gdb_port, error);
+            hostsim_shutdown();
+            return RUN_ELF_USAGE;
+        }
+        fprintf(stderr,
+                "kaal-sim: gdb: waiting on 127.0.0.1:%d (gdb-multiarch: target remote :%d)\n", port,
+                port);
+        if (hostsim_emu_gdb_accept(&error) != 0) {
+            fprintf(stderr, "kaal-sim: --gdb: %s\n", error);
+            hostsim_shutdown();
+            return RUN_ELF_USAGE;
+        }
+    }
     enum hostsim_run_status st = hostsim_run();
     /* Everything waits (for the UART, say): feed it what arrives on stdin and go on. */
     while (st == HOSTSIM_RUN_DEADLOCK && hostsim_pl011_wait_input(-1) > 0) {
         st = hostsim_run();
     }
     bool panicked = hostsim_panicked();
+    hostsim_emu_gdb_exited(st == HOSTSIM_RUN_HALTED ? RUN_ELF_KERNEL : 0);
     struct hostsim_emu_stats s;
     hostsim_emu_stats(&s);
     hostsim_shutdown();
     fprintf(stderr,
             "kaal-sim: %llu AArch64 instructions, %llu kernel entries (%llu system calls, %llu VM "
             "faults, "
-            "%llu user exceptions, %llu timer ticks), virtual clock %llu\n",
+            "%llu user exceptions, %llu timer ticks), virtual clock %llu, %llu page refills, %llu "
+            "page-map flushes\n",
             (unsigned long long)s.instructions, (unsigned long long)s.entries,
             (unsigned long long)s.syscalls, (unsigned long long)s.vm_faults,
             (unsigned long long)s.user_exceptions, (unsigned long long)s.ticks,
-            (unsigned long long)s.clock);
+            (unsigned long long)s.clock, (unsigned long long)s.refills,
+            (unsigned long long)s.flushes);
     switch (st) {
     case HOSTSIM_RUN_DONE:
     case HOSTSIM_RUN_DEADLOCK:

@@ -19,7 +19,11 @@ struct run_elf_options {
     uint64_t tick; /* instructions per timer tick */
     bool entry_cost_set;
     uint64_t entry_cost; /* virtual-clock instructions per kernel entry */
-    bool trace;          /* print every kernel entry with the user PC */
+    unsigned refill_run; /* pages per refill, 0: the default */
+    bool entry_jitter_set;
+    unsigned entry_jitter; /* percent the entry cost varies by */
+    int gdb_port;          /* --gdb: serve gdb's remote protocol on this port (0: any), -1: no */
+    bool trace;            /* print every kernel entry with the user PC */
 };
 
 int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dtb_size);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <hostsim/emu.h>
 #include <hostsim/hostsim.h>
 #include <kaal/abi/abi.h>
 #include <kaal/gen_config.h>
@@ -873,7 +874,6 @@ static void op_map(struct in *in)
     }
 }
 
-#ifdef KFUZZ_HAVE_IRQ_INJECTION
 static void entries_between(void (*fn)(unsigned), unsigned arg, const char *what)
 {
     if (fz.cfg.trace) {
@@ -883,14 +883,12 @@ static void entries_between(void (*fn)(unsigned), unsigned arg, const char *what
     fz.res->entries++;
     oracle(HOSTSIM_OK, what);
 }
-#endif
 
 static void op_fault(struct in *in)
 {
     uint8_t k = in_u8(in);
     uint64_t addr = choose_value(in, A_VADDR, NULL);
     uint64_t esr = choose_value(in, A_WORD, NULL);
-#ifdef KFUZZ_HAVE_FAULT_INJECTION
     if (current_tcb() == NULL) {
         return;
     }
@@ -906,11 +904,118 @@ static void op_fault(struct in *in)
         fprintf(fz.cfg.trace, "    -> %s\n", kfuzz_status_name(st));
     }
     oracle(st, names[k % 3]);
-#else
-    (void)k;
-    (void)addr;
-    (void)esr;
-#endif
+}
+
+/* AArch64 mode: instructions a sequence draws from (a byte picks one; KFUZZ_RAW: four raw bytes),
+ * chosen for what they make the kernel see: system calls with the numbers the ABI has, loads and
+ * stores (aborts), flags, TLS registers, privileged and undefined instructions, the FP trap, WFI,
+ * loops (preempted by the budget's tick). */
+static const uint32_t aarch64_insns[KFUZZ_N_INSNS] = {
+    [KFUZZ_INSN_SVC] = 0xd4000001,           /* svc #0 */
+    [KFUZZ_INSN_BRK] = 0xd4200000,           /* brk #0 */
+    [KFUZZ_INSN_UDF] = 0x00000000,           /* udf #0 */
+    [KFUZZ_INSN_NOP] = 0xd503201f,           /* nop */
+    [KFUZZ_INSN_WFI] = 0xd503207f,           /* wfi */
+    [KFUZZ_INSN_LDR_X0_X1] = 0xf9400020,     /* ldr x0, [x1] */
+    [KFUZZ_INSN_STR_X0_X1] = 0xf9000020,     /* str x0, [x1] */
+    [KFUZZ_INSN_LDR_X2_SP] = 0xf94003e2,     /* ldr x2, [sp] */
+    [KFUZZ_INSN_PUSH_X2] = 0xf81f0fe2,       /* str x2, [sp, #-16]! */
+    [KFUZZ_INSN_ADD_X0_1] = 0x91000400,      /* add x0, x0, #1 */
+    [KFUZZ_INSN_SUBS_X0_1] = 0xf1000400,     /* subs x0, x0, #1 */
+    [KFUZZ_INSN_CMP_X0_X1] = 0xeb01001f,     /* cmp x0, x1 */
+    [KFUZZ_INSN_X7_CALL] = 0x92800007,       /* mov x7, #-1 */
+    [KFUZZ_INSN_X7_SEND] = 0x92800047,       /* mov x7, #-3 */
+    [KFUZZ_INSN_X7_RECV] = 0x92800087,       /* mov x7, #-5 */
+    [KFUZZ_INSN_X7_YIELD] = 0x928000c7,      /* mov x7, #-7 */
+    [KFUZZ_INSN_X7_NBRECV] = 0x928000e7,     /* mov x7, #-8 */
+    [KFUZZ_INSN_MSR_TPIDR] = 0xd51bd040,     /* msr tpidr_el0, x0 */
+    [KFUZZ_INSN_MRS_TPIDRRO] = 0xd53bd060,   /* mrs x0, tpidrro_el0 */
+    [KFUZZ_INSN_MSR_TPIDRRO] = 0xd51bd060,   /* msr tpidrro_el0, x0 (undefined at EL0) */
+    [KFUZZ_INSN_FMOV_D0_X0] = 0x9e670000,    /* fmov d0, x0 (traps if fpuDisabled) */
+    [KFUZZ_INSN_MRS_CTR] = 0xd53b0020,       /* mrs x0, ctr_el0 */
+    [KFUZZ_INSN_MSR_SCTLR_EL1] = 0xd5181000, /* msr sctlr_el1, x0 (undefined at EL0) */
+    [KFUZZ_INSN_ERET] = 0xd69f03e0,          /* eret (undefined at EL0) */
+    [KFUZZ_INSN_LOOP] = 0x14000000,          /* b . */
+    [KFUZZ_INSN_BNE_BACK] = 0x54ffffe1,      /* b.ne .-4 */
+    [KFUZZ_INSN_BLR_X1] = 0xd63f0020,        /* blr x1 */
+    [KFUZZ_INSN_RET] = 0xd65f03c0,           /* ret */
+    [KFUZZ_INSN_LDXR_X0_X1] = 0xc85f7c20,    /* ldxr x0, [x1] */
+    [KFUZZ_INSN_HVC] = 0xd4000002,           /* hvc #0 */
+};
+#define AARCH64_MAX_WORDS 8
+#define AARCH64_CODE_PAGE 0x40f000ull /* the root's user image's last page (RW, executable) */
+
+/* The current thread runs a short AArch64 sequence from the input, with registers and flags from
+ * the input, until it enters the kernel (or a budget of instructions ends in the timer's tick). */
+static void op_aarch64(struct in *in)
+{
+    uint8_t h = in_u8(in);
+    unsigned n = 1 + h % AARCH64_MAX_WORDS;
+    uint32_t words[AARCH64_MAX_WORDS];
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t b = in_u8(in);
+        if (b == KFUZZ_RAW) {
+            words[i] = (uint32_t)in_u8(in) | (uint32_t)in_u8(in) << 8 | (uint32_t)in_u8(in) << 16 |
+                       (uint32_t)in_u8(in) << 24;
+        } else {
+            words[i] = aarch64_insns[b % KFUZZ_N_INSNS];
+        }
+    }
+    uint64_t regs[8];
+    for (int i = 0; i < 7; i++) {
+        uint8_t b = in_u8(in);
+        regs[i] = b == KFUZZ_RAW ? in_u64(in)
+                  : b < 0x80 && pool.valid && pool.n_full
+                      ? view_cptr(&pool.root, pool.full[b % pool.n_full])
+                      : b;
+    }
+    uint8_t k = in_u8(in);
+    regs[7] = k == KFUZZ_RAW ? in_u64(in) : (uint64_t) - (int64_t)(1 + k % 16);
+    if ((int64_t)regs[7] == seL4_SysDebugHalt) {
+        regs[7] = (uint64_t)seL4_SysDebugSnapshot;
+    }
+    uint8_t flags = in_u8(in);
+    uint8_t place = in_u8(in);
+    uint64_t pc = place == KFUZZ_RAW ? in_u64(in) : AARCH64_CODE_PAGE + 4u * (place % 64);
+    uint64_t budget = 1 + in_u8(in) % 32;
+    struct tcb *t = current_tcb();
+    if (t == NULL) {
+        return;
+    }
+    bool placed = hostsim_emu_place_code(pc, words, n) == 0;
+    for (int i = 0; i < 8; i++) {
+        hal_reg_set(&t->arch, REG_X0 + i, regs[i]);
+    }
+    hal_reg_set(&t->arch, REG_NEXT_IP, pc);
+    hal_reg_set(&t->arch, REG_SP, AARCH64_CODE_PAGE);
+    hal_reg_set(&t->arch, REG_SPSR,
+                (hal_reg_get(&t->arch, REG_SPSR) & ~0xf0000000ull) | (uint64_t)(flags & 0xf) << 28);
+    if (fz.cfg.trace) {
+        fprintf(fz.cfg.trace, "#%u aarch64 thread=%#" PRIx64 " pc=%#" PRIx64 "%s budget=%" PRIu64,
+                fz.op_index, hostsim_current_thread(), pc, placed ? "" : " (not placed)", budget);
+        for (unsigned i = 0; i < n; i++) {
+            fprintf(fz.cfg.trace, " %08x", words[i]);
+        }
+        fprintf(fz.cfg.trace, " x0-x7=");
+        for (int i = 0; i < 8; i++) {
+            fprintf(fz.cfg.trace, "%s%#" PRIx64, i ? "," : "", regs[i]);
+        }
+        fprintf(fz.cfg.trace, " nzcv=%x\n", flags & 0xf);
+    }
+    struct hostsim_emu_step step;
+    enum hostsim_status st = hostsim_emu_step_current(budget, &step);
+    fz.res->entries++;
+    if (step.kind == HOSTSIM_EMU_SYSCALL) {
+        fz.res->syscalls++;
+    }
+    if (fz.cfg.trace) {
+        static const char *kinds[] = {"none", "svc", "vm fault", "user exception", "tick"};
+        fprintf(fz.cfg.trace,
+                "    -> %s at %#" PRIx64 " (%#" PRIx64 ", esr %#" PRIx64 "), %s, x0=%#" PRIx64 "\n",
+                kinds[step.kind <= HOSTSIM_EMU_INTERRUPT ? step.kind : 0], step.pc, step.detail,
+                step.esr, kfuzz_status_name(st), hal_reg_get(&t->arch, REG_X0));
+    }
+    oracle(st, "aarch64 code");
 }
 
 static void op_debug(struct in *in)
@@ -993,20 +1098,16 @@ static void run_program(const uint8_t *data, size_t size)
             op_thread(&in);
         } else if (k < KFUZZ_OP_IRQ) {
             uint8_t n = in_u8(&in);
-#ifdef KFUZZ_HAVE_IRQ_INJECTION
             entries_between(hostsim_tick, 1 + n % 4, "tick");
-#else
-            (void)n;
-#endif
         } else if (k < KFUZZ_OP_FAULT) {
             uint8_t line = in_u8(&in);
-#ifdef KFUZZ_HAVE_IRQ_INJECTION
             entries_between(hostsim_raise_irq, line % 48, "irq");
-#else
-            (void)line;
-#endif
         } else if (k < KFUZZ_OP_PREEMPT) {
-            op_fault(&in);
+            if (fz.cfg.aarch64) {
+                op_aarch64(&in); /* real code delivers the faults */
+            } else {
+                op_fault(&in);
+            }
         } else if (k < KFUZZ_OP_DEBUG) {
             unsigned n = in_u8(&in) % 5;
             hostsim_set_preempt_interval(n);
@@ -1144,6 +1245,13 @@ int kfuzz_init(const struct kfuzz_config *config, const char **error)
 #ifndef CONFIG_KERNEL_INVARIANTS
     fz.cfg.check = KFUZZ_CHECK_NONE;
 #endif
+    const char *aarch64 = getenv("KFUZZ_AARCH64");
+    if (aarch64 != NULL && strcmp(aarch64, "1") == 0) {
+        fz.cfg.aarch64 = true;
+    }
+    if (fz.cfg.aarch64) {
+        hostsim_emu_set_tick(0); /* only an operation's budget ends in a tick: replayable */
+    }
     const char *snapshot = getenv("KFUZZ_SNAPSHOT");
     if (snapshot != NULL && strcmp(snapshot, "0") == 0) {
         fz.cfg.fresh_boot = true;

@@ -36,6 +36,10 @@ struct kfuzz_config {
     FILE *trace;      /* when not NULL, every operation and its result is printed here */
     bool abort_on_finding; /* abort() after reporting a finding (the engines' crash signal) */
     bool fresh_boot;       /* boot for every input (default: boot once, restore a snapshot) */
+    /* AArch64 mode (also $KFUZZ_AARCH64=1): the fault operation runs a short AArch64 instruction
+     * sequence as the current thread on the emulated EL0 instead of injecting a fault, so faults,
+     * exceptions, flags and registers reach the kernel as real code delivers them. */
+    bool aarch64;
 };
 
 /* The check the engines use: $KFUZZ_CHECK = full (after every entry), end, none, or unset /

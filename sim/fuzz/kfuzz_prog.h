@@ -13,11 +13,51 @@
 #define KFUZZ_OP_THREAD 180  /* [180, 192): retype a TCB, configure, set priority, resume */
 #define KFUZZ_OP_TICK 192    /* [192, 204): timer ticks */
 #define KFUZZ_OP_IRQ 204     /* [204, 214): raise an interrupt line */
-#define KFUZZ_OP_FAULT 214   /* [214, 222): the current thread faults */
+#define KFUZZ_OP_FAULT 214   /* [214, 222): the current thread faults (AArch64 mode: runs code) */
 #define KFUZZ_OP_PREEMPT 222 /* [222, 226): force preemption of long operations every n checks */
 #define KFUZZ_OP_DEBUG 226   /* [226, 236): debug system calls (not DebugHalt) */
 #define KFUZZ_OP_RAW 236     /* [236, 244): a system call with raw registers */
 #define KFUZZ_OP_MAP 244     /* [244, 256): map three page tables and a frame at one address */
+
+/* AArch64 mode's code operation (KFUZZ_OP_FAULT's range with kfuzz_config.aarch64): a byte h
+ * (1 + h % 8 instructions), one byte per instruction (an insn choice below, or KFUZZ_RAW and four
+ * bytes of a raw word), x0-x6 (one byte each: < 0x80 a full slot's cptr, KFUZZ_RAW 8 bytes, else
+ * the byte), x7 (k: -(1 + k % 16), KFUZZ_RAW: 8 bytes), NZCV (low 4 bits), where (p: the root
+ * image's last page + 4 * (p % 64); KFUZZ_RAW: an 8-byte address) and the budget (1 + b % 32
+ * instructions before the timer's tick). */
+enum kfuzz_insn {
+    KFUZZ_INSN_SVC,
+    KFUZZ_INSN_BRK,
+    KFUZZ_INSN_UDF,
+    KFUZZ_INSN_NOP,
+    KFUZZ_INSN_WFI,
+    KFUZZ_INSN_LDR_X0_X1,
+    KFUZZ_INSN_STR_X0_X1,
+    KFUZZ_INSN_LDR_X2_SP,
+    KFUZZ_INSN_PUSH_X2,
+    KFUZZ_INSN_ADD_X0_1,
+    KFUZZ_INSN_SUBS_X0_1,
+    KFUZZ_INSN_CMP_X0_X1,
+    KFUZZ_INSN_X7_CALL,
+    KFUZZ_INSN_X7_SEND,
+    KFUZZ_INSN_X7_RECV,
+    KFUZZ_INSN_X7_YIELD,
+    KFUZZ_INSN_X7_NBRECV,
+    KFUZZ_INSN_MSR_TPIDR,
+    KFUZZ_INSN_MRS_TPIDRRO,
+    KFUZZ_INSN_MSR_TPIDRRO,
+    KFUZZ_INSN_FMOV_D0_X0,
+    KFUZZ_INSN_MRS_CTR,
+    KFUZZ_INSN_MSR_SCTLR_EL1,
+    KFUZZ_INSN_ERET,
+    KFUZZ_INSN_LOOP,
+    KFUZZ_INSN_BNE_BACK,
+    KFUZZ_INSN_BLR_X1,
+    KFUZZ_INSN_RET,
+    KFUZZ_INSN_LDXR_X0_X1,
+    KFUZZ_INSN_HVC,
+    KFUZZ_N_INSNS
+};
 
 /* A capability choice byte: c < 0x80 the c-th cap of the wanted kind counting from the lowest
  * slot, [0x80, 0xe0) the (c - 0x80)-th counting from the highest (0x80: the newest); 0xe0..0xef the

@@ -186,6 +186,83 @@ static int big_seeds(const char *dir)
     return bad;
 }
 
+/* AArch64 mode's code operation (kfuzz_prog.h): the instructions (kfuzz_insn choices), x0 and x1
+ * bytes (x2-x6 0x80), the x7 choice k, NZCV, the offset p in the code page, the budget b. */
+static void code(struct kfuzz_enc *e, int n, const uint8_t *insns, int x0, int x1, int k, int nzcv,
+                 int p, int budget)
+{
+    b(e, 2, KFUZZ_OP_FAULT, n - 1);
+    for (int i = 0; i < n; i++) {
+        kfuzz_enc_byte(e, insns[i]);
+    }
+    b(e, 11, x0, x1, 0x80, 0x80, 0x80, 0x80, 0x80, k, nzcv, p, budget - 1);
+}
+#define CODE(e, x0, x1, k, nzcv, p, budget, ...) \
+    code(e, sizeof((uint8_t[]){__VA_ARGS__}), (uint8_t[]){__VA_ARGS__}, x0, x1, k, nzcv, p, budget)
+#define X7_DEBUG_PUT_CHAR 8 /* k: x7 = -(1 + k) = -9 */
+
+/* The AArch64 mode's seeds (tests/fuzz/corpus-aarch64): the root and a thread with a fault
+ * endpoint run code that makes system calls, loops until the budget's tick, writes TLS and flags,
+ * and faults every way a user program can. */
+static int aarch64_seeds(const char *dir)
+{
+    struct kfuzz_enc e;
+    int bad = 0;
+
+    /* System calls from code: Yield, DebugPutChar, NBRecv on a notification, then one on a cap
+     * that is no notification (a cap fault, the root has no handler: it stops). */
+    memset(&e, 0, sizeof(e));
+    CODE(&e, 0x80, 0x80, 0, 0, 0, 8, KFUZZ_INSN_X7_YIELD, KFUZZ_INSN_SVC);
+    CODE(&e, 0xc1, 0x80, X7_DEBUG_PUT_CHAR, 0, 8, 4, KFUZZ_INSN_NOP, KFUZZ_INSN_SVC);
+    object(&e, OBJ_NTFN, 0);
+    ipc(&e, KFUZZ_IPC_SEND + 8, NEWEST);
+    kfuzz_enc_byte(&e, 0);
+    CODE(&e, 0x7f, 0x80, 0, 0, 16, 8, KFUZZ_INSN_X7_NBRECV, KFUZZ_INSN_SVC);
+    CODE(&e, 0x00, 0x80, 0, 0, 24, 8, KFUZZ_INSN_X7_NBRECV, KFUZZ_INSN_SVC);
+    bad |= write_seed(dir, "a64-syscalls", &e);
+
+    /* Loops preempted by the budget's tick at an exact instruction, flags set by subs. */
+    memset(&e, 0, sizeof(e));
+    for (int i = 0; i < 3; i++) {
+        CODE(&e, 0xf0, 0x80, 0, 0, 4 * i, 32, KFUZZ_INSN_SUBS_X0_1, KFUZZ_INSN_BNE_BACK);
+    }
+    CODE(&e, 0x80, 0x80, 0, 0xf, 40, 5, KFUZZ_INSN_LOOP);
+    b(&e, 2, KFUZZ_OP_TICK, 3);
+    CODE(&e, 0x80, 0x80, 0, 0, 48, 32, KFUZZ_INSN_NOP, KFUZZ_INSN_NOP, KFUZZ_INSN_X7_YIELD,
+         KFUZZ_INSN_SVC);
+    bad |= write_seed(dir, "a64-preempt", &e);
+
+    /* TLS and flags written by code, then read by the kernel (TCB_ReadRegisters of the root). */
+    memset(&e, 0, sizeof(e));
+    CODE(&e, 0xa5, 0x80, 0, 0x9, 0, 16, KFUZZ_INSN_MSR_TPIDR, KFUZZ_INSN_MRS_TPIDRRO,
+         KFUZZ_INSN_CMP_X0_X1, KFUZZ_INSN_MRS_CTR, KFUZZ_INSN_PUSH_X2, KFUZZ_INSN_LDR_X2_SP,
+         KFUZZ_INSN_X7_YIELD, KFUZZ_INSN_SVC);
+    invoke(&e, TCBReadRegisters, 3, 0, 0, 36);
+    bad |= write_seed(dir, "a64-tls-flags", &e);
+
+    /* A thread with a fault endpoint faults every way code can; the root receives each fault and
+     * replies (the thread resumes where the kernel says); last the thread is preempted in a loop.
+     */
+    memset(&e, 0, sizeof(e));
+    object(&e, OBJ_EP, 0);
+    thread(&e, 254, 0x40);
+    static const uint8_t faults[] = {
+        KFUZZ_INSN_UDF,    KFUZZ_INSN_LDR_X0_X1,   KFUZZ_INSN_STR_X0_X1,    KFUZZ_INSN_BRK,
+        KFUZZ_INSN_WFI,    KFUZZ_INSN_MSR_TPIDRRO, KFUZZ_INSN_ERET,         KFUZZ_INSN_HVC,
+        KFUZZ_INSN_BLR_X1, KFUZZ_INSN_LDXR_X0_X1,  KFUZZ_INSN_MSR_SCTLR_EL1};
+    for (unsigned i = 0; i < sizeof(faults); i++) {
+        ipc(&e, KFUZZ_IPC_RECV, 0); /* the root (priority 255) waits: the thread runs */
+        kfuzz_enc_byte(&e, 0);
+        CODE(&e, 0x80, 0x90 + (int)i, 0, 0, 4 * (int)i, 8, KFUZZ_INSN_NOP, faults[i]);
+        b(&e, 3, KFUZZ_OP_IPC, KFUZZ_IPC_REPLY, 0);
+    }
+    ipc(&e, KFUZZ_IPC_RECV, 0);
+    kfuzz_enc_byte(&e, 0);
+    CODE(&e, 0x80, 0x80, 0, 0, 60, 3, KFUZZ_INSN_FMOV_D0_X0, KFUZZ_INSN_LOOP);
+    bad |= write_seed(dir, "a64-faults", &e);
+    return bad;
+}
+
 static int write_seed(const char *dir, const char *name, const struct kfuzz_enc *e)
 {
     char path[4096];
@@ -220,12 +297,13 @@ static void find_ram_untyped(void)
 int main(int argc, char **argv)
 {
     bool big = argc == 3 && strcmp(argv[1], "--big") == 0;
-    if (argc != 2 && !big) {
-        fprintf(stderr, "usage: kaal-fuzz-seeds [--big] OUTDIR   (--big: the seeds for "
-                        "tests/fuzz/fuzz-big.dtb)\n");
+    bool aarch64 = argc == 3 && strcmp(argv[1], "--aarch64") == 0;
+    if (argc != 2 && !big && !aarch64) {
+        fprintf(stderr, "usage: kaal-fuzz-seeds [--big | --aarch64] OUTDIR   (--big: the seeds for "
+                        "tests/fuzz/fuzz-big.dtb; --aarch64: for the AArch64 mode)\n");
         return 2;
     }
-    if (big) {
+    if (big || aarch64) {
         argv++;
     }
     mkdir(argv[1], 0777);
@@ -236,6 +314,11 @@ int main(int argc, char **argv)
         return 1;
     }
     find_ram_untyped();
+    if (aarch64) {
+        int bad = aarch64_seeds(argv[1]);
+        printf("kaal-fuzz-seeds: wrote the AArch64 mode's seeds to %s\n", argv[1]);
+        return bad ? 1 : 0;
+    }
     if (big) {
         int bad = big_seeds(argv[1]);
         printf("kaal-fuzz-seeds: wrote the second machine's seeds to %s\n", argv[1]);

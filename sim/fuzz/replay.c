@@ -131,6 +131,8 @@ int main(int argc, char **argv)
             trace = true;
         } else if (strcmp(argv[i], "--check-snapshot") == 0) {
             compare = true;
+        } else if (strcmp(argv[i], "--aarch64") == 0) {
+            cfg.aarch64 = true;
         } else if (strcmp(argv[i], "--fresh-boot") == 0) {
             cfg.fresh_boot = true;
         } else if (strcmp(argv[i], "--check=end") == 0) {
@@ -142,9 +144,11 @@ int main(int argc, char **argv)
         } else if (strncmp(argv[i], "--dtb=", 6) == 0) {
             cfg.dtb_path = argv[i] + 6;
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: kaal-fuzz-replay [--trace | --check-snapshot] [--fresh-boot] "
-                            "[--check=end|incremental|none] [--dtb=FILE] "
-                            "FILE|DIR...\n");
+            fprintf(
+                stderr,
+                "usage: kaal-fuzz-replay [--trace | --check-snapshot] [--fresh-boot] [--aarch64] "
+                "[--check=end|incremental|none] [--dtb=FILE] "
+                "FILE|DIR...\n");
             return 2;
         } else {
             add_path(argv[i]);

@@ -1,38 +1,201 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* A root task written from seL4's AArch64 ABI facts alone (no KaaL header, no library), built with
- * `aarch64-linux-gnu-gcc -nostdlib -static`: it prints a line with seL4_DebugPutChar and suspends
- * itself (seL4_TCB_Suspend on seL4_CapInitThreadTCB). Run by kaal-sim --elf (docs/hostsim.md). */
+ * `aarch64-linux-gnu-gcc -nostdlib -static`: it prints with seL4_DebugPutChar, reads its bootinfo,
+ * retypes a notification out of an untyped, provokes three retype errors, mints a badged copy,
+ * signals and polls it, checking every answer, then suspends itself. Run by kaal-sim --elf
+ * (docs/hostsim.md); -DWRONG_BADGE expects a wrong badge, so one check must fail (the test proves
+ * with it that a failing check is seen). */
 
-/* System call numbers (x7) and the invocation label the ABI defines. */
+/* System call numbers (x7). */
 #define SYS_CALL (-1L)
+#define SYS_SEND (-3L)
+#define SYS_NB_RECV (-8L)
 #define SYS_DEBUG_PUT_CHAR (-9L)
-#define CAP_INIT_THREAD_TCB 1UL
-#define LABEL_TCB_SUSPEND 11UL
-/* seL4_MessageInfo: label << 12 | capsUnwrapped << 9 | extraCaps << 7 | length. */
-#define MSG_INFO(label, length) (((label) << 12) | (length))
+#define SYS_DEBUG_CAP_IDENTIFY (-12L)
 
-static unsigned long syscall2(long number, unsigned long x0, unsigned long x1)
+/* Initial caps, invocation labels, object types, error codes, DebugCapIdentify tags. */
+#define CAP_INIT_THREAD_TCB 1UL
+#define CAP_INIT_THREAD_CNODE 2UL
+#define LABEL_UNTYPED_RETYPE 1UL
+#define LABEL_TCB_SUSPEND 11UL
+#define LABEL_CNODE_MINT 21UL
+#define OBJ_NOTIFICATION 3UL
+#define OBJ_TYPE_COUNT 10UL
+#define ERR_NONE 0UL
+#define ERR_INVALID_ARGUMENT 1UL
+#define ERR_RANGE 4UL
+#define ERR_DELETE_FIRST 8UL
+#define TAG_UNTYPED 2UL
+#define TAG_NOTIFICATION 6UL
+#define RIGHTS_ALL 0xfUL
+#define RETYPE_MAX_OBJECTS 256UL
+
+/* seL4_MessageInfo: label << 12 | capsUnwrapped << 9 | extraCaps << 7 | length. */
+#define MSG_INFO(label, extra_caps, length) (((label) << 12) | ((extra_caps) << 7) | (length))
+#define MSG_LABEL(info) ((info) >> 12)
+
+/* seL4_BootInfo byte offsets; seL4_UntypedDesc is 16 bytes (paddr, sizeBits, isDevice). */
+#define BI_IPC_BUFFER 32
+#define BI_EMPTY_START 40
+#define BI_UNTYPED_START 152
+#define BI_UNTYPED_END 160
+#define BI_UNTYPED_LIST 168
+/* The IPC buffer: MR i at byte 8 + 8i, caps_or_badges[0] at byte 976. */
+#define IPC_MR(i) (8 + 8 * (i))
+#define IPC_CAP0 976
+
+struct regs {
+    unsigned long x[6]; /* x0 (cap / badge), x1 (message info), x2-x5 (MR0-MR3) */
+};
+
+/* One system call: x0-x5 in and out, x7 = number. */
+static void syscall(long number, struct regs *r)
 {
-    register unsigned long r0 __asm__("x0") = x0;
-    register unsigned long r1 __asm__("x1") = x1;
+    register unsigned long r0 __asm__("x0") = r->x[0];
+    register unsigned long r1 __asm__("x1") = r->x[1];
+    register unsigned long r2 __asm__("x2") = r->x[2];
+    register unsigned long r3 __asm__("x3") = r->x[3];
+    register unsigned long r4 __asm__("x4") = r->x[4];
+    register unsigned long r5 __asm__("x5") = r->x[5];
     register long r7 __asm__("x7") = number;
     __asm__ volatile("svc #0"
-                     : "+r"(r0), "+r"(r1)
+                     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5)
                      : "r"(r7)
-                     : "x2", "x3", "x4", "x5", "x6", "memory");
-    return r0;
+                     : "x6", "memory");
+    r->x[0] = r0, r->x[1] = r1, r->x[2] = r2, r->x[3] = r3, r->x[4] = r4, r->x[5] = r5;
+}
+
+static void put_char(char c)
+{
+    struct regs r = {{(unsigned long)(unsigned char)c}};
+    syscall(SYS_DEBUG_PUT_CHAR, &r);
+}
+
+static void puts_(const char *s)
+{
+    while (*s) {
+        put_char(*s++);
+    }
+}
+
+static void put_hex(unsigned long v)
+{
+    puts_("0x");
+    for (int shift = 60; shift >= 0; shift -= 4) {
+        put_char("0123456789abcdef"[(v >> shift) & 0xf]);
+    }
+}
+
+static void put_dec(unsigned long v)
+{
+    if (v >= 10) {
+        put_dec(v / 10);
+    }
+    put_char((char)('0' + v % 10));
+}
+
+static unsigned long word_at(unsigned long addr) { return *(volatile unsigned long *)addr; }
+static void set_word(unsigned long addr, unsigned long v) { *(volatile unsigned long *)addr = v; }
+
+static int checks, failures;
+
+static void check(const char *what, unsigned long got, unsigned long want)
+{
+    checks++;
+    if (got != want) {
+        failures++;
+        puts_("minimal root task: FAIL: ");
+        puts_(what);
+        puts_(": got ");
+        put_hex(got);
+        puts_(", want ");
+        put_hex(want);
+        put_char('\n');
+    }
+}
+
+static unsigned long cap_identify(unsigned long cap)
+{
+    struct regs r = {{cap}};
+    syscall(SYS_DEBUG_CAP_IDENTIFY, &r);
+    return r.x[0];
+}
+
+/* Untyped_Retype(untyped, root = the root CNode, node_index 0, node_depth 0, offset, num): the
+ * reply's registers. MR4 and MR5 and the extra cap travel in the IPC buffer. */
+static struct regs retype(unsigned long ipc, unsigned long untyped, unsigned long type,
+                          unsigned long offset, unsigned long num)
+{
+    set_word(ipc + IPC_MR(4), offset);
+    set_word(ipc + IPC_MR(5), num);
+    set_word(ipc + IPC_CAP0, CAP_INIT_THREAD_CNODE);
+    struct regs r = {{untyped, MSG_INFO(LABEL_UNTYPED_RETYPE, 1, 6), type, 0, 0, 0}};
+    syscall(SYS_CALL, &r);
+    return r;
 }
 
 void root_main(unsigned long bootinfo);
 
 void root_main(unsigned long bootinfo)
 {
-    static const char msg[] = "minimal root task: hello from AArch64 EL0\n";
-    (void)bootinfo;
-    for (const char *p = msg; *p; p++) {
-        syscall2(SYS_DEBUG_PUT_CHAR, (unsigned long)(unsigned char)*p, 0);
+    puts_("minimal root task: hello from AArch64 EL0\n");
+    unsigned long ipc = word_at(bootinfo + BI_IPC_BUFFER);
+    unsigned long slot = word_at(bootinfo + BI_EMPTY_START);
+    unsigned long first = word_at(bootinfo + BI_UNTYPED_START);
+    unsigned long end = word_at(bootinfo + BI_UNTYPED_END);
+
+    /* The first RAM untyped of at least a page. */
+    unsigned long untyped = 0;
+    for (unsigned long i = 0; i < end - first && untyped == 0; i++) {
+        const unsigned char *desc = (const unsigned char *)(bootinfo + BI_UNTYPED_LIST + 16 * i);
+        if (desc[9] == 0 && desc[8] >= 12) {
+            untyped = first + i;
+        }
     }
-    syscall2(SYS_CALL, CAP_INIT_THREAD_TCB, MSG_INFO(LABEL_TCB_SUSPEND, 0));
+    check("a RAM untyped in the bootinfo", untyped != 0, 1);
+    check("DebugCapIdentify(untyped)", cap_identify(untyped), TAG_UNTYPED);
+
+    struct regs r = retype(ipc, untyped, OBJ_NOTIFICATION, slot, 1);
+    check("Retype a notification", MSG_LABEL(r.x[1]), ERR_NONE);
+    check("DebugCapIdentify(new notification)", cap_identify(slot), TAG_NOTIFICATION);
+    r = retype(ipc, untyped, OBJ_NOTIFICATION, slot, 1);
+    check("Retype into a full slot", MSG_LABEL(r.x[1]), ERR_DELETE_FIRST);
+    r = retype(ipc, untyped, OBJ_TYPE_COUNT, slot + 1, 1);
+    check("Retype an unknown type", MSG_LABEL(r.x[1]), ERR_INVALID_ARGUMENT);
+    check("  the bad argument", r.x[2], 0);
+    r = retype(ipc, untyped, OBJ_NOTIFICATION, slot + 1, 0);
+    check("Retype zero objects", MSG_LABEL(r.x[1]), ERR_RANGE);
+    check("  the range's minimum", r.x[2], 1);
+    check("  the range's maximum", r.x[3], RETYPE_MAX_OBJECTS);
+
+    /* CNode_Mint(root CNode, dest slot + 1, depth 64, src = root CNode, slot, 64, all, 0x5a). */
+    set_word(ipc + IPC_MR(4), RIGHTS_ALL);
+    set_word(ipc + IPC_MR(5), 0x5a);
+    set_word(ipc + IPC_CAP0, CAP_INIT_THREAD_CNODE);
+    r = (struct regs){
+        {CAP_INIT_THREAD_CNODE, MSG_INFO(LABEL_CNODE_MINT, 1, 6), slot + 1, 64, slot, 64}};
+    syscall(SYS_CALL, &r);
+    check("Mint a badged notification cap", MSG_LABEL(r.x[1]), ERR_NONE);
+
+    /* Signal the badged cap, then poll the notification: its word is the badge, once. */
+    r = (struct regs){{slot + 1}};
+    syscall(SYS_SEND, &r);
+    r = (struct regs){{slot}};
+    syscall(SYS_NB_RECV, &r);
+#ifdef WRONG_BADGE
+    check("Poll after the Signal: the badge", r.x[0], 0x5b);
+#else
+    check("Poll after the Signal: the badge", r.x[0], 0x5a);
+#endif
+    r = (struct regs){{slot}};
+    syscall(SYS_NB_RECV, &r);
+    check("Poll again: nothing pending", r.x[0], 0);
+
+    puts_(failures == 0 ? "minimal root task: all " : "minimal root task: FAILED ");
+    put_dec((unsigned long)(failures == 0 ? checks : failures));
+    puts_(failures == 0 ? " checks passed\n" : " checks\n");
+    r = (struct regs){{CAP_INIT_THREAD_TCB, MSG_INFO(LABEL_TCB_SUSPEND, 0, 0)}};
+    syscall(SYS_CALL, &r);
     for (;;) {
     }
 }

@@ -27,6 +27,9 @@
 #define PROBE_SPIN 9 /* a fixed instruction count, then suspend: the timer's determinism */
 #define PROBE_WFI 10 /* WFI at EL0 traps (the aarch64 port clears SCTLR_EL1.nTWI): EC 0x01 */
 #define PROBE_EL0_SYSREGS 11 /* CTR_EL0 and DC CIVAC are EL0's (SCTLR_EL1.UCT, UCI set) */
+/* 768 pages of the image written and read back: more than an engine holds page by page. */
+#define PROBE_MANY_PAGES 12
+#define MANY_PAGES 768
 
 static unsigned long syscall4(long number, unsigned long x0, unsigned long x1, unsigned long x2,
                               unsigned long x3)
@@ -150,6 +153,16 @@ void root_main(unsigned long bootinfo)
     unsigned long ctr;
     __asm__ volatile("mrs %0, ctr_el0\n dc civac, %1" : "=r"(ctr) : "r"(root_stack) : "memory");
     put(ctr != 0 ? "probe: ctr_el0 read\n" : "probe: ctr_el0 is 0\n");
+#elif PROBE == PROBE_MANY_PAGES
+    static unsigned char pages[MANY_PAGES * 4096] __attribute__((aligned(4096)));
+    for (unsigned long i = 0; i < MANY_PAGES; i++) {
+        ((volatile unsigned char *)pages)[i * 4096 + i % 4096] = (unsigned char)(i * 7 + 1);
+    }
+    unsigned long bad = 0;
+    for (unsigned long i = 0; i < MANY_PAGES; i++) {
+        bad += ((volatile unsigned char *)pages)[i * 4096 + i % 4096] != (unsigned char)(i * 7 + 1);
+    }
+    put(bad == 0 ? "probe: pages intact\n" : "probe: pages lost\n");
 #elif PROBE == PROBE_SPIN
     for (volatile unsigned long i = 0; i < 100000; i++) {
     }

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Check that the conformance suite ran the same cases on hostsim and in QEMU.
 
-  compare-conformance.py [--skips FILE] HOSTSIM_LOG QEMU_LOG
+  compare-conformance.py [--skips FILE] [--test NAME] HOSTSIM_LOG QEMU_LOG
 
 Each LOG is either a Meson test log (<builddir>/meson-logs/testlog.json: every test named
-'conformance' or 'conformance-*' in it that did not SKIP is read) or a plain console log of one run. Passes when
+NAME or NAME-* in it that did not SKIP is read; NAME is 'conformance' unless --test names another
+root task that prints case lines, e.g. 'badinput') or a plain console log of one run. Passes when
 every run has the same case names in the same order (so the same count), and every case a run
 skipped ("ok N area/name # SKIP reason") is a documented port-specific skip: a line
 "PORT REASON-PREFIX" of the skips file (default: conformance-skips.txt next to this script),
@@ -22,7 +23,7 @@ def cases_of(text):
     return [(m.group(3), m.group(4)) for l in text.replace('\r', '').splitlines() for m in [CASE.match(l)] if m]
 
 
-def runs_of(path):
+def runs_of(path, test_name):
     """[(run name, [(case, skip reason or None)])] from a testlog.json or a console log."""
     with open(path, encoding='utf-8', errors='replace') as f:
         text = f.read()
@@ -33,10 +34,10 @@ def runs_of(path):
                 continue
             t = json.loads(line)
             test = t['name'].rsplit(' / ', 1)[-1]  # "project:suite / name" when suites are shown
-            if (test == 'conformance' or test.startswith('conformance-')) and t.get('result') != 'SKIP':
+            if (test == test_name or test.startswith(test_name + '-')) and t.get('result') != 'SKIP':
                 runs.append((f"{t['name']} ({path})", cases_of(t.get('stdout') or '')))
         if not runs:
-            sys.exit(f'compare-conformance.py: no conformance test in {path} (did it run?)')
+            sys.exit(f'compare-conformance.py: no {test_name} test in {path} (did it run?)')
     else:
         runs.append((path, cases_of(text)))
     return runs
@@ -58,10 +59,15 @@ def main(argv):
     if len(argv) > 1 and argv[1] == '--skips':
         skips = argv[2]
         argv = argv[:1] + argv[3:]
+    test_name = 'conformance'
+    if len(argv) > 1 and argv[1] == '--test':
+        test_name = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) != 3:
         sys.exit(__doc__)
     allowed = load_skips(skips)
-    runs = [('hostsim', r) for r in runs_of(argv[1])] + [('qemu', r) for r in runs_of(argv[2])]
+    runs = [('hostsim', r) for r in runs_of(argv[1], test_name)] + \
+        [('qemu', r) for r in runs_of(argv[2], test_name)]
     problems = []
     ref_port, (ref_name, ref) = runs[0]
     for port, (name, cases) in runs:

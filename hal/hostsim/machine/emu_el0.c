@@ -33,6 +33,7 @@
 #include <hostsim_if/machine.h>
 #include <kaal/gen_config.h>
 
+#include "gdbstub.h"
 #include "internal.h"
 #include "user_internal.h"
 
@@ -85,13 +86,25 @@ static const uint32_t trampoline_code[] = {0xd5381001, 0xb2710021, 0xb2660021,
 #endif
 
 /* What ended the engine's run. */
-enum stop_reason { STOP_NONE, STOP_SYSCALL, STOP_EXCEPTION, STOP_FAULT, STOP_TICK };
+enum stop_reason { STOP_NONE, STOP_SYSCALL, STOP_EXCEPTION, STOP_FAULT, STOP_TICK, STOP_EVICT };
 
+/* Pages one engine holds at most. Unicorn 2.0.1 keeps each mapped page as a section of its
+ * physical map, which holds fewer than 1024 of them for AArch64 (TARGET_PAGE_SIZE, its smallest
+ * page; an assertion in the library stopped the process at the 1024th page): at this many the
+ * engine drops every page, as a full TLB evicts entries, and the access that needed one more runs
+ * again. */
+#define ENGINE_PAGE_LIMIT 512
+
+/* A run of pages mapped into an engine with one call: virtually and physically contiguous RAM
+ * pages with the same rights (Unicorn rebuilds its memory map on every map and unmap, so fewer,
+ * larger regions make refills cheaper). */
 struct mapped_page {
-    word_t vaddr;
-    word_t block_base, block_size;
+    word_t vaddr, size;            /* the region */
+    word_t block_base, block_size; /* the leaf frame of its first page */
     bool exec;
 };
+/* Pages one refill maps at most by default: the page that missed and its neighbours. */
+#define RUN_PAGES_DEFAULT 32
 
 /* One engine per recently run address space (root, ASID), as a TLB tags its entries with the ASID:
  * switching VSpace switches engines, so each keeps its pages and translated code; TLB invalidation
@@ -120,20 +133,50 @@ static struct {
         clock; /* virtual time in instructions: user instructions + entry_cost per kernel entry */
     uint64_t next_tick;
     uint64_t entry_cost;
+    unsigned run_pages;    /* pages one refill maps at most */
+    unsigned entry_jitter; /* percent of entry_cost each entry's cost varies by, either way */
+    uint64_t jitter_state; /* the generator behind it: fixed seed, so runs stay deterministic */
     FILE *trace;
     struct hostsim_emu_stats stats;
     int reg_ids[N_USER_REGS];
 } emu = {.tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
          .next_tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
-         .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT};
+         .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT,
+         .entry_jitter = HOSTSIM_EMU_ENTRY_JITTER_DEFAULT,
+         .run_pages = RUN_PAGES_DEFAULT,
+         .jitter_state = 1};
 
 void hostsim_emu_set_tick(uint64_t n)
 {
     emu.tick = n;
-    emu.next_tick = emu.clock + n;
+    emu.next_tick = n != 0 ? emu.clock + n : UINT64_MAX; /* 0: no timer */
 }
 
 void hostsim_emu_set_entry_cost(uint64_t n) { emu.entry_cost = n; }
+
+void hostsim_emu_set_entry_jitter(unsigned percent) { emu.entry_jitter = percent; }
+
+void hostsim_emu_set_refill_run(unsigned pages) { emu.run_pages = pages != 0 ? pages : 1; }
+
+/* One kernel entry's cost on the virtual clock: entry_cost, varied by up to entry_jitter percent
+ * either way by a fixed-seed generator (xorshift64), uniform, so its mean is entry_cost. A flat
+ * cost makes every round of a periodic workload equally long, and since the timer is reloaded
+ * relative to its tick, each tick then lands at the same point of the round (the bad-input
+ * flood's ticks all fell in the root, never in the flooder, whose time slice never ended). */
+static void charge_entry(void)
+{
+    uint64_t j = emu.entry_cost * emu.entry_jitter / 100;
+    uint64_t cost = emu.entry_cost;
+    if (j != 0) {
+        uint64_t x = emu.jitter_state;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        emu.jitter_state = x;
+        cost = cost - j + x % (2 * j + 1);
+    }
+    emu.clock += cost;
+}
 
 void hostsim_emu_trace(FILE *out) { emu.trace = out; }
 void hostsim_emu_stats(struct hostsim_emu_stats *out)
@@ -155,9 +198,9 @@ static void page_drop(struct engine *g, size_t i)
 {
     struct mapped_page *p = &g->pages[i];
     if (p->exec) {
-        uc_ctl_remove_cache(g->uc, p->vaddr, p->vaddr + PAGE_BYTES);
+        uc_ctl_remove_cache(g->uc, p->vaddr, p->vaddr + p->size);
     }
-    uc_err e = uc_mem_unmap(g->uc, p->vaddr, PAGE_BYTES);
+    uc_err e = uc_mem_unmap(g->uc, p->vaddr, p->size);
     if (e != UC_ERR_OK) {
         fatal("unmap a user page", e);
     }
@@ -192,11 +235,21 @@ void emu_invalidate_va(word_t asid, word_t vaddr)
             continue;
         }
         for (size_t i = 0; i < g->n_pages;) {
-            if (vaddr - g->pages[i].block_base < g->pages[i].block_size) {
+            if (vaddr - g->pages[i].block_base < g->pages[i].block_size ||
+                vaddr - g->pages[i].vaddr < g->pages[i].size) {
                 page_drop(g, i);
             } else {
                 i++;
             }
+        }
+    }
+}
+
+void emu_forget_all(void)
+{
+    for (int i = 0; i < MAX_ENGINES; i++) {
+        if (emu.engines[i].uc != NULL) {
+            flush_all(&emu.engines[i]);
         }
     }
 }
@@ -218,20 +271,53 @@ static bool page_slot(void)
     return true;
 }
 
-/* Map the simulated RAM page the walk found at page, with its rights. */
+/* Does the engine have a page at va? */
+static bool engine_has(const struct engine *g, word_t va)
+{
+    for (size_t i = 0; i < g->n_pages; i++) {
+        if (va - g->pages[i].vaddr < g->pages[i].size) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* May the page at va join the run of the page at va0 (walk w0)? The same rights, RAM at the
+ * matching physical address, and not in the engine yet. */
+static bool run_extends(word_t va, word_t va0, const struct walk *w0)
+{
+    struct walk w;
+    shadow_walk(emu.e->root, va, &w);
+    return w.mapped && w.rights == w0->rights && w.xn == w0->xn &&
+           w.page_pa == w0->page_pa + (va - va0) && hostsim_is_ram(w.page_pa, PAGE_BYTES) &&
+           !engine_has(emu.e, va);
+}
+
+/* Map the simulated RAM page the walk found at page, with its rights, together with the
+ * neighbouring pages that continue it (emu.run_pages at most). */
 static bool page_map(word_t page, const struct walk *w)
 {
     if (!page_slot()) {
         return false;
     }
+    word_t first = page, last = page;
+    while (first > 0 && (last - first) / PAGE_BYTES + 1 < emu.run_pages / 2 &&
+           run_extends(first - PAGE_BYTES, page, w)) {
+        first -= PAGE_BYTES;
+    }
+    while ((last - first) / PAGE_BYTES + 1 < emu.run_pages && last + PAGE_BYTES != 0 &&
+           run_extends(last + PAGE_BYTES, page, w)) {
+        last += PAGE_BYTES;
+    }
+    word_t size = last - first + PAGE_BYTES;
     uint32_t prot = UC_PROT_READ | (w->rights == WALK_READ_WRITE ? UC_PROT_WRITE : 0) |
                     (w->xn ? 0 : UC_PROT_EXEC);
-    uc_err e = uc_mem_map_ptr(emu.e->uc, page, PAGE_BYTES, prot, hal_ptov(w->page_pa));
+    uc_err e = uc_mem_map_ptr(emu.e->uc, first, size, prot, hal_ptov(w->page_pa - (page - first)));
     if (e != UC_ERR_OK) {
         fatal("map a user page", e);
     }
     emu.e->pages[emu.e->n_pages++] =
-        (struct mapped_page){page, w->block_base, w->block_size, !w->xn};
+        (struct mapped_page){first, size, w->block_base, w->block_size, !w->xn};
     emu.stats.refills++;
     return true;
 }
@@ -260,7 +346,7 @@ static bool device_map(word_t page, const struct walk *w)
         fatal("map a device page", e);
     }
     emu.e->pages[emu.e->n_pages++] =
-        (struct mapped_page){page, w->block_base, w->block_size, false};
+        (struct mapped_page){page, PAGE_BYTES, w->block_base, w->block_size, false};
     emu.stats.refills++;
     return true;
 }
@@ -283,6 +369,12 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     (void)uc, (void)size, (void)value, (void)data;
     bool instruction = type == UC_MEM_FETCH_UNMAPPED;
     bool write = type == UC_MEM_WRITE_UNMAPPED;
+    if (emu.e->n_pages >= ENGINE_PAGE_LIMIT) {
+        emu.stop = STOP_EVICT; /* emu_run drops the pages and resumes at this instruction */
+        emu.instruction = instruction;
+        uc_emu_stop(emu.e->uc);
+        return false;
+    }
     struct walk w;
     shadow_walk(emu.e->root, addr, &w);
     if (!w.mapped) {
@@ -344,7 +436,7 @@ static bool is_fpsimd(uint32_t insn)
 static void hook_code(uc_engine *uc, uint64_t pc, uint32_t size, void *data)
 {
     (void)size, (void)data;
-    if (emu.tick != 0 && emu.clock >= emu.next_tick) {
+    if (emu.clock >= emu.next_tick) {
         emu.stop = STOP_TICK; /* emu_run sets the next deadline */
         uc_emu_stop(uc);      /* the instruction does not execute */
         return;
@@ -357,6 +449,9 @@ static void hook_code(uc_engine *uc, uint64_t pc, uint32_t size, void *data)
             uc_emu_stop(uc);
             return;
         }
+    }
+    if (gdbstub_active && gdbstub_wants_stop(pc)) {
+        gdbstub_stop(uc, emu.e->root, pc, GDB_SIGTRAP); /* a breakpoint or a step (gdbstub.c) */
     }
     emu.stats.instructions++;
     emu.clock++;
@@ -576,7 +671,7 @@ void emu_run(struct hal_tcb *a)
          * first instruction, as hardware does on the exception return. */
         hostsim_entry.kind = ENTRY_INTERRUPT;
         emu.stats.entries++;
-        emu.clock += emu.entry_cost;
+        charge_entry();
         trace_entry(a, "irq", a->regs[REG_NEXT_IP], irq);
         return;
     }
@@ -591,6 +686,26 @@ void emu_run(struct hal_tcb *a)
     emu.fpu_disabled = hostsim_kernel_thread_fpu_disabled(a);
     emu.stop = STOP_NONE;
     uc_err e = uc_emu_start(emu.e->uc, a->regs[REG_NEXT_IP], STOP_ADDRESS, 0, 0);
+    while (emu.stop == STOP_EVICT) {
+        uint64_t at = 0;
+        uc_reg_read(emu.e->uc, UC_ARM64_REG_PC, &at);
+        if (!emu.instruction) { /* the data access's instruction was counted: it runs again */
+            emu.stats.instructions--;
+            emu.clock--;
+        }
+        flush_all(emu.e);
+        emu.stop = STOP_NONE;
+        e = uc_emu_start(emu.e->uc, at, STOP_ADDRESS, 0, 0);
+    }
+    if (gdbstub_active && (emu.stop == STOP_EXCEPTION || emu.stop == STOP_FAULT)) {
+        /* gdb sees the fault or exception before the kernel does, at the instruction. */
+        uint64_t at = 0;
+        uc_reg_read(emu.e->uc, UC_ARM64_REG_PC, &at);
+        gdbstub_stop(emu.e->uc, root, at,
+                     emu.stop == STOP_FAULT        ? GDB_SIGSEGV
+                     : emu.esr >> 26 == EC_UNKNOWN ? GDB_SIGILL
+                                                   : GDB_SIGTRAP);
+    }
     regs_save(a);
     word_t pc = a->regs[REG_NEXT_IP];
     uint32_t insn;
@@ -611,7 +726,7 @@ void emu_run(struct hal_tcb *a)
                      w.mapped ? FSC_PERMISSION(w.level) : FSC_TRANSLATION(w.level));
     }
     emu.stats.entries++;
-    emu.clock += emu.entry_cost; /* the kernel's work on this entry */
+    charge_entry(); /* the kernel's work on this entry */
     switch (emu.stop) {
     case STOP_SYSCALL:
         a->regs[REG_FAULT_IP] = pc - 4;
@@ -637,14 +752,48 @@ void emu_run(struct hal_tcb *a)
         break;
     case STOP_TICK:
     case STOP_NONE:
+    case STOP_EVICT:                            /* (not after the loop above) */
         hostsim_irq_set_pending(HAL_TIMER_IRQ); /* the virtual timer's line */
         /* The kernel reloads the timer one period ahead while it handles the tick (as the aarch64
          * port's timer_tick_done does): periods that passed inside the kernel are this one
          * interrupt, and user code always gets a period of time before the next. */
-        emu.next_tick = emu.clock + emu.tick;
+        emu.next_tick = emu.tick != 0 ? emu.clock + emu.tick : UINT64_MAX;
         hostsim_entry.kind = ENTRY_INTERRUPT;
         emu.stats.ticks++;
         trace_entry(a, "tick", pc, HAL_TIMER_IRQ);
         break;
     }
+}
+
+void emu_run_bounded(struct hal_tcb *t, uint64_t max_instructions)
+{
+    uint64_t periodic = emu.next_tick;
+    emu_forget_all(); /* outside a run memory and tables change behind the engines' backs */
+    if (max_instructions < emu.next_tick - emu.clock) {
+        emu.next_tick = emu.clock + max_instructions;
+    }
+    emu_run(t);
+    if (emu.stop != STOP_TICK) {
+        emu.next_tick = periodic; /* the budget was not used up: the timer's deadline stands */
+    }
+}
+
+bool emu_place_code(const struct hal_tcb *t, word_t va, const uint32_t *words, unsigned n)
+{
+    paddr_t root;
+    word_t asid;
+    struct walk w;
+    if (!hostsim_kernel_thread_vspace(t, &root, &asid) || (va & 3) != 0) {
+        return false;
+    }
+    shadow_walk(root, va, &w);
+    if (!w.mapped || !hostsim_is_ram(w.page_pa, PAGE_BYTES)) {
+        return false;
+    }
+    word_t off = va & (PAGE_BYTES - 1);
+    if (n > (PAGE_BYTES - off) / 4) {
+        n = (unsigned)((PAGE_BYTES - off) / 4);
+    }
+    memcpy((uint8_t *)hal_ptov(w.page_pa) + off, words, n * sizeof(*words));
+    return true;
 }

@@ -3,6 +3,7 @@
  * kernel runs: registers in, kernel entry, registers out, exactly as an `svc #0` would be taken on
  * hardware (FaultIP = the svc, NextIP = the next one). A puppet thread's pending svc is kept in
  * the machine's record of the thread (uthread.c), not in the TCB. */
+#include <hostsim/emu.h>
 #include <hostsim/hostsim.h>
 #include <hostsim_if/kernel.h>
 #include <hostsim_if/machine.h>
@@ -275,4 +276,62 @@ unsigned hostsim_thread_state(uint64_t thread)
 seL4_IPCBuffer *hostsim_thread_ipc_buffer(uint64_t thread)
 {
     return hostsim_kernel_ipc_buffer(hostsim_kernel_thread_at(thread));
+}
+
+int hostsim_emu_place_code(uint64_t va, const uint32_t *words, unsigned n)
+{
+    uint64_t cur = hostsim_current_thread();
+    return cur != 0 && emu_place_code(hostsim_kernel_thread_at(cur), va, words, n) ? 0 : -1;
+}
+
+enum hostsim_status hostsim_emu_step_current(uint64_t max_instructions,
+                                             struct hostsim_emu_step *out)
+{
+    *out = (struct hostsim_emu_step){0};
+    if (!machine_ready() || !take_interrupts()) {
+        return HOSTSIM_HALTED;
+    }
+    uint64_t cur = hostsim_current_thread();
+    if (cur == 0) {
+        return HOSTSIM_IDLE;
+    }
+    struct hal_tcb *t = hostsim_kernel_thread_at(cur);
+    uthread_set_svc_mark(t, 0); /* not inside a puppet's svc */
+    emu_run_bounded(t, max_instructions);
+    out->pc = hal_reg_get(t, REG_FAULT_IP);
+    switch (hostsim_entry.kind) {
+    case ENTRY_SYSCALL:
+        out->kind = HOSTSIM_EMU_SYSCALL;
+        out->detail = hal_reg_get(t, REG_SYSCALL);
+        break;
+    case ENTRY_VM_FAULT:
+        out->kind = HOSTSIM_EMU_VM_FAULT;
+        out->detail = hostsim_entry.addr;
+        out->esr = hostsim_entry.esr;
+        break;
+    case ENTRY_USER_EXCEPTION:
+        out->kind = HOSTSIM_EMU_USER_EXCEPTION;
+        out->esr = hostsim_entry.esr;
+        break;
+    default: { /* the budget ran out (or an interrupt was pending): the timer's tick */
+        word_t irq = 0;
+        (void)hostsim_irq_active(&irq);
+        out->kind = HOSTSIM_EMU_INTERRUPT;
+        out->pc = hal_reg_get(t, REG_NEXT_IP);
+        out->detail = irq;
+        break;
+    }
+    }
+    if (!hostsim_kernel_entry(&hostsim_entry)) { /* the trap, then the kernel's exit path */
+        machine_halted = true;
+        return HOSTSIM_HALTED;
+    }
+    switch (hostsim_kernel_thread_status(t)) {
+    case HOSTSIM_THREAD_RUNNING:
+        return HOSTSIM_OK;
+    case HOSTSIM_THREAD_INACTIVE:
+        return HOSTSIM_STOPPED;
+    default:
+        return HOSTSIM_BLOCKED;
+    }
 }

@@ -129,6 +129,15 @@ void emu_invalidate_asid(word_t asid);
 void emu_invalidate_va(word_t asid, word_t vaddr);
 /* The machine's RAM goes away: drop every page and translation. */
 void emu_machine_gone(void);
+/* Drop every engine's pages and translated code (memory or tables changed behind its back: a
+ * snapshot restored, code written). */
+void emu_forget_all(void);
+/* emu_run for a puppet outside a run (hostsim_emu_step_current): every engine forgets its pages
+ * first, and the timer interrupt comes after at most max_instructions user instructions. */
+void emu_run_bounded(struct hal_tcb *t, uint64_t max_instructions);
+/* Write n instruction words at va in t's VSpace (the RAM page mapped there, whatever its rights:
+ * a loader's write), clipped at the page's end; false if no RAM is mapped there. */
+bool emu_place_code(const struct hal_tcb *t, word_t va, const uint32_t *words, unsigned n);
 
 /* pl011.c: is a modelled device's page at physical pa? A 32-bit access to it (the emulated EL0's
  * device frames; aligned accesses only, others read 0 and write nothing). */
