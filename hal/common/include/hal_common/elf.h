@@ -3,7 +3,7 @@
  * executable, walks its loadable segments and looks up symbols. Compiled once per image kind: into
  * the aarch64 loader (the kernel and the root task), into the aarch64 user runtime (components,
  * <kaal/elf_loader.h>) and, on hostsim, into one host library for every host program: the
- * emulated-EL0 boot (hal/hostsim/elf_boot.c), kaal-sim --image and the host user runtime
+ * emulated-EL0 boot (hal/hostsim/machine/elf_boot.c), kaal-sim --image and the host user runtime
  * (hal/common/meson.build). Freestanding; reads every field byte by byte, so the file may lie at
  * any alignment (the loader runs with the MMU off, components sit in a CPIO archive at 4-byte
  * alignment). */

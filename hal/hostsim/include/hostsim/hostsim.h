@@ -160,7 +160,7 @@ struct hostsim_snapshot_diff {
 };
 int hostsim_snapshot_compare(const struct hostsim_snapshot *s, struct hostsim_snapshot_diff *d);
 
-/* --- Device models (hal/hostsim/pl011.c) ---
+/* --- Device models (hal/hostsim/machine/pl011.c) ---
  * A PL011 UART at physical page paddr (outside RAM: it is device memory, reached through a device
  * untyped's frame) with interrupt line irq. Transmitted bytes go to out_fd at once; received bytes
  * come from in_fd when hostsim_pl011_wait_input() reads it, or from hostsim_pl011_feed(). Its RX
