@@ -11,6 +11,7 @@
 #include <hostsim/user.h>
 #include <hostsim_if/kernel.h>
 #include <hostsim_if/machine.h>
+#include <kaal/gen_config.h>
 
 #include "internal.h"
 #include "user_internal.h"
@@ -84,11 +85,17 @@ static enum hostsim_run_status run_loop(void)
     for (;;) {
         resume_user();
         if (hostsim_entry.kind == ENTRY_NONE) {
-            /* Idle. Time is virtual: with nothing runnable it moves on to the next interrupt, and
-             * there is none unless one is pending now (no timeouts in this kernel). */
+            /* Idle. Time is virtual: with nothing runnable it moves on to the next interrupt.
+             * Base configuration: there is none unless one is pending now (no timeouts). MCS:
+             * when a scheduling context waits for a refill, the clock jumps to the kernel's next
+             * deadline and its timer interrupt is taken there (timer.c). */
             word_t irq;
             if (hostsim_irq_active(&irq)) {
                 hostsim_entry.kind = ENTRY_INTERRUPT;
+#ifdef CONFIG_KERNEL_MCS
+            } else if (hostsim_clock_skip_to_release()) {
+                hostsim_entry.kind = ENTRY_INTERRUPT;
+#endif
             } else if (hostsim_emu_active ? hostsim_user_irq_unmasked() : uthread_any_blocked()) {
                 /* Emulated threads have no host context to ask: as the aarch64 port decides when
                  * to power off, only an unmasked user interrupt line can still wake one. */

@@ -2,8 +2,9 @@
 /* hostsim's MCS timer, the machine's half: a deterministic virtual clock at the kernel's timer
  * frequency (CONFIG_TIMER_FREQUENCY, 62.5 MHz) and one one-shot deadline, which the port's
  * hal_timer_* functions (port/hal.c) program through <hostsim_if/machine.h>. Simulated time moves
- * only when a test or the simulator moves it (hostsim_clock_advance), never with the host's
- * clock, so runs are reproducible; each deadline it passes is taken as a timer interrupt at that
+ * only when a test or the simulator moves it (hostsim_clock_advance) or an idle run loop skips
+ * to the next deadline (hostsim_clock_skip_to_release, run.c), never with the host's clock, so
+ * runs are reproducible; each deadline it passes is taken as a timer interrupt at that
  * very tick. */
 #include <hostsim/hostsim.h>
 #include <hostsim_if/kernel.h>
