@@ -179,9 +179,10 @@ int run_elf(const struct run_elf_options *o, const unsigned char *dtb, size_t dt
             hostsim_shutdown();
             return RUN_ELF_USAGE;
         }
-        fprintf(stderr,
-                "kaal-sim: gdb: waiting on 127.0.0.1:%d (gdb-multiarch: target remote :%d)\n", port,
-                port);
+        fprintf(
+            stderr,
+            "kaal-sim: gdb: waiting on 127.0.0.1:%d (gdb-multiarch: target remote 127.0.0.1:%d)\n",
+            port, port);
         if (hostsim_emu_gdb_accept(&error) != 0) {
             fprintf(stderr, "kaal-sim: --gdb: %s\n", error);
             hostsim_shutdown();

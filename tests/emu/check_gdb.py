@@ -32,18 +32,23 @@ def debug(elf, commands):
     for raw in sim.stdout:
         line = raw.decode('utf-8', 'replace')
         head.append(line)
-        m = re.search(r'target remote :(\d+)', line)
+        m = re.search(r'target remote 127\.0\.0\.1:(\d+)', line)
         if m:
             port = m.group(1)
             break
     if port is None:
         sim.wait()
         return '', sim.returncode, ''.join(head)
-    args = [GDB, '-batch', '-nx', '-ex', 'set remotetimeout 600', '-ex', 'file ' + elf, '-ex', 'target remote :' + port]
+    args = [GDB, '-batch', '-nx', '-ex', 'set remotetimeout 600', '-ex', 'file ' + elf, '-ex', 'target remote 127.0.0.1:' + port]
     for c in commands:
         args += ['-ex', c]
     g = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=900)
-    rest = sim.communicate(timeout=900)[0].decode('utf-8', 'replace')
+    try:
+        rest = sim.communicate(timeout=900 if g.returncode == 0 else 30)[0].decode('utf-8', 'replace')
+    except subprocess.TimeoutExpired:
+        # gdb failed (e.g. could not connect) and kaal-sim still waits for it: end it, report both.
+        sim.kill()
+        rest = sim.communicate()[0].decode('utf-8', 'replace') + '\n(kaal-sim killed: gdb had failed)\n'
     return g.stdout.decode('utf-8', 'replace'), sim.returncode, ''.join(head) + rest
 
 
