@@ -106,38 +106,6 @@ static void make_running_thread(uint64_t slot, uint64_t prio, uint64_t sc_slot, 
     OK(ktest_call(slot, TCBResume, 0, NULL, 0, NULL));
 }
 
-/* A system call as the thread the kernel runs now. */
-static struct ktest_reply cur_syscall(int64_t sysno, uint64_t cptr, uint64_t label, unsigned n,
-                                      const uint64_t *mrs, unsigned ncaps, const uint64_t *caps)
-{
-    struct ktest_reply r;
-    memset(&r, 0, sizeof(r));
-    uint64_t cur = hostsim_current_thread();
-    ck_assert_msg(cur != 0, "no thread is current");
-    seL4_IPCBuffer *buf = hostsim_thread_ipc_buffer(cur);
-    uint64_t regs[8] = {
-        cptr, seL4_MessageInfo_new(label, 0, ncaps, n).words[0], 0, 0, 0, 0, 0, (uint64_t)sysno};
-    for (unsigned i = 0; i < n; i++) {
-        if (i < 4) {
-            regs[2 + i] = mrs[i];
-        } else if (buf) {
-            buf->msg[i] = mrs[i];
-        }
-    }
-    for (unsigned i = 0; i < ncaps && buf; i++) {
-        buf->caps_or_badges[i] = caps[i];
-    }
-    r.status = hostsim_syscall_as_current(regs, &r.restarts);
-    seL4_MessageInfo_t out = {{regs[1]}};
-    r.badge = regs[0];
-    r.label = seL4_MessageInfo_get_label(out);
-    r.length = seL4_MessageInfo_get_length(out);
-    for (unsigned i = 0; i < 4; i++) {
-        r.mr[i] = regs[2 + i];
-    }
-    return r;
-}
-
 /* Let simulated time run for ticks: step to each deadline in turn and credit the time to the
  * thread that was current (slot handles in who[], its time in spent[]; index n: anyone else). */
 static void run_for(uint64_t ticks, const uint64_t *who, uint64_t *spent, unsigned n)
@@ -585,12 +553,13 @@ START_TEST(test_budget_enforced)
     while (hostsim_current_thread() != handle_at(A)) {
         hostsim_clock_advance(hostsim_clock_deadline() - hostsim_clock_now());
     }
-    struct ktest_reply r = cur_syscall(seL4_SysCall, SA, SchedContextConsumed, 0, NULL, 0, NULL);
+    struct ktest_reply r =
+        ktest_syscall_as_current(seL4_SysCall, SA, SchedContextConsumed, 0, NULL, 0, NULL);
     ck_assert_uint_eq(r.label, 0);
     ck_assert_uint_eq(r.length, 1);
     ck_assert_uint_ge(r.mr[0], mcs_ticks_to_us(spent[0]));
     ck_assert_uint_le(r.mr[0], mcs_ticks_to_us(spent[0]) + 1000);
-    r = cur_syscall(seL4_SysCall, SA, SchedContextConsumed, 0, NULL, 0, NULL);
+    r = ktest_syscall_as_current(seL4_SysCall, SA, SchedContextConsumed, 0, NULL, 0, NULL);
     ck_assert_uint_eq(r.mr[0], 0);
     check_invariants();
 }
@@ -670,10 +639,11 @@ START_TEST(test_yield)
     make_running_thread(A, 255, SA, 1000, 1000, 0, 0);
     make_running_thread(B, 255, SB, 1000, 1000, 0, 0);
     /* Resume queued both at the head, B first: the root yields, B runs. */
-    ck_assert_int_eq(cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL).status, HOSTSIM_OK);
+    ck_assert_int_eq(ktest_syscall_as_current(seL4_SysYield, 0, 0, 0, NULL, 0, NULL).status,
+                     HOSTSIM_OK);
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(B));
     hostsim_clock_advance(US(300));
-    cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL);
+    ktest_syscall_as_current(seL4_SysYield, 0, 0, 0, NULL, 0, NULL);
     ck_assert_uint_ne(hostsim_current_thread(), handle_at(B));
     ck_assert_uint_eq(refill_head(sc_at(SB))->amount, US(1000)); /* a fresh budget */
     ck_assert_uint_eq(sc_at(SB)->consumed, US(300));             /* only what it used */
@@ -682,16 +652,16 @@ START_TEST(test_yield)
 
     /* Sporadic: the yielded rest of the budget comes back a period after the head's release. */
     while (hostsim_current_thread() != hostsim_root_thread()) {
-        cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL);
+        ktest_syscall_as_current(seL4_SysYield, 0, 0, 0, NULL, 0, NULL);
     }
     OK(configure_flags(SA, 1000, 10000, 0, 0, seL4_SchedContext_Sporadic));
     while (hostsim_current_thread() != handle_at(A)) {
-        cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL);
+        ktest_syscall_as_current(seL4_SysYield, 0, 0, 0, NULL, 0, NULL);
     }
     uint64_t start = hostsim_clock_now();
     sc_at(SA)->consumed = 0;
     hostsim_clock_advance(US(200));
-    cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL);
+    ktest_syscall_as_current(seL4_SysYield, 0, 0, 0, NULL, 0, NULL);
     ck_assert_uint_ne(hostsim_current_thread(), handle_at(A));
     ck_assert(in_release_queue(sc_at(SA)));
     ck_assert_uint_eq(refill_head(sc_at(SA))->release, start + US(10000));
@@ -726,12 +696,13 @@ START_TEST(test_yield_to)
     uint64_t prio = 150, auth[1] = {ROOT_TCB};
     OK(ktest_call(ROOT_TCB, TCBSetPriority, 1, &prio, 1, auth));
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
-    r = cur_syscall(seL4_SysCall, SB, SchedContextYieldTo, 0, NULL, 0, NULL);
+    r = ktest_syscall_as_current(seL4_SysCall, SB, SchedContextYieldTo, 0, NULL, 0, NULL);
     ck_assert_uint_eq(r.label, seL4_IllegalOperation);
 
     /* At least as urgent: the target runs now, the caller waits behind it for its answer. */
     uint64_t p255 = 255;
-    r = cur_syscall(seL4_SysCall, ROOT_TCB, TCBSetPriority, 1, &p255, 1, auth); /* as A */
+    r = ktest_syscall_as_current(seL4_SysCall, ROOT_TCB, TCBSetPriority, 1, &p255, 1,
+                                 auth); /* as A */
     ck_assert_uint_eq(r.label, 0);
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
     uint64_t p100 = 100;
@@ -743,7 +714,8 @@ START_TEST(test_yield_to)
     ck_assert_ptr_eq(sc_at(SB)->yield_from, ks.root_thread);
     check_invariants();
     hostsim_clock_advance(US(300));
-    cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL); /* B yields: the root runs, answered */
+    ktest_syscall_as_current(seL4_SysYield, 0, 0, 0, NULL, 0,
+                             NULL); /* B yields: the root runs, answered */
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
     ck_assert_ptr_null(ks.root_thread->yield_to);
     ck_assert_ptr_null(sc_at(SB)->yield_from);
@@ -770,7 +742,7 @@ START_TEST(test_configure_running_sc)
     hostsim_clock_advance(US(400));
     uint64_t mrs[5] = {500, 10000, 0, 7, 0}, caps[1] = {SA};
     struct ktest_reply r =
-        cur_syscall(seL4_SysCall, SCTRL, SchedControlConfigureFlags, 5, mrs, 1, caps);
+        ktest_syscall_as_current(seL4_SysCall, SCTRL, SchedControlConfigureFlags, 5, mrs, 1, caps);
     ck_assert_uint_eq(r.label, 0);
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
     struct sched_context *sa = sc_at(SA);
@@ -793,10 +765,12 @@ START_TEST(test_consumed_by_send)
 {
     uint64_t A = E0, SA = E0 + 4;
     make_running_thread(A, 255, SA, 1000, 1000, 0, 0);
-    ck_assert_int_eq(cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL).status, HOSTSIM_OK);
+    ck_assert_int_eq(ktest_syscall_as_current(seL4_SysYield, 0, 0, 0, NULL, 0, NULL).status,
+                     HOSTSIM_OK);
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
     hostsim_clock_advance(US(250));
-    cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL); /* charges A: back to the root */
+    ktest_syscall_as_current(seL4_SysYield, 0, 0, 0, NULL, 0,
+                             NULL); /* charges A: back to the root */
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
     ck_assert_uint_eq(sc_at(SA)->consumed, US(250));
     struct ktest_reply r = ktest_syscall(
@@ -817,7 +791,8 @@ START_TEST(test_preemption_point_budget)
 {
     uint64_t A = E0, SA = E0 + 4;
     make_running_thread(A, 255, SA, 1000, 10000, 0, 0);
-    ck_assert_int_eq(cur_syscall(seL4_SysYield, 0, 0, 0, NULL, 0, NULL).status, HOSTSIM_OK);
+    ck_assert_int_eq(ktest_syscall_as_current(seL4_SysYield, 0, 0, 0, NULL, 0, NULL).status,
+                     HOSTSIM_OK);
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
     hostsim_clock_advance(US(500));
     ck_assert(!sched_budget_exhausted_now());

@@ -200,3 +200,36 @@ int ktest_run(Suite *s)
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+
+/* A system call as the thread the kernel runs now (its IPC buffer carries MR4.. and the caps). */
+struct ktest_reply ktest_syscall_as_current(int64_t sysno, uint64_t cptr, uint64_t label,
+                                            unsigned n, const uint64_t *mrs, unsigned ncaps,
+                                            const uint64_t *caps)
+{
+    struct ktest_reply r;
+    memset(&r, 0, sizeof(r));
+    uint64_t cur = hostsim_current_thread();
+    ck_assert_msg(cur != 0, "no thread is current");
+    seL4_IPCBuffer *buf = hostsim_thread_ipc_buffer(cur);
+    uint64_t regs[8] = {
+        cptr, seL4_MessageInfo_new(label, 0, ncaps, n).words[0], 0, 0, 0, 0, 0, (uint64_t)sysno};
+    for (unsigned i = 0; i < n; i++) {
+        if (i < 4) {
+            regs[2 + i] = mrs[i];
+        } else if (buf) {
+            buf->msg[i] = mrs[i];
+        }
+    }
+    for (unsigned i = 0; i < ncaps && buf; i++) {
+        buf->caps_or_badges[i] = caps[i];
+    }
+    r.status = hostsim_syscall_as_current(regs, &r.restarts);
+    seL4_MessageInfo_t out = {{regs[1]}};
+    r.badge = regs[0];
+    r.label = seL4_MessageInfo_get_label(out);
+    r.length = seL4_MessageInfo_get_length(out);
+    for (unsigned i = 0; i < seL4_MsgMaxLength; i++) {
+        r.mr[i] = i < 4 ? regs[2 + i] : (buf ? buf->msg[i] : 0);
+    }
+    return r;
+}

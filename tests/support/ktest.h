@@ -41,6 +41,11 @@ struct ktest_reply {
 struct ktest_reply ktest_call(uint64_t cptr, uint64_t label, unsigned n, const uint64_t *mrs,
                               unsigned ncaps, const uint64_t *caps);
 /* The same with any system call number and a raw message-info word. */
+/* A system call as the thread the kernel runs now: MR0-3 in registers, MR4.. and the caps in its
+ * IPC buffer; the reply's MRs likewise. */
+struct ktest_reply ktest_syscall_as_current(int64_t sysno, uint64_t cptr, uint64_t label,
+                                            unsigned n, const uint64_t *mrs, unsigned ncaps,
+                                            const uint64_t *caps);
 struct ktest_reply ktest_syscall(int64_t sysno, uint64_t cptr, uint64_t info, unsigned n,
                                  const uint64_t *mrs, unsigned ncaps, const uint64_t *caps);
 
