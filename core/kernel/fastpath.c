@@ -375,29 +375,38 @@ static inline word_t fastpath_length(word_t info)
     return length;
 }
 
+/* The scheduler's clock and what the current SC owes since it was charged (seL4 ksCurTime,
+ * ksConsumed), adjacent in struct sched_globals: read and written as one pair. */
+struct fastpath_time {
+    ticks_t cur_time, consumed;
+};
+_Static_assert(offsetof(struct sched_globals, consumed) ==
+                   offsetof(struct sched_globals, cur_time) + sizeof(ticks_t),
+               "the clock and what is owed are adjacent");
+
 /* Can the current SC pay for this entry at clock now (seL4 checkBudget: the head refill covers
  * what is owed plus MIN_BUDGET), is its head refill ready, and is no refill of the release queue
- * due (the exit would wake its thread)? Then *owed is what the SC owes at now. Reads only. */
-static inline bool fastpath_time_ok(ticks_t now, ticks_t *owed)
+ * due (the exit would wake its thread)? Then *t is the clock and what is owed at now, as the
+ * slowpath's entry leaves them. Reads only. */
+static inline bool fastpath_time_ok(struct sched_context *sc, ticks_t now, struct fastpath_time *t)
 {
-    ticks_t last = sched.cur_time;
-    ticks_t consumed = sched.consumed + (now - last);
-    struct sched_context *sc = sched.cur_sc;
-    kassert(now >= last && now < MAX_RELEASE_TIME); /* a monotonic clock */
-    *owed = consumed;
+    struct fastpath_time last;
+    __builtin_memcpy(&last, &sched.cur_time, sizeof(last));
+    kassert(now >= last.cur_time && now < MAX_RELEASE_TIME); /* a monotonic clock */
+    t->cur_time = now;
+    t->consumed = last.consumed + (now - last.cur_time);
     /* refill_sufficient(sc, consumed) in one compare: consumed is below the clock, so adding
      * MIN_BUDGET cannot overflow. */
-    refill_t *head = refill_head(sc);
+    refill_t head = *refill_head(sc);
     struct sched_context *release = sched.release_head;
-    return head->amount >= consumed + MIN_BUDGET && head->release <= now + MCS_KERNEL_WCET_TICKS &&
+    return head.amount >= t->consumed + MIN_BUDGET && head.release <= now + MCS_KERNEL_WCET_TICKS &&
            (release == NULL || !refill_ready(release, now));
 }
 
 /* The slowpath's charging, with the figures fastpath_time_ok computed (seL4 updateTimestamp). */
-static inline void fastpath_charge(ticks_t now, ticks_t owed)
+static inline void fastpath_charge(const struct fastpath_time *t)
 {
-    sched.cur_time = now;
-    sched.consumed = owed;
+    __builtin_memcpy(&sched.cur_time, t, sizeof(*t));
 }
 
 /* Preconditions of both cases for the current thread cur on SC sc (kernel invariants): it runs on
@@ -447,15 +456,14 @@ bool fastpath_call(void)
     if (reply == NULL || UNLIKELY(cur->fault[0] != seL4_Fault_NullFault)) {
         return false;
     }
-    ticks_t now = HAL_FASTPATH_TIMER_NOW();
-    ticks_t owed;
-    if (!fastpath_time_ok(now, &owed)) {
+    struct sched_context *sc = sched.cur_sc; /* cur's */
+    struct fastpath_time time;
+    if (!fastpath_time_ok(sc, HAL_FASTPATH_TIMER_NOW(), &time)) {
         return false;
     }
 
     /* Past this point nothing fails. The thread state type changes below flip bits, so they rely
      * on these. */
-    struct sched_context *sc = cur->sched_context;
     FASTPATH_MCS_ASSERTS(cur, sc);
     kassert(thread_state_type(dest) == ThreadState_BlockedOnReceive && !dest->sched_queued &&
             dest->ep_prev == NULL && dest->yield_to == NULL);
@@ -499,7 +507,7 @@ bool fastpath_call(void)
     cur->sched_context = NULL;
     dest->sched_context = sc;
     sc->tcb = dest;
-    fastpath_charge(now, owed);
+    fastpath_charge(&time);
 
     ks.cur_thread = dest;
     return HAL_FASTPATH_EXIT(dest);
@@ -522,8 +530,7 @@ bool fastpath_reply_recv(void)
     paddr_t ep_pa = cap_endpoint_cap_get_ptr_np(cap);
     endpoint_t *ep = fp_ptov(off, ep_pa);
     /* A waiting sender would be received at once; a pending bound signal is taken first. */
-    word_t ep_w0 = ep->words[0];
-    if ((ep_w0 >> endpoint_state_SHIFT) == EP_SEND) { /* nothing is stored above the state */
+    if ((ep->words[0] >> endpoint_state_SHIFT) == EP_SEND) { /* nothing above the state */
         return false;
     }
     if (UNLIKELY(cur->bound_notification != 0) &&
@@ -557,16 +564,12 @@ bool fastpath_reply_recv(void)
      * urgent (ipc_queue_insert). */
     paddr_t tail_pa =
         ep->words[endpoint_queue_tail_WORD]; /* the queue tail is all the word holds */
-    struct tcb *tail = NULL;
-    if (tail_pa != 0) {
-        tail = fp_ptov(off, tail_pa);
-        if (tail->priority < cur->priority) {
-            return false;
-        }
+    if (tail_pa != 0 && ((struct tcb *)fp_ptov(off, tail_pa))->priority < cur->priority) {
+        return false;
     }
-    ticks_t now = HAL_FASTPATH_TIMER_NOW();
-    ticks_t owed;
-    if (!fastpath_time_ok(now, &owed)) {
+    __asm__("" : "+r"(tail_pa)); /* not kept as a pointer meanwhile: no stack needed */
+    struct fastpath_time time;
+    if (!fastpath_time_ok(sc, HAL_FASTPATH_TIMER_NOW(), &time)) {
         return false;
     }
 
@@ -610,12 +613,14 @@ bool fastpath_reply_recv(void)
         ep->words[0] =
             KAAL_BF_PREP_NP(endpoint_queue_head, cur_pa) | KAAL_BF_PREP(endpoint_state, EP_RECV);
     } else {
+        struct tcb *tail = fp_ptov(off, tail_pa);
         cur->ep_prev = tail;
         tail->ep_next = cur;
-        ep->words[0] = (ep_w0 & endpoint_queue_head_MASK) | KAAL_BF_PREP(endpoint_state, EP_RECV);
+        ep->words[0] =
+            (ep->words[0] & endpoint_queue_head_MASK) | KAAL_BF_PREP(endpoint_state, EP_RECV);
     }
     ep->words[endpoint_queue_tail_WORD] = KAAL_BF_PREP_NP(endpoint_queue_tail, cur_pa);
-    fastpath_charge(now, owed);
+    fastpath_charge(&time);
 
     ks.cur_thread = caller;
     return HAL_FASTPATH_EXIT(caller);

@@ -23,6 +23,18 @@ struct dom_entry {
 
 /* The scheduler action lives in ks.sched_action (beside ks.cur_thread, for the inline helpers). */
 struct sched_globals {
+#ifdef CONFIG_KERNEL_MCS
+    /* MCS time and budgets (seL4 ksCurTime, ksConsumed, ksCurSC, ksReprogram, ksReleaseQueue).
+     * First, so that the fastpath reaches them with small offsets (paired loads and stores). */
+    ticks_t cur_time;                   /* the clock when this kernel entry began */
+    ticks_t consumed;                   /* used by cur_sc since its last charge, not charged yet */
+    struct sched_context *cur_sc;       /* the SC the current thread runs on */
+    bool reprogram;                     /* set the timer deadline again at this exit */
+    ticks_t deadline;                   /* the deadline last given to the timer */
+    struct sched_context *release_head; /* SCs waiting for their head refill, soonest first */
+    /* The idle thread's SC: round robin, never charged (its budget only bounds the deadline). */
+    _Alignas(struct sched_context) uint8_t idle_sc[seL4_CoreSchedContextBytes];
+#endif
     struct ready_queue queues[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES];
     word_t l1[CONFIG_NUM_DOMAINS];           /* bit i: l2[d][i] != 0 */
     word_t l2[CONFIG_NUM_DOMAINS][L2_WORDS]; /* bit p%64 of word p/64: queue p not empty */
@@ -36,18 +48,6 @@ struct sched_globals {
 
     struct tcb idle;        /* never queued; ks.cur_thread when nothing runs */
     struct tcb *debug_head; /* every TCB object (sched_tcb_created) */
-
-#ifdef CONFIG_KERNEL_MCS
-    /* MCS time and budgets (seL4 ksCurTime, ksConsumed, ksCurSC, ksReprogram, ksReleaseQueue). */
-    ticks_t cur_time;                   /* the clock when this kernel entry began */
-    ticks_t consumed;                   /* used by cur_sc since its last charge, not charged yet */
-    struct sched_context *cur_sc;       /* the SC the current thread runs on */
-    bool reprogram;                     /* set the timer deadline again at this exit */
-    ticks_t deadline;                   /* the deadline last given to the timer */
-    struct sched_context *release_head; /* SCs waiting for their head refill, soonest first */
-    /* The idle thread's SC: round robin, never charged (its budget only bounds the deadline). */
-    _Alignas(struct sched_context) uint8_t idle_sc[seL4_CoreSchedContextBytes];
-#endif
 };
 extern struct sched_globals sched;
 
