@@ -515,6 +515,51 @@ START_TEST(test_reply_recv_decline_pending)
 }
 END_TEST
 
+/* A CSpace of two levels for a server: L1 (16 slots, guard 0x5a in 8 bits), its slot 3 an L2 (64
+ * slots, a 46-bit guard 0), so 8 + 4 + 46 + 6 = 64 bits; L2 slot 0 the endpoint, slot 1 reply0.
+ * Returns the root slot of the guarded L1 cap. */
+#define CS_GUARD 0x5aull
+#define CS_L2(slot) ((CS_GUARD << 56) | (3ull << 52) | (uint64_t)(slot))
+static uint64_t two_level_cspace(void)
+{
+    uint64_t l1 = retype_obj(seL4_CapTableObject, 4);
+    uint64_t l2 = retype_obj(seL4_CapTableObject, 6);
+    OK(ktest_cnode_mint(l1, 3, 4, ROOT, l2, 64, seL4_AllRights,
+                        seL4_CNode_CapData_new(0, 46).words[0]));
+    OK(ktest_cnode_copy(l2, 0, 6, ROOT, ep, 64, seL4_AllRights));
+    OK(ktest_cnode_copy(l2, 1, 6, ROOT, reply0, 64, seL4_AllRights));
+    uint64_t cs = alloc_slot();
+    OK(ktest_cnode_mint(ROOT, cs, 64, ROOT, l1, 64, seL4_AllRights,
+                        seL4_CNode_CapData_new(CS_GUARD, 8).words[0]));
+    return cs;
+}
+
+/* The server's CSpace has two levels: the fastpath walks it for both caps (x0 and x6); a reply
+ * CPtr with a wrong guard is declined. */
+START_TEST(test_reply_recv_two_level_cspace)
+{
+    uint64_t cs = two_level_cspace();
+    uint64_t sc = make_sc(true);
+    uint64_t s = retype_obj(seL4_TCBObject, 0);
+    uint64_t frame = retype_obj(seL4_ARM_SmallPageObject, 0);
+    uint64_t words[3] = {0, 0, 0x10000000ull + 0x1000ull * s};
+    uint64_t caps[3] = {cs, seL4_CapInitThreadVSpace, frame};
+    OK(ktest_call(s, TCBConfigure, 3, words, 3, caps));
+    uint64_t sp[2] = {200, 200};
+    uint64_t sp_caps[3] = {seL4_CapInitThreadTCB, sc, NONE_SLOT};
+    OK(ktest_call(s, TCBSetSchedParams, 2, sp, 3, sp_caps));
+    resume(s);
+    uint64_t regs[8] = {0};
+    ck_assert_int_eq(sys_as(s, seL4_SysRecv, CS_L2(0), 0, CS_L2(1), regs), HOSTSIM_BLOCKED);
+    unbind_sc_from(sc, s);
+    uint64_t c = client(100);
+    call_as(c, ep);
+    assert_current(s);
+    uint64_t bad = (0x5bull << 56) | (3ull << 52) | 1ull;
+    reply_recv_diff(CS_L2(0), _i ? bad : CS_L2(1), 1, _i ? DECLINED : TAKEN);
+}
+END_TEST
+
 /* The budget cannot pay for this entry (the server runs on its caller's sporadic SC). */
 START_TEST(test_reply_recv_decline_budget)
 {
@@ -564,6 +609,7 @@ static Suite *suite(void)
     add_case(s, "reply_recv_decline_fault_reply", test_reply_recv_decline_fault_reply);
     loop_case(s, "reply_recv_decline_pending", test_reply_recv_decline_pending, 2);
     add_case(s, "reply_recv_decline_budget", test_reply_recv_decline_budget);
+    loop_case(s, "reply_recv_two_level_cspace", test_reply_recv_two_level_cspace, 2);
     return s;
 }
 
