@@ -51,6 +51,9 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(HAL_WINDOW_OFFSET), word_
 #if defined(HAL_FASTPATH_NO_STACK) && HAL_FASTPATH_NO_STACK != 1
 #error "HAL_FASTPATH_NO_STACK is 1 or undefined"
 #endif
+#if !defined(HAL_FASTPATH_TIMER_NOW)
+#error "the port header must define HAL_FASTPATH_TIMER_NOW"
+#endif
 
 /* Write one character to the kernel console. Any kernel context; cannot fail. */
 void hal_console_putc(char c);
