@@ -332,13 +332,11 @@ static seL4_CPtr alloc(seL4_Word type, seL4_Word size_bits)
 static seL4_Error give_sched_context(seL4_CPtr tcb, seL4_Word priority, seL4_CPtr fault_handler)
 {
     seL4_CPtr sc = alloc(seL4_SchedContextObject, seL4_MinSchedContextBits);
-    seL4_Error e = sys_sched_control_configure_flags(sched_control, sc, THREAD_BUDGET_US,
-                                                     THREAD_BUDGET_US, 0, 0,
-                                                     seL4_SchedContext_NoFlag);
-    return e != seL4_NoError
-               ? e
-               : sys_tcb_set_sched_params(tcb, seL4_CapInitThreadTCB, 0, priority, sc,
-                                          fault_handler);
+    seL4_Error e = sys_sched_control_configure_flags(
+        sched_control, sc, THREAD_BUDGET_US, THREAD_BUDGET_US, 0, 0, seL4_SchedContext_NoFlag);
+    return e != seL4_NoError ? e
+                             : sys_tcb_set_sched_params(tcb, seL4_CapInitThreadTCB, 0, priority, sc,
+                                                        fault_handler);
 }
 #endif
 
@@ -721,18 +719,23 @@ static void case_garbage_svc(seL4_Word trials)
         seL4_Word pick = rng() % 4;
         if (pick != 0) {
             /* A real system call number, except the debug calls that print or halt. */
-            static const seL4_Word nums[] = {
-                (seL4_Word)seL4_SysCall,  (seL4_Word)seL4_SysReplyRecv,
-                (seL4_Word)seL4_SysSend,  (seL4_Word)seL4_SysNBSend,
-                (seL4_Word)seL4_SysRecv,
+            static const seL4_Word nums[] = {(seL4_Word)seL4_SysCall,
+                                             (seL4_Word)seL4_SysReplyRecv,
+                                             (seL4_Word)seL4_SysSend,
+                                             (seL4_Word)seL4_SysNBSend,
+                                             (seL4_Word)seL4_SysRecv,
 #ifdef CONFIG_KERNEL_MCS
-                (seL4_Word)seL4_SysNBSendRecv, (seL4_Word)seL4_SysNBSendWait,
-                (seL4_Word)seL4_SysWait,       (seL4_Word)seL4_SysNBWait,
+                                             (seL4_Word)seL4_SysNBSendRecv,
+                                             (seL4_Word)seL4_SysNBSendWait,
+                                             (seL4_Word)seL4_SysWait,
+                                             (seL4_Word)seL4_SysNBWait,
 #else
-                (seL4_Word)seL4_SysReply,
+                                              (seL4_Word)seL4_SysReply,
 #endif
-                (seL4_Word)seL4_SysYield, (seL4_Word)seL4_SysNBRecv,
-                (seL4_Word)seL4_SysDebugCapIdentify, (seL4_Word)seL4_SysDebugNameThread};
+                                             (seL4_Word)seL4_SysYield,
+                                             (seL4_Word)seL4_SysNBRecv,
+                                             (seL4_Word)seL4_SysDebugCapIdentify,
+                                             (seL4_Word)seL4_SysDebugNameThread};
             regs[7] = nums[rng() % (sizeof(nums) / sizeof(nums[0]))];
         } else if (regs[7] >= (seL4_Word)seL4_SysDebugNameThread) {
             regs[7] = 0x1000 + (regs[7] & 0xff); /* not a system call */

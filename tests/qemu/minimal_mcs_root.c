@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* A root task for seL4's MCS configuration written from its AArch64 ABI facts alone (no KaaL header,
- * no library, no seL4 header), built with `aarch64-linux-gnu-gcc -nostdlib -static`: what a program
- * compiled against libsel4 with CONFIG_KERNEL_MCS would put in its registers and IPC buffer, typed
- * in by hand from the numbers of docs/abi.md (MCS sections). It checks the MCS bootinfo layout and
- * initial caps, retypes a scheduling context, a reply object, an endpoint, a notification and a TCB,
- * provokes the SchedControl_ConfigureFlags and TCB errors a program can meet, starts a child on a
- * 1 ms per 10 ms sporadic budget with a timeout endpoint, answers its Call through the reply object,
- * lets its endless loop run out of budget, takes the timeout fault (label 5, the SC's badge, the
- * consumed time), restarts the child elsewhere by the fault reply, reads Consumed, and suspends
- * itself. Booted by QEMU (tests/qemu, -Dmcs=true) and by kaal-sim --elf. -DWRONG_BADGE expects a
- * wrong timeout badge, so exactly one check must fail (the test proves a failing check is seen). */
+/* A root task for seL4's MCS configuration written from its AArch64 ABI facts alone (no KaaL
+ * header, no library, no seL4 header), built with `aarch64-linux-gnu-gcc -nostdlib -static`: what a
+ * program compiled against libsel4 with CONFIG_KERNEL_MCS would put in its registers and IPC
+ * buffer, typed in by hand from the numbers of docs/abi.md (MCS sections). It checks the MCS
+ * bootinfo layout and initial caps, retypes a scheduling context, a reply object, an endpoint, a
+ * notification and a TCB, provokes the SchedControl_ConfigureFlags and TCB errors a program can
+ * meet, starts a child on a 1 ms per 10 ms sporadic budget with a timeout endpoint, answers its
+ * Call through the reply object, lets its endless loop run out of budget, takes the timeout fault
+ * (label 5, the SC's badge, the consumed time), restarts the child elsewhere by the fault reply,
+ * reads Consumed, and suspends itself. Booted by QEMU (tests/qemu, -Dmcs=true) and by kaal-sim
+ * --elf. -DWRONG_BADGE expects a wrong timeout badge, so exactly one check must fail (the test
+ * proves a failing check is seen). */
 
 /* System call numbers under MCS (x7). */
 #define SYS_CALL (-1L)
@@ -159,7 +160,7 @@ static unsigned long cap_identify(unsigned long cap)
     return r.x[0];
 }
 
-static unsigned long ipc;     /* the root's IPC buffer */
+static unsigned long ipc;       /* the root's IPC buffer */
 static unsigned long next_slot; /* the next free slot of the root CNode */
 
 /* Untyped_Retype(untyped, type, size_bits, root CNode, index 0, depth 0, offset = a new slot, 1):
@@ -192,7 +193,8 @@ static unsigned long mint(unsigned long src, unsigned long badge)
     return next_slot++;
 }
 
-/* SchedControl_ConfigureFlags(control, sc, budget, period, extra refills, badge, flags): the reply. */
+/* SchedControl_ConfigureFlags(control, sc, budget, period, extra refills, badge, flags): the reply.
+ */
 static struct regs configure(unsigned long control, unsigned long sc, unsigned long budget_us,
                              unsigned long period_us, unsigned long extra, unsigned long badge)
 {
@@ -352,7 +354,8 @@ void root_main(unsigned long bootinfo)
     check("SetTimeoutEndpoint(badge 0x99)", MSG_LABEL(r.x[1]), ERR_NONE);
 
     r = (struct regs){{tcb, MSG_INFO(LABEL_TCB_WRITE_REGISTERS, 0, 4), 1, 2,
-                       (unsigned long)child_main, (unsigned long)(child_stack + sizeof child_stack)}};
+                       (unsigned long)child_main,
+                       (unsigned long)(child_stack + sizeof child_stack)}};
     syscall(SYS_CALL, &r);
     check("WriteRegisters (pc, sp) and resume", MSG_LABEL(r.x[1]), ERR_NONE);
 
