@@ -704,6 +704,14 @@ static void case_cache(const char *name, seL4_Word addr, unsigned mapped_allowed
  * drops to priority 150 meanwhile), so the root runs again only once the child faulted or
  * blocked; the root then polls the fault endpoint: a message, or none (the child waits). */
 #define GARBAGE_BADGE 0xbad
+#ifdef CONFIG_KERNEL_MCS /* no Reply; the four MCS-only calls */
+#define SYS_FIFTH_KIND seL4_SysNBSendRecv
+#define SYS_MCS_ONLY \
+    (seL4_Word) seL4_SysNBSendWait, (seL4_Word)seL4_SysWait, (seL4_Word)seL4_SysNBWait
+#else
+#define SYS_FIFTH_KIND seL4_SysReply
+#define SYS_MCS_ONLY
+#endif
 static void case_garbage_svc(seL4_Word trials)
 {
     seL4_Word regs[31];
@@ -724,18 +732,12 @@ static void case_garbage_svc(seL4_Word trials)
                                              (seL4_Word)seL4_SysSend,
                                              (seL4_Word)seL4_SysNBSend,
                                              (seL4_Word)seL4_SysRecv,
-#ifdef CONFIG_KERNEL_MCS
-                                             (seL4_Word)seL4_SysNBSendRecv,
-                                             (seL4_Word)seL4_SysNBSendWait,
-                                             (seL4_Word)seL4_SysWait,
-                                             (seL4_Word)seL4_SysNBWait,
-#else
-                                              (seL4_Word)seL4_SysReply,
-#endif
+                                             (seL4_Word)SYS_FIFTH_KIND,
                                              (seL4_Word)seL4_SysYield,
                                              (seL4_Word)seL4_SysNBRecv,
                                              (seL4_Word)seL4_SysDebugCapIdentify,
-                                             (seL4_Word)seL4_SysDebugNameThread};
+                                             (seL4_Word)seL4_SysDebugNameThread,
+                                             SYS_MCS_ONLY};
             regs[7] = nums[rng() % (sizeof(nums) / sizeof(nums[0]))];
         } else if (regs[7] >= (seL4_Word)seL4_SysDebugNameThread) {
             regs[7] = 0x1000 + (regs[7] & 0xff); /* not a system call */
