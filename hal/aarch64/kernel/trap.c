@@ -96,8 +96,8 @@ bool hal_invariants_hold(char *why, size_t why_len)
 
 /* Nothing runnable: can anything ever run again? In a non-MCS kernel a blocked thread becomes
  * runnable only through another thread or a user interrupt (the timer tick only charges time
- * slices); with one domain and no user IRQ line unmasked the machine is done. Under MCS a thread
- * whose SC waits in the release queue runs again at its refill's release (the timer's deadline). */
+ * slices); with one domain and no user IRQ line unmasked the machine is done. Under MCS the timer
+ * also releases threads waiting for their next refill: while one waits, the machine is not done. */
 static bool machine_is_done(void)
 {
 #ifdef CONFIG_KERNEL_MCS
