@@ -127,16 +127,36 @@ invoke_send_or_signal(struct tcb *t, cap_t cap, word_t *buffer, bool is_call,
     return true;
 }
 
-/* seL4 lookupExtraCaps: the slots and caps of the n extra caps the buffer names go into ctx; false
- * (the lookup failure handled) when one cannot be found. */
-static inline bool invocation_extra_caps(struct invocation_ctx *ctx, const word_t *buffer, word_t n)
+/* seL4 lookupExtraCaps from extra cap i on, by the general walk: the slots and caps of extra caps
+ * [i, n) go into ctx; false (the lookup failure handled) when one cannot be found. Out of line:
+ * only a CSpace of more than one level, or a cptr that does not resolve, gets here. */
+static NOINLINE bool invocation_extra_caps_walk(struct invocation_ctx *ctx, const word_t *buffer,
+                                                word_t i, word_t n)
 {
-    for (word_t i = 0; i < n; i++) {
+    for (; i < n; i++) {
         cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];
         struct lookup_fault lf;
-        if (cspace_lookup_slot(ctx->thread, extra, &ctx->extra_slots[i], &lf) != EXCEPTION_NONE) {
+        if (cspace_lookup_slot_walk(ctx->thread, extra, &ctx->extra_slots[i], &lf) !=
+            EXCEPTION_NONE) {
             invocation_lookup_failed(ctx->thread, extra, ctx->is_blocking, &lf);
             return false;
+        }
+        ctx->extra_caps[i] = ctx->extra_slots[i]->cap;
+    }
+    ctx->nextra = n;
+    return true;
+}
+
+/* seL4 lookupExtraCaps: the slots and caps of the n extra caps the buffer names go into ctx; false
+ * (the lookup failure handled) when one cannot be found. The usual one-level CSpace inline, with
+ * no call in the loop; the first cap it cannot resolve hands the rest to the general walk. */
+static inline bool invocation_extra_caps(struct invocation_ctx *ctx, const word_t *buffer, word_t n)
+{
+#pragma GCC unroll 1 /* one copy of the lookup, not one per possible cap */
+    for (word_t i = 0; i < n; i++) {
+        if (!cspace_lookup_slot_one_level(ctx->thread, buffer[KAAL_IPCBUF_CAPS_WORD(i)],
+                                          &ctx->extra_slots[i])) {
+            return invocation_extra_caps_walk(ctx, buffer, i, n);
         }
         ctx->extra_caps[i] = ctx->extra_slots[i]->cap;
     }
