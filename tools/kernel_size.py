@@ -10,11 +10,14 @@ The kernel is linked once more exactly as Meson links it (ninja's command), with
 added, into a temporary directory; each input section of .text and .rodata is then counted under
 the part it comes from:
   kernel    core/ and hal/aarch64/kernel, except what is listed below
-  boot      code that runs once at boot (core/kernel/boot.c, bootinfo.c, dtb.c; hal boot.c)
+  boot      code that runs once at boot (core/kernel/boot.c, bootinfo.c, dtb.c; hal boot.c; and every
+            function marked BOOT_CODE, input section .text.boot)
   printing  kprintf and the console (core/kernel/printf.c, hal console.c)
   libfdt    the device tree library (boot only)
   libgcc    compiler support routines
-  padding   alignment fill between input sections (the vector table's 2 KiB alignment, ...)
+  padding   the vector table's 2 KiB alignment (VBAR_EL1); other alignment fill between input
+            sections is counted with the section it aligns (a function's alignment, as inside one
+            object's .text)
 Sizes are in bytes, as the linker placed them ."""
 import argparse
 import json
@@ -30,7 +33,9 @@ BOOT = ('kernel_boot.c.o', 'kernel_bootinfo.c.o', 'kernel_dtb.c.o')
 PRINTING = ('kernel_printf.c.o', 'kernel_console.c.o')
 
 
-def part_of(path):
+def part_of(path, section):
+    if section == '.text.boot':
+        return 'boot'  # BOOT_CODE functions in files that also hold run-time code
     base = os.path.basename(path.split('(')[0])
     if 'libfdt' in path:
         return 'libfdt'
@@ -64,6 +69,7 @@ def main():
     # Input sections: " .text.name  0xADDR  0xSIZE path", the name alone on its line when long.
     section = None
     pending = None
+    fill = 0
     for line in text.splitlines():
         m = re.match(r'^(\.\w+)\s', line)
         if m:
@@ -77,13 +83,19 @@ def main():
             continue
         m = re.match(r'^ \*fill\*\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)', line)
         if m:
-            sizes['padding'][section] += int(m.group(2), 16)
+            fill += int(m.group(2), 16)
             continue
         m = re.match(r'^ (\.[\w.$-]+)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)', line)
         if m and (m.group(1) or pending):
-            size = int(m.group(3), 16)
-            sizes[part_of(m.group(4))][section] += size
+            name = m.group(1) or pending
+            part = part_of(m.group(4), name)
+            sizes[part][section] += int(m.group(3), 16)
+            # A fill aligns the input section after it: a function's alignment is part of its code
+            # (as inside one object's .text); the vector table's 2 KiB alignment is padding.
+            sizes['padding' if name == '.text.vectors' else part][section] += fill
+            fill = 0
         pending = None
+    sizes['padding']['.text'] += fill
     total = {s: sum(sizes[p][s] for p in PARTS) for s in ('.text', '.rodata')}
     print(f'{"part":<10} {".text":>8} {".rodata":>8}   (bytes; {os.path.join(a.build, target)})')
     for p in PARTS:

@@ -65,7 +65,8 @@ static word_t copy_mrs(struct tcb *sender, const word_t *sbuf, struct tcb *recei
 
 /* The sender's extra cap slots named in its buffer; stops at the first lookup failure (the
  * transfer then carries no caps at all, as seL4's doNormalTransfer does). Returns the count. */
-static word_t lookup_extra_caps(struct tcb *sender, const word_t *sbuf, word_t n, cte_t *slots[])
+static COLD word_t lookup_extra_caps(struct tcb *sender, const word_t *sbuf, word_t n,
+                                     cte_t *slots[])
 {
     if (sbuf == NULL) {
         return 0;
@@ -81,7 +82,7 @@ static word_t lookup_extra_caps(struct tcb *sender, const word_t *sbuf, word_t n
 }
 
 /* seL4 getReceiveSlots: the empty slot the receiver named for one incoming cap, or NULL. */
-static cte_t *receive_slot(struct tcb *receiver, const word_t *rbuf)
+static COLD cte_t *receive_slot(struct tcb *receiver, const word_t *rbuf)
 {
     cte_t *slot;
     cap_t cnode;
@@ -106,8 +107,8 @@ static cte_t *receive_slot(struct tcb *receiver, const word_t *rbuf)
 /* seL4 transferCaps: endpoint caps to ep itself are unwrapped (badge only); at most one other cap
  * is derived into the receive slot; anything that cannot go ends the transfer. Returns the
  * message info with extraCaps (caps dealt with) and capsUnwrapped set. */
-static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *slots[], word_t n,
-                                        endpoint_t *ep, struct tcb *receiver, word_t *rbuf)
+static COLD seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, cte_t *slots[], word_t n,
+                                             endpoint_t *ep, struct tcb *receiver, word_t *rbuf)
 {
     info = seL4_MessageInfo_set_extraCaps(info, 0);
     info = seL4_MessageInfo_set_capsUnwrapped(info, 0);
@@ -154,11 +155,10 @@ static inline void set_transfer_info(struct tcb *receiver, seL4_MessageInfo_t in
 
 /* normal_transfer of a message with extra caps through a cap with Grant (kept out of line so the
  * common transfer stays small). */
-static __attribute__((noinline)) void normal_transfer_with_caps(struct tcb *sender, word_t *sbuf,
-                                                                endpoint_t *ep, word_t badge,
-                                                                struct tcb *receiver,
-                                                                seL4_MessageInfo_t info,
-                                                                word_t length, word_t ncaps)
+static COLD NOINLINE void normal_transfer_with_caps(struct tcb *sender, word_t *sbuf,
+                                                    endpoint_t *ep, word_t badge,
+                                                    struct tcb *receiver, seL4_MessageInfo_t info,
+                                                    word_t length, word_t ncaps)
 {
     if (sbuf == IPC_BUFFER_UNKNOWN) {
         sbuf = thread_lookup_ipc_buffer(sender, false);
@@ -203,6 +203,15 @@ static inline void normal_transfer(struct tcb *sender, word_t *sbuf, endpoint_t 
     set_transfer_info(receiver, info, sent, badge);
 }
 
+/* seL4 doFaultTransfer: the sender's fault message to its handler (out of line: rare). */
+static COLD NOINLINE void fault_transfer(struct tcb *sender, word_t badge, struct tcb *receiver)
+{
+    word_t sent = fault_message(sender, receiver, thread_lookup_ipc_buffer(receiver, true));
+    hal_reg_set(&receiver->arch, REG_MSG_INFO,
+                seL4_MessageInfo_new(sender->fault[0], 0, 0, sent).words[0]);
+    hal_reg_set(&receiver->arch, REG_BADGE, badge);
+}
+
 void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge, bool grant,
                   struct tcb *receiver)
 {
@@ -210,10 +219,7 @@ void ipc_transfer(struct tcb *sender, word_t *sbuf, endpoint_t *ep, word_t badge
         normal_transfer(sender, sbuf, ep, badge, grant, receiver);
         return;
     }
-    word_t sent = fault_message(sender, receiver, thread_lookup_ipc_buffer(receiver, true));
-    hal_reg_set(&receiver->arch, REG_MSG_INFO,
-                seL4_MessageInfo_new(sender->fault[0], 0, 0, sent).words[0]);
-    hal_reg_set(&receiver->arch, REG_BADGE, badge);
+    fault_transfer(sender, badge, receiver);
 }
 
 /* ---- reply caps -------------------------------------------------------------------------- */
@@ -264,6 +270,21 @@ static inline void delete_reply_cap(cte_t *slot)
 
 void ipc_delete_caller_cap(struct tcb *receiver) { delete_reply_cap(&receiver->ctes[TCB_CALLER]); }
 
+/* A reply to a thread waiting for its fault handler (out of line: rare): the handler's message
+ * decides whether it restarts (fault_handle_reply) or stays Inactive. */
+static COLD NOINLINE void reply_to_fault(struct tcb *replier, struct tcb *receiver, cte_t *slot)
+{
+    delete_reply_cap(slot);
+    bool restart = fault_handle_reply(receiver, replier);
+    receiver->fault[0] = seL4_Fault_NullFault;
+    if (restart) {
+        sched_set_thread_state(receiver, ThreadState_Restart);
+        sched_possible_switch_to(receiver);
+    } else {
+        sched_set_thread_state(receiver, ThreadState_Inactive);
+    }
+}
+
 void ipc_reply_transfer(struct tcb *replier, word_t *sbuf, struct tcb *receiver, cte_t *slot,
                         bool grant)
 {
@@ -277,15 +298,7 @@ void ipc_reply_transfer(struct tcb *replier, word_t *sbuf, struct tcb *receiver,
         sched_possible_switch_to(receiver);
         return;
     }
-    delete_reply_cap(slot);
-    bool restart = fault_handle_reply(receiver, replier);
-    receiver->fault[0] = seL4_Fault_NullFault;
-    if (restart) {
-        sched_set_thread_state(receiver, ThreadState_Restart);
-        sched_possible_switch_to(receiver);
-    } else {
-        sched_set_thread_state(receiver, ThreadState_Inactive);
-    }
+    reply_to_fault(replier, receiver, slot);
 }
 
 void ipc_handle_reply(void)
@@ -313,7 +326,7 @@ void ipc_handle_reply(void)
 /* ---- cancelling -------------------------------------------------------------------------- */
 
 #ifdef CONFIG_KERNEL_MCS
-void ipc_cancel(struct tcb *t)
+COLD void ipc_cancel(struct tcb *t)
 {
     t->fault[0] = seL4_Fault_NullFault; /* a cancelled IPC drops the fault it carried */
     switch (thread_state_type(t)) {
@@ -332,7 +345,7 @@ void ipc_cancel(struct tcb *t)
     }
 }
 #else
-void ipc_cancel(struct tcb *t)
+COLD void ipc_cancel(struct tcb *t)
 {
     switch (thread_state_type(t)) {
     case ThreadState_BlockedOnSend:
@@ -360,7 +373,7 @@ void ipc_cancel(struct tcb *t)
 #endif
 
 #ifdef CONFIG_KERNEL_MCS
-void ipc_priority_changed(struct tcb *t)
+COLD void ipc_priority_changed(struct tcb *t)
 {
     switch (thread_state_type(t)) {
     case ThreadState_BlockedOnSend:
@@ -378,7 +391,7 @@ void ipc_priority_changed(struct tcb *t)
 
 /* ---- system calls on IPC caps ------------------------------------------------------------ */
 
-static exception_t invalid_invoked_cap(struct invocation_ctx *ctx, const char *why)
+static COLD exception_t invalid_invoked_cap(struct invocation_ctx *ctx, const char *why)
 {
     kuser_error("%s", why);
     return syscall_error_invalid_capability(ctx, 0);
@@ -386,8 +399,9 @@ static exception_t invalid_invoked_cap(struct invocation_ctx *ctx, const char *w
 
 /* ctx->ipc_buffer serves as the sender's buffer of a transfer: the syscall layer looked it up when
  * the message has words beyond the registers or extra caps, which covers every message a transfer
- * reads the sender's buffer for; otherwise it is NULL and the transfer does not read it. */
-exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
+ * reads the sender's buffer for; otherwise it is NULL and the transfer does not read it. Cold: the
+ * syscall layer performs Send and Signal itself, so only read-only caps and reply caps get here. */
+COLD exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
 {
     cap_t cap = ctx->cap;
     if (ipc_send_or_signal(ctx->thread, cap, ctx->ipc_buffer, ctx->is_call,
@@ -417,7 +431,7 @@ exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
 }
 
 /* A receive on a cap that cannot receive: CapFault in the receive phase, MissingCapability(0). */
-static void recv_cap_fault(struct tcb *t, cptr_t cptr)
+static COLD NOINLINE void recv_cap_fault(struct tcb *t, cptr_t cptr)
 {
     struct lookup_fault lf = {.type = seL4_MissingCapability, .bits_left = 0};
     fault_set_cap_fault(t, cptr, true, &lf);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Global kernel state, preemption points, interrupt entry and the one exit path. */
+/* Global kernel state and preemption points. */
 #include <kaal/kernel.h>
 #include <kaal/sched.h>
 #include <kaal/string.h>
@@ -24,23 +24,4 @@ exception_t preemption_point(void)
     }
 #endif
     return hal_irq_pending() ? EXCEPTION_PREEMPTED : EXCEPTION_NONE;
-}
-
-void kernel_exit(void)
-{
-    struct tcb *cur = ks.cur_thread;
-    if (cur == NULL) {
-        return; /* no kernel booted */
-    }
-#ifdef CONFIG_KERNEL_MCS
-    sched_schedule(); /* MCS: every exit wakes what is due and may move the deadline */
-    return;
-#endif
-    if (ks.sched_action != SCHED_RESUME_CURRENT) {
-        sched_schedule(); /* chooses and activates */
-        return;
-    }
-    if (thread_state_type(cur) != ThreadState_Running) {
-        thread_activate(cur); /* Restart, or the idle thread */
-    }
 }

@@ -191,7 +191,7 @@ void sched_possible_switch_to_general(struct tcb *t)
 /* seL4-MCS setPriority: a runnable thread that is queued or current is re-queued and the
  * scheduler chooses again; a thread waiting in an endpoint or notification queue (kept in
  * priority order under MCS) moves to its new place there (the IPC layer's ipc_priority_changed). */
-void sched_set_priority(struct tcb *t, word_t prio)
+COLD void sched_set_priority(struct tcb *t, word_t prio)
 {
     kassert(prio < CONFIG_NUM_PRIORITIES); /* decoders check against the MCP, which is <= 255 */
     if (runnable(t) && (t->sched_queued || t == ks.cur_thread)) {
@@ -205,7 +205,7 @@ void sched_set_priority(struct tcb *t, word_t prio)
     ipc_priority_changed(t);
 }
 #else
-void sched_set_priority(struct tcb *t, word_t prio)
+COLD void sched_set_priority(struct tcb *t, word_t prio)
 {
     kassert(prio < CONFIG_NUM_PRIORITIES); /* decoders check against the MCP, which is <= 255 */
     sched_dequeue(t);
@@ -220,7 +220,7 @@ void sched_set_priority(struct tcb *t, word_t prio)
 }
 #endif
 
-void sched_set_domain(struct tcb *t, word_t dom)
+COLD void sched_set_domain(struct tcb *t, word_t dom)
 {
     kassert(dom < CONFIG_NUM_DOMAINS); /* DomainSet_Set's decoder checks the range */
     sched_dequeue(t);
@@ -235,7 +235,7 @@ void sched_set_domain(struct tcb *t, word_t dom)
 
 /* ---- choosing ------------------------------------------------------------------------------- */
 
-static void next_domain(void)
+static COLD void next_domain(void)
 {
     word_t i = sched.dom_index + 1;
     if (sched.dom_restart || i >= CONFIG_NUM_DOMAIN_SCHEDULES ||
@@ -715,7 +715,7 @@ void *sched_state(word_t *size)
 
 /* ---- boot ----------------------------------------------------------------------------------- */
 
-void sched_init(void)
+BOOT_CODE void sched_init(void)
 {
     kmemset(&sched, 0, sizeof(sched));
     ks.sched_action = SCHED_RESUME_CURRENT;
@@ -743,7 +743,7 @@ void sched_init(void)
 #endif
 }
 
-void sched_boot_thread(struct tcb *t)
+BOOT_CODE void sched_boot_thread(struct tcb *t)
 {
     kassert(runnable(t) && ks.cur_thread == &sched.idle);
     ks.sched_action = SCHED_RESUME_CURRENT;
@@ -769,13 +769,13 @@ bool sched_domain_schedule_is_end_marker(word_t index)
     return sched.dom_schedule[index].domain == 0 && sched.dom_schedule[index].duration == 0;
 }
 
-void sched_domain_schedule_configure(word_t index, word_t dom, word_t duration)
+COLD void sched_domain_schedule_configure(word_t index, word_t dom, word_t duration)
 {
     kassert(index < CONFIG_NUM_DOMAIN_SCHEDULES && dom < CONFIG_NUM_DOMAINS);
     sched.dom_schedule[index] = (struct dom_entry){.domain = dom, .duration = duration};
 }
 
-void sched_domain_schedule_set_start(word_t index)
+COLD void sched_domain_schedule_set_start(word_t index)
 {
     kassert(index < CONFIG_NUM_DOMAIN_SCHEDULES && !sched_domain_schedule_is_end_marker(index));
     sched.dom_start = index;
@@ -786,7 +786,7 @@ void sched_domain_schedule_set_start(word_t index)
 
 /* ---- the list of every thread (debug) ------------------------------------------------------- */
 
-void sched_tcb_created(struct tcb *t)
+COLD void sched_tcb_created(struct tcb *t)
 {
     t->debug_prev = NULL;
     t->debug_next = sched.debug_head;
@@ -796,7 +796,7 @@ void sched_tcb_created(struct tcb *t)
     sched.debug_head = t;
 }
 
-void sched_tcb_destroyed(struct tcb *t)
+COLD void sched_tcb_destroyed(struct tcb *t)
 {
     kassert(!t->sched_queued); /* finalisation suspends the thread first */
     if (t->debug_prev != NULL) {
@@ -813,7 +813,7 @@ void sched_tcb_destroyed(struct tcb *t)
     }
 }
 
-static const char *state_name(word_t ts)
+static COLD const char *state_name(word_t ts)
 {
     static const char *const names[] = {
         "inactive",        "running",          "restart",         "blocked on recv",
@@ -822,7 +822,7 @@ static const char *state_name(word_t ts)
     return ts < ARRAY_SIZE(names) ? names[ts] : "?";
 }
 
-static void dump_one(const struct tcb *t)
+static COLD void dump_one(const struct tcb *t)
 {
     const char *where = t == ks.cur_thread ? "  (current)" : t->sched_queued ? "  (queued)" : "";
     kprintf("  %s: %s, priority %lu, domain %lu%s\n", t->name[0] ? t->name : "(unnamed)",
@@ -880,7 +880,7 @@ word_t *sched_debug_bitmap_l2(word_t dom, word_t word)
     return &sched.l2[dom][word];
 }
 
-void sched_debug_dump(void)
+COLD void sched_debug_dump(void)
 {
     kprintf("KaaL scheduler: domain %lu (%lu ticks left), threads:\n",
             (unsigned long)sched.cur_domain, (unsigned long)sched.domain_time);

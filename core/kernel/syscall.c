@@ -35,7 +35,7 @@ static void reply_from_kernel(struct tcb *t, word_t *buffer, word_t label, const
     hal_reg_set(&t->arch, REG_MSG_INFO, seL4_MessageInfo_new(label, 0, 0, written).words[0]);
 }
 
-static void reply_error(struct invocation_ctx *ctx)
+static COLD void reply_error(struct invocation_ctx *ctx)
 {
     word_t mrs[5];
     word_t n = syscall_error_words(&ctx->err, mrs);
@@ -98,9 +98,9 @@ static inline __attribute__((always_inline)) exception_t invoke_object(struct in
 
 /* A cap lookup of an invocation failed: a blocking one takes a cap fault (send phase); NBSend
  * does nothing. */
-static __attribute__((noinline)) exception_t invocation_lookup_failed(struct tcb *t, cptr_t cptr,
-                                                                      bool is_blocking,
-                                                                      const struct lookup_fault *lf)
+static COLD NOINLINE exception_t invocation_lookup_failed(struct tcb *t, cptr_t cptr,
+                                                          bool is_blocking,
+                                                          const struct lookup_fault *lf)
 {
     kuser_error("lookup of cap #%lx for an invocation failed", (unsigned long)cptr);
     if (is_blocking) {
@@ -127,16 +127,36 @@ invoke_send_or_signal(struct tcb *t, cap_t cap, word_t *buffer, bool is_call,
     return true;
 }
 
-/* seL4 lookupExtraCaps: the slots and caps of the n extra caps the buffer names go into ctx; false
- * (the lookup failure handled) when one cannot be found. */
-static inline bool invocation_extra_caps(struct invocation_ctx *ctx, const word_t *buffer, word_t n)
+/* seL4 lookupExtraCaps from extra cap i on, by the general walk: the slots and caps of extra caps
+ * [i, n) go into ctx; false (the lookup failure handled) when one cannot be found. Out of line:
+ * only a CSpace of more than one level, or a cptr that does not resolve, gets here. */
+static NOINLINE bool invocation_extra_caps_walk(struct invocation_ctx *ctx, const word_t *buffer,
+                                                word_t i, word_t n)
 {
-    for (word_t i = 0; i < n; i++) {
+    for (; i < n; i++) {
         cptr_t extra = buffer[KAAL_IPCBUF_CAPS_WORD(i)];
         struct lookup_fault lf;
-        if (cspace_lookup_slot(ctx->thread, extra, &ctx->extra_slots[i], &lf) != EXCEPTION_NONE) {
+        if (cspace_lookup_slot_walk(ctx->thread, extra, &ctx->extra_slots[i], &lf) !=
+            EXCEPTION_NONE) {
             invocation_lookup_failed(ctx->thread, extra, ctx->is_blocking, &lf);
             return false;
+        }
+        ctx->extra_caps[i] = ctx->extra_slots[i]->cap;
+    }
+    ctx->nextra = n;
+    return true;
+}
+
+/* seL4 lookupExtraCaps: the slots and caps of the n extra caps the buffer names go into ctx; false
+ * (the lookup failure handled) when one cannot be found. The usual one-level CSpace inline, with
+ * no call in the loop; the first cap it cannot resolve hands the rest to the general walk. */
+static inline bool invocation_extra_caps(struct invocation_ctx *ctx, const word_t *buffer, word_t n)
+{
+#pragma GCC unroll 1 /* one copy of the lookup, not one per possible cap */
+    for (word_t i = 0; i < n; i++) {
+        if (!cspace_lookup_slot_one_level(ctx->thread, buffer[KAAL_IPCBUF_CAPS_WORD(i)],
+                                          &ctx->extra_slots[i])) {
+            return invocation_extra_caps_walk(ctx, buffer, i, n);
         }
         ctx->extra_caps[i] = ctx->extra_slots[i]->cap;
     }
@@ -340,6 +360,14 @@ static __attribute__((noinline)) void handle_invocation_syscall(sword_t sysno)
     }
 }
 
+void kernel_handle_call_slowpath(void)
+{
+    /* As kernel_handle_syscall_slowpath: charge the time since the last entry first. */
+    if (mcs_charge_on_entry()) {
+        handle_invocation_syscall(seL4_SysCall);
+    }
+}
+
 void kernel_handle_syscall_slowpath(sword_t sysno)
 {
     /* Charge the time since the last entry; an exhausted budget defers the call (mcs-sc). */
@@ -390,30 +418,34 @@ void kernel_handle_syscall_slowpath(sword_t sysno)
 
 #else  /* base configuration */
 
-/* Send, NBSend and Call: each with its own inline copy of handle_invocation. Out of line so the
- * other system calls do not pay for its stack frame. */
-static __attribute__((noinline)) void handle_invocation_syscall(sword_t sysno)
+/* Call, and Send or NBSend: each with an inline copy of handle_invocation (Send and NBSend share
+ * one: they differ only in whether a send blocks). Out of line so the other system calls do not
+ * pay for their stack frames. */
+static __attribute__((noinline)) void handle_call(void)
 {
-    exception_t status;
-    if (sysno == seL4_SysCall) {
-        status = handle_invocation(true, true);
-    } else if (sysno == seL4_SysSend) {
-        status = handle_invocation(false, true);
-    } else {
-        status = handle_invocation(false, false);
-    }
-    if (status == EXCEPTION_PREEMPTED) {
+    if (handle_invocation(true, true) == EXCEPTION_PREEMPTED) {
         kernel_handle_pending_interrupt();
     }
 }
+
+static __attribute__((noinline)) void handle_send(bool is_blocking)
+{
+    if (handle_invocation(false, is_blocking) == EXCEPTION_PREEMPTED) {
+        kernel_handle_pending_interrupt();
+    }
+}
+
+void kernel_handle_call_slowpath(void) { handle_call(); }
 
 void kernel_handle_syscall_slowpath(sword_t sysno)
 {
     switch (sysno) {
     case seL4_SysCall:
+        handle_call();
+        return;
     case seL4_SysSend:
     case seL4_SysNBSend:
-        handle_invocation_syscall(sysno);
+        handle_send(sysno == seL4_SysSend);
         return;
     case seL4_SysRecv:
         ipc_handle_recv(true);

@@ -269,7 +269,7 @@ static void ep_restart_thread(struct tcb *t)
 }
 #endif
 
-void ep_cancel_all(endpoint_t *ep)
+COLD void ep_cancel_all(endpoint_t *ep)
 {
     if (endpoint_get_state(*ep) == EP_IDLE) {
         return;
@@ -286,7 +286,7 @@ void ep_cancel_all(endpoint_t *ep)
     sched_reschedule_required();
 }
 
-void ep_cancel_badged_sends(endpoint_t *ep, word_t badge)
+COLD void ep_cancel_badged_sends(endpoint_t *ep, word_t badge)
 {
     if (endpoint_get_state(*ep) != EP_SEND) {
         return; /* only senders carry a badge */
@@ -304,7 +304,7 @@ void ep_cancel_badged_sends(endpoint_t *ep, word_t badge)
     sched_reschedule_required();
 }
 
-void ep_cancel_ipc(struct tcb *t)
+COLD void ep_cancel_ipc(struct tcb *t)
 {
     word_t type = thread_state_type(t);
     kassert(type == ThreadState_BlockedOnSend || type == ThreadState_BlockedOnReceive);
@@ -322,7 +322,7 @@ void ep_cancel_ipc(struct tcb *t)
 }
 
 #ifdef CONFIG_KERNEL_MCS
-void ep_reorder(struct tcb *t)
+COLD void ep_reorder(struct tcb *t)
 {
     kassert(thread_state_type(t) == ThreadState_BlockedOnSend ||
             thread_state_type(t) == ThreadState_BlockedOnReceive);

@@ -203,7 +203,7 @@ bool ntfn_has_waiters(const notification_t *ntfn)
     return notification_get_state(*ntfn) == NTFN_WAITING;
 }
 
-void ntfn_bind(notification_t *ntfn, struct tcb *t)
+COLD void ntfn_bind(notification_t *ntfn, struct tcb *t)
 {
     kassert(t->bound_notification == 0 &&
             notification_get_bound_tcb(*ntfn) == 0); /* checked by decode */
@@ -211,7 +211,7 @@ void ntfn_bind(notification_t *ntfn, struct tcb *t)
     t->bound_notification = VTOP(ntfn);
 }
 
-void ntfn_unbind(notification_t *ntfn)
+COLD void ntfn_unbind(notification_t *ntfn)
 {
     struct tcb *t = tcb_from_paddr(notification_get_bound_tcb(*ntfn));
     if (t == NULL) {
@@ -221,7 +221,7 @@ void ntfn_unbind(notification_t *ntfn)
     t->bound_notification = 0;
 }
 
-void tcb_unbind_notification(struct tcb *t)
+COLD void tcb_unbind_notification(struct tcb *t)
 {
     if (t->bound_notification == 0) {
         return;
@@ -234,7 +234,7 @@ void tcb_unbind_notification(struct tcb *t)
 
 /* ---- cancelling -------------------------------------------------------------------------- */
 
-void ntfn_cancel_all(notification_t *ntfn)
+COLD void ntfn_cancel_all(notification_t *ntfn)
 {
     if (notification_get_state(*ntfn) != NTFN_WAITING) {
         return;
@@ -258,7 +258,7 @@ void ntfn_cancel_all(notification_t *ntfn)
     sched_reschedule_required();
 }
 
-void ntfn_cancel_signal(struct tcb *t)
+COLD void ntfn_cancel_signal(struct tcb *t)
 {
     kassert(thread_state_type(t) == ThreadState_BlockedOnNotification);
     ntfn_dequeue(PTOV(notification_t, thread_state_get_blocking_object(t->state)), t);
@@ -266,7 +266,7 @@ void ntfn_cancel_signal(struct tcb *t)
 }
 
 #ifdef CONFIG_KERNEL_MCS
-void ntfn_reorder(struct tcb *t)
+COLD void ntfn_reorder(struct tcb *t)
 {
     kassert(thread_state_type(t) == ThreadState_BlockedOnNotification);
     notification_t *ntfn = PTOV(notification_t, thread_state_get_blocking_object(t->state));

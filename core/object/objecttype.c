@@ -423,7 +423,7 @@ exception_t decode_invocation(struct invocation_ctx *ctx)
         return syscall_error_invalid_capability(ctx, 0);
     }
 #endif
-    switch (cap_get_cap_type(ctx->cap)) {
+    switch ((unsigned int)cap_get_cap_type(ctx->cap)) {
     case cap_null_cap:
     case cap_zombie_cap:
         return decode_no_object(ctx);

@@ -271,6 +271,24 @@ START_TEST(test_cap_fault_extra_cap)
 }
 END_TEST
 
+START_TEST(test_cap_fault_second_extra_cap)
+{
+    /* The first extra cap resolves (the one-level CSpace, inline), the second does not: the
+     * general walk takes over at the second and the cap fault names its CPtr. */
+    uint64_t nt = retype_obj(seL4_NotificationObject, 0);
+    start_pair(true, fep_cap);
+    buf_of(faulter)->caps_or_badges[0] = nt;
+    buf_of(faulter)->caps_or_badges[1] = 0xbeef;
+    uint64_t regs[8] = {nt, info_of(0, 2, 0), 0, 0, 0, 0, 0, (uint64_t)seL4_SysSend};
+    ck_assert_int_eq(hostsim_syscall_as_current(regs, NULL), HOSTSIM_BLOCKED);
+    assert_fault_msg(seL4_Fault_CapFault, 7);
+    ck_assert_uint_eq(hmr(seL4_CapFault_Addr), 0xbeef);
+    ck_assert_uint_eq(hmr(seL4_CapFault_InRecvPhase), 0);
+    ck_assert_uint_eq(hmr(seL4_CapFault_LookupFailureType), seL4_GuardMismatch);
+    ck_assert_uint_eq(ntfn_state(nt), 0);
+}
+END_TEST
+
 START_TEST(test_extra_cap_without_buffer_not_looked_up)
 {
     /* Without an IPC buffer there are no extra caps to look up: the Signal happens. */
@@ -352,6 +370,7 @@ static Suite *fault_suite(void)
     tcase_add_test(tc, test_cap_fault_send_phase);
     tcase_add_test(tc, test_cap_fault_recv_phase);
     tcase_add_test(tc, test_cap_fault_extra_cap);
+    tcase_add_test(tc, test_cap_fault_second_extra_cap);
     tcase_add_test(tc, test_extra_cap_without_buffer_not_looked_up);
     tc = tcase(s, "double_fault");
     tcase_add_test(tc, test_double_fault_no_handler);

@@ -34,9 +34,9 @@ exception_t cspace_lookup_slot_walk(struct tcb *thread, cptr_t cptr, cte_t **slo
  * found). The cap may be null; callers that need a cap check it (MissingCapability, bits left 0).
  * Inline for the usual CSpace, one CNode whose guard and radix take all 64 bits: the first level
  * of cspace_resolve_address_bits then ends the walk (guard matches, all bits used); anything else
- * (another level, a mismatch) takes the general walk. */
-static inline exception_t cspace_lookup_slot(struct tcb *thread, cptr_t cptr, cte_t **slot,
-                                             struct lookup_fault *lf)
+ * (another level, a mismatch) takes the general walk. cspace_lookup_slot_one_level is that first
+ * level alone: true with the slot, or false when the general walk must decide. */
+static inline bool cspace_lookup_slot_one_level(struct tcb *thread, cptr_t cptr, cte_t **slot)
 {
     cap_t root = thread->ctes[TCB_CTABLE].cap;
     if (cap_get_cap_type(root) == cap_cnode_cap) {
@@ -46,8 +46,17 @@ static inline exception_t cspace_lookup_slot(struct tcb *thread, cptr_t cptr, ct
         if (radix + guard_bits == seL4_WordBits && radix != 0 &&
             (cptr >> radix) == (cap_cnode_cap_get_guard(root) & MASK(guard_bits))) {
             *slot = cnode_slots(root) + (cptr & MASK(radix));
-            return EXCEPTION_NONE;
+            return true;
         }
+    }
+    return false; /* not the usual CSpace, or the guard does not match: the general walk decides */
+}
+
+static inline exception_t cspace_lookup_slot(struct tcb *thread, cptr_t cptr, cte_t **slot,
+                                             struct lookup_fault *lf)
+{
+    if (cspace_lookup_slot_one_level(thread, cptr, slot)) {
+        return EXCEPTION_NONE;
     }
     return cspace_lookup_slot_walk(thread, cptr, slot, lf);
 }

@@ -42,9 +42,11 @@ void kernel_handle_syscall(sword_t sysno);
 /* The same without trying the IPC fastpath (core/kernel/fastpath.c) first: for a port whose
  * entry code has tried it already (aarch64: hal/aarch64/kernel/fastpath.S). */
 void kernel_handle_syscall_slowpath(sword_t sysno);
+/* kernel_handle_syscall_slowpath(seL4_SysCall), for a port whose entry code knows the system call
+ * is a Call (aarch64: the fastpath declined one): no dispatch on the number. */
+void kernel_handle_call_slowpath(void);
 
-/* The one exit path: schedule if needed and let the port resume ks.cur_thread. */
-void kernel_exit(void);
+/* The one exit path, kernel_exit(), is inline in <kaal/thread.h>. */
 
 /* Long operations call this after each unit of work. Every
  * CONFIG_MAX_NUM_WORK_UNITS_PER_PREEMPTION units it asks the port whether an interrupt is pending;

@@ -46,6 +46,27 @@ static inline void thread_set_state(struct tcb *t, word_t ts_type)
  * Running. */
 void thread_activate(struct tcb *t);
 
+/* The one exit path, run by the port after every entry (system call, fault, interrupt): schedule
+ * if needed, then make sure ks.cur_thread can run (thread_activate unless it is Running); the port
+ * then resumes ks.cur_thread, or idles. Inline: the port's exit code tests the same thread state
+ * right after it, and the compiler merges the two tests. */
+static inline void kernel_exit(void)
+{
+    struct tcb *cur = ks.cur_thread;
+    if (cur == NULL) {
+        return; /* no kernel booted */
+    }
+#ifdef CONFIG_KERNEL_MCS
+    sched_schedule(); /* MCS: every exit wakes what is due and may move the deadline */
+#else
+    if (ks.sched_action != SCHED_RESUME_CURRENT) {
+        sched_schedule(); /* chooses and activates */
+    } else if (thread_state_type(cur) != ThreadState_Running) {
+        thread_activate(cur); /* Restart, or the idle thread */
+    }
+#endif
+}
+
 /* Is t stopped: Inactive or blocked in IPC (Resume restarts only such threads)? */
 bool thread_is_stopped(const struct tcb *t);
 /* seL4 suspend: cancel t's IPC, make it Inactive and take it off the ready queues. A thread

@@ -26,5 +26,12 @@ typedef word_t cptr_t;    /* a capability pointer as user code gives it */
 #define LIKELY(c) __builtin_expect(!!(c), 1)
 #define UNLIKELY(c) __builtin_expect(!!(c), 0)
 #define PACKED __attribute__((packed))
+/* Rarely executed code (diagnostics, operations no measured path takes): GCC compiles a cold
+ * function for size and moves it out of the hot code; branches to it are predicted not taken. */
+#define COLD __attribute__((cold))
+/* Code that runs only while the kernel boots, in files that also hold run-time code: kept in
+ * .text.boot (counted as boot code by tools/kernel_size.py, as seL4 keeps its BOOT_CODE apart)
+ * and compiled for size. Whole boot files (boot.c, bootinfo.c, dtb.c) need no mark. */
+#define BOOT_CODE __attribute__((cold, section(".text.boot")))
 
 #endif

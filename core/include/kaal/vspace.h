@@ -74,15 +74,13 @@ static inline bool tcb_vspace(const struct tcb *t, paddr_t *root, word_t *asid)
  * questions and Page_Map ask it on their paths. */
 static inline word_t frame_size_bits_of(word_t frame_size)
 {
-    switch (frame_size) {
-    case FRAME_SMALL:
-        return seL4_PageBits;
-    case FRAME_LARGE:
-        return seL4_LargePageBits;
-    default:
-        kassert(frame_size == FRAME_HUGE); /* the size field has no fourth value in use */
-        return seL4_HugePageBits;
-    }
+    /* Sizes 0, 1, 2 are one translation level (9 bits) apart: an add and a shifted add. */
+    _Static_assert(FRAME_SMALL == 0 && FRAME_LARGE == 1 && FRAME_HUGE == 2 &&
+                       seL4_LargePageBits == seL4_PageBits + 9 &&
+                       seL4_HugePageBits == seL4_PageBits + 18,
+                   "frame size n is seL4_PageBits + 9 * n bits");
+    kassert(frame_size <= FRAME_HUGE); /* the size field has no fourth value in use */
+    return seL4_PageBits + 9 * frame_size;
 }
 
 /* ---- Kernel-internal: shared by frame.c, pagetable.c, asid.c and vspace.c ---- */

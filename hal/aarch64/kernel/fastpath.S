@@ -3,8 +3,8 @@
  * or ReplyRecv (-2), with the user registers (and FaultIP) saved in the thread's struct hal_tcb at
  * SP_EL1. It calls core's fastpath (core/kernel/fastpath.c), which either
  * leaves for user mode in the other thread itself (aarch64_resume, trap.c/head.S) or returns
- * false having changed nothing: then the system call goes the slowpath's way (head.S el0_svc),
- * which does not try the fastpath again. */
+ * false having changed nothing: then the system call goes the slowpath's way (head.S el0_svc, or
+ * el0_svc_call for a Call), which does not try the fastpath again. */
 #include <hal_port/machine.h>
 #include <kaal/gen_config.h>
 
@@ -20,17 +20,18 @@
 #endif
     .endm
 
-    /* name: call fn (core's fastpath), which returns only when it declines; then the slowpath. */
-    .macro fastpath_entry name, fn
+    /* name: call fn (core's fastpath), which returns only when it declines; then the slowpath
+     * (slow, head.S: on the kernel stack). */
+    .macro fastpath_entry name, fn, slow
     .global \name
 \name:
     fastpath_stack
     bl      \fn
-    b       el0_svc                 /* the slowpath, on the kernel stack */
+    b       \slow
     .endm
 
     .text
-    fastpath_entry el0_fastpath_call, fastpath_call
-    fastpath_entry el0_fastpath_reply_recv, fastpath_reply_recv
+    fastpath_entry el0_fastpath_call, fastpath_call, el0_svc_call
+    fastpath_entry el0_fastpath_reply_recv, fastpath_reply_recv, el0_svc
 
 #endif /* CONFIG_FASTPATH */

@@ -66,7 +66,7 @@ static volatile uint32_t *gicr(word_t off) { return (volatile uint32_t *)(KDEV_G
 
 /* Read the first two (address, size) pairs of a node's reg property, with the root's cell sizes
  * (QEMU virt: 2 and 2). Returns the number of pairs read. */
-static int read_reg(const void *dtb, int node, paddr_t base[2], word_t size[2])
+static BOOT_CODE int read_reg(const void *dtb, int node, paddr_t base[2], word_t size[2])
 {
     int ac = fdt_address_cells(dtb, 0), sc = fdt_size_cells(dtb, 0), len;
     const fdt32_t *reg = fdt_getprop(dtb, node, "reg", &len);
@@ -84,7 +84,7 @@ static int read_reg(const void *dtb, int node, paddr_t base[2], word_t size[2])
     return n;
 }
 
-int gic_probe(const void *dtb, struct mem_region devices[2], const char **error)
+BOOT_CODE int gic_probe(const void *dtb, struct mem_region devices[2], const char **error)
 {
     paddr_t base[2];
     word_t size[2];
@@ -138,7 +138,7 @@ static void gicd_wait_rwp(void)
 
 /* Every line off, pending state cleared, one priority, level-sensitive SPIs routed to this CPU;
  * then the CPU interface on. Boot, interrupts masked. */
-void gic_init(void)
+BOOT_CODE void gic_init(void)
 {
     word_t lines = MIN((word_t)((*gicd(GICD_TYPER) & 0x1f) + 1) * 32, (word_t)N_IRQS);
     *gicd(GICD_CTLR) = 0;
@@ -240,7 +240,7 @@ void hal_irq_unmask(word_t irq)
     set_enable(irq, true);
 }
 
-void hal_irq_set_trigger(word_t irq, bool edge)
+COLD void hal_irq_set_trigger(word_t irq, bool edge)
 {
     kassert(irq <= HAL_MAX_IRQ);
     if (irq < 32) {

@@ -14,7 +14,7 @@
 enum psci_conduit { PSCI_NONE, PSCI_HVC, PSCI_SMC };
 static enum psci_conduit psci_conduit;
 
-void psci_init(const void *dtb)
+BOOT_CODE void psci_init(const void *dtb)
 {
     psci_conduit = PSCI_NONE;
     if (dtb == NULL) {
@@ -39,7 +39,7 @@ void psci_init(const void *dtb)
     }
 }
 
-void hal_halt(void)
+COLD void hal_halt(void)
 {
     __asm__ volatile("msr daifset, #0xf");
     switch (psci_conduit) {
@@ -61,7 +61,7 @@ void hal_halt(void)
 /* --- exceptions and the panic dump --- */
 static const struct trap_frame *last_trap; /* the exception being reported, if any */
 
-static const char *esr_class_name(word_t ec)
+static COLD const char *esr_class_name(word_t ec)
 {
     switch (ec) {
     case 0x00:
@@ -105,7 +105,7 @@ static const char *esr_class_name(word_t ec)
     }
 }
 
-static const char *fault_status_name(word_t fsc)
+static COLD const char *fault_status_name(word_t fsc)
 {
     switch (fsc & 0x3c) {
     case 0x00:
@@ -138,7 +138,7 @@ static const char *const vector_names[16] = {
     "sync, EL0 AArch32",   "IRQ, EL0 AArch32",   "FIQ, EL0 AArch32",   "SError, EL0 AArch32",
 };
 
-static void dump_esr(word_t esr, word_t far, word_t elr)
+static COLD void dump_esr(word_t esr, word_t far, word_t elr)
 {
     word_t ec = (esr >> 26) & 0x3f;
     kprintf("  ESR_EL1 %016lx: class 0x%lx = %s", (unsigned long)esr, (unsigned long)ec,
@@ -156,7 +156,7 @@ static void dump_esr(word_t esr, word_t far, word_t elr)
 
 /* The thread the kernel was working for: its name (TCB_SetName / DebugNameThread) and where it is
  * in user mode, so a crash says whose system call or fault it was handling. */
-static void dump_current_thread(void)
+static COLD void dump_current_thread(void)
 {
     const struct tcb *t = ks.cur_thread;
     if (t == NULL) {
@@ -169,7 +169,7 @@ static void dump_current_thread(void)
             (unsigned long)t->arch.regs[REG_X7]);
 }
 
-void hal_panic_dump(void)
+COLD void hal_panic_dump(void)
 {
     dump_current_thread();
     if (last_trap != NULL) {
@@ -194,7 +194,7 @@ static bool in_idle_loop(word_t pc)
     return pc >= (word_t)aarch64_idle && pc < (word_t)aarch64_idle_end;
 }
 
-void aarch64_trap(struct trap_frame *frame, word_t vector)
+COLD void aarch64_trap(struct trap_frame *frame, word_t vector)
 {
     if (vector == 5 && in_idle_loop(frame->elr)) {
         aarch64_idle_irq(); /* the idle thread's state is not kept: it restarts from the top */
@@ -204,7 +204,7 @@ void aarch64_trap(struct trap_frame *frame, word_t vector)
     kpanic("unexpected exception in the kernel");
 }
 
-void aarch64_user_panic(word_t kind, const struct hal_tcb *arch)
+COLD void aarch64_user_panic(word_t kind, const struct hal_tcb *arch)
 {
     static struct trap_frame frame;
     word_t esr, far;

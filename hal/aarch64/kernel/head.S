@@ -180,6 +180,14 @@ aarch64_vectors:
 el0_svc:
     call_on_kernel_stack aarch64_svc_entry
 
+#ifdef CONFIG_FASTPATH
+    /* A Call the fastpath declined (fastpath.S): aarch64_svc_call_entry(), which knows the
+     * number and skips the dispatch on x7. */
+    .global el0_svc_call
+el0_svc_call:
+    call_on_kernel_stack aarch64_svc_call_entry
+#endif
+
 el0_sync_other:
     mov     x0, #EL0_SYNC
 el0_to_kernel:

@@ -65,6 +65,8 @@ void aarch64_resume(struct tcb *t) NORETURN;
 void aarch64_vspace_refresh(struct tcb *t);
 /* trap.c: a system call (the vector stored FaultIP): the slowpath, then aarch64_exit. */
 void aarch64_svc_entry(void) NORETURN;
+/* trap.c (-Dfastpath): the same for a Call the fastpath declined (fastpath.S, head.S). */
+void aarch64_svc_call_entry(void) NORETURN;
 
 /* What the exit path keeps of the CPU's user-facing state (trap.c; head.S reads it by the offsets
  * of the generated asm_offsets_gen.h). */

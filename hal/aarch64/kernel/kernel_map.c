@@ -55,7 +55,7 @@ static pte_t table_desc(const pte_t *table)
 static word_t l1_index(word_t va) { return (va >> PT_L1_SHIFT) & (PT_ENTRIES - 1); }
 static word_t l2_index(word_t va) { return (va >> PT_L2_SHIFT) & (PT_ENTRIES - 1); }
 
-int mmu_map_phys_window(paddr_t ram_start, paddr_t ram_end)
+BOOT_CODE int mmu_map_phys_window(paddr_t ram_start, paddr_t ram_end)
 {
     paddr_t start = ROUND_DOWN(ram_start, PT_L2_SHIFT);
     paddr_t end = ROUND_UP(ram_end, PT_L2_SHIFT);
@@ -101,7 +101,7 @@ int mmu_map_phys_window(paddr_t ram_start, paddr_t ram_end)
     return 0;
 }
 
-void mmu_map_device(word_t va, paddr_t pa, word_t size)
+BOOT_CODE void mmu_map_device(word_t va, paddr_t pa, word_t size)
 {
     kassert(va >= KDEV_BASE && IS_ALIGNED(va | pa | size, PT_L3_SHIFT));
     for (word_t off = 0; off < size; off += UL(1) << PT_L3_SHIFT) {
@@ -125,7 +125,7 @@ static word_t tcr_value(void)
     return TCR_EL1_VALUE | (parange << TCR_IPS_SHIFT);
 }
 
-void mmu_init(paddr_t ram_start, paddr_t ram_end)
+BOOT_CODE void mmu_init(paddr_t ram_start, paddr_t ram_end)
 {
     /* Kernel image: KERNEL_ELF_BASE -> KERNEL_PHYS_BASE, 2 MiB blocks, RWX at EL1 (one
      * segment, as seL4's image). The last L2 slot is the device window. */

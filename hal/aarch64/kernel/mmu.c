@@ -68,7 +68,7 @@ static bool window_range(paddr_t pa, word_t size, word_t *start, word_t *end)
     return true;
 }
 
-void hal_cache_clean_data(paddr_t pa, word_t size)
+COLD void hal_cache_clean_data(paddr_t pa, word_t size)
 {
     word_t s, e;
     if (window_range(pa, size, &s, &e)) {
@@ -76,7 +76,7 @@ void hal_cache_clean_data(paddr_t pa, word_t size)
     }
 }
 
-void hal_cache_invalidate_data(paddr_t pa, word_t size)
+COLD void hal_cache_invalidate_data(paddr_t pa, word_t size)
 {
     word_t s, e;
     if (!window_range(pa, size, &s, &e)) {
@@ -101,7 +101,7 @@ void hal_cache_clean_new_memory(paddr_t pa, word_t bytes)
     }
 }
 
-void hal_cache_clean_invalidate_data(paddr_t pa, word_t size)
+COLD void hal_cache_clean_invalidate_data(paddr_t pa, word_t size)
 {
     word_t s, e;
     if (window_range(pa, size, &s, &e)) {
@@ -109,7 +109,7 @@ void hal_cache_clean_invalidate_data(paddr_t pa, word_t size)
     }
 }
 
-void hal_cache_unify_instruction(paddr_t pa, word_t size)
+COLD void hal_cache_unify_instruction(paddr_t pa, word_t size)
 {
     word_t s, e;
     if (!window_range(pa, size, &s, &e)) {

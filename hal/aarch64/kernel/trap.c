@@ -158,6 +158,17 @@ void aarch64_svc_entry(void)
     aarch64_exit();
 }
 
+#ifdef CONFIG_FASTPATH
+/* A Call the fastpath declined (fastpath.S, head.S el0_svc_call): aarch64_svc_entry for a Call,
+ * without reading and dispatching on x7 again (Page_Map and every other invocation by Call). */
+void aarch64_svc_call_entry(void)
+{
+    entries.syscalls++;
+    kernel_handle_call_slowpath();
+    aarch64_exit();
+}
+#endif
+
 void aarch64_el0_entry(word_t kind, struct hal_tcb *arch)
 {
     kassert(ks.cur_thread != NULL &&
