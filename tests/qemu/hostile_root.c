@@ -410,9 +410,14 @@ static void witness(seL4_CPtr ntfn)
 
 static void check_witness(void)
 {
+    /* Up to two of the signals that follow need not come from rounds run after this read: one
+     * may be pending from before, and the witness may have counted a round but not yet signalled
+     * it (it was preempted before its svc, or, under MCS, its Signal came at the end of a budget
+     * and is taken again in the next). The third cannot. */
     seL4_Word before = witness_rounds;
-    sys_wait(witness_ntfn, 0);
-    sys_wait(witness_ntfn, 0);
+    for (int i = 0; i < 3 && (i < 2 || witness_rounds == before); i++) {
+        sys_wait(witness_ntfn, 0);
+    }
     EXPECT(witness_rounds > before, witness_rounds, before);
     EXPECT_EQ(witness_broken, 0);
 }
