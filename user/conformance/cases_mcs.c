@@ -2,7 +2,7 @@
 /* Conformance, MCS configuration only (docs/mcs.md, docs/abi.md): bootinfo and the initial caps,
  * the system call numbers, SchedContext and Reply objects from Untyped_Retype, the MCS forms of
  * the TCB invocations and each of their errors, the first-phase restriction of the combined
- * system calls, stale replies. */
+ * system calls, stale replies, budgets enforced in simulated time. */
 #include "harness.h"
 
 #include <stddef.h>
@@ -524,6 +524,77 @@ static void case_cap_tags(struct conf_env *env)
     CONF_EQ(conf_tag(seL4_CapInitThreadSC), 22);
 }
 
+/* --- budgets in simulated time --- */
+
+#define SHARE_PERIOD_US 1000u
+#define SHARE_BUDGET_US 100u /* 10% */
+#define SHARE_PERIODS 20u
+#define SHARE_KERNEL_WCET_US 10u /* the platform's kernel WCET (docs/mcs.md, "Time") */
+
+#if defined(KAAL_ARCH_AARCH64)
+/* Spins until suspended. */
+static void share_spinner(struct conf_thread *t)
+{
+    for (;;) {
+        t->out[0]++;
+    }
+}
+
+/* Spins too, reading its own SC's Consumed until it has had arg[1] µs; then reads the spinner's SC
+ * (arg[0]): both in simulated time, as the kernel charged it. */
+static void share_measurer(struct conf_thread *t)
+{
+    seL4_Word mine = 0;
+    while (mine < t->arg[1]) {
+        seL4_SchedContext_Consumed_t r = sys_sched_context_consumed(t->sc);
+        if (r.error != seL4_NoError) {
+            t->out[2] = 1;
+            return;
+        }
+        mine += r.consumed;
+    }
+    seL4_SchedContext_Consumed_t r = sys_sched_context_consumed(t->arg[0]);
+    t->out[0] = mine;
+    t->out[1] = r.consumed;
+    t->out[2] = r.error != seL4_NoError;
+}
+#endif
+
+/* Budget enforcement: a spinner with 10% of a 1 ms period at a higher priority against a spinning
+ * measurer (round robin) for about SHARE_PERIODS periods: the spinner gets 10% of the time, to
+ * within the one budget a run that does not end on a period boundary can add or miss and the
+ * kernel's WCET per period (the timer's precision is 0 on this platform). Both figures are
+ * SchedContext_Consumed's, in the simulation's own time: QEMU's instruction count under -icount,
+ * the emulated EL0's instruction clock on hostsim. */
+static void case_budget_share(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+#if !defined(KAAL_ARCH_AARCH64)
+    CONF_SKIP("hostsim user mode has no timer: virtual time passes only when no thread can run");
+#else
+    struct conf_thread a, m;
+    conf_thread_make(env, &a, share_spinner, CONF_THREAD_PRIO + 2, 0);
+    conf_thread_make(env, &m, share_measurer, CONF_THREAD_PRIO + 1, 0);
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_sched_control_configure_flags(env->bi->schedcontrol.start, a.sc, SHARE_BUDGET_US,
+                                              SHARE_PERIOD_US, 0, 0, seL4_SchedContext_NoFlag));
+    m.arg[0] = a.sc;
+    m.arg[1] = SHARE_PERIODS * (SHARE_PERIOD_US - SHARE_BUDGET_US);
+    conf_thread_start(&a);
+    conf_thread_start(&m);
+    conf_thread_join(&m);
+    CONF_OK(sys_tcb_suspend(a.tcb));
+    CONF_EQ(m.out[2], 0);
+    seL4_Word spinner = m.out[1], total = m.out[0] + m.out[1];
+    seL4_Word slack = SHARE_BUDGET_US + SHARE_PERIODS * SHARE_KERNEL_WCET_US;
+    CONF_CHECK(a.out[0] > 0);
+    if (spinner + slack < total / 10 || spinner > total / 10 + slack) {
+        conf_fail(__FILE__, __LINE__, "the spinner's µs (got) of the total (want) is not 10%",
+                  spinner, total, 1);
+    }
+#endif
+}
+
 static const struct conf_case cases[] = {
     CONF_CASE(bootinfo_schedcontrol),
     CONF_CASE(initial_caps),
@@ -540,6 +611,7 @@ static const struct conf_case cases[] = {
     CONF_CASE(tcb_sched_params_blocked),
     CONF_CASE(recv_reply_cap_fault),
     CONF_CASE(nbsend_recv_dest),
+    CONF_CASE(budget_share),
 };
 const struct conf_area conf_area_mcs = CONF_AREA("mcs", cases);
 

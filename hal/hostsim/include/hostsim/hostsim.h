@@ -167,8 +167,9 @@ int hostsim_snapshot_compare(const struct hostsim_snapshot *s, struct hostsim_sn
  * interrupt is level-triggered (raised while the receive FIFO holds data and RXIM/RTIM is set). */
 int hostsim_pl011_attach(uint64_t paddr, unsigned irq, int in_fd, int out_fd);
 /* Wait up to timeout_ms (-1: for ever) for input on in_fd and queue what arrived. Call it between
- * runs (hostsim_run() ended in HOSTSIM_RUN_DEADLOCK: everything waits, e.g. for input). Returns the
- * number of bytes queued, 0 on timeout, -1 at end of input. */
+ * runs (hostsim_run() ended in HOSTSIM_RUN_DEADLOCK: everything waits, e.g. for input). (MCS: an
+ * idle run loop also reads what has arrived, without waiting, before it skips the clock to a
+ * refill.) Returns the number of bytes queued, 0 on timeout, -1 at end of input. */
 int hostsim_pl011_wait_input(int timeout_ms);
 /* Queue n bytes of input (tests). 0, or -1 when the FIFO (4 KiB) has no room. */
 int hostsim_pl011_feed(const void *bytes, unsigned n);
