@@ -25,7 +25,8 @@
  * thread here (they all run in the root's VSpace). */
 #define CODE_VA 0x40f000ull
 #define INSN_B_SELF 0x14000000u
-#define ENTRY_COST 160u /* instructions per kernel entry in these tests: 10 ticks at 16 per tick */
+/* Instructions per kernel entry in these tests: 10 ticks at 16 per tick. */
+#define ENTRY_COST 160u
 
 static uint64_t E0;    /* first free root CNode slot */
 static uint64_t SCTRL; /* the SchedControl cap */
@@ -185,7 +186,8 @@ START_TEST(test_rate_and_remainder)
 }
 END_TEST
 
-/* ---- budgets in simulated time ----------------------------------------------------------------- */
+/* ---- budgets in simulated time -----------------------------------------------------------------
+ */
 
 /* Emulated A (100 µs every 1 ms, priority 200) and B (round robin, priority 100) spin for 20 of
  * A's periods; every step is credited, in clock ticks, to the thread that ran it. A gets 10% to
@@ -279,7 +281,8 @@ START_TEST(test_engine_after_idle_skip)
     }
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
     ck_assert_uint_eq(hostsim_clock_now(), release);
-    uint64_t now = hostsim_clock_now(), deadline = hostsim_clock_deadline(), before = instructions();
+    uint64_t now = hostsim_clock_now(), deadline = hostsim_clock_deadline(),
+             before = instructions();
     ck_assert_uint_eq(deadline - now, US(100));
     ck_assert_int_ne(hostsim_emu_step_current(UINT64_MAX, &step), HOSTSIM_HALTED);
     ck_assert_uint_eq(instructions() - before, US(100) * HOSTSIM_EMU_CLOCK_RATE_DEFAULT);

@@ -24,8 +24,9 @@
 
 /* Two configurable schedule entries (the last of CONFIG_NUM_DOMAIN_SCHEDULES is never configured).
  */
-_Static_assert(CONFIG_NUM_DOMAINS > 1 && CONFIG_NUM_DOMAIN_SCHEDULES > 2,
-               "built only with -Dnum_domains > 1 -Dnum_domain_schedules > 2 (tests/mcs/meson.build)");
+_Static_assert(
+    CONFIG_NUM_DOMAINS > 1 && CONFIG_NUM_DOMAIN_SCHEDULES > 2,
+    "built only with -Dnum_domains > 1 -Dnum_domain_schedules > 2 (tests/mcs/meson.build)");
 
 static uint64_t E0;    /* first free root CNode slot */
 static uint64_t SCTRL; /* the SchedControl cap */

@@ -128,11 +128,11 @@ static struct {
     uint64_t uses;
     bool fpu_disabled; /* the running thread has seL4_TCBFlag_fpuDisabled */
     enum stop_reason stop;
-    word_t esr;       /* STOP_EXCEPTION, STOP_FAULT */
-    word_t far;       /* STOP_FAULT */
-    bool instruction; /* STOP_FAULT: instruction abort */
-    uint64_t tick; /* base: instructions per timer tick, 0: no timer */
-    uint64_t clock; /* virtual time in instructions: user instructions + entry_cost per entry */
+    word_t esr;         /* STOP_EXCEPTION, STOP_FAULT */
+    word_t far;         /* STOP_FAULT */
+    bool instruction;   /* STOP_FAULT: instruction abort */
+    uint64_t tick;      /* base: instructions per timer tick, 0: no timer */
+    uint64_t clock;     /* virtual time in instructions: user instructions + entry_cost per entry */
     uint64_t next_tick; /* the engine stops before the instruction at which clock reaches this */
 #ifdef CONFIG_KERNEL_MCS
     /* The MCS clock (timer.c) in instructions: `rate` of them make one of its ticks. `clock` read
@@ -159,15 +159,15 @@ static struct {
     .tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
     .next_tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
 #endif
-         .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT,
-         .entry_jitter = HOSTSIM_EMU_ENTRY_JITTER_DEFAULT,
-         .run_pages = RUN_PAGES_DEFAULT,
-         .jitter_state = 1};
+    .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT,
+    .entry_jitter = HOSTSIM_EMU_ENTRY_JITTER_DEFAULT,
+    .run_pages = RUN_PAGES_DEFAULT,
+    .jitter_state = 1};
 
 void hostsim_emu_set_tick(uint64_t n)
 {
 #ifdef CONFIG_KERNEL_MCS
-    (void)n; /* no periodic tick: the kernel programs its own deadlines (hostsim_emu_set_clock_rate) */
+    (void)n; /* no periodic tick: the kernel programs its deadlines (hostsim_emu_set_clock_rate) */
 #else
     emu.tick = n;
     emu.next_tick = n != 0 ? emu.clock + n : UINT64_MAX; /* 0: no timer */
