@@ -197,7 +197,8 @@ static void clock_run_begin(void)
     } else {
         emu.next_tick = emu.tick_start + (deadline - now) * emu.rate;
     }
-    if (emu.bound != UINT64_MAX && emu.bound < emu.next_tick - emu.clock) {
+    if (emu.bound != UINT64_MAX && emu.next_tick > emu.clock &&
+        emu.bound < emu.next_tick - emu.clock) {
         emu.next_tick = emu.clock + emu.bound;
     }
 }
