@@ -639,6 +639,51 @@ static void case_round_robin_vs_sporadic(struct conf_env *env)
 #endif
 }
 
+#if CONFIG_NUM_DOMAINS > 1 && CONFIG_NUM_DOMAIN_SCHEDULES > 2
+/* Domains under MCS (a build with -Dnum_domains > 1 -Dnum_domain_schedules > 2): a schedule of
+ * domain 0 for 2 ms and domain 1 for 3 ms (durations in timer ticks under MCS). S in domain 1 spins
+ * at a higher priority than M in domain 0, which reads its own Consumed until it has had five of
+ * its slots (10 ms), then S's. S never runs in domain 0's time (M would starve), and gets its
+ * domain's 3 ms for every 2 ms of M's, to within one slot of either plus the kernel's WCET per
+ * slot. Then the default schedule again (domain 0 for ever). */
+static void case_domain_share(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+#if !defined(KAAL_ARCH_AARCH64)
+    CONF_SKIP("hostsim user mode has no timer: virtual time passes only when no thread can run");
+#else
+    const seL4_Word d0_us = 2000, d1_us = 3000, slots = 5;
+    struct conf_thread s, m;
+    conf_thread_make(env, &s, share_spinner, CONF_THREAD_PRIO + 2, 0);
+    conf_thread_make(env, &m, share_measurer, CONF_THREAD_PRIO + 1, 0);
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_domain_set_set(seL4_CapDomain, 1, s.tcb));
+    CONF_OK(sys_domain_set_schedule_configure(seL4_CapDomain, 0, 0, d0_us * 62500 / 1000));
+    CONF_OK(sys_domain_set_schedule_configure(seL4_CapDomain, 1, 1, d1_us * 62500 / 1000));
+    m.arg[0] = s.sc;
+    m.arg[1] = slots * d0_us;
+    conf_thread_start(&s);
+    conf_thread_start(&m);
+    CONF_OK(sys_domain_set_schedule_set_start(seL4_CapDomain, 0));
+    conf_thread_join(&m);
+    CONF_OK(sys_tcb_suspend(m.tcb));
+    CONF_OK(sys_tcb_suspend(s.tcb));
+    /* The default schedule: domain 0 for the longest duration, entry 1 the end marker. */
+    CONF_OK(sys_domain_set_schedule_configure(seL4_CapDomain, 0, 0, (1ull << 56) - 1));
+    CONF_OK(sys_domain_set_schedule_configure(seL4_CapDomain, 1, 0, 0));
+    CONF_OK(sys_domain_set_schedule_set_start(seL4_CapDomain, 0));
+    CONF_EQ(m.out[2], 0);
+    seL4_Word m_us = m.out[0], s_us = m.out[1], want = m_us * d1_us / d0_us;
+    seL4_Word slack = d1_us + (2 * slots + 2) * SHARE_KERNEL_WCET_US;
+    CONF_CHECK(s_us > 0);
+    if (s_us + slack < want || s_us > want + slack) {
+        conf_fail(__FILE__, __LINE__, "S's µs in domain 1 (got) beside 3/2 of M's (want)", s_us,
+                  want, 1);
+    }
+#endif
+}
+#endif
+
 static const struct conf_case cases[] = {
     CONF_CASE(bootinfo_schedcontrol),
     CONF_CASE(initial_caps),
@@ -657,6 +702,9 @@ static const struct conf_case cases[] = {
     CONF_CASE(nbsend_recv_dest),
     CONF_CASE(budget_share),
     CONF_CASE(round_robin_vs_sporadic),
+#if CONFIG_NUM_DOMAINS > 1 && CONFIG_NUM_DOMAIN_SCHEDULES > 2
+    CONF_CASE(domain_share),
+#endif
 };
 const struct conf_area conf_area_mcs = CONF_AREA("mcs", cases);
 
