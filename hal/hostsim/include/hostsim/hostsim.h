@@ -117,9 +117,10 @@ uint64_t hostsim_clock_deadline(void);
  * jump the clock to the deadline and make the timer interrupt pending (the caller takes it as a
  * kernel entry), true; false when nothing waits for time. */
 bool hostsim_clock_skip_to_release(void);
-/* For an engine with its own time in ns (the emulated EL0 counts one instruction as 1 ns, as QEMU
- * -icount shift=0): move the clock up to ns (never back), and the deadline in ns (UINT64_MAX: none)
- * at which the engine should stop and raise the timer interrupt. */
+/* For an engine with its own time in ns (one instruction as 1 ns, as QEMU -icount shift=0): move
+ * the clock up to ns (never back), and the deadline in ns (UINT64_MAX: none) at which the engine
+ * should stop and raise the timer interrupt. (hostsim's own emulated EL0 counts in instructions at
+ * a configurable rate instead: hostsim_emu_set_clock_rate, <hostsim/emu.h>.) */
 void hostsim_clock_sync_ns(uint64_t ns);
 uint64_t hostsim_clock_deadline_ns(void);
 
