@@ -465,7 +465,9 @@ static int root_thread_init(struct boot_state *b, const char **error)
     t->priority = seL4_MaxPrio;
     t->mcp = seL4_MaxPrio;
     t->domain = 0;
-    t->time_slice = CONFIG_TIME_SLICE;
+#ifndef CONFIG_KERNEL_MCS
+    t->time_slice = CONFIG_TIME_SLICE; /* MCS: its SC (root_sched_context_init) holds its time */
+#endif
     kstrlcpy(t->name, "rootserver", sizeof(t->name));
     thread_set_state(t, ThreadState_Running);
 

@@ -104,7 +104,9 @@ static bool check_release_queue(uint32_t *n_out)
 }
 
 /* The deadline is the earliest event: the current SC's head refill running out (counted from the
- * last charge, cur_time - consumed), the release queue's head, early by the timer's precision. */
+ * last charge, cur_time - consumed), the release queue's head and, with more than one domain, the
+ * current domain's end (cur_time + the domain time left: both move together at every entry),
+ * early by the timer's precision. */
 static bool check_deadline(void)
 {
     if (sched_reprogram_pending()) {
@@ -117,12 +119,15 @@ static bool check_deadline(void)
                     refill_head(head)->release);
     }
     struct tcb *cur = ks.cur_thread;
-    if (cur == sched_idle_thread() || CONFIG_NUM_DOMAINS > 1) {
-        return true; /* the idle budget is never charged; domains end on their own clock */
+    if (cur == sched_idle_thread()) {
+        return true; /* the idle budget is never charged */
     }
     ticks_t next = sched_cur_time() - sched_consumed() + refill_head(cur->sched_context)->amount;
     if (head != NULL) {
         next = MIN(next, refill_head(head)->release);
+    }
+    if (CONFIG_NUM_DOMAINS > 1) {
+        next = MIN(next, sched_cur_time() + sched_domain_time());
     }
     if (deadline != next - MCS_TIMER_PRECISION_TICKS) {
         return fail("the timer deadline %lx is not the earliest event %lx", deadline,

@@ -17,8 +17,16 @@
 
 struct sched_globals sched; /* sched_internal.h: the MCS fastpath reads it too */
 
-/* Default schedule: domain 0 for one tick at a time, which with one domain never switches. */
+/* Default schedule: domain 0 for one tick at a time, which with one domain never switches. MCS:
+ * durations are timer ticks and a domain with less than MIN_BUDGET left is over, so one tick would
+ * end domain 0 at every kernel entry (with more than one domain no system call could complete
+ * until a schedule was configured); as seL4-MCS, the default entry lasts for ever instead: an
+ * eighth of the 64-bit range, so that adding it to the clock cannot overflow. */
+#ifdef CONFIG_KERNEL_MCS
+#define DOMAIN_DEFAULT_DURATION (UINT64_MAX / 8)
+#else
 #define DOMAIN_DEFAULT_DURATION 1
+#endif
 
 /* ---- queues and bitmaps --------------------------------------------------------------------- */
 

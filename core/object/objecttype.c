@@ -48,7 +48,9 @@ static void tcb_init_object(struct tcb *tcb)
     tcb->mcp = 0;
     /* As seL4: a new thread starts in the domain that is running when it is made. */
     tcb->domain = sched_current_domain();
-    tcb->time_slice = CONFIG_TIME_SLICE;
+#ifndef CONFIG_KERNEL_MCS
+    tcb->time_slice = CONFIG_TIME_SLICE; /* MCS: the thread's SC holds its time */
+#endif
     tcb->name[0] = '\0';
     sched_tcb_created(tcb);
 }

@@ -15,6 +15,9 @@
 #include <kaal/gen_config.h>
 #include <kaal/invariants.h>
 #include <kaal/kernel.h>
+#ifdef CONFIG_KERNEL_MCS
+#include <kaal/mcs.h>
+#endif
 #include <kaal/structures.h>
 #include <kaal/thread.h>
 #include <kaal/vspace.h>
@@ -265,6 +268,9 @@ enum arg {
     A_OFFSET,
     A_REGS,
     A_EP_CPTR, /* a cptr word naming an endpoint (a fault endpoint) */
+    A_TIME,    /* MCS: a budget or period in microseconds */
+    A_REFILLS, /* MCS: extra refills */
+    A_SCFLAGS, /* MCS: SchedControl_ConfigureFlags flags (seL4_SchedContext_Sporadic) */
     A_FULL,
     A_EMPTY,
     A_DEPTH, /* an index/depth relative to the CNode cap `ref` (R_INVOKED, R_CAP0..) */
@@ -297,27 +303,55 @@ const struct kfuzz_spec kfuzz_specs[] = {
      0,
      {0}},
     {TCBCopyRegisters, cap_thread_cap, 1, {W(FLAGS, "flags")}, 1, {cap_thread_cap}},
+#ifdef CONFIG_KERNEL_MCS /* the fault endpoint is a cap; the scheduling context goes with it */
+    {TCBConfigure,
+     cap_thread_cap,
+     3,
+     {W(ZERO, "cspace_data"), W(ZERO, "vspace_data"), W(BUFFER, "buffer")},
+     3,
+     {cap_cnode_cap, cap_vspace_cap, cap_frame_cap}},
+#else
     {TCBConfigure,
      cap_thread_cap,
      4,
      {W(EP_CPTR, "fault_ep"), W(ZERO, "cspace_data"), W(ZERO, "vspace_data"), W(BUFFER, "buffer")},
      3,
      {cap_cnode_cap, cap_vspace_cap, cap_frame_cap}},
+#endif
     {TCBSetPriority, cap_thread_cap, 1, {W(PRIO, "priority")}, 1, {cap_thread_cap}},
     {TCBSetMCPriority, cap_thread_cap, 1, {W(PRIO, "mcp")}, 1, {cap_thread_cap}},
+#ifdef CONFIG_KERNEL_MCS
+    {TCBSetSchedParams,
+     cap_thread_cap,
+     2,
+     {W(PRIO, "mcp"), W(PRIO, "priority")},
+     3,
+     {cap_thread_cap, cap_sched_context_cap, cap_endpoint_cap}},
+    {TCBSetTimeoutEndpoint, cap_thread_cap, 0, {{0, 0, NULL}}, 1, {cap_endpoint_cap}},
+#else
     {TCBSetSchedParams,
      cap_thread_cap,
      2,
      {W(PRIO, "mcp"), W(PRIO, "priority")},
      1,
      {cap_thread_cap}},
+#endif
     {TCBSetIPCBuffer, cap_thread_cap, 1, {W(BUFFER, "buffer")}, 1, {cap_frame_cap}},
+#ifdef CONFIG_KERNEL_MCS
+    {TCBSetSpace,
+     cap_thread_cap,
+     2,
+     {W(ZERO, "cspace_data"), W(ZERO, "vspace_data")},
+     3,
+     {cap_endpoint_cap, cap_cnode_cap, cap_vspace_cap}},
+#else
     {TCBSetSpace,
      cap_thread_cap,
      3,
      {W(EP_CPTR, "fault_ep"), W(ZERO, "cspace_data"), W(ZERO, "vspace_data")},
      2,
      {cap_cnode_cap, cap_vspace_cap}},
+#endif
     {TCBSuspend, cap_thread_cap, 0, {{0, 0, NULL}}, 0, {0}},
     {TCBResume, cap_thread_cap, 0, {{0, 0, NULL}}, 0, {0}},
     {TCBBindNotification, cap_thread_cap, 0, {{0, 0, NULL}}, 1, {cap_notification_cap}},
@@ -378,12 +412,14 @@ const struct kfuzz_spec kfuzz_specs[] = {
       WR(FULL, CAP1, "src"), WR(DEPTH, CAP1, "src_depth")},
      2,
      {cap_cnode_cap, cap_cnode_cap}},
+#ifndef CONFIG_KERNEL_MCS /* MCS has reply objects, not reply caps to save */
     {CNodeSaveCaller,
      cap_cnode_cap,
      2,
      {WR(EMPTY, INVOKED, "index"), WR(DEPTH, INVOKED, "depth")},
      0,
      {0}},
+#endif
     {IRQIssueIRQHandler,
      cap_irq_control_cap,
      3,
@@ -442,6 +478,23 @@ const struct kfuzz_spec kfuzz_specs[] = {
      {W(IRQ, "irq"), W(TRIGGER, "trigger"), WR(EMPTY, CAP0, "index"), WR(DEPTH, CAP0, "depth")},
      1,
      {cap_cnode_cap}},
+#ifdef CONFIG_KERNEL_MCS
+    {SchedControlConfigureFlags,
+     cap_sched_control_cap,
+     5,
+     {W(TIME, "budget"), W(TIME, "period"), W(REFILLS, "extra_refills"), W(BADGE, "badge"),
+      W(SCFLAGS, "flags")},
+     1,
+     {cap_sched_context_cap}},
+    /* Bind and UnbindObject take a TCB or a notification: one entry for each. */
+    {SchedContextBind, cap_sched_context_cap, 0, {{0, 0, NULL}}, 1, {cap_thread_cap}},
+    {SchedContextBind, cap_sched_context_cap, 0, {{0, 0, NULL}}, 1, {cap_notification_cap}},
+    {SchedContextUnbind, cap_sched_context_cap, 0, {{0, 0, NULL}}, 0, {0}},
+    {SchedContextUnbindObject, cap_sched_context_cap, 0, {{0, 0, NULL}}, 1, {cap_thread_cap}},
+    {SchedContextUnbindObject, cap_sched_context_cap, 0, {{0, 0, NULL}}, 1, {cap_notification_cap}},
+    {SchedContextConsumed, cap_sched_context_cap, 0, {{0, 0, NULL}}, 0, {0}},
+    {SchedContextYieldTo, cap_sched_context_cap, 0, {{0, 0, NULL}}, 0, {0}},
+#endif
     {ARMIRQIssueSGISignal,
      cap_irq_control_cap,
      4,
@@ -491,6 +544,11 @@ static uint64_t choose_value(struct in *in, enum arg kind, const uint64_t *words
         if (words[0] == seL4_UntypedObject) {
             return 4 + b % 14;
         }
+#ifdef CONFIG_KERNEL_MCS
+        if (words[0] == seL4_SchedContextObject) { /* one below the minimum now and then */
+            return seL4_MinSchedContextBits - 1 + b % 5;
+        }
+#endif
         return words[0] == seL4_CapTableObject ? 1 + b % 6 : 0;
     case A_COUNT:
         return 1 + b % 3;
@@ -517,6 +575,25 @@ static uint64_t choose_value(struct in *in, enum arg kind, const uint64_t *words
         return b % 40;
     case A_OFFSET:
         return (uint64_t)(b % 17) * 256;
+#ifdef CONFIG_KERNEL_MCS
+    case A_TIME: { /* microseconds: around the minimum budget up to a second */
+        static const uint64_t us[] = {MCS_MIN_BUDGET_US - 1,
+                                      MCS_MIN_BUDGET_US,
+                                      50,
+                                      100,
+                                      250,
+                                      1000,
+                                      2000,
+                                      10000,
+                                      100000,
+                                      1000000};
+        return us[b % ARRAY_SIZE(us)];
+    }
+    case A_REFILLS:
+        return b % 12;
+    case A_SCFLAGS:
+        return b & 1 ? seL4_SchedContext_Sporadic : seL4_SchedContext_NoFlag;
+#endif
     default:
         return b;
     }
@@ -702,9 +779,15 @@ static void op_ipc(struct in *in)
 {
     uint8_t s = in_u8(in);
     enum kfuzz_ipc kind = (enum kfuzz_ipc)(s % 8);
+#ifdef CONFIG_KERNEL_MCS /* no Reply system call: the reply object is named by Send (step 2) */
+    static const int64_t sysnos[] = {seL4_SysSend,      seL4_SysNBSend, seL4_SysCall,
+                                     seL4_SysRecv,      seL4_SysNBRecv, seL4_SysWait,
+                                     seL4_SysReplyRecv, seL4_SysYield};
+#else
     static const int64_t sysnos[] = {seL4_SysSend,      seL4_SysNBSend, seL4_SysCall,
                                      seL4_SysRecv,      seL4_SysNBRecv, seL4_SysReply,
                                      seL4_SysReplyRecv, seL4_SysYield};
+#endif
     uint64_t regs[8] = {0};
     regs[7] = (uint64_t)sysnos[kind];
     uint64_t mrs[8] = {0}, caps[seL4_MsgMaxExtraCaps] = {0};

@@ -113,6 +113,17 @@ static void ipc(struct kfuzz_enc *e, int kind, int cap) { b(e, 3, KFUZZ_OP_IPC, 
 
 static int write_seed(const char *dir, const char *name, const struct kfuzz_enc *e);
 
+/* CNode_SaveCaller into the first empty slot (base only: under MCS a reply object stands in for
+ * the reply cap, and the label does not exist). */
+static void save_caller(struct kfuzz_enc *e)
+{
+#ifdef CONFIG_KERNEL_MCS
+    (void)e;
+#else
+    slot_op(e, CNodeSaveCaller, 0);
+#endif
+}
+
 /* A raw 64-bit word argument (the value escape). */
 static void raw(struct kfuzz_enc *e, uint64_t v)
 {
@@ -339,7 +350,7 @@ int main(int argc, char **argv)
     invoke(&e, CNodeRotate, 11, 0, 0, 0, 0, DEF, 1, NEWEST, DEF, 2, SECOND_NEWEST, DEF);
     slot_op(&e, CNodeDelete, NEWEST);
     slot_op(&e, CNodeRevoke, NEWEST);
-    slot_op(&e, CNodeSaveCaller, 0);
+    save_caller(&e);
     bad |= write_seed(argv[1], "cnode-ops", &e);
 
     /* check_cdt: a long derivation chain of badged endpoint caps, then a preempted revoke. */
@@ -568,7 +579,7 @@ int main(int argc, char **argv)
     ipc(&e, KFUZZ_IPC_RECV, 0);
     kfuzz_enc_byte(&e, 0);
     invoke(&e, TCBReadRegisters, 3, NEWEST, 0, 36);
-    slot_op(&e, CNodeSaveCaller, 0);
+    save_caller(&e);
     ipc(&e, KFUZZ_IPC_SEND, KFUZZ_CAP_SLOT); /* the saved reply cap, by slot (after the thread's
                                               * TCB and IPC buffer frame) */
     b(&e, 2, first_free + 5, 0x00);
@@ -576,7 +587,7 @@ int main(int argc, char **argv)
     ipc(&e, KFUZZ_IPC_RECV, 0);
     kfuzz_enc_byte(&e, 0);
     b(&e, 4, KFUZZ_OP_FAULT, 2, 0, 0x56); /* the thread: a user exception, the root receives */
-    slot_op(&e, CNodeSaveCaller, 0);
+    save_caller(&e);
     ipc(&e, KFUZZ_IPC_SEND, KFUZZ_CAP_SLOT); /* answered with 3 registers through the saved cap */
     b(&e, 5, first_free + 5, 0x03, 0x10, 0x20, 0x30);
     ipc(&e, KFUZZ_IPC_RECV, 0);

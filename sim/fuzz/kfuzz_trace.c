@@ -93,11 +93,14 @@ const char *kfuzz_status_name(int status)
 static const char *tag_name(int tag)
 {
     static const char *names[32] = {
-        [0] = "[null]",         [1] = "[frame]",         [2] = "[untyped]", [3] = "[page table]",
-        [4] = "[endpoint]",     [6] = "[notification]",  [8] = "[reply]",   [9] = "[vspace]",
-        [10] = "[cnode]",       [11] = "[asid control]", [12] = "[thread]", [13] = "[asid pool]",
-        [14] = "[irq control]", [16] = "[irq handler]",  [18] = "[zombie]", [20] = "[domain]",
+        [0] = "[null]",           [1] = "[frame]",          [2] = "[untyped]", [3] = "[page table]",
+        [4] = "[endpoint]",       [6] = "[notification]",   [8] = "[reply]",   [9] = "[vspace]",
+        [10] = "[cnode]",         [11] = "[asid control]",  [12] = "[thread]", [13] = "[asid pool]",
+        [14] = "[irq control]",   [16] = "[irq handler]",   [18] = "[zombie]", [20] = "[domain]",
         [27] = "[sgi signal]",
+#ifdef CONFIG_KERNEL_MCS
+        [22] = "[sched context]", [24] = "[sched control]",
+#endif
     };
     if (tag < 0) {
         return "";
@@ -115,10 +118,26 @@ static const struct kfuzz_spec *spec_for(uint64_t label)
     return NULL;
 }
 
+/* System calls that send a message (printed with its label and words). */
 static bool is_send_like(int64_t n)
 {
+#ifdef CONFIG_KERNEL_MCS
+    return n == seL4_SysCall || n == seL4_SysSend || n == seL4_SysNBSend ||
+           n == seL4_SysReplyRecv || n == seL4_SysNBSendRecv || n == seL4_SysNBSendWait;
+#else
     return n == seL4_SysCall || n == seL4_SysSend || n == seL4_SysNBSend || n == seL4_SysReply ||
            n == seL4_SysReplyRecv;
+#endif
+}
+
+/* System calls whose return registers are a message (printed as one). */
+static bool returns_message(int64_t n)
+{
+#ifdef CONFIG_KERNEL_MCS
+    return n <= seL4_SysCall && n >= seL4_SysNBWait && n != seL4_SysYield;
+#else
+    return n <= seL4_SysCall && n >= seL4_SysNBRecv && n != seL4_SysYield;
+#endif
 }
 
 void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t regs[8], int tag,
@@ -167,8 +186,7 @@ void kfuzz_trace_result(FILE *out, const uint64_t in[8], const uint64_t regs[8],
     if (restarts) {
         fprintf(out, " after %u restarts", restarts);
     }
-    if (status == HOSTSIM_OK && (int64_t)in[7] <= seL4_SysCall &&
-        (int64_t)in[7] >= seL4_SysNBRecv && (int64_t)in[7] != seL4_SysYield) {
+    if (status == HOSTSIM_OK && returns_message((int64_t)in[7])) {
         seL4_MessageInfo_t info = {{regs[1]}};
         uint64_t label = seL4_MessageInfo_get_label(info), len = seL4_MessageInfo_get_length(info);
         const char *err = (int64_t)in[7] == seL4_SysCall ? error_name(label) : NULL;

@@ -2,7 +2,7 @@
 /* Conformance, MCS configuration only (docs/mcs.md, docs/abi.md): bootinfo and the initial caps,
  * the system call numbers, SchedContext and Reply objects from Untyped_Retype, the MCS forms of
  * the TCB invocations and each of their errors, the first-phase restriction of the combined
- * system calls, stale replies. */
+ * system calls, stale replies, budgets enforced in simulated time, round robin vs sporadic. */
 #include "harness.h"
 
 #include <stddef.h>
@@ -524,6 +524,166 @@ static void case_cap_tags(struct conf_env *env)
     CONF_EQ(conf_tag(seL4_CapInitThreadSC), 22);
 }
 
+/* --- budgets in simulated time --- */
+
+#define SHARE_PERIOD_US 1000u
+#define SHARE_BUDGET_US 100u /* 10% */
+#define SHARE_PERIODS 20u
+#define SHARE_KERNEL_WCET_US 10u /* the platform's kernel WCET (docs/mcs.md, "Time") */
+
+#if defined(KAAL_ARCH_AARCH64)
+/* Spins until suspended. */
+static void share_spinner(struct conf_thread *t)
+{
+    for (;;) {
+        t->out[0]++;
+    }
+}
+
+/* Spins too, reading its own SC's Consumed until it has had arg[1] µs; then reads the spinner's SC
+ * (arg[0]): both in simulated time, as the kernel charged it. */
+static void share_measurer(struct conf_thread *t)
+{
+    seL4_Word mine = 0;
+    while (mine < t->arg[1]) {
+        seL4_SchedContext_Consumed_t r = sys_sched_context_consumed(t->sc);
+        if (r.error != seL4_NoError) {
+            t->out[2] = 1;
+            return;
+        }
+        mine += r.consumed;
+    }
+    seL4_SchedContext_Consumed_t r = sys_sched_context_consumed(t->arg[0]);
+    t->out[0] = mine;
+    t->out[1] = r.consumed;
+    t->out[2] = r.error != seL4_NoError;
+}
+#endif
+
+/* Budget enforcement: a spinner with 10% of a 1 ms period at a higher priority against a spinning
+ * measurer (round robin) for about SHARE_PERIODS periods: the spinner gets 10% of the time, to
+ * within the one budget a run that does not end on a period boundary can add or miss and the
+ * kernel's WCET per period (the timer's precision is 0 on this platform). Both figures are
+ * SchedContext_Consumed's, in the simulation's own time: QEMU's instruction count under -icount,
+ * the emulated EL0's instruction clock on hostsim. */
+static void case_budget_share(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+#if !defined(KAAL_ARCH_AARCH64)
+    CONF_SKIP("hostsim user mode has no timer: virtual time passes only when no thread can run");
+#else
+    struct conf_thread a, m;
+    conf_thread_make(env, &a, share_spinner, CONF_THREAD_PRIO + 2, 0);
+    conf_thread_make(env, &m, share_measurer, CONF_THREAD_PRIO + 1, 0);
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_sched_control_configure_flags(env->bi->schedcontrol.start, a.sc, SHARE_BUDGET_US,
+                                              SHARE_PERIOD_US, 0, 0, seL4_SchedContext_NoFlag));
+    m.arg[0] = a.sc;
+    m.arg[1] = SHARE_PERIODS * (SHARE_PERIOD_US - SHARE_BUDGET_US);
+    conf_thread_start(&a);
+    conf_thread_start(&m);
+    conf_thread_join(&m);
+    CONF_OK(sys_tcb_suspend(a.tcb));
+    CONF_EQ(m.out[2], 0);
+    seL4_Word spinner = m.out[1], total = m.out[0] + m.out[1];
+    seL4_Word slack = SHARE_BUDGET_US + SHARE_PERIODS * SHARE_KERNEL_WCET_US;
+    CONF_CHECK(a.out[0] > 0);
+    if (spinner + slack < total / 10 || spinner > total / 10 + slack) {
+        conf_fail(__FILE__, __LINE__, "the spinner's µs (got) of the total (want) is not 10%",
+                  spinner, total, 1);
+    }
+#endif
+}
+
+/* Round robin vs sporadic: X, alone at its priority, spins above a spinning M, reading its own
+ * Consumed until it has had 5 ms. Round robin (budget = period = 1 ms): out of budget X gets a
+ * fresh one at once and goes on, so M never runs (Consumed 0). Sporadic (1 ms every 2 ms): out of
+ * budget X waits for its refill and M runs in every gap, so M gets as much as X, to within one
+ * budget (X reads its time a period late) and the kernel's WCET per period. */
+static void case_round_robin_vs_sporadic(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+#if !defined(KAAL_ARCH_AARCH64)
+    CONF_SKIP("hostsim user mode has no timer: virtual time passes only when no thread can run");
+#else
+    const seL4_Word budget = 1000, goal = 5000;
+    for (int sporadic = 0; sporadic < 2; sporadic++) {
+        seL4_Word period = sporadic ? 2 * budget : budget;
+        struct conf_thread x, m;
+        conf_thread_make(env, &x, share_measurer, CONF_THREAD_PRIO + 2, 0);
+        conf_thread_make(env, &m, share_spinner, CONF_THREAD_PRIO + 1, 0);
+        CONF_CHECK(!conf_failed());
+        CONF_OK(sys_sched_control_configure_flags(env->bi->schedcontrol.start, x.sc, budget, period,
+                                                  0, 0, seL4_SchedContext_NoFlag));
+        x.arg[0] = m.sc;
+        x.arg[1] = goal;
+        conf_thread_start(&m);
+        conf_thread_start(&x);
+        conf_thread_join(&x);
+        /* (x has signalled but not yet suspended itself: the root preempted it. Both stop here,
+         * before the next round reuses x and m.) */
+        CONF_OK(sys_tcb_suspend(x.tcb));
+        CONF_OK(sys_tcb_suspend(m.tcb));
+        CONF_EQ(x.out[2], 0);
+        CONF_CHECK(x.out[0] >= goal);
+        seL4_Word x_us = x.out[0], m_us = x.out[1];
+        seL4_Word slack = budget + (x_us / budget + 1) * SHARE_KERNEL_WCET_US;
+        if (!sporadic) {
+            CONF_EQ(m_us, 0); /* round robin: X never left the processor */
+        } else if (m_us + slack < x_us || m_us > x_us + slack) {
+            conf_fail(__FILE__, __LINE__, "M's µs (got) beside the sporadic X's (want)", m_us, x_us,
+                      1);
+            return;
+        }
+    }
+#endif
+}
+
+#if CONFIG_NUM_DOMAINS > 1 && CONFIG_NUM_DOMAIN_SCHEDULES > 2
+/* Domains under MCS (a build with -Dnum_domains > 1 -Dnum_domain_schedules > 2): a schedule of
+ * domain 0 for 2 ms and domain 1 for 3 ms (durations in timer ticks under MCS). S in domain 1 spins
+ * at a higher priority than M in domain 0, which reads its own Consumed until it has had five of
+ * its slots (10 ms), then S's. S never runs in domain 0's time (M would starve), and gets its
+ * domain's 3 ms for every 2 ms of M's, to within one slot of either plus the kernel's WCET per
+ * slot. Then the default schedule again (domain 0 for ever). */
+static void case_domain_share(struct conf_env *env)
+{
+    CONF_REQUIRE_THREADS(env);
+#if !defined(KAAL_ARCH_AARCH64)
+    CONF_SKIP("hostsim user mode has no timer: virtual time passes only when no thread can run");
+#else
+    const seL4_Word d0_us = 2000, d1_us = 3000, slots = 5;
+    struct conf_thread s, m;
+    conf_thread_make(env, &s, share_spinner, CONF_THREAD_PRIO + 2, 0);
+    conf_thread_make(env, &m, share_measurer, CONF_THREAD_PRIO + 1, 0);
+    CONF_CHECK(!conf_failed());
+    CONF_OK(sys_domain_set_set(seL4_CapDomain, 1, s.tcb));
+    CONF_OK(sys_domain_set_schedule_configure(seL4_CapDomain, 0, 0, d0_us * 62500 / 1000));
+    CONF_OK(sys_domain_set_schedule_configure(seL4_CapDomain, 1, 1, d1_us * 62500 / 1000));
+    m.arg[0] = s.sc;
+    m.arg[1] = slots * d0_us;
+    conf_thread_start(&s);
+    conf_thread_start(&m);
+    CONF_OK(sys_domain_set_schedule_set_start(seL4_CapDomain, 0));
+    conf_thread_join(&m);
+    CONF_OK(sys_tcb_suspend(m.tcb));
+    CONF_OK(sys_tcb_suspend(s.tcb));
+    /* The default schedule: domain 0 for the longest duration, entry 1 the end marker. */
+    CONF_OK(sys_domain_set_schedule_configure(seL4_CapDomain, 0, 0, (1ull << 56) - 1));
+    CONF_OK(sys_domain_set_schedule_configure(seL4_CapDomain, 1, 0, 0));
+    CONF_OK(sys_domain_set_schedule_set_start(seL4_CapDomain, 0));
+    CONF_EQ(m.out[2], 0);
+    seL4_Word m_us = m.out[0], s_us = m.out[1], want = m_us * d1_us / d0_us;
+    seL4_Word slack = d1_us + (2 * slots + 2) * SHARE_KERNEL_WCET_US;
+    CONF_CHECK(s_us > 0);
+    if (s_us + slack < want || s_us > want + slack) {
+        conf_fail(__FILE__, __LINE__, "S's µs in domain 1 (got) beside 3/2 of M's (want)", s_us,
+                  want, 1);
+    }
+#endif
+}
+#endif
+
 static const struct conf_case cases[] = {
     CONF_CASE(bootinfo_schedcontrol),
     CONF_CASE(initial_caps),
@@ -540,6 +700,11 @@ static const struct conf_case cases[] = {
     CONF_CASE(tcb_sched_params_blocked),
     CONF_CASE(recv_reply_cap_fault),
     CONF_CASE(nbsend_recv_dest),
+    CONF_CASE(budget_share),
+    CONF_CASE(round_robin_vs_sporadic),
+#if CONFIG_NUM_DOMAINS > 1 && CONFIG_NUM_DOMAIN_SCHEDULES > 2
+    CONF_CASE(domain_share),
+#endif
 };
 const struct conf_area conf_area_mcs = CONF_AREA("mcs", cases);
 

@@ -16,8 +16,11 @@
  *   UserException with hardware's ESR; FP/SIMD use by a thread with seL4_TCBFlag_fpuDisabled
  *   traps before it executes (EC 0x07), as CPACR_EL1 makes it on hardware.
  * - Time: the virtual clock counts user instructions plus a fixed cost per kernel entry (the
- *   kernel is host code: its instructions are not counted); every `tick` of it the timer interrupt
- *   fires, before the next user instruction, so preemption is deterministic.
+ *   kernel is host code: its instructions are not counted). Base configuration: every `tick` of it
+ *   the periodic timer interrupt fires, before the next user instruction, so preemption is
+ *   deterministic. MCS: the same count IS the kernel's clock (timer.c), `rate` instructions per
+ *   tick of it, and the engine stops at the instruction where the clock reaches the kernel's
+ *   one-shot deadline and takes the timer interrupt there.
  *
  * Unicorn reports exceptions by QEMU's internal number without the syndrome, so this file forms the
  * ESR itself from the exception number and the instruction word. */
@@ -125,13 +128,21 @@ static struct {
     uint64_t uses;
     bool fpu_disabled; /* the running thread has seL4_TCBFlag_fpuDisabled */
     enum stop_reason stop;
-    word_t esr;       /* STOP_EXCEPTION, STOP_FAULT */
-    word_t far;       /* STOP_FAULT */
-    bool instruction; /* STOP_FAULT: instruction abort */
-    uint64_t tick;    /* instructions per timer tick, 0: no timer */
-    uint64_t
-        clock; /* virtual time in instructions: user instructions + entry_cost per kernel entry */
-    uint64_t next_tick;
+    word_t esr;         /* STOP_EXCEPTION, STOP_FAULT */
+    word_t far;         /* STOP_FAULT */
+    bool instruction;   /* STOP_FAULT: instruction abort */
+    uint64_t tick;      /* base: instructions per timer tick, 0: no timer */
+    uint64_t clock;     /* virtual time in instructions: user instructions + entry_cost per entry */
+    uint64_t next_tick; /* the engine stops before the instruction at which clock reaches this */
+#ifdef CONFIG_KERNEL_MCS
+    /* The MCS clock (timer.c) in instructions: `rate` of them make one of its ticks. `clock` read
+     * `tick_start` when the kernel's clock last began a tick; `frac` instructions of the next one
+     * have passed since (carried from run to run while the kernel's clock stays where the last run
+     * left it, `left_at`). */
+    uint64_t rate;
+    uint64_t tick_start, frac, left_at;
+    uint64_t bound; /* emu_run_bounded: instructions the run may take at most; UINT64_MAX: none */
+#endif
     uint64_t entry_cost;
     unsigned run_pages;    /* pages one refill maps at most */
     unsigned entry_jitter; /* percent of entry_cost each entry's cost varies by, either way */
@@ -139,18 +150,72 @@ static struct {
     FILE *trace;
     struct hostsim_emu_stats stats;
     int reg_ids[N_USER_REGS];
-} emu = {.tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
-         .next_tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
-         .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT,
-         .entry_jitter = HOSTSIM_EMU_ENTRY_JITTER_DEFAULT,
-         .run_pages = RUN_PAGES_DEFAULT,
-         .jitter_state = 1};
+} emu = {
+#ifdef CONFIG_KERNEL_MCS
+    .next_tick = UINT64_MAX,
+    .rate = HOSTSIM_EMU_CLOCK_RATE_DEFAULT,
+    .bound = UINT64_MAX,
+#else
+    .tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
+    .next_tick = (uint64_t)CONFIG_TIMER_TICK_MS * 1000000u,
+#endif
+    .entry_cost = HOSTSIM_EMU_ENTRY_COST_DEFAULT,
+    .entry_jitter = HOSTSIM_EMU_ENTRY_JITTER_DEFAULT,
+    .run_pages = RUN_PAGES_DEFAULT,
+    .jitter_state = 1};
 
 void hostsim_emu_set_tick(uint64_t n)
 {
+#ifdef CONFIG_KERNEL_MCS
+    (void)n; /* no periodic tick: the kernel programs its deadlines (hostsim_emu_set_clock_rate) */
+#else
     emu.tick = n;
     emu.next_tick = n != 0 ? emu.clock + n : UINT64_MAX; /* 0: no timer */
+#endif
 }
+
+#ifdef CONFIG_KERNEL_MCS
+void hostsim_emu_set_clock_rate(uint64_t n) { emu.rate = n != 0 ? n : 1; }
+
+uint64_t hostsim_emu_clock_rate(void) { return emu.rate; }
+
+/* Before the engine runs: where the kernel's clock stands in instructions, and the instruction at
+ * which it reaches the kernel's deadline (next_tick: the engine stops before executing it). */
+static void clock_run_begin(void)
+{
+    uint64_t now = hostsim_clock_now(), deadline = hostsim_clock_deadline();
+    if (now != emu.left_at) {
+        emu.frac = 0; /* the clock moved without the engine (an idle skip, a test): a fresh tick */
+    }
+    emu.tick_start = emu.clock - emu.frac;
+    if (deadline == UINT64_MAX) {
+        emu.next_tick = UINT64_MAX;
+    } else if (deadline <= now) {
+        emu.next_tick = emu.tick_start; /* passed already: before the first instruction */
+    } else if (deadline - now > (UINT64_MAX - emu.tick_start) / emu.rate) {
+        emu.next_tick = UINT64_MAX; /* beyond what the count can reach */
+    } else {
+        emu.next_tick = emu.tick_start + (deadline - now) * emu.rate;
+    }
+    if (emu.bound != UINT64_MAX && emu.next_tick > emu.clock &&
+        emu.bound < emu.next_tick - emu.clock) {
+        emu.next_tick = emu.clock + emu.bound;
+    }
+}
+
+/* After the engine ran and the entry was charged: the kernel's clock moves on by the whole ticks
+ * the instructions made, before the kernel reads it on this entry. */
+static void clock_run_end(void)
+{
+    uint64_t elapsed = emu.clock - emu.tick_start;
+    hostsim_clock_move_to(hostsim_clock_now() + elapsed / emu.rate);
+    emu.frac = elapsed % emu.rate;
+    emu.left_at = hostsim_clock_now();
+}
+#else
+static void clock_run_begin(void) {}
+static void clock_run_end(void) {}
+#endif
 
 void hostsim_emu_set_entry_cost(uint64_t n) { emu.entry_cost = n; }
 
@@ -582,6 +647,10 @@ void emu_machine_gone(void)
         engine_close(&emu.engines[i]);
     }
     emu.e = NULL;
+#ifdef CONFIG_KERNEL_MCS
+    emu.frac = 0; /* the next machine's clock starts at 0, on a whole tick */
+    emu.left_at = 0;
+#endif
 }
 
 /* --- registers --- */
@@ -671,7 +740,9 @@ void emu_run(struct hal_tcb *a)
          * first instruction, as hardware does on the exception return. */
         hostsim_entry.kind = ENTRY_INTERRUPT;
         emu.stats.entries++;
+        clock_run_begin();
         charge_entry();
+        clock_run_end();
         trace_entry(a, "irq", a->regs[REG_NEXT_IP], irq);
         return;
     }
@@ -685,6 +756,7 @@ void emu_run(struct hal_tcb *a)
     regs_load(a);
     emu.fpu_disabled = hostsim_kernel_thread_fpu_disabled(a);
     emu.stop = STOP_NONE;
+    clock_run_begin();
     uc_err e = uc_emu_start(emu.e->uc, a->regs[REG_NEXT_IP], STOP_ADDRESS, 0, 0);
     while (emu.stop == STOP_EVICT) {
         uint64_t at = 0;
@@ -727,6 +799,7 @@ void emu_run(struct hal_tcb *a)
     }
     emu.stats.entries++;
     charge_entry(); /* the kernel's work on this entry */
+    clock_run_end();
     switch (emu.stop) {
     case STOP_SYSCALL:
         a->regs[REG_FAULT_IP] = pc - 4;
@@ -754,10 +827,13 @@ void emu_run(struct hal_tcb *a)
     case STOP_NONE:
     case STOP_EVICT:                            /* (not after the loop above) */
         hostsim_irq_set_pending(HAL_TIMER_IRQ); /* the virtual timer's line */
+#ifndef CONFIG_KERNEL_MCS
         /* The kernel reloads the timer one period ahead while it handles the tick (as the aarch64
          * port's timer_tick_done does): periods that passed inside the kernel are this one
-         * interrupt, and user code always gets a period of time before the next. */
+         * interrupt, and user code always gets a period of time before the next. (MCS: the
+         * kernel sets its next deadline itself; clock_run_begin reads it.) */
         emu.next_tick = emu.tick != 0 ? emu.clock + emu.tick : UINT64_MAX;
+#endif
         hostsim_entry.kind = ENTRY_INTERRUPT;
         emu.stats.ticks++;
         trace_entry(a, "tick", pc, HAL_TIMER_IRQ);
@@ -767,8 +843,13 @@ void emu_run(struct hal_tcb *a)
 
 void emu_run_bounded(struct hal_tcb *t, uint64_t max_instructions)
 {
-    uint64_t periodic = emu.next_tick;
     emu_forget_all(); /* outside a run memory and tables change behind the engines' backs */
+#ifdef CONFIG_KERNEL_MCS
+    emu.bound = max_instructions; /* clock_run_begin stops the engine there at the latest */
+    emu_run(t);
+    emu.bound = UINT64_MAX;
+#else
+    uint64_t periodic = emu.next_tick;
     if (max_instructions < emu.next_tick - emu.clock) {
         emu.next_tick = emu.clock + max_instructions;
     }
@@ -776,6 +857,7 @@ void emu_run_bounded(struct hal_tcb *t, uint64_t max_instructions)
     if (emu.stop != STOP_TICK) {
         emu.next_tick = periodic; /* the budget was not used up: the timer's deadline stands */
     }
+#endif
 }
 
 bool emu_place_code(const struct hal_tcb *t, word_t va, const uint32_t *words, unsigned n)

@@ -24,6 +24,10 @@ void hostsim_irq_reset(void);
 void hostsim_irq_set_pending(unsigned long irq);
 /* MCS (timer.c): the virtual clock back to 0 with no deadline, for a freshly booted machine. */
 void hostsim_clock_reset(void);
+/* MCS (timer.c): move the virtual clock up to ticks (never back), without taking interrupts: the
+ * emulated EL0 (emu_el0.c) moves it by the instructions it executed, stopping itself at the
+ * deadline and raising the timer interrupt there. */
+void hostsim_clock_move_to(uint64_t ticks);
 /* Is a line other than the kernel timer's unmasked (could an interrupt still wake a thread)? */
 bool hostsim_user_irq_unmasked(void);
 /* Interrupts taken so far: a preempted system call takes one. */

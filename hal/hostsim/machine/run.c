@@ -93,6 +93,13 @@ static enum hostsim_run_status run_loop(void)
             if (hostsim_irq_active(&irq)) {
                 hostsim_entry.kind = ENTRY_INTERRUPT;
 #ifdef CONFIG_KERNEL_MCS
+            } else if (hostsim_kernel_release_pending() && hostsim_pl011_wait_input(0) > 0 &&
+                       hostsim_irq_active(&irq)) {
+                /* Before skipping idle time to a refill: input that arrived meanwhile (a real
+                 * machine would have received it while it idled). A thread that spins on a
+                 * budget never lets the run end for its caller to wait for input (the MCS
+                 * demo's 'spin' under kaal-sim --elf). */
+                hostsim_entry.kind = ENTRY_INTERRUPT;
             } else if (hostsim_clock_skip_to_release()) {
                 hostsim_entry.kind = ENTRY_INTERRUPT;
 #endif

@@ -2,10 +2,11 @@
 /* hostsim's MCS timer, the machine's half: a deterministic virtual clock at the kernel's timer
  * frequency (CONFIG_TIMER_FREQUENCY, 62.5 MHz) and one one-shot deadline, which the port's
  * hal_timer_* functions (port/hal.c) program through <hostsim_if/machine.h>. Simulated time moves
- * only when a test or the simulator moves it (hostsim_clock_advance) or an idle run loop skips
- * to the next deadline (hostsim_clock_skip_to_release, run.c), never with the host's clock, so
- * runs are reproducible; each deadline it passes is taken as a timer interrupt at that
- * very tick. */
+ * only when a test or the simulator moves it (hostsim_clock_advance), an idle run loop skips
+ * to the next deadline (hostsim_clock_skip_to_release, run.c) or emulated user code executes
+ * instructions (emu_el0.c: a fixed number of them per tick, hostsim_emu_set_clock_rate), never
+ * with the host's clock, so runs are reproducible; each deadline it passes is taken as a timer
+ * interrupt at that very tick. */
 #include <hostsim/hostsim.h>
 #include <hostsim_if/kernel.h>
 #include <hostsim_if/machine.h>
@@ -65,6 +66,13 @@ void hostsim_clock_sync_ns(uint64_t ns)
 uint64_t hostsim_clock_deadline_ns(void)
 {
     return clock.deadline >= UINT64_MAX / NS_PER_TICK ? UINT64_MAX : clock.deadline * NS_PER_TICK;
+}
+
+void hostsim_clock_move_to(uint64_t ticks)
+{
+    if (ticks > clock.now) {
+        clock.now = ticks;
+    }
 }
 
 uint64_t hostsim_clock_now(void) { return clock.now; }

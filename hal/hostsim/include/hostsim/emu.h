@@ -21,10 +21,21 @@ int hostsim_boot_elf(const void *dtb, size_t dtb_size, const void *elf, size_t e
 
 /* The virtual clock, in instructions: every user instruction executed by an emulated thread counts
  * one, and every kernel entry counts a fixed cost (the kernel is host code; its own instructions
- * are not counted). The kernel timer fires each time the clock has advanced n more (0: never),
- * before the next user instruction. The default n is the tick of QEMU under -icount shift=0 (one
- * instruction per ns): CONFIG_TIMER_TICK_MS * 10^6. */
+ * are not counted). Base configuration: the kernel timer fires each time the clock has advanced n
+ * more (0: never), before the next user instruction. The default n is the tick of QEMU under
+ * -icount shift=0 (one instruction per ns): CONFIG_TIMER_TICK_MS * 10^6. MCS: there is no periodic
+ * tick and this call does nothing (see hostsim_emu_set_clock_rate). */
 void hostsim_emu_set_tick(uint64_t n);
+/* MCS only (CONFIG_KERNEL_MCS): the instruction count is the kernel's clock (the 62.5 MHz virtual
+ * clock of hostsim_clock_now()): every n instructions (and entry costs) make one of its ticks
+ * (0 counts as 1), and the engine stops before the instruction at which the clock reaches the
+ * deadline the kernel programmed, taking the timer interrupt there; so a thread's budget ends at
+ * the same instruction every run. The default, HOSTSIM_EMU_CLOCK_RATE_DEFAULT, is QEMU's under
+ * -icount shift=0: one instruction per ns, 16 ns per tick. Set it before a run; the clock moves
+ * by whole ticks, the remainder carried to the next run. */
+#define HOSTSIM_EMU_CLOCK_RATE_DEFAULT 16u
+void hostsim_emu_set_clock_rate(uint64_t n);
+uint64_t hostsim_emu_clock_rate(void);
 /* The cost of one kernel entry on the virtual clock (default HOSTSIM_EMU_ENTRY_COST_DEFAULT, about
  * what a debug kernel's system call path executes on QEMU; a release kernel's IPC fastpath is
  * ~150, bench/baseline-qemu.json). */

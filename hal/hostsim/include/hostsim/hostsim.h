@@ -117,9 +117,10 @@ uint64_t hostsim_clock_deadline(void);
  * jump the clock to the deadline and make the timer interrupt pending (the caller takes it as a
  * kernel entry), true; false when nothing waits for time. */
 bool hostsim_clock_skip_to_release(void);
-/* For an engine with its own time in ns (the emulated EL0 counts one instruction as 1 ns, as QEMU
- * -icount shift=0): move the clock up to ns (never back), and the deadline in ns (UINT64_MAX: none)
- * at which the engine should stop and raise the timer interrupt. */
+/* For an engine with its own time in ns (one instruction as 1 ns, as QEMU -icount shift=0): move
+ * the clock up to ns (never back), and the deadline in ns (UINT64_MAX: none) at which the engine
+ * should stop and raise the timer interrupt. (hostsim's own emulated EL0 counts in instructions at
+ * a configurable rate instead: hostsim_emu_set_clock_rate, <hostsim/emu.h>.) */
 void hostsim_clock_sync_ns(uint64_t ns);
 uint64_t hostsim_clock_deadline_ns(void);
 
@@ -167,8 +168,9 @@ int hostsim_snapshot_compare(const struct hostsim_snapshot *s, struct hostsim_sn
  * interrupt is level-triggered (raised while the receive FIFO holds data and RXIM/RTIM is set). */
 int hostsim_pl011_attach(uint64_t paddr, unsigned irq, int in_fd, int out_fd);
 /* Wait up to timeout_ms (-1: for ever) for input on in_fd and queue what arrived. Call it between
- * runs (hostsim_run() ended in HOSTSIM_RUN_DEADLOCK: everything waits, e.g. for input). Returns the
- * number of bytes queued, 0 on timeout, -1 at end of input. */
+ * runs (hostsim_run() ended in HOSTSIM_RUN_DEADLOCK: everything waits, e.g. for input). (MCS: an
+ * idle run loop also reads what has arrived, without waiting, before it skips the clock to a
+ * refill.) Returns the number of bytes queued, 0 on timeout, -1 at end of input. */
 int hostsim_pl011_wait_input(int timeout_ms);
 /* Queue n bytes of input (tests). 0, or -1 when the FIFO (4 KiB) has no room. */
 int hostsim_pl011_feed(const void *bytes, unsigned n);
