@@ -498,8 +498,9 @@ static int mcs_seeds(const char *dir)
     bad |= write_seed(dir, "mcs-passive-server", &e);
 
     /* A call chain of three on one donated scheduling context: root -> A -> B, A and B passive;
-     * time passes in B, B reads the consumed time, A is suspended and resumed mid-chain, B answers,
-     * then the reply objects are deleted and the endpoints revoked. Slots: endpoints ff, ff+1,
+     * time passes in B, B reads the consumed time, B and A answer in turn (the time goes back
+     * down the chain); the chain again, A suspended and resumed mid-chain, then a reply object
+     * deleted and the endpoints revoked. Slots: endpoints ff, ff+1,
      * notification ff+2, handler ff+3, replies ff+4 (A's), ff+5 (B's), A ff+6 (SC ff+8), B ff+9
      * (SC ff+11). */
     memset(&e, 0, sizeof(e));
@@ -526,21 +527,25 @@ static int mcs_seeds(const char *dir)
     kfuzz_enc_byte(&e, 0);
     b(&e, 2, KFUZZ_OP_TICK, 5);
     invoke(&e, SchedContextConsumed, 1, 0);
-    invoke(&e, TCBSuspend, 1, AT(ff + 6)); /* A, waiting for B's reply */
-    invoke(&e, TCBResume, 1, AT(ff + 6));
-    mcs_ipc(&e, KFUZZ_IPC_REPLYRECV, AT(ff + 1), 0, AT(ff + 5)); /* B answers */
+    mcs_ipc(&e, KFUZZ_IPC_REPLYRECV, AT(ff + 1), 0, AT(ff + 5)); /* B answers: A runs */
     b(&e, 1, 0x00);
     kfuzz_enc_byte(&e, 0);
-    mcs_ipc(&e, KFUZZ_IPC_REPLYRECV, AT(ff), 0, AT(ff + 4)); /* A answers, if it runs */
+    mcs_ipc(&e, KFUZZ_IPC_REPLYRECV, AT(ff), 0, AT(ff + 4)); /* A answers: the root runs */
     b(&e, 1, 0x00);
     kfuzz_enc_byte(&e, 0);
-    mcs_ipc(&e, KFUZZ_IPC_CALL, AT(ff), 0, 0); /* again, and the middle reply deleted */
+    mcs_ipc(&e, KFUZZ_IPC_CALL, AT(ff), 0, 0); /* the chain again */
     b(&e, 1, 0x00);
     kfuzz_enc_byte(&e, 0);
     mcs_ipc(&e, KFUZZ_IPC_CALL, AT(ff + 1), 0, 0);
     b(&e, 1, 0x00);
     kfuzz_enc_byte(&e, 0);
-    invoke(&e, CNodeDelete, 4, 0, 0xe0, ff + 4, DEF);
+    invoke(&e, TCBSuspend, 1, AT(ff + 6)); /* B suspends A, which waits for B's reply */
+    invoke(&e, TCBResume, 1, AT(ff + 6));
+    mcs_ipc(&e, KFUZZ_IPC_REPLYRECV, AT(ff + 1), 0, AT(ff + 5)); /* B answers nobody */
+    b(&e, 1, 0x00);
+    kfuzz_enc_byte(&e, 0);
+    b(&e, 2, KFUZZ_OP_IRQ, 33);
+    invoke(&e, CNodeDelete, 4, 0, 0xe0, ff + 4, DEF); /* A's reply object */
     invoke(&e, CNodeRevoke, 4, 0, 0xe0, ff, DEF);
     invoke(&e, CNodeDelete, 4, 0, 0xe0, ff + 1, DEF);
     b(&e, 2, KFUZZ_OP_IRQ, 33);
