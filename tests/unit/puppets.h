@@ -84,42 +84,58 @@ static inline uint64_t mint(uint64_t src, uint64_t rights, uint64_t badge)
 /* A puppet thread: a TCB sharing the root's CSpace and VSpace, with fault endpoint CPtr fault_ep,
  * priority prio and (if with_buffer) its own IPC buffer frame. Not started. Returns its TCB slot.
  * (Under MCS it also gets a scheduling context of its own.) */
+/* Configure TCB tcb as a puppet: the root's CSpace and VSpace, IPC buffer at buffer (0: none) in
+ * frame_cap, fault endpoint fault_ep, priority prio. Under MCS a thread runs only on a scheduling
+ * context: each puppet gets one of its own, 2^8 bytes, round robin with a 1 s budget (no budget
+ * ends within a test that does not advance the clock), its fault endpoint as a cap (fault_ep a
+ * slot; 0, the null slot: none) given with MCS TCB_SetSchedParams, and a reply object. */
 #ifdef CONFIG_KERNEL_MCS
-/* Under MCS a thread runs only on a scheduling context: each puppet gets one of its own, 2^8 bytes,
- * round robin with a 1 s budget (no budget ends within a test that does not advance the clock),
- * and its fault endpoint as a cap (fault_ep a slot; 0, the null slot: none), given with MCS
- * TCB_SetSchedParams. */
 #define PUPPET_BUDGET_US 1000000ull
-static inline uint64_t make_thread(uint64_t prio, uint64_t fault_ep, bool with_buffer)
+static inline void configure_puppet(uint64_t tcb, uint64_t prio, uint64_t fault_ep, uint64_t buffer,
+                                    uint64_t frame_cap)
 {
-    uint64_t tcb = retype_obj(seL4_TCBObject, 0);
-    uint64_t frame = retype_obj(seL4_ARM_SmallPageObject, 0);
     uint64_t sc = retype_obj(seL4_SchedContextObject, 8);
     uint64_t sc_words[5] = {PUPPET_BUDGET_US, PUPPET_BUDGET_US, 0, 0, 0};
     OK(ktest_call(hostsim_bootinfo()->schedcontrol.start, SchedControlConfigureFlags, 5, sc_words,
                   1, &sc));
-    uint64_t words[3] = {0, 0, with_buffer ? 0x10000000ull + 0x1000ull * tcb : 0};
-    uint64_t caps[3] = {ROOT, seL4_CapInitThreadVSpace, frame};
+    uint64_t words[3] = {0, 0, buffer};
+    uint64_t caps[3] = {ROOT, seL4_CapInitThreadVSpace, frame_cap};
     OK(ktest_call(tcb, TCBConfigure, 3, words, 3, caps));
     uint64_t sp[2] = {0, prio}; /* MCP 0, as a new TCB has in the base configuration */
     uint64_t sp_caps[3] = {seL4_CapInitThreadTCB, sc, fault_ep};
     OK(ktest_call(tcb, TCBSetSchedParams, 2, sp, 3, sp_caps));
     give_reply(tcb);
-    return tcb;
 }
 #else
+static inline void configure_puppet(uint64_t tcb, uint64_t prio, uint64_t fault_ep, uint64_t buffer,
+                                    uint64_t frame_cap)
+{
+    uint64_t words[4] = {fault_ep, 0, 0, buffer};
+    uint64_t caps[3] = {ROOT, seL4_CapInitThreadVSpace, frame_cap};
+    OK(ktest_call(tcb, TCBConfigure, 4, words, 3, caps));
+    uint64_t auth = seL4_CapInitThreadTCB;
+    OK(ktest_call(tcb, TCBSetPriority, 1, &prio, 1, &auth));
+}
+#endif
+
 static inline uint64_t make_thread(uint64_t prio, uint64_t fault_ep, bool with_buffer)
 {
     uint64_t tcb = retype_obj(seL4_TCBObject, 0);
     uint64_t frame = retype_obj(seL4_ARM_SmallPageObject, 0);
-    uint64_t words[4] = {fault_ep, 0, 0, with_buffer ? 0x10000000ull + 0x1000ull * tcb : 0};
-    uint64_t caps[3] = {ROOT, seL4_CapInitThreadVSpace, frame};
-    OK(ktest_call(tcb, TCBConfigure, 4, words, 3, caps));
-    uint64_t auth = seL4_CapInitThreadTCB;
-    OK(ktest_call(tcb, TCBSetPriority, 1, &prio, 1, &auth));
+    configure_puppet(tcb, prio, fault_ep, with_buffer ? 0x10000000ull + 0x1000ull * tcb : 0, frame);
     return tcb;
 }
+
+/* x6 after a receive as thread who: its reply object under MCS, else the sentinel sys_as set. */
+static inline uint64_t x6_after_recv(uint64_t who)
+{
+#ifdef CONFIG_KERNEL_MCS
+    return reply_of(who);
+#else
+    (void)who;
+    return SENT(6);
 #endif
+}
 
 /* The cap type tag in a root CNode slot, read directly (DebugCapIdentify needs the root current).
  */
