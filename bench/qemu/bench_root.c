@@ -6,8 +6,9 @@
  * subtracted; WARMUP samples are dropped, then SAMPLES kept; min, median, max are printed as one
  * `BENCH {json}` line per primitive, which bench/run_qemu_bench.py collects. docs/performance.md.
  * Under MCS (CONFIG_KERNEL_MCS) the same rows, each thread on a scheduling context of its own
- * (round robin, a budget no run uses up), the server receiving with a reply object; plus
- * call_passive and reply_recv_passive (a server without an SC of its own). docs/performance.md.
+ * (round robin, a budget no run uses up) except the IPC rows' server, which is passive (it runs
+ * on its client's donated SC, as in sel4bench's MCS figures) and receives with a reply object;
+ * plus call_active and reply_recv_active (the server on an SC of its own). docs/performance.md.
  */
 #include <kaal/alloc.h>
 #include <kaal/bootinfo.h>
@@ -397,46 +398,55 @@ static void ipc_client(void)
     report_done();
 }
 
-/* fpu: 1 the client uses the FPU, 2 both do (each switch then saves and loads FP/SIMD state). */
-static void bench_ipc(const char *call_name, const char *rr_name, seL4_Word len, int fpu)
+#ifdef CONFIG_KERNEL_MCS
+/* Make thread idx (spawned, not yet run) a passive server: it runs to its Recv on its own SC, which
+ * is then unbound, so every Call runs it on the caller's donated SC and its ReplyRecv gives the SC
+ * back. */
+static void make_passive(int idx)
+{
+    /* Below the server for a moment, so that it runs to its Recv and blocks there. */
+    sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, PRIO_MID - 1);
+    sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255);
+    seL4_Error err = sys_sched_context_unbind(threads[idx].sc);
+    if (err != seL4_NoError) {
+        fail("sched context unbind", err);
+    }
+}
+#endif
+
+/* fpu: 1 the client uses the FPU, 2 both do (each switch then saves and loads FP/SIMD state).
+ * passive (MCS only): the server has no SC of its own (make_passive), the case seL4-MCS's fastpath
+ * takes and sel4bench measures; otherwise it runs on its own. */
+static void bench_ipc(const char *call_name, const char *rr_name, seL4_Word len, int fpu,
+                      int passive)
 {
     ipc_len = len;
     client_fpu = fpu >= 1;
     server_fpu = fpu >= 2;
     spawn(0, ipc_server, PRIO_MID, 1, server_fpu);
+#ifdef CONFIG_KERNEL_MCS
+    if (passive) {
+        make_passive(0);
+    }
+#endif
     spawn(1, ipc_client, PRIO_MID, 0, client_fpu);
     wait_done();
     stop_all();
+    if (passive) {
+        report(call_name,
+               "Call client->passive server (runs on the donated SC), server in another AS, same "
+               "priority",
+               t_start, t_end);
+        report(rr_name,
+               "ReplyRecv passive server->client (gives the SC back), client in another AS, same "
+               "priority",
+               t_start2, t_end2);
+        return;
+    }
     report(call_name, "Call client->server, server in another AS, same priority", t_start, t_end);
     report(rr_name, "ReplyRecv server->client, client in another AS, same priority", t_start2,
            t_end2);
 }
-
-#ifdef CONFIG_KERNEL_MCS
-/* The same with a passive server: it reaches its Recv on its own SC, which is then unbound, so
- * every Call runs it on the client's donated SC and its ReplyRecv gives the SC back. */
-static void bench_ipc_passive(const char *call_name, const char *rr_name)
-{
-    ipc_len = 0;
-    client_fpu = 0;
-    server_fpu = 0;
-    spawn(0, ipc_server, PRIO_MID, 1, 0);
-    /* Below the server for a moment, so that it runs to its Recv and blocks there. */
-    sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, PRIO_MID - 1);
-    sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 255);
-    seL4_Error err = sys_sched_context_unbind(threads[0].sc);
-    if (err != seL4_NoError) {
-        fail("sched context unbind", err);
-    }
-    spawn(1, ipc_client, PRIO_MID, 0, 0);
-    wait_done();
-    stop_all();
-    report(call_name, "Call client->passive server (runs on the donated SC), server in another AS",
-           t_start, t_end);
-    report(rr_name, "ReplyRecv passive server->client (gives the SC back), client in another AS",
-           t_start2, t_end2);
-}
-#endif
 
 /* ---- Send slowpath: a lower-priority sender in another AS wakes a receiver ----------------- */
 
@@ -555,6 +565,67 @@ static void bench_yield(void)
     report("yield_switch", "Yield to another thread of the same priority (context switch)", t_start,
            t_end);
 }
+
+#ifdef CONFIG_KERNEL_MCS
+/* ---- MCS: timeout-fault delivery ---------------------------------------------------------- */
+
+/* A thread on a small sporadic budget spins, storing the counter as it goes; when its budget runs
+ * out the timer interrupt ends its time and the kernel sends its timeout fault to the handler
+ * waiting on the timeout endpoint (a thread of higher priority on an SC of its own), which reads
+ * the counter as its Recv returns. One sample: from the spinner's last store to that read (the
+ * interrupt entry, the budget charge, the fault message, the switch). The handler's empty reply
+ * restarts the spinner, which waits for its next refill. */
+#define TIMEOUT_BUDGET_US 100ul
+#define TIMEOUT_PERIOD_US 200ul
+static volatile ccnt_t spin_last;
+static seL4_CPtr timeout_ep;
+
+static void timeout_spinner(void)
+{
+    for (;;) {
+        spin_last = ccnt();
+    }
+}
+
+static void timeout_handler(void)
+{
+    ccnt_t s, e;
+    timed_syscall((seL4_Word)seL4_SysRecv, timeout_ep, 0, &s, &e);
+    for (int i = 0;; i++) {
+        t_start[i] = spin_last;
+        t_end[i] = e;
+        if (i == RUNS) {
+            break;
+        }
+        timed_syscall((seL4_Word)seL4_SysReplyRecv, timeout_ep, 0, &s, &e);
+    }
+    report_done();
+}
+
+static void bench_timeout_fault(void)
+{
+    timeout_ep = alloc(seL4_EndpointObject, 0);
+    spawn(1, timeout_handler, PRIO_MID, 0, 0);
+    spawn(0, timeout_spinner, PRIO_LOW, 0, 0);
+    seL4_Error err =
+        sys_sched_control_configure_flags(bi->schedcontrol.start, threads[0].sc, TIMEOUT_BUDGET_US,
+                                          TIMEOUT_PERIOD_US, 0, 0, seL4_SchedContext_NoFlag);
+    if (err != seL4_NoError) {
+        fail("sched control configure (sporadic)", err);
+    }
+    err = sys_tcb_set_timeout_endpoint(threads[0].tcb, timeout_ep);
+    if (err != seL4_NoError) {
+        fail("tcb set timeout endpoint", err);
+    }
+    wait_done();
+    stop_all();
+    sys_tcb_set_timeout_endpoint(threads[0].tcb, seL4_CapNull);
+    configure_sc(threads[0].sc); /* back to the long round-robin budget of the other rows */
+    report("timeout_fault",
+           "Timeout fault: budget end in a spinning thread to its handler's Recv returning",
+           t_start, t_end);
+}
+#endif
 
 /* ---- interrupt delivery: an SGI to a user-level handler ----------------------------------- */
 
@@ -846,16 +917,25 @@ int kaal_root_main(const seL4_BootInfo *boot_info)
     make_other_vspace();
     /* The root thread drops to the top benchmark priority plus one, so its Recv lets them run. */
 
-    bench_ipc("call", "reply_recv", 0, 0);
-    bench_ipc("call_fpu", "reply_recv_fpu", 0, 1);
-    bench_ipc("call_fpu_both", "reply_recv_fpu_both", 0, 2);
-    bench_ipc("call_10", "reply_recv_10", 10, 0);
 #ifdef CONFIG_KERNEL_MCS
-    bench_ipc_passive("call_passive", "reply_recv_passive");
+    /* MCS: the server is passive, as in sel4bench's MCS figures; the _active rows give it an SC. */
+    const int passive = 1;
+#else
+    const int passive = 0;
+#endif
+    bench_ipc("call", "reply_recv", 0, 0, passive);
+    bench_ipc("call_fpu", "reply_recv_fpu", 0, 1, passive);
+    bench_ipc("call_fpu_both", "reply_recv_fpu_both", 0, 2, passive);
+    bench_ipc("call_10", "reply_recv_10", 10, 0, passive);
+#ifdef CONFIG_KERNEL_MCS
+    bench_ipc("call_active", "reply_recv_active", 0, 0, 0);
 #endif
     bench_send();
     bench_signal();
     bench_yield();
+#ifdef CONFIG_KERNEL_MCS
+    bench_timeout_fault();
+#endif
     bench_irq();
     sys_tcb_set_priority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, PRIO_MID);
     bench_root_alone();

@@ -22,6 +22,12 @@
 #include <kaal/kernel.h>
 #include <kaal/objects.h>
 #include <kaal/thread.h>
+#ifdef CONFIG_KERNEL_MCS
+#include <kaal/mcs.h>
+#include <kaal/sporadic.h>
+
+#include "sched_internal.h"
+#endif
 
 #ifdef CONFIG_FASTPATH
 
@@ -122,6 +128,8 @@ static inline void fastpath_copy_mrs(const struct tcb *from, struct tcb *to, wor
 /* Can the scheduler's choice after this IPC be computed here? The slowpath switches straight to
  * a woken thread of at least the current priority (sched_schedule: no fastfail), in one domain. */
 #define FASTPATH_SWITCH_OK(cur, to) (CONFIG_NUM_DOMAINS == 1 && (to)->priority >= (cur)->priority)
+
+#ifndef CONFIG_KERNEL_MCS
 
 /* The physical address of a TCB's slot: its slots start the object (struct tcb.ctes). */
 _Static_assert(offsetof(struct tcb, ctes) == 0, "a TCB's slots start the object");
@@ -324,5 +332,299 @@ bool fastpath_reply_recv(void)
     ks.cur_thread = caller;
     return HAL_FASTPATH_EXIT(caller);
 }
+
+#else /* CONFIG_KERNEL_MCS */
+
+/* ---- MCS (docs/mcs.md#the-fastpath) -----------------------------------------------------------
+ *
+ * seL4-MCS's cases: a Call that donates the caller's scheduling context to a passive receiver
+ * waiting with a reply object, and a ReplyRecv through the reply object that heads the current
+ * SC's call stack, which gives the SC back to a caller without one. In both the SC moves with the
+ * switch, so it stays the current SC (sched.cur_sc): the slowpath would commit no time and leave
+ * the timer's deadline alone.
+ *
+ * Time. Every kernel entry first reads the clock and owes the time since the last entry to the
+ * current SC (mcs_charge_on_entry); the slowpath goes on only while the head refill can pay that
+ * plus one more kernel entry, and its exit wakes every SC of the release queue whose refill is due
+ * by then. The fastpath reads the clock too and declines when the budget check would fail, the
+ * head refill is not ready, or a release is due; otherwise it makes the slowpath's two changes: the
+ * clock and what is owed. */
+
+/* The words the fastpath reads and writes whole: an endpoint cap's rights and pointer, a reply
+ * cap's pointer, a thread state's type and blocking object in word 0; an endpoint's state above its
+ * queue head in word 0 (nothing is ever stored above the state), its tail alone in word 1. */
+_Static_assert(cap_endpoint_cap_ptr_WORD == 0 && cap_endpoint_cap_can_send_WORD == 0 &&
+                   cap_endpoint_cap_can_receive_WORD == 0 && cap_endpoint_cap_can_grant_WORD == 0 &&
+                   cap_endpoint_cap_can_grant_reply_WORD == 0 && cap_endpoint_cap_badge_WORD == 1 &&
+                   cap_reply_cap_ptr_WORD == 0 && thread_state_ts_type_WORD == 0 &&
+                   thread_state_blocking_object_WORD == 0 &&
+                   thread_state_blocking_ipc_badge_WORD == 1,
+               "cap and thread state words the fastpath reads");
+_Static_assert(endpoint_queue_head_WORD == 0 && endpoint_state_WORD == 0 &&
+                   endpoint_queue_tail_WORD == 1 && endpoint_queue_tail_SHIFT == 0,
+               "endpoint words the fastpath reads");
+
+/* The length of a message the first check let through: at most the registers (the compiler is
+ * told, so the copy is the few moves it needs, in the registers the fastpath has). */
+static inline word_t fastpath_length(word_t info)
+{
+    word_t length = info & MI_LENGTH;
+    if (length > N_MSG_REGISTERS) {
+        __builtin_unreachable(); /* (info & MI_FASTPATH_BITS) <= N_MSG_REGISTERS */
+    }
+    return length;
+}
+
+/* The scheduler's clock and what the current SC owes since it was charged (seL4 ksCurTime,
+ * ksConsumed), adjacent in struct sched_globals: read and written as one pair. */
+struct fastpath_time {
+    ticks_t cur_time, consumed;
+};
+_Static_assert(offsetof(struct sched_globals, consumed) ==
+                   offsetof(struct sched_globals, cur_time) + sizeof(ticks_t),
+               "the clock and what is owed are adjacent");
+
+/* Can the current SC pay for this entry at clock now (seL4 checkBudget: the head refill covers
+ * what is owed plus MIN_BUDGET), is its head refill ready, and is no refill of the release queue
+ * due (the exit would wake its thread)? Then *t is the clock and what is owed at now, as the
+ * slowpath's entry leaves them. Reads only. */
+static inline bool fastpath_time_ok(struct sched_context *sc, ticks_t now, struct fastpath_time *t)
+{
+    struct fastpath_time last;
+    __builtin_memcpy(&last, &sched.cur_time, sizeof(last));
+    kassert(now >= last.cur_time && now < MAX_RELEASE_TIME); /* a monotonic clock */
+    t->cur_time = now;
+    t->consumed = last.consumed + (now - last.cur_time);
+    /* refill_sufficient(sc, consumed) in one compare: consumed is below the clock, so adding
+     * MIN_BUDGET cannot overflow. */
+    refill_t head = *refill_head(sc);
+    struct sched_context *release = sched.release_head;
+    return head.amount >= t->consumed + MIN_BUDGET && head.release <= now + MCS_KERNEL_WCET_TICKS &&
+           (release == NULL || !refill_ready(release, now));
+}
+
+/* The slowpath's charging, with the figures fastpath_time_ok computed (seL4 updateTimestamp). */
+static inline void fastpath_charge(const struct fastpath_time *t)
+{
+    __builtin_memcpy(&sched.cur_time, t, sizeof(*t));
+}
+
+/* Preconditions of both cases for the current thread cur on SC sc (kernel invariants): it runs on
+ * the current SC, which is active, bound to it and not waiting for a release; nothing is pending
+ * for the exit (no new choice, no deadline to set). */
+#define FASTPATH_MCS_ASSERTS(cur, sc)                                                \
+    kassert(thread_state_type(cur) == ThreadState_Running && !(cur)->sched_queued && \
+            (cur)->reply == NULL && (cur)->yield_to == NULL);                        \
+    kassert((sc) == sched.cur_sc && (sc)->tcb == (cur) && (sc)->refill_max > 0 &&    \
+            !(sc)->in_release_queue);                                                \
+    kassert(ks.sched_action == SCHED_RESUME_CURRENT && !sched.reprogram)
+
+bool fastpath_call(void)
+{
+    struct tcb *cur = ks.cur_thread;
+    WINDOW_OFFSET_REG(off);
+    word_t info = hal_reg_get(&cur->arch, REG_MSG_INFO);
+    if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
+        return false;
+    }
+    const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
+    __asm__("" : "+r"(slot)); /* one pointer, so both cap words come in one load */
+    /* An endpoint cap with Send, and Grant or GrantReply (else the slowpath leaves the caller
+     * Inactive instead of blocking it on the reply object). */
+    cap_t cap = slot->cap;
+    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap ||
+        !(cap.words[0] & cap_endpoint_cap_can_send_MASK) ||
+        !(cap.words[0] &
+          (cap_endpoint_cap_can_grant_MASK | cap_endpoint_cap_can_grant_reply_MASK))) {
+        return false;
+    }
+    endpoint_t *ep = fp_ptov(off, cap_endpoint_cap_get_ptr_np(cap));
+    word_t ep_w0 = ep->words[0];
+    if ((ep_w0 >> endpoint_state_SHIFT) != EP_RECV) { /* nothing is stored above the state */
+        return false;
+    }
+    struct tcb *dest = fp_ptov(off, KAAL_BF_GET(ep_w0, endpoint_queue_head));
+    if (!FASTPATH_SWITCH_OK(cur, dest)) {
+        return false;
+    }
+    /* A passive receiver (it takes the caller's SC) that brought a reply object; a caller with no
+     * stale fault (the receiver would get a fault message). */
+    if (dest->sched_context != NULL) {
+        return false;
+    }
+    struct reply *reply = dest->reply;
+    if (reply == NULL || UNLIKELY(cur->fault[0] != seL4_Fault_NullFault)) {
+        return false;
+    }
+    struct sched_context *sc = sched.cur_sc; /* cur's */
+    struct fastpath_time time;
+    if (!fastpath_time_ok(sc, HAL_FASTPATH_TIMER_NOW(), &time)) {
+        return false;
+    }
+
+    /* Past this point nothing fails. The thread state type changes below flip bits, so they rely
+     * on these. */
+    FASTPATH_MCS_ASSERTS(cur, sc);
+    kassert(thread_state_type(dest) == ThreadState_BlockedOnReceive && !dest->sched_queued &&
+            dest->ep_prev == NULL && dest->yield_to == NULL);
+    /* The receiver holds the reply object, which is on no stack. */
+    kassert(reply->tcb == dest && reply->prev == NULL && reply->next == NULL && reply->sc == NULL);
+
+    /* ep_dequeue of the queue head: the endpoint goes idle (both words 0) when it was alone. */
+    struct tcb *next = dest->ep_next;
+    if (LIKELY(next == NULL)) {
+        ep->words[0] = 0;
+        ep->words[1] = 0;
+    } else {
+        ep->words[0] = KAAL_BF_PREP_NP(endpoint_queue_head, fp_vtop(off, next)) |
+                       KAAL_BF_PREP(endpoint_state, EP_RECV);
+        next->ep_prev = NULL;
+        dest->ep_next = NULL;
+    }
+
+    /* The message: MR0..length-1, badge, and the info with no caps and none unwrapped. */
+    fastpath_copy_mrs(cur, dest, fastpath_length(info));
+    hal_reg_set(&dest->arch, REG_BADGE, cap_endpoint_cap_get_badge_np(cap));
+    hal_reg_set(&dest->arch, REG_MSG_INFO, info);
+
+    /* The receiver runs; the caller blocks on the reply object the receiver brought, which is
+     * pushed on the SC's call stack, and the SC goes to the receiver (reply_push). */
+    dest->state.words[0] ^=
+        KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReceive ^ ThreadState_Running);
+    dest->reply = NULL;
+    cur->state.words[0] ^=
+        KAAL_BF_PREP(thread_state_ts_type, ThreadState_Running ^ ThreadState_BlockedOnReply);
+    cur->reply = reply;
+    reply->tcb = cur;
+    struct reply *older = sc->reply;
+    reply->prev = older;
+    reply->sc = sc;
+    sc->reply = reply;
+    if (UNLIKELY(older != NULL)) {
+        older->sc = NULL;
+        older->next = reply;
+    }
+    cur->sched_context = NULL;
+    dest->sched_context = sc;
+    sc->tcb = dest;
+    fastpath_charge(&time);
+
+    ks.cur_thread = dest;
+    return HAL_FASTPATH_EXIT(dest);
+}
+
+bool fastpath_reply_recv(void)
+{
+    struct tcb *cur = ks.cur_thread;
+    WINDOW_OFFSET_REG(off);
+    word_t info = hal_reg_get(&cur->arch, REG_MSG_INFO);
+    if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
+        return false;
+    }
+    const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
+    cap_t cap = slot->cap;
+    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap ||
+        !(cap.words[0] & cap_endpoint_cap_can_receive_MASK)) {
+        return false;
+    }
+    paddr_t ep_pa = cap_endpoint_cap_get_ptr_np(cap);
+    endpoint_t *ep = fp_ptov(off, ep_pa);
+    /* A waiting sender would be received at once; a pending bound signal is taken first. */
+    if ((ep->words[0] >> endpoint_state_SHIFT) == EP_SEND) { /* nothing above the state */
+        return false;
+    }
+    if (UNLIKELY(cur->bound_notification != 0) &&
+        notification_get_state(*(notification_t *)fp_ptov(off, cur->bound_notification)) ==
+            NTFN_ACTIVE) {
+        return false;
+    }
+    /* x6 names the reply object of both halves. It must head the current SC's call stack (the
+     * newest call that donated it): its caller, blocked on it, gets the SC back. */
+    const struct tcb *cur_again = cur;
+    __asm__("" : "+r"(cur_again)); /* nothing of the first lookup kept live: no stack needed */
+    word_t reply_w0 =
+        fastpath_lookup(off, cur_again, hal_reg_get(&cur->arch, REG_REPLY))->cap.words[0];
+    if (CAP_TYPE(reply_w0) != cap_reply_cap) {
+        return false;
+    }
+    struct reply *reply = fp_ptov(off, KAAL_BF_GET(reply_w0, cap_reply_cap_ptr));
+    struct sched_context *sc = cur->sched_context;
+    if (reply->sc != sc) {
+        return false;
+    }
+    /* A caller without a fault (a fault reply is the slowpath's) and without an SC of its own (one
+     * bound while it waited: the donated SC would stay here), that the scheduler would choose. */
+    struct tcb *caller = reply->tcb;
+    if (UNLIKELY(caller->fault[0] != seL4_Fault_NullFault) || caller->sched_context != NULL ||
+        CONFIG_NUM_DOMAINS != 1 ||
+        (caller->priority < cur->priority && !is_highest_prio(0, caller->priority))) {
+        return false;
+    }
+    /* The receive queue is priority ordered: the fastpath only appends, behind a tail at least as
+     * urgent (ipc_queue_insert). */
+    paddr_t tail_pa =
+        ep->words[endpoint_queue_tail_WORD]; /* the queue tail is all the word holds */
+    if (tail_pa != 0 && ((struct tcb *)fp_ptov(off, tail_pa))->priority < cur->priority) {
+        return false;
+    }
+    __asm__("" : "+r"(tail_pa)); /* not kept as a pointer meanwhile: no stack needed */
+    struct fastpath_time time;
+    if (!fastpath_time_ok(sc, HAL_FASTPATH_TIMER_NOW(), &time)) {
+        return false;
+    }
+
+    /* Past this point nothing fails. */
+    FASTPATH_MCS_ASSERTS(cur, sc);
+    kassert(cur->ep_next == NULL && cur->ep_prev == NULL);
+    /* Only the newest reply object of a stack names its SC, and its caller waits on it. */
+    kassert(sc->reply == reply && reply->next == NULL && caller != cur && caller->reply == reply &&
+            thread_state_type(caller) == ThreadState_BlockedOnReply && !caller->sched_queued &&
+            caller->yield_to == NULL);
+
+    /* The reply: transfer, pop the reply object off the call stack, the SC back to the caller,
+     * which runs (reply_invoke). */
+    fastpath_copy_mrs(cur, caller, fastpath_length(info));
+    hal_reg_set(&caller->arch, REG_BADGE, 0);
+    hal_reg_set(&caller->arch, REG_MSG_INFO, info);
+    struct reply *older = reply->prev;
+    sc->reply = older;
+    if (UNLIKELY(older != NULL)) {
+        older->next = NULL;
+        older->sc = sc;
+    }
+    reply->prev = NULL;
+    reply->sc = NULL;
+    cur->sched_context = NULL;
+    caller->sched_context = sc;
+    sc->tcb = caller;
+    caller->reply = NULL;
+    caller->state.words[0] ^=
+        KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReply ^ ThreadState_Running);
+
+    /* The receive: block on ep with the same reply object, at the queue tail (ep_receive: badge
+     * 0, no grant, not a call). */
+    paddr_t cur_pa = fp_vtop(off, cur);
+    cur->state.words[0] = KAAL_BF_PREP(thread_state_ts_type, ThreadState_BlockedOnReceive) |
+                          KAAL_BF_PREP_NP(thread_state_blocking_object, ep_pa);
+    cur->state.words[thread_state_blocking_ipc_badge_WORD] = 0;
+    cur->reply = reply;
+    reply->tcb = cur;
+    if (LIKELY(tail_pa == 0)) {
+        ep->words[0] =
+            KAAL_BF_PREP_NP(endpoint_queue_head, cur_pa) | KAAL_BF_PREP(endpoint_state, EP_RECV);
+    } else {
+        struct tcb *tail = fp_ptov(off, tail_pa);
+        cur->ep_prev = tail;
+        tail->ep_next = cur;
+        ep->words[0] =
+            (ep->words[0] & endpoint_queue_head_MASK) | KAAL_BF_PREP(endpoint_state, EP_RECV);
+    }
+    ep->words[endpoint_queue_tail_WORD] = KAAL_BF_PREP_NP(endpoint_queue_tail, cur_pa);
+    fastpath_charge(&time);
+
+    ks.cur_thread = caller;
+    return HAL_FASTPATH_EXIT(caller);
+}
+#endif /* CONFIG_KERNEL_MCS */
 
 #endif /* CONFIG_FASTPATH */

@@ -305,8 +305,8 @@ void kernel_handle_syscall(sword_t sysno)
 #ifdef CONFIG_KERNEL_MCS
 /* The MCS system calls (seL4 handleSyscall with CONFIG_KERNEL_MCS; docs/abi.md#system-calls):
  * the sends as handle_invocation with their donation and first-phase flags and the cap register
- * they name, then the receive half (ipc_handle_recv_mcs) with or without a reply object. The
- * fastpath is compiled out of the MCS build (CONFIG_FASTPATH is never set with it). */
+ * they name, then the receive half (ipc_handle_recv_mcs) with or without a reply object. With
+ * -Dfastpath, Call and ReplyRecv have tried the MCS fastpath first (kernel_handle_syscall). */
 
 /* The send half of ReplyRecv, NBSendRecv and NBSendWait: a non-blocking invocation of the cap in
  * register reg, in the first phase (no TCB, CNode, domain, SchedControl or SchedContext cap).

@@ -104,6 +104,9 @@ static void flooder(seL4_CPtr sgi)
 static struct kaal_slots slots;
 static struct kaal_untyped_pool pool;
 static seL4_CPtr fault_ep, witness_ntfn, child_tcb, witness_tcb;
+#ifdef CONFIG_KERNEL_MCS
+static seL4_CPtr fault_reply; /* the root receives faults with it (no reply cap slot under MCS) */
+#endif
 
 static seL4_CPtr alloc(seL4_Word type)
 {
@@ -116,15 +119,34 @@ static seL4_CPtr alloc(seL4_Word type)
     return cap;
 }
 
-/* A thread in the root's CSpace and VSpace, no IPC buffer, faults to fault_ep. */
+/* A thread in the root's CSpace and VSpace, no IPC buffer, faults to fault_ep. MCS: it runs on a
+ * scheduling context of its own, round robin with the same budget as the root's (5 ms). */
+#ifdef CONFIG_KERNEL_MCS
+static seL4_CPtr sched_control;
+#define THREAD_BUDGET_US (CONFIG_BOOT_THREAD_TIME_SLICE * 1000u)
+#endif
 static seL4_CPtr make_thread(const char *name, seL4_Word priority)
 {
     seL4_CPtr tcb = alloc(seL4_TCBObject);
+#ifdef CONFIG_KERNEL_MCS
+    seL4_CPtr sc = seL4_CapNull;
+    if (kaal_untyped_alloc(&pool, seL4_SchedContextObject, seL4_MinSchedContextBits, &sc) !=
+            seL4_NoError ||
+        sys_tcb_configure(tcb, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0, 0,
+                          seL4_CapNull) != seL4_NoError ||
+        sys_sched_control_configure_flags(sched_control, sc, THREAD_BUDGET_US, THREAD_BUDGET_US, 0,
+                                          0, seL4_SchedContext_NoFlag) != seL4_NoError ||
+        sys_tcb_set_sched_params(tcb, seL4_CapInitThreadTCB, 0, priority, sc, fault_ep) !=
+            seL4_NoError) {
+        kaal_puts("badinput: cannot configure a thread\n");
+    }
+#else
     if (sys_tcb_configure(tcb, fault_ep, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0, 0,
                           seL4_CapNull) != seL4_NoError ||
         sys_tcb_set_priority(tcb, seL4_CapInitThreadTCB, priority) != seL4_NoError) {
         kaal_puts("badinput: cannot configure a thread\n");
     }
+#endif
     sys_debug_name_thread(tcb, name);
     return tcb;
 }
@@ -162,7 +184,11 @@ static void run_fault(const void *pc, seL4_Word arg, seL4_Word want_label)
 {
     EXPECT_EQ(start(child_tcb, pc, arg, child_stack), seL4_NoError);
     seL4_Word badge = 1;
+#ifdef CONFIG_KERNEL_MCS
+    seL4_MessageInfo_t info = sys_recv(fault_ep, &badge, fault_reply);
+#else
     seL4_MessageInfo_t info = sys_recv(fault_ep, &badge);
+#endif
     for (unsigned i = 0; i < 16; i++) {
         mr[i] = sys_get_mr((int)i);
     }
@@ -270,6 +296,10 @@ int kaal_root_main(const seL4_BootInfo *bi)
     kaal_untyped_add_bootinfo(&pool, bi, 16);
     fault_ep = alloc(seL4_EndpointObject);
     witness_ntfn = alloc(seL4_NotificationObject);
+#ifdef CONFIG_KERNEL_MCS
+    sched_control = bi->schedcontrol.start;
+    fault_reply = alloc(seL4_ReplyObject);
+#endif
     child_tcb = make_thread("badinput-child", 100);
     witness_tcb = make_thread("witness", 100);
     if (start(witness_tcb, (const void *)witness, witness_ntfn, witness_stack) != seL4_NoError) {

@@ -30,6 +30,14 @@
 
 /* --- the probes: each starts at its label with x0 = a result area and ends in brk #7 --- */
 #define BRK_DONE 7
+/* seL4_Yield's number as assembler text (it moves under MCS); checked against the ABI's. */
+#ifdef CONFIG_KERNEL_MCS
+#define SYS_YIELD "-11"
+_Static_assert(seL4_SysYield == -11, "SYS_YIELD is seL4_SysYield");
+#else
+#define SYS_YIELD "-7"
+_Static_assert(seL4_SysYield == -7, "SYS_YIELD is seL4_SysYield");
+#endif
 __asm__(".pushsection .text.hostile, \"ax\"\n"
         ".balign 16\n"
         /* NZCV: set all four, a system call, read them back. */
@@ -37,7 +45,7 @@ __asm__(".pushsection .text.hostile, \"ax\"\n"
         "p_nzcv: mov x19, x0\n"
         "  mov x1, #0xf0000000\n"
         "  msr nzcv, x1\n"
-        "  mov x7, #-7\n" /* seL4_Yield */
+        "  mov x7, #" SYS_YIELD "\n" /* seL4_Yield */
         "  svc #0\n"
         "  mrs x2, nzcv\n"
         "  str x2, [x19]\n"
@@ -47,7 +55,7 @@ __asm__(".pushsection .text.hostile, \"ax\"\n"
         ".global p_ssbs_set\n"
         "p_ssbs_set: mov x19, x0\n"
         "  .inst 0xd503413f\n" /* msr ssbs, #1 */
-        "  mov x7, #-7\n"
+        "  mov x7, #" SYS_YIELD "\n"
         "  svc #0\n"
         "  mov x1, #0x100000\n"
         "1: subs x1, x1, #1\n"
@@ -58,7 +66,7 @@ __asm__(".pushsection .text.hostile, \"ax\"\n"
         ".global p_ssbs_clear\n"
         "p_ssbs_clear: mov x19, x0\n"
         "  .inst 0xd503403f\n" /* msr ssbs, #0 */
-        "  mov x7, #-7\n"
+        "  mov x7, #" SYS_YIELD "\n"
         "  svc #0\n"
         "  .inst 0xd53b42c2\n"
         "  str x2, [x19]\n"
@@ -66,7 +74,7 @@ __asm__(".pushsection .text.hostile, \"ax\"\n"
         ".global p_dit_set\n"
         "p_dit_set: mov x19, x0\n"
         "  .inst 0xd503415f\n" /* msr dit, #1 */
-        "  mov x7, #-7\n"
+        "  mov x7, #" SYS_YIELD "\n"
         "  svc #0\n"
         "  mov x1, #0x100000\n"
         "1: subs x1, x1, #1\n"
@@ -77,7 +85,7 @@ __asm__(".pushsection .text.hostile, \"ax\"\n"
         ".global p_dit_clear\n"
         "p_dit_clear: mov x19, x0\n"
         "  .inst 0xd503405f\n" /* msr dit, #0 */
-        "  mov x7, #-7\n"
+        "  mov x7, #" SYS_YIELD "\n"
         "  svc #0\n"
         "  .inst 0xd53b42a2\n"
         "  str x2, [x19]\n"
@@ -85,7 +93,7 @@ __asm__(".pushsection .text.hostile, \"ax\"\n"
         ".global p_tco_set\n"
         "p_tco_set: mov x19, x0\n"
         "  .inst 0xd503419f\n" /* msr tco, #1 */
-        "  mov x7, #-7\n"
+        "  mov x7, #" SYS_YIELD "\n"
         "  svc #0\n"
         "  .inst 0xd53b42e2\n" /* mrs x2, tco */
         "  str x2, [x19]\n"
@@ -123,7 +131,7 @@ __asm__(".pushsection .text.hostile, \"ax\"\n"
         "  ld1 {v24.16b-v27.16b}, [x2], #64\n"
         "  ld1 {v28.16b-v31.16b}, [x2], #64\n"
         "  mov x20, #64\n"
-        "1: mov x7, #-7\n"
+        "1: mov x7, #" SYS_YIELD "\n"
         "  svc #0\n"
         "  mov x1, #0x4000\n"
         "2: subs x1, x1, #1\n"
@@ -149,7 +157,7 @@ __asm__(".pushsection .text.hostile, \"ax\"\n"
         "p_sp_syscall: mov x19, sp\n"
         "  sub x1, x19, #13\n"
         "  mov sp, x1\n"
-        "  mov x7, #-7\n"
+        "  mov x7, #" SYS_YIELD "\n"
         "  svc #0\n"
         "  mov x2, sp\n"
         "  str x2, [x0]\n"
@@ -303,6 +311,12 @@ static int listed(const char *s, const char *name)
 static struct kaal_slots slots;
 static struct kaal_untyped_pool pool;
 static seL4_CPtr fault_ep, witness_ntfn, child_tcb, witness_tcb, garbage_tcb, garbage_cnode;
+#ifdef CONFIG_KERNEL_MCS
+/* MCS: the root receives faults with a reply object, and each thread runs on a scheduling context
+ * of its own, round robin with the root's budget (5 ms). */
+static seL4_CPtr fault_reply, sched_control;
+#define THREAD_BUDGET_US (CONFIG_BOOT_THREAD_TIME_SLICE * 1000u)
+#endif
 
 static seL4_CPtr alloc(seL4_Word type, seL4_Word size_bits)
 {
@@ -313,14 +327,35 @@ static seL4_CPtr alloc(seL4_Word type, seL4_Word size_bits)
     return cap;
 }
 
+#ifdef CONFIG_KERNEL_MCS
+/* A round-robin scheduling context for tcb, bound with priority and fault handler. */
+static seL4_Error give_sched_context(seL4_CPtr tcb, seL4_Word priority, seL4_CPtr fault_handler)
+{
+    seL4_CPtr sc = alloc(seL4_SchedContextObject, seL4_MinSchedContextBits);
+    seL4_Error e = sys_sched_control_configure_flags(
+        sched_control, sc, THREAD_BUDGET_US, THREAD_BUDGET_US, 0, 0, seL4_SchedContext_NoFlag);
+    return e != seL4_NoError ? e
+                             : sys_tcb_set_sched_params(tcb, seL4_CapInitThreadTCB, 0, priority, sc,
+                                                        fault_handler);
+}
+#endif
+
 static seL4_CPtr make_thread(const char *name, seL4_Word priority)
 {
     seL4_CPtr tcb = alloc(seL4_TCBObject, 0);
+#ifdef CONFIG_KERNEL_MCS
+    if (sys_tcb_configure(tcb, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0, 0,
+                          seL4_CapNull) != seL4_NoError ||
+        give_sched_context(tcb, priority, fault_ep) != seL4_NoError) {
+        kaal_puts("hostile: cannot configure a thread\n");
+    }
+#else
     if (sys_tcb_configure(tcb, fault_ep, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0, 0,
                           seL4_CapNull) != seL4_NoError ||
         sys_tcb_set_priority(tcb, seL4_CapInitThreadTCB, priority) != seL4_NoError) {
         kaal_puts("hostile: cannot configure a thread\n");
     }
+#endif
     sys_debug_name_thread(tcb, name);
     return tcb;
 }
@@ -398,7 +433,11 @@ static enum outcome run_probe(const char *pc, seL4_Word arg)
 {
     EXPECT_EQ(start(child_tcb, pc, arg, child_stack), seL4_NoError);
     seL4_Word badge = 1;
+#ifdef CONFIG_KERNEL_MCS
+    seL4_MessageInfo_t info = sys_recv(fault_ep, &badge, fault_reply);
+#else
     seL4_MessageInfo_t info = sys_recv(fault_ep, &badge);
+#endif
     fault_label = seL4_MessageInfo_get_label(info);
     for (unsigned i = 0; i < 16; i++) {
         mr[i] = sys_get_mr((int)i);
@@ -665,6 +704,14 @@ static void case_cache(const char *name, seL4_Word addr, unsigned mapped_allowed
  * drops to priority 150 meanwhile), so the root runs again only once the child faulted or
  * blocked; the root then polls the fault endpoint: a message, or none (the child waits). */
 #define GARBAGE_BADGE 0xbad
+#ifdef CONFIG_KERNEL_MCS /* no Reply; the four MCS-only calls */
+#define SYS_FIFTH_KIND seL4_SysNBSendRecv
+#define SYS_MCS_ONLY \
+    (seL4_Word) seL4_SysNBSendWait, (seL4_Word)seL4_SysWait, (seL4_Word)seL4_SysNBWait
+#else
+#define SYS_FIFTH_KIND seL4_SysReply
+#define SYS_MCS_ONLY
+#endif
 static void case_garbage_svc(seL4_Word trials)
 {
     seL4_Word regs[31];
@@ -680,14 +727,22 @@ static void case_garbage_svc(seL4_Word trials)
         seL4_Word pick = rng() % 4;
         if (pick != 0) {
             /* A real system call number, except the debug calls that print or halt. */
-            static const seL4_Word nums[] = {
-                (seL4_Word)-1, (seL4_Word)-2, (seL4_Word)-3, (seL4_Word)-4,  (seL4_Word)-5,
-                (seL4_Word)-6, (seL4_Word)-7, (seL4_Word)-8, (seL4_Word)-12, (seL4_Word)-14};
+            static const seL4_Word nums[] = {(seL4_Word)seL4_SysCall,
+                                             (seL4_Word)seL4_SysReplyRecv,
+                                             (seL4_Word)seL4_SysSend,
+                                             (seL4_Word)seL4_SysNBSend,
+                                             (seL4_Word)seL4_SysRecv,
+                                             (seL4_Word)SYS_FIFTH_KIND,
+                                             (seL4_Word)seL4_SysYield,
+                                             (seL4_Word)seL4_SysNBRecv,
+                                             (seL4_Word)seL4_SysDebugCapIdentify,
+                                             (seL4_Word)seL4_SysDebugNameThread,
+                                             SYS_MCS_ONLY};
             regs[7] = nums[rng() % (sizeof(nums) / sizeof(nums[0]))];
-        } else if (regs[7] >= (seL4_Word)-14) {
+        } else if (regs[7] >= (seL4_Word)seL4_SysDebugNameThread) {
             regs[7] = 0x1000 + (regs[7] & 0xff); /* not a system call */
         }
-        int is_syscall = regs[7] >= (seL4_Word)-14;
+        int is_syscall = regs[7] >= (seL4_Word)seL4_SysDebugNameThread;
         EXPECT_EQ(sys_tcb_set_priority(garbage_tcb, seL4_CapInitThreadTCB, 200), seL4_NoError);
         seL4_UserContext ctx = {0};
         ctx.pc = (seL4_Word)p_garbage_svc;
@@ -696,7 +751,11 @@ static void case_garbage_svc(seL4_Word trials)
         EXPECT_EQ(sys_tcb_write_registers(garbage_tcb, 1, 0, 4, &ctx), seL4_NoError);
         /* Here the child faulted, blocked or stopped. */
         seL4_Word badge = 0;
+#ifdef CONFIG_KERNEL_MCS
+        seL4_MessageInfo_t info = sys_nbrecv(fault_ep, &badge, fault_reply);
+#else
         seL4_MessageInfo_t info = sys_nbrecv(fault_ep, &badge);
+#endif
         if (badge == GARBAGE_BADGE) {
             seL4_Word label = seL4_MessageInfo_get_label(info);
             seL4_Word m0 = sys_get_mr(0), m8 = sys_get_mr(8), m12 = sys_get_mr(12);
@@ -757,8 +816,18 @@ static void garbage_thread_init(void)
     e |= sys_cnode_copy(garbage_cnode, 2, 2, seL4_CapInitThreadCNode, ep, 64, seL4_AllRights);
     e |= sys_cnode_copy(garbage_cnode, 3, 2, seL4_CapInitThreadCNode, garbage_tcb, 64,
                         seL4_AllRights);
+#ifdef CONFIG_KERNEL_MCS
+    /* The fault handler is a copy of a cap, not a CPtr: the badged endpoint of slot 0. */
+    seL4_CPtr badged = kaal_slots_alloc(&slots);
+    e |= sys_cnode_mint(seL4_CapInitThreadCNode, badged, 64, seL4_CapInitThreadCNode, fault_ep, 64,
+                        seL4_AllRights, GARBAGE_BADGE);
+    e |= sys_tcb_configure(garbage_tcb, garbage_cnode, seL4_CNode_CapData_new(0, 62).words[0],
+                           seL4_CapInitThreadVSpace, 0, 0, seL4_CapNull);
+    e |= give_sched_context(garbage_tcb, 100, badged);
+#else
     e |= sys_tcb_configure(garbage_tcb, 0, garbage_cnode, seL4_CNode_CapData_new(0, 62).words[0],
                            seL4_CapInitThreadVSpace, 0, 0, seL4_CapNull);
+#endif
     sys_debug_name_thread(garbage_tcb, "garbage-svc");
     if (e != seL4_NoError) {
         kaal_puts("hostile: cannot set up the garbage thread\n");
@@ -781,6 +850,10 @@ int kaal_root_main(const seL4_BootInfo *bi)
     kaal_untyped_add_bootinfo(&pool, bi, 16);
     fault_ep = alloc(seL4_EndpointObject, 0);
     witness_ntfn = alloc(seL4_NotificationObject, 0);
+#ifdef CONFIG_KERNEL_MCS
+    sched_control = bi->schedcontrol.start;
+    fault_reply = alloc(seL4_ReplyObject, 0);
+#endif
     child_tcb = make_thread("hostile-child", 100);
     witness_tcb = make_thread("witness", 100);
     garbage_thread_init();

@@ -150,12 +150,17 @@ void smoke_main(seL4_BootInfo *bi, word_t entry_sp, word_t entry_tpidr)
 
     /* DebugCapIdentify on slots 0..16 (docs/abi.md#observed-on-sel4) and the first untyped. */
     static const word_t want_tags[17] = {
-        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_THREAD,      KAAL_CAP_TAG_CNODE,
-        KAAL_CAP_TAG_VSPACE,    KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL,
-        KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
-        KAAL_CAP_TAG_FRAME,     KAAL_CAP_TAG_FRAME,       KAAL_CAP_TAG_DOMAIN,
-        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
-        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_PAGE_TABLE};
+        KAAL_CAP_TAG_NULL,          KAAL_CAP_TAG_THREAD,      KAAL_CAP_TAG_CNODE,
+        KAAL_CAP_TAG_VSPACE,        KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL,
+        KAAL_CAP_TAG_ASID_POOL,     KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_FRAME,         KAAL_CAP_TAG_FRAME,       KAAL_CAP_TAG_DOMAIN,
+        KAAL_CAP_TAG_NULL,          KAAL_CAP_TAG_NULL,
+#ifdef CONFIG_KERNEL_MCS
+        KAAL_CAP_TAG_SCHED_CONTEXT, /* slot 14: the root thread's scheduling context */
+#else
+        KAAL_CAP_TAG_NULL,
+#endif
+        KAAL_CAP_TAG_NULL,          KAAL_CAP_TAG_PAGE_TABLE};
     put_str("smoke: cap types 0..16:");
     for (word_t i = 0; i < 17; i++) {
         word_t tag = cap_identify(i);

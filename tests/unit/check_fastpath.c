@@ -27,7 +27,9 @@
 #define RUNNING_ON_VALGRIND 0
 #endif
 
-#ifdef CONFIG_FASTPATH
+/* The base configuration's fastpath; the MCS one has its own test (tests/mcs/check_fastpath_mcs.c:
+ * reply objects, donation, charging). */
+#if defined(CONFIG_FASTPATH) && !defined(CONFIG_KERNEL_MCS)
 #include <kaal/fastpath.h>
 #include <kaal/invariants.h>
 #include <kaal/sched.h>
@@ -1014,9 +1016,10 @@ static Suite *fastpath_suite(void)
 
 int main(void) { return ktest_run(fastpath_suite()); }
 
-#else /* !CONFIG_FASTPATH */
+#else /* !CONFIG_FASTPATH || CONFIG_KERNEL_MCS */
 
-/* -Dfastpath=false: there is no fastpath to compare; the conformance suite covers the slowpath. */
+/* -Dfastpath=false: there is no fastpath to compare; the conformance suite covers the slowpath.
+ * -Dmcs=true: tests/mcs/check_fastpath_mcs.c compares the MCS fastpath. */
 START_TEST(test_no_fastpath) { ck_assert(true); }
 END_TEST
 

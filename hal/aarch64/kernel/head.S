@@ -130,7 +130,13 @@ _start:
     .macro el0_async_vector kind
     .balign 0x80
     el0_save
+#ifdef CONFIG_KERNEL_MCS
+    /* FaultIP := the interrupted instruction (beside TPIDR_EL0): an interrupt can end the thread's
+     * budget with a timeout fault, whose restarting reply resumes it at FaultIP. */
+    stp     x10, x12, [sp, #HAL_TCB_FAULT_IP]
+#else
     str     x12, [sp, #HAL_TCB_TPIDR]
+#endif
     mov     x0, #\kind
     b       el0_to_kernel
     .endm

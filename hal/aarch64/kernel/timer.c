@@ -53,9 +53,8 @@ void timer_init(void)
 
 word_t hal_timer_now(void)
 {
-    word_t now;
-    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(now)); /* isb: not read ahead of time */
-    return now;
+    __asm__ volatile("isb"); /* not read ahead of time */
+    return aarch64_timer_now();
 }
 
 void hal_timer_set_deadline(word_t deadline)

@@ -96,8 +96,17 @@ bool hal_invariants_hold(char *why, size_t why_len)
 
 /* Nothing runnable: can anything ever run again? In a non-MCS kernel a blocked thread becomes
  * runnable only through another thread or a user interrupt (the timer tick only charges time
- * slices); with one domain and no user IRQ line unmasked the machine is done. */
-static bool machine_is_done(void) { return CONFIG_NUM_DOMAINS == 1 && !gic_user_irq_enabled(); }
+ * slices); with one domain and no user IRQ line unmasked the machine is done. Under MCS the timer
+ * also releases threads waiting for their next refill: while one waits, the machine is not done. */
+static bool machine_is_done(void)
+{
+#ifdef CONFIG_KERNEL_MCS
+    if (sched_release_queue_head() != NULL) {
+        return false;
+    }
+#endif
+    return CONFIG_NUM_DOMAINS == 1 && !gic_user_irq_enabled();
+}
 
 void aarch64_cpu_init(void) { cpu.empty_ttbr0 = kernel_image_vtop(mmu_empty_ttbr0()); }
 

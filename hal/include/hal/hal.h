@@ -24,6 +24,8 @@
  *                                       returns true and its run loop resumes t
  *   HAL_FASTPATH_NO_STACK               defined (as 1) when the port runs the fastpath with no
  *                                       stack: fastpath.c then makes any stack use a build error
+ *   word_t HAL_FASTPATH_TIMER_NOW()     MCS: hal_timer_now() (below) in a form the fastpath can
+ *                                       use with no stack (aarch64: inline; hostsim: the call)
  *   HAL_MAX_IRQ, HAL_TIMER_IRQ          the platform's interrupt numbers (the port's platform
  *                                       header): lines 0..HAL_MAX_IRQ, the kernel timer's line
  * The checks below the include make a port header that lacks one a build error.
@@ -48,6 +50,9 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(HAL_WINDOW_OFFSET), word_
 #endif
 #if defined(HAL_FASTPATH_NO_STACK) && HAL_FASTPATH_NO_STACK != 1
 #error "HAL_FASTPATH_NO_STACK is 1 or undefined"
+#endif
+#if !defined(HAL_FASTPATH_TIMER_NOW)
+#error "the port header must define HAL_FASTPATH_TIMER_NOW"
 #endif
 
 /* Write one character to the kernel console. Any kernel context; cannot fail. */

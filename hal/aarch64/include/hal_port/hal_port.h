@@ -62,6 +62,18 @@ bool aarch64_fastpath_exit(struct tcb *t);
 #define HAL_FASTPATH_NO_STACK 1
 #endif
 
+/* The MCS clock, the EL1 virtual count (hal_timer_now, kernel/timer.c, is this with an isb first,
+ * which keeps the read from being done ahead of the instructions before it). The fastpath reads it
+ * inline (it may make no call) and without the isb: it reads the count first thing after the
+ * exception entry, itself a context synchronization event. */
+static inline word_t aarch64_timer_now(void)
+{
+    word_t now;
+    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(now));
+    return now;
+}
+#define HAL_FASTPATH_TIMER_NOW() aarch64_timer_now()
+
 /* Is [pa, pa + bytes) RAM mapped in the physical window? The port records the RAM ranges it
  * maps at boot (kernel/kernel_map.c). Any context. */
 bool aarch64_phys_is_ram(paddr_t pa, word_t bytes);

@@ -56,6 +56,8 @@ static inline paddr_t hal_vtop(const void *p)
 /* The IPC fastpath's exit: hostsim returns to kernel_handle_syscall, and the run loop resumes
  * ks.cur_thread as after any system call. */
 #define HAL_FASTPATH_EXIT(t) ((void)(t), true)
+/* The MCS fastpath reads the virtual clock through the HAL's call (the stack is the host's). */
+#define HAL_FASTPATH_TIMER_NOW() hal_timer_now()
 
 static inline word_t hal_reg_get(const struct hal_tcb *t, enum user_reg r) { return t->regs[r]; }
 static inline void hal_reg_set(struct hal_tcb *t, enum user_reg r, word_t v) { t->regs[r] = v; }
