@@ -9,8 +9,17 @@
 
 #include <hostsim/hostsim.h>
 #include <kaal/abi/abi.h>
+#include <kaal/gen_config.h>
 
 #define KFUZZ_MAX_ARGS 8
+
+/* Registers a system call is made with: x0..x7 (x7 the number), and x8 under MCS (NBSendRecv's
+ * destination). */
+#ifdef CONFIG_KERNEL_MCS
+#define KFUZZ_NREGS 9
+#else
+#define KFUZZ_NREGS 8
+#endif
 
 /* One invocation label: the cap kind it is made on (an seL4 AArch64 cap tag; 0: any), its message
  * words as argument kinds in ABI order, and the kinds of its extra caps. */
@@ -35,10 +44,11 @@ unsigned kfuzz_label_ncaps(uint64_t label);
 const char *kfuzz_status_name(int status);
 
 /* Trace lines for one system call made as thread `thread` on a cap with tag `tag` (-1: unknown):
- * before (registers, message words, extra caps) and after (registers and IPC buffer it got back).
- */
-void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t regs[8], int tag,
-                      const uint64_t *mrs, unsigned n_mrs, const uint64_t *caps, unsigned ncaps);
+ * before (registers regs[0..nregs), message words, extra caps) and after (registers and IPC buffer
+ * it got back). */
+void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t *regs, unsigned nregs,
+                      int tag, const uint64_t *mrs, unsigned n_mrs, const uint64_t *caps,
+                      unsigned ncaps);
 void kfuzz_trace_result(FILE *out, const uint64_t in[8], const uint64_t regs[8],
                         const seL4_IPCBuffer *buf, int status, unsigned restarts);
 

@@ -4,14 +4,16 @@
 #ifndef KFUZZ_PROG_H
 #define KFUZZ_PROG_H
 
+#include <kaal/gen_config.h>
+
 /* An operation starts with one byte; its range selects the kind (so that a mutated byte mostly
  * stays a valid operation). Encoders write the range's first value. */
 #define KFUZZ_OP_INVOKE \
     0                    /* [0, 112): an invocation from the label table, arguments from the pool */
-#define KFUZZ_OP_IPC 112 /* [112, 160): Send/NBSend/Call/Recv/NBRecv/Reply/ReplyRecv/Yield */
+#define KFUZZ_OP_IPC 112 /* [112, 160): Send/NBSend/Call/Recv/NBRecv/Reply/ReplyRecv/Yield/... */
 #define KFUZZ_OP_OBJECT 160  /* [160, 180): retype a useful object into the next free slot */
 #define KFUZZ_OP_THREAD 180  /* [180, 192): retype a TCB, configure, set priority, resume */
-#define KFUZZ_OP_TICK 192    /* [192, 204): timer ticks */
+#define KFUZZ_OP_TICK 192    /* [192, 204): timer ticks (MCS: the virtual clock advances) */
 #define KFUZZ_OP_IRQ 204     /* [204, 214): raise an interrupt line */
 #define KFUZZ_OP_FAULT 214   /* [214, 222): the current thread faults (AArch64 mode: runs code) */
 #define KFUZZ_OP_PREEMPT 222 /* [222, 226): force preemption of long operations every n checks */
@@ -80,7 +82,10 @@ enum kfuzz_insn {
 #define KFUZZ_MUT_SEND 240   /* [240, 248): sent with Send, not Call */
 #define KFUZZ_MUT_NBSEND 248 /* [248, 256): sent with NBSend */
 
-/* IPC operation sub-byte: s % 8 is the system call, (s / 8) % 2 picks endpoint or notification. */
+/* IPC operation sub-byte s: (s % KFUZZ_IPC_NTFN) % KFUZZ_IPC_KINDS is the system call,
+ * (s / KFUZZ_IPC_NTFN) % 2 picks endpoint or notification (base: s % 8 and (s / 8) % 2). Under
+ * MCS, Reply is a Send on a reply object, the receiving calls name a reply object (x6), and the
+ * MCS-only calls follow. */
 enum kfuzz_ipc {
     KFUZZ_IPC_SEND,
     KFUZZ_IPC_NBSEND,
@@ -89,10 +94,26 @@ enum kfuzz_ipc {
     KFUZZ_IPC_NBRECV,
     KFUZZ_IPC_REPLY,
     KFUZZ_IPC_REPLYRECV,
-    KFUZZ_IPC_YIELD
+    KFUZZ_IPC_YIELD,
+#ifdef CONFIG_KERNEL_MCS
+    KFUZZ_IPC_NBSENDRECV,
+    KFUZZ_IPC_NBSENDWAIT,
+    KFUZZ_IPC_WAIT,
+    KFUZZ_IPC_NBWAIT,
+#endif
+    KFUZZ_IPC_KINDS
 };
+#ifdef CONFIG_KERNEL_MCS
+#define KFUZZ_IPC_NTFN 16
+#else
+#define KFUZZ_IPC_NTFN 8
+#endif
 
-/* Object macro: the type byte indexes this table. */
+/* Object macro: the type byte indexes this table (MCS adds scheduling contexts and replies). */
+#ifdef CONFIG_KERNEL_MCS
+#define KFUZZ_OBJECT_TYPES 14
+#else
 #define KFUZZ_OBJECT_TYPES 11
+#endif
 
 #endif

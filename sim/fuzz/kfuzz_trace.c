@@ -140,15 +140,36 @@ static bool returns_message(int64_t n)
 #endif
 }
 
-void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t regs[8], int tag,
-                      const uint64_t *mrs, unsigned n_mrs, const uint64_t *caps, unsigned ncaps)
+/* MCS: the reply object (x6) and NBSendRecv's destination (x8), after the other arguments. */
+static void trace_mcs_regs(FILE *out, int64_t n, const uint64_t *regs, unsigned nregs)
+{
+#ifdef CONFIG_KERNEL_MCS
+    if (n == seL4_SysRecv || n == seL4_SysNBRecv || n == seL4_SysReplyRecv ||
+        n == seL4_SysNBSendRecv) {
+        fprintf(out, ", reply=%#" PRIx64, regs[6]);
+    } else if (n == seL4_SysNBSendWait) {
+        fprintf(out, ", dest=%#" PRIx64, regs[6]);
+    }
+    if (n == seL4_SysNBSendRecv && nregs > 8) {
+        fprintf(out, ", dest=%#" PRIx64, regs[8]);
+    }
+#else
+    (void)out, (void)n, (void)regs, (void)nregs;
+#endif
+}
+
+void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t *regs, unsigned nregs,
+                      int tag, const uint64_t *mrs, unsigned n_mrs, const uint64_t *caps,
+                      unsigned ncaps)
 {
     int64_t n = (int64_t)regs[7];
     fprintf(out, "#%u thread %#" PRIx64 "%s: %s", op, thread,
             thread == hostsim_root_thread() ? " (root)" : "", syscall_name(n));
     if (!is_send_like(n)) {
         fprintf(out, "(x0=%#" PRIx64 "%s%s", regs[0], tag >= 0 ? " " : "", tag_name(tag));
-        fprintf(out, ", x1=%#" PRIx64 ", x2=%#" PRIx64 ")\n", regs[1], regs[2]);
+        fprintf(out, ", x1=%#" PRIx64 ", x2=%#" PRIx64, regs[1], regs[2]);
+        trace_mcs_regs(out, n, regs, nregs);
+        fprintf(out, ")\n");
         return;
     }
     seL4_MessageInfo_t info = {{regs[1]}};
@@ -176,6 +197,7 @@ void kfuzz_trace_call(FILE *out, unsigned op, uint64_t thread, const uint64_t re
     for (unsigned i = 0; i < ncaps && i < seL4_MsgMaxExtraCaps; i++) {
         fprintf(out, ", cap%u=%#" PRIx64, i, caps[i]);
     }
+    trace_mcs_regs(out, n, regs, nregs);
     fprintf(out, ")\n");
 }
 
@@ -226,6 +248,7 @@ void kfuzz_trace_syscall(FILE *out, const uint64_t in[8], const uint64_t out_reg
         caps[i] = buf->caps_or_badges[i];
     }
     static unsigned count;
-    kfuzz_trace_call(out, count++, cur ? cur : hostsim_root_thread(), in, -1, mrs, 4, caps, ncaps);
+    kfuzz_trace_call(out, count++, cur ? cur : hostsim_root_thread(), in, 8, -1, mrs, 4, caps,
+                     ncaps);
     kfuzz_trace_result(out, in, out_regs, buf, status, 0);
 }

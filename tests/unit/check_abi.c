@@ -95,6 +95,27 @@ END_TEST
 
 START_TEST(test_syscall_and_error_numbers)
 {
+#ifdef CONFIG_KERNEL_MCS /* seL4-MCS's numbers (docs/abi.md#system-calls) */
+    ck_assert_int_eq(seL4_SysCall, -1);
+    ck_assert_int_eq(seL4_SysReplyRecv, -2);
+    ck_assert_int_eq(seL4_SysNBSendRecv, -3);
+    ck_assert_int_eq(seL4_SysNBSendWait, -4);
+    ck_assert_int_eq(seL4_SysSend, -5);
+    ck_assert_int_eq(seL4_SysNBSend, -6);
+    ck_assert_int_eq(seL4_SysRecv, -7);
+    ck_assert_int_eq(seL4_SysNBRecv, -8);
+    ck_assert_int_eq(seL4_SysWait, -9);
+    ck_assert_int_eq(seL4_SysNBWait, -10);
+    ck_assert_int_eq(seL4_SysYield, -11);
+    ck_assert_int_eq(seL4_SysDebugPutChar, -12);
+    ck_assert_int_eq(seL4_SysDebugNameThread, -17);
+    ck_assert_int_eq(seL4_NotEnoughMemory, 10);
+    ck_assert_int_eq(seL4_NumErrors, 11);
+    ck_assert_int_eq(seL4_SchedContextObject, 5);
+    ck_assert_int_eq(seL4_ReplyObject, 6);
+    ck_assert_int_eq(seL4_ARM_PageTableObject, 11);
+    ck_assert_int_eq(seL4_ObjectTypeCount, 12);
+#else
     ck_assert_int_eq(seL4_SysCall, -1);
     ck_assert_int_eq(seL4_SysReplyRecv, -2);
     ck_assert_int_eq(seL4_SysSend, -3);
@@ -109,11 +130,28 @@ START_TEST(test_syscall_and_error_numbers)
     ck_assert_int_eq(seL4_NumErrors, 11);
     ck_assert_int_eq(seL4_ARM_PageTableObject, 9);
     ck_assert_int_eq(seL4_ObjectTypeCount, 10);
+#endif
 }
 END_TEST
 
 START_TEST(test_invocation_labels)
 {
+#ifdef CONFIG_KERNEL_MCS /* seL4-MCS's labels */
+    ck_assert_int_eq(UntypedRetype, 1);
+    ck_assert_int_eq(TCBSetTimeoutEndpoint, 9);
+    ck_assert_int_eq(TCBSetFlags, 17);
+    ck_assert_int_eq(CNodeRevoke, 18);
+    ck_assert_int_eq(CNodeRotate, 25);
+    ck_assert_int_eq(DomainScheduleSetStart, 32);
+    ck_assert_int_eq(SchedControlConfigureFlags, 33);
+    ck_assert_int_eq(SchedContextYieldTo, 38);
+    ck_assert_int_eq(ARMVSpaceClean_Data, 39);
+    ck_assert_int_eq(ARMPageTableMap, 44);
+    ck_assert_int_eq(ARMPageGetAddress, 52);
+    ck_assert_int_eq(ARMASIDPoolAssign, 54);
+    ck_assert_int_eq(ARMIRQIssueSGISignal, 56);
+    ck_assert_int_eq(nArchInvocationLabels, 57);
+#else
     ck_assert_int_eq(UntypedRetype, 1);
     ck_assert_int_eq(TCBSetFlags, 16);
     ck_assert_int_eq(CNodeRevoke, 17);
@@ -126,6 +164,7 @@ START_TEST(test_invocation_labels)
     ck_assert_int_eq(ARMASIDPoolAssign, 48);
     ck_assert_int_eq(ARMIRQIssueSGISignal, 50);
     ck_assert_int_eq(nArchInvocationLabels, 51);
+#endif
 }
 END_TEST
 

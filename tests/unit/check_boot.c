@@ -80,6 +80,13 @@ static uint64_t leaf_pte(uint64_t vaddr)
 
 /* ---- kernel_boot: initial caps ---- */
 
+/* Slot 14: the root thread's scheduling context under MCS (seL4_CapInitThreadSC), else empty. */
+#ifdef CONFIG_KERNEL_MCS
+#define ROOT_SC_TAG KAAL_CAP_TAG_SCHED_CONTEXT
+#else
+#define ROOT_SC_TAG KAAL_CAP_TAG_NULL
+#endif
+
 START_TEST(test_cap_identify)
 {
     static const uint64_t expect[17] = {
@@ -87,7 +94,7 @@ START_TEST(test_cap_identify)
         KAAL_CAP_TAG_VSPACE,    KAAL_CAP_TAG_IRQ_CONTROL, KAAL_CAP_TAG_ASID_CONTROL,
         KAAL_CAP_TAG_ASID_POOL, KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
         KAAL_CAP_TAG_FRAME,     KAAL_CAP_TAG_FRAME,       KAAL_CAP_TAG_DOMAIN,
-        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,        KAAL_CAP_TAG_NULL,
+        KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_NULL,        ROOT_SC_TAG,
         KAAL_CAP_TAG_NULL,      KAAL_CAP_TAG_PAGE_TABLE};
     for (uint64_t s = 0; s <= 16; s++) {
         ck_assert_msg(ktest_cap_type(s) == expect[s], "slot %llu: type %llu, expected %llu",
@@ -181,7 +188,14 @@ START_TEST(test_bootinfo_regions)
     ck_assert_uint_eq(bi->userImagePaging.end - bi->userImagePaging.start, 3); /* one L1, L2, L3 */
     ck_assert_uint_eq(bi->extraBIPages.start, bi->userImagePaging.end);
     ck_assert_uint_eq(bi->extraBIPages.end - bi->extraBIPages.start, 1); /* small.dtb: < 4 KiB */
+#ifdef CONFIG_KERNEL_MCS /* one SchedControl cap (one core) between them */
+    ck_assert_uint_eq(bi->schedcontrol.start, bi->extraBIPages.end);
+    ck_assert_uint_eq(bi->schedcontrol.end - bi->schedcontrol.start, 1);
+    ck_assert_uint_eq(ktest_cap_type(bi->schedcontrol.start), KAAL_CAP_TAG_SCHED_CONTROL);
+    ck_assert_uint_eq(bi->userImageFrames.start, bi->schedcontrol.end);
+#else
     ck_assert_uint_eq(bi->userImageFrames.start, bi->extraBIPages.end);
+#endif
     ck_assert_uint_gt(bi->userImageFrames.end, bi->userImageFrames.start);
     ck_assert_uint_eq(bi->untyped.start, bi->userImageFrames.end);
     ck_assert_uint_gt(bi->untyped.end, bi->untyped.start);
@@ -192,7 +206,10 @@ START_TEST(test_bootinfo_regions)
     for (uint64_t s = bi->userImagePaging.start; s < bi->userImagePaging.end; s++) {
         ck_assert_uint_eq(ktest_cap_type(s), KAAL_CAP_TAG_PAGE_TABLE);
     }
-    for (uint64_t s = bi->extraBIPages.start; s < bi->userImageFrames.end; s++) {
+    for (uint64_t s = bi->extraBIPages.start; s < bi->extraBIPages.end; s++) {
+        ck_assert_uint_eq(ktest_cap_type(s), KAAL_CAP_TAG_FRAME);
+    }
+    for (uint64_t s = bi->userImageFrames.start; s < bi->userImageFrames.end; s++) {
         ck_assert_uint_eq(ktest_cap_type(s), KAAL_CAP_TAG_FRAME);
     }
     for (uint64_t s = bi->untyped.start; s < bi->untyped.end; s++) {
@@ -326,6 +343,11 @@ START_TEST(test_untyped_ram_coverage)
         {cap_frame_cap_get_base(slot_cap(9)), cap_frame_cap_get_base(slot_cap(9)) + 4096},
         {cap_frame_cap_get_base(slot_cap(10)), cap_frame_cap_get_base(slot_cap(10)) + 4096},
         {cap_thread_cap_get_tcb(slot_cap(1)), cap_thread_cap_get_tcb(slot_cap(1)) + 2048},
+#ifdef CONFIG_KERNEL_MCS /* the root thread's scheduling context (seL4_CapInitThreadSC) */
+        {cap_sched_context_cap_get_ptr(slot_cap(14)),
+         cap_sched_context_cap_get_ptr(slot_cap(14)) +
+             (1ull << cap_sched_context_cap_get_size_bits(slot_cap(14)))},
+#endif
     };
     uint64_t lo = ~0ull, hi = 0, total = 0;
     for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
@@ -482,7 +504,11 @@ START_TEST(test_root_thread)
     ck_assert_uint_eq(t->mcp, 255);
     ck_assert_uint_eq(t->domain, 0);
     ck_assert_uint_eq(t->time_slice, CONFIG_TIME_SLICE);
+#ifdef CONFIG_KERNEL_MCS /* the fault handler is a cap in the TCB: none */
+    ck_assert_uint_eq(cap_get_cap_type(t->ctes[TCB_FAULT_HANDLER].cap), cap_null_cap);
+#else
     ck_assert_uint_eq(t->fault_handler, 0);
+#endif
     ck_assert_str_eq(t->name, "rootserver");
     ck_assert_uint_eq(t->ipc_buffer, ui_v_end());
     for (int r = 0; r < N_USER_REGS; r++) {
@@ -513,7 +539,9 @@ START_TEST(test_root_thread)
     ck_assert_uint_eq(cap_frame_cap_get_mapped_asid(t->ctes[TCB_BUFFER].cap), 0); /* derived copy */
     ck_assert_uint_eq(cap_frame_cap_get_base(t->ctes[TCB_BUFFER].cap),
                       cap_frame_cap_get_base(slot_cap(seL4_CapInitThreadIPCBuffer)));
+#ifndef CONFIG_KERNEL_MCS /* MCS: no reply slot (reply objects) */
     ck_assert_uint_eq(cap_get_cap_type(t->ctes[TCB_REPLY].cap), cap_null_cap);
+#endif
     /* The IPC buffer hostsim hands to tests is that frame. */
     ck_assert_ptr_eq(
         hostsim_root_ipc_buffer(),

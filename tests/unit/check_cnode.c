@@ -7,6 +7,13 @@
 #include <kaal/kernel.h>
 #include <kaal/thread.h>
 
+/* The last CNode label: SaveCaller in the base configuration, Rotate under MCS. */
+#ifdef CONFIG_KERNEL_MCS
+#define CNODE_LAST_LABEL CNodeRotate
+#else
+#define CNODE_LAST_LABEL CNodeSaveCaller
+#endif
+
 #define ROOT seL4_CapInitThreadCNode
 
 static uint64_t root_radix(void) { return hostsim_bootinfo()->initThreadCNodeSizeBits; }
@@ -56,7 +63,7 @@ START_TEST(test_unknown_labels)
 {
     uint64_t mrs[8] = {E0, 64, 1, 64, seL4_AllRights, 0, 0, 0};
     uint64_t caps[2] = {ROOT, ROOT};
-    ERR(raw(CNodeSaveCaller + 1, 8, mrs, 2, caps), seL4_IllegalOperation, 0);
+    ERR(raw(CNODE_LAST_LABEL + 1, 8, mrs, 2, caps), seL4_IllegalOperation, 0);
     ERR(raw(CNodeRevoke - 1, 8, mrs, 2, caps), seL4_IllegalOperation, 0);
     ERR(raw(0, 8, mrs, 2, caps), seL4_IllegalOperation, 0);
     ERR(raw(UntypedRetype, 8, mrs, 2, caps), seL4_IllegalOperation, 0);
@@ -66,7 +73,7 @@ END_TEST
 START_TEST(test_truncated_slot_words)
 {
     uint64_t mrs[2] = {E0, 64};
-    for (uint64_t label = CNodeRevoke; label <= CNodeSaveCaller; label++) {
+    for (uint64_t label = CNodeRevoke; label <= CNODE_LAST_LABEL; label++) {
         ERR(raw(label, 1, mrs, 0, NULL), seL4_TruncatedMessage, 0);
         ERR(raw(label, 0, mrs, 0, NULL), seL4_TruncatedMessage, 0);
     }
@@ -81,7 +88,9 @@ START_TEST(test_destination_lookup_errors)
     ck_assert_uint_eq(r.mr[0], 0);
     ck_assert_uint_eq(r.mr[1], seL4_GuardMismatch);
     assert_range_1_64(ktest_cnode_revoke(ROOT, E0, 0));
+#ifndef CONFIG_KERNEL_MCS
     assert_range_1_64(ktest_cnode_save_caller(ROOT, E0, 65));
+#endif
 }
 END_TEST
 
@@ -356,7 +365,8 @@ START_TEST(test_revoke)
 }
 END_TEST
 
-/* ---- SaveCaller ---- */
+/* ---- SaveCaller (base only: MCS has reply objects, no caller slot) ---- */
+#ifndef CONFIG_KERNEL_MCS
 
 START_TEST(test_save_caller)
 {
@@ -380,6 +390,7 @@ START_TEST(test_save_caller_errors)
     ck_assert_uint_eq(r.mr[0], 0);
 }
 END_TEST
+#endif
 
 /* ---- CancelBadgedSends ---- */
 
@@ -484,9 +495,11 @@ static Suite *cnode_suite(void)
     tcase_add_test(tc, test_delete);
     tc = fixture_tcase(s, "CNode_Revoke");
     tcase_add_test(tc, test_revoke);
+#ifndef CONFIG_KERNEL_MCS
     tc = fixture_tcase(s, "CNode_SaveCaller");
     tcase_add_test(tc, test_save_caller);
     tcase_add_test(tc, test_save_caller_errors);
+#endif
     tc = fixture_tcase(s, "CNode_CancelBadgedSends");
     tcase_add_test(tc, test_cancel_badged_sends);
     tcase_add_test(tc, test_cancel_badged_sends_errors);

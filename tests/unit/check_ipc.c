@@ -4,6 +4,9 @@
  * FIFO order of senders, and CancelBadgedSends with real queued senders. */
 #include "puppets.h"
 
+/* x6 of the root's receives: its reply object under MCS (kept), else a sentinel. */
+#define ROOT_X6 x6_after_recv(seL4_CapInitThreadTCB)
+
 static uint64_t ep; /* an endpoint with all rights, made by every test's setup */
 
 static void setup(void)
@@ -59,7 +62,7 @@ START_TEST(test_send_to_waiting_receiver)
     ck_assert_uint_eq(reg_of(a, REG_X3), 0x101);
     ck_assert_uint_eq(reg_of(a, REG_X4), 0x102);
     ck_assert_uint_eq(reg_of(a, REG_X5), SENT(5)); /* beyond the length: untouched */
-    ck_assert_uint_eq(reg_of(a, REG_X6), SENT(6));
+    ck_assert_uint_eq(reg_of(a, REG_X6), x6_after_recv(a));
     ck_assert_uint_eq(reg_of(a, REG_X7), (uint64_t)seL4_SysRecv);
 }
 END_TEST
@@ -142,19 +145,20 @@ START_TEST(test_nbsend_and_nbrecv)
         endpoint_get_state(*PTOV(endpoint_t, cap_endpoint_cap_get_ptr(root_slot(ep)->cap))), 0);
     /* Nothing pending: NBRecv writes x0 = 0 and nothing else. */
     uint64_t regs[8] = {ep,      SENT(1), SENT(2), SENT(3),
-                        SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysNBRecv};
+                        SENT(4), SENT(5), ROOT_X6, (uint64_t)seL4_SysNBRecv};
     ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
     ck_assert_uint_eq(regs[0], 0);
-    for (int i = 1; i < 7; i++) {
+    for (int i = 1; i < 6; i++) {
         ck_assert_uint_eq(regs[i], SENT(i));
     }
+    ck_assert_uint_eq(regs[6], ROOT_X6);
     /* A queued sender: NBRecv takes its message. */
     uint64_t b9 = mint(ep, seL4_AllRights, 9);
     uint64_t b = start_thread(150, 0, true);
     fill_msg(regs, b, 0x40, 1);
     ck_assert_int_eq(sys_as(b, seL4_SysSend, b9, info_of(2, 0, 1), regs), HOSTSIM_BLOCKED);
     uint64_t r2[8] = {ep,      SENT(1), SENT(2), SENT(3),
-                      SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysNBRecv};
+                      SENT(4), SENT(5), ROOT_X6, (uint64_t)seL4_SysNBRecv};
     ck_assert_int_eq(hostsim_root_syscall(r2, NULL), HOSTSIM_OK);
     ck_assert_uint_eq(r2[0], 9);
     ck_assert_uint_eq(length_of(r2[1]), 1);
@@ -178,21 +182,43 @@ START_TEST(test_fifo_senders)
     }
     for (int i = 0; i < 3; i++) {
         uint64_t regs[8] = {ep,      0,       SENT(2), SENT(3),
-                            SENT(4), SENT(5), SENT(6), (uint64_t)seL4_SysRecv};
+                            SENT(4), SENT(5), ROOT_X6, (uint64_t)seL4_SysRecv};
         ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
-        ck_assert_uint_eq(regs[0], (uint64_t)i + 1); /* in the order they queued */
-        ck_assert_uint_eq(regs[2], 0x10ull * (i + 1));
+#ifdef CONFIG_KERNEL_MCS /* MCS queues by priority: the highest (the last to queue) first */
+        int k = 2 - i;
+#else /* in the order they queued */
+        int k = i;
+#endif
+        ck_assert_uint_eq(regs[0], (uint64_t)k + 1);
+        ck_assert_uint_eq(regs[2], 0x10ull * (k + 1));
         /* the released sender (higher priority) runs; it stops so the root can receive again */
-        assert_current(s[i]);
+        assert_current(s[k]);
         uint64_t r3[8];
-        fill_msg(r3, s[i], 0, 0);
-        ck_assert_int_eq(sys_as(s[i], seL4_SysRecv, 0, 0, r3),
+        fill_msg(r3, s[k], 0, 0);
+        ck_assert_int_eq(sys_as(s[k], seL4_SysRecv, 0, 0, r3),
                          HOSTSIM_STOPPED); /* a null cap: it stops */
     }
 }
 END_TEST
 
 /* ---- Call / Reply ---- */
+
+/* Who the reply side holds: base, the type of the cap in a's caller slot (a reply cap or null);
+ * MCS, whether a's reply object (puppets.h) holds a caller. */
+#ifdef CONFIG_KERNEL_MCS
+static bool holds_caller(uint64_t a)
+{
+    return PTOV(struct reply, cap_reply_cap_get_ptr(root_slot(reply_of(a))->cap))->tcb != NULL;
+}
+/* Reply: a Send on the reply object under MCS (there is no Reply system call). */
+#define REPLY_AS(a, info, regs) sys_as(a, seL4_SysSend, reply_of(a), info, regs)
+#else
+static bool holds_caller(uint64_t a)
+{
+    return cap_get_cap_type(tcb_ptr(a)->ctes[TCB_CALLER].cap) == cap_reply_cap;
+}
+#define REPLY_AS(a, info, regs) sys_as(a, seL4_SysReply, SENT(0), info, regs)
+#endif
 
 START_TEST(test_call_reply)
 {
@@ -205,15 +231,14 @@ START_TEST(test_call_reply)
     ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_BLOCKED);
     ck_assert_uint_eq(hostsim_thread_state(hostsim_root_thread()), ThreadState_BlockedOnReply);
     assert_current(a);
-    ck_assert_uint_eq(cap_get_cap_type(tcb_ptr(a)->ctes[TCB_CALLER].cap), cap_reply_cap);
+    ck_assert(holds_caller(a));
     ck_assert_uint_eq(label_of(reg_of(a, REG_X1)), 5);
     ck_assert_uint_eq(reg_of(a, REG_X3), 0x22);
     /* a replies with 1 word: the root gets x0 = 0, x1, x2 only. */
     uint64_t ar[8];
     fill_msg(ar, a, 0x77, 1);
-    ck_assert_int_eq(sys_as(a, seL4_SysReply, SENT(0), info_of(9, 0, 1), ar), HOSTSIM_OK);
-    ck_assert_uint_eq(cap_get_cap_type(tcb_ptr(a)->ctes[TCB_CALLER].cap),
-                      cap_null_cap); /* one shot */
+    ck_assert_int_eq(REPLY_AS(a, info_of(9, 0, 1), ar), HOSTSIM_OK);
+    ck_assert(!holds_caller(a)); /* one shot */
     ck_assert_uint_eq(hostsim_thread_state(hostsim_root_thread()), ThreadState_Running);
     uint64_t rr[37];
     hostsim_thread_regs(hostsim_root_thread(), rr);
@@ -224,8 +249,9 @@ START_TEST(test_call_reply)
     ck_assert_uint_eq(rr[3], 0x22); /* not covered by the reply */
     ck_assert_uint_eq(rr[4], SENT(4));
     ck_assert_uint_eq(rr[6], SENT(6));
-    /* A second Reply has no reply cap: nothing happens. */
-    ck_assert_int_eq(sys_as(a, seL4_SysReply, 0, info_of(1, 0, 1), ar), HOSTSIM_OK);
+    /* A second Reply has no caller to answer: nothing happens. */
+    ck_assert_int_eq(REPLY_AS(a, info_of(1, 0, 1), ar), HOSTSIM_OK);
+    ck_assert_uint_eq(hostsim_thread_state(hostsim_root_thread()), ThreadState_Running);
     (void)r;
 }
 END_TEST
@@ -238,7 +264,7 @@ START_TEST(test_call_without_grant_rights)
     block_recv(a, ep);
     uint64_t regs[8] = {w, info_of(1, 0, 0), 0, 0, 0, 0, 0, (uint64_t)seL4_SysCall};
     ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_STOPPED);
-    ck_assert_uint_eq(cap_get_cap_type(tcb_ptr(a)->ctes[TCB_CALLER].cap), cap_null_cap);
+    ck_assert(!holds_caller(a));
 }
 END_TEST
 
@@ -264,6 +290,7 @@ START_TEST(test_reply_recv)
 }
 END_TEST
 
+#ifndef CONFIG_KERNEL_MCS /* CNode_SaveCaller: base only (MCS servers keep a reply object) */
 START_TEST(test_save_caller_and_send_on_reply_cap)
 {
     uint64_t a = start_thread(200, 0, true);
@@ -287,6 +314,7 @@ START_TEST(test_save_caller_and_send_on_reply_cap)
     ck_assert_uint_eq(rr[2], 0x99);
 }
 END_TEST
+#endif
 
 /* ---- caps ---- */
 
@@ -366,11 +394,7 @@ static uint64_t make_thread_ro_buffer(uint64_t prio)
     uint64_t tcb = retype_obj(seL4_TCBObject, 0);
     uint64_t frame = retype_obj(seL4_ARM_SmallPageObject, 0);
     uint64_t ro = mint(frame, seL4_CanRead, 0);
-    uint64_t words[4] = {0, 0, 0, 0x10000000ull + 0x1000ull * tcb};
-    uint64_t caps[3] = {ROOT, seL4_CapInitThreadVSpace, ro};
-    OK(ktest_call(tcb, TCBConfigure, 4, words, 3, caps));
-    uint64_t auth = seL4_CapInitThreadTCB;
-    OK(ktest_call(tcb, TCBSetPriority, 1, &prio, 1, &auth));
+    configure_puppet(tcb, prio, 0, 0x10000000ull + 0x1000ull * tcb, ro);
     return tcb;
 }
 
@@ -568,7 +592,9 @@ static Suite *ipc_suite(void)
     tcase_add_test(tc, test_call_reply);
     tcase_add_test(tc, test_call_without_grant_rights);
     tcase_add_test(tc, test_reply_recv);
+#ifndef CONFIG_KERNEL_MCS
     tcase_add_test(tc, test_save_caller_and_send_on_reply_cap);
+#endif
     tc = tcase(s, "cap_transfer");
     tcase_add_test(tc, test_cap_transfer_with_grant);
     tcase_add_test(tc, test_cap_transfer_without_grant);

@@ -7,6 +7,9 @@
 
 #include <kaal/cdt.h>
 #include <kaal/invariants.h>
+#ifdef CONFIG_KERNEL_MCS
+#include <kaal/mcs.h> /* mcs_us_to_ticks */
+#endif
 
 static struct ktest_reply irq_get(uint64_t irq, uint64_t index, uint64_t depth)
 {
@@ -300,6 +303,27 @@ START_TEST(test_replace_clear_and_keep_alive)
 }
 END_TEST
 
+#ifdef CONFIG_KERNEL_MCS
+START_TEST(test_timer_tick)
+{
+    /* Two threads of equal priority share the CPU round robin on their budgets: the root's
+     * (CONFIG_BOOT_THREAD_TIME_SLICE ms) ends in the timer interrupt the kernel programmed, then
+     * a's (PUPPET_BUDGET_US); a tick short of each end switches nothing. */
+    uint64_t a = make_thread(ROOT_PRIO, 0, true);
+    resume(a);
+    assert_current(seL4_CapInitThreadTCB);
+    uint64_t root_budget = mcs_us_to_ticks(CONFIG_BOOT_THREAD_TIME_SLICE * 1000ull);
+    hostsim_clock_advance(root_budget - 1);
+    assert_current(seL4_CapInitThreadTCB);
+    hostsim_clock_advance(1);
+    assert_current(a);
+    hostsim_clock_advance(mcs_us_to_ticks(PUPPET_BUDGET_US) - 1);
+    assert_current(a);
+    hostsim_clock_advance(1);
+    assert_current(seL4_CapInitThreadTCB);
+}
+END_TEST
+#else
 START_TEST(test_timer_tick)
 {
     /* Two threads of equal priority share the CPU round robin on the time slice. */
@@ -312,6 +336,7 @@ START_TEST(test_timer_tick)
     assert_current(seL4_CapInitThreadTCB);
 }
 END_TEST
+#endif
 
 static Suite *irq_suite(void)
 {

@@ -27,12 +27,17 @@ static struct ktest_reply root_signal(int64_t sysno, uint64_t cptr)
 /* Root Poll / Wait on cptr with sentinels in x1..x6; returns x0 and checks nothing else changed. */
 static uint64_t root_recv(int64_t sysno, uint64_t cptr)
 {
-    uint64_t regs[8] = {cptr,    SENT(1), SENT(2), SENT(3),
-                        SENT(4), SENT(5), SENT(6), (uint64_t)sysno};
+#ifdef CONFIG_KERNEL_MCS /* x6: the reply object (kept) */
+    uint64_t x6 = reply_of(seL4_CapInitThreadTCB);
+#else
+    uint64_t x6 = SENT(6);
+#endif
+    uint64_t regs[8] = {cptr, SENT(1), SENT(2), SENT(3), SENT(4), SENT(5), x6, (uint64_t)sysno};
     ck_assert_int_eq(hostsim_root_syscall(regs, NULL), HOSTSIM_OK);
-    for (int i = 1; i < 7; i++) {
+    for (int i = 1; i < 6; i++) {
         ck_assert_uint_eq(regs[i], SENT(i));
     }
+    ck_assert_uint_eq(regs[6], x6);
     return regs[0];
 }
 

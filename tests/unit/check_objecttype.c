@@ -9,6 +9,14 @@
 #include <kaal/kernel.h>
 #include <kaal/objecttype.h>
 
+/* A reply cap: MCS names a reply object (ptr, can_grant), the base a thread (tcb, is_master,
+ * can_grant). */
+#ifdef CONFIG_KERNEL_MCS
+#define REPLY_CAP(pa) cap_reply_cap_new(pa, 1)
+#else
+#define REPLY_CAP(pa) cap_reply_cap_new(pa, 0, 1)
+#endif
+
 #define PA 0x40200000ull /* any 2 MiB-aligned address: these caps are never used as objects */
 
 /* One cap of every type, with what the hub must say about it. */
@@ -33,7 +41,13 @@ static size_t every_cap(struct cap_case *c)
                                seL4_EndpointBits};
     c[n++] = (struct cap_case){cap_notification_cap_new(PA, 1, 1, 0), "notification", false, PA,
                                seL4_NotificationBits};
-    c[n++] = (struct cap_case){cap_reply_cap_new(PA, 0, 1), "reply", false, 0, 0};
+#ifdef CONFIG_KERNEL_MCS /* a reply object; and the two MCS caps */
+    c[n++] = (struct cap_case){REPLY_CAP(PA), "reply", false, PA, seL4_ReplyBits};
+    c[n++] = (struct cap_case){cap_sched_context_cap_new(PA, 8), "sched_context", false, PA, 8};
+    c[n++] = (struct cap_case){cap_sched_control_cap_new(0), "sched_control", false, 0, 0};
+#else
+    c[n++] = (struct cap_case){REPLY_CAP(PA), "reply", false, 0, 0};
+#endif
     c[n++] = (struct cap_case){cap_vspace_cap_new(PA, 0, 0), "vspace", true, PA, seL4_VSpaceBits};
     c[n++] =
         (struct cap_case){cap_cnode_cap_new(PA, 6, 0, 0), "cnode", false, PA, 6 + seL4_SlotBits};
@@ -77,7 +91,9 @@ START_TEST(test_every_cap_type)
     }
     /* Tags no cap type uses, on either side of the arch hand-off. */
     ck_assert_str_eq(cap_type_name(5), "?");
+#ifndef CONFIG_KERNEL_MCS /* 22 is the scheduling context's under MCS */
     ck_assert_str_eq(cap_type_name(22), "?");
+#endif
 }
 END_TEST
 
@@ -166,9 +182,15 @@ START_TEST(test_derive)
     cap_t pt = cap_page_table_cap_new(PA, 1, 5, 0x200000);
     ck_assert_int_eq(cap_derive(NULL, pt, &out, &err), EXCEPTION_NONE);
     ck_assert(memcmp(&out, &pt, sizeof(pt)) == 0);
-    /* Reply, IRQ control and zombie caps are not copied: the null cap, no error. */
-    ck_assert_int_eq(cap_derive(NULL, cap_reply_cap_new(PA, 0, 1), &out, &err), EXCEPTION_NONE);
+    /* Reply (base: a reply cap names a thread), IRQ control and zombie caps are not copied: the
+     * null cap, no error. An MCS reply cap names a reply object and is copied as it is. */
+    cap_t reply = REPLY_CAP(PA);
+    ck_assert_int_eq(cap_derive(NULL, reply, &out, &err), EXCEPTION_NONE);
+#ifdef CONFIG_KERNEL_MCS
+    ck_assert(memcmp(&out, &reply, sizeof(reply)) == 0);
+#else
     ck_assert_uint_eq(cap_get_cap_type(out), cap_null_cap);
+#endif
     ck_assert_int_eq(cap_derive(NULL, cap_irq_control_cap_new(), &out, &err), EXCEPTION_NONE);
     ck_assert_uint_eq(cap_get_cap_type(out), cap_null_cap);
     /* Everything else is copied as it is. */

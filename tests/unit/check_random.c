@@ -86,8 +86,10 @@ static const char *label_name(uint64_t label)
         return "CNodeMutate";
     case CNodeRotate:
         return "CNodeRotate";
+#ifndef CONFIG_KERNEL_MCS
     case CNodeSaveCaller:
         return "CNodeSaveCaller";
+#endif
     default:
         return "other";
     }
@@ -341,8 +343,12 @@ static void generate(struct op *o)
         }
     } else if (r < 83) {
         static const uint64_t labels[] = {
-            CNodeDelete,    CNodeRevoke, CNodeDelete, CNodeRevoke, CNodeCancelBadgedSends,
+            CNodeDelete,           CNodeRevoke, CNodeDelete, CNodeRevoke, CNodeCancelBadgedSends,
+#ifdef CONFIG_KERNEL_MCS
+            CNodeCancelBadgedSends}; /* no SaveCaller under MCS: the same odds for the others */
+#else
             CNodeSaveCaller};
+#endif
         o->label = labels[below(ARRAY_SIZE(labels))];
         o->what = "slot op";
         struct addr a = slot_addr(SLOT_FULL);

@@ -131,7 +131,7 @@ START_TEST(test_size_bits_per_type)
         {seL4_UntypedObject, 10, 4},
         {seL4_TCBObject, 0, 2},
         {seL4_EndpointObject, 0, 256},
-        {seL4_NotificationObject, 0, 128},
+        {seL4_NotificationObject, 0, 4096 >> seL4_NotificationBits}, /* 128; MCS: 64 */
         {seL4_CapTableObject, 1, 64},
         {seL4_CapTableObject, 7, 1},
         {seL4_ARM_VSpaceObject, 0, 1},
@@ -174,10 +174,12 @@ START_TEST(test_alignment)
 {
     uint64_t slot = ktest_first_empty();
     uint64_t ut = child_untyped(12, slot++, NULL);
-    /* EP at 0..16; the notification is aligned up to 32, so it ends at 64, not 48. */
+    /* EP at 0..16; the notification (32 bytes; MCS: 64) is aligned up to its size, so it ends at
+     * twice its size (64, not 48; MCS: 128). */
     OK(retype_root(ut, seL4_EndpointObject, 0, slot++, 1));
     OK(retype_root(ut, seL4_NotificationObject, 0, slot++, 1));
-    assert_not_enough_memory(retype_root(ut, seL4_EndpointObject, 0, slot, 256), 4096 - 64);
+    assert_not_enough_memory(retype_root(ut, seL4_EndpointObject, 0, slot, 256),
+                             4096 - (2u << seL4_NotificationBits));
     /* A TCB is aligned up to 2048: it takes 2048..4096 and nothing is left. */
     OK(retype_root(ut, seL4_TCBObject, 0, slot++, 1));
     assert_not_enough_memory(retype_root(ut, seL4_EndpointObject, 0, slot, 1), 0);
@@ -567,7 +569,7 @@ START_TEST(test_reset_small_untyped)
     assert_not_enough_memory(retype_root(ut, seL4_EndpointObject, 0, slot + 8, 1), 0);
     OK(ktest_cnode_revoke(ROOT, ut, 64));
     phys_fill(base, 128, 0x11);
-    OK(retype_root(ut, seL4_NotificationObject, 0, slot, 4));
+    OK(retype_root(ut, seL4_NotificationObject, 0, slot, 128 >> seL4_NotificationBits));
     ck_assert(phys_is_zero(base, 128));
 }
 END_TEST
