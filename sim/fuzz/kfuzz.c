@@ -1473,14 +1473,6 @@ int kfuzz_init(const struct kfuzz_config *config, const char **error)
     if (snapshot != NULL && strcmp(snapshot, "0") == 0) {
         fz.cfg.fresh_boot = true;
     }
-#ifdef CONFIG_KERNEL_MCS
-    /* A hostsim snapshot does not hold the MCS virtual clock yet (hal/hostsim/machine/timer.c):
-     * restored, the kernel's programmed deadline meets the previous input's clock. Until it does,
-     * every input boots (KFUZZ_SNAPSHOT=1 restores anyway; docs/fuzzing.md, "Snapshots"). */
-    if (snapshot == NULL || strcmp(snapshot, "1") != 0) {
-        fz.cfg.fresh_boot = true;
-    }
-#endif
     /* The table must agree with the ABI's message lengths and cap counts. */
     for (unsigned i = 0; i < kfuzz_n_specs; i++) {
         const struct kfuzz_spec *sp = &kfuzz_specs[i];

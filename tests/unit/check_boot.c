@@ -503,10 +503,11 @@ START_TEST(test_root_thread)
     ck_assert_uint_eq(t->priority, 255);
     ck_assert_uint_eq(t->mcp, 255);
     ck_assert_uint_eq(t->domain, 0);
-    ck_assert_uint_eq(t->time_slice, CONFIG_TIME_SLICE);
-#ifdef CONFIG_KERNEL_MCS /* the fault handler is a cap in the TCB: none */
+#ifdef CONFIG_KERNEL_MCS /* the fault handler is a cap in the TCB: none; time is its SC's */
     ck_assert_uint_eq(cap_get_cap_type(t->ctes[TCB_FAULT_HANDLER].cap), cap_null_cap);
+    ck_assert_ptr_nonnull(t->sched_context);
 #else
+    ck_assert_uint_eq(t->time_slice, CONFIG_TIME_SLICE);
     ck_assert_uint_eq(t->fault_handler, 0);
 #endif
     ck_assert_str_eq(t->name, "rootserver");

@@ -28,6 +28,8 @@ void hostsim_clock_reset(void);
  * emulated EL0 (emu_el0.c) moves it by the instructions it executed, stopping itself at the
  * deadline and raising the timer interrupt there. */
 void hostsim_clock_move_to(uint64_t ticks);
+/* The clock and its deadline exactly as a snapshot holds them (snapshot.c), earlier or later. */
+void hostsim_clock_restore(uint64_t now, uint64_t deadline);
 /* Is a line other than the kernel timer's unmasked (could an interrupt still wake a thread)? */
 bool hostsim_user_irq_unmasked(void);
 /* Interrupts taken so far: a preempted system call takes one. */

@@ -33,6 +33,9 @@ struct hostsim_snapshot {
     struct uthread_mark *marks;                             /* puppet threads' pending svcs */
     size_t n_marks;
     bool irq_masked[HAL_MAX_IRQ + 1], irq_edge[HAL_MAX_IRQ + 1], irq_pending[HAL_MAX_IRQ + 1];
+#ifdef CONFIG_KERNEL_MCS
+    uint64_t clock_now, clock_deadline; /* the MCS virtual clock (timer.c) */
+#endif
 };
 
 static bool page_is_zero(const uint8_t *p)
@@ -148,6 +151,10 @@ struct hostsim_snapshot *hostsim_snapshot_take(void)
         s->irq_edge[i] = hostsim_irq_is_edge(i);
         s->irq_pending[i] = hostsim_irq_is_pending(i);
     }
+#ifdef CONFIG_KERNEL_MCS
+    s->clock_now = hostsim_clock_now();
+    s->clock_deadline = hostsim_clock_deadline();
+#endif
     return s;
 }
 
@@ -185,6 +192,9 @@ int hostsim_snapshot_restore(const struct hostsim_snapshot *s)
     uthread_marks_restore(s->marks, s->n_marks);
     hostsim_note_boot();
     hostsim_set_preempt_interval(0);
+#ifdef CONFIG_KERNEL_MCS
+    hostsim_clock_restore(s->clock_now, s->clock_deadline);
+#endif
     for (unsigned i = 0; i <= HAL_MAX_IRQ; i++) {
         if (s->irq_masked[i] != hostsim_irq_is_masked(i)) {
             hostsim_irq_mask(i, s->irq_masked[i]);

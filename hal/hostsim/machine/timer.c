@@ -75,6 +75,12 @@ void hostsim_clock_move_to(uint64_t ticks)
     }
 }
 
+void hostsim_clock_restore(uint64_t now, uint64_t deadline)
+{
+    clock.now = now;
+    clock.deadline = deadline;
+}
+
 uint64_t hostsim_clock_now(void) { return clock.now; }
 uint64_t hostsim_clock_deadline(void) { return clock.deadline; }
 
