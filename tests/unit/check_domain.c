@@ -118,7 +118,9 @@ START_TEST(test_schedule_set_start)
 }
 END_TEST
 
-#if CONFIG_NUM_DOMAINS > 1
+/* Under MCS a thread runs only on a scheduling context and a schedule entry counts timer ticks:
+ * tests/mcs/check_mcs_domains.c tests domains there; these cases are the base configuration's. */
+#if CONFIG_NUM_DOMAINS > 1 && !defined(CONFIG_KERNEL_MCS)
 /* ---- more than one domain: threads run only in the current domain ---- */
 
 START_TEST(test_domains_isolate)
@@ -187,7 +189,7 @@ static Suite *domain_suite(void)
     tcase_add_test(tc, test_schedule_configure);
     tc = fixture_tcase(s, "DomainSet_ScheduleSetStart", setup);
     tcase_add_test(tc, test_schedule_set_start);
-#if CONFIG_NUM_DOMAINS > 1
+#if CONFIG_NUM_DOMAINS > 1 && !defined(CONFIG_KERNEL_MCS)
     tc = fixture_tcase(s, "sched_domains", setup);
     tcase_add_test(tc, test_domains_isolate);
     tcase_add_test(tc, test_domain_set_moves_current);
