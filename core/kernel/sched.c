@@ -350,19 +350,13 @@ static inline void schedule(void)
 static void awaken(void);
 static void switch_sched_context(void);
 static void check_domain_time(void);
+static inline bool cur_domain_expired(void);
 #endif
 
-void sched_schedule(void)
+/* The chosen thread can run: a Restart one from its FaultIP (or the idle thread: thread_activate);
+ * MCS: one back from a YieldTo gets its reply. */
+static inline void activate_current(void)
 {
-#ifdef CONFIG_KERNEL_MCS
-    awaken();
-    check_domain_time();
-#endif
-    schedule();
-#ifdef CONFIG_KERNEL_MCS
-    switch_sched_context();
-    mcs_set_next_deadline();
-#endif
     struct tcb *t = ks.cur_thread;
     if (thread_state_type(t) != ThreadState_Running) {
         thread_activate(t); /* Restart, or the idle thread */
@@ -372,6 +366,47 @@ void sched_schedule(void)
         sched_context_complete_yield_to(t); /* its YieldTo's reply, now that it runs again */
     }
 #endif
+}
+
+#ifdef CONFIG_KERNEL_MCS
+/* seL4-MCS schedule(): wake the SCs whose refill is due, end the domain's turn, choose, switch SCs
+ * (committing time when the deadline moves), set the deadline; then activate. Out of line: most
+ * exits need none of it but the activation (exit_unchanged). */
+static __attribute__((noinline)) void schedule_mcs(void)
+{
+    awaken();
+    check_domain_time();
+    schedule();
+    switch_sched_context();
+    mcs_set_next_deadline();
+    activate_current();
+}
+
+/* Would schedule_mcs change nothing but activate? So when the current thread goes on (no new
+ * choice) on the current SC, no deadline is to be set, the domain has time left and no refill of
+ * the release queue is due: then awaken, check_domain_time, schedule and switch_sched_context find
+ * nothing to do and mcs_set_next_deadline has nothing to set (no time is committed: seL4 commits
+ * only when the deadline moves). */
+static inline bool exit_unchanged(void)
+{
+    struct sched_context *release = sched.release_head;
+    return ks.sched_action == SCHED_RESUME_CURRENT && !sched.reprogram &&
+           ks.cur_thread->sched_context == sched.cur_sc && !cur_domain_expired() &&
+           (release == NULL || !refill_ready(release, sched.cur_time));
+}
+#endif
+
+void sched_schedule(void)
+{
+#ifdef CONFIG_KERNEL_MCS
+    if (!exit_unchanged()) {
+        schedule_mcs();
+        return;
+    }
+#else
+    schedule();
+#endif
+    activate_current();
 }
 
 #ifndef CONFIG_KERNEL_MCS
@@ -489,11 +524,11 @@ void sched_unblock_check(struct sched_context *sc)
 /* ---- MCS: charging time ------------------------------------------------------------------------
  */
 
-/* seL4 updateTimestamp: the clock now; the time since the last entry is owed by cur_sc. */
-static void update_timestamp(void)
+/* seL4 updateTimestamp: the clock is now; the time since the last entry is owed by cur_sc. */
+static inline void update_timestamp_to(ticks_t now)
 {
     ticks_t prev = sched.cur_time;
-    sched.cur_time = hal_timer_now();
+    sched.cur_time = now;
     kassert(sched.cur_time >= prev && sched.cur_time < MAX_RELEASE_TIME); /* a monotonic clock */
     ticks_t used = sched.cur_time - prev;
     sched.consumed += used;
@@ -501,6 +536,8 @@ static void update_timestamp(void)
         sched.domain_time = used + MIN_BUDGET >= sched.domain_time ? 0 : sched.domain_time - used;
     }
 }
+
+static void update_timestamp(void) { update_timestamp_to(hal_timer_now()); }
 
 static inline bool cur_domain_expired(void)
 {
@@ -588,9 +625,10 @@ static bool check_budget(void)
     return false;
 }
 
-bool mcs_charge_on_entry(void)
+/* mcs_charge_on_entry when the head refill cannot pay for this entry, or the domain's time is up:
+ * check_budget's other answers. Out of line, so that the usual entry needs no stack frame. */
+static __attribute__((noinline)) bool entry_budget_short(void)
 {
-    update_timestamp();
     bool ok = check_budget();
     struct tcb *cur = ks.cur_thread;
     if (!ok && runnable(cur)) {
@@ -600,9 +638,22 @@ bool mcs_charge_on_entry(void)
     return ok;
 }
 
+bool mcs_charge_on_entry(void)
+{
+    /* The clock inline, with no call: this early in the entry, the exception entry's context
+     * synchronization keeps the read from being done ahead of time, as in the fastpath. */
+    update_timestamp_to(HAL_FASTPATH_TIMER_NOW());
+    /* check_budget's usual answer, tested inline */
+    if (refill_sufficient(sched.cur_sc, sched.consumed) && !cur_domain_expired()) {
+        return true;
+    }
+    return entry_budget_short();
+}
+
 void sched_interrupt_entry(void)
 {
-    update_timestamp();
+    /* The clock inline, as in mcs_charge_on_entry: this is the first thing the entry does. */
+    update_timestamp_to(HAL_FASTPATH_TIMER_NOW());
     (void)check_budget(); /* the interrupt is handled either way */
 }
 
