@@ -231,6 +231,15 @@ handle_invocation(bool is_call,
         ctx.ipc_buffer = NULL;
         ctx.nextra = 0;
     }
+#ifdef CONFIG_KERNEL_MCS
+    /* ReplyRecv's send half, nearly always a Reply: performed here as Send and Signal are (the
+     * invoker is Restart already), not through the decoders. Only in the first phase, so that no
+     * other system call pays for the test. */
+    if (first_phase && ipc_reply_invoke_cap(t, ctx.cap, ctx.ipc_buffer)) {
+        invocation_done(t, is_call, 0);
+        return EXCEPTION_NONE;
+    }
+#endif
     return invoke_object(&ctx);
 }
 

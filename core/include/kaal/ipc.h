@@ -8,6 +8,9 @@
 #include <kaal/objects.h>
 #include <kaal/sched.h>
 #include <kaal/structures.h>
+#ifdef CONFIG_KERNEL_MCS
+#include <kaal/mcs.h> /* reply_invoke */
+#endif
 
 /* Endpoint state field values (structures.bf). */
 enum ep_state { EP_IDLE = 0, EP_SEND = 1, EP_RECV = 2 };
@@ -52,6 +55,22 @@ static inline bool ipc_send_or_signal(struct tcb *t, cap_t cap, word_t *sbuf, bo
     }
     return false;
 }
+
+#ifdef CONFIG_KERNEL_MCS
+/* Send, NBSend or Call on a reply cap (Reply; seL4-MCS performInvocation_Reply: there is nothing to
+ * decode, and the first phase of a combined system call may invoke it): performed, and true; false
+ * for any other cap. The one implementation: decode_ipc_invocation and the syscall layer's shortcut
+ * for ReplyRecv's send half both use it. sbuf as for ipc_send_or_signal. */
+static inline bool ipc_reply_invoke_cap(struct tcb *t, cap_t cap, word_t *sbuf)
+{
+    if (cap_get_cap_type(cap) != cap_reply_cap) {
+        return false;
+    }
+    reply_invoke(t, sbuf, reply_from_paddr(cap_reply_cap_get_ptr(cap)),
+                 cap_reply_cap_get_can_grant(cap));
+    return true;
+}
+#endif
 
 #ifdef CONFIG_KERNEL_MCS
 /* --- MCS queues and wake-ups (endpoint.c, notification.c; docs/mcs.md) --- */
