@@ -164,6 +164,19 @@ void sched_reschedule_required(void)
     ks.sched_action = SCHED_CHOOSE_NEW;
 }
 
+/* seL4 possibleSwitchTo once t may run (MCS: schedulable, its head refill due and sufficient). */
+static inline void possible_switch_to(struct tcb *t)
+{
+    if (dom_of(t) != cur_dom()) {
+        sched_enqueue(t);
+    } else if (ks.sched_action != SCHED_RESUME_CURRENT) {
+        sched_reschedule_required();
+        sched_enqueue(t);
+    } else {
+        ks.sched_action = t;
+    }
+}
+
 void sched_possible_switch_to_general(struct tcb *t)
 {
 #ifdef CONFIG_KERNEL_MCS
@@ -177,15 +190,17 @@ void sched_possible_switch_to_general(struct tcb *t)
         return;
     }
 #endif
-    if (dom_of(t) != cur_dom()) {
-        sched_enqueue(t);
-    } else if (ks.sched_action != SCHED_RESUME_CURRENT) {
-        sched_reschedule_required();
-        sched_enqueue(t);
-    } else {
-        ks.sched_action = t;
-    }
+    possible_switch_to(t);
 }
+
+#ifdef CONFIG_KERNEL_MCS
+void sched_possible_switch_to_due(struct tcb *t)
+{
+    struct sched_context *sc = t->sched_context;
+    kassert(schedulable(t) && refill_ready(sc, sched.cur_time) && refill_sufficient(sc, 0));
+    possible_switch_to(t);
+}
+#endif
 
 #ifdef CONFIG_KERNEL_MCS
 /* seL4-MCS setPriority: a runnable thread that is queued or current is re-queued and the

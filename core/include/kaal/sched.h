@@ -51,6 +51,11 @@ static inline bool sched_is_schedulable(const struct tcb *t)
            sc->refill_max > 0 && !sc->in_release_queue;
 }
 #endif
+#ifdef CONFIG_KERNEL_MCS
+/* MCS: sched_possible_switch_to for a thread its caller found schedulable, with its head refill
+ * due and sufficient (a reply's caller): nothing more to check before the choice. */
+void sched_possible_switch_to_due(struct tcb *t);
+#endif
 static inline void sched_possible_switch_to(struct tcb *t)
 {
 #ifdef CONFIG_KERNEL_MCS
