@@ -365,7 +365,6 @@ static inline void schedule(void)
 static void awaken(void);
 static void switch_sched_context(void);
 static void check_domain_time(void);
-static inline bool cur_domain_expired(void);
 #endif
 
 /* The chosen thread can run: a Restart one from its FaultIP (or the idle thread: thread_activate);
@@ -539,25 +538,7 @@ void sched_unblock_check(struct sched_context *sc)
 /* ---- MCS: charging time ------------------------------------------------------------------------
  */
 
-/* seL4 updateTimestamp: the clock is now; the time since the last entry is owed by cur_sc. */
-static inline void update_timestamp_to(ticks_t now)
-{
-    ticks_t prev = sched.cur_time;
-    sched.cur_time = now;
-    kassert(sched.cur_time >= prev && sched.cur_time < MAX_RELEASE_TIME); /* a monotonic clock */
-    ticks_t used = sched.cur_time - prev;
-    sched.consumed += used;
-    if (CONFIG_NUM_DOMAINS > 1) {
-        sched.domain_time = used + MIN_BUDGET >= sched.domain_time ? 0 : sched.domain_time - used;
-    }
-}
-
 static void update_timestamp(void) { update_timestamp_to(hal_timer_now()); }
-
-static inline bool cur_domain_expired(void)
-{
-    return CONFIG_NUM_DOMAINS > 1 && sched.domain_time == 0;
-}
 
 static void check_domain_time(void)
 {
@@ -640,9 +621,7 @@ static bool check_budget(void)
     return false;
 }
 
-/* mcs_charge_on_entry when the head refill cannot pay for this entry, or the domain's time is up:
- * check_budget's other answers. Out of line, so that the usual entry needs no stack frame. */
-static __attribute__((noinline)) bool entry_budget_short(void)
+bool sched_entry_budget_short(void)
 {
     bool ok = check_budget();
     struct tcb *cur = ks.cur_thread;
@@ -653,21 +632,11 @@ static __attribute__((noinline)) bool entry_budget_short(void)
     return ok;
 }
 
-bool mcs_charge_on_entry(void)
-{
-    /* The clock inline, with no call: this early in the entry, the exception entry's context
-     * synchronization keeps the read from being done ahead of time, as in the fastpath. */
-    update_timestamp_to(HAL_FASTPATH_TIMER_NOW());
-    /* check_budget's usual answer, tested inline */
-    if (refill_sufficient(sched.cur_sc, sched.consumed) && !cur_domain_expired()) {
-        return true;
-    }
-    return entry_budget_short();
-}
+bool mcs_charge_on_entry(void) { return sched_charge_on_entry(); }
 
 void sched_interrupt_entry(void)
 {
-    /* The clock inline, as in mcs_charge_on_entry: this is the first thing the entry does. */
+    /* The clock inline, as in sched_charge_on_entry: this is the first thing the entry does. */
     update_timestamp_to(HAL_FASTPATH_TIMER_NOW());
     (void)check_budget(); /* the interrupt is handled either way */
 }

@@ -16,6 +16,10 @@
 #include <kaal/string.h>
 #include <kaal/thread.h>
 
+#ifdef CONFIG_KERNEL_MCS
+#include "sched_internal.h" /* sched_charge_on_entry */
+#endif
+
 /* Write a kernel reply (label, words) into the thread's registers and IPC buffer: x0 = 0 badge,
  * x1 = message info; only MR0..MR(length-1) are written. */
 static void reply_from_kernel(struct tcb *t, word_t *buffer, word_t label, const word_t *mrs,
@@ -372,15 +376,16 @@ static __attribute__((noinline)) void handle_invocation_syscall(sword_t sysno)
 void kernel_handle_call_slowpath(void)
 {
     /* As kernel_handle_syscall_slowpath: charge the time since the last entry first. */
-    if (mcs_charge_on_entry()) {
+    if (sched_charge_on_entry()) {
         handle_invocation_syscall(seL4_SysCall);
     }
 }
 
 void kernel_handle_syscall_slowpath(sword_t sysno)
 {
-    /* Charge the time since the last entry; an exhausted budget defers the call (mcs-sc). */
-    if (!mcs_charge_on_entry()) {
+    /* Charge the time since the last entry (mcs_charge_on_entry, inline); an exhausted budget
+     * defers the call (mcs-sc). */
+    if (!sched_charge_on_entry()) {
         return;
     }
     switch (sysno) {
