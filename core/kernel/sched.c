@@ -413,7 +413,7 @@ static inline bool exit_unchanged(void)
 void sched_schedule(void)
 {
 #ifdef CONFIG_KERNEL_MCS
-    if (!exit_unchanged()) {
+    if (ks.sched_action != SCHED_RESUME_CURRENT || !exit_unchanged()) {
         schedule_mcs();
         return;
     }
@@ -480,11 +480,9 @@ static void release_enqueue(struct sched_context *sc)
     sc->in_release_queue = 1;
 }
 
-void sched_release_remove(struct sched_context *sc)
+void sched_release_remove_queued(struct sched_context *sc)
 {
-    if (!sc->in_release_queue) {
-        return;
-    }
+    kassert(sc->in_release_queue);
     struct sched_context **link = &sched.release_head;
     while (*link != sc) {
         kassert(*link != NULL); /* in_release_queue: it is on the list */
