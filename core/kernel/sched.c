@@ -165,13 +165,24 @@ void sched_reschedule_required(void)
 }
 
 /* seL4 possibleSwitchTo once t may run (MCS: schedulable, its head refill due and sufficient). */
-static inline void possible_switch_to(struct tcb *t)
+/* sched_enqueue(t); with is_schedulable (a constant) the caller knows t is schedulable, so only
+ * whether it is queued already is left to test. */
+static inline void enqueue_woken(struct tcb *t, bool is_schedulable)
+{
+    if (!is_schedulable) {
+        sched_enqueue(t);
+    } else if (!t->sched_queued) {
+        link_head(t);
+    }
+}
+
+static inline void possible_switch_to(struct tcb *t, bool is_schedulable)
 {
     if (dom_of(t) != cur_dom()) {
-        sched_enqueue(t);
+        enqueue_woken(t, is_schedulable);
     } else if (ks.sched_action != SCHED_RESUME_CURRENT) {
-        sched_reschedule_required();
-        sched_enqueue(t);
+        sched_reschedule_required(); /* changes no thread but the old candidate */
+        enqueue_woken(t, is_schedulable);
     } else {
         ks.sched_action = t;
     }
@@ -190,7 +201,7 @@ void sched_possible_switch_to_general(struct tcb *t)
         return;
     }
 #endif
-    possible_switch_to(t);
+    possible_switch_to(t, false);
 }
 
 #ifdef CONFIG_KERNEL_MCS
@@ -198,7 +209,7 @@ void sched_possible_switch_to_due(struct tcb *t)
 {
     struct sched_context *sc = t->sched_context;
     kassert(schedulable(t) && refill_ready(sc, sched.cur_time) && refill_sufficient(sc, 0));
-    possible_switch_to(t);
+    possible_switch_to(t, true);
 }
 #endif
 
