@@ -181,7 +181,11 @@ static inline void possible_switch_to(struct tcb *t, bool is_schedulable)
     if (dom_of(t) != cur_dom()) {
         enqueue_woken(t, is_schedulable);
     } else if (ks.sched_action != SCHED_RESUME_CURRENT) {
-        sched_reschedule_required(); /* changes no thread but the old candidate */
+        /* Changes no thread but the old candidate. With is_schedulable (the reply path, where the
+         * donation just asked for a new choice) it is skipped when there is none. */
+        if (!is_schedulable || ks.sched_action != SCHED_CHOOSE_NEW) {
+            sched_reschedule_required();
+        }
         enqueue_woken(t, is_schedulable);
     } else {
         ks.sched_action = t;
@@ -373,7 +377,7 @@ static inline void schedule(void)
 }
 
 #ifdef CONFIG_KERNEL_MCS
-static void awaken(void);
+static __attribute__((noinline)) void awaken(void);
 static void switch_sched_context(void);
 static void check_domain_time(void);
 #endif
@@ -399,7 +403,10 @@ static inline void activate_current(void)
  * exits need none of it but the activation (exit_unchanged). */
 static __attribute__((noinline)) void schedule_mcs(void)
 {
-    awaken();
+    struct sched_context *release = sched.release_head;
+    if (release != NULL && refill_ready(release, sched.cur_time)) {
+        awaken(); /* out of line: seldom due */
+    }
     check_domain_time();
     schedule();
     switch_sched_context();
@@ -516,7 +523,7 @@ void sched_postpone(struct sched_context *sc)
 }
 
 /* Every SC whose head refill is released by now leaves the release queue; its thread may run. */
-static void awaken(void)
+static __attribute__((noinline)) void awaken(void)
 {
     while (sched.release_head != NULL && refill_ready(sched.release_head, sched.cur_time)) {
         struct sched_context *sc = sched.release_head;

@@ -112,9 +112,17 @@ static inline void ipc_sc_unblock(struct tcb *t)
         sched_unblock_check(t->sched_context);
     }
 }
+/* t waits again: if it runs on ntfn's SC, the SC goes back to ntfn (seL4
+ * maybeReturnSchedContext); a current thread stops running. */
+void ntfn_take_back_sc(notification_t *ntfn, struct tcb *t);
 /* t is about to wait on an endpoint: if it runs on its bound notification's SC, the SC goes back
- * to the notification (seL4 maybeReturnSchedContext). */
-void ntfn_return_sc_of(struct tcb *t);
+ * to the notification (seL4 maybeReturnSchedContext). Inline: most threads have none bound. */
+static inline void ntfn_return_sc_of(struct tcb *t)
+{
+    if (t->bound_notification != 0) {
+        ntfn_take_back_sc(PTOV(notification_t, t->bound_notification), t);
+    }
+}
 #endif
 
 /* --- notification.c --- */
