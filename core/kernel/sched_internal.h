@@ -95,17 +95,21 @@ static inline bool cur_domain_expired(void)
  * frame. */
 __attribute__((noinline)) bool sched_entry_budget_short(void);
 
-/* mcs_charge_on_entry (<kaal/mcs.h>) inline, for the system-call entry: the clock read with no
+/* mcs_charge_on_entry's first part, inline, for the system-call entry: the clock read with no
  * call (this early in the entry, the exception entry's context synchronization keeps the read
- * from being done ahead of time, as in the fastpath) and check_budget's usual answer tested here;
- * only an SC that cannot pay goes on to sched_entry_budget_short. */
-static inline bool sched_charge_on_entry(void)
+ * from being done ahead of time, as in the fastpath) and check_budget's usual answer: true when
+ * the head refill can pay for this entry. Otherwise the caller goes on to
+ * sched_entry_budget_short. */
+static inline bool sched_charge_on_entry_paid(void)
 {
     update_timestamp_to(HAL_FASTPATH_TIMER_NOW());
-    if (refill_sufficient(sched.cur_sc, sched.consumed) && !cur_domain_expired()) {
-        return true;
-    }
-    return sched_entry_budget_short();
+    return refill_sufficient(sched.cur_sc, sched.consumed) && !cur_domain_expired();
+}
+
+/* mcs_charge_on_entry (<kaal/mcs.h>) inline. */
+static inline bool sched_charge_on_entry(void)
+{
+    return sched_charge_on_entry_paid() || sched_entry_budget_short();
 }
 #endif
 
