@@ -415,8 +415,7 @@ COLD exception_t decode_ipc_invocation(struct invocation_ctx *ctx)
         return invalid_invoked_cap(ctx, "attempted to invoke a read-only notification cap");
     case cap_reply_cap:
 #ifdef CONFIG_KERNEL_MCS
-        reply_invoke(ctx->thread, ctx->ipc_buffer, reply_from_paddr(cap_reply_cap_get_ptr(cap)),
-                     cap_reply_cap_get_can_grant(cap));
+        (void)ipc_reply_invoke_cap(ctx->thread, cap, ctx->ipc_buffer);
 #else
         if (cap_reply_cap_get_is_master(cap)) {
             return invalid_invoked_cap(ctx, "attempted to invoke a master reply cap");

@@ -172,6 +172,34 @@ void sched_reschedule_required(void)
     ks.sched_action = SCHED_CHOOSE_NEW;
 }
 
+/* seL4 possibleSwitchTo once t may run (MCS: schedulable, its head refill due and sufficient). */
+/* sched_enqueue(t); with is_schedulable (a constant) the caller knows t is schedulable, so only
+ * whether it is queued already is left to test. */
+static inline void enqueue_woken(struct tcb *t, bool is_schedulable)
+{
+    if (!is_schedulable) {
+        sched_enqueue(t);
+    } else if (!t->sched_queued) {
+        link_head(t);
+    }
+}
+
+static inline void possible_switch_to(struct tcb *t, bool is_schedulable)
+{
+    if (dom_of(t) != cur_dom()) {
+        enqueue_woken(t, is_schedulable);
+    } else if (ks.sched_action != SCHED_RESUME_CURRENT) {
+        /* Changes no thread but the old candidate. With is_schedulable (the reply path, where the
+         * donation just asked for a new choice) it is skipped when there is none. */
+        if (!is_schedulable || ks.sched_action != SCHED_CHOOSE_NEW) {
+            sched_reschedule_required();
+        }
+        enqueue_woken(t, is_schedulable);
+    } else {
+        ks.sched_action = t;
+    }
+}
+
 void sched_possible_switch_to_general(struct tcb *t)
 {
 #ifdef CONFIG_KERNEL_MCS
@@ -185,15 +213,17 @@ void sched_possible_switch_to_general(struct tcb *t)
         return;
     }
 #endif
-    if (dom_of(t) != cur_dom()) {
-        sched_enqueue(t);
-    } else if (ks.sched_action != SCHED_RESUME_CURRENT) {
-        sched_reschedule_required();
-        sched_enqueue(t);
-    } else {
-        ks.sched_action = t;
-    }
+    possible_switch_to(t, false);
 }
+
+#ifdef CONFIG_KERNEL_MCS
+void sched_possible_switch_to_due(struct tcb *t)
+{
+    struct sched_context *sc = t->sched_context;
+    kassert(schedulable(t) && refill_ready(sc, sched.cur_time) && refill_sufficient(sc, 0));
+    possible_switch_to(t, true);
+}
+#endif
 
 #ifdef CONFIG_KERNEL_MCS
 /* seL4-MCS setPriority: a runnable thread that is queued or current is re-queued and the
@@ -355,22 +385,15 @@ static inline void schedule(void)
 }
 
 #ifdef CONFIG_KERNEL_MCS
-static void awaken(void);
+static __attribute__((noinline)) void awaken(void);
 static void switch_sched_context(void);
 static void check_domain_time(void);
 #endif
 
-void sched_schedule(void)
+/* The chosen thread can run: a Restart one from its FaultIP (or the idle thread: thread_activate);
+ * MCS: one back from a YieldTo gets its reply. */
+static inline void activate_current(void)
 {
-#ifdef CONFIG_KERNEL_MCS
-    awaken();
-    check_domain_time();
-#endif
-    schedule();
-#ifdef CONFIG_KERNEL_MCS
-    switch_sched_context();
-    mcs_set_next_deadline();
-#endif
     struct tcb *t = ks.cur_thread;
     if (thread_state_type(t) != ThreadState_Running) {
         thread_activate(t); /* Restart, or the idle thread */
@@ -380,6 +403,50 @@ void sched_schedule(void)
         sched_context_complete_yield_to(t); /* its YieldTo's reply, now that it runs again */
     }
 #endif
+}
+
+#ifdef CONFIG_KERNEL_MCS
+/* seL4-MCS schedule(): wake the SCs whose refill is due, end the domain's turn, choose, switch SCs
+ * (committing time when the deadline moves), set the deadline; then activate. Out of line: most
+ * exits need none of it but the activation (exit_unchanged). */
+static __attribute__((noinline)) void schedule_mcs(void)
+{
+    struct sched_context *release = sched.release_head;
+    if (release != NULL && refill_ready(release, sched.cur_time)) {
+        awaken(); /* out of line: seldom due */
+    }
+    check_domain_time();
+    schedule();
+    switch_sched_context();
+    mcs_set_next_deadline();
+    activate_current();
+}
+
+/* Would schedule_mcs change nothing but activate? So when the current thread goes on (no new
+ * choice) on the current SC, no deadline is to be set, the domain has time left and no refill of
+ * the release queue is due: then awaken, check_domain_time, schedule and switch_sched_context find
+ * nothing to do and mcs_set_next_deadline has nothing to set (no time is committed: seL4 commits
+ * only when the deadline moves). */
+static inline bool exit_unchanged(void)
+{
+    struct sched_context *release = sched.release_head;
+    return ks.sched_action == SCHED_RESUME_CURRENT && !sched.reprogram &&
+           ks.cur_thread->sched_context == sched.cur_sc && !cur_domain_expired() &&
+           (release == NULL || !refill_ready(release, sched.cur_time));
+}
+#endif
+
+void sched_schedule(void)
+{
+#ifdef CONFIG_KERNEL_MCS
+    if (ks.sched_action != SCHED_RESUME_CURRENT || !exit_unchanged()) {
+        schedule_mcs();
+        return;
+    }
+#else
+    schedule();
+#endif
+    activate_current();
 }
 
 #ifndef CONFIG_KERNEL_MCS
@@ -439,11 +506,9 @@ static void release_enqueue(struct sched_context *sc)
     sc->in_release_queue = 1;
 }
 
-void sched_release_remove(struct sched_context *sc)
+void sched_release_remove_queued(struct sched_context *sc)
 {
-    if (!sc->in_release_queue) {
-        return;
-    }
+    kassert(sc->in_release_queue);
     struct sched_context **link = &sched.release_head;
     while (*link != sc) {
         kassert(*link != NULL); /* in_release_queue: it is on the list */
@@ -466,7 +531,7 @@ void sched_postpone(struct sched_context *sc)
 }
 
 /* Every SC whose head refill is released by now leaves the release queue; its thread may run. */
-static void awaken(void)
+static __attribute__((noinline)) void awaken(void)
 {
     while (sched.release_head != NULL && refill_ready(sched.release_head, sched.cur_time)) {
         struct sched_context *sc = sched.release_head;
@@ -497,23 +562,7 @@ void sched_unblock_check(struct sched_context *sc)
 /* ---- MCS: charging time ------------------------------------------------------------------------
  */
 
-/* seL4 updateTimestamp: the clock now; the time since the last entry is owed by cur_sc. */
-static void update_timestamp(void)
-{
-    ticks_t prev = sched.cur_time;
-    sched.cur_time = hal_timer_now();
-    kassert(sched.cur_time >= prev && sched.cur_time < MAX_RELEASE_TIME); /* a monotonic clock */
-    ticks_t used = sched.cur_time - prev;
-    sched.consumed += used;
-    if (CONFIG_NUM_DOMAINS > 1) {
-        sched.domain_time = used + MIN_BUDGET >= sched.domain_time ? 0 : sched.domain_time - used;
-    }
-}
-
-static inline bool cur_domain_expired(void)
-{
-    return CONFIG_NUM_DOMAINS > 1 && sched.domain_time == 0;
-}
+static void update_timestamp(void) { update_timestamp_to(hal_timer_now()); }
 
 static void check_domain_time(void)
 {
@@ -596,9 +645,8 @@ static bool check_budget(void)
     return false;
 }
 
-bool mcs_charge_on_entry(void)
+bool sched_entry_budget_short(void)
 {
-    update_timestamp();
     bool ok = check_budget();
     struct tcb *cur = ks.cur_thread;
     if (!ok && runnable(cur)) {
@@ -608,9 +656,12 @@ bool mcs_charge_on_entry(void)
     return ok;
 }
 
+bool mcs_charge_on_entry(void) { return sched_charge_on_entry(); }
+
 void sched_interrupt_entry(void)
 {
-    update_timestamp();
+    /* The clock inline, as in sched_charge_on_entry: this is the first thing the entry does. */
+    update_timestamp_to(HAL_FASTPATH_TIMER_NOW());
     (void)check_budget(); /* the interrupt is handled either way */
 }
 

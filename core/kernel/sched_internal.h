@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The scheduler's state (core/kernel/sched.c owns it), for the code that must read it in place:
- * the MCS fastpath (fastpath.c) charges time and checks the ready queues without a call. Nothing
- * else includes this header; everyone else goes through <kaal/sched.h>. */
+ * the MCS fastpath (fastpath.c) charges time and checks the ready queues without a call, and the
+ * MCS system-call entry (syscall.c) charges time with no call either (sched_charge_on_entry).
+ * Nothing else includes this header; everyone else goes through <kaal/sched.h>. */
 #ifndef KAAL_SCHED_INTERNAL_H
 #define KAAL_SCHED_INTERNAL_H
 
 #include <kaal/sched.h>
 #include <kaal/structures.h>
+#ifdef CONFIG_KERNEL_MCS
+#include <kaal/sporadic.h>
+#endif
 
 #define L2_BITS 6 /* one bitmap word covers 64 priorities */
 #define L2_WORDS ((CONFIG_NUM_PRIORITIES + (1 << L2_BITS) - 1) >> L2_BITS)
@@ -66,5 +70,47 @@ static inline bool is_highest_prio(word_t dom, word_t prio)
 {
     return sched.l1[dom] == 0 || prio >= highest_prio(dom);
 }
+
+#ifdef CONFIG_KERNEL_MCS
+/* seL4 updateTimestamp: the clock is now; the time since the last entry is owed by cur_sc. */
+static inline void update_timestamp_to(ticks_t now)
+{
+    ticks_t prev = sched.cur_time;
+    sched.cur_time = now;
+    kassert(sched.cur_time >= prev && sched.cur_time < MAX_RELEASE_TIME); /* a monotonic clock */
+    ticks_t used = sched.cur_time - prev;
+    sched.consumed += used;
+    if (CONFIG_NUM_DOMAINS > 1) {
+        sched.domain_time = used + MIN_BUDGET >= sched.domain_time ? 0 : sched.domain_time - used;
+    }
+}
+
+static inline bool cur_domain_expired(void)
+{
+    return CONFIG_NUM_DOMAINS > 1 && sched.domain_time == 0;
+}
+
+/* sched_charge_on_entry when the head refill cannot pay for this entry, or the domain's time is
+ * up: check_budget's other answers (sched.c). Out of line, so that the usual entry needs no stack
+ * frame. */
+__attribute__((noinline)) bool sched_entry_budget_short(void);
+
+/* mcs_charge_on_entry's first part, inline, for the system-call entry: the clock read with no
+ * call (this early in the entry, the exception entry's context synchronization keeps the read
+ * from being done ahead of time, as in the fastpath) and check_budget's usual answer: true when
+ * the head refill can pay for this entry. Otherwise the caller goes on to
+ * sched_entry_budget_short. */
+static inline bool sched_charge_on_entry_paid(void)
+{
+    update_timestamp_to(HAL_FASTPATH_TIMER_NOW());
+    return refill_sufficient(sched.cur_sc, sched.consumed) && !cur_domain_expired();
+}
+
+/* mcs_charge_on_entry (<kaal/mcs.h>) inline. */
+static inline bool sched_charge_on_entry(void)
+{
+    return sched_charge_on_entry_paid() || sched_entry_budget_short();
+}
+#endif
 
 #endif

@@ -16,6 +16,10 @@
 #include <kaal/string.h>
 #include <kaal/thread.h>
 
+#ifdef CONFIG_KERNEL_MCS
+#include "sched_internal.h" /* sched_charge_on_entry */
+#endif
+
 /* Write a kernel reply (label, words) into the thread's registers and IPC buffer: x0 = 0 badge,
  * x1 = message info; only MR0..MR(length-1) are written. */
 static void reply_from_kernel(struct tcb *t, word_t *buffer, word_t label, const word_t *mrs,
@@ -231,6 +235,15 @@ handle_invocation(bool is_call,
         ctx.ipc_buffer = NULL;
         ctx.nextra = 0;
     }
+#ifdef CONFIG_KERNEL_MCS
+    /* ReplyRecv's send half, nearly always a Reply: performed here as Send and Signal are (the
+     * invoker is Restart already), not through the decoders. Only in the first phase, so that no
+     * other system call pays for the test. */
+    if (first_phase && ipc_reply_invoke_cap(t, ctx.cap, ctx.ipc_buffer)) {
+        invocation_done(t, is_call, 0);
+        return EXCEPTION_NONE;
+    }
+#endif
     return invoke_object(&ctx);
 }
 
@@ -328,18 +341,19 @@ void kernel_handle_syscall(sword_t sysno)
  * they name, then the receive half (ipc_handle_recv_mcs) with or without a reply object. With
  * -Dfastpath, Call and ReplyRecv have tried the MCS fastpath first (kernel_handle_syscall). */
 
-/* The send half of ReplyRecv, NBSendRecv and NBSendWait: a non-blocking invocation of the cap in
- * register reg, in the first phase (no TCB, CNode, domain, SchedControl or SchedContext cap).
- * False when it was preempted: the pending interrupt has been taken and the system call will
- * restart, so the receive half must not run. */
-static __attribute__((noinline)) bool send_first_phase(word_t reg)
+/* ReplyRecv, NBSendRecv and NBSendWait: the send half, a non-blocking invocation of the cap in
+ * register reg in the first phase (no TCB, CNode, domain, SchedControl or SchedContext cap), then
+ * the blocking receive half (is_endpoint: Recv, else Wait). When the send was preempted, the
+ * pending interrupt has been taken and the system call will restart, so the receive half does not
+ * run. Out of line, so that every case of the system-call switch is a tail call. */
+static __attribute__((noinline)) void send_then_receive(word_t reg, bool is_endpoint)
 {
     cptr_t cptr = hal_reg_get(&ks.cur_thread->arch, reg);
     if (handle_invocation(false, false, true, true, cptr) == EXCEPTION_PREEMPTED) {
         kernel_handle_pending_interrupt();
-        return false;
+        return;
     }
-    return true;
+    ipc_handle_recv_mcs(true, is_endpoint);
 }
 
 /* Send, NBSend and Call on the cap in x0: Call may donate the caller's SC, Send and NBSend never
@@ -363,17 +377,14 @@ static __attribute__((noinline)) void handle_invocation_syscall(sword_t sysno)
 void kernel_handle_call_slowpath(void)
 {
     /* As kernel_handle_syscall_slowpath: charge the time since the last entry first. */
-    if (mcs_charge_on_entry()) {
+    if (sched_charge_on_entry()) {
         handle_invocation_syscall(seL4_SysCall);
     }
 }
 
-void kernel_handle_syscall_slowpath(sword_t sysno)
+/* The MCS system calls after the entry's charge. Inline in both callers below. */
+static inline __attribute__((always_inline)) void syscall_dispatch_mcs(sword_t sysno)
 {
-    /* Charge the time since the last entry; an exhausted budget defers the call (mcs-sc). */
-    if (!mcs_charge_on_entry()) {
-        return;
-    }
     switch (sysno) {
     case seL4_SysCall:
     case seL4_SysSend:
@@ -381,19 +392,13 @@ void kernel_handle_syscall_slowpath(sword_t sysno)
         handle_invocation_syscall(sysno);
         return;
     case seL4_SysReplyRecv:
-        if (send_first_phase(REG_REPLY)) {
-            ipc_handle_recv_mcs(true, true);
-        }
+        send_then_receive(REG_REPLY, true);
         return;
     case seL4_SysNBSendRecv:
-        if (send_first_phase(REG_NBSEND_RECV_DEST)) {
-            ipc_handle_recv_mcs(true, true);
-        }
+        send_then_receive(REG_NBSEND_RECV_DEST, true);
         return;
     case seL4_SysNBSendWait:
-        if (send_first_phase(REG_REPLY)) {
-            ipc_handle_recv_mcs(true, false);
-        }
+        send_then_receive(REG_REPLY, false);
         return;
     case seL4_SysRecv:
         ipc_handle_recv_mcs(true, true);
@@ -414,6 +419,27 @@ void kernel_handle_syscall_slowpath(sword_t sysno)
         handle_unknown_syscall(sysno);
         return;
     }
+}
+
+/* An entry whose SC could not pay at once: charged (maybe a timeout fault or the end of the
+ * thread's turn); the system call runs only if the budget still allows it, else it restarts later
+ * (mcs-sc). Out of line and with its own copy of the dispatch, so that the usual entry below makes
+ * only tail calls and needs no stack frame. */
+static __attribute__((noinline, cold)) void syscall_budget_short(sword_t sysno)
+{
+    if (sched_entry_budget_short()) {
+        syscall_dispatch_mcs(sysno);
+    }
+}
+
+void kernel_handle_syscall_slowpath(sword_t sysno)
+{
+    /* Charge the time since the last entry first (mcs_charge_on_entry, inline). */
+    if (!sched_charge_on_entry_paid()) {
+        syscall_budget_short(sysno);
+        return;
+    }
+    syscall_dispatch_mcs(sysno);
 }
 
 #else  /* base configuration */

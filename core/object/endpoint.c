@@ -192,8 +192,8 @@ void ep_receive(endpoint_t *ep, struct tcb *receiver, cap_t ep_cap, bool blockin
         kuser_error("Reply object already has unexecuted reply!");
         ipc_cancel(reply->tcb);
     }
-    if (ntfn_take_bound_signal(receiver)) {
-        return;
+    if (receiver->bound_notification != 0 && ntfn_take_bound_signal(receiver)) {
+        return; /* (the call only for a thread with a bound notification: few have one) */
     }
     if (blocking) {
         /* Running on the bound notification's SC: it goes back before the thread waits. */

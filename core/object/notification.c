@@ -93,9 +93,7 @@ static void ntfn_wake(notification_t *ntfn, struct tcb *t, word_t badge)
     sched_possible_switch_to(t);
 }
 
-/* t waits again: if it runs on ntfn's SC, the SC goes back to ntfn (seL4
- * maybeReturnSchedContext); a current thread stops running. */
-static void ntfn_take_back_sc(notification_t *ntfn, struct tcb *t)
+void ntfn_take_back_sc(notification_t *ntfn, struct tcb *t)
 {
     struct sched_context *sc = sc_from_paddr(notification_get_sched_context(*ntfn));
     if (sc != NULL && sc == t->sched_context) {
@@ -106,12 +104,6 @@ static void ntfn_take_back_sc(notification_t *ntfn, struct tcb *t)
     }
 }
 
-void ntfn_return_sc_of(struct tcb *t)
-{
-    if (t->bound_notification != 0) {
-        ntfn_take_back_sc(PTOV(notification_t, t->bound_notification), t);
-    }
-}
 #endif
 
 static void ntfn_set_active(notification_t *ntfn, word_t badge)

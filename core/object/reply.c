@@ -149,12 +149,12 @@ void reply_finalise(struct reply *r)
  * timeout fault instead (unless the fault answered was itself one). */
 static void reply_resume_caller(struct tcb *t, word_t fault_answered)
 {
-    struct sched_context *sc = t->sched_context;
-    if (sc == NULL || !sc_active(sc) || !thread_state_runnable(thread_state_type(t))) {
-        return; /* it runs when it gets (or its SC gets) time */
+    if (!sched_is_schedulable(t)) {
+        return; /* it runs when it gets (or its SC gets) time, or is released */
     }
+    struct sched_context *sc = t->sched_context;
     if (refill_ready(sc, sched_cur_time()) && refill_sufficient(sc, 0)) {
-        sched_possible_switch_to(t);
+        sched_possible_switch_to_due(t);
     } else if (mcs_has_timeout_handler(t) && fault_answered != seL4_Fault_Timeout) {
         mcs_send_timeout_fault(t);
     } else {

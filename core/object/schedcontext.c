@@ -21,13 +21,6 @@ void sc_init_object(struct sched_context *sc, word_t size_bits)
     sc->core = 0;
 }
 
-bool sc_active(const struct sched_context *sc) { return sc->refill_max != 0; }
-
-bool sc_sporadic(const struct sched_context *sc)
-{
-    return sc != NULL && sc_active(sc) && sc->sporadic != 0;
-}
-
 bool sc_released(const struct sched_context *sc)
 {
     if (!sc_active(sc)) {

@@ -8,6 +8,9 @@
 #include <kaal/objects.h>
 #include <kaal/sched.h>
 #include <kaal/structures.h>
+#ifdef CONFIG_KERNEL_MCS
+#include <kaal/mcs.h> /* reply_invoke */
+#endif
 
 /* Endpoint state field values (structures.bf). */
 enum ep_state { EP_IDLE = 0, EP_SEND = 1, EP_RECV = 2 };
@@ -54,6 +57,22 @@ static inline bool ipc_send_or_signal(struct tcb *t, cap_t cap, word_t *sbuf, bo
 }
 
 #ifdef CONFIG_KERNEL_MCS
+/* Send, NBSend or Call on a reply cap (Reply; seL4-MCS performInvocation_Reply: there is nothing to
+ * decode, and the first phase of a combined system call may invoke it): performed, and true; false
+ * for any other cap. The one implementation: decode_ipc_invocation and the syscall layer's shortcut
+ * for ReplyRecv's send half both use it. sbuf as for ipc_send_or_signal. */
+static inline bool ipc_reply_invoke_cap(struct tcb *t, cap_t cap, word_t *sbuf)
+{
+    if (cap_get_cap_type(cap) != cap_reply_cap) {
+        return false;
+    }
+    reply_invoke(t, sbuf, reply_from_paddr(cap_reply_cap_get_ptr(cap)),
+                 cap_reply_cap_get_can_grant(cap));
+    return true;
+}
+#endif
+
+#ifdef CONFIG_KERNEL_MCS
 /* --- MCS queues and wake-ups (endpoint.c, notification.c; docs/mcs.md) --- */
 /* Insert t into the queue (*head, *tail) behind every thread of its priority or higher: MCS
  * endpoint and notification queues are priority ordered (seL4 tcbEPAppend), first come first
@@ -93,9 +112,17 @@ static inline void ipc_sc_unblock(struct tcb *t)
         sched_unblock_check(t->sched_context);
     }
 }
+/* t waits again: if it runs on ntfn's SC, the SC goes back to ntfn (seL4
+ * maybeReturnSchedContext); a current thread stops running. */
+void ntfn_take_back_sc(notification_t *ntfn, struct tcb *t);
 /* t is about to wait on an endpoint: if it runs on its bound notification's SC, the SC goes back
- * to the notification (seL4 maybeReturnSchedContext). */
-void ntfn_return_sc_of(struct tcb *t);
+ * to the notification (seL4 maybeReturnSchedContext). Inline: most threads have none bound. */
+static inline void ntfn_return_sc_of(struct tcb *t)
+{
+    if (t->bound_notification != 0) {
+        ntfn_take_back_sc(PTOV(notification_t, t->bound_notification), t);
+    }
+}
 #endif
 
 /* --- notification.c --- */

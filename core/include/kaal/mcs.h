@@ -43,10 +43,13 @@ void sc_init_object(struct sched_context *sc, word_t size_bits);
  * (which is left without an SC and taken off the ready and release queues), its notification,
  * its call-stack head reply (sc->reply), a thread in YieldTo on it; nothing refers to sc after. */
 void sc_finalise(struct sched_context *sc);
-/* Active: configured, refill_max != 0 (seL4 sc_active). */
-bool sc_active(const struct sched_context *sc);
+/* Active: configured, refill_max != 0 (seL4 sc_active). Inline: the reply path asks. */
+static inline bool sc_active(const struct sched_context *sc) { return sc->refill_max != 0; }
 /* Sporadic: ConfigureFlags set seL4_SchedContext_Sporadic (seL4 sc_sporadic). */
-bool sc_sporadic(const struct sched_context *sc);
+static inline bool sc_sporadic(const struct sched_context *sc)
+{
+    return sc != NULL && sc_active(sc) && sc->sporadic != 0;
+}
 /* Active and its head refill is due now: a thread on it may run (seL4 sc_released). */
 bool sc_released(const struct sched_context *sc);
 /* Give sc to t for good (SchedContext_Bind, TCB_SetSchedParams, boot): sc->tcb = t,

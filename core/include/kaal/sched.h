@@ -51,6 +51,11 @@ static inline bool sched_is_schedulable(const struct tcb *t)
            sc->refill_max > 0 && !sc->in_release_queue;
 }
 #endif
+#ifdef CONFIG_KERNEL_MCS
+/* MCS: sched_possible_switch_to for a thread its caller found schedulable, with its head refill
+ * due and sufficient (a reply's caller): nothing more to check before the choice. */
+void sched_possible_switch_to_due(struct tcb *t);
+#endif
 static inline void sched_possible_switch_to(struct tcb *t)
 {
 #ifdef CONFIG_KERNEL_MCS
@@ -140,8 +145,15 @@ void sched_interrupt_entry(void);
 bool sched_budget_exhausted_now(void);
 /* sc's thread (runnable, off the ready queues) waits in the release queue for sc's head refill. */
 void sched_postpone(struct sched_context *sc);
-/* Take sc off the release queue if it is on it. */
-void sched_release_remove(struct sched_context *sc);
+/* Take sc, which is in the release queue, off it. */
+void sched_release_remove_queued(struct sched_context *sc);
+/* Take sc off the release queue if it is on it. Inline: it seldom is (donation, thread state). */
+static inline void sched_release_remove(struct sched_context *sc)
+{
+    if (sc->in_release_queue) {
+        sched_release_remove_queued(sc);
+    }
+}
 /* seL4 schedContext_resume: sc's thread is schedulable but sc's head refill is not ready or too
  * small: postpone it. Any sc (NULL, unbound: nothing). */
 void sched_context_resume(struct sched_context *sc);

@@ -25,7 +25,9 @@
  *   HAL_FASTPATH_NO_STACK               defined (as 1) when the port runs the fastpath with no
  *                                       stack: fastpath.c then makes any stack use a build error
  *   word_t HAL_FASTPATH_TIMER_NOW()     MCS: hal_timer_now() (below) in a form the fastpath can
- *                                       use with no stack (aarch64: inline; hostsim: the call)
+ *                                       use with no stack (aarch64: inline; hostsim: the call);
+ *                                       read only right after an exception entry (the fastpath,
+ *                                       the system call, fault and interrupt entries' charge)
  *   HAL_MAX_IRQ, HAL_TIMER_IRQ          the platform's interrupt numbers (the port's platform
  *                                       header): lines 0..HAL_MAX_IRQ, the kernel timer's line
  * The checks below the include make a port header that lacks one a build error.
