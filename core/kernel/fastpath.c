@@ -129,6 +129,101 @@ static inline void fastpath_copy_mrs(const struct tcb *from, struct tcb *to, wor
  * a woken thread of at least the current priority (sched_schedule: no fastfail), in one domain. */
 #define FASTPATH_SWITCH_OK(cur, to) (CONFIG_NUM_DOMAINS == 1 && (to)->priority >= (cur)->priority)
 
+/* The checks both configurations' Call fastpath open with: a message the registers hold; x0 an
+ * endpoint cap with Send, and Grant or GrantReply (without, the slowpath does not block the caller
+ * for a reply); a receiver at the head of the endpoint's queue that the scheduler would switch to.
+ * That receiver, with *cap and *ep for the rest of the path, or NULL to decline. */
+static inline __attribute__((always_inline)) struct tcb *
+fastpath_call_receiver(word_t off, const struct tcb *cur, word_t info, cap_t *cap_out,
+                       endpoint_t **ep_out)
+{
+    if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
+        return NULL;
+    }
+    const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
+    __asm__("" : "+r"(slot)); /* one pointer, so both cap words come in one load */
+    cap_t cap = slot->cap;
+    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap ||
+        !(cap.words[0] & cap_endpoint_cap_can_send_MASK) ||
+        !(cap.words[0] &
+          (cap_endpoint_cap_can_grant_MASK | cap_endpoint_cap_can_grant_reply_MASK))) {
+        return NULL;
+    }
+    endpoint_t *ep = fp_ptov(off, cap_endpoint_cap_get_ptr_np(cap));
+    word_t ep_w0 = ep->words[0];
+    if ((ep_w0 >> endpoint_state_SHIFT) != EP_RECV) { /* nothing is stored above the state */
+        return NULL;
+    }
+    struct tcb *dest = fp_ptov(off, KAAL_BF_GET(ep_w0, endpoint_queue_head));
+    if (!FASTPATH_SWITCH_OK(cur, dest)) {
+        return NULL;
+    }
+    *cap_out = cap;
+    *ep_out = ep;
+    return dest;
+}
+
+/* The checks both configurations' ReplyRecv fastpath open with, for its receive half: a message
+ * the registers hold; x0 an endpoint cap with Receive; no sender waiting there (it would be
+ * received at once) and no pending signal on a bound notification (taken first). The endpoint,
+ * with *cap, *ep_pa and its first word in *ep_w0, or NULL to decline. */
+static inline __attribute__((always_inline)) endpoint_t *
+fastpath_recv_endpoint(word_t off, const struct tcb *cur, word_t info, cap_t *cap_out,
+                       paddr_t *ep_pa_out, word_t *ep_w0_out)
+{
+    if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
+        return NULL;
+    }
+    const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
+    cap_t cap = slot->cap;
+    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap ||
+        !(cap.words[0] & cap_endpoint_cap_can_receive_MASK)) {
+        return NULL;
+    }
+    paddr_t ep_pa = cap_endpoint_cap_get_ptr_np(cap);
+    endpoint_t *ep = fp_ptov(off, ep_pa);
+    word_t ep_w0 = ep->words[0];
+    if ((ep_w0 >> endpoint_state_SHIFT) == EP_SEND) { /* nothing is stored above the state */
+        return NULL;
+    }
+    if (UNLIKELY(cur->bound_notification != 0) &&
+        notification_get_state(*(notification_t *)fp_ptov(off, cur->bound_notification)) ==
+            NTFN_ACTIVE) {
+        return NULL;
+    }
+    *cap_out = cap;
+    *ep_pa_out = ep_pa;
+    *ep_w0_out = ep_w0;
+    return ep;
+}
+
+/* ep_dequeue of dest, the head of ep's receive queue: the endpoint goes idle (both words 0) when
+ * dest was alone. */
+static inline __attribute__((always_inline)) void fastpath_dequeue_head(word_t off, endpoint_t *ep,
+                                                                        struct tcb *dest)
+{
+    struct tcb *next = dest->ep_next;
+    if (LIKELY(next == NULL)) {
+        ep->words[0] = 0;
+        ep->words[1] = 0;
+    } else {
+        ep->words[0] = KAAL_BF_PREP_NP(endpoint_queue_head, fp_vtop(off, next)) |
+                       KAAL_BF_PREP(endpoint_state, EP_RECV);
+        next->ep_prev = NULL;
+        dest->ep_next = NULL;
+    }
+}
+
+/* The message of a Call: MR0..length-1, the badge of the cap, and the info with no caps and none
+ * unwrapped. */
+static inline __attribute__((always_inline)) void
+fastpath_deliver(const struct tcb *cur, struct tcb *dest, word_t length, cap_t cap, word_t info)
+{
+    fastpath_copy_mrs(cur, dest, length);
+    hal_reg_set(&dest->arch, REG_BADGE, cap_endpoint_cap_get_badge_np(cap));
+    hal_reg_set(&dest->arch, REG_MSG_INFO, info);
+}
+
 #ifndef CONFIG_KERNEL_MCS
 
 /* The physical address of a TCB's slot: its slots start the object (struct tcb.ctes). */
@@ -161,30 +256,13 @@ bool fastpath_call(void)
     struct tcb *cur = ks.cur_thread;
     WINDOW_OFFSET_REG(off);
     word_t info = hal_reg_get(&cur->arch, REG_MSG_INFO);
-    if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
+    cap_t cap;
+    endpoint_t *ep;
+    struct tcb *dest = fastpath_call_receiver(off, cur, info, &cap, &ep);
+    if (dest == NULL) {
         return false;
     }
-    const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
-    __asm__("" : "+r"(slot)); /* one pointer, so both cap words come in one load */
-    /* An endpoint cap with Send, and Grant or GrantReply (else the slowpath makes the caller
-     * Inactive instead of giving the receiver a reply cap). */
-    cap_t cap = slot->cap;
-    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap ||
-        !(cap.words[0] & cap_endpoint_cap_can_send_MASK) ||
-        !(cap.words[0] &
-          (cap_endpoint_cap_can_grant_MASK | cap_endpoint_cap_can_grant_reply_MASK))) {
-        return false;
-    }
-    endpoint_t *ep = fp_ptov(off, cap_endpoint_cap_get_ptr_np(cap));
-    word_t ep_w0 = ep->words[0];
-    if ((ep_w0 >> endpoint_state_SHIFT) != EP_RECV) { /* nothing is stored above the state */
-        return false;
-    }
-    paddr_t dest_pa = KAAL_BF_GET(ep_w0, endpoint_queue_head);
-    struct tcb *dest = fp_ptov(off, dest_pa);
-    if (!FASTPATH_SWITCH_OK(cur, dest)) {
-        return false;
-    }
+    paddr_t dest_pa = fp_vtop(off, dest);
     /* The caller needs its master reply cap (the slowpath makes it on first use) and no stale
      * fault (the receiver would get a fault message). */
     cte_t *master = &cur->ctes[TCB_REPLY];
@@ -200,22 +278,8 @@ bool fastpath_call(void)
             !cur->sched_queued);
     kassert(dest->ep_prev == NULL && cap_get_cap_type(dest->ctes[TCB_CALLER].cap) == cap_null_cap);
 
-    /* ep_dequeue of the queue head: the endpoint goes idle (both words 0) when it was alone. */
-    struct tcb *next = dest->ep_next;
-    if (LIKELY(next == NULL)) {
-        ep->words[0] = 0;
-        ep->words[1] = 0;
-    } else {
-        ep->words[0] = KAAL_BF_PREP_NP(endpoint_queue_head, fp_vtop(off, next)) |
-                       KAAL_BF_PREP(endpoint_state, EP_RECV);
-        next->ep_prev = NULL;
-        dest->ep_next = NULL;
-    }
-
-    /* The message: MR0..length-1, badge, and the info with no caps and none unwrapped. */
-    fastpath_copy_mrs(cur, dest, info & MI_LENGTH);
-    hal_reg_set(&dest->arch, REG_BADGE, cap_endpoint_cap_get_badge_np(cap));
-    hal_reg_set(&dest->arch, REG_MSG_INFO, info);
+    fastpath_dequeue_head(off, ep, dest);
+    fastpath_deliver(cur, dest, info & MI_LENGTH, cap, info);
 
     /* The receiver runs; the caller waits for the reply cap it gives the receiver
      * (ipc_setup_caller_cap): a one-shot reply cap (never revocable) inserted after the master. */
@@ -261,25 +325,11 @@ bool fastpath_reply_recv(void)
     struct tcb *cur = ks.cur_thread;
     WINDOW_OFFSET_REG(off);
     word_t info = hal_reg_get(&cur->arch, REG_MSG_INFO);
-    if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
-        return false;
-    }
-    const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
-    cap_t cap = slot->cap;
-    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap ||
-        !(cap.words[0] & cap_endpoint_cap_can_receive_MASK)) {
-        return false;
-    }
-    paddr_t ep_pa = cap_endpoint_cap_get_ptr_np(cap);
-    endpoint_t *ep = fp_ptov(off, ep_pa);
-    /* A waiting sender would be received at once; a pending bound signal is taken first. */
-    word_t ep_w0 = ep->words[0];
-    if ((ep_w0 >> endpoint_state_SHIFT) == EP_SEND) { /* nothing is stored above the state */
-        return false;
-    }
-    if (UNLIKELY(cur->bound_notification != 0) &&
-        notification_get_state(*(notification_t *)fp_ptov(off, cur->bound_notification)) ==
-            NTFN_ACTIVE) {
+    cap_t cap;
+    paddr_t ep_pa;
+    word_t ep_w0;
+    endpoint_t *ep = fastpath_recv_endpoint(off, cur, info, &cap, &ep_pa, &ep_w0);
+    if (ep == NULL) {
         return false;
     }
     /* Somebody to reply to, without a fault (a fault reply is the slowpath's), as urgent. */
@@ -424,27 +474,10 @@ bool fastpath_call(void)
     struct tcb *cur = ks.cur_thread;
     WINDOW_OFFSET_REG(off);
     word_t info = hal_reg_get(&cur->arch, REG_MSG_INFO);
-    if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
-        return false;
-    }
-    const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
-    __asm__("" : "+r"(slot)); /* one pointer, so both cap words come in one load */
-    /* An endpoint cap with Send, and Grant or GrantReply (else the slowpath leaves the caller
-     * Inactive instead of blocking it on the reply object). */
-    cap_t cap = slot->cap;
-    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap ||
-        !(cap.words[0] & cap_endpoint_cap_can_send_MASK) ||
-        !(cap.words[0] &
-          (cap_endpoint_cap_can_grant_MASK | cap_endpoint_cap_can_grant_reply_MASK))) {
-        return false;
-    }
-    endpoint_t *ep = fp_ptov(off, cap_endpoint_cap_get_ptr_np(cap));
-    word_t ep_w0 = ep->words[0];
-    if ((ep_w0 >> endpoint_state_SHIFT) != EP_RECV) { /* nothing is stored above the state */
-        return false;
-    }
-    struct tcb *dest = fp_ptov(off, KAAL_BF_GET(ep_w0, endpoint_queue_head));
-    if (!FASTPATH_SWITCH_OK(cur, dest)) {
+    cap_t cap;
+    endpoint_t *ep;
+    struct tcb *dest = fastpath_call_receiver(off, cur, info, &cap, &ep);
+    if (dest == NULL) {
         return false;
     }
     /* A passive receiver (it takes the caller's SC) that brought a reply object; a caller with no
@@ -470,22 +503,8 @@ bool fastpath_call(void)
     /* The receiver holds the reply object, which is on no stack. */
     kassert(reply->tcb == dest && reply->prev == NULL && reply->next == NULL && reply->sc == NULL);
 
-    /* ep_dequeue of the queue head: the endpoint goes idle (both words 0) when it was alone. */
-    struct tcb *next = dest->ep_next;
-    if (LIKELY(next == NULL)) {
-        ep->words[0] = 0;
-        ep->words[1] = 0;
-    } else {
-        ep->words[0] = KAAL_BF_PREP_NP(endpoint_queue_head, fp_vtop(off, next)) |
-                       KAAL_BF_PREP(endpoint_state, EP_RECV);
-        next->ep_prev = NULL;
-        dest->ep_next = NULL;
-    }
-
-    /* The message: MR0..length-1, badge, and the info with no caps and none unwrapped. */
-    fastpath_copy_mrs(cur, dest, fastpath_length(info));
-    hal_reg_set(&dest->arch, REG_BADGE, cap_endpoint_cap_get_badge_np(cap));
-    hal_reg_set(&dest->arch, REG_MSG_INFO, info);
+    fastpath_dequeue_head(off, ep, dest);
+    fastpath_deliver(cur, dest, fastpath_length(info), cap, info);
 
     /* The receiver runs; the caller blocks on the reply object the receiver brought, which is
      * pushed on the SC's call stack, and the SC goes to the receiver (reply_push). */
@@ -518,24 +537,11 @@ bool fastpath_reply_recv(void)
     struct tcb *cur = ks.cur_thread;
     WINDOW_OFFSET_REG(off);
     word_t info = hal_reg_get(&cur->arch, REG_MSG_INFO);
-    if ((info & MI_FASTPATH_BITS) > N_MSG_REGISTERS) {
-        return false;
-    }
-    const cte_t *slot = fastpath_lookup(off, cur, hal_reg_get(&cur->arch, REG_CAP));
-    cap_t cap = slot->cap;
-    if (CAP_TYPE(cap.words[0]) != cap_endpoint_cap ||
-        !(cap.words[0] & cap_endpoint_cap_can_receive_MASK)) {
-        return false;
-    }
-    paddr_t ep_pa = cap_endpoint_cap_get_ptr_np(cap);
-    endpoint_t *ep = fp_ptov(off, ep_pa);
-    /* A waiting sender would be received at once; a pending bound signal is taken first. */
-    if ((ep->words[0] >> endpoint_state_SHIFT) == EP_SEND) { /* nothing above the state */
-        return false;
-    }
-    if (UNLIKELY(cur->bound_notification != 0) &&
-        notification_get_state(*(notification_t *)fp_ptov(off, cur->bound_notification)) ==
-            NTFN_ACTIVE) {
+    cap_t cap;
+    paddr_t ep_pa;
+    word_t ep_w0;
+    endpoint_t *ep = fastpath_recv_endpoint(off, cur, info, &cap, &ep_pa, &ep_w0);
+    if (ep == NULL) {
         return false;
     }
     /* x6 names the reply object of both halves. It must head the current SC's call stack (the
