@@ -11,7 +11,6 @@
 
 #include <hal_port/machine.h>
 #include <hostsim/emu.h>
-#include <kaal/invariants.h>
 #include <kaal/kernel.h>
 #include <kaal/objects.h>
 #include <kaal/sporadic.h>
@@ -49,17 +48,6 @@ static void teardown(void)
     hostsim_emu_set_entry_jitter(HOSTSIM_EMU_ENTRY_JITTER_DEFAULT);
 }
 
-static void check_invariants(void)
-{
-    char why[256];
-    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "invariants: %s", why);
-}
-
-static void retype(uint64_t type, uint64_t bits, uint64_t slot)
-{
-    OK(ktest_retype(ktest_untyped(16), type, bits, ROOT, 0, 0, slot, 1));
-}
-
 static uint64_t handle_at(uint64_t slot)
 {
     cte_t *slots = cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap);
@@ -71,8 +59,8 @@ static uint64_t handle_at(uint64_t slot)
 static void make_spinner(uint64_t slot, uint64_t prio, uint64_t sc_slot, uint64_t budget_us,
                          uint64_t period_us)
 {
-    retype(seL4_TCBObject, 0, slot);
-    retype(seL4_ARM_SmallPageObject, 0, slot + 1);
+    ktest_retype_at(seL4_TCBObject, 0, slot);
+    ktest_retype_at(seL4_ARM_SmallPageObject, 0, slot + 1);
     uint64_t mrs[3] = {0, 0, 0x10000};
     uint64_t caps[3] = {ROOT, ROOT_VSPACE, slot + 1};
     OK(ktest_call(slot, TCBConfigure, 3, mrs, 3, caps));
@@ -80,7 +68,7 @@ static void make_spinner(uint64_t slot, uint64_t prio, uint64_t sc_slot, uint64_
     OK(ktest_call(slot, TCBWriteRegisters, 4, regs, 0, NULL));
     uint64_t auth[1] = {ROOT_TCB};
     OK(ktest_call(slot, TCBSetPriority, 1, &prio, 1, auth));
-    retype(seL4_SchedContextObject, 10, sc_slot);
+    ktest_retype_at(seL4_SchedContextObject, 10, sc_slot);
     uint64_t cf[5] = {budget_us, period_us, 0, sc_slot, 0};
     uint64_t sc[1] = {sc_slot};
     OK(ktest_call(SCTRL, SchedControlConfigureFlags, 5, cf, 1, sc));
@@ -121,7 +109,7 @@ START_TEST(test_deadline_stops_engine)
     make_spinner(A, 200, SA, 100, 1000);
     root_steps_aside();
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
-    check_invariants();
+    ktest_check_invariants();
 
     uint64_t now = hostsim_clock_now(), deadline = hostsim_clock_deadline();
     ck_assert_uint_gt(deadline, now);
@@ -136,7 +124,7 @@ START_TEST(test_deadline_stops_engine)
     ck_assert_uint_eq(instructions() - before, (deadline - now) * HOSTSIM_EMU_CLOCK_RATE_DEFAULT);
     ck_assert_uint_eq(hostsim_clock_now(), deadline + ENTRY_COST / HOSTSIM_EMU_CLOCK_RATE_DEFAULT);
     ck_assert_uint_ne(hostsim_current_thread(), handle_at(A)); /* out of budget: it waits */
-    check_invariants();
+    ktest_check_invariants();
 
     /* A fresh machine, the same program: the same instruction. */
     uint64_t first = instructions() - before;
@@ -179,7 +167,7 @@ START_TEST(test_rate_and_remainder)
     ck_assert_uint_eq(instructions() - before, (deadline - now) * 4);
     ck_assert_uint_eq(hostsim_clock_now(), deadline);
     ck_assert_uint_ne(hostsim_current_thread(), handle_at(A));
-    check_invariants();
+    ktest_check_invariants();
 
     hostsim_emu_set_clock_rate(0); /* 0 counts as 1 */
     ck_assert_uint_eq(hostsim_emu_clock_rate(), 1);
@@ -203,7 +191,7 @@ static uint64_t share_run(uint64_t spent[2])
     make_spinner(B, 100, SB, 1000, 1000);
     root_steps_aside();
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
-    check_invariants();
+    ktest_check_invariants();
 
     uint64_t start = hostsim_clock_now(), total = US(20 * 1000), before = instructions();
     spent[0] = spent[1] = 0;
@@ -215,7 +203,7 @@ static uint64_t share_run(uint64_t spent[2])
         ck_assert_int_eq(step.kind, HOSTSIM_EMU_INTERRUPT);
         spent[cur == handle_at(A) ? 0 : 1] += hostsim_clock_now() - now;
     }
-    check_invariants();
+    ktest_check_invariants();
     uint64_t elapsed = hostsim_clock_now() - start;
     ck_assert_uint_eq(spent[0] + spent[1], elapsed);
     uint64_t periods = elapsed / US(1000), slack = (periods + 1) * MCS_KERNEL_WCET_TICKS;
@@ -243,7 +231,7 @@ static uint64_t share_run(uint64_t spent[2])
     ck_assert_uint_le(r.mr[0], mcs_ticks_to_us(spent[0] + slack));
     r = ktest_syscall_as_current(seL4_SysCall, SA, SchedContextConsumed, 0, NULL, 0, NULL);
     ck_assert_uint_eq(r.mr[0], 0);
-    check_invariants();
+    ktest_check_invariants();
     return instructions() - before;
 }
 
@@ -287,7 +275,7 @@ START_TEST(test_engine_after_idle_skip)
     ck_assert_int_ne(hostsim_emu_step_current(UINT64_MAX, &step), HOSTSIM_HALTED);
     ck_assert_uint_eq(instructions() - before, US(100) * HOSTSIM_EMU_CLOCK_RATE_DEFAULT);
     ck_assert_uint_eq(hostsim_clock_now(), deadline);
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 

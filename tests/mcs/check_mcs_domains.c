@@ -9,7 +9,6 @@
 
 #include "ktest.h"
 
-#include <kaal/invariants.h>
 #include <kaal/kernel.h>
 #include <kaal/objects.h>
 #include <kaal/sched.h>
@@ -38,17 +37,6 @@ static void setup(void)
     SCTRL = hostsim_bootinfo()->schedcontrol.start;
 }
 
-static void check_invariants(void)
-{
-    char why[256];
-    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "invariants: %s", why);
-}
-
-static void retype(uint64_t type, uint64_t bits, uint64_t slot)
-{
-    OK(ktest_retype(ktest_untyped(16), type, bits, ROOT, 0, 0, slot, 1));
-}
-
 static uint64_t handle_at(uint64_t slot)
 {
     cte_t *slots = cnode_slots(ks.root_thread->ctes[TCB_CTABLE].cap);
@@ -60,8 +48,8 @@ static uint64_t handle_at(uint64_t slot)
 static void make_thread_in(uint64_t slot, uint64_t dom, uint64_t prio, uint64_t sc_slot,
                            uint64_t budget_us, uint64_t period_us)
 {
-    retype(seL4_TCBObject, 0, slot);
-    retype(seL4_ARM_SmallPageObject, 0, slot + 1);
+    ktest_retype_at(seL4_TCBObject, 0, slot);
+    ktest_retype_at(seL4_ARM_SmallPageObject, 0, slot + 1);
     uint64_t mrs[3] = {0, 0, 0x10000};
     uint64_t caps[3] = {ROOT, ROOT_VSPACE, slot + 1};
     OK(ktest_call(slot, TCBConfigure, 3, mrs, 3, caps));
@@ -69,7 +57,7 @@ static void make_thread_in(uint64_t slot, uint64_t dom, uint64_t prio, uint64_t 
     OK(ktest_call(slot, TCBSetPriority, 1, &prio, 1, auth));
     uint64_t tcb[1] = {slot};
     OK(ktest_call(DOMAIN, DomainSetSet, 1, &dom, 1, tcb));
-    retype(seL4_SchedContextObject, 10, sc_slot);
+    ktest_retype_at(seL4_SchedContextObject, 10, sc_slot);
     uint64_t cf[5] = {budget_us, period_us, 0, sc_slot, 0};
     uint64_t sc[1] = {sc_slot};
     OK(ktest_call(SCTRL, SchedControlConfigureFlags, 5, cf, 1, sc));
@@ -108,7 +96,7 @@ START_TEST(test_default_schedule)
     ck_assert_uint_eq(sched_current_domain(), 0);
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
     OK(ktest_call(ROOT_TCB, TCBSetPriority, 1, &prio, 1, auth));
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -129,7 +117,7 @@ START_TEST(test_switch_at_boundaries)
     uint64_t start_index = 0;
     OK(ktest_call(DOMAIN, DomainScheduleSetStart, 1, &start_index, 0, NULL));
     root_steps_aside();
-    check_invariants();
+    ktest_check_invariants();
     uint64_t t0 = hostsim_clock_now();
     ck_assert_uint_eq(sched_current_domain(), 0);
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
@@ -156,7 +144,7 @@ START_TEST(test_switch_at_boundaries)
             switches++;
             next_boundary += dom == 0 ? D0 : D1;
         }
-        check_invariants();
+        ktest_check_invariants();
     }
     ck_assert_uint_eq(hostsim_clock_now(), end);
     ck_assert_uint_eq(switches, 2 * ROUNDS);
@@ -207,7 +195,7 @@ START_TEST(test_idle_domain_and_release)
             }
         }
         ck_assert_uint_eq(hostsim_clock_now(), base + D0 + D1);
-        check_invariants();
+        ktest_check_invariants();
     }
     /* Only in domain 1's 1 ms per round, at most two budgets of 100 µs each time. */
     ck_assert_uint_gt(a_ran, 0);

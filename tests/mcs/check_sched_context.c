@@ -37,17 +37,6 @@ static void setup(void)
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
-static void check_invariants(void)
-{
-    char why[256];
-    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "invariants: %s", why);
-}
-
-static void retype(uint64_t type, uint64_t bits, uint64_t slot)
-{
-    OK(ktest_retype(ktest_untyped(16), type, bits, ROOT, 0, 0, slot, 1));
-}
-
 static struct ktest_reply configure_flags(uint64_t sc, uint64_t budget_us, uint64_t period_us,
                                           uint64_t extra, uint64_t badge, uint64_t flags)
 {
@@ -84,8 +73,8 @@ static struct sched_context *sc_at(uint64_t slot)
  * 0x10000, pc 0x400000 + 0x1000 * slot, priority prio, MCP 0, Inactive, no SC. */
 static void make_thread(uint64_t slot, uint64_t prio)
 {
-    retype(seL4_TCBObject, 0, slot);
-    retype(seL4_ARM_SmallPageObject, 0, slot + 1);
+    ktest_retype_at(seL4_TCBObject, 0, slot);
+    ktest_retype_at(seL4_ARM_SmallPageObject, 0, slot + 1);
     uint64_t mrs[3] = {0, 0, 0x10000};
     uint64_t caps[3] = {ROOT, ROOT_VSPACE, slot + 1};
     OK(ktest_call(slot, TCBConfigure, 3, mrs, 3, caps));
@@ -100,7 +89,7 @@ static void make_running_thread(uint64_t slot, uint64_t prio, uint64_t sc_slot, 
                                 uint64_t period_us, uint64_t extra, uint64_t flags)
 {
     make_thread(slot, prio);
-    retype(seL4_SchedContextObject, 10, sc_slot);
+    ktest_retype_at(seL4_SchedContextObject, 10, sc_slot);
     OK(configure_flags(sc_slot, budget_us, period_us, extra, sc_slot, flags));
     OK(sc_op(sc_slot, SchedContextBind, slot));
     OK(ktest_call(slot, TCBResume, 0, NULL, 0, NULL));
@@ -361,9 +350,9 @@ static void assert_range(struct ktest_reply r, uint64_t min, uint64_t max)
 START_TEST(test_configure_flags_errors)
 {
     uint64_t sc7 = E0, sc8 = E0 + 1, ep = E0 + 2;
-    retype(seL4_SchedContextObject, 7, sc7);
-    retype(seL4_SchedContextObject, 8, sc8);
-    retype(seL4_EndpointObject, 0, ep);
+    ktest_retype_at(seL4_SchedContextObject, 7, sc7);
+    ktest_retype_at(seL4_SchedContextObject, 8, sc8);
+    ktest_retype_at(seL4_EndpointObject, 0, ep);
     uint64_t mrs[5] = {1000, 10000, 0, 0, 0};
     uint64_t caps[1] = {sc8};
 
@@ -395,14 +384,14 @@ START_TEST(test_configure_flags_errors)
     OK(configure_flags(sc7, 20, 20, 0, 0, 0));
     /* Another label on the SchedControl cap. */
     ERR(ktest_call(SCTRL, SchedContextBind, 0, NULL, 0, NULL), seL4_IllegalOperation, 0);
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
 START_TEST(test_configure_flags_effect)
 {
     uint64_t sc = E0;
-    retype(seL4_SchedContextObject, 9, sc);
+    ktest_retype_at(seL4_SchedContextObject, 9, sc);
     struct sched_context *s = sc_at(sc);
     ck_assert(!sc_active(s));
     /* Sporadic: the period, extra_refills + 2 slots, the whole budget now, badge and flag. */
@@ -422,7 +411,7 @@ START_TEST(test_configure_flags_effect)
     ck_assert_uint_eq(refill_size(s), 2);
     ck_assert_uint_eq(refill_head(s)->amount, US(2000));
     ck_assert(!s->sporadic);
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -433,11 +422,11 @@ START_TEST(test_bind_errors_and_effects)
     uint64_t A = E0, B = E0 + 2, X = E0 + 4, Y = E0 + 5, N = E0 + 6, M = E0 + 7, EP = E0 + 8;
     make_thread(A, 100);
     make_thread(B, 100);
-    retype(seL4_SchedContextObject, 8, X);
-    retype(seL4_SchedContextObject, 8, Y);
-    retype(seL4_NotificationObject, 0, N);
-    retype(seL4_NotificationObject, 0, M);
-    retype(seL4_EndpointObject, 0, EP);
+    ktest_retype_at(seL4_SchedContextObject, 8, X);
+    ktest_retype_at(seL4_SchedContextObject, 8, Y);
+    ktest_retype_at(seL4_NotificationObject, 0, N);
+    ktest_retype_at(seL4_NotificationObject, 0, M);
+    ktest_retype_at(seL4_EndpointObject, 0, EP);
 
     ERR(sc_op(X, SchedContextBind, 0), seL4_TruncatedMessage, 0);
     struct ktest_reply r = sc_op(X, SchedContextBind, EP);
@@ -452,7 +441,7 @@ START_TEST(test_bind_errors_and_effects)
     ERR(sc_op(Y, SchedContextBind, A), seL4_IllegalOperation, 0); /* thread has an SC */
     OK(ktest_call(A, TCBResume, 0, NULL, 0, NULL));
     ck_assert(!tcb_at(A)->sched_queued); /* runnable, but its SC is inactive */
-    check_invariants();
+    ktest_check_invariants();
 
     /* Notifications: one SC each way. */
     OK(sc_op(X, SchedContextBind, N));
@@ -460,7 +449,7 @@ START_TEST(test_bind_errors_and_effects)
                       VTOP(sc_at(X)));
     ERR(sc_op(Y, SchedContextBind, N), seL4_IllegalOperation, 0); /* notification has an SC */
     ERR(sc_op(X, SchedContextBind, M), seL4_IllegalOperation, 0); /* SC has a notification */
-    check_invariants();
+    ktest_check_invariants();
 
     /* UnbindObject: its errors, then each object alone. */
     ERR(sc_op(X, SchedContextUnbindObject, 0), seL4_TruncatedMessage, 0);
@@ -487,7 +476,7 @@ START_TEST(test_bind_errors_and_effects)
     ck_assert_uint_eq(notification_get_sched_context(*ntfn_at(N)), 0);
     /* Another label on a SchedContext cap. */
     ERR(ktest_call(X, SchedControlConfigureFlags, 0, NULL, 0, NULL), seL4_IllegalOperation, 0);
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -495,7 +484,7 @@ END_TEST
 START_TEST(test_bind_blocked_thread)
 {
     uint64_t A = E0, X = E0 + 2, Z = E0 + 3, N = E0 + 4;
-    retype(seL4_NotificationObject, 0, N);
+    ktest_retype_at(seL4_NotificationObject, 0, N);
     make_running_thread(A, 255, X, 1000, 1000, 0, 0); /* as urgent as the root: queued behind */
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
     /* The root waits on N (seL4_Wait): A runs and waits on N too, blocked. */
@@ -512,11 +501,11 @@ START_TEST(test_bind_blocked_thread)
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
 
     OK(sc_op(X, SchedContextUnbindObject, A));
-    retype(seL4_SchedContextObject, 8, Z);
+    ktest_retype_at(seL4_SchedContextObject, 8, Z);
     ERR(sc_op(Z, SchedContextBind, A), seL4_IllegalOperation, 0); /* inactive: not released */
     OK(configure_flags(Z, 1000, 10000, 0, 0, 0));
     OK(sc_op(Z, SchedContextBind, A)); /* released now */
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -532,12 +521,12 @@ START_TEST(test_budget_enforced)
     uint64_t auth[1] = {ROOT_TCB};
     OK(ktest_call(ROOT_TCB, TCBSetPriority, 1, &prio, 1, auth)); /* the root steps aside */
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
-    check_invariants();
+    ktest_check_invariants();
 
     uint64_t who[2] = {handle_at(A), handle_at(B)}, spent[3] = {0, 0, 0};
     uint64_t total = US(1000000); /* one simulated second */
     run_for(total, who, spent, 2);
-    check_invariants();
+    ktest_check_invariants();
     /* 10% to A, to within one kernel WCET per period (the timer's precision here is 0). */
     uint64_t slack = (total / US(10000)) * MCS_KERNEL_WCET_TICKS;
     ck_assert_msg(spent[0] + slack >= total / 10 && spent[0] <= total / 10 + slack,
@@ -561,7 +550,7 @@ START_TEST(test_budget_enforced)
     ck_assert_uint_le(r.mr[0], mcs_ticks_to_us(spent[0]) + 1000);
     r = ktest_syscall_as_current(seL4_SysCall, SA, SchedContextConsumed, 0, NULL, 0, NULL);
     ck_assert_uint_eq(r.mr[0], 0);
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -584,7 +573,7 @@ START_TEST(test_round_robin_vs_sporadic)
         ck_assert_ptr_null(sched_release_queue_head());
         struct sched_context *used = cur == handle_at(A) ? sc_at(SA) : sc_at(SB);
         ck_assert_uint_eq(refill_head(used)->amount, US(1000)); /* a fresh budget */
-        check_invariants();
+        ktest_check_invariants();
     }
 }
 END_TEST
@@ -623,11 +612,11 @@ START_TEST(test_release_queue)
     ck_assert(!tcb_at(C1)->sched_queued && !tcb_at(C2)->sched_queued);
     /* The deadline is the queue's head; there C2 preempts B. */
     ck_assert_uint_eq(hostsim_clock_deadline(), US(2500));
-    check_invariants();
+    ktest_check_invariants();
     hostsim_clock_advance(US(1000));
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(C2));
     ck_assert_ptr_eq(sched_release_queue_head(), sc_at(S1));
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -648,7 +637,7 @@ START_TEST(test_yield)
     ck_assert_uint_eq(refill_head(sc_at(SB))->amount, US(1000)); /* a fresh budget */
     ck_assert_uint_eq(sc_at(SB)->consumed, US(300));             /* only what it used */
     ck_assert(!in_release_queue(sc_at(SB)));
-    check_invariants();
+    ktest_check_invariants();
 
     /* Sporadic: the yielded rest of the budget comes back a period after the head's release. */
     while (hostsim_current_thread() != hostsim_root_thread()) {
@@ -666,14 +655,14 @@ START_TEST(test_yield)
     ck_assert(in_release_queue(sc_at(SA)));
     ck_assert_uint_eq(refill_head(sc_at(SA))->release, start + US(10000));
     ck_assert_uint_eq(sc_at(SA)->consumed, US(200));
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
 START_TEST(test_yield_to)
 {
     uint64_t A = E0, B = E0 + 2, C = E0 + 4, SA = E0 + 6, SB = E0 + 7, SC = E0 + 8, X = E0 + 9;
-    retype(seL4_SchedContextObject, 8, X);
+    ktest_retype_at(seL4_SchedContextObject, 8, X);
     OK(configure_flags(X, 1000, 10000, 0, 0, 0));
     ERR(sc_op(X, SchedContextYieldTo, 0), seL4_IllegalOperation, 0);       /* no thread */
     ERR(sc_op(ROOT_SC, SchedContextYieldTo, 0), seL4_IllegalOperation, 0); /* the caller's own */
@@ -712,7 +701,7 @@ START_TEST(test_yield_to)
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(B));
     ck_assert_ptr_eq(ks.root_thread->yield_to, sc_at(SB));
     ck_assert_ptr_eq(sc_at(SB)->yield_from, ks.root_thread);
-    check_invariants();
+    ktest_check_invariants();
     hostsim_clock_advance(US(300));
     ktest_syscall_as_current(seL4_SysYield, 0, 0, 0, NULL, 0,
                              NULL); /* B yields: the root runs, answered */
@@ -725,7 +714,7 @@ START_TEST(test_yield_to)
     ck_assert_uint_eq(seL4_MessageInfo_get_label(info), 0);
     ck_assert_uint_eq(seL4_MessageInfo_get_length(info), 1);
     ck_assert_uint_eq(regs[2], 300); /* µs B used on its SC */
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -752,11 +741,11 @@ START_TEST(test_configure_running_sc)
     ck_assert_uint_eq(refill_head(sa)->amount, US(500));
     ck_assert_uint_eq(refill_head(sa)->release, US(400)); /* due: moved to now */
     ck_assert_uint_eq(sa->badge, 7);
-    check_invariants();
+    ktest_check_invariants();
     hostsim_clock_advance(US(500));
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(B));
     ck_assert(in_release_queue(sa));
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -803,7 +792,7 @@ START_TEST(test_preemption_point_budget)
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread());
     ck_assert(in_release_queue(sc_at(SA)));
     ck_assert_uint_eq(sc_at(SA)->consumed, US(985));
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -813,7 +802,7 @@ START_TEST(test_debug_dump_sc)
     uint64_t A = E0, B = E0 + 2, SA = E0 + 4, SB = E0 + 5;
     make_running_thread(A, 100, SA, 1000, 10000, 0, seL4_SchedContext_Sporadic);
     make_thread(B, 100);
-    retype(seL4_SchedContextObject, 8, SB);
+    ktest_retype_at(seL4_SchedContextObject, 8, SB);
     OK(sc_op(SB, SchedContextBind, B));
     hostsim_console_capture(true);
     sched_debug_dump();
@@ -851,14 +840,14 @@ START_TEST(test_skip_to_release)
     ck_assert_uint_eq(hostsim_clock_now(), US(10000));
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
     ck_assert(!in_release_queue(sc_at(SA)));
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
 /* An engine with its own ns clock: 16 ns per tick; the clock never goes back. */
 START_TEST(test_clock_ns)
 {
-    check_invariants(); /* right after boot: the first deadline is programmed already */
+    ktest_check_invariants(); /* right after boot: the first deadline is programmed already */
     uint64_t d = hostsim_clock_deadline();
     ck_assert_uint_eq(d, US(5000)); /* the root's turn ends at 5 ms */
     ck_assert_uint_eq(hostsim_clock_deadline_ns(), d * 16);
@@ -871,7 +860,7 @@ START_TEST(test_clock_ns)
     hostsim_clock_advance(d - 100); /* reaching the deadline takes the interrupt */
     ck_assert_uint_eq(hostsim_clock_now(), d);
     ck_assert_uint_eq(hostsim_clock_deadline(), d + US(5000)); /* the root's next turn */
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -881,10 +870,10 @@ END_TEST
  * Returns with the root current, holding the timeout fault. */
 static void timeout_fault_setup(uint64_t A, uint64_t SA, uint64_t EP, uint64_t R)
 {
-    retype(seL4_EndpointObject, 0, EP);
-    retype(seL4_ReplyObject, 0, R);
+    ktest_retype_at(seL4_EndpointObject, 0, EP);
+    ktest_retype_at(seL4_ReplyObject, 0, R);
     make_thread(A, 200);
-    retype(seL4_SchedContextObject, 8, SA);
+    ktest_retype_at(seL4_SchedContextObject, 8, SA);
     OK(configure_flags(SA, 1000, 10000, 0, 0x5c, 0));
     OK(sc_op(SA, SchedContextBind, A));
     uint64_t caps[1] = {EP};
@@ -906,7 +895,7 @@ static void timeout_fault_setup(uint64_t A, uint64_t SA, uint64_t EP, uint64_t R
     ck_assert_uint_eq(rr[2 + seL4_Timeout_Data], 0x5c);     /* the SC's badge */
     ck_assert_uint_eq(rr[2 + seL4_Timeout_Consumed], 1000); /* µs used on the SC */
     ck_assert_uint_eq(sc_at(SA)->consumed, 0);              /* read, so restarted */
-    check_invariants();
+    ktest_check_invariants();
 }
 
 START_TEST(test_timeout_fault_restart)
@@ -923,7 +912,7 @@ START_TEST(test_timeout_fault_restart)
     uint64_t regs[37];
     hostsim_thread_regs(handle_at(A), regs);
     ck_assert_uint_eq(regs[REG_FAULT_IP], 0x500000);
-    check_invariants();
+    ktest_check_invariants();
     uint64_t p10 = 10, auth[1] = {ROOT_TCB};
     OK(ktest_call(ROOT_TCB, TCBSetPriority, 1, &p10, 1, auth));
     ck_assert_uint_eq(hostsim_current_thread(), hostsim_root_thread()); /* A still waits */
@@ -931,7 +920,7 @@ START_TEST(test_timeout_fault_restart)
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
     hostsim_thread_regs(handle_at(A), regs);
     ck_assert_uint_eq(regs[REG_NEXT_IP], 0x500000);
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -944,7 +933,7 @@ START_TEST(test_timeout_fault_stop)
         ktest_syscall(seL4_SysSend, R, seL4_MessageInfo_new(1, 0, 0, 0).words[0], 0, NULL, 0, NULL);
     ck_assert_int_eq(r.status, HOSTSIM_OK);
     ck_assert_uint_eq(hostsim_thread_state(handle_at(A)), ThreadState_Inactive);
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -952,7 +941,7 @@ END_TEST
 START_TEST(test_no_timeout_fault_round_robin)
 {
     uint64_t A = E0, EP = E0 + 2, SA = E0 + 4;
-    retype(seL4_EndpointObject, 0, EP);
+    ktest_retype_at(seL4_EndpointObject, 0, EP);
     make_running_thread(A, 255, SA, 1000, 1000, 0, 0);
     uint64_t caps[1] = {EP};
     OK(ktest_call(A, TCBSetTimeoutEndpoint, 0, NULL, 1, caps));
@@ -962,7 +951,7 @@ START_TEST(test_no_timeout_fault_round_robin)
     hostsim_clock_advance(US(3500));
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(A));
     ck_assert_uint_eq(hostsim_thread_state(handle_at(A)), ThreadState_Running);
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 
@@ -986,17 +975,17 @@ START_TEST(test_invariants_catch)
     make_running_thread(C1, 200, S1, 500, 3000, 0, 0);
     make_running_thread(C2, 199, S2, 500, 2000, 0, 0);
     make_running_thread(B, 100, SB, 5000, 5000, 0, 0);
-    retype(seL4_SchedContextObject, 8, X);
+    ktest_retype_at(seL4_SchedContextObject, 8, X);
     OK(configure_flags(X, 1000, 10000, 0, 0, 0));
     uint64_t D = E0 + 10, Y = E0 + 12; /* an Inactive thread on an unconfigured SC */
     make_thread(D, 50);
-    retype(seL4_SchedContextObject, 8, Y);
+    ktest_retype_at(seL4_SchedContextObject, 8, Y);
     OK(sc_op(Y, SchedContextBind, D));
     uint64_t p10 = 10, auth[1] = {ROOT_TCB};
     OK(ktest_call(ROOT_TCB, TCBSetPriority, 1, &p10, 1, auth));
     hostsim_clock_advance(US(1000)); /* C1 and C2 wait in the release queue, B runs */
     ck_assert_uint_eq(hostsim_current_thread(), handle_at(B));
-    check_invariants();
+    ktest_check_invariants();
     struct sched_context *s1 = sc_at(S1), *s2 = sc_at(S2), *sb = sc_at(SB), *x = sc_at(X);
     ck_assert_ptr_eq(sched_release_queue_head(), s2);
 
@@ -1009,7 +998,7 @@ START_TEST(test_invariants_catch)
     ck_assert(!kernel_invariants_hold(why, sizeof(why)));
     ck_assert_msg(strstr(why, "refills not well formed") != NULL, "%s", why);
     x->budget -= 1;
-    check_invariants();
+    ktest_check_invariants();
 
     /* Back-pointers. */
     s1->tcb = tcb_at(C2);
@@ -1025,7 +1014,7 @@ START_TEST(test_invariants_catch)
     ck_assert_msg(strstr(why, "which is bound to another thread") != NULL, "%s", why);
     tcb_at(D)->sched_context = sc_at(Y);
     tcb_at(C1)->sched_context = s1;
-    check_invariants();
+    ktest_check_invariants();
 
     /* The release queue: out of order, a missing member, a thread in it that is also ready. */
     refill_head(s1)->release -= US(1000); /* before S2's, which heads the queue */
@@ -1034,14 +1023,14 @@ START_TEST(test_invariants_catch)
     s2->release_next = NULL; /* S1 falls off the list but stays marked */
     expect_broken("SCs are marked as in the release queue, but it holds");
     s2->release_next = s1;
-    check_invariants();
+    ktest_check_invariants();
 
     /* A ready thread without a released SC. */
     tcb_at(C1)->sched_queued = true; /* as if queued: the ready-queue walk or the MCS rule */
     char w2[256];
     ck_assert(!kernel_invariants_hold(w2, sizeof(w2)));
     tcb_at(C1)->sched_queued = false;
-    check_invariants();
+    ktest_check_invariants();
 
     /* The current thread on an SC the scheduler does not charge. */
     struct tcb *cur = ks.cur_thread;
@@ -1052,7 +1041,7 @@ START_TEST(test_invariants_catch)
     cur->sched_context = sb;
     sb->tcb = cur;
     x->tcb = NULL;
-    check_invariants();
+    ktest_check_invariants();
 
     /* The deadline: not the earliest event. */
     uint64_t d = hostsim_clock_deadline();
@@ -1065,11 +1054,11 @@ START_TEST(test_invariants_catch)
     refill_head(s2)->release = d - 1; /* the queue's head before the deadline */
     expect_broken("is after the release queue's head");
     refill_head(s2)->release = US(2500);
-    check_invariants();
+    ktest_check_invariants();
 
     /* More release-queue rules: a cycle, a member not marked, a member whose thread stopped. */
     refill_head(s1)->release = refill_head(s2)->release; /* equal: still in order, then a cycle */
-    check_invariants();
+    ktest_check_invariants();
     s1->release_next = s2;
     expect_broken("the release queue is longer than the");
     s1->release_next = NULL;
@@ -1080,7 +1069,7 @@ START_TEST(test_invariants_catch)
     thread_state_ptr_set_ts_type(&tcb_at(C1)->state, ThreadState_Inactive);
     expect_broken("which is not a runnable unqueued thread");
     thread_state_ptr_set_ts_type(&tcb_at(C1)->state, ThreadState_Running);
-    check_invariants();
+    ktest_check_invariants();
 
     /* A ready (queued) thread, or the current one, on an SC that is not active. */
     struct sched_context *root_sc = ks.root_thread->sched_context;
@@ -1091,7 +1080,7 @@ START_TEST(test_invariants_catch)
     sb->refill_max = 0;
     expect_broken("has no active, released SC");
     sb->refill_max = MIN_REFILLS;
-    check_invariants();
+    ktest_check_invariants();
 
     /* A notification that does not name the SC bound to it. */
     x->notification = VTOP(ks.root_thread); /* RAM that does not name x as a notification would */
@@ -1099,7 +1088,7 @@ START_TEST(test_invariants_catch)
     ck_assert(!kernel_invariants_hold(w3, sizeof(w3)));
     ck_assert_msg(strstr(w3, "which does not name it") != NULL, "%s", w3);
     x->notification = 0;
-    check_invariants();
+    ktest_check_invariants();
 
     /* YieldTo links. */
     tcb_at(C1)->yield_to = x;
@@ -1108,7 +1097,7 @@ START_TEST(test_invariants_catch)
     x->yield_from = tcb_at(C2); /* x is only a cap's: the full check */
     expect_broken_in("its YieldTo thread", true);
     x->yield_from = NULL;
-    check_invariants();
+    ktest_check_invariants();
 }
 END_TEST
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kaal/invariants.h>
+
 #ifndef KTEST_DATA_DIR
 #error "KTEST_DATA_DIR must name tests/data"
 #endif
@@ -168,6 +170,18 @@ uint64_t ktest_cap_type(uint64_t cptr)
 }
 
 uint64_t ktest_first_empty(void) { return hostsim_bootinfo()->empty.start; }
+
+void ktest_retype_at(uint64_t type, uint64_t size_bits, uint64_t slot)
+{
+    ktest_assert_ok(
+        ktest_retype(ktest_untyped(16), type, size_bits, seL4_CapInitThreadCNode, 0, 0, slot, 1));
+}
+
+void ktest_check_invariants(void)
+{
+    char why[256];
+    ck_assert_msg(kernel_invariants_hold(why, sizeof(why)), "invariants: %s", why);
+}
 
 uint64_t ktest_untyped(unsigned min_bits)
 {

@@ -74,6 +74,12 @@ struct ktest_reply ktest_retype(uint64_t untyped, uint64_t type, uint64_t size_b
                                 uint64_t node_index, uint64_t node_depth, uint64_t node_offset,
                                 uint64_t num);
 
+/* One object of type (size_bits) retyped from a RAM untyped of at least 64 KiB into slot of the
+ * root CNode; the test fails unless it succeeds. */
+void ktest_retype_at(uint64_t type, uint64_t size_bits, uint64_t slot);
+/* The kernel's invariant checker over the machine as it is now; the test fails with its reason. */
+void ktest_check_invariants(void);
+
 /* DebugCapIdentify: the cap type tag in the slot cptr names (depth 64). */
 uint64_t ktest_cap_type(uint64_t cptr);
 /* The first free slot of the root CNode (bootinfo empty.start). */
